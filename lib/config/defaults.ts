@@ -1,0 +1,48 @@
+/**
+ * The design document's global settings, as defaults for `regions.config.ts`.
+ *
+ * Each value is the one the design document (故障转移机制, 预留实例管理, CDN配置, 监控和告警) states;
+ * where the design used a unit-less number the unit is made explicit here.
+ */
+
+/** Health checking and failover (design: failover-detection.yaml). */
+export const DEFAULT_FAILOVER = {
+  healthCheck: { path: '/health', intervalSeconds: 30, timeoutSeconds: 10, retries: 3 },
+  failureThresholds: { serviceUnavailable: 3, highLatency: 5, errorRate: 0.05 },
+  recoveryThresholds: { consecutiveSuccess: 5, latencyImprovement: 0.8 },
+  actions: { reduceTrafficPercent: 50, circuitBreakerSeconds: 300 },
+  recovery: { stepsPercent: [10, 25, 50, 75, 100], stepIntervalSeconds: 120 },
+} as const;
+
+/** Region choice by score (design: region-routing.js getOptimalRegion). */
+export const DEFAULT_ROUTING = { maxLoadFactor: 0.8, loadWeight: 100 } as const;
+
+/** Auto-scaling and spot share (design: reserved-instances.yaml auto_scaling). */
+export const DEFAULT_AUTO_SCALING = {
+  scaleOutThresholdPercent: 80,
+  scaleInThresholdPercent: 30,
+  spotInstancePercent: 50,
+} as const;
+
+/** Cloudflare zone settings and page-rule TTLs (design: cdn-config.yaml). */
+export const DEFAULT_CDN = {
+  cacheLevel: 'aggressive',
+  browserCacheTtlSeconds: 31_536_000,
+  edgeCacheTtlSeconds: 2_592_000,
+  staticEdgeCacheTtlSeconds: 86_400,
+  alwaysOnline: true,
+  staticPathPrefix: '/static/',
+  apiPathPrefix: '/api/',
+} as const;
+
+/** Alert thresholds (design: global_rules.yml). */
+export const DEFAULT_ALERTS = {
+  regionDownForSeconds: 60,
+  latencyP95Seconds: 0.5,
+  latencyForSeconds: 120,
+  errorRate: 0.05,
+  errorRateForSeconds: 60,
+  scrapeIntervalSeconds: 15,
+  gatewayScrapeIntervalSeconds: 10,
+  metricsPort: 9090,
+} as const;

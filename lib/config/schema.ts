@@ -1,0 +1,248 @@
+/**
+ * The schema of `regions.config.ts`: every field, its default and what is allowed.
+ *
+ * Field-level rules live in the zod schema; rules that relate fields to each other (a country in
+ * two regions, overlapping CIDRs, one primary per continent …) live in `cross-checks.ts`.
+ */
+import { z } from 'zod';
+import {
+  DEFAULT_ALERTS,
+  DEFAULT_AUTO_SCALING,
+  DEFAULT_CDN,
+  DEFAULT_FAILOVER,
+  DEFAULT_ROUTING,
+} from './defaults';
+
+/** The continents that get a stack each. */
+export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
+export type Continent = (typeof CONTINENTS)[number];
+
+/** The data-protection regimes the design names. */
+export const COMPLIANCE_REGIMES = [
+  'PDPO', 'PDPA', 'APPI', 'DPDP', 'GDPR', 'BDSG', 'DPA', 'CCPA', 'HIPAA', 'PIPEDA',
+] as const;
+export type ComplianceRegime = (typeof COMPLIANCE_REGIMES)[number];
+
+/** What a region runs; `all` means every one of them. */
+export const SERVICES = ['compute', 'storage', 'cdn'] as const;
+export type Service = (typeof SERVICES)[number];
+
+const REGION_ID = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ZONE_ID = /^[a-z][a-z0-9-]{0,30}$/;
+const SHARD_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
+
+const regionId = z.string().regex(REGION_ID, 'must be a cloud region id such as "eu-west-1"');
+const zoneId = z.string().regex(ZONE_ID, 'must be lower-case letters, digits and "-", starting with a letter');
+const positiveInt = z.number().int().positive();
+const percent = z.number().min(0).max(100);
+
+const reservedInstance = z
+  .object({
+    /** EC2 instance type, e.g. "c5.2xlarge". */
+    type: z.string().regex(INSTANCE_TYPE, 'must be an EC2 instance type such as "c5.2xlarge"'),
+    /** Number of reserved instances. */
+    count: positiveInt,
+    /** Reservation term. */
+    term: z.enum(['1year', '3year']),
+  })
+  .strict();
+
+const reservedCapacity = z
+  .object({
+    /** Instances the region needs at its normal peak. */
+    baselineCapacity: positiveInt,
+    /** Share of the baseline bought as reserved instances. */
+    reservedPercent: percent,
+    /** The reservations to buy. */
+    instanceTypes: z.array(reservedInstance).min(1),
+  })
+  .strict();
+
+const region = z
+  .object({
+    /** Cloud region id, e.g. "eu-central-1". */
+    id: regionId,
+    /** Human place name. */
+    location: z.string().min(1),
+    /** Continent (and so stack) the region belongs to. */
+    continent: z.enum(CONTINENTS),
+    /** The continent's primary region (exactly one per continent). */
+    primary: z.boolean().default(false),
+    /** What the region runs: "all" or a subset. */
+    services: z
+      .union([z.literal('all'), z.array(z.enum(SERVICES)).min(1)])
+      .default('all'),
+    /** Data-protection regimes that apply in the region. */
+    compliance: z.array(z.enum(COMPLIANCE_REGIMES)).min(1),
+    /** Residency zone the region's personal data belongs to. */
+    residencyZone: zoneId,
+    /** Availability zones (at least two, all inside the region). */
+    availabilityZones: z.array(z.string()).min(2, 'needs at least two availability zones'),
+    /** IPv4 CIDR of the region's network, /16 to /22. */
+    cidr: z.string(),
+    /** ISO 3166-1 alpha-2 codes of the countries this region serves. */
+    countries: z.array(z.string()).min(1, 'must serve at least one country'),
+    /** Latency (ms) above which the region counts as slow for its users. */
+    latencyThresholdMs: z.number().positive(),
+    /** Requests the region absorbs at full load. */
+    capacity: z.number().positive(),
+    /** Reserved-instance plan of the region. @default none */
+    reservedCapacity: reservedCapacity.optional(),
+  })
+  .strict();
+
+const residencyZone = z
+  .object({
+    /** Zone id, e.g. "emea". */
+    id: zoneId,
+    /** What the zone stands for. */
+    description: z.string().default(''),
+    /** Other zones this zone's personal data may be copied to. @default none but itself */
+    allowedCopyTo: z.array(zoneId).default([]),
+  })
+  .strict();
+
+const shard = z
+  .object({
+    /** Shard id, unique. */
+    id: z.string().regex(SHARD_ID, 'must be lower-case letters, digits and "-"'),
+    /** Residency zone whose users the shard holds. */
+    residencyZone: zoneId,
+    /** Relative share of the zone's keys. @default 1 */
+    weight: z.number().positive().default(1),
+    /** Region that holds the shard's primary database. @default the zone's primary region */
+    primaryRegion: regionId.optional(),
+  })
+  .strict();
+
+const seconds = z.number().positive();
+
+const failover = z
+  .object({
+    healthCheck: z
+      .object({
+        path: z.string().startsWith('/', 'must start with "/"').default(DEFAULT_FAILOVER.healthCheck.path),
+        intervalSeconds: seconds.default(DEFAULT_FAILOVER.healthCheck.intervalSeconds),
+        timeoutSeconds: seconds.default(DEFAULT_FAILOVER.healthCheck.timeoutSeconds),
+        retries: z.number().int().min(0).max(10).default(DEFAULT_FAILOVER.healthCheck.retries),
+      })
+      .strict()
+      .prefault({}),
+    failureThresholds: z
+      .object({
+        serviceUnavailable: positiveInt.default(DEFAULT_FAILOVER.failureThresholds.serviceUnavailable),
+        highLatency: positiveInt.default(DEFAULT_FAILOVER.failureThresholds.highLatency),
+        errorRate: z.number().gt(0).lt(1).default(DEFAULT_FAILOVER.failureThresholds.errorRate),
+      })
+      .strict()
+      .prefault({}),
+    recoveryThresholds: z
+      .object({
+        consecutiveSuccess: positiveInt.default(DEFAULT_FAILOVER.recoveryThresholds.consecutiveSuccess),
+        latencyImprovement: z.number().gt(0).max(1).default(DEFAULT_FAILOVER.recoveryThresholds.latencyImprovement),
+      })
+      .strict()
+      .prefault({}),
+    actions: z
+      .object({
+        reduceTrafficPercent: z.number().gt(0).lt(100).default(DEFAULT_FAILOVER.actions.reduceTrafficPercent),
+        circuitBreakerSeconds: seconds.default(DEFAULT_FAILOVER.actions.circuitBreakerSeconds),
+      })
+      .strict()
+      .prefault({}),
+    recovery: z
+      .object({
+        stepsPercent: z.array(z.number().gt(0).max(100)).min(1).default([...DEFAULT_FAILOVER.recovery.stepsPercent]),
+        stepIntervalSeconds: seconds.default(DEFAULT_FAILOVER.recovery.stepIntervalSeconds),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const routing = z
+  .object({
+    maxLoadFactor: z.number().gt(0).max(1).default(DEFAULT_ROUTING.maxLoadFactor),
+    loadWeight: z.number().min(0).default(DEFAULT_ROUTING.loadWeight),
+  })
+  .strict()
+  .prefault({});
+
+const autoScaling = z
+  .object({
+    scaleOutThresholdPercent: percent.default(DEFAULT_AUTO_SCALING.scaleOutThresholdPercent),
+    scaleInThresholdPercent: percent.default(DEFAULT_AUTO_SCALING.scaleInThresholdPercent),
+    spotInstancePercent: percent.default(DEFAULT_AUTO_SCALING.spotInstancePercent),
+  })
+  .strict()
+  .prefault({});
+
+const cdn = z
+  .object({
+    cacheLevel: z.enum(['basic', 'simplified', 'aggressive']).default(DEFAULT_CDN.cacheLevel),
+    browserCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.browserCacheTtlSeconds),
+    edgeCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.edgeCacheTtlSeconds),
+    staticEdgeCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.staticEdgeCacheTtlSeconds),
+    alwaysOnline: z.boolean().default(DEFAULT_CDN.alwaysOnline),
+    staticPathPrefix: z.string().startsWith('/').endsWith('/').default(DEFAULT_CDN.staticPathPrefix),
+    apiPathPrefix: z.string().startsWith('/').endsWith('/').default(DEFAULT_CDN.apiPathPrefix),
+  })
+  .strict()
+  .prefault({});
+
+const alerts = z
+  .object({
+    regionDownForSeconds: seconds.default(DEFAULT_ALERTS.regionDownForSeconds),
+    latencyP95Seconds: seconds.default(DEFAULT_ALERTS.latencyP95Seconds),
+    latencyForSeconds: seconds.default(DEFAULT_ALERTS.latencyForSeconds),
+    errorRate: z.number().gt(0).lt(1).default(DEFAULT_ALERTS.errorRate),
+    errorRateForSeconds: seconds.default(DEFAULT_ALERTS.errorRateForSeconds),
+    scrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.scrapeIntervalSeconds),
+    gatewayScrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
+    metricsPort: z.number().int().min(1).max(65535).default(DEFAULT_ALERTS.metricsPort),
+  })
+  .strict()
+  .prefault({});
+
+const project = z
+  .object({
+    /** Short name used in resource names and tags. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lower-case letters, digits and "-"'),
+    /** Apex domain of the platform. */
+    domain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "example.com"'),
+    /** Host name of the public API (a name under `domain`). */
+    apiHost: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "api.example.com"'),
+    /** Google Cloud project of the global edge. */
+    gcpProject: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 chars)'),
+    /** AWS account id the stacks deploy to; when absent the stacks take it from the Terraform variable `aws_account_id`. @default none */
+    awsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+  })
+  .strict();
+
+/** The whole of `regions.config.ts`. */
+export const regionsConfigSchema = z
+  .object({
+    project,
+    residencyZones: z.array(residencyZone).min(1),
+    regions: z.array(region).min(1),
+    /** Shards; @default `shardsPerZone` shards of weight 1 in each residency zone. */
+    shards: z.array(shard).optional(),
+    /** Shards generated per zone when `shards` is absent. @default 4 */
+    shardsPerZone: z.number().int().min(1).max(1024).default(4),
+    routing,
+    failover,
+    autoScaling,
+    cdn,
+    alerts,
+  })
+  .strict();
+
+/** What a user writes in `regions.config.ts` (defaults may be left out). */
+export type RegionsConfigInput = z.input<typeof regionsConfigSchema>;
+/** The config after validation, with every default filled in. */
+export type ParsedRegionsConfig = z.output<typeof regionsConfigSchema>;
+export type RegionInput = z.input<typeof region>;
+export type ParsedRegion = z.output<typeof region>;
+export type ReservedCapacityPlan = z.output<typeof reservedCapacity>;

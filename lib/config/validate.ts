@@ -1,0 +1,212 @@
+/**
+ * Validates and normalises `regions.config.ts`. Every problem is collected and reported at once,
+ * each with its path, the value found and what is allowed.
+ */
+import { z } from 'zod';
+import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
+import { ConfigValidationError, type ConfigProblem } from './errors';
+import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
+import { CONTINENTS, SERVICES, regionsConfigSchema, type ParsedRegionsConfig } from './schema';
+
+/** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
+export const MAX_AVAILABILITY_ZONES = 4;
+const MIN_VPC_PREFIX = 16;
+const MAX_VPC_PREFIX = 20;
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'ZZ', 'QO']);
+
+let regionNames: Intl.DisplayNames | undefined;
+function isCountryCode(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
+  regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
+  return regionNames.of(code) !== code;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
+    else if (issue.code === 'invalid_value') message = `is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    else if (issue.code === 'invalid_type') message = `must be ${issue.expected}`;
+    else if (issue.code === 'too_small') message = issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')
+      ? `must have at least ${issue.minimum} item(s)` : issue.message.startsWith('Too small') ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}` : issue.message;
+    else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+    else if (issue.code === 'invalid_union') message = 'must be "all" or a non-empty list of "compute", "storage", "cdn"';
+    const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path);
+    return { path: pathText(issue.path), value, message: message.replace(/^Invalid string: /, '') };
+  });
+}
+
+/** Checks that relate fields to each other; `cfg` has passed the schema. */
+function crossCheck(cfg: ParsedRegionsConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, value: unknown, message: string) => problems.push({ path, value, message });
+
+  const zoneIds = new Set<string>();
+  cfg.residencyZones.forEach((zone, i) => {
+    if (zoneIds.has(zone.id)) add(`residencyZones[${i}].id`, zone.id, 'is declared twice; zone ids must be unique');
+    zoneIds.add(zone.id);
+  });
+  cfg.residencyZones.forEach((zone, i) => {
+    zone.allowedCopyTo.forEach((target, j) => {
+      if (!zoneIds.has(target)) add(`residencyZones[${i}].allowedCopyTo[${j}]`, target, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+    });
+  });
+
+  const regionIds = new Set<string>();
+  const countryOwner = new Map<string, string>();
+  const cidrs: { cidr: Ipv4Cidr; index: number; id: string }[] = [];
+  cfg.regions.forEach((region, i) => {
+    const at = `regions[${i}]`;
+    if (regionIds.has(region.id)) add(`${at}.id`, region.id, 'is declared twice; region ids must be unique');
+    regionIds.add(region.id);
+
+    if (!zoneIds.has(region.residencyZone)) add(`${at}.residencyZone`, region.residencyZone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+
+    if (Array.isArray(region.services) && new Set(region.services).size !== region.services.length) add(`${at}.services`, region.services, 'lists a service twice');
+    const services = region.services === 'all' ? SERVICES : region.services;
+    if (region.primary && !(services.includes('compute') && services.includes('storage'))) {
+      add(`${at}.services`, region.services, 'must include "compute" and "storage" (or be "all") in a primary region, which holds the continent\'s primary database');
+    }
+    if (new Set(region.compliance).size !== region.compliance.length) add(`${at}.compliance`, region.compliance, 'lists a regime twice');
+
+    if (region.availabilityZones.length > MAX_AVAILABILITY_ZONES) add(`${at}.availabilityZones`, region.availabilityZones, `has more than ${MAX_AVAILABILITY_ZONES} zones; allowed: 2 to ${MAX_AVAILABILITY_ZONES}`);
+    const seenAz = new Set<string>();
+    region.availabilityZones.forEach((az, j) => {
+      if (!new RegExp(`^${region.id}[a-z]$`).test(az)) add(`${at}.availabilityZones[${j}]`, az, `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter, e.g. "${region.id}a"`);
+      if (seenAz.has(az)) add(`${at}.availabilityZones[${j}]`, az, 'is listed twice');
+      seenAz.add(az);
+    });
+
+    const parsed = parseCidr(region.cidr);
+    if ('error' in parsed) add(`${at}.cidr`, region.cidr, parsed.error);
+    else if (parsed.prefix < MIN_VPC_PREFIX || parsed.prefix > MAX_VPC_PREFIX) add(`${at}.cidr`, region.cidr, `must have a prefix length from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}`);
+    else cidrs.push({ cidr: parsed, index: i, id: region.id });
+
+    region.countries.forEach((country, j) => {
+      const cat = `${at}.countries[${j}]`;
+      if (!isCountryCode(country)) {
+        add(cat, country, 'is not an ISO 3166-1 alpha-2 country code; allowed: two upper-case letters naming a country, e.g. "DE"');
+        return;
+      }
+      const owner = countryOwner.get(country);
+      if (owner === region.id) add(cat, country, `is listed twice in ${region.id}`);
+      else if (owner) add(cat, country, `is already served by ${owner}; a country belongs to exactly one region`);
+      else countryOwner.set(country, region.id);
+    });
+  });
+
+  for (let a = 0; a < cidrs.length; a++) {
+    for (let b = a + 1; b < cidrs.length; b++) {
+      if (cidrsOverlap(cidrs[a].cidr, cidrs[b].cidr)) {
+        add(`regions[${cidrs[b].index}].cidr`, formatCidr(cidrs[b].cidr), `overlaps ${formatCidr(cidrs[a].cidr)} of ${cidrs[a].id}; region networks must not overlap (they are peered later)`);
+      }
+    }
+  }
+
+  for (const continent of CONTINENTS) {
+    const members = cfg.regions.filter((r) => r.continent === continent);
+    if (members.length === 0) continue;
+    const primaries = members.filter((r) => r.primary).map((r) => r.id);
+    if (primaries.length !== 1) {
+      add(`regions (continent ${continent})`, primaries, `has ${primaries.length} primary regions; allowed: exactly one primary region per continent`);
+    }
+  }
+
+  cfg.residencyZones.forEach((zone, i) => {
+    if (!cfg.regions.some((r) => r.residencyZone === zone.id)) add(`residencyZones[${i}]`, zone.id, 'has no region; every residency zone needs at least one region');
+  });
+
+  if (cfg.shards) {
+    const shardIds = new Set<string>();
+    cfg.shards.forEach((shard, i) => {
+      const at = `shards[${i}]`;
+      if (shardIds.has(shard.id)) add(`${at}.id`, shard.id, 'is declared twice; shard ids must be unique');
+      shardIds.add(shard.id);
+      if (!zoneIds.has(shard.residencyZone)) add(`${at}.residencyZone`, shard.residencyZone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+      if (shard.primaryRegion !== undefined) {
+        const home = cfg.regions.find((r) => r.id === shard.primaryRegion);
+        if (!home) add(`${at}.primaryRegion`, shard.primaryRegion, `is not a declared region; allowed: ${[...regionIds].join(', ')}`);
+        else if (home.residencyZone !== shard.residencyZone) add(`${at}.primaryRegion`, shard.primaryRegion, `is in residency zone "${home.residencyZone}", not the shard's zone "${shard.residencyZone}"; a shard's data must stay in its zone`);
+      }
+    });
+    for (const zone of zoneIds) {
+      if (!cfg.shards.some((s) => s.residencyZone === zone)) add('shards', undefined, `has no shard for residency zone "${zone}"; every zone needs at least one shard`);
+    }
+  }
+
+  const steps = cfg.failover.recovery.stepsPercent;
+  if (steps.some((s, i) => i > 0 && s <= steps[i - 1])) add('failover.recovery.stepsPercent', steps, 'must be strictly increasing');
+  if (steps[steps.length - 1] !== 100) add('failover.recovery.stepsPercent', steps, 'must end at 100 (full traffic)');
+  if (cfg.failover.healthCheck.timeoutSeconds >= cfg.failover.healthCheck.intervalSeconds) {
+    add('failover.healthCheck.timeoutSeconds', cfg.failover.healthCheck.timeoutSeconds, `must be less than intervalSeconds (${cfg.failover.healthCheck.intervalSeconds})`);
+  }
+  if (cfg.autoScaling.scaleInThresholdPercent >= cfg.autoScaling.scaleOutThresholdPercent) {
+    add('autoScaling.scaleInThresholdPercent', cfg.autoScaling.scaleInThresholdPercent, `must be below scaleOutThresholdPercent (${cfg.autoScaling.scaleOutThresholdPercent})`);
+  }
+  if (cfg.project.apiHost !== cfg.project.domain && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
+    add('project.apiHost', cfg.project.apiHost, `must be "${cfg.project.domain}" or a name under it`);
+  }
+  return problems;
+}
+
+function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
+  const regions: RegionSpec[] = cfg.regions.map((r) => ({ ...r, services: r.services === 'all' ? [...SERVICES] : r.services }));
+  const residencyZones: ResidencyZoneSpec[] = cfg.residencyZones.map((z) => {
+    const members = regions.filter((r) => r.residencyZone === z.id);
+    return {
+      id: z.id,
+      description: z.description,
+      regions: [...members.filter((r) => r.primary), ...members.filter((r) => !r.primary)].map((r) => r.id),
+      allowedCopyTo: [z.id, ...z.allowedCopyTo.filter((t) => t !== z.id)],
+    };
+  });
+  const zoneOf = new Map(residencyZones.map((z) => [z.id, z]));
+  const storageRegions = (zone: string) => zoneOf.get(zone)!.regions.filter((id) => regions.find((r) => r.id === id)!.services.includes('storage'));
+  const declared = cfg.shards ?? residencyZones.flatMap((z) =>
+    Array.from({ length: cfg.shardsPerZone }, (_, n) => ({ id: `${z.id}-${n}`, residencyZone: z.id, weight: 1, primaryRegion: undefined })),
+  );
+  const shards: ShardSpec[] = declared.map((s) => {
+    const candidates = storageRegions(s.residencyZone);
+    const primaryRegion = s.primaryRegion ?? candidates[0] ?? zoneOf.get(s.residencyZone)!.regions[0];
+    return { id: s.id, residencyZone: s.residencyZone, weight: s.weight, primaryRegion, replicaRegions: candidates.filter((id) => id !== primaryRegion) };
+  });
+  const continents: ContinentSpec[] = CONTINENTS.flatMap((id) => {
+    const members = regions.filter((r) => r.continent === id);
+    return members.length ? [{ id, primaryRegion: members.find((r) => r.primary)!.id, regions: members.map((r) => r.id) }] : [];
+  });
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { shardsPerZone, ...rest } = cfg;
+  return { ...rest, regions, residencyZones, shards, continents };
+}
+
+/** Validates a config object; returns the normalised config or every problem found. */
+export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
+  const parsed = regionsConfigSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: zodProblems(input, parsed.error) };
+  const problems = crossCheck(parsed.data);
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, config: normalise(parsed.data) };
+}
+
+/**
+ * Validates a config object and returns it normalised.
+ * @throws ConfigValidationError listing every problem
+ */
+export function validateRegionsConfig(input: unknown, source?: string): RegionsConfig {
+  const result = checkRegionsConfig(input);
+  if (!result.ok) throw new ConfigValidationError(result.problems, source);
+  return result.config;
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './region';
+export * from './offline';
+export * from './state-backend';
+export * from './routing-table';

@@ -1,0 +1,34 @@
+/**
+ * Offline review mode: lets `cdktf diff` run a real `terraform plan` with no cloud credentials.
+ *
+ * Turned on by the environment variable {@link OFFLINE_ENV} (`TAISHANGLAOJUN_OFFLINE=1`). The AWS
+ * provider blocks then carry fake static credentials and the provider's skip flags, so the plan
+ * never calls an AWS API, and the account id defaults to {@link OFFLINE_ACCOUNT_ID}. Never set it
+ * when deploying: CI's deploy job uses real credentials and `TF_VAR_aws_account_id`.
+ */
+import type { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+
+/** The environment variable that turns offline mode on. */
+export const OFFLINE_ENV = 'TAISHANGLAOJUN_OFFLINE';
+/** Account id used in offline plans (AWS's documented example account). */
+export const OFFLINE_ACCOUNT_ID = '123456789012';
+
+/** True when the environment asks for offline mode ("1" or "true"); any other value is an error. */
+export function offlineModeFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env[OFFLINE_ENV];
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${OFFLINE_ENV}="${value}" is not allowed; allowed: 1, true, 0, false or unset`);
+}
+
+/** Provider settings that keep the AWS provider from calling any API (plan only). */
+export function offlineProviderSettings(): Partial<AwsProviderConfig> {
+  return {
+    accessKey: 'offline-plan-no-credentials',
+    secretKey: 'offline-plan-no-credentials',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    skipRegionValidation: true,
+  };
+}

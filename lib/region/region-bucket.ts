@@ -1,0 +1,122 @@
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { policyDocument, type PolicyStatement } from '../private/policy';
+
+/** Object-key prefixes inside the region bucket. */
+export const BUCKET_PREFIXES = {
+  /** CloudTrail log files. */
+  audit: 'audit',
+  /** VPC flow logs. */
+  flowLogs: 'flow-logs',
+  /** The routing table the gateway loads. */
+  routing: 'routing',
+} as const;
+
+export interface RegionBucketProps {
+  /** Provider of the region the bucket lives in. */
+  readonly provider: AwsProvider;
+  /** Region id. */
+  readonly regionId: string;
+  /** Project name, the first part of the bucket name. */
+  readonly projectName: string;
+  /** AWS account id (may be a token); part of the globally unique bucket name and of policy conditions. */
+  readonly accountId: string;
+  /** ARN of the region's KMS key; objects are encrypted with it by default. */
+  readonly kmsKeyArn: string;
+  /** Name of the CloudTrail trail allowed to write audit logs. */
+  readonly trailName: string;
+  /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
+  readonly forceDestroy?: boolean;
+}
+
+/**
+ * The region's object storage: KMS-encrypted, versioned, owner-enforced, all public access blocked,
+ * TLS-only, and writable by the region's audit trail and flow-log delivery under their prefixes.
+ */
+export class RegionBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: RegionBucketProps) {
+    super(scope, id);
+    const { provider, accountId: account, regionId } = props;
+    this.bucket = new S3Bucket(this, 'Bucket', {
+      provider,
+      bucket: `${props.projectName}-${regionId}-${account}`,
+      forceDestroy: props.forceDestroy ?? false,
+    });
+    const bucket = this.bucket.id;
+    new S3BucketVersioningA(this, 'Versioning', { provider, bucket, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      provider,
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      provider,
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+
+    const arn = this.bucket.arn;
+    const trailArn = `arn:aws:cloudtrail:${regionId}:${account}:trail/${props.trailName}`;
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'CloudTrailAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:GetBucketAcl',
+        Resource: arn,
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+      },
+      {
+        Sid: 'CloudTrailWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/${BUCKET_PREFIXES.audit}/AWSLogs/${account}/*`,
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+      },
+      {
+        Sid: 'FlowLogDeliveryAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 's3:GetBucketAcl',
+        Resource: arn,
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
+      {
+        Sid: 'FlowLogDeliveryWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/${BUCKET_PREFIXES.flowLogs}/AWSLogs/${account}/*`,
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
+    ];
+    this.policy = new S3BucketPolicy(this, 'Policy', {
+      provider,
+      bucket,
+      policy: policyDocument(statements),
+      dependsOn: [publicAccess],
+    });
+  }
+}

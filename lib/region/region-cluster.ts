@@ -1,0 +1,76 @@
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { policyDocument } from '../private/policy';
+
+export interface RegionClusterProps {
+  /** Provider of the region. */
+  readonly provider: AwsProvider;
+  /** Cluster name, also the prefix of its IAM role. */
+  readonly clusterName: string;
+  /** Private subnets the control plane's network interfaces go into. */
+  readonly subnetIds: string[];
+  /** Extra security groups for the control plane's interfaces. @default none (EKS adds its own cluster security group) */
+  readonly securityGroupIds?: string[];
+  /** ARN of the region's KMS key; Kubernetes secrets are envelope-encrypted with it. */
+  readonly kmsKeyArn: string;
+  /** Kubernetes version. @default "1.31" */
+  readonly kubernetesVersion?: string;
+  /** Expose the API server endpoint publicly. @default false (private endpoint only) */
+  readonly publicEndpoint?: boolean;
+}
+
+/**
+ * The region's Kubernetes control plane (EKS) with the IAM role it needs: private endpoint,
+ * secrets encrypted with the region key, every control-plane log type on, API access entries.
+ * Node groups come with ReservedCapacity (the capacity issue).
+ */
+export class RegionCluster extends Construct {
+  readonly cluster: EksCluster;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: RegionClusterProps) {
+    super(scope, id);
+    const { provider } = props;
+    const version = props.kubernetesVersion ?? '1.31';
+    if (!/^1\.\d{2}$/.test(version)) throw new Error(`${this.node.path}: kubernetesVersion "${version}" is not allowed; allowed: "1.<minor>", e.g. "1.31"`);
+    this.role = new IamRole(this, 'Role', {
+      provider,
+      name: `${props.clusterName}-cluster`,
+      assumeRolePolicy: policyDocument([
+        { Sid: 'EksAssumes', Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+      inlinePolicy: [
+        {
+          name: 'secrets-encryption',
+          policy: policyDocument([
+            { Sid: 'UseRegionKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'], Resource: props.kmsKeyArn },
+          ]),
+        },
+      ],
+    });
+    const attachment = new IamRolePolicyAttachment(this, 'ClusterPolicy', {
+      provider,
+      role: this.role.name,
+      policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+    });
+    this.cluster = new EksCluster(this, 'Cluster', {
+      provider,
+      name: props.clusterName,
+      version,
+      roleArn: this.role.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        securityGroupIds: props.securityGroupIds ?? [],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: props.publicEndpoint ?? false,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: props.kmsKeyArn } },
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+      accessConfig: { authenticationMode: 'API' },
+      dependsOn: [attachment],
+    });
+  }
+}

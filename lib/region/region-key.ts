@@ -1,0 +1,71 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { policyDocument } from '../private/policy';
+
+export interface RegionKeyProps {
+  /** Provider of the region the key lives in. */
+  readonly provider: AwsProvider;
+  /** Region id, e.g. "eu-west-1". */
+  readonly regionId: string;
+  /** Project name, used in the alias. */
+  readonly projectName: string;
+  /** AWS account id (may be a token), for the key policy. */
+  readonly accountId: string;
+  /** Days a deleted key waits before it is gone. @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/**
+ * The region's customer-managed encryption key: rotated yearly, usable by the account, by CloudTrail
+ * for the audit trail and by log delivery for flow logs — and by nothing else.
+ */
+export class RegionKey extends Construct {
+  /** The KMS key. */
+  readonly key: KmsKey;
+  /** `alias/<project>-<region>`. */
+  readonly alias: KmsAlias;
+
+  constructor(scope: Construct, id: string, props: RegionKeyProps) {
+    super(scope, id);
+    const window = props.deletionWindowDays ?? 30;
+    if (!Number.isInteger(window) || window < 7 || window > 30) {
+      throw new Error(`${this.node.path}: deletionWindowDays ${window} is not allowed; allowed: an integer from 7 to 30`);
+    }
+    const account = props.accountId;
+    this.key = new KmsKey(this, 'Key', {
+      provider: props.provider,
+      description: `${props.projectName} ${props.regionId} data and audit encryption`,
+      enableKeyRotation: true,
+      deletionWindowInDays: window,
+      policy: policyDocument([
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'CloudTrailEncryptsLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': account },
+            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${account}:trail/*` },
+          },
+        },
+        {
+          Sid: 'LogDeliveryEncryptsFlowLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'delivery.logs.amazonaws.com' },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': account } },
+        },
+      ]),
+    });
+    this.alias = new KmsAlias(this, 'Alias', {
+      provider: props.provider,
+      name: `alias/${props.projectName}-${props.regionId}`,
+      targetKeyId: this.key.keyId,
+    });
+  }
+}

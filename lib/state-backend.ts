@@ -1,0 +1,62 @@
+/**
+ * Where Terraform keeps state: local files by default; S3 (with S3-native locking) or GCS when the
+ * environment says so. Read from the environment so that the same synth serves a laptop, a pull
+ * request review and the deploy job.
+ */
+import { GcsBackend, S3Backend, type TerraformStack } from 'cdktf';
+
+/** Environment variables read by {@link stateBackendFromEnv}. */
+export const STATE_ENV = {
+  kind: 'TAISHANGLAOJUN_STATE_BACKEND',
+  bucket: 'TAISHANGLAOJUN_STATE_BUCKET',
+  region: 'TAISHANGLAOJUN_STATE_REGION',
+  prefix: 'TAISHANGLAOJUN_STATE_PREFIX',
+} as const;
+
+export type StateBackendSettings =
+  | { readonly kind: 'local' }
+  | { readonly kind: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string }
+  | { readonly kind: 'gcs'; readonly bucket: string; readonly prefix: string };
+
+/** Reads the state backend from the environment; throws a clear error naming the variable on bad input. */
+export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): StateBackendSettings {
+  const kind = env[STATE_ENV.kind] || 'local';
+  const prefix = env[STATE_ENV.prefix] || 'taishanglaojun';
+  const need = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} is missing; it is required when ${STATE_ENV.kind}=${kind}`);
+    return value;
+  };
+  if (!/^[a-zA-Z0-9._/-]+$/.test(prefix)) throw new Error(`${STATE_ENV.prefix}="${prefix}" is not allowed; allowed: letters, digits, ".", "_", "-", "/"`);
+  switch (kind) {
+    case 'local':
+      return { kind };
+    case 's3': {
+      const bucket = need(STATE_ENV.bucket);
+      const region = need(STATE_ENV.region);
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name`);
+      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new Error(`${STATE_ENV.region}="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`);
+      return { kind, bucket, region, prefix };
+    }
+    case 'gcs':
+      return { kind, bucket: need(STATE_ENV.bucket), prefix };
+    default:
+      throw new Error(`${STATE_ENV.kind}="${kind}" is not allowed; allowed: local, s3, gcs`);
+  }
+}
+
+/** Configures the stack's backend; local state needs nothing (cdktf's default local backend). */
+export function applyStateBackend(stack: TerraformStack, stackName: string, settings: StateBackendSettings): void {
+  if (settings.kind === 's3') {
+    const backend = new S3Backend(stack, {
+      bucket: settings.bucket,
+      region: settings.region,
+      key: `${settings.prefix}/${stackName}.tfstate`,
+      encrypt: true,
+    });
+    // S3-native state locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed field for it.
+    backend.addOverride('use_lockfile', true);
+  } else if (settings.kind === 'gcs') {
+    new GcsBackend(stack, { bucket: settings.bucket, prefix: `${settings.prefix}/${stackName}` });
+  }
+}
