@@ -1,0 +1,180 @@
+import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Testing, TerraformStack } from 'cdktf';
+import { Region } from '../../lib/region';
+import { resourcesOf, specOf, synthRegion } from '../helpers/platform';
+
+describe('Region: encryption key', () => {
+  const { json, tf } = synthRegion('eu-central-1');
+  it('is customer-managed with rotation and a 30-day deletion window', () => {
+    expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
+  });
+  it('lets only the account, CloudTrail and log delivery use it', () => {
+    const policy = JSON.parse(resourcesOf(tf, 'aws_kms_key')[0].policy);
+    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['AccountAdministers', 'CloudTrailEncryptsLogs', 'LogDeliveryEncryptsFlowLogs']);
+    expect(policy.Statement[0].Principal.AWS).toBe('arn:aws:iam::111122223333:root');
+  });
+  it('has an alias named after the project and region', () => {
+    expect(resourcesOf(tf, 'aws_kms_alias')[0].name).toBe('alias/taishanglaojun-eu-central-1');
+  });
+});
+
+describe('Region: object storage', () => {
+  const { json, tf } = synthRegion('eu-central-1');
+  it('is versioned, KMS-encrypted with the region key and not force-destroyed', () => {
+    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: 'taishanglaojun-eu-central-1-111122223333', force_destroy: false });
+    expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
+    const sse = resourcesOf(tf, 'aws_s3_bucket_server_side_encryption_configuration')[0];
+    expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+    expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/aws_kms_key\..*\.arn/);
+    expect(json).toHaveResource(S3BucketServerSideEncryptionConfigurationA);
+  });
+  it('blocks every kind of public access', () => {
+    expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+  });
+  it('denies requests without TLS and lets CloudTrail write only its own prefix', () => {
+    const policy = JSON.parse(resourcesOf(tf, 'aws_s3_bucket_policy')[0].policy);
+    const deny = policy.Statement.find((s: { Sid: string }) => s.Sid === 'DenyInsecureTransport');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    const write = policy.Statement.find((s: { Sid: string }) => s.Sid === 'CloudTrailWrite');
+    expect(write.Resource).toMatch(/\/audit\/AWSLogs\/111122223333\/\*$/);
+    expect(write.Condition.StringEquals['aws:SourceArn']).toBe('arn:aws:cloudtrail:eu-central-1:111122223333:trail/taishanglaojun-eu-central-1-audit');
+  });
+  it('enforces bucket-owner object ownership (no ACLs)', () => {
+    expect(resourcesOf(tf, 'aws_s3_bucket_ownership_controls')[0].rule.object_ownership).toBe('BucketOwnerEnforced');
+  });
+});
+
+describe('Region: audit trail', () => {
+  const { json, tf } = synthRegion('eu-central-1');
+  it('validates log files, encrypts with the region key and writes under audit/', () => {
+    expect(json).toHaveResourceWithProperties(Cloudtrail, {
+      name: 'taishanglaojun-eu-central-1-audit', enable_log_file_validation: true, s3_key_prefix: 'audit', is_multi_region_trail: false,
+    });
+    expect(resourcesOf(tf, 'aws_cloudtrail')[0].kms_key_id).toMatch(/aws_kms_key\..*\.arn/);
+  });
+  it('waits for the bucket policy that lets it write', () => {
+    expect(resourcesOf(tf, 'aws_cloudtrail')[0].depends_on.join()).toMatch(/aws_s3_bucket_policy/);
+  });
+});
+
+describe('Region: network', () => {
+  const { json, tf } = synthRegion('eu-central-1');
+  it('is a VPC on the configured CIDR with DNS on', () => {
+    expect(json).toHaveResourceWithProperties(Vpc, { cidr_block: '10.21.0.0/16', enable_dns_hostnames: true });
+  });
+  it('has a public and a private subnet in every AZ, each 1/8 of the CIDR, none overlapping', () => {
+    const subnets = resourcesOf(tf, 'aws_subnet');
+    expect(subnets).toHaveLength(6);
+    const byTier = (tier: string) => subnets.filter((s) => s.tags.Tier === tier).map((s) => [s.availability_zone, s.cidr_block]);
+    expect(byTier('public')).toEqual([['eu-central-1a', '10.21.0.0/19'], ['eu-central-1b', '10.21.32.0/19'], ['eu-central-1c', '10.21.64.0/19']]);
+    expect(byTier('private')).toEqual([['eu-central-1a', '10.21.128.0/19'], ['eu-central-1b', '10.21.160.0/19'], ['eu-central-1c', '10.21.192.0/19']]);
+    expect(subnets.every((s) => s.map_public_ip_on_launch !== true)).toBe(true);
+  });
+  it('gives each AZ its own NAT gateway by default, one shared when asked', () => {
+    expect(resourcesOf(tf, 'aws_nat_gateway')).toHaveLength(3);
+    expect(resourcesOf(synthRegion('eu-central-1', { natGatewayPerAz: false }).tf, 'aws_nat_gateway')).toHaveLength(1);
+  });
+  it('locks the default security group and logs all flows to the bucket', () => {
+    const dsg = resourcesOf(tf, 'aws_default_security_group')[0];
+    expect(dsg.ingress).toBeUndefined();
+    expect(dsg.egress).toBeUndefined();
+    const flow = resourcesOf(tf, 'aws_flow_log')[0];
+    expect(flow).toMatchObject({ traffic_type: 'ALL', log_destination_type: 's3' });
+    expect(flow.log_destination).toMatch(/\/flow-logs\/$/);
+  });
+});
+
+describe('Region: network policy as security groups', () => {
+  const { tf } = synthRegion('eu-central-1');
+  const ingress = resourcesOf(tf, 'aws_vpc_security_group_ingress_rule');
+  const egress = resourcesOf(tf, 'aws_vpc_security_group_egress_rule');
+  const sgRef = (name: string) => new RegExp(`aws_security_group\\.[^.]*${name}[^.]*\\.id`, 'i');
+
+  it('opens the gateway port 8080 only to the load-balancer tier', () => {
+    const toGateway = ingress.filter((r) => r.from_port === 8080);
+    expect(toGateway).toHaveLength(1);
+    expect(toGateway[0].security_group_id).toMatch(sgRef('Gateway'));
+    expect(toGateway[0].referenced_security_group_id).toMatch(sgRef('LoadBalancer'));
+    expect(toGateway[0].cidr_ipv4).toBeUndefined();
+  });
+  it('lets the gateway out only to the database on 5432, to 443 and to DNS on 53 TCP and UDP', () => {
+    const gatewayOut = egress.filter((r) => sgRef('Gateway').test(r.security_group_id));
+    expect(gatewayOut.map((r) => `${r.ip_protocol}/${r.from_port}`).sort()).toEqual(['tcp/443', 'tcp/53', 'tcp/5432', 'udp/53']);
+    expect(gatewayOut.find((r) => r.from_port === 5432).referenced_security_group_id).toMatch(sgRef('Database'));
+  });
+  it('opens the database only on 5432 from the gateway and lets nothing out of it', () => {
+    const dbIn = ingress.filter((r) => sgRef('Database').test(r.security_group_id));
+    expect(dbIn).toHaveLength(1);
+    expect(dbIn[0]).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+    expect(dbIn[0].referenced_security_group_id).toMatch(sgRef('Gateway'));
+    expect(egress.filter((r) => sgRef('Database').test(r.security_group_id))).toHaveLength(0);
+  });
+  it('exposes only 443 to the public', () => {
+    const publicIn = ingress.filter((r) => r.cidr_ipv4 === '0.0.0.0/0');
+    expect(publicIn.map((r) => r.from_port)).toEqual([443]);
+  });
+});
+
+describe('Region: Kubernetes cluster', () => {
+  it('has a private EKS endpoint, secrets encrypted with the region key and all control-plane logs', () => {
+    const { json, tf } = synthRegion('ap-south-1');
+    expect(json).toHaveResourceWithProperties(EksCluster, { name: 'taishanglaojun-ap-south-1', version: '1.31' });
+    const eks = resourcesOf(tf, 'aws_eks_cluster')[0];
+    expect(eks.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    expect(eks.vpc_config.subnet_ids).toHaveLength(3);
+    expect(eks.encryption_config.resources).toEqual(['secrets']);
+    expect(eks.enabled_cluster_log_types).toHaveLength(5);
+    const role = resourcesOf(tf, 'aws_iam_role')[0];
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe('eks.amazonaws.com');
+    expect(resourcesOf(tf, 'aws_iam_role_policy_attachment')[0].policy_arn).toBe('arn:aws:iam::aws:policy/AmazonEKSClusterPolicy');
+  });
+  it('is left out of a region that serves no compute', () => {
+    const spec = { ...specOf('ap-south-1'), services: ['storage'] as const };
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    new Region(stack, 'r', { spec, projectName: 'taishanglaojun', accountId: '111122223333' });
+    expect(resourcesOf(JSON.parse(Testing.synth(stack)), 'aws_eks_cluster')).toHaveLength(0);
+  });
+});
+
+describe('Region: provider and tags', () => {
+  it('creates an aliased provider for the region with region, continent, zone and compliance tags', () => {
+    const { tf } = synthRegion('eu-central-1');
+    const provider = tf.provider.aws[0];
+    expect(provider).toMatchObject({ region: 'eu-central-1', alias: 'eu_central_1' });
+    expect(provider.default_tags[0].tags).toEqual({
+      Project: 'taishanglaojun', Region: 'eu-central-1', Continent: 'EMEA', ResidencyZone: 'emea', Compliance: 'GDPR+BDSG', ManagedBy: 'cdktf',
+    });
+    expect(provider.access_key).toBeUndefined();
+    expect(resourcesOf(tf, 'aws_vpc')[0].provider).toBe('aws.eu_central_1');
+  });
+  it('puts fake credentials and every skip flag in the provider in offline mode', () => {
+    const provider = synthRegion('eu-central-1', { offline: true }).tf.provider.aws[0];
+    expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: 'true', skip_region_validation: true });
+    expect(provider.access_key).toBeDefined();
+  });
+  it('uses no data source, so plans need no AWS API', () => {
+    expect(synthRegion('us-east-1').tf.data).toBeUndefined();
+  });
+});
+
+describe('Region: bad props name the construct path, the value and what is allowed', () => {
+  const build = (patch: object, extra: object = {}) => () => {
+    const stack = new TerraformStack(Testing.app(), 'bad');
+    new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), ...patch }, projectName: 'taishanglaojun', accountId: '111122223333', ...extra });
+  };
+  it('rejects a malformed CIDR', () => expect(build({ cidr: '10.0.0.0/33' })).toThrow(/bad\/r\/Network: cidr "10.0.0.0\/33" has a prefix length above 32/));
+  it('rejects a CIDR of the wrong size', () => expect(build({ cidr: '10.0.0.0/24' })).toThrow(/allowed: prefix length \/16 to \/20/));
+  it('rejects a single AZ', () => expect(build({ availabilityZones: ['eu-west-2a'] })).toThrow(/availabilityZones \["eu-west-2a"\] is not allowed; allowed: 2 to 4/));
+  it('rejects a bad project name', () => expect(build({}, { projectName: 'Tai Shang' })).toThrow(/bad\/r: projectName "Tai Shang" is not allowed/));
+  it('rejects a bad Kubernetes version', () => expect(build({}, { kubernetesVersion: 'latest' })).toThrow(/kubernetesVersion "latest" is not allowed/));
+});

@@ -1,0 +1,101 @@
+import { Testing } from 'cdktf';
+import { OFFLINE_ENV, offlineModeFromEnv } from '../../lib/offline';
+import { parseRoutingTable } from '../../runtime/routing-table';
+import { stateBackendFromEnv, STATE_ENV } from '../../lib/state-backend';
+import { buildPlatform } from '../../stacks/platform';
+import { ROUTING_TABLE_OBJECT_KEY } from '../../stacks/continent-stack';
+import { resourcesOf, validConfig } from '../helpers/platform';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const synthAll = (options = {}): Record<string, any> => {
+  const app = Testing.app();
+  const { continents, global, routingTable } = buildPlatform(app, validConfig, options);
+  const out = Object.fromEntries([...continents, global].map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
+  return { ...out, routingTable };
+};
+
+describe('the platform stacks', () => {
+  const out = synthAll();
+
+  it('puts each of the ten regions in its continent stack, with its own aliased provider', () => {
+    const regionsOf = (stack: string) => out[stack].provider.aws.map((p: { region: string }) => p.region);
+    expect(regionsOf('apac')).toEqual(['ap-east-1', 'ap-southeast-1', 'ap-northeast-1', 'ap-south-1']);
+    expect(regionsOf('emea')).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-2']);
+    expect(regionsOf('na')).toEqual(['us-east-1', 'us-west-2', 'ca-central-1']);
+    for (const stack of ['apac', 'emea', 'na']) {
+      const aliases = out[stack].provider.aws.map((p: { alias: string }) => `aws.${p.alias}`);
+      for (const vpc of resourcesOf(out[stack], 'aws_vpc')) expect(aliases).toContain(vpc.provider);
+    }
+  });
+
+  it('tags every region with its continent, residency zone and compliance regimes', () => {
+    const tags = out.emea.provider.aws.map((p: { default_tags: { tags: Record<string, string> }[] }) => p.default_tags[0].tags);
+    expect(tags.map((t: Record<string, string>) => [t.Region, t.Continent, t.ResidencyZone, t.Compliance])).toEqual([
+      ['eu-west-1', 'EMEA', 'emea', 'GDPR'], ['eu-central-1', 'EMEA', 'emea', 'GDPR+BDSG'], ['eu-west-2', 'EMEA', 'emea', 'GDPR+DPA'],
+    ]);
+  });
+
+  it('has one VPC, key, bucket, trail and cluster per region', () => {
+    for (const [stack, n] of [['apac', 4], ['emea', 3], ['na', 3]] as const) {
+      for (const type of ['aws_vpc', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudtrail', 'aws_eks_cluster']) expect(resourcesOf(out[stack], type)).toHaveLength(n);
+    }
+  });
+
+  it('publishes the same valid routing table into every region bucket', () => {
+    const objects = ['apac', 'emea', 'na'].flatMap((s) => resourcesOf(out[s], 'aws_s3_object'));
+    expect(objects).toHaveLength(10);
+    expect(new Set(objects.map((o) => o.content)).size).toBe(1);
+    expect(objects.every((o) => o.key === ROUTING_TABLE_OBJECT_KEY)).toBe(true);
+    const parsed = parseRoutingTable(JSON.parse(objects[0].content));
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('builds a routing table that maps countries to their region and keeps shards in their zone', () => {
+    const t = out.routingTable;
+    expect(t.countries.DE).toBe('eu-central-1');
+    expect(t.countries.US).toBe('us-east-1');
+    expect(t.residencyZones.map((z: { id: string }) => z.id)).toEqual(['apac', 'emea', 'na']);
+    expect(t.failover.recovery).toEqual({ stepsPercent: [10, 25, 50, 75, 100], stepIntervalMs: 120000 });
+    expect(t.failover.healthCheck).toEqual({ path: '/health', intervalMs: 30000, timeoutMs: 10000, retries: 3 });
+    const zoneOf = new Map(t.regions.map((r: { id: string; residencyZone: string }) => [r.id, r.residencyZone]));
+    for (const s of t.shards) {
+      expect(zoneOf.get(s.primary.region)).toBe(s.residencyZone);
+      for (const r of s.replicas) expect(zoneOf.get(r.region)).toBe(s.residencyZone);
+    }
+  });
+
+  it('takes the account id from a validated Terraform variable, with no default outside offline mode', () => {
+    const variable = out.apac.variable.aws_account_id;
+    expect(variable.default).toBeUndefined();
+    expect(variable.validation[0].condition).toContain('regex("^[0-9]{12}$", var.aws_account_id)');
+    expect(synthAll({ offline: true }).apac.variable.aws_account_id.default).toBe('123456789012');
+  });
+
+  it('keeps local state by default and uses S3 with native locking or GCS when asked', () => {
+    expect(out.apac.terraform.backend).toBeUndefined();
+    const s3 = synthAll({ stateBackend: { kind: 's3', bucket: 'tf-state', region: 'eu-west-1', prefix: 'tslj' } });
+    expect(s3.na.terraform.backend.s3).toMatchObject({ bucket: 'tf-state', key: 'tslj/na.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true });
+    const gcs = synthAll({ stateBackend: { kind: 'gcs', bucket: 'tf-state', prefix: 'tslj' } });
+    expect(gcs.global.terraform.backend.gcs).toEqual({ bucket: 'tf-state', prefix: 'tslj/global' });
+  });
+
+  it('has a thin global stack with the design global IP', () => {
+    expect(resourcesOf(out.global, 'google_compute_global_address')[0].name).toBe('taishanglaojun-global-ip');
+    expect(out.global.provider.google[0].project).toBe('taishanglaojun-edge');
+  });
+});
+
+describe('settings from the environment', () => {
+  it('reads the state backend and names the variable on bad input', () => {
+    expect(stateBackendFromEnv({})).toEqual({ kind: 'local' });
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: 'us-east-1' })).toEqual({ kind: 's3', bucket: 'b-1', region: 'us-east-1', prefix: 'taishanglaojun' });
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'consul' })).toThrow('TAISHANGLAOJUN_STATE_BACKEND="consul" is not allowed; allowed: local, s3, gcs');
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1' })).toThrow('TAISHANGLAOJUN_STATE_REGION is missing; it is required when TAISHANGLAOJUN_STATE_BACKEND=s3');
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'Bad_Bucket', [STATE_ENV.region]: 'us-east-1' })).toThrow(/not a valid S3 bucket name/);
+  });
+  it('reads offline mode', () => {
+    expect(offlineModeFromEnv({})).toBe(false);
+    expect(offlineModeFromEnv({ [OFFLINE_ENV]: '1' })).toBe(true);
+    expect(() => offlineModeFromEnv({ [OFFLINE_ENV]: 'yes' })).toThrow('TAISHANGLAOJUN_OFFLINE="yes" is not allowed; allowed: 1, true, 0, false or unset');
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Real `terraform validate` and `terraform plan` on every AWS stack, offline: the provider comes
+ * from the local mirror (TAISHANGLAOJUN_TF_MIRROR or the Terraform CLI config), the provider blocks
+ * carry the offline settings (TAISHANGLAOJUN_OFFLINE=1). Also one real `cdktf diff`.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { findMirror, writeOfflineCliConfig } from '../../tools/terraform-mirror';
+import { hasCommand, requireTool } from '../helpers/tools';
+
+const run = promisify(execFile);
+const root = resolve(__dirname, '../..');
+const mirror = findMirror();
+const ready =
+  requireTool('terraform', hasCommand('terraform', ['version']), 'the Terraform CLI is not on PATH') &&
+  requireTool('terraform', mirror.found, mirror.found ? '' : mirror.why);
+
+(ready ? describe : describe.skip)('offline terraform validate and plan', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tslj-tf-'));
+  const outdir = join(work, 'cdktf.out');
+  const env = {
+    ...process.env,
+    TAISHANGLAOJUN_OFFLINE: '1',
+    CDKTF_OUTDIR: outdir,
+    TF_CLI_CONFIG_FILE: mirror.found ? writeOfflineCliConfig(join(work, 'tf'), mirror.path) : '',
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
+  const tf = (stack: string, ...args: string[]) => run('terraform', [...args, '-no-color'], { cwd: join(outdir, 'stacks', stack), env, maxBuffer: 64 << 20 });
+  const resourceCount = (stack: string) => {
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
+    return Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  };
+
+  beforeAll(() => {
+    const synth = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env, encoding: 'utf8' });
+    if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it.each(['apac', 'emea', 'na'])('%s: init from the mirror and validate', async (stack) => {
+    await tf(stack, 'init', '-input=false');
+    const { stdout } = await tf(stack, 'validate');
+    expect(stdout).toContain('Success! The configuration is valid.');
+  });
+
+  it.each(['apac', 'emea', 'na'])('%s: plan creates every synthesized resource with no credentials', async (stack) => {
+    const { stdout } = await tf(stack, 'plan', '-input=false', '-lock=false', '-refresh=false');
+    expect(stdout).toContain(`Plan: ${resourceCount(stack)} to add, 0 to change, 0 to destroy.`);
+  });
+
+  it('a bad account id is refused by the variable validation', async () => {
+    await expect(tf('na', 'plan', '-input=false', '-lock=false', '-var', 'aws_account_id=42')).rejects.toMatchObject({
+      stderr: expect.stringContaining('aws_account_id must be a 12-digit AWS account id.'),
+    });
+  });
+
+  it('npx cdktf diff na --skip-provider-lock shows the plan', async () => {
+    const { stdout } = await run(join(root, 'node_modules/.bin/cdktf'), ['diff', 'na', '--skip-provider-lock', '--output', outdir], { cwd: root, env: { ...env, CI: '1' }, maxBuffer: 64 << 20 });
+    // eslint-disable-next-line no-control-regex
+    expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(new RegExp(`Plan: ${resourceCount('na')} to add, 0 to change, 0 to destroy`));
+  });
+});
