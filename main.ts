@@ -16,11 +16,10 @@ function loadConfigModule(): { source: string; value: unknown } {
   const override = process.env.TAISHANGLAOJUN_CONFIG;
   const file = override ? resolve(override) : resolve(__dirname, 'regions.config.ts');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(file) as { default?: unknown };
     return { source: override ?? 'regions.config.ts', value: mod.default ?? mod };
   } catch (e) {
-    throw new Error(`cannot load the config ${override ? `TAISHANGLAOJUN_CONFIG="${override}"` : file}: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot load the config ${override ? `TAISHANGLAOJUN_CONFIG="${override}"` : file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { App } from 'cdktf';
-import { CONTINENTS, type RegionsConfig } from '../lib/config';
+import type { RegionsConfig } from '../lib/config';
 import { buildRoutingTable } from '../lib/routing-table';
 import type { StateBackendSettings } from '../lib/state-backend';
 import { ContinentStack } from './continent-stack';
@@ -33,4 +33,4 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
   return { continents, global, routingTable, routingTableJson };
 }
 
-export { CONTINENTS };
+

@@ -1,0 +1,3 @@
+export * from './continent-stack';
+export * from './global-stack';
+export * from './platform';
