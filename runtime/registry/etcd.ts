@@ -1,0 +1,237 @@
+/**
+ * Service registry on etcd (v3 API, `etcd3` client).
+ *
+ * Each registration owns a lease of `ttlSeconds` kept alive by the client; the instance is `put`
+ * with that lease at `/services/<region>/<name>/<id>`. When the keep-alive is lost (etcd down for
+ * longer than the lease, or the lease expired server-side) the registration re-grants a lease and
+ * re-puts its key, retrying with capped backoff until etcd answers again. Watches use the client's
+ * watcher, which reconnects and resumes from the last revision it saw.
+ *
+ * Nothing connects at import: the client is created by the constructor.
+ */
+import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
+import { type Clock, systemClock } from '../clock';
+import {
+  type CloseOptions,
+  type RegisterOptions,
+  type RegistrationHandle,
+  type ServiceInstance,
+  type ServiceInstanceInput,
+  type ServiceRegistry,
+  type WatchFilter,
+  type WatchHandle,
+  type WatchListener,
+  SERVICE_KEY_PREFIX,
+  parseInstance,
+  parseServiceKey,
+  serviceKey,
+  validateSegment,
+  validateTtl,
+  watchPrefix,
+} from './types';
+
+export interface EtcdRegistryOptions {
+  /** etcd client URLs, e.g. "http://127.0.0.1:2379". */
+  hosts: string | string[];
+  clock?: Clock;
+  /** First delay before re-registering after a lost lease; doubles up to maxRetryDelayMs. Default 100. */
+  retryDelayMs?: number;
+  /** Default 2000. */
+  maxRetryDelayMs?: number;
+  /** Upper bound of the watcher's reconnect backoff. Default 2000. */
+  maxWatchBackoffMs?: number;
+  /** Extra etcd3 client options (credentials, auth, faultHandling...). */
+  etcd?: Omit<IOptions, 'hosts'>;
+  /** Told about values that are not valid instances, lost leases and watch errors. Default: console.warn. */
+  onError?: (err: Error) => void;
+}
+
+type WatchBackoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
+
+/** Exponential backoff starting at `initialMs`, doubling, capped at `maxMs` (cockatiel's IBackoff shape). */
+function cappedBackoff(initialMs: number, maxMs: number): WatchBackoff {
+  const at = (ms: number): WatchBackoff => ({ duration: ms, next: () => at(Math.min(maxMs, ms * 2)) });
+  return at(initialMs);
+}
+
+interface Registration {
+  key: string;
+  value: string;
+  ttl: number;
+  lease?: Lease;
+  establishing: boolean;
+  closed: boolean;
+}
+
+export class EtcdRegistry implements ServiceRegistry {
+  readonly client: Etcd3;
+  private readonly clock: Clock;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly onError: (err: Error) => void;
+  private readonly registrations = new Set<Registration>();
+  private readonly watchers = new Set<Watcher>();
+  private closed = false;
+
+  constructor(options: EtcdRegistryOptions) {
+    if (!options || (typeof options.hosts !== 'string' && !Array.isArray(options.hosts)) || options.hosts.length === 0) {
+      throw new Error(`EtcdRegistry: hosts must be a non-empty string or array of etcd URLs such as "http://127.0.0.1:2379", got ${JSON.stringify(options?.hosts)}`);
+    }
+    this.clock = options.clock ?? systemClock;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 2000;
+    this.onError = options.onError ?? ((err) => console.warn(`[EtcdRegistry] ${err.message}`));
+    const maxWatch = options.maxWatchBackoffMs ?? 2000;
+    this.client = new Etcd3({
+      ...options.etcd,
+      hosts: options.hosts,
+      faultHandling: { watchBackoff: cappedBackoff(Math.min(100, maxWatch), maxWatch), ...options.etcd?.faultHandling },
+    });
+  }
+
+  async register(input: ServiceInstanceInput, options: RegisterOptions): Promise<RegistrationHandle> {
+    this.assertOpen('register');
+    const instance = parseInstance(input);
+    const ttl = validateTtl(options?.ttlSeconds);
+    const key = serviceKey(instance.region, instance.name, instance.id);
+    const reg: Registration = { key, value: JSON.stringify(instance), ttl, establishing: true, closed: false };
+    try {
+      await this.putWithNewLease(reg);
+    } catch (err) {
+      reg.closed = true;
+      throw new Error(`EtcdRegistry.register: could not register ${key}: ${(err as Error).message}`, { cause: err });
+    } finally {
+      reg.establishing = false;
+    }
+    this.registrations.add(reg);
+    return { key, instance: structuredClone(instance), deregister: () => this.deregister(reg) };
+  }
+
+  async discover(region: string, name: string): Promise<ServiceInstance[]> {
+    this.assertOpen('discover');
+    const prefix = `${SERVICE_KEY_PREFIX}${validateSegment('region', region)}/${validateSegment('name', name)}/`;
+    const values = await this.client.getAll().prefix(prefix).strings();
+    const out: ServiceInstance[] = [];
+    for (const [key, value] of Object.entries(values)) {
+      const instance = this.decode(key, value);
+      if (instance) out.push(instance);
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async watch(filter: WatchFilter, listener: WatchListener): Promise<WatchHandle> {
+    this.assertOpen('watch');
+    const prefix = watchPrefix(filter);
+    const watcher = await this.client.watch().prefix(prefix).create();
+    this.watchers.add(watcher);
+    watcher.on('put', (kv) => {
+      const key = kv.key.toString();
+      const parts = parseServiceKey(key);
+      const instance = this.decode(key, kv.value.toString());
+      if (parts && instance) listener({ type: 'put', key, ...parts, instance });
+    });
+    watcher.on('delete', (kv) => {
+      const key = kv.key.toString();
+      const parts = parseServiceKey(key);
+      if (parts) listener({ type: 'delete', key, ...parts });
+    });
+    // Without an 'error' listener an EventEmitter error would crash the process.
+    watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
+    return {
+      close: async () => {
+        this.watchers.delete(watcher);
+        await watcher.cancel().catch(() => undefined);
+      },
+    };
+  }
+
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const regs = [...this.registrations];
+    if (options.deregister === false) {
+      for (const reg of regs) this.stop(reg);
+    } else {
+      await Promise.all(regs.map((reg) => this.deregister(reg).catch((err: Error) => this.onError(err))));
+    }
+    await Promise.all([...this.watchers].map((w) => w.cancel().catch(() => undefined)));
+    this.watchers.clear();
+    this.client.close();
+  }
+
+  private stop(reg: Registration): Lease | undefined {
+    reg.closed = true;
+    this.registrations.delete(reg);
+    const lease = reg.lease;
+    reg.lease = undefined;
+    lease?.release();
+    return lease;
+  }
+
+  private async deregister(reg: Registration): Promise<void> {
+    if (reg.closed) return;
+    const lease = this.stop(reg);
+    try {
+      // Revoking the lease deletes the key; delete explicitly too in case the key outlived its lease id.
+      await lease?.revoke();
+      await this.client.delete().key(reg.key);
+    } catch (err) {
+      throw new Error(`EtcdRegistry: deregistering ${reg.key} failed (${(err as Error).message}); it expires within ${reg.ttl} s`, { cause: err });
+    }
+  }
+
+  private async putWithNewLease(reg: Registration): Promise<void> {
+    const lease = this.client.lease(reg.ttl);
+    reg.lease = lease;
+    lease.on('lost', (err) => this.onLost(reg, lease, err));
+    try {
+      await lease.put(reg.key).value(reg.value);
+    } catch (err) {
+      if (reg.lease === lease) reg.lease = undefined;
+      lease.release();
+      throw err;
+    }
+  }
+
+  private onLost(reg: Registration, lease: Lease, err: Error): void {
+    if (reg.closed || this.closed || reg.establishing || reg.lease !== lease) return;
+    this.onError(new Error(`lease for ${reg.key} lost (${err.message}); re-registering`));
+    void this.reestablish(reg);
+  }
+
+  /** Re-grants a lease and re-puts the key until it works or the registration is closed. */
+  private async reestablish(reg: Registration): Promise<void> {
+    reg.establishing = true;
+    reg.lease?.release();
+    reg.lease = undefined;
+    let delay = this.retryDelayMs;
+    try {
+      while (!reg.closed && !this.closed) {
+        try {
+          await this.putWithNewLease(reg);
+          // Closed while re-registering: stop keeping the fresh lease alive.
+          if (reg.closed || this.closed) (reg.lease as Lease | undefined)?.release();
+          return;
+        } catch {
+          await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
+          delay = Math.min(this.maxRetryDelayMs, delay * 2);
+        }
+      }
+    } finally {
+      reg.establishing = false;
+    }
+  }
+
+  private decode(key: string, value: string): ServiceInstance | undefined {
+    try {
+      return parseInstance(JSON.parse(value));
+    } catch (err) {
+      this.onError(new Error(`ignoring invalid registry value at ${key}: ${(err as Error).message}`));
+      return undefined;
+    }
+  }
+
+  private assertOpen(op: string): void {
+    if (this.closed) throw new Error(`EtcdRegistry: ${op} after close()`);
+  }
+}

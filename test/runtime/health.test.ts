@@ -1,0 +1,217 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ManualClock } from '../../runtime/clock';
+import { FailoverController } from '../../runtime/failover';
+import { HealthChecker, type HealthSignal, type ProbeFn } from '../../runtime/health';
+import { type RoutingTable, routingTableSchema } from '../../runtime/routing-table';
+
+function makeTable(overrides: { timeoutMs?: number; retries?: number; intervalMs?: number; latencyThresholdMs?: number } = {}): RoutingTable {
+  return routingTableSchema.parse({
+    schemaVersion: 1,
+    regions: ['eu-west-1', 'eu-central-1'].map((id, i) => ({
+      id,
+      location: id,
+      continent: 'EMEA',
+      residencyZone: 'emea',
+      primary: i === 0,
+      services: ['compute'],
+      capacity: 100,
+      latencyThresholdMs: overrides.latencyThresholdMs ?? 200,
+    })),
+    residencyZones: [{ id: 'emea', regions: ['eu-west-1', 'eu-central-1'], allowedCopyTo: ['emea'] }],
+    countries: { DE: 'eu-central-1' },
+    shards: [{ id: 'emea-0', residencyZone: 'emea', weight: 1, primary: { region: 'eu-west-1', endpoint: null }, replicas: [] }],
+    routing: { maxLoadFactor: 0.8, loadWeight: 100 },
+    failover: {
+      healthCheck: { path: '/health', intervalMs: overrides.intervalMs ?? 30_000, timeoutMs: overrides.timeoutMs ?? 10_000, retries: overrides.retries ?? 3 },
+      failureThresholds: { serviceUnavailable: 3, highLatency: 5, errorRate: 0.05 },
+      recoveryThresholds: { consecutiveSuccess: 5, latencyImprovement: 0.8 },
+      actions: { reduceTrafficPercent: 50, circuitBreakerMs: 300_000 },
+      recovery: { stepsPercent: [10, 25, 50, 75, 100], stepIntervalMs: 120_000 },
+    },
+  });
+}
+
+/** A probe answering from a script: each call takes `latencyMs` on the manual clock. */
+function scriptedProbe(clock: ManualClock, script: Array<{ status?: number; latencyMs: number; hang?: boolean }>) {
+  const calls: string[] = [];
+  const probe: ProbeFn = (url, signal) => {
+    calls.push(url);
+    const step = script[Math.min(calls.length - 1, script.length - 1)];
+    return new Promise<number>((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(new Error('aborted')));
+      if (step.hang) return;
+      clock.setTimeout(() => (step.status === undefined ? reject(new Error('ECONNREFUSED')) : resolve(step.status)), step.latencyMs);
+    });
+  };
+  return { probe, calls };
+}
+
+describe('HealthChecker active checks (injected probe, manual clock)', () => {
+  it('classifies success and slow by the region latency threshold, probing <base><path>', async () => {
+    const clock = new ManualClock();
+    const { probe, calls } = scriptedProbe(clock, [{ status: 200, latencyMs: 50 }, { status: 204, latencyMs: 350 }]);
+    const hc = new HealthChecker(makeTable(), { clock, probe });
+    hc.addTarget('eu-west-1', 'http://gw.example:8080/api/');
+    const first = hc.checkNow('eu-west-1');
+    await clock.advanceAsync(50);
+    expect(await first).toMatchObject({ outcome: 'success', latencyMs: 50, status: 200, attempts: 1, seq: 1 });
+    const second = hc.checkNow('eu-west-1');
+    await clock.advanceAsync(350);
+    expect(await second).toMatchObject({ outcome: 'slow', latencyMs: 350, status: 204, seq: 2 });
+    expect(calls[0]).toBe('http://gw.example:8080/api/health');
+  });
+
+  it('retries up to `retries` times; a later success wins; non-2xx and errors count as failures', async () => {
+    const clock = new ManualClock();
+    const { probe, calls } = scriptedProbe(clock, [{ status: 500, latencyMs: 10 }, { latencyMs: 10 }, { status: 200, latencyMs: 10 }]);
+    const hc = new HealthChecker(makeTable(), { clock, probe });
+    hc.addTarget('eu-west-1', 'http://gw.example');
+    const p = hc.checkNow('eu-west-1');
+    await clock.advanceAsync(100);
+    expect(await p).toMatchObject({ outcome: 'success', attempts: 3 });
+    expect(calls).toHaveLength(3);
+
+    const { probe: always500 } = scriptedProbe(clock, [{ status: 503, latencyMs: 5 }]);
+    const hc2 = new HealthChecker(makeTable(), { clock, probe: always500 });
+    hc2.addTarget('eu-west-1', 'http://gw.example');
+    const q = hc2.checkNow('eu-west-1');
+    await clock.advanceAsync(100);
+    expect(await q).toMatchObject({ outcome: 'failure', attempts: 4, status: 503 });
+  });
+
+  it('times each attempt out after timeoutMs, aborting the probe, even a probe that ignores its signal', async () => {
+    const clock = new ManualClock();
+    let aborted = 0;
+    const hanging: ProbeFn = (_url, signal) => {
+      signal.addEventListener('abort', () => aborted++);
+      return new Promise<number>(() => undefined); // ignores the signal entirely
+    };
+    const hc = new HealthChecker(makeTable({ retries: 1 }), { clock, probe: hanging });
+    hc.addTarget('eu-west-1', 'http://gw.example');
+    let done: HealthSignal | undefined;
+    void hc.checkNow('eu-west-1').then((s) => (done = s));
+    await clock.advanceAsync(19_999);
+    expect(done).toBeUndefined();
+    await clock.advanceAsync(1);
+    expect(done).toMatchObject({ outcome: 'failure', attempts: 2, error: 'timed out after 10000 ms', latencyMs: 10_000 });
+    expect(aborted).toBe(2);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('start() probes at once, then intervalMs after each check completes, never overlapping; stop() ends it', async () => {
+    const clock = new ManualClock();
+    const { probe, calls } = scriptedProbe(clock, [{ status: 200, latencyMs: 1_000 }]);
+    const hc = new HealthChecker(makeTable(), { clock, probe });
+    const signals: HealthSignal[] = [];
+    hc.onSignal((s) => signals.push(s));
+    hc.addTarget('eu-west-1', 'http://a.example');
+    hc.addTarget('eu-central-1', 'http://b.example');
+    hc.start();
+    await clock.advanceAsync(0);
+    expect(calls).toHaveLength(2);
+    await clock.advanceAsync(1_000 + 30_000 - 1);
+    expect(calls).toHaveLength(2);
+    await clock.advanceAsync(1);
+    expect(calls).toHaveLength(4);
+    await clock.advanceAsync(1_000);
+    expect(signals.map((s) => s.region).sort()).toEqual(['eu-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-1']);
+    hc.stop();
+    await clock.advanceAsync(10 * 60_000);
+    expect(calls).toHaveLength(4);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('rejects bad targets and unknown regions with the value and what is allowed', () => {
+    const hc = new HealthChecker(makeTable(), { clock: new ManualClock(), probe: async () => 200 });
+    expect(() => hc.addTarget('eu-west-9', 'http://x')).toThrow(/unknown region "eu-west-9"; allowed: eu-west-1, eu-central-1/);
+    expect(() => hc.addTarget('eu-west-1', 'not a url')).toThrow(/baseUrl "not a url" for region "eu-west-1" is not an absolute URL/);
+    expect(() => hc.addTarget('eu-west-1', 'ftp://x')).toThrow(/protocol "ftp:"; allowed: http:, https:/);
+    hc.addTarget('eu-west-1', 'http://x');
+    expect(() => hc.addTarget('eu-west-1', 'http://y')).toThrow(/already has a target \(http:\/\/x\/health\)/);
+    expect(() => new HealthChecker(makeTable(), { windowMs: 600_000 })).toThrow(/windowMs must be > 0 and <= failover.actions.circuitBreakerMs \(300000\).*got 600000/);
+  });
+});
+
+describe('HealthChecker passive outlier detection', () => {
+  it('flags the error rate only with enough samples in the sliding window', async () => {
+    const clock = new ManualClock();
+    const hc = new HealthChecker(makeTable(), { clock, probe: async () => 200, windowMs: 60_000, minSamples: 20 });
+    for (let i = 0; i < 10; i++) expect(hc.recordResult('eu-west-1', { ok: false, latencyMs: 5 }).errorRateExceeded).toBe(false); // 100 % but 10 samples
+    clock.advance(61_000); // the failures leave the window
+    expect(hc.errorRate('eu-west-1')).toEqual({ errorRate: 0, samples: 0 });
+    for (let i = 0; i < 19; i++) hc.recordResult('eu-west-1', { ok: true, latencyMs: 5 });
+    const one = hc.recordResult('eu-west-1', { ok: false, latencyMs: 5 }); // 1/20 = 5 %: not over 5 %
+    expect(one).toMatchObject({ errorRate: 0.05, samples: 20, errorRateExceeded: false });
+    const two = hc.recordResult('eu-west-1', { ok: false, latencyMs: 5 }); // 2/21
+    expect(two.errorRateExceeded).toBe(true);
+    expect(hc.errorRate('eu-central-1').samples).toBe(0);
+    expect(() => hc.recordResult('eu-west-1', { ok: true, latencyMs: -1 })).toThrow(/latencyMs must be a finite number >= 0, got -1/);
+  });
+
+  it('feeds a FailoverController: high live error rate opens the circuit', () => {
+    const clock = new ManualClock();
+    const table = makeTable();
+    const hc = new HealthChecker(table, { clock, probe: async () => 200, minSamples: 10 });
+    const ctl = new FailoverController(table, { clock });
+    ctl.attach(hc);
+    for (let i = 0; i < 9; i++) hc.recordResult('eu-central-1', { ok: false, latencyMs: 5 });
+    expect(ctl.snapshot('eu-central-1').status).toBe('healthy');
+    hc.recordResult('eu-central-1', { ok: false, latencyMs: 5 });
+    expect(ctl.snapshot('eu-central-1').status).toBe('circuit-open');
+    expect(ctl.weights()).toEqual({ 'eu-west-1': 100, 'eu-central-1': 0 });
+  });
+
+  it('out-of-order probe completions: the check that started first but finished last is ignored', async () => {
+    const clock = new ManualClock();
+    const table = makeTable({ retries: 0, latencyThresholdMs: 10_000 });
+    // 1st call: slow success (5 s); calls 2-4: fast connection failures.
+    const { probe } = scriptedProbe(clock, [{ status: 200, latencyMs: 5_000 }, { latencyMs: 1 }]);
+    const hc = new HealthChecker(table, { clock, probe });
+    const ctl = new FailoverController(table, { clock });
+    ctl.attach(hc);
+    hc.addTarget('eu-west-1', 'http://a.example');
+    const late = hc.checkNow('eu-west-1');
+    const fails = [hc.checkNow('eu-west-1'), hc.checkNow('eu-west-1'), hc.checkNow('eu-west-1')];
+    await clock.advanceAsync(10);
+    await Promise.all(fails);
+    expect(ctl.snapshot('eu-west-1').status).toBe('failed');
+    await clock.advanceAsync(5_000);
+    expect(await late).toMatchObject({ outcome: 'success', seq: 1 });
+    expect(ctl.snapshot('eu-west-1')).toMatchObject({ status: 'failed', consecutiveSuccess: 0 });
+  });
+});
+
+describe('HealthChecker against a real HTTP server on 127.0.0.1', () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/ok/health') res.writeHead(200).end('ok');
+      else if (req.url === '/err/health') res.writeHead(500).end('boom');
+      else if (req.url === '/hang/health') return; // never answers
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('200 -> success, 500 -> failure after retries, hanging handler -> timeout', async () => {
+    const hc = new HealthChecker(makeTable({ timeoutMs: 300, retries: 1, latencyThresholdMs: 2_000 }));
+    hc.addTarget('eu-west-1', `${base}/ok`);
+    hc.addTarget('eu-central-1', `${base}/err`);
+    expect(await hc.checkNow('eu-west-1')).toMatchObject({ outcome: 'success', status: 200, attempts: 1 });
+    expect(await hc.checkNow('eu-central-1')).toMatchObject({ outcome: 'failure', status: 500, attempts: 2 });
+    hc.removeTarget('eu-central-1');
+    hc.addTarget('eu-central-1', `${base}/hang`);
+    const started = Date.now();
+    const hung = await hc.checkNow('eu-central-1');
+    expect(hung).toMatchObject({ outcome: 'failure', attempts: 2, error: 'timed out after 300 ms' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
