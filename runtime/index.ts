@@ -1,0 +1,15 @@
+/**
+ * The cdktf-free runtime: what the deployed gateway imports. Re-exports only; importing this
+ * module does no work (the geo database loads on the first lookup).
+ */
+export * from './routing-table';
+export * from './load-table';
+export * from './shard-ring';
+export * from './replica';
+export * from './geo';
+export * from './client-address';
+export * from './router';
+export * from './clock';
+export * from './health';
+export * from './failover';
+export * from './registry';

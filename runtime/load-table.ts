@@ -1,0 +1,92 @@
+/**
+ * Reading the routing table from disk and keeping the last good one while it is reloaded.
+ */
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
+
+/** The default location synth writes the table to (relative to the working directory). */
+export const DEFAULT_ROUTING_TABLE_PATH = 'cdktf.out/routing-table.json';
+
+/**
+ * Reads and validates a routing table file. Throws a {@link RoutingTableError} naming the file
+ * when it cannot be read, is not JSON, or is not a valid table (with every problem listed).
+ */
+export function loadRoutingTable(file: string): RoutingTable {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new RoutingTableError([{ path: '', value: file, message: `cannot read the routing table file: ${why}` }], file);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new RoutingTableError([{ path: '', value: text.slice(0, 40), message: `not valid JSON: ${(err as Error).message}` }], file);
+  }
+  const result = parseRoutingTable(json);
+  if (!result.ok) throw new RoutingTableError(result.problems, file);
+  return result.table;
+}
+
+export type ReloadResult = { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[]; kept: RoutingTable };
+
+/**
+ * Holds the current routing table. `reload` swaps in a new table only when it is valid; a bad
+ * table leaves the last good one in place and reports the problems.
+ *
+ * Events: `updated (table, previous)` when a new table is accepted; `rejected (problems, source)`
+ * when a reload is refused (the previous table stays current).
+ */
+export class RoutingTableStore extends EventEmitter {
+  #current: RoutingTable;
+
+  constructor(initial: RoutingTable | unknown) {
+    super();
+    this.#current = (() => {
+      const result = parseRoutingTable(initial);
+      if (!result.ok) throw new RoutingTableError(result.problems);
+      return result.table;
+    })();
+  }
+
+  /** Creates a store from a file; throws {@link RoutingTableError} if the file is not a valid table. */
+  static fromFile(file: string): RoutingTableStore {
+    return new RoutingTableStore(loadRoutingTable(file));
+  }
+
+  /** The last accepted table. */
+  get current(): RoutingTable {
+    return this.#current;
+  }
+
+  /** Validates `input`; on success it becomes current, otherwise the previous table is kept. */
+  reload(input: unknown, source?: string): ReloadResult {
+    const result = parseRoutingTable(input);
+    if (!result.ok) {
+      this.emit('rejected', result.problems, source);
+      return { ok: false, problems: result.problems, kept: this.#current };
+    }
+    const previous = this.#current;
+    this.#current = result.table;
+    this.emit('updated', result.table, previous);
+    return { ok: true, table: result.table };
+  }
+
+  /** Reads `file` and reloads from it; unreadable or invalid files keep the previous table. */
+  reloadFromFile(file: string): ReloadResult {
+    let table: RoutingTable;
+    try {
+      table = loadRoutingTable(file);
+    } catch (err) {
+      if (!(err instanceof RoutingTableError)) throw err;
+      const problems = [...err.problems];
+      this.emit('rejected', problems, file);
+      return { ok: false, problems, kept: this.#current };
+    }
+    return this.reload(table, file);
+  }
+}

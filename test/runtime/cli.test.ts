@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'taishanglaojun.js');
+const table = join(root, 'test', 'fixtures', 'routing-table.json');
+const tmp = mkdtempSync(join(tmpdir(), 'tslj-cli-'));
+
+function run(args: string[], cwd = root) {
+  const res = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+const route = (...args: string[]) => run(['route', '--table', table, ...args]);
+
+function expectUsageError(res: ReturnType<typeof run>, ...parts: string[]) {
+  expect(res.code).toBe(2);
+  expect(res.stdout).toBe('');
+  for (const part of parts) expect(res.stderr).toContain(part);
+  expect(res.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+}
+
+describe('taishanglaojun CLI', () => {
+  it('route prints the decision as JSON, ignoring an out-of-zone preference', () => {
+    const res = route('--country', 'DE', '--prefer', 'us-east-1', '--user', 'alice');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({ region: 'eu-central-1', reason: 'geo', zone: 'emea', ignoredPreference: { region: 'us-east-1', why: 'residency' }, shard: { id: 'emea-01' }, replica: { region: 'eu-central-1', reason: 'local-replica' } });
+  });
+
+  it('route applies --down and --load', () => {
+    const res = route('--country', 'DE', '--down', 'eu-central-1', '--load', 'eu-west-1=0.9,eu-west-2=0.2');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ region: 'eu-west-2', reason: 'score' });
+  });
+
+  it('route locates the country from --ip', () => {
+    const res = route('--ip', '81.2.69.142');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ region: 'eu-west-2', reason: 'geo', input: { country: 'GB', countrySource: 'ip' } });
+  });
+
+  it('route exits 3 with a JSON error when refused', () => {
+    const res = route('--country', 'DE', '--down', 'eu-west-1,eu-central-1,eu-west-2');
+    expect(res.code).toBe(3);
+    expect(JSON.parse(res.stdout)).toMatchObject({ error: 'refused', reason: 'refused', code: 'no-healthy-region', zone: 'emea' });
+  });
+
+  it('failover prints weights per region and the capacity check', () => {
+    const res = run(['failover', '--down', 'eu-west-1', '--table', table]);
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.down).toEqual(['eu-west-1']);
+    expect(out.weights['eu-west-1']).toBe(0);
+    expect(out.weights['eu-central-1'] + out.weights['eu-west-2']).toBeCloseTo(100);
+    expect(out.capacityCheck.emea).toHaveProperty('ok');
+  });
+
+  it.each([
+    [['route', '--countr', 'DE'], ['--countr', 'unknown flag', '--country']],
+    [['route', '--country'], ['--country', 'missing value']],
+    [['route', '--country', 'DEU'], ['--country', '"DEU"', 'alpha-2']],
+    [['route', '--country', 'DE', '--prefer', 'eu-south-9'], ['--prefer', '"eu-south-9"', 'eu-west-1']],
+    [['route', '--country', 'DE', '--down', 'eu-west-1,,x'], ['--down', 'comma-separated']],
+    [['route', '--country', 'DE', '--load', 'eu-west-1=abc'], ['--load', '"eu-west-1=abc"', 'number >= 0']],
+    [['route', '--country', 'DE', '--load', 'eu-west-1=-0.5'], ['--load', 'number >= 0']],
+    [['route', '--country', 'DE', '--load', 'eu-west-1'], ['--load', 'REGION=']],
+    [['route', '--country', 'DE', '--load', 'mars-1=0.5'], ['--load', '"mars-1"', 'unknown region']],
+    [['route', '--ip', '300.1.1.1'], ['--ip', '"300.1.1.1"', 'IPv4 or IPv6']],
+    [['route', '--zone', 'mars'], ['--zone', '"mars"', 'apac']],
+    [['failover'], ['--down', 'required']],
+    [['teleport'], ['command', '"teleport"', 'route, failover']],
+    [[], ['command', 'missing']],
+    [['route', 'DE'], ['unexpected argument']],
+  ])('rejects bad arguments %j with exit 2', (args, parts) => {
+    const withTable = args.length > 0 && ['route', 'failover'].includes(args[0]) ? [...args, '--table', table] : args;
+    // put --table before a dangling flag so "--country" stays the last (value-less) argument
+    const ordered = args[args.length - 1] === '--country' ? ['route', '--table', table, '--country'] : withTable;
+    expectUsageError(run(ordered), ...parts);
+  });
+
+  it('explains a missing default table and an invalid table, exit 2', () => {
+    const missing = run(['route', '--country', 'DE'], tmp);
+    expectUsageError(missing, 'cdktf.out/routing-table.json', 'file not found', 'cdktf synth');
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, regions: [] }));
+    expectUsageError(run(['route', '--country', 'DE', '--table', bad]), bad, 'regions');
+    const notJson = join(tmp, 'not.json');
+    writeFileSync(notJson, 'nope');
+    expectUsageError(run(['failover', '--down', 'eu-west-1', '--table', notJson]), 'not valid JSON');
+  });
+
+  it('prints usage for help', () => {
+    const res = run(['help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('taishanglaojun route');
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRoutingTable, RoutingTableStore } from '../../runtime/load-table';
+import { RoutingTableError, type RoutingTable } from '../../runtime/routing-table';
+
+const fixturePath = join(__dirname, '..', 'fixtures', 'routing-table.json');
+const fixture = (): RoutingTable => JSON.parse(readFileSync(fixturePath, 'utf8'));
+const dir = mkdtempSync(join(tmpdir(), 'routing-table-'));
+
+function thrown(fn: () => unknown): RoutingTableError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof RoutingTableError) return err;
+    throw err;
+  }
+  throw new Error('expected a RoutingTableError');
+}
+
+describe('loadRoutingTable', () => {
+  it('reads and validates the fixture', () => {
+    expect(loadRoutingTable(fixturePath).regions).toHaveLength(10);
+  });
+
+  it('names the file when it is missing', () => {
+    const file = join(dir, 'missing.json');
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.source).toBe(file);
+    expect(err.message).toContain(file);
+    expect(err.message).toContain('file not found');
+  });
+
+  it('names the file when it is not JSON', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{"schemaVersion": 1,');
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.message).toContain(file);
+    expect(err.problems[0].message).toContain('not valid JSON');
+  });
+
+  it('lists every problem of an invalid table', () => {
+    const t = fixture();
+    t.countries.FR = 'eu-south-9';
+    t.routing.loadWeight = -1;
+    const file = join(dir, 'invalid.json');
+    writeFileSync(file, JSON.stringify(t));
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.problems.map((p) => p.path)).toEqual(['routing.loadWeight']);
+  });
+});
+
+describe('RoutingTableStore', () => {
+  it('keeps the last good table when a reload is invalid, and reports why', () => {
+    const store = new RoutingTableStore(fixture());
+    const first = store.current;
+    const rejected: unknown[] = [];
+    const updated: unknown[] = [];
+    store.on('rejected', (problems) => rejected.push(problems));
+    store.on('updated', (table) => updated.push(table));
+
+    const bad = fixture();
+    bad.countries.FR = 'eu-south-9';
+    const result = store.reload(bad, 'push-1');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]).toMatchObject({ path: 'countries.FR', value: 'eu-south-9' });
+    expect(store.current).toBe(first);
+    expect(rejected).toHaveLength(1);
+
+    const good = fixture();
+    good.routing.loadWeight = 50;
+    expect(store.reload(good).ok).toBe(true);
+    expect(store.current.routing.loadWeight).toBe(50);
+    expect(updated).toHaveLength(1);
+  });
+
+  it('reloads from files, keeping the table when the file is unreadable', () => {
+    const store = RoutingTableStore.fromFile(fixturePath);
+    const before = store.current;
+    const result = store.reloadFromFile(join(dir, 'nope.json'));
+    expect(result.ok).toBe(false);
+    expect(store.current).toBe(before);
+  });
+
+  it('refuses to start from an invalid table', () => {
+    expect(() => new RoutingTableStore({ schemaVersion: 2 })).toThrow(RoutingTableError);
+  });
+});

@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RegionRouter, type RegionRouterOptions } from '../../runtime/router';
+import { RoutingTableError, type RoutingTable } from '../../runtime/routing-table';
+
+const fixture = (): RoutingTable => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8'));
+const table = fixture();
+const zoneOfRegion = new Map(table.regions.map((r) => [r.id, r.residencyZone]));
+const down = (...regions: string[]) => (r: string) => !regions.includes(r);
+const router = (options: RegionRouterOptions = {}) => new RegionRouter(table, { geoLookup: () => undefined, ...options });
+
+describe('RegionRouter.decide', () => {
+  it('honours a healthy preference inside the user zone', () => {
+    expect(router().decide({ country: 'DE', preferredRegion: 'eu-west-2' })).toMatchObject({ kind: 'routed', region: 'eu-west-2', reason: 'preference', zone: 'emea' });
+  });
+
+  it('ignores a preference outside the zones the data may be in', () => {
+    const d = router().decide({ country: 'DE', preferredRegion: 'us-east-1' });
+    expect(d).toMatchObject({ kind: 'routed', region: 'eu-central-1', reason: 'geo', ignoredPreference: { region: 'us-east-1', why: 'residency' } });
+  });
+
+  it('honours a preference in a zone listed in allowedCopyTo', () => {
+    const t = fixture();
+    t.residencyZones.find((z) => z.id === 'emea')!.allowedCopyTo = ['emea', 'na'];
+    const d = new RegionRouter(t, { geoLookup: () => undefined }).decide({ country: 'DE', preferredRegion: 'us-east-1' });
+    expect(d).toMatchObject({ kind: 'routed', region: 'us-east-1', reason: 'preference', zone: 'emea' });
+  });
+
+  it('ignores unknown and unhealthy preferences, saying why', () => {
+    expect(router().decide({ country: 'DE', preferredRegion: 'mars-north-1' })).toMatchObject({ reason: 'geo', ignoredPreference: { why: 'unknown-region' } });
+    expect(router({ health: down('eu-west-2') }).decide({ country: 'DE', preferredRegion: 'EU-WEST-2 ' })).toMatchObject({ reason: 'geo', region: 'eu-central-1', ignoredPreference: { region: 'eu-west-2', why: 'unhealthy' } });
+  });
+
+  it('routes by geography when the country region is healthy', () => {
+    const r = router();
+    expect(r.decide({ country: 'GB' })).toMatchObject({ region: 'eu-west-2', reason: 'geo' });
+    expect(r.decide({ country: 'ca' })).toMatchObject({ region: 'ca-central-1', reason: 'geo', zone: 'na' });
+    expect(r.decide({ country: 'JP' })).toMatchObject({ region: 'ap-northeast-1', reason: 'geo', zone: 'apac' });
+  });
+
+  it('scores healthy regions of the zone by latency + loadFactor * loadWeight, skipping overloaded ones', () => {
+    const r = router({ health: down('eu-central-1'), latencies: { 'eu-west-1': 20, 'eu-west-2': 30 }, loads: { 'eu-west-1': 0.5, 'eu-west-2': 0.1 } });
+    // eu-west-1: 20 + 50 = 70; eu-west-2: 30 + 10 = 40
+    expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-2', reason: 'score' });
+    const overloaded = router({ health: down('eu-central-1'), latencies: new Map([['eu-west-1', 20], ['eu-west-2', 30]]), loads: new Map([['eu-west-1', 0.1], ['eu-west-2', 0.8]]) });
+    expect(overloaded.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-1', reason: 'score' });
+  });
+
+  it('reads health, loads and latencies at decision time', () => {
+    const loads = new Map<string, number>();
+    const health = new Set<string>(['eu-central-1']);
+    const r = router({ health: { isHealthy: (x) => !health.has(x) }, loads: (x) => loads.get(x), latencies: { 'eu-west-1': 10, 'eu-west-2': 10 } });
+    expect(r.decide({ country: 'DE' }).kind === 'routed' && r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-1', reason: 'score' });
+    loads.set('eu-west-1', 0.9);
+    expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-2', reason: 'score' });
+    health.clear();
+    expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-central-1', reason: 'geo' });
+  });
+
+  it('falls back to the zone order when every healthy region is overloaded', () => {
+    const r = router({ health: down('eu-central-1'), loads: { 'eu-west-1': 0.95, 'eu-west-2': 0.8 } });
+    expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-1', reason: 'fallback' });
+    const r2 = router({ health: down('eu-central-1', 'eu-west-1'), loads: { 'eu-west-2': 2 } });
+    expect(r2.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-2', reason: 'fallback' });
+  });
+
+  it('refuses rather than leave the zone', () => {
+    const d = router({ health: down('eu-west-1', 'eu-central-1', 'eu-west-2') }).decide({ country: 'DE', preferredRegion: 'us-east-1', userId: 'u1' });
+    expect(d).toMatchObject({ kind: 'refused', reason: 'refused', code: 'no-healthy-region', zone: 'emea', ignoredPreference: { why: 'residency' } });
+  });
+
+  it('refuses users with personal data when the zone is unknown, routes anonymous traffic anywhere', () => {
+    expect(router().decide({ country: 'ZZ', userId: 'u1' })).toMatchObject({ kind: 'refused', code: 'residency-unknown' });
+    expect(router().decide({ userId: 'u1' })).toMatchObject({ kind: 'refused', code: 'residency-unknown' });
+    const anon = router({ latencies: { 'ap-south-1': 5 } }).decide({ country: 'ZZ' });
+    expect(anon).toMatchObject({ kind: 'routed', region: 'ap-south-1', reason: 'score', zone: null, zoneSource: 'unknown' });
+    expect(router().decide({ preferredRegion: 'us-west-2' })).toMatchObject({ region: 'us-west-2', reason: 'preference', zone: null });
+    // equal scores: the design's default region first, then the other primaries
+    expect(router().decide({})).toMatchObject({ region: 'us-east-1', reason: 'score', zone: null });
+    expect(router({ health: down('us-east-1') }).decide({})).toMatchObject({ region: 'ap-east-1' });
+    expect(router({ defaultRegion: 'eu-west-2' }).decide({})).toMatchObject({ region: 'eu-west-2' });
+    expect(router({ loads: Object.fromEntries(table.regions.map((x) => [x.id, 0.9])) }).decide({})).toMatchObject({ region: 'us-east-1', reason: 'fallback' });
+    const defaulted = new RegionRouter(table, { defaultZone: 'na', geoLookup: () => undefined }).decide({ country: 'ZZ', userId: 'u1' });
+    expect(defaulted).toMatchObject({ kind: 'routed', zone: 'na', zoneSource: 'default', shard: { residencyZone: 'na' } });
+  });
+
+  it('lets an explicit residency zone override the country, and refuses unknown zones', () => {
+    const d = router().decide({ country: 'DE', residencyZone: 'na', userId: 'u1' });
+    expect(d).toMatchObject({ kind: 'routed', zone: 'na', zoneSource: 'explicit', reason: 'score', shard: { residencyZone: 'na' } });
+    expect(zoneOfRegion.get((d as { region: string }).region)).toBe('na');
+    expect(router().decide({ residencyZone: 'mars' })).toMatchObject({ kind: 'refused', code: 'unknown-zone' });
+  });
+
+  it('adds the shard in the user zone and the replica for the routed region', () => {
+    const d = router({ health: down('eu-west-2') }).decide({ country: 'GB', userId: 'alice' });
+    expect(d).toMatchObject({ kind: 'routed', shard: { id: 'emea-01', residencyZone: 'emea', primaryRegion: 'eu-west-1' } });
+    if (d.kind !== 'routed') return;
+    expect(d.replica?.region).not.toBe('eu-west-2');
+    const local = router().decide({ country: 'DE', userId: 'alice' });
+    expect(local).toMatchObject({ region: 'eu-central-1', replica: { region: 'eu-central-1', reason: 'local-replica' } });
+    expect(router().decide({ country: 'DE' })).not.toHaveProperty('shard');
+  });
+
+  it('rejects an invalid table or options', () => {
+    const t = fixture();
+    t.countries.FR = 'nowhere-1';
+    expect(() => new RegionRouter(t)).toThrow(RoutingTableError);
+    expect(() => new RegionRouter(table, { defaultZone: 'mars' })).toThrow(/defaultZone: "mars"/);
+    expect(() => new RegionRouter(table, { defaultRegion: 'mars-1' })).toThrow(/defaultRegion: "mars-1"/);
+    expect(() => new RegionRouter(table, { trustedProxies: ['10.0.0.0/99'] })).toThrow(/trustedProxies\[0\]/);
+  });
+
+  it('never routes outside the zones the user data may be in, for any health/load/latency state (property)', () => {
+    const regionIds = table.regions.map((r) => r.id);
+    const countries = [...Object.keys(table.countries), 'ZZ'];
+    // The fixture (every zone keeps its data) and a variant where emea may copy to na.
+    const crossZone = fixture();
+    crossZone.residencyZones.find((z) => z.id === 'emea')!.allowedCopyTo = ['emea', 'na'];
+    const tables = [table, crossZone];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        fc.dictionary(fc.constantFrom(...regionIds), fc.boolean()),
+        fc.dictionary(fc.constantFrom(...regionIds), fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.constant(Number.NaN))),
+        fc.dictionary(fc.constantFrom(...regionIds), fc.double({ min: 0, max: 500, noNaN: true })),
+        fc.constantFrom(...countries),
+        fc.option(fc.constantFrom(...regionIds, 'mars-1'), { nil: undefined }),
+        fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }),
+        (which, healthy, loads, latencies, country, preferredRegion, userId) => {
+          const t = tables[which];
+          const allowed = new Map(t.residencyZones.map((z) => [z.id, new Set(z.allowedCopyTo)]));
+          const r = new RegionRouter(t, { geoLookup: () => undefined, health: (x) => healthy[x] ?? true, loads, latencies });
+          const d = r.decide({ country, preferredRegion, userId });
+          const userZone = t.countries[country] === undefined ? undefined : zoneOfRegion.get(t.countries[country]);
+          if (d.kind === 'refused') {
+            if (userZone !== undefined) {
+              // refused only when every region of the zone is down
+              const zoneRegions = regionIds.filter((x) => zoneOfRegion.get(x) === userZone);
+              expect(zoneRegions.every((x) => healthy[x] === false)).toBe(true);
+            }
+            return;
+          }
+          expect(healthy[d.region] ?? true).toBe(true);
+          if (userZone === undefined) {
+            expect(userId).toBeUndefined();
+            return;
+          }
+          const regionZone = zoneOfRegion.get(d.region)!;
+          expect(allowed.get(userZone)!.has(regionZone)).toBe(true);
+          if (d.reason !== 'preference') expect(regionZone).toBe(userZone);
+          if (userId !== undefined) {
+            expect(d.shard?.residencyZone).toBe(userZone);
+            expect(zoneOfRegion.get(d.replica!.region)).toBe(userZone);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('RegionRouter.route', () => {
+  const geo: Record<string, string> = { '81.2.69.142': 'GB', '8.8.8.8': 'US' };
+  const r = new RegionRouter(table, { trustedProxies: ['10.0.0.0/8'], geoLookup: (ip) => geo[ip] });
+
+  it('locates the client through trusted proxies only', () => {
+    const viaProxy = r.route({ socketAddress: '10.0.0.2', headers: { 'x-forwarded-for': '8.8.8.8, 81.2.69.142' } });
+    expect(viaProxy).toMatchObject({ region: 'eu-west-2', reason: 'geo', client: { address: '81.2.69.142', source: 'x-forwarded-for', country: 'GB' } });
+    const spoofed = r.route({ socketAddress: '8.8.8.8', headers: { 'x-forwarded-for': '81.2.69.142' } });
+    expect(spoofed).toMatchObject({ region: 'us-east-1', client: { address: '8.8.8.8', source: 'socket', country: 'US' } });
+  });
+
+  it('reads x-preferred-region and the user id', () => {
+    const d = r.route({ socketAddress: '81.2.69.142', headers: { 'x-preferred-region': 'eu-west-1' }, userId: 'alice' });
+    expect(d).toMatchObject({ region: 'eu-west-1', reason: 'preference', shard: { id: 'emea-01' } });
+  });
+
+  it('handles a missing socket address as an unknown client', () => {
+    expect(r.route({})).toMatchObject({ kind: 'routed', zone: null, client: { address: null, country: null } });
+  });
+});
