@@ -1,4 +1,4 @@
-import { countryForIp, isGeoDatabaseLoaded, lookupCountry } from '../../runtime/geo';
+import { countryForIp, isGeoDatabaseLoaded, lookupCountry, packageLookup } from '../../runtime/geo';
 
 describe('geo', () => {
   it('loads the database lazily, on the first lookup', () => {
@@ -28,5 +28,24 @@ describe('geo', () => {
       if (!result.ok) expect(result.detail).toContain(JSON.stringify(ip));
     }
     expect(countryForIp('10.0.0.1')).toBeUndefined();
+  });
+});
+
+describe('geo: the IPv4 index answers like the package', () => {
+  it('agrees with geoip-country on 50,000 random and boundary addresses', () => {
+    let seed = 0x9e3779b9;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    let located = 0;
+    const mismatches: string[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const n = i < 1000 ? [0, 1, 0xffffffff, 0x08080808, 0x7fffffff][i % 5] + (i >> 3) : next();
+      const ip = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+      const ours = lookupCountry(ip);
+      const theirs = packageLookup(n >>> 0);
+      if (theirs) located++;
+      if ((ours.ok ? ours.country : undefined) !== theirs) mismatches.push(`${ip}: ours ${JSON.stringify(ours)}, package ${theirs}`);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(located).toBeGreaterThan(25_000);
   });
 });
