@@ -167,11 +167,15 @@ export class ClientAddressResolver {
     const raw = headers['x-forwarded-for'];
     if (raw === undefined) return { address: peer, source: 'socket' };
     const joined = typeof raw === 'string' ? raw : raw.join(',');
-    const hops = joined.split(',');
     let last = peer;
     let source: ClientAddress['source'] = 'socket';
-    for (let i = hops.length - 1; i >= 0; i--) {
-      const text = hops[i].trim();
+    // Walk the hops right to left without splitting the header (one hop is the common case).
+    let end = joined.length;
+    while (end > 0) {
+      const comma = joined.lastIndexOf(',', end - 1);
+      const piece = joined.slice(comma + 1, end);
+      end = comma < 0 ? 0 : comma;
+      const text = parseIPv4(piece) >= 0 ? piece : piece.trim();
       if (text === '') continue;
       const hop = normalizeAddress(text);
       if (hop === undefined) return { address: last, source, malformed: text };
