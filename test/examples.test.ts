@@ -1,11 +1,11 @@
 /** Every example under examples/ synthesizes (terraform-aws-modules style: examples are tested). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
-const examples = readdirSync(join(root, 'examples'));
+const examples = readdirSync(join(root, 'examples')).filter((d) => existsSync(join(root, 'examples', d, 'main.ts')));
 
 it.each(examples)('examples/%s synthesizes', (name) => {
   const outdir = mkdtempSync(join(tmpdir(), `tslj-example-${name}-`));
