@@ -6,6 +6,7 @@
  * contract between the two sides, and it is versioned (`schemaVersion`).
  */
 import { z } from 'zod';
+import { formatPath, valueAt } from './private/problem-path';
 
 /** The schema version this runtime reads and synth writes. */
 export const ROUTING_TABLE_SCHEMA_VERSION = 1;
@@ -172,24 +173,6 @@ export function showValue(value: unknown): string {
     text = String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = input;
-  for (const part of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[part];
-  }
-  return cur;
 }
 
 /**

@@ -3,6 +3,7 @@
  * each with its path, the value found and what is allowed.
  */
 import { z } from 'zod';
+import { formatPath, valueAt } from '../../runtime/private/problem-path';
 import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
@@ -21,19 +22,6 @@ function isCountryCode(code: string): boolean {
   return regionNames.of(code) !== code;
 }
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
 function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => {
     let message = issue.message;
@@ -45,7 +33,7 @@ function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
     else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
     else if (issue.code === 'invalid_union') message = 'must be "all" or a non-empty list of "compute", "storage", "cdn"';
     const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path);
-    return { path: pathText(issue.path), value, message: message.replace(/^Invalid string: /, '') };
+    return { path: formatPath(issue.path), value, message: message.replace(/^Invalid string: /, '') };
   });
 }
 
