@@ -16,6 +16,7 @@ import {
   type WatchFilter,
   type WatchHandle,
   type WatchListener,
+  SERVICE_KEY_PREFIX,
   parseInstance,
   parseServiceKey,
   serviceKey,
@@ -165,7 +166,7 @@ export class MemoryRegistry implements ServiceRegistry {
 
   async discover(region: string, name: string): Promise<ServiceInstance[]> {
     this.assertOpen('discover');
-    return this.store.list(`/services/${validateSegment('region', region)}/${validateSegment('name', name)}/`);
+    return this.store.list(`${SERVICE_KEY_PREFIX}${validateSegment('region', region)}/${validateSegment('name', name)}/`);
   }
 
   async watch(filter: WatchFilter, listener: WatchListener): Promise<WatchHandle> {
