@@ -12,6 +12,11 @@ import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
 
+// cdktf captures a full stack trace for every token it creates; with tsx's source maps on, each
+// capture is mapped back to TypeScript, which made a third of the synth (bench/synth). Synth
+// errors are reported by message, not stack, so map only when debugging.
+if (!process.env.TAISHANGLAOJUN_DEBUG) process.setSourceMapsEnabled(false);
+
 function loadConfigModule(): { source: string; value: unknown } {
   const override = process.env.TAISHANGLAOJUN_CONFIG;
   const file = override ? resolve(override) : resolve(__dirname, 'regions.config.ts');
