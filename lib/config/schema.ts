@@ -244,5 +244,8 @@ export type RegionsConfigInput = z.input<typeof regionsConfigSchema>;
 /** The config after validation, with every default filled in. */
 export type ParsedRegionsConfig = z.output<typeof regionsConfigSchema>;
 export type RegionInput = z.input<typeof region>;
+
+/** Section schemas, for checking the valid parts of a config that fails as a whole. */
+export const sectionSchemas = { region, residencyZone, shard, project, failover, autoScaling } as const;
 export type ParsedRegion = z.output<typeof region>;
 export type ReservedCapacityPlan = z.output<typeof reservedCapacity>;

@@ -7,7 +7,7 @@ import { formatPath, valueAt } from '../../runtime/private/problem-path';
 import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
-import { CONTINENTS, SERVICES, regionsConfigSchema, type ParsedRegionsConfig } from './schema';
+import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
 export const MAX_AVAILABILITY_ZONES = 4;
@@ -27,7 +27,7 @@ function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
     else if (issue.code === 'invalid_value') message = `is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    else if (issue.code === 'invalid_type') message = `must be ${issue.expected}`;
+    else if (issue.code === 'invalid_type') message = valueAt(input, issue.path) === undefined ? `is missing; it must be ${issue.expected}` : `must be ${issue.expected}`;
     else if (issue.code === 'too_small') message = issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')
       ? `must have at least ${issue.minimum} item(s)` : issue.message.startsWith('Too small') ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}` : issue.message;
     else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
@@ -37,18 +37,73 @@ function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
   });
 }
 
-/** Checks that relate fields to each other; `cfg` has passed the schema. */
-function crossCheck(cfg: ParsedRegionsConfig): ConfigProblem[] {
+type Parsed = ParsedRegionsConfig;
+type Region = Parsed['regions'][number];
+type Zone = Parsed['residencyZones'][number];
+type Shard = NonNullable<Parsed['shards']>[number];
+/** What every entry declares, valid or not (for existence checks, so an invalid entry is not reported twice). */
+interface Declared {
+  readonly id?: unknown;
+  readonly residencyZone?: unknown;
+  readonly continent?: unknown;
+  readonly primary?: unknown;
+}
+
+/**
+ * The config as the cross-checks see it: each list keeps its indices, with `undefined` where an
+ * entry failed the schema (that entry's problems are already reported); a section that failed
+ * the schema is absent and its checks are skipped.
+ */
+interface CheckView {
+  readonly project?: Parsed['project'];
+  readonly failover?: Parsed['failover'];
+  readonly autoScaling?: Parsed['autoScaling'];
+  readonly residencyZones: readonly (Zone | undefined)[];
+  readonly regions: readonly (Region | undefined)[];
+  readonly shards?: readonly (Shard | undefined)[];
+  readonly declared: { readonly zones: readonly Declared[]; readonly regions: readonly Declared[]; readonly shards: readonly Declared[] };
+}
+
+function viewOfValid(cfg: Parsed): CheckView {
+  return { ...cfg, declared: { zones: cfg.residencyZones, regions: cfg.regions, shards: cfg.shards ?? [] } };
+}
+
+/** The parts of an invalid config that pass their own schema, in place. */
+function viewOfPartial(input: unknown): CheckView | undefined {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const raw = input as Record<string, unknown>;
+  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
+  const each = <T>(key: string, schema: z.ZodType<T>) => list(key).map((item) => { const r = schema.safeParse(item); return r.success ? r.data : undefined; });
+  const one = <T>(key: string, schema: z.ZodType<T>) => { const r = schema.safeParse(raw[key]); return r.success ? r.data : undefined; };
+  const declared = (key: string): Declared[] => list(key).map((item) => (item !== null && typeof item === 'object' ? (item as Declared) : {}));
+  return {
+    project: one('project', sectionSchemas.project),
+    failover: one('failover', sectionSchemas.failover),
+    autoScaling: one('autoScaling', sectionSchemas.autoScaling),
+    residencyZones: each('residencyZones', sectionSchemas.residencyZone),
+    regions: each('regions', sectionSchemas.region),
+    shards: raw.shards === undefined ? undefined : each('shards', sectionSchemas.shard),
+    declared: { zones: declared('residencyZones'), regions: declared('regions'), shards: declared('shards') },
+  };
+}
+
+const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
+
+/** Checks that relate fields to each other. */
+function crossCheck(cfg: CheckView): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: string, value: unknown, message: string) => problems.push({ path, value, message });
+  const validRegions = defined(cfg.regions);
 
   const zoneIds = new Set<string>();
   cfg.residencyZones.forEach((zone, i) => {
+    if (!zone) return;
     if (zoneIds.has(zone.id)) add(`residencyZones[${i}].id`, zone.id, 'is declared twice; zone ids must be unique');
     zoneIds.add(zone.id);
   });
+  for (const z of cfg.declared.zones) if (typeof z.id === 'string') zoneIds.add(z.id);
   cfg.residencyZones.forEach((zone, i) => {
-    zone.allowedCopyTo.forEach((target, j) => {
+    zone?.allowedCopyTo.forEach((target, j) => {
       if (!zoneIds.has(target)) add(`residencyZones[${i}].allowedCopyTo[${j}]`, target, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
     });
   });
@@ -56,10 +111,13 @@ function crossCheck(cfg: ParsedRegionsConfig): ConfigProblem[] {
   const regionIds = new Set<string>();
   const countryOwner = new Map<string, string>();
   const cidrs: { cidr: Ipv4Cidr; index: number; id: string }[] = [];
+  for (const r of cfg.declared.regions) if (typeof r.id === 'string') regionIds.add(r.id);
+  const seenRegionIds = new Set<string>();
   cfg.regions.forEach((region, i) => {
+    if (!region) return;
     const at = `regions[${i}]`;
-    if (regionIds.has(region.id)) add(`${at}.id`, region.id, 'is declared twice; region ids must be unique');
-    regionIds.add(region.id);
+    if (seenRegionIds.has(region.id)) add(`${at}.id`, region.id, 'is declared twice; region ids must be unique');
+    seenRegionIds.add(region.id);
 
     if (!zoneIds.has(region.residencyZone)) add(`${at}.residencyZone`, region.residencyZone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
 
@@ -105,46 +163,51 @@ function crossCheck(cfg: ParsedRegionsConfig): ConfigProblem[] {
   }
 
   for (const continent of CONTINENTS) {
-    const members = cfg.regions.filter((r) => r.continent === continent);
+    const members = cfg.declared.regions.filter((r) => r.continent === continent);
     if (members.length === 0) continue;
-    const primaries = members.filter((r) => r.primary).map((r) => r.id);
+    const primaries = members.filter((r) => r.primary === true).map((r) => r.id);
     if (primaries.length !== 1) {
       add(`regions (continent ${continent})`, primaries, `has ${primaries.length} primary regions; allowed: exactly one primary region per continent`);
     }
   }
 
   cfg.residencyZones.forEach((zone, i) => {
-    if (!cfg.regions.some((r) => r.residencyZone === zone.id)) add(`residencyZones[${i}]`, zone.id, 'has no region; every residency zone needs at least one region');
+    if (zone && !cfg.declared.regions.some((r) => r.residencyZone === zone.id)) add(`residencyZones[${i}]`, zone.id, 'has no region; every residency zone needs at least one region');
   });
 
   if (cfg.shards) {
     const shardIds = new Set<string>();
     cfg.shards.forEach((shard, i) => {
+      if (!shard) return;
       const at = `shards[${i}]`;
       if (shardIds.has(shard.id)) add(`${at}.id`, shard.id, 'is declared twice; shard ids must be unique');
       shardIds.add(shard.id);
       if (!zoneIds.has(shard.residencyZone)) add(`${at}.residencyZone`, shard.residencyZone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
       if (shard.primaryRegion !== undefined) {
-        const home = cfg.regions.find((r) => r.id === shard.primaryRegion);
-        if (!home) add(`${at}.primaryRegion`, shard.primaryRegion, `is not a declared region; allowed: ${[...regionIds].join(', ')}`);
+        const home = validRegions.find((r) => r.id === shard.primaryRegion);
+        if (!home && regionIds.has(shard.primaryRegion)) {
+          // declared but invalid: already reported there
+        } else if (!home) add(`${at}.primaryRegion`, shard.primaryRegion, `is not a declared region; allowed: ${[...regionIds].join(', ')}`);
         else if (home.residencyZone !== shard.residencyZone) add(`${at}.primaryRegion`, shard.primaryRegion, `is in residency zone "${home.residencyZone}", not the shard's zone "${shard.residencyZone}"; a shard's data must stay in its zone`);
       }
     });
     for (const zone of zoneIds) {
-      if (!cfg.shards.some((s) => s.residencyZone === zone)) add('shards', undefined, `has no shard for residency zone "${zone}"; every zone needs at least one shard`);
+      if (!cfg.declared.shards.some((s) => s.residencyZone === zone)) add('shards', undefined, `has no shard for residency zone "${zone}"; every zone needs at least one shard`);
     }
   }
 
-  const steps = cfg.failover.recovery.stepsPercent;
-  if (steps.some((s, i) => i > 0 && s <= steps[i - 1])) add('failover.recovery.stepsPercent', steps, 'must be strictly increasing');
-  if (steps[steps.length - 1] !== 100) add('failover.recovery.stepsPercent', steps, 'must end at 100 (full traffic)');
-  if (cfg.failover.healthCheck.timeoutSeconds >= cfg.failover.healthCheck.intervalSeconds) {
-    add('failover.healthCheck.timeoutSeconds', cfg.failover.healthCheck.timeoutSeconds, `must be less than intervalSeconds (${cfg.failover.healthCheck.intervalSeconds})`);
+  if (cfg.failover) {
+    const steps = cfg.failover.recovery.stepsPercent;
+    if (steps.some((s, i) => i > 0 && s <= steps[i - 1])) add('failover.recovery.stepsPercent', steps, 'must be strictly increasing');
+    if (steps[steps.length - 1] !== 100) add('failover.recovery.stepsPercent', steps, 'must end at 100 (full traffic)');
+    if (cfg.failover.healthCheck.timeoutSeconds >= cfg.failover.healthCheck.intervalSeconds) {
+      add('failover.healthCheck.timeoutSeconds', cfg.failover.healthCheck.timeoutSeconds, `must be less than intervalSeconds (${cfg.failover.healthCheck.intervalSeconds})`);
+    }
   }
-  if (cfg.autoScaling.scaleInThresholdPercent >= cfg.autoScaling.scaleOutThresholdPercent) {
+  if (cfg.autoScaling && cfg.autoScaling.scaleInThresholdPercent >= cfg.autoScaling.scaleOutThresholdPercent) {
     add('autoScaling.scaleInThresholdPercent', cfg.autoScaling.scaleInThresholdPercent, `must be below scaleOutThresholdPercent (${cfg.autoScaling.scaleOutThresholdPercent})`);
   }
-  if (cfg.project.apiHost !== cfg.project.domain && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
+  if (cfg.project && cfg.project.apiHost !== cfg.project.domain && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
     add('project.apiHost', cfg.project.apiHost, `must be "${cfg.project.domain}" or a name under it`);
   }
   return problems;
@@ -183,8 +246,14 @@ function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
 /** Validates a config object; returns the normalised config or every problem found. */
 export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
   const parsed = regionsConfigSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: zodProblems(input, parsed.error) };
-  const problems = crossCheck(parsed.data);
+  if (!parsed.success) {
+    // Report the relations among the parts that are valid too, so one run shows every problem.
+    const view = viewOfPartial(input);
+    const problems = [...zodProblems(input, parsed.error), ...(view ? crossCheck(view) : [])];
+    const seen = new Set<string>();
+    return { ok: false, problems: problems.filter((p) => { const key = `${p.path}\u0000${p.message}`; return seen.has(key) ? false : (seen.add(key), true); }) };
+  }
+  const problems = crossCheck(viewOfValid(parsed.data));
   if (problems.length) return { ok: false, problems };
   return { ok: true, config: normalise(parsed.data) };
 }

@@ -140,6 +140,24 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect((error as Error).message).toContain('regions[1].countries[0]: "SG" is already served by ap-east-1');
   });
 
+  it('reports schema problems and relation problems in the same run', () => {
+    const problems = problemsOf((c) => {
+      region(c, 'ca-central-1').capacitty = 5; // schema: unknown field
+      region(c, 'eu-west-2').cidr = '10.20.0.0/16'; // relation: overlaps eu-west-1
+      region(c, 'ap-south-1').countries.push('JP'); // relation: country in two regions
+    });
+    expect(problems.map((p) => p.path).sort()).toEqual(['regions[3].countries[8]', 'regions[6].cidr', 'regions[9]']);
+  });
+
+  it('does not report an invalid entry a second time through the relations', () => {
+    const problems = problemsOf((c) => {
+      delete region(c, 'eu-west-1').cidr; // the EMEA primary fails the schema…
+      c.shards = [{ id: 'a', residencyZone: 'apac' }, { id: 'b', residencyZone: 'emea', primaryRegion: 'eu-west-1' }, { id: 'c', residencyZone: 'na' }];
+    });
+    // …but it still counts as EMEA's primary, as emea's region and as shard b's home.
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['regions[4].cidr: is missing; it must be string']);
+  });
+
   it('rejects things that are not a config at all', () => {
     for (const bad of [null, 42, 'regions', [], {}]) {
       const result = checkRegionsConfig(bad);
