@@ -41,8 +41,9 @@ it('refuses a bad config with every problem, no stack trace and no output writte
   writeFileSync(bad, source);
   const r = synth('bad', { TAISHANGLAOJUN_CONFIG: bad });
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain('is not valid (1 problem)');
+  expect(r.stderr).toContain('is not valid (2 problems)');
   expect(r.stderr).toContain('regions[9].compliance[1]: "LGPD" is not allowed; allowed: "PDPO"');
+  expect(r.stderr).toContain('regions[6].cidr: "10.20.0.0/16" overlaps 10.20.0.0/16 of eu-west-1');
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(r.outdir)).toBe(false);
 });
