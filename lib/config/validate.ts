@@ -13,13 +13,12 @@ import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedR
 export const MAX_AVAILABILITY_ZONES = 4;
 const MIN_VPC_PREFIX = 16;
 const MAX_VPC_PREFIX = 20;
-const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'ZZ', 'QO']);
 
-let regionNames: Intl.DisplayNames | undefined;
+/** ISO 3166-1 alpha-2 codes in use (from `countries-list`; Kosovo's XK included). */
+let countryCodes: ReadonlySet<string> | undefined;
 function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
-  regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
-  return regionNames.of(code) !== code;
+  countryCodes ??= new Set(Object.keys((require('countries-list') as { countries: Record<string, unknown> }).countries));
+  return countryCodes.has(code);
 }
 
 function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {

@@ -58,7 +58,11 @@ describe('the shipped regions.config.ts', () => {
     expect(owner.get('GB')).toBe('eu-west-2');
     expect(owner.get('CA')).toBe('ca-central-1');
     expect(owner.get('DE')).toBe('eu-central-1');
-    expect(owner.size).toBeGreaterThan(200);
+    expect(owner.size).toBe(240);
+    // Unmapped on purpose: uninhabited territories and comprehensively sanctioned countries.
+    for (const c of ['AQ', 'BV', 'GS', 'HM', 'TF', 'UM', 'BY', 'CU', 'IR', 'KP', 'RU', 'SY']) expect(owner.has(c)).toBe(false);
+    // EU outermost regions are GDPR territory: served from EMEA.
+    for (const c of ['GF', 'GP', 'MQ', 'RE', 'YT']) expect(owner.get(c)).toBe('eu-west-1');
   });
 });
 
@@ -91,6 +95,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     ['zone without regions', (c) => { c.residencyZones.push({ id: 'latam' }); }, 'residencyZones[3]', /has no region/],
     ['duplicate zone id', (c) => { c.residencyZones.push({ id: 'na' }); }, 'residencyZones[3].id', /declared twice/],
     ['not a country code', (c) => { region(c, 'ap-east-1').countries.push('XX'); }, 'regions[0].countries[5]', /ISO 3166-1 alpha-2/],
+    ['UK instead of GB', (c) => { region(c, 'eu-west-2').countries[0] = 'UK'; }, 'regions[6].countries[0]', /ISO 3166-1 alpha-2/],
     ['lower-case country code', (c) => { region(c, 'ap-east-1').countries.push('jp'); }, 'regions[0].countries[5]', /ISO 3166-1 alpha-2/],
     ['region without countries', (c) => { region(c, 'ca-central-1').countries = []; }, 'regions[9].countries', /at least one country/],
     ['unknown service', (c) => { region(c, 'ca-central-1').services = ['compute', 'gpu']; }, 'regions[9].services', /"all" or a non-empty list/],
@@ -146,7 +151,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       region(c, 'eu-west-2').cidr = '10.20.0.0/16'; // relation: overlaps eu-west-1
       region(c, 'ap-south-1').countries.push('JP'); // relation: country in two regions
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['regions[3].countries[8]', 'regions[6].cidr', 'regions[9]']);
+    expect(problems.map((p) => p.path).sort()).toEqual(['regions[3].countries[9]', 'regions[6].cidr', 'regions[9]']);
   });
 
   it('does not report an invalid entry a second time through the relations', () => {
