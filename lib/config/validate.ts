@@ -101,9 +101,12 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     zoneIds.add(zone.id);
   });
   for (const z of cfg.declared.zones) if (typeof z.id === 'string') zoneIds.add(z.id);
+  const checkZone = (path: string, zone: string) => {
+    if (!zoneIds.has(zone)) add(path, zone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+  };
   cfg.residencyZones.forEach((zone, i) => {
     zone?.allowedCopyTo.forEach((target, j) => {
-      if (!zoneIds.has(target)) add(`residencyZones[${i}].allowedCopyTo[${j}]`, target, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+      checkZone(`residencyZones[${i}].allowedCopyTo[${j}]`, target);
     });
   });
 
@@ -118,7 +121,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     if (seenRegionIds.has(region.id)) add(`${at}.id`, region.id, 'is declared twice; region ids must be unique');
     seenRegionIds.add(region.id);
 
-    if (!zoneIds.has(region.residencyZone)) add(`${at}.residencyZone`, region.residencyZone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+    checkZone(`${at}.residencyZone`, region.residencyZone);
 
     if (Array.isArray(region.services) && new Set(region.services).size !== region.services.length) add(`${at}.services`, region.services, 'lists a service twice');
     const services = region.services === 'all' ? SERVICES : region.services;
@@ -181,7 +184,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
       const at = `shards[${i}]`;
       if (shardIds.has(shard.id)) add(`${at}.id`, shard.id, 'is declared twice; shard ids must be unique');
       shardIds.add(shard.id);
-      if (!zoneIds.has(shard.residencyZone)) add(`${at}.residencyZone`, shard.residencyZone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+      checkZone(`${at}.residencyZone`, shard.residencyZone);
       if (shard.primaryRegion !== undefined) {
         const home = validRegions.find((r) => r.id === shard.primaryRegion);
         if (!home && regionIds.has(shard.primaryRegion)) {
