@@ -24,7 +24,10 @@ function loadConfigModule(): { source: string; value: unknown } {
     const mod = require(file) as { default?: unknown };
     return { source: override ?? 'regions.config.ts', value: mod.default ?? mod };
   } catch (e) {
-    throw new Error(`cannot load the config ${override ? `TAISHANGLAOJUN_CONFIG="${override}"` : file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    throw new Error(
+      `cannot load the config ${override ? `TAISHANGLAOJUN_CONFIG="${override}"` : file}: ${(e as Error).message.split('\n')[0]}`,
+      { cause: e },
+    );
   }
 }
 

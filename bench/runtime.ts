@@ -63,7 +63,8 @@ function addresses(n: number): string[] {
 
 function table(rows: (string | number)[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  const line = (r: (string | number)[]) => r.map((v, c) => (typeof v === 'number' ? String(v).padStart(widths[c]) : String(v).padEnd(widths[c]))).join('  ');
+  const line = (r: (string | number)[]) =>
+    r.map((v, c) => (typeof v === 'number' ? String(v).padStart(widths[c]) : String(v).padEnd(widths[c]))).join('  ');
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -116,11 +117,15 @@ function main(): void {
   const ips = addresses(ROUTE_OPS);
   const users = keys;
   preloadGeoDatabase();
-  const decideNs = measure(ROUTE_OPS, (i) => router.decide({ country: countries[i % countries.length], preferredRegion: i % 4 === 0 ? 'us-east-1' : undefined }));
+  const decideNs = measure(ROUTE_OPS, (i) =>
+    router.decide({ country: countries[i % countries.length], preferredRegion: i % 4 === 0 ? 'us-east-1' : undefined }),
+  );
   const decideUserNs = measure(ROUTE_OPS, (i) => router.decide({ country: countries[i % countries.length], userId: users[i] }));
   const routeIpNs = measure(ROUTE_OPS, (i) => router.route({ socketAddress: ips[i], headers: {} }));
   const routeIpUserNs = measure(ROUTE_OPS, (i) => router.route({ socketAddress: ips[i], headers: {}, userId: users[i] }));
-  const routeXffNs = measure(ROUTE_OPS, (i) => router.route({ socketAddress: '10.1.2.3', headers: { 'x-forwarded-for': ips[i] }, userId: users[i] }));
+  const routeXffNs = measure(ROUTE_OPS, (i) =>
+    router.route({ socketAddress: '10.1.2.3', headers: { 'x-forwarded-for': ips[i] }, userId: users[i] }),
+  );
   const geoOnlyNs = measure(ROUTE_OPS, (i) => lookupCountry(ips[i]));
   const hotIps = ips.slice(0, 1024);
   const routeHotIpNs = measure(ROUTE_OPS, (i) => router.route({ socketAddress: hotIps[i & 1023], headers: {}, userId: users[i] }));
@@ -134,7 +139,9 @@ function main(): void {
   });
 
   const ratio = ketamaNs / oursNs;
-  console.log(`runtime benchmark — node ${process.version}, ${ROUNDS} rounds, medians; calibration loop ${fmt(calibrationNs)} ns (≈10 ns on a current server core)\n`);
+  console.log(
+    `runtime benchmark — node ${process.version}, ${ROUNDS} rounds, medians; calibration loop ${fmt(calibrationNs)} ns (≈10 ns on a current server core)\n`,
+  );
   console.log(
     table([
       ['shard lookup (16 shards)', 'ns/op', 'note'],

@@ -26,7 +26,10 @@ const work = mkdtempSync(join(tmpdir(), 'tslj-bench-'));
 const floorDir = join(work, 'floor');
 spawnSync('mkdir', ['-p', floorDir]);
 symlinkSync(join(root, 'node_modules'), join(floorDir, 'node_modules'), 'dir');
-writeFileSync(join(floorDir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node --import tsx main.ts', sendCrashReports: 'false', terraformProviders: [] }));
+writeFileSync(
+  join(floorDir, 'cdktf.json'),
+  JSON.stringify({ language: 'typescript', app: 'node --import tsx main.ts', sendCrashReports: 'false', terraformProviders: [] }),
+);
 writeFileSync(
   join(floorDir, 'main.ts'),
   [
@@ -42,7 +45,10 @@ writeFileSync(
 );
 
 const cli = join(root, 'node_modules/.bin/cdktf');
-interface Sample { wallMs: number; maxRssMb: number | null }
+interface Sample {
+  wallMs: number;
+  maxRssMb: number | null;
+}
 
 function once(cwd: string, out: string): Sample {
   const args = ['synth', '--output', out];

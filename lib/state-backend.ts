@@ -27,15 +27,18 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
     if (!value) throw new Error(`${name} is missing; it is required when ${STATE_ENV.kind}=${kind}`);
     return value;
   };
-  if (!/^[a-zA-Z0-9._/-]+$/.test(prefix)) throw new Error(`${STATE_ENV.prefix}="${prefix}" is not allowed; allowed: letters, digits, ".", "_", "-", "/"`);
+  if (!/^[a-zA-Z0-9._/-]+$/.test(prefix))
+    throw new Error(`${STATE_ENV.prefix}="${prefix}" is not allowed; allowed: letters, digits, ".", "_", "-", "/"`);
   switch (kind) {
     case 'local':
       return { kind };
     case 's3': {
       const bucket = need(STATE_ENV.bucket);
       const region = need(STATE_ENV.region);
-      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name`);
-      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new Error(`${STATE_ENV.region}="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`);
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+        throw new Error(`${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name`);
+      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+        throw new Error(`${STATE_ENV.region}="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`);
       return { kind, bucket, region, prefix };
     }
     case 'gcs':

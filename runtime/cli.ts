@@ -66,12 +66,27 @@ const defaultIo = (): CliIo => ({
   cwd: process.cwd(),
 });
 
-const COMMON = { table: { type: 'string' }, down: { type: 'string' }, load: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-const ROUTE_OPTIONS = { ...COMMON, country: { type: 'string' }, prefer: { type: 'string' }, ip: { type: 'string' }, user: { type: 'string' }, zone: { type: 'string' }, latency: { type: 'string' } } as const;
+const COMMON = {
+  table: { type: 'string' },
+  down: { type: 'string' },
+  load: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const ROUTE_OPTIONS = {
+  ...COMMON,
+  country: { type: 'string' },
+  prefer: { type: 'string' },
+  ip: { type: 'string' },
+  user: { type: 'string' },
+  zone: { type: 'string' },
+  latency: { type: 'string' },
+} as const;
 const FAILOVER_OPTIONS = { ...COMMON } as const;
 
 function flagList(options: object): string {
-  return Object.keys(options).map((k) => `--${k}`).join(', ');
+  return Object.keys(options)
+    .map((k) => `--${k}`)
+    .join(', ');
 }
 
 function parse<T extends typeof ROUTE_OPTIONS | typeof FAILOVER_OPTIONS>(args: string[], options: T, command: string) {
@@ -81,7 +96,8 @@ function parse<T extends typeof ROUTE_OPTIONS | typeof FAILOVER_OPTIONS>(args: s
     const message = (err as Error).message;
     const code = (err as { code?: string }).code;
     const flag = /'(-{1,2}[^'\s<]+)/.exec(message)?.[1] ?? '(argument)';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(flag, undefined, `unknown flag for "${command}"; allowed: ${flagList(options)}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(flag, undefined, `unknown flag for "${command}"; allowed: ${flagList(options)}`);
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const value = /'([^']*)'/.exec(message)?.[1];
       throw new UsageError(command, value, `unexpected argument; "${command}" takes only flags (${flagList(options)})`);
@@ -89,7 +105,11 @@ function parse<T extends typeof ROUTE_OPTIONS | typeof FAILOVER_OPTIONS>(args: s
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = flag.replace(/^-+/, '');
       const spec = (options as Record<string, { type: string }>)[name];
-      throw new UsageError(flag, undefined, spec?.type === 'boolean' ? 'takes no value' : 'missing value (use --flag VALUE; a value starting with "-" needs --flag=VALUE)');
+      throw new UsageError(
+        flag,
+        undefined,
+        spec?.type === 'boolean' ? 'takes no value' : 'missing value (use --flag VALUE; a value starting with "-" needs --flag=VALUE)',
+      );
     }
     throw new UsageError(flag, undefined, message);
   }
@@ -142,10 +162,12 @@ function route(args: string[], io: CliIo): number {
   }
   let country: string | undefined;
   if (v.country !== undefined) {
-    if (!/^[A-Za-z]{2}$/.test(v.country)) throw new UsageError('--country', v.country, 'expected an ISO 3166-1 alpha-2 country code such as DE');
+    if (!/^[A-Za-z]{2}$/.test(v.country))
+      throw new UsageError('--country', v.country, 'expected an ISO 3166-1 alpha-2 country code such as DE');
     country = v.country.toUpperCase();
   }
-  if (v.ip !== undefined && isIP(v.ip.trim()) === 0) throw new UsageError('--ip', v.ip, 'expected an IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1');
+  if (v.ip !== undefined && isIP(v.ip.trim()) === 0)
+    throw new UsageError('--ip', v.ip, 'expected an IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1');
   if (v.user !== undefined && v.user.trim() === '') throw new UsageError('--user', v.user, 'expected a non-empty user id');
   const table = loadTable(v.table, io.cwd);
   const preferred = v.prefer === undefined ? undefined : checkRegion(table, '--prefer', v.prefer);
@@ -180,12 +202,16 @@ function failover(args: string[], io: CliIo): number {
     io.stdout(`${USAGE}\n`);
     return EXIT_OK;
   }
-  if (v.down === undefined) throw new UsageError('--down', undefined, 'required: the regions to take down, e.g. --down eu-west-1,eu-central-1');
+  if (v.down === undefined)
+    throw new UsageError('--down', undefined, 'required: the regions to take down, e.g. --down eu-west-1,eu-central-1');
   const table = loadTable(v.table, io.cwd);
   const down = regionList(table, '--down', v.down);
   const factors = v.load === undefined ? undefined : regionNumbers(table, '--load', v.load, 'load factor');
   // planFailover takes loads in requests; the CLI takes load factors like `route`.
-  const loads = factors === undefined ? undefined : Object.fromEntries(Object.entries(factors).map(([r, f]) => [r, f * (table.regions.find((x) => x.id === r)?.capacity ?? 0)]));
+  const loads =
+    factors === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(factors).map(([r, f]) => [r, f * (table.regions.find((x) => x.id === r)?.capacity ?? 0)]));
   const plan = planFailover(table, down, loads);
   io.stdout(json({ down, weights: plan.weights, capacityCheck: plan.zones, assumedUtilisation: plan.assumedUtilisation }));
   return EXIT_OK;
@@ -216,7 +242,9 @@ export function main(argv: string[], io: CliIo = defaultIo()): number {
       return EXIT_USAGE;
     }
     if (err instanceof RoutingTableError) {
-      const hint = err.problems.some((p) => p.message.includes('file not found')) ? '\n(run `cdktf synth` to generate it, or pass --table FILE)' : '';
+      const hint = err.problems.some((p) => p.message.includes('file not found'))
+        ? '\n(run `cdktf synth` to generate it, or pass --table FILE)'
+        : '';
       io.stderr(`taishanglaojun: ${err.message}${hint}\n`);
       return EXIT_USAGE;
     }

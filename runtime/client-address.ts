@@ -15,7 +15,9 @@ export class TrustedProxyError extends Error {
     readonly value: unknown,
     reason: string,
   ) {
-    super(`trustedProxies[${index}]: ${JSON.stringify(value)} is not valid: ${reason}; expected an IPv4/IPv6 address or CIDR such as "10.0.0.0/8" or "2001:db8::/32"`);
+    super(
+      `trustedProxies[${index}]: ${JSON.stringify(value)} is not valid: ${reason}; expected an IPv4/IPv6 address or CIDR such as "10.0.0.0/8" or "2001:db8::/32"`,
+    );
     this.name = 'TrustedProxyError';
   }
 }
@@ -88,7 +90,7 @@ export class CidrSet {
   has(address: string): boolean {
     const v4 = parseIPv4(address);
     if (v4 >= 0) {
-      for (let i = 0; i < this.#v4Net.length; i++) if (((v4 & this.#v4Mask[i]) >>> 0) === this.#v4Net[i]) return true;
+      for (let i = 0; i < this.#v4Net.length; i++) if ((v4 & this.#v4Mask[i]) >>> 0 === this.#v4Net[i]) return true;
       return false;
     }
     return this.#v6 && this.blockList.check(address, 'ipv6');

@@ -347,7 +347,11 @@ export class FailoverController {
       return;
     }
     if (r.consecutiveFailures >= this.thresholds.failureThresholds.serviceUnavailable) {
-      this.transition(r, 'failed', `${r.consecutiveFailures} consecutive failed checks (threshold ${this.thresholds.failureThresholds.serviceUnavailable}): ${reason}`);
+      this.transition(
+        r,
+        'failed',
+        `${r.consecutiveFailures} consecutive failed checks (threshold ${this.thresholds.failureThresholds.serviceUnavailable}): ${reason}`,
+      );
     }
   }
 
@@ -362,7 +366,11 @@ export class FailoverController {
     const baseline = mean(r.slowLatencies.slice(-limit));
     if (r.status === 'healthy') {
       r.baselineLatencyMs = baseline;
-      this.transition(r, 'degraded', `${r.consecutiveSlow} consecutive slow checks (threshold ${limit}), mean ${baseline.toFixed(0)} ms > ${r.def.latencyThresholdMs} ms`);
+      this.transition(
+        r,
+        'degraded',
+        `${r.consecutiveSlow} consecutive slow checks (threshold ${limit}), mean ${baseline.toFixed(0)} ms > ${r.def.latencyThresholdMs} ms`,
+      );
     } else if (r.status === 'recovering') {
       r.baselineLatencyMs = baseline;
       this.transition(r, 'failed', `relapse during recovery: ${r.consecutiveSlow} consecutive slow checks`);
@@ -380,13 +388,20 @@ export class FailoverController {
     if (r.consecutiveSuccess < needed) return;
     const recent = mean(r.streakLatencies.slice(-needed));
     if (r.baselineLatencyMs !== undefined && recent > r.baselineLatencyMs * latencyImprovement) return;
-    this.startRecovery(r, `${r.consecutiveSuccess} consecutive successful checks (threshold ${needed})${r.baselineLatencyMs !== undefined ? `, mean ${recent.toFixed(0)} ms <= ${latencyImprovement} x baseline ${r.baselineLatencyMs.toFixed(0)} ms` : ''}`);
+    this.startRecovery(
+      r,
+      `${r.consecutiveSuccess} consecutive successful checks (threshold ${needed})${r.baselineLatencyMs !== undefined ? `, mean ${recent.toFixed(0)} ms <= ${latencyImprovement} x baseline ${r.baselineLatencyMs.toFixed(0)} ms` : ''}`,
+    );
   }
 
   private onErrorRate(r: RegionRuntime, errorRate: number): void {
     if (r.status === 'failed' || r.status === 'circuit-open') return;
     const threshold = this.thresholds.failureThresholds.errorRate;
-    this.transition(r, 'circuit-open', `error rate ${(errorRate * 100).toFixed(1)} % > ${(threshold * 100).toFixed(1)} %${r.status === 'recovering' ? ' during recovery' : ''}`);
+    this.transition(
+      r,
+      'circuit-open',
+      `error rate ${(errorRate * 100).toFixed(1)} % > ${(threshold * 100).toFixed(1)} %${r.status === 'recovering' ? ' during recovery' : ''}`,
+    );
     const generation = r.generation;
     r.timer = this.clock.setTimeout(() => {
       r.timer = undefined;

@@ -116,9 +116,20 @@ export function preloadGeoDatabase(): void {
  * multicast and reserved ranges (IPv4 and IPv6). Built lazily.
  */
 const SPECIAL_V4: readonly (readonly [string, number])[] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ];
 let special: CidrSet | undefined;
 
@@ -126,7 +137,15 @@ function specialRanges(): CidrSet {
   if (special !== undefined) return special;
   const list = new CidrSet();
   for (const [net, prefix] of SPECIAL_V4) list.add(net, prefix, 'ipv4');
-  for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['100::', 64]] as const) {
+  for (const [net, prefix] of [
+    ['::', 128],
+    ['::1', 128],
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['ff00::', 8],
+    ['2001:db8::', 32],
+    ['100::', 64],
+  ] as const) {
     list.add(net, prefix, 'ipv6');
   }
   special = list;
@@ -140,7 +159,11 @@ export function lookupCountry(ip: string): GeoResult {
   let family: 4 | 6 = 4;
   if (v4 < 0) {
     if (isIP(ip) !== 6) {
-      return { ok: false, reason: 'invalid-ip', detail: `${JSON.stringify(ip.length > 60 ? `${ip.slice(0, 57)}...` : ip)} is not an IPv4 or IPv6 address` };
+      return {
+        ok: false,
+        reason: 'invalid-ip',
+        detail: `${JSON.stringify(ip.length > 60 ? `${ip.slice(0, 57)}...` : ip)} is not an IPv4 or IPv6 address`,
+      };
     }
     family = 6;
   }

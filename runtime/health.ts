@@ -141,15 +141,22 @@ export class HealthChecker {
   /** Probes `<baseUrl><healthCheck.path>` for `region`. One target per region. */
   addTarget(region: string, baseUrl: string): void {
     const r = this.region(region);
-    if (this.targets.has(region)) throw new Error(`HealthChecker.addTarget: region "${region}" already has a target (${this.targets.get(region)?.url}); remove it first`);
+    if (this.targets.has(region))
+      throw new Error(
+        `HealthChecker.addTarget: region "${region}" already has a target (${this.targets.get(region)?.url}); remove it first`,
+      );
     let url: URL;
     try {
       url = new URL(this.table.failover.healthCheck.path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
     } catch {
-      throw new Error(`HealthChecker.addTarget: baseUrl "${baseUrl}" for region "${region}" is not an absolute URL; expected http(s)://host[:port]`);
+      throw new Error(
+        `HealthChecker.addTarget: baseUrl "${baseUrl}" for region "${region}" is not an absolute URL; expected http(s)://host[:port]`,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`HealthChecker.addTarget: baseUrl "${baseUrl}" for region "${region}" has protocol "${url.protocol}"; allowed: http:, https:`);
+      throw new Error(
+        `HealthChecker.addTarget: baseUrl "${baseUrl}" for region "${region}" has protocol "${url.protocol}"; allowed: http:, https:`,
+      );
     }
     // Keep a path prefix of the base URL: base "http://h/api" + "/health" -> "http://h/api/health".
     const base = new URL(baseUrl);
@@ -191,7 +198,10 @@ export class HealthChecker {
   /** Runs one check for `region` now (attempts with retries) and emits its signal. */
   async checkNow(region: string): Promise<ProbeSignal> {
     const target = this.targets.get(region);
-    if (!target) throw new Error(`HealthChecker.checkNow: region "${region}" has no target; known targets: ${[...this.targets.keys()].join(', ') || '(none)'}`);
+    if (!target)
+      throw new Error(
+        `HealthChecker.checkNow: region "${region}" has no target; known targets: ${[...this.targets.keys()].join(', ') || '(none)'}`,
+      );
     const seq = this.nextSeq(region);
     const { retries, timeoutMs } = this.table.failover.healthCheck;
     let last: { latencyMs: number; status?: number; error?: string } = { latencyMs: 0 };
@@ -202,7 +212,16 @@ export class HealthChecker {
       last = await this.attempt(target.url, timeoutMs);
       if (last.status !== undefined && isHealthyStatus(last.status)) {
         const outcome: ProbeOutcome = last.latencyMs > target.region.latencyThresholdMs ? 'slow' : 'success';
-        return this.emitProbe({ kind: 'probe', region, seq, outcome, latencyMs: last.latencyMs, attempts, status: last.status, at: this.clock.now() });
+        return this.emitProbe({
+          kind: 'probe',
+          region,
+          seq,
+          outcome,
+          latencyMs: last.latencyMs,
+          attempts,
+          status: last.status,
+          at: this.clock.now(),
+        });
       }
     }
     return this.emitProbe({ kind: 'probe', region, seq, outcome: 'failure', attempts, ...last, at: this.clock.now() });
@@ -273,7 +292,8 @@ export class HealthChecker {
         .catch(() => undefined) // checkNow never rejects for probe errors; a listener throwing must not stop the loop.
         .finally(() => {
           target.running = false;
-          if (this.started && this.targets.get(target.region.id) === target) this.schedule(target, this.table.failover.healthCheck.intervalMs);
+          if (this.started && this.targets.get(target.region.id) === target)
+            this.schedule(target, this.table.failover.healthCheck.intervalMs);
         });
     }, delayMs);
   }

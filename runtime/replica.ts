@@ -53,7 +53,13 @@ export function chooseReplica(shard: ReplicaShard, options: ReplicaOptions): Rep
   const { callerRegion } = options;
   for (const replica of shard.replicas) {
     if (replica.region === callerRegion && isHealthy(replica.region)) {
-      return { region: replica.region, endpoint: replica.endpoint, role: 'replica', reason: 'local-replica', detail: `healthy replica of shard ${shard.id} in the caller's region ${callerRegion}` };
+      return {
+        region: replica.region,
+        endpoint: replica.endpoint,
+        role: 'replica',
+        reason: 'local-replica',
+        detail: `healthy replica of shard ${shard.id} in the caller's region ${callerRegion}`,
+      };
     }
   }
   const latencyOf = latencyGetter(options.latencyMs);
@@ -73,8 +79,20 @@ export function chooseReplica(shard: ReplicaShard, options: ReplicaOptions): Rep
   }
   if (best !== undefined) {
     const how = bestLatency === Infinity ? 'no latency figures; smallest region id' : `${bestLatency} ms`;
-    return { region: best.region, endpoint: best.endpoint, role: 'replica', reason: 'nearest-replica', detail: `no healthy replica of shard ${shard.id} in ${callerRegion}; nearest healthy replica in zone ${shard.residencyZone} (${how})` };
+    return {
+      region: best.region,
+      endpoint: best.endpoint,
+      role: 'replica',
+      reason: 'nearest-replica',
+      detail: `no healthy replica of shard ${shard.id} in ${callerRegion}; nearest healthy replica in zone ${shard.residencyZone} (${how})`,
+    };
   }
   const primaryState = isHealthy(shard.primary.region) ? 'healthy' : 'UNHEALTHY';
-  return { region: shard.primary.region, endpoint: shard.primary.endpoint, role: 'primary', reason: 'primary', detail: `no healthy replica of shard ${shard.id} in zone ${shard.residencyZone}; using the primary in ${shard.primary.region} (${primaryState})` };
+  return {
+    region: shard.primary.region,
+    endpoint: shard.primary.endpoint,
+    role: 'primary',
+    reason: 'primary',
+    detail: `no healthy replica of shard ${shard.id} in zone ${shard.residencyZone}; using the primary in ${shard.primary.region} (${primaryState})`,
+  };
 }

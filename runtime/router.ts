@@ -194,10 +194,15 @@ export class RegionRouter {
     const all = [...this.#regions.values()];
     const defaultRegion = options.defaultRegion ?? (byId.has(DEFAULT_REGION) ? DEFAULT_REGION : undefined);
     if (defaultRegion !== undefined && !byId.has(defaultRegion)) {
-      throw new Error(`defaultRegion: ${JSON.stringify(defaultRegion)} is not a region of the table; allowed: ${[...byId.keys()].join(', ')}`);
+      throw new Error(
+        `defaultRegion: ${JSON.stringify(defaultRegion)} is not a region of the table; allowed: ${[...byId.keys()].join(', ')}`,
+      );
     }
     const rank = (r: RegionInfo) => (r.id === defaultRegion ? 0 : byId.get(r.id)?.primary ? 1 : 2);
-    this.#everywhere = all.map((r, i) => [r, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([r]) => r);
+    this.#everywhere = all
+      .map((r, i) => [r, i] as const)
+      .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
+      .map(([r]) => r);
     this.#ring = ringFor(table.shards);
     this.#clients = new ClientAddressResolver(options.trustedProxies ?? []);
     this.#geo = options.geoLookup ?? countryForIp;
@@ -209,7 +214,9 @@ export class RegionRouter {
     if (options.defaultZone !== undefined) {
       this.#defaultZone = this.#zones.get(options.defaultZone);
       if (this.#defaultZone === undefined) {
-        throw new Error(`defaultZone: ${JSON.stringify(options.defaultZone)} is not a residency zone of the table; allowed: ${[...this.#zones.keys()].join(', ')}`);
+        throw new Error(
+          `defaultZone: ${JSON.stringify(options.defaultZone)} is not a residency zone of the table; allowed: ${[...this.#zones.keys()].join(', ')}`,
+        );
       }
     }
   }
@@ -244,7 +251,13 @@ export class RegionRouter {
     if (input.residencyZone !== undefined) {
       zone = this.#zones.get(input.residencyZone);
       if (zone === undefined) {
-        return { kind: 'refused', reason: 'refused', code: 'unknown-zone', zone: null, detail: `residency zone ${JSON.stringify(input.residencyZone)} is not in the routing table; allowed: ${[...this.#zones.keys()].join(', ')}` };
+        return {
+          kind: 'refused',
+          reason: 'refused',
+          code: 'unknown-zone',
+          zone: null,
+          detail: `residency zone ${JSON.stringify(input.residencyZone)} is not in the routing table; allowed: ${[...this.#zones.keys()].join(', ')}`,
+        };
       }
       zoneSource = 'explicit';
     } else if (geoRegion !== undefined) {
@@ -257,7 +270,13 @@ export class RegionRouter {
     const zoneId = zone === undefined ? null : zone.id;
     if (zone === undefined && input.userId !== undefined) {
       const what = countryCode === undefined ? 'no country' : `country ${countryCode} is not in the routing table`;
-      return { kind: 'refused', reason: 'refused', code: 'residency-unknown', zone: null, detail: `cannot place user data: ${what} and no residency zone was given` };
+      return {
+        kind: 'refused',
+        reason: 'refused',
+        code: 'residency-unknown',
+        zone: null,
+        detail: `cannot place user data: ${what} and no residency zone was given`,
+      };
     }
 
     // 1. Preference.
@@ -266,13 +285,29 @@ export class RegionRouter {
     if (preferredId !== '') {
       const preferred = this.#regions.get(preferredId);
       if (preferred === undefined) {
-        ignoredPreference = { region: preferredId, why: 'unknown-region', detail: `${JSON.stringify(preferredId)} is not a region of the routing table` };
+        ignoredPreference = {
+          region: preferredId,
+          why: 'unknown-region',
+          detail: `${JSON.stringify(preferredId)} is not a region of the routing table`,
+        };
       } else if (!this.#healthy(preferred.id)) {
         ignoredPreference = { region: preferred.id, why: 'unhealthy', detail: `${preferred.id} is unhealthy` };
       } else if (zone !== undefined && !zone.allowed.has(preferred.zone)) {
-        ignoredPreference = { region: preferred.id, why: 'residency', detail: `${preferred.id} is in zone ${preferred.zone}; data of zone ${zone.id} may only be in ${[...zone.allowed].join(', ')}` };
+        ignoredPreference = {
+          region: preferred.id,
+          why: 'residency',
+          detail: `${preferred.id} is in zone ${preferred.zone}; data of zone ${zone.id} may only be in ${[...zone.allowed].join(', ')}`,
+        };
       } else {
-        return this.#routed(preferred, 'preference', `preferred region ${preferred.id} is healthy and allowed for zone ${zoneId ?? '(none: anonymous)'}`, zone, zoneSource, undefined, input.userId);
+        return this.#routed(
+          preferred,
+          'preference',
+          `preferred region ${preferred.id} is healthy and allowed for zone ${zoneId ?? '(none: anonymous)'}`,
+          zone,
+          zoneSource,
+          undefined,
+          input.userId,
+        );
       }
     }
 
@@ -282,7 +317,15 @@ export class RegionRouter {
       if (zone !== undefined && geoRegion.zone !== zone.id) {
         geoNote = `country region ${geoRegion.id} is outside zone ${zone.id}`;
       } else if (this.#healthy(geoRegion.id)) {
-        return this.#routed(geoRegion, 'geo', `country ${countryCode} is served by ${geoRegion.id}`, zone, zoneSource, ignoredPreference, input.userId);
+        return this.#routed(
+          geoRegion,
+          'geo',
+          `country ${countryCode} is served by ${geoRegion.id}`,
+          zone,
+          zoneSource,
+          ignoredPreference,
+          input.userId,
+        );
       } else {
         geoNote = `country region ${geoRegion.id} is unhealthy`;
       }
@@ -309,28 +352,70 @@ export class RegionRouter {
       }
     }
     if (best !== undefined) {
-      return this.#routed(best, 'score', `${geoNote}; best score ${best.id} = ${bestLatency} ms + ${bestLoad} x ${this.#loadWeight}`, zone, zoneSource, ignoredPreference, input.userId);
+      return this.#routed(
+        best,
+        'score',
+        `${geoNote}; best score ${best.id} = ${bestLatency} ms + ${bestLoad} x ${this.#loadWeight}`,
+        zone,
+        zoneSource,
+        ignoredPreference,
+        input.userId,
+      );
     }
 
     // 4. Fallback order.
     for (const region of candidates) {
       if (this.#healthy(region.id)) {
-        return this.#routed(region, 'fallback', `${geoNote}; every healthy region is at or above load factor ${this.#maxLoad}; first healthy in fallback order`, zone, zoneSource, ignoredPreference, input.userId);
+        return this.#routed(
+          region,
+          'fallback',
+          `${geoNote}; every healthy region is at or above load factor ${this.#maxLoad}; first healthy in fallback order`,
+          zone,
+          zoneSource,
+          ignoredPreference,
+          input.userId,
+        );
       }
     }
     const where = zone === undefined ? 'any zone' : `zone ${zone.id}`;
-    const refused: RefusedDecision = { kind: 'refused', reason: 'refused', code: 'no-healthy-region', zone: zoneId, detail: `no healthy region in ${where} (${candidates.map((r) => r.id).join(', ')})` };
+    const refused: RefusedDecision = {
+      kind: 'refused',
+      reason: 'refused',
+      code: 'no-healthy-region',
+      zone: zoneId,
+      detail: `no healthy region in ${where} (${candidates.map((r) => r.id).join(', ')})`,
+    };
     if (ignoredPreference !== undefined) refused.ignoredPreference = ignoredPreference;
     return refused;
   }
 
-  #routed(region: RegionInfo, reason: RouteReason, detail: string, zone: ZoneInfo | undefined, zoneSource: RoutedDecision['zoneSource'], ignoredPreference: IgnoredPreference | undefined, userId: string | undefined): RoutedDecision {
-    const decision: RoutedDecision = { kind: 'routed', region: region.id, reason, detail, zone: zone === undefined ? null : zone.id, zoneSource };
+  #routed(
+    region: RegionInfo,
+    reason: RouteReason,
+    detail: string,
+    zone: ZoneInfo | undefined,
+    zoneSource: RoutedDecision['zoneSource'],
+    ignoredPreference: IgnoredPreference | undefined,
+    userId: string | undefined,
+  ): RoutedDecision {
+    const decision: RoutedDecision = {
+      kind: 'routed',
+      region: region.id,
+      reason,
+      detail,
+      zone: zone === undefined ? null : zone.id,
+      zoneSource,
+    };
     if (ignoredPreference !== undefined) decision.ignoredPreference = ignoredPreference;
     if (userId !== undefined && zone !== undefined) {
       const shard = this.#ring.shardFor(userId, zone.id);
       decision.shard = { id: shard.id, residencyZone: shard.residencyZone, primaryRegion: shard.primary.region };
-      decision.replica = chooseReplica(shard, { callerRegion: region.id, isHealthy: this.#healthy, latencyMs: this.#latency, zoneOf: this.#zoneOf });
+      decision.replica = chooseReplica(shard, {
+        callerRegion: region.id,
+        isHealthy: this.#healthy,
+        latencyMs: this.#latency,
+        zoneOf: this.#zoneOf,
+      });
     }
     return decision;
   }

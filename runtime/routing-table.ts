@@ -139,9 +139,7 @@ export interface RoutingTableProblem {
   message: string;
 }
 
-export type ParseRoutingTableResult =
-  | { ok: true; table: RoutingTable }
-  | { ok: false; problems: RoutingTableProblem[] };
+export type ParseRoutingTableResult = { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[] };
 
 /** A routing table that failed validation; carries every problem found. */
 export class RoutingTableError extends Error {
@@ -192,7 +190,11 @@ export function parseRoutingTable(input: unknown): ParseRoutingTableResult {
       if (keys !== undefined && keys.length > 0) {
         for (const key of keys) {
           const path = [...issue.path, key];
-          problems.push({ path: formatPath(path), value: valueAt(input, path), message: 'unknown field (not in the routing table schema)' });
+          problems.push({
+            path: formatPath(path),
+            value: valueAt(input, path),
+            message: 'unknown field (not in the routing table schema)',
+          });
         }
         continue;
       }
@@ -220,7 +222,12 @@ function duplicates(ids: readonly string[], pathOf: (i: number) => string, what:
   ids.forEach((id, i) => {
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
-    else problems.push({ path: pathOf(i), value: id, message: `duplicate ${what} id (already used at ${pathOf(first)}); ${what} ids must be unique` });
+    else
+      problems.push({
+        path: pathOf(i),
+        value: id,
+        message: `duplicate ${what} id (already used at ${pathOf(first)}); ${what} ids must be unique`,
+      });
   });
 }
 
@@ -235,12 +242,21 @@ function crossReferenceProblems(table: RoutingTable): RoutingTableProblem[] {
 
   duplicates(regionIds, (i) => `regions[${i}].id`, 'region', problems);
   duplicates(zoneIds, (i) => `residencyZones[${i}].id`, 'residency zone', problems);
-  duplicates(table.shards.map((s) => s.id), (i) => `shards[${i}].id`, 'shard', problems);
+  duplicates(
+    table.shards.map((s) => s.id),
+    (i) => `shards[${i}].id`,
+    'shard',
+    problems,
+  );
 
   // Each region names an existing zone.
   table.regions.forEach((region, i) => {
     if (!zones.has(region.residencyZone)) {
-      problems.push({ path: `regions[${i}].residencyZone`, value: region.residencyZone, message: `unknown residency zone; allowed: ${knownZones}` });
+      problems.push({
+        path: `regions[${i}].residencyZone`,
+        value: region.residencyZone,
+        message: `unknown residency zone; allowed: ${knownZones}`,
+      });
     }
   });
 
@@ -255,21 +271,37 @@ function crossReferenceProblems(table: RoutingTable): RoutingTableProblem[] {
       } else if (region === undefined) {
         problems.push({ path, value: regionId, message: `unknown region; allowed: ${knownRegions}` });
       } else if (region.residencyZone !== zone.id) {
-        problems.push({ path, value: regionId, message: `region belongs to residency zone ${JSON.stringify(region.residencyZone)}, not ${JSON.stringify(zone.id)}; a zone lists exactly the regions whose residencyZone names it` });
+        problems.push({
+          path,
+          value: regionId,
+          message: `region belongs to residency zone ${JSON.stringify(region.residencyZone)}, not ${JSON.stringify(zone.id)}; a zone lists exactly the regions whose residencyZone names it`,
+        });
       }
       listed.add(regionId);
     });
     const missing = table.regions.filter((r) => r.residencyZone === zone.id && !listed.has(r.id)).map((r) => r.id);
     if (missing.length > 0) {
-      problems.push({ path: `residencyZones[${zi}].regions`, value: zone.regions, message: `missing region(s) ${list(missing)} whose residencyZone is ${JSON.stringify(zone.id)}` });
+      problems.push({
+        path: `residencyZones[${zi}].regions`,
+        value: zone.regions,
+        message: `missing region(s) ${list(missing)} whose residencyZone is ${JSON.stringify(zone.id)}`,
+      });
     }
     zone.allowedCopyTo.forEach((target, ti) => {
       if (!zones.has(target)) {
-        problems.push({ path: `residencyZones[${zi}].allowedCopyTo[${ti}]`, value: target, message: `unknown residency zone; allowed: ${knownZones}` });
+        problems.push({
+          path: `residencyZones[${zi}].allowedCopyTo[${ti}]`,
+          value: target,
+          message: `unknown residency zone; allowed: ${knownZones}`,
+        });
       }
     });
     if (!zone.allowedCopyTo.includes(zone.id)) {
-      problems.push({ path: `residencyZones[${zi}].allowedCopyTo`, value: zone.allowedCopyTo, message: `must include the zone itself (${JSON.stringify(zone.id)})` });
+      problems.push({
+        path: `residencyZones[${zi}].allowedCopyTo`,
+        value: zone.allowedCopyTo,
+        message: `must include the zone itself (${JSON.stringify(zone.id)})`,
+      });
     }
   });
 
@@ -285,15 +317,27 @@ function crossReferenceProblems(table: RoutingTable): RoutingTableProblem[] {
   table.shards.forEach((shard, si) => {
     const zone = zones.get(shard.residencyZone);
     if (zone === undefined) {
-      problems.push({ path: `shards[${si}].residencyZone`, value: shard.residencyZone, message: `unknown residency zone; allowed: ${knownZones}` });
+      problems.push({
+        path: `shards[${si}].residencyZone`,
+        value: shard.residencyZone,
+        message: `unknown residency zone; allowed: ${knownZones}`,
+      });
     } else {
       shardsPerZone.set(zone.id, (shardsPerZone.get(zone.id) ?? 0) + 1);
     }
     const primary = regions.get(shard.primary.region);
     if (primary === undefined) {
-      problems.push({ path: `shards[${si}].primary.region`, value: shard.primary.region, message: `unknown region; allowed: ${knownRegions}` });
+      problems.push({
+        path: `shards[${si}].primary.region`,
+        value: shard.primary.region,
+        message: `unknown region; allowed: ${knownRegions}`,
+      });
     } else if (zone !== undefined && primary.residencyZone !== zone.id) {
-      problems.push({ path: `shards[${si}].primary.region`, value: shard.primary.region, message: `primary must be in the shard's residency zone ${JSON.stringify(zone.id)} (allowed: ${list(zone.regions)})` });
+      problems.push({
+        path: `shards[${si}].primary.region`,
+        value: shard.primary.region,
+        message: `primary must be in the shard's residency zone ${JSON.stringify(zone.id)} (allowed: ${list(zone.regions)})`,
+      });
     }
     const replicaRegions = new Set<string>();
     shard.replicas.forEach((replica, ri) => {
@@ -302,16 +346,28 @@ function crossReferenceProblems(table: RoutingTable): RoutingTableProblem[] {
       if (region === undefined) {
         problems.push({ path, value: replica.region, message: `unknown region; allowed: ${knownRegions}` });
       } else if (zone !== undefined && !zone.allowedCopyTo.includes(region.residencyZone)) {
-        problems.push({ path, value: replica.region, message: `region is in residency zone ${JSON.stringify(region.residencyZone)}, but zone ${JSON.stringify(zone.id)} may copy data only to ${list(zone.allowedCopyTo)}` });
+        problems.push({
+          path,
+          value: replica.region,
+          message: `region is in residency zone ${JSON.stringify(region.residencyZone)}, but zone ${JSON.stringify(zone.id)} may copy data only to ${list(zone.allowedCopyTo)}`,
+        });
       } else if (replicaRegions.has(replica.region) || replica.region === shard.primary.region) {
-        problems.push({ path, value: replica.region, message: 'region already holds this shard (primary or another replica); one copy per region' });
+        problems.push({
+          path,
+          value: replica.region,
+          message: 'region already holds this shard (primary or another replica); one copy per region',
+        });
       }
       replicaRegions.add(replica.region);
     });
   });
   table.residencyZones.forEach((zone, zi) => {
     if (!shardsPerZone.has(zone.id)) {
-      problems.push({ path: `residencyZones[${zi}].id`, value: zone.id, message: 'zone has no shard; every residency zone needs at least one shard' });
+      problems.push({
+        path: `residencyZones[${zi}].id`,
+        value: zone.id,
+        message: 'zone has no shard; every residency zone needs at least one shard',
+      });
     }
   });
 
@@ -319,11 +375,19 @@ function crossReferenceProblems(table: RoutingTable): RoutingTableProblem[] {
   const steps = table.failover.recovery.stepsPercent;
   steps.forEach((step, i) => {
     if (i > 0 && step <= steps[i - 1]) {
-      problems.push({ path: `failover.recovery.stepsPercent[${i}]`, value: step, message: `steps must be strictly increasing (previous step is ${steps[i - 1]})` });
+      problems.push({
+        path: `failover.recovery.stepsPercent[${i}]`,
+        value: step,
+        message: `steps must be strictly increasing (previous step is ${steps[i - 1]})`,
+      });
     }
   });
   if (steps[steps.length - 1] !== 100) {
-    problems.push({ path: `failover.recovery.stepsPercent[${steps.length - 1}]`, value: steps[steps.length - 1], message: 'the last recovery step must be 100 (full traffic)' });
+    problems.push({
+      path: `failover.recovery.stepsPercent[${steps.length - 1}]`,
+      value: steps[steps.length - 1],
+      message: 'the last recovery step must be 100 (full traffic)',
+    });
   }
   return problems;
 }

@@ -223,12 +223,16 @@ export class ShardRing<S extends ShardLike = ShardLike> {
     this.bucketBits = bits;
     this.#shift = 32 - bits;
     if (!Array.isArray(shards) || shards.length === 0) {
-      throw new ShardRingError(`shards: expected a non-empty array of shards, got ${Array.isArray(shards) ? 'an empty array' : typeof shards}`);
+      throw new ShardRingError(
+        `shards: expected a non-empty array of shards, got ${Array.isArray(shards) ? 'an empty array' : typeof shards}`,
+      );
     }
     const seen = new Set<string>();
     shards.forEach((shard, i) => {
-      if (typeof shard?.id !== 'string' || shard.id === '') throw new ShardRingError(`shards[${i}].id: expected a non-empty string, got ${JSON.stringify(shard?.id)}`);
-      if (seen.has(shard.id)) throw new ShardRingError(`shards[${i}].id: duplicate shard id ${JSON.stringify(shard.id)}; ids must be unique`);
+      if (typeof shard?.id !== 'string' || shard.id === '')
+        throw new ShardRingError(`shards[${i}].id: expected a non-empty string, got ${JSON.stringify(shard?.id)}`);
+      if (seen.has(shard.id))
+        throw new ShardRingError(`shards[${i}].id: duplicate shard id ${JSON.stringify(shard.id)}; ids must be unique`);
       seen.add(shard.id);
       if (typeof shard.residencyZone !== 'string' || shard.residencyZone === '') {
         throw new ShardRingError(`shards[${i}].residencyZone: expected a non-empty string, got ${JSON.stringify(shard.residencyZone)}`);
@@ -255,7 +259,8 @@ export class ShardRing<S extends ShardLike = ShardLike> {
         seedLo[i] = outLo;
         weights[i] = shard.weight;
       });
-      if (list.length > 65535) throw new ShardRingError(`shards: zone ${JSON.stringify(zone)} has ${list.length} shards; at most 65535 per zone`);
+      if (list.length > 65535)
+        throw new ShardRingError(`shards: zone ${JSON.stringify(zone)} has ${list.length} shards; at most 65535 per zone`);
       const equalWeights = list.every((s) => s.weight === list[0].weight);
       const partial = { seedHi, seedLo, weights, equalWeights };
       const buckets = new Uint16Array(1 << bits);
@@ -282,7 +287,11 @@ export class ShardRing<S extends ShardLike = ShardLike> {
   lookup(key: string, zone: string): ShardLookup<S> {
     const ring = this.#zones.get(zone);
     if (ring === undefined) {
-      return { ok: false, reason: 'unknown-zone', detail: `residency zone ${JSON.stringify(zone)} has no shards; known zones: ${this.#zoneIds.join(', ')}` };
+      return {
+        ok: false,
+        reason: 'unknown-zone',
+        detail: `residency zone ${JSON.stringify(zone)} has no shards; known zones: ${this.#zoneIds.join(', ')}`,
+      };
     }
     if (typeof key !== 'string' || key === '') {
       throw new ShardRingError(`key: expected a non-empty string, got ${JSON.stringify(key)}`);

@@ -42,7 +42,12 @@ export class ContinentStack extends TerraformStack {
         type: 'string',
         description: 'AWS account the stack deploys to (12 digits)',
         default: props.offline ? OFFLINE_ACCOUNT_ID : undefined,
-        validation: [{ condition: '${can(regex("^[0-9]{12}$", var.aws_account_id))}', errorMessage: 'aws_account_id must be a 12-digit AWS account id.' }],
+        validation: [
+          {
+            condition: '${can(regex("^[0-9]{12}$", var.aws_account_id))}',
+            errorMessage: 'aws_account_id must be a 12-digit AWS account id.',
+          },
+        ],
       }).stringValue;
 
     this.regions = specs.map((spec) => {
@@ -55,7 +60,10 @@ export class ContinentStack extends TerraformStack {
         contentType: 'application/json',
         dependsOn: [region.bucket.policy],
       });
-      new TerraformOutput(this, `${spec.id}-bucket`, { value: region.bucket.bucket.bucket, description: `Bucket of ${spec.id} (routing table under ${ROUTING_TABLE_OBJECT_KEY})` });
+      new TerraformOutput(this, `${spec.id}-bucket`, {
+        value: region.bucket.bucket.bucket,
+        description: `Bucket of ${spec.id} (routing table under ${ROUTING_TABLE_OBJECT_KEY})`,
+      });
       new TerraformOutput(this, `${spec.id}-vpc`, { value: region.network.vpc.id, description: `VPC of ${spec.id}` });
       return region;
     });

@@ -32,5 +32,3 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
   const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend });
   return { continents, global, routingTable, routingTableJson };
 }
-
-

@@ -10,7 +10,11 @@ const examples = readdirSync(join(root, 'examples')).filter((d) => existsSync(jo
 it.each(examples)('examples/%s synthesizes', (name) => {
   const outdir = mkdtempSync(join(tmpdir(), `tslj-example-${name}-`));
   try {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', name, 'main.ts')], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', name, 'main.ts')], {
+      cwd: root,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const stacks = readdirSync(join(outdir, 'stacks'));

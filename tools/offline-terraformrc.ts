@@ -7,7 +7,9 @@ import { findMirror, writeOfflineCliConfig, MIRROR_ENV } from './terraform-mirro
 
 const lookup = findMirror();
 if (!lookup.found) {
-  process.stderr.write(`offline:terraformrc: no provider mirror found: ${lookup.why}.\nSet ${MIRROR_ENV} to a directory that holds registry.terraform.io/hashicorp/aws/5.100.0/<os_arch>/.\n`);
+  process.stderr.write(
+    `offline:terraformrc: no provider mirror found: ${lookup.why}.\nSet ${MIRROR_ENV} to a directory that holds registry.terraform.io/hashicorp/aws/5.100.0/<os_arch>/.\n`,
+  );
   process.exit(2);
 }
 process.stdout.write(`${writeOfflineCliConfig(resolve('.offline'), lookup.path)}\n`);

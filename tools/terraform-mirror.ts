@@ -12,9 +12,7 @@ export const MIRROR_ENV = 'TAISHANGLAOJUN_TF_MIRROR';
 /** The provider and version the stacks are pinned to (`@cdktf/provider-aws` 20.1.0 wraps it). */
 export const AWS_PROVIDER = { source: 'registry.terraform.io/hashicorp/aws', version: '5.100.0' } as const;
 
-export type MirrorLookup =
-  | { found: true; path: string; from: string }
-  | { found: false; why: string };
+export type MirrorLookup = { found: true; path: string; from: string } | { found: false; why: string };
 
 function holdsAws(dir: string): boolean {
   return existsSync(join(dir, AWS_PROVIDER.source, AWS_PROVIDER.version));
@@ -41,7 +39,10 @@ export function findMirror(env: NodeJS.ProcessEnv = process.env): MirrorLookup {
       if (holdsAws(m[1])) return { found: true, path: m[1], from: file };
     }
   }
-  return { found: false, why: `${MIRROR_ENV} is not set and the Terraform CLI config (${file}) names no filesystem_mirror holding ${AWS_PROVIDER.source}/${AWS_PROVIDER.version}` };
+  return {
+    found: false,
+    why: `${MIRROR_ENV} is not set and the Terraform CLI config (${file}) names no filesystem_mirror holding ${AWS_PROVIDER.source}/${AWS_PROVIDER.version}`,
+  };
 }
 
 /** Writes a CLI config that takes hashicorp/aws from `mirror` only, with a plugin cache; returns its path. */

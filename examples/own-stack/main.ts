@@ -12,9 +12,17 @@ const myConfig: RegionsConfigInput = {
   residencyZones: [{ id: 'emea' }],
   regions: [
     {
-      id: 'eu-north-1', location: 'Stockholm', continent: 'EMEA', primary: true, compliance: ['GDPR'],
-      residencyZone: 'emea', availabilityZones: ['eu-north-1a', 'eu-north-1b'], cidr: '10.50.0.0/16',
-      countries: ['SE', 'FI', 'NO'], latencyThresholdMs: 60, capacity: 2000,
+      id: 'eu-north-1',
+      location: 'Stockholm',
+      continent: 'EMEA',
+      primary: true,
+      compliance: ['GDPR'],
+      residencyZone: 'emea',
+      availabilityZones: ['eu-north-1a', 'eu-north-1b'],
+      cidr: '10.50.0.0/16',
+      countries: ['SE', 'FI', 'NO'],
+      latencyThresholdMs: 60,
+      capacity: 2000,
     },
   ],
 };

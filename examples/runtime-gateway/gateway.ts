@@ -16,7 +16,11 @@ const router = new RegionRouter(store.current, { trustedProxies: ['10.0.0.0/8'],
 
 const server = createServer((req, res) => {
   const userId = req.headers['x-user-id'];
-  const decision = router.route({ headers: req.headers, socketAddress: req.socket.remoteAddress, userId: typeof userId === 'string' ? userId : undefined });
+  const decision = router.route({
+    headers: req.headers,
+    socketAddress: req.socket.remoteAddress,
+    userId: typeof userId === 'string' ? userId : undefined,
+  });
   res.statusCode = decision.kind === 'refused' ? 503 : 200; // a refusal, never a region of another zone
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(decision));

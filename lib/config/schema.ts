@@ -5,22 +5,14 @@
  * two regions, overlapping CIDRs, one primary per continent …) live in `cross-checks.ts`.
  */
 import { z } from 'zod';
-import {
-  DEFAULT_ALERTS,
-  DEFAULT_AUTO_SCALING,
-  DEFAULT_CDN,
-  DEFAULT_FAILOVER,
-  DEFAULT_ROUTING,
-} from './defaults';
+import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
 export type Continent = (typeof CONTINENTS)[number];
 
 /** The data-protection regimes the design names. */
-export const COMPLIANCE_REGIMES = [
-  'PDPO', 'PDPA', 'APPI', 'DPDP', 'GDPR', 'BDSG', 'DPA', 'CCPA', 'HIPAA', 'PIPEDA',
-] as const;
+export const COMPLIANCE_REGIMES = ['PDPO', 'PDPA', 'APPI', 'DPDP', 'GDPR', 'BDSG', 'DPA', 'CCPA', 'HIPAA', 'PIPEDA'] as const;
 export type ComplianceRegime = (typeof COMPLIANCE_REGIMES)[number];
 
 /** What a region runs; `all` means every one of them. */
@@ -70,9 +62,7 @@ const region = z
     /** The continent's primary region (exactly one per continent). */
     primary: z.boolean().default(false),
     /** What the region runs: "all" or a subset. */
-    services: z
-      .union([z.literal('all'), z.array(z.enum(SERVICES)).min(1)])
-      .default('all'),
+    services: z.union([z.literal('all'), z.array(z.enum(SERVICES)).min(1)]).default('all'),
     /** Data-protection regimes that apply in the region. */
     compliance: z.array(z.enum(COMPLIANCE_REGIMES)).min(1),
     /** Residency zone the region's personal data belongs to. */
@@ -153,7 +143,10 @@ const failover = z
       .prefault({}),
     recovery: z
       .object({
-        stepsPercent: z.array(z.number().gt(0).max(100)).min(1).default([...DEFAULT_FAILOVER.recovery.stepsPercent]),
+        stepsPercent: z
+          .array(z.number().gt(0).max(100))
+          .min(1)
+          .default([...DEFAULT_FAILOVER.recovery.stepsPercent]),
         stepIntervalSeconds: seconds.default(DEFAULT_FAILOVER.recovery.stepIntervalSeconds),
       })
       .strict()
@@ -217,7 +210,10 @@ const project = z
     /** Google Cloud project of the global edge. */
     gcpProject: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 chars)'),
     /** AWS account id the stacks deploy to; when absent the stacks take it from the Terraform variable `aws_account_id`. @default none */
-    awsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    awsAccountId: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
   })
   .strict();
 

@@ -24,11 +24,18 @@ function isCountryCode(code: string): boolean {
 function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => {
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
+    if (issue.code === 'unrecognized_keys')
+      message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
     else if (issue.code === 'invalid_value') message = `is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    else if (issue.code === 'invalid_type') message = valueAt(input, issue.path) === undefined ? `is missing; it must be ${issue.expected}` : `must be ${issue.expected}`;
-    else if (issue.code === 'too_small') message = issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')
-      ? `must have at least ${issue.minimum} item(s)` : issue.message.startsWith('Too small') ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}` : issue.message;
+    else if (issue.code === 'invalid_type')
+      message = valueAt(input, issue.path) === undefined ? `is missing; it must be ${issue.expected}` : `must be ${issue.expected}`;
+    else if (issue.code === 'too_small')
+      message =
+        issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')
+          ? `must have at least ${issue.minimum} item(s)`
+          : issue.message.startsWith('Too small')
+            ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`
+            : issue.message;
     else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
     else if (issue.code === 'invalid_union') message = 'must be "all" or a non-empty list of "compute", "storage", "cdn"';
     const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path);
@@ -72,9 +79,17 @@ function viewOfPartial(input: unknown): CheckView | undefined {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
   const raw = input as Record<string, unknown>;
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
-  const each = <T>(key: string, schema: z.ZodType<T>) => list(key).map((item) => { const r = schema.safeParse(item); return r.success ? r.data : undefined; });
-  const one = <T>(key: string, schema: z.ZodType<T>) => { const r = schema.safeParse(raw[key]); return r.success ? r.data : undefined; };
-  const declared = (key: string): Declared[] => list(key).map((item) => (item !== null && typeof item === 'object' ? (item as Declared) : {}));
+  const each = <T>(key: string, schema: z.ZodType<T>) =>
+    list(key).map((item) => {
+      const r = schema.safeParse(item);
+      return r.success ? r.data : undefined;
+    });
+  const one = <T>(key: string, schema: z.ZodType<T>) => {
+    const r = schema.safeParse(raw[key]);
+    return r.success ? r.data : undefined;
+  };
+  const declared = (key: string): Declared[] =>
+    list(key).map((item) => (item !== null && typeof item === 'object' ? (item as Declared) : {}));
   return {
     project: one('project', sectionSchemas.project),
     failover: one('failover', sectionSchemas.failover),
@@ -123,24 +138,40 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
 
     checkZone(`${at}.residencyZone`, region.residencyZone);
 
-    if (Array.isArray(region.services) && new Set(region.services).size !== region.services.length) add(`${at}.services`, region.services, 'lists a service twice');
+    if (Array.isArray(region.services) && new Set(region.services).size !== region.services.length)
+      add(`${at}.services`, region.services, 'lists a service twice');
     const services = region.services === 'all' ? SERVICES : region.services;
     if (region.primary && !(services.includes('compute') && services.includes('storage'))) {
-      add(`${at}.services`, region.services, 'must include "compute" and "storage" (or be "all") in a primary region, which holds the continent\'s primary database');
+      add(
+        `${at}.services`,
+        region.services,
+        'must include "compute" and "storage" (or be "all") in a primary region, which holds the continent\'s primary database',
+      );
     }
     if (new Set(region.compliance).size !== region.compliance.length) add(`${at}.compliance`, region.compliance, 'lists a regime twice');
 
-    if (region.availabilityZones.length > MAX_AVAILABILITY_ZONES) add(`${at}.availabilityZones`, region.availabilityZones, `has more than ${MAX_AVAILABILITY_ZONES} zones; allowed: 2 to ${MAX_AVAILABILITY_ZONES}`);
+    if (region.availabilityZones.length > MAX_AVAILABILITY_ZONES)
+      add(
+        `${at}.availabilityZones`,
+        region.availabilityZones,
+        `has more than ${MAX_AVAILABILITY_ZONES} zones; allowed: 2 to ${MAX_AVAILABILITY_ZONES}`,
+      );
     const seenAz = new Set<string>();
     region.availabilityZones.forEach((az, j) => {
-      if (!new RegExp(`^${region.id}[a-z]$`).test(az)) add(`${at}.availabilityZones[${j}]`, az, `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter, e.g. "${region.id}a"`);
+      if (!new RegExp(`^${region.id}[a-z]$`).test(az))
+        add(
+          `${at}.availabilityZones[${j}]`,
+          az,
+          `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter, e.g. "${region.id}a"`,
+        );
       if (seenAz.has(az)) add(`${at}.availabilityZones[${j}]`, az, 'is listed twice');
       seenAz.add(az);
     });
 
     const parsed = parseCidr(region.cidr);
     if ('error' in parsed) add(`${at}.cidr`, region.cidr, parsed.error);
-    else if (parsed.prefix < MIN_VPC_PREFIX || parsed.prefix > MAX_VPC_PREFIX) add(`${at}.cidr`, region.cidr, `must have a prefix length from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}`);
+    else if (parsed.prefix < MIN_VPC_PREFIX || parsed.prefix > MAX_VPC_PREFIX)
+      add(`${at}.cidr`, region.cidr, `must have a prefix length from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}`);
     else cidrs.push({ cidr: parsed, index: i, id: region.id });
 
     region.countries.forEach((country, j) => {
@@ -159,7 +190,11 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   for (let a = 0; a < cidrs.length; a++) {
     for (let b = a + 1; b < cidrs.length; b++) {
       if (cidrsOverlap(cidrs[a].cidr, cidrs[b].cidr)) {
-        add(`regions[${cidrs[b].index}].cidr`, formatCidr(cidrs[b].cidr), `overlaps ${formatCidr(cidrs[a].cidr)} of ${cidrs[a].id}; region networks must not overlap (they are peered later)`);
+        add(
+          `regions[${cidrs[b].index}].cidr`,
+          formatCidr(cidrs[b].cidr),
+          `overlaps ${formatCidr(cidrs[a].cidr)} of ${cidrs[a].id}; region networks must not overlap (they are peered later)`,
+        );
       }
     }
   }
@@ -169,12 +204,17 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     if (members.length === 0) continue;
     const primaries = members.filter((r) => r.primary === true).map((r) => r.id);
     if (primaries.length !== 1) {
-      add(`regions (continent ${continent})`, primaries, `has ${primaries.length} primary regions; allowed: exactly one primary region per continent`);
+      add(
+        `regions (continent ${continent})`,
+        primaries,
+        `has ${primaries.length} primary regions; allowed: exactly one primary region per continent`,
+      );
     }
   }
 
   cfg.residencyZones.forEach((zone, i) => {
-    if (zone && !cfg.declared.regions.some((r) => r.residencyZone === zone.id)) add(`residencyZones[${i}]`, zone.id, 'has no region; every residency zone needs at least one region');
+    if (zone && !cfg.declared.regions.some((r) => r.residencyZone === zone.id))
+      add(`residencyZones[${i}]`, zone.id, 'has no region; every residency zone needs at least one region');
   });
 
   if (cfg.shards) {
@@ -189,12 +229,19 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
         const home = validRegions.find((r) => r.id === shard.primaryRegion);
         if (!home && regionIds.has(shard.primaryRegion)) {
           // declared but invalid: already reported there
-        } else if (!home) add(`${at}.primaryRegion`, shard.primaryRegion, `is not a declared region; allowed: ${[...regionIds].join(', ')}`);
-        else if (home.residencyZone !== shard.residencyZone) add(`${at}.primaryRegion`, shard.primaryRegion, `is in residency zone "${home.residencyZone}", not the shard's zone "${shard.residencyZone}"; a shard's data must stay in its zone`);
+        } else if (!home)
+          add(`${at}.primaryRegion`, shard.primaryRegion, `is not a declared region; allowed: ${[...regionIds].join(', ')}`);
+        else if (home.residencyZone !== shard.residencyZone)
+          add(
+            `${at}.primaryRegion`,
+            shard.primaryRegion,
+            `is in residency zone "${home.residencyZone}", not the shard's zone "${shard.residencyZone}"; a shard's data must stay in its zone`,
+          );
       }
     });
     for (const zone of zoneIds) {
-      if (!cfg.declared.shards.some((s) => s.residencyZone === zone)) add('shards', undefined, `has no shard for residency zone "${zone}"; every zone needs at least one shard`);
+      if (!cfg.declared.shards.some((s) => s.residencyZone === zone))
+        add('shards', undefined, `has no shard for residency zone "${zone}"; every zone needs at least one shard`);
     }
   }
 
@@ -203,11 +250,19 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     if (steps.some((s, i) => i > 0 && s <= steps[i - 1])) add('failover.recovery.stepsPercent', steps, 'must be strictly increasing');
     if (steps[steps.length - 1] !== 100) add('failover.recovery.stepsPercent', steps, 'must end at 100 (full traffic)');
     if (cfg.failover.healthCheck.timeoutSeconds >= cfg.failover.healthCheck.intervalSeconds) {
-      add('failover.healthCheck.timeoutSeconds', cfg.failover.healthCheck.timeoutSeconds, `must be less than intervalSeconds (${cfg.failover.healthCheck.intervalSeconds})`);
+      add(
+        'failover.healthCheck.timeoutSeconds',
+        cfg.failover.healthCheck.timeoutSeconds,
+        `must be less than intervalSeconds (${cfg.failover.healthCheck.intervalSeconds})`,
+      );
     }
   }
   if (cfg.autoScaling && cfg.autoScaling.scaleInThresholdPercent >= cfg.autoScaling.scaleOutThresholdPercent) {
-    add('autoScaling.scaleInThresholdPercent', cfg.autoScaling.scaleInThresholdPercent, `must be below scaleOutThresholdPercent (${cfg.autoScaling.scaleOutThresholdPercent})`);
+    add(
+      'autoScaling.scaleInThresholdPercent',
+      cfg.autoScaling.scaleInThresholdPercent,
+      `must be below scaleOutThresholdPercent (${cfg.autoScaling.scaleOutThresholdPercent})`,
+    );
   }
   if (cfg.project && cfg.project.apiHost !== cfg.project.domain && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
     add('project.apiHost', cfg.project.apiHost, `must be "${cfg.project.domain}" or a name under it`);
@@ -227,14 +282,28 @@ function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
     };
   });
   const zoneOf = new Map(residencyZones.map((z) => [z.id, z]));
-  const storageRegions = (zone: string) => zoneOf.get(zone)!.regions.filter((id) => regions.find((r) => r.id === id)!.services.includes('storage'));
-  const declared = cfg.shards ?? residencyZones.flatMap((z) =>
-    Array.from({ length: cfg.shardsPerZone }, (_, n) => ({ id: `${z.id}-${n}`, residencyZone: z.id, weight: 1, primaryRegion: undefined })),
-  );
+  const storageRegions = (zone: string) =>
+    zoneOf.get(zone)!.regions.filter((id) => regions.find((r) => r.id === id)!.services.includes('storage'));
+  const declared =
+    cfg.shards ??
+    residencyZones.flatMap((z) =>
+      Array.from({ length: cfg.shardsPerZone }, (_, n) => ({
+        id: `${z.id}-${n}`,
+        residencyZone: z.id,
+        weight: 1,
+        primaryRegion: undefined,
+      })),
+    );
   const shards: ShardSpec[] = declared.map((s) => {
     const candidates = storageRegions(s.residencyZone);
     const primaryRegion = s.primaryRegion ?? candidates[0] ?? zoneOf.get(s.residencyZone)!.regions[0];
-    return { id: s.id, residencyZone: s.residencyZone, weight: s.weight, primaryRegion, replicaRegions: candidates.filter((id) => id !== primaryRegion) };
+    return {
+      id: s.id,
+      residencyZone: s.residencyZone,
+      weight: s.weight,
+      primaryRegion,
+      replicaRegions: candidates.filter((id) => id !== primaryRegion),
+    };
   });
   const continents: ContinentSpec[] = CONTINENTS.flatMap((id) => {
     const members = regions.filter((r) => r.continent === id);
@@ -253,7 +322,13 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
     const view = viewOfPartial(input);
     const problems = [...zodProblems(input, parsed.error), ...(view ? crossCheck(view) : [])];
     const seen = new Set<string>();
-    return { ok: false, problems: problems.filter((p) => { const key = `${p.path}\u0000${p.message}`; return seen.has(key) ? false : (seen.add(key), true); }) };
+    return {
+      ok: false,
+      problems: problems.filter((p) => {
+        const key = `${p.path}\u0000${p.message}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+      }),
+    };
   }
   const problems = crossCheck(viewOfValid(parsed.data));
   if (problems.length) return { ok: false, problems };

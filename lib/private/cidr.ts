@@ -19,7 +19,8 @@ export function parseCidr(text: string): Ipv4Cidr | { error: string } {
   if (prefix > 32) return { error: 'has a prefix length above 32' };
   const base = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
   const hostMask = prefix === 32 ? 0 : 0xffffffff >>> prefix;
-  if ((base & hostMask) !== 0) return { error: `has host bits set; the network address is ${formatCidr({ base: (base & ~hostMask) >>> 0, prefix })}` };
+  if ((base & hostMask) !== 0)
+    return { error: `has host bits set; the network address is ${formatCidr({ base: (base & ~hostMask) >>> 0, prefix })}` };
   return { base, prefix };
 }
 

@@ -35,7 +35,8 @@ export class RegionCluster extends Construct {
     super(scope, id);
     const { provider } = props;
     const version = props.kubernetesVersion ?? '1.31';
-    if (!/^1\.\d{2}$/.test(version)) throw new Error(`${this.node.path}: kubernetesVersion "${version}" is not allowed; allowed: "1.<minor>", e.g. "1.31"`);
+    if (!/^1\.\d{2}$/.test(version))
+      throw new Error(`${this.node.path}: kubernetesVersion "${version}" is not allowed; allowed: "1.<minor>", e.g. "1.31"`);
     this.role = new IamRole(this, 'Role', {
       provider,
       name: `${props.clusterName}-cluster`,
@@ -46,7 +47,12 @@ export class RegionCluster extends Construct {
         {
           name: 'secrets-encryption',
           policy: policyDocument([
-            { Sid: 'UseRegionKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'], Resource: props.kmsKeyArn },
+            {
+              Sid: 'UseRegionKey',
+              Effect: 'Allow',
+              Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'],
+              Resource: props.kmsKeyArn,
+            },
           ]),
         },
       ],

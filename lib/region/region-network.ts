@@ -46,7 +46,8 @@ export class RegionNetwork extends Construct {
     const { provider, namePrefix } = props;
     const parsed = parseCidr(props.cidr);
     if ('error' in parsed) throw new Error(`${this.node.path}: cidr "${props.cidr}" ${parsed.error}`);
-    if (parsed.prefix < 16 || parsed.prefix > 20) throw new Error(`${this.node.path}: cidr "${props.cidr}" is not allowed; allowed: prefix length /16 to /20`);
+    if (parsed.prefix < 16 || parsed.prefix > 20)
+      throw new Error(`${this.node.path}: cidr "${props.cidr}" is not allowed; allowed: prefix length /16 to /20`);
     const azs = props.availabilityZones;
     if (azs.length < 2 || azs.length > MAX_NETWORK_AZS) {
       throw new Error(`${this.node.path}: availabilityZones ${JSON.stringify(azs)} is not allowed; allowed: 2 to ${MAX_NETWORK_AZS} zones`);
@@ -63,7 +64,12 @@ export class RegionNetwork extends Construct {
 
     const igw = new InternetGateway(this, 'InternetGateway', { provider, vpcId: this.vpc.id, tags: { Name: namePrefix } });
     const publicRoutes = new RouteTable(this, 'PublicRoutes', { provider, vpcId: this.vpc.id, tags: { Name: `${namePrefix}-public` } });
-    new Route(this, 'PublicDefaultRoute', { provider, routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+    new Route(this, 'PublicDefaultRoute', {
+      provider,
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
 
     const subnetPrefix = parsed.prefix + 3;
     const nats: NatGateway[] = [];
@@ -80,7 +86,15 @@ export class RegionNetwork extends Construct {
       this.publicSubnets.push(pub);
       if (i === 0 || (props.natGatewayPerAz ?? true)) {
         const eip = new Eip(this, `Nat${i}Address`, { provider, domain: 'vpc', tags: { Name: `${namePrefix}-nat-${az}` } });
-        nats.push(new NatGateway(this, `Nat${i}`, { provider, allocationId: eip.allocationId, subnetId: pub.id, tags: { Name: `${namePrefix}-${az}` }, dependsOn: [igw] }));
+        nats.push(
+          new NatGateway(this, `Nat${i}`, {
+            provider,
+            allocationId: eip.allocationId,
+            subnetId: pub.id,
+            tags: { Name: `${namePrefix}-${az}` },
+            dependsOn: [igw],
+          }),
+        );
       }
     });
     azs.forEach((az, i) => {
@@ -91,8 +105,17 @@ export class RegionNetwork extends Construct {
         cidrBlock: formatCidr(subnetOf(parsed, subnetPrefix, 4 + i)),
         tags: { Name: `${namePrefix}-private-${az}`, Tier: 'private', 'kubernetes.io/role/internal-elb': '1' },
       });
-      const routes = new RouteTable(this, `Private${i}Routes`, { provider, vpcId: this.vpc.id, tags: { Name: `${namePrefix}-private-${az}` } });
-      new Route(this, `Private${i}DefaultRoute`, { provider, routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[Math.min(i, nats.length - 1)].id });
+      const routes = new RouteTable(this, `Private${i}Routes`, {
+        provider,
+        vpcId: this.vpc.id,
+        tags: { Name: `${namePrefix}-private-${az}` },
+      });
+      new Route(this, `Private${i}DefaultRoute`, {
+        provider,
+        routeTableId: routes.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: nats[Math.min(i, nats.length - 1)].id,
+      });
       new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { provider, subnetId: priv.id, routeTableId: routes.id });
       this.privateSubnets.push(priv);
     });

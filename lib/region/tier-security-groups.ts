@@ -33,17 +33,44 @@ export class TierSecurityGroups extends Construct {
     super(scope, id);
     const { provider, vpcId, namePrefix } = props;
     const group = (name: string, description: string) =>
-      new SecurityGroup(this, name, { provider, vpcId, name: `${namePrefix}-${name.toLowerCase()}`, description, tags: { Name: `${namePrefix}-${name.toLowerCase()}`, Tier: name.toLowerCase() }, revokeRulesOnDelete: true });
+      new SecurityGroup(this, name, {
+        provider,
+        vpcId,
+        name: `${namePrefix}-${name.toLowerCase()}`,
+        description,
+        tags: { Name: `${namePrefix}-${name.toLowerCase()}`, Tier: name.toLowerCase() },
+        revokeRulesOnDelete: true,
+      });
     this.loadBalancer = group('LoadBalancer', 'Load-balancer tier: HTTPS in, gateway port out');
     this.gateway = group('Gateway', 'API gateway tier: 8080 from the load balancer only');
     this.database = group('Database', 'Database tier: 5432 from the gateway only');
 
     const ingress = (name: string, groupId: string, port: number, from: { cidr?: string; sg?: string }, protocol = 'tcp') =>
-      new VpcSecurityGroupIngressRule(this, name, { provider, securityGroupId: groupId, ipProtocol: protocol, fromPort: port, toPort: port, cidrIpv4: from.cidr, referencedSecurityGroupId: from.sg, description: name });
+      new VpcSecurityGroupIngressRule(this, name, {
+        provider,
+        securityGroupId: groupId,
+        ipProtocol: protocol,
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: from.cidr,
+        referencedSecurityGroupId: from.sg,
+        description: name,
+      });
     const egress = (name: string, groupId: string, port: number, to: { cidr?: string; sg?: string }, protocol = 'tcp') =>
-      new VpcSecurityGroupEgressRule(this, name, { provider, securityGroupId: groupId, ipProtocol: protocol, fromPort: port, toPort: port, cidrIpv4: to.cidr, referencedSecurityGroupId: to.sg, description: name });
+      new VpcSecurityGroupEgressRule(this, name, {
+        provider,
+        securityGroupId: groupId,
+        ipProtocol: protocol,
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: to.cidr,
+        referencedSecurityGroupId: to.sg,
+        description: name,
+      });
 
-    (props.publicIngressCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) => ingress(`LbHttpsIn${i}`, this.loadBalancer.id, TIER_PORTS.https, { cidr }));
+    (props.publicIngressCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) =>
+      ingress(`LbHttpsIn${i}`, this.loadBalancer.id, TIER_PORTS.https, { cidr }),
+    );
     egress('LbToGateway', this.loadBalancer.id, TIER_PORTS.gateway, { sg: this.gateway.id });
 
     ingress('GatewayFromLb', this.gateway.id, TIER_PORTS.gateway, { sg: this.loadBalancer.id });

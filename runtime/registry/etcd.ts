@@ -75,7 +75,9 @@ export class EtcdRegistry implements ServiceRegistry {
 
   constructor(options: EtcdRegistryOptions) {
     if (!options || (typeof options.hosts !== 'string' && !Array.isArray(options.hosts)) || options.hosts.length === 0) {
-      throw new Error(`EtcdRegistry: hosts must be a non-empty string or array of etcd URLs such as "http://127.0.0.1:2379", got ${JSON.stringify(options?.hosts)}`);
+      throw new Error(
+        `EtcdRegistry: hosts must be a non-empty string or array of etcd URLs such as "http://127.0.0.1:2379", got ${JSON.stringify(options?.hosts)}`,
+      );
     }
     this.clock = options.clock ?? systemClock;
     this.retryDelayMs = options.retryDelayMs ?? 100;
@@ -176,7 +178,9 @@ export class EtcdRegistry implements ServiceRegistry {
       await lease?.revoke();
       await this.client.delete().key(reg.key);
     } catch (err) {
-      throw new Error(`EtcdRegistry: deregistering ${reg.key} failed (${(err as Error).message}); it expires within ${reg.ttl} s`, { cause: err });
+      throw new Error(`EtcdRegistry: deregistering ${reg.key} failed (${(err as Error).message}); it expires within ${reg.ttl} s`, {
+        cause: err,
+      });
     }
   }
 

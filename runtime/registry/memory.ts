@@ -155,9 +155,12 @@ export class MemoryRegistry implements ServiceRegistry {
       },
     };
     const keepAlive = () => {
-      reg.timer = this.clock.setTimeout(() => {
-        if (this.store.keepAlive(lease)) keepAlive();
-      }, (ttl * 1000) / 3);
+      reg.timer = this.clock.setTimeout(
+        () => {
+          if (this.store.keepAlive(lease)) keepAlive();
+        },
+        (ttl * 1000) / 3,
+      );
     };
     keepAlive();
     this.registrations.add(reg);

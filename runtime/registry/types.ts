@@ -90,7 +90,9 @@ export function serviceKey(region: string, name: string, id: string): string {
 /** The key prefix a watch filter covers. */
 export function watchPrefix(filter: WatchFilter): string {
   if (filter.name !== undefined && filter.region === undefined) {
-    throw new Error(`service registry: watch filter name ${JSON.stringify(filter.name)} needs a region; allowed: {}, {region}, {region, name}`);
+    throw new Error(
+      `service registry: watch filter name ${JSON.stringify(filter.name)} needs a region; allowed: {}, {region}, {region, name}`,
+    );
   }
   if (filter.region === undefined) return SERVICE_KEY_PREFIX;
   const region = validateSegment('region', filter.region);

@@ -17,10 +17,23 @@ describe('the shipped regions.config.ts', () => {
   const cfg = validateRegionsConfig(config);
 
   it('declares the ten regions of the design, three primaries, one per continent', () => {
-    expect(cfg.regions.map((r) => r.id).sort()).toEqual(
-      ['ap-east-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2', 'us-east-1', 'us-west-2'],
-    );
-    expect(cfg.continents.map((c) => [c.id, c.primaryRegion])).toEqual([['APAC', 'ap-east-1'], ['EMEA', 'eu-west-1'], ['NA', 'us-east-1']]);
+    expect(cfg.regions.map((r) => r.id).sort()).toEqual([
+      'ap-east-1',
+      'ap-northeast-1',
+      'ap-south-1',
+      'ap-southeast-1',
+      'ca-central-1',
+      'eu-central-1',
+      'eu-west-1',
+      'eu-west-2',
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(cfg.continents.map((c) => [c.id, c.primaryRegion])).toEqual([
+      ['APAC', 'ap-east-1'],
+      ['EMEA', 'eu-west-1'],
+      ['NA', 'us-east-1'],
+    ]);
   });
 
   it('expands "all" services and fills the design defaults', () => {
@@ -51,10 +64,11 @@ describe('the shipped regions.config.ts', () => {
 
   it('serves countries from exactly one region each, including GB from London and CA from Canada', () => {
     const owner = new Map<string, string>();
-    for (const r of cfg.regions) for (const c of r.countries) {
-      expect(owner.has(c)).toBe(false);
-      owner.set(c, r.id);
-    }
+    for (const r of cfg.regions)
+      for (const c of r.countries) {
+        expect(owner.has(c)).toBe(false);
+        owner.set(c, r.id);
+      }
     expect(owner.get('GB')).toBe('eu-west-2');
     expect(owner.get('CA')).toBe('ca-central-1');
     expect(owner.get('DE')).toBe('eu-central-1');
@@ -68,51 +82,387 @@ describe('the shipped regions.config.ts', () => {
 
 describe('bad configs are rejected with the path, the value and what is allowed', () => {
   const cases: [string, (c: Mutable) => void, string, RegExp][] = [
-    ['duplicate region id', (c) => { region(c, 'eu-west-2').id = 'eu-west-1'; }, 'regions[6].id', /declared twice/],
-    ['unknown compliance regime', (c) => { region(c, 'eu-west-1').compliance = ['GDPR', 'LGPD']; }, 'regions[4].compliance[1]', /allowed: .*"GDPR"/],
-    ['country in two regions', (c) => { region(c, 'eu-central-1').countries.push('FR'); }, 'regions[5].countries', /already served by eu-west-1; a country belongs to exactly one region/],
-    ['continent without a primary', (c) => { region(c, 'eu-west-1').primary = false; }, 'regions (continent EMEA)', /exactly one primary/],
-    ['continent with two primaries', (c) => { region(c, 'us-west-2').primary = true; region(c, 'us-west-2').services = 'all'; }, 'regions (continent NA)', /has 2 primary/],
-    ['AZ outside its region', (c) => { region(c, 'ap-east-1').availabilityZones[1] = 'ap-south-1b'; }, 'regions[0].availabilityZones[1]', /not an availability zone of ap-east-1/],
-    ['a single AZ', (c) => { region(c, 'ap-east-1').availabilityZones = ['ap-east-1a']; }, 'regions[0].availabilityZones', /at least two/],
-    ['too many AZs', (c) => { region(c, 'us-east-1').availabilityZones = ['a', 'b', 'c', 'd', 'e'].map((l) => `us-east-1${l}`); }, 'regions[7].availabilityZones', /2 to 4/],
-    ['duplicate AZ', (c) => { region(c, 'us-east-1').availabilityZones = ['us-east-1a', 'us-east-1a']; }, 'regions[7].availabilityZones[1]', /listed twice/],
-    ['overlapping CIDRs', (c) => { region(c, 'eu-west-2').cidr = '10.20.128.0/17'; }, 'regions[6].cidr', /overlaps 10.20.0.0\/16 of eu-west-1/],
-    ['malformed CIDR', (c) => { region(c, 'eu-west-2').cidr = '10.22.0.0'; }, 'regions[6].cidr', /IPv4 CIDR/],
-    ['CIDR with host bits', (c) => { region(c, 'eu-west-2').cidr = '10.22.1.0/16'; }, 'regions[6].cidr', /host bits/],
-    ['CIDR too small', (c) => { region(c, 'eu-west-2').cidr = '10.22.0.0/24'; }, 'regions[6].cidr', /\/16 to \/20/],
-    ['zero capacity', (c) => { region(c, 'ap-south-1').capacity = 0; }, 'regions[3].capacity', />|positive/],
-    ['negative latency threshold', (c) => { region(c, 'ap-south-1').latencyThresholdMs = -5; }, 'regions[3].latencyThresholdMs', />|positive/],
-    ['error rate above 1', (c) => { c.failover = { failureThresholds: { errorRate: 5 } }; }, 'failover.failureThresholds.errorRate', /< 1/],
-    ['max load factor above 1', (c) => { c.routing = { maxLoadFactor: 1.5 }; }, 'routing.maxLoadFactor', /<= 1/],
-    ['recovery steps not ending at 100', (c) => { c.failover = { recovery: { stepsPercent: [10, 50, 90] } }; }, 'failover.recovery.stepsPercent', /end at 100/],
-    ['recovery steps not increasing', (c) => { c.failover = { recovery: { stepsPercent: [50, 25, 100] } }; }, 'failover.recovery.stepsPercent', /strictly increasing/],
-    ['health-check timeout not below interval', (c) => { c.failover = { healthCheck: { intervalSeconds: 5, timeoutSeconds: 10 } }; }, 'failover.healthCheck.timeoutSeconds', /less than intervalSeconds/],
-    ['scale-in above scale-out', (c) => { c.autoScaling = { scaleInThresholdPercent: 90 }; }, 'autoScaling.scaleInThresholdPercent', /below scaleOutThresholdPercent/],
-    ['spot share above 100 %', (c) => { c.autoScaling = { spotInstancePercent: 150 }; }, 'autoScaling.spotInstancePercent', /<= 100/],
-    ['unknown residency zone', (c) => { region(c, 'eu-west-2').residencyZone = 'uk'; }, 'regions[6].residencyZone', /not a declared residency zone; allowed: apac, emea, na/],
-    ['copy target that is no zone', (c) => { c.residencyZones[0].allowedCopyTo = ['mars']; }, 'residencyZones[0].allowedCopyTo[0]', /not a declared residency zone/],
-    ['zone without regions', (c) => { c.residencyZones.push({ id: 'latam' }); }, 'residencyZones[3]', /has no region/],
-    ['duplicate zone id', (c) => { c.residencyZones.push({ id: 'na' }); }, 'residencyZones[3].id', /declared twice/],
-    ['not a country code', (c) => { region(c, 'ap-east-1').countries.push('XX'); }, 'regions[0].countries[5]', /ISO 3166-1 alpha-2/],
-    ['UK instead of GB', (c) => { region(c, 'eu-west-2').countries[0] = 'UK'; }, 'regions[6].countries[0]', /ISO 3166-1 alpha-2/],
-    ['lower-case country code', (c) => { region(c, 'ap-east-1').countries.push('jp'); }, 'regions[0].countries[5]', /ISO 3166-1 alpha-2/],
-    ['region without countries', (c) => { region(c, 'ca-central-1').countries = []; }, 'regions[9].countries', /at least one country/],
-    ['unknown service', (c) => { region(c, 'ca-central-1').services = ['compute', 'gpu']; }, 'regions[9].services', /"all" or a non-empty list/],
-    ['primary region without storage', (c) => { region(c, 'us-east-1').services = ['compute', 'cdn']; }, 'regions[7].services', /must include "compute" and "storage"/],
-    ['malformed region id', (c) => { region(c, 'ca-central-1').id = 'Canada'; }, 'regions[9].id', /cloud region id/],
-    ['unknown continent', (c) => { region(c, 'ca-central-1').continent = 'LATAM'; }, 'regions[9].continent', /allowed: "APAC", "EMEA", "NA"/],
-    ['misspelt field', (c) => { region(c, 'ca-central-1').capacitty = 5; }, 'regions[9]', /unknown field\(s\) "capacitty"/],
-    ['missing field', (c) => { delete region(c, 'ca-central-1').cidr; }, 'regions[9].cidr', /must be string/],
-    ['shard in an unknown zone', (c) => { c.shards = [{ id: 'a', residencyZone: 'apac' }, { id: 'b', residencyZone: 'emea' }, { id: 'c', residencyZone: 'na' }, { id: 'd', residencyZone: 'moon' }]; }, 'shards[3].residencyZone', /not a declared residency zone/],
-    ['shard homed outside its zone', (c) => { c.shards = [{ id: 'a', residencyZone: 'apac', primaryRegion: 'us-east-1' }, { id: 'b', residencyZone: 'emea' }, { id: 'c', residencyZone: 'na' }]; }, 'shards[0].primaryRegion', /not the shard's zone/],
-    ['zone without shards', (c) => { c.shards = [{ id: 'a', residencyZone: 'apac' }, { id: 'b', residencyZone: 'emea' }]; }, 'shards', /no shard for residency zone "na"/],
-    ['duplicate shard ids', (c) => { c.shards = [{ id: 'a', residencyZone: 'apac' }, { id: 'a', residencyZone: 'emea' }, { id: 'c', residencyZone: 'na' }]; }, 'shards[1].id', /declared twice/],
-    ['zero shard weight', (c) => { c.shards = [{ id: 'a', residencyZone: 'apac', weight: 0 }, { id: 'b', residencyZone: 'emea' }, { id: 'c', residencyZone: 'na' }]; }, 'shards[0].weight', />|positive/],
-    ['API host outside the domain', (c) => { c.project.apiHost = 'api.example.org'; }, 'project.apiHost', /under it/],
-    ['bad reserved-instance type', (c) => { region(c, 'us-east-1').reservedCapacity.instanceTypes[0].type = 'huge'; }, 'regions[7].reservedCapacity.instanceTypes[0].type', /EC2 instance type/],
-    ['bad reservation term', (c) => { region(c, 'us-east-1').reservedCapacity.instanceTypes[0].term = '2year'; }, 'regions[7].reservedCapacity.instanceTypes[0].term', /allowed: "1year", "3year"/],
-    ['bad AWS account id', (c) => { c.project.awsAccountId = '1234'; }, 'project.awsAccountId', /12-digit/],
+    [
+      'duplicate region id',
+      (c) => {
+        region(c, 'eu-west-2').id = 'eu-west-1';
+      },
+      'regions[6].id',
+      /declared twice/,
+    ],
+    [
+      'unknown compliance regime',
+      (c) => {
+        region(c, 'eu-west-1').compliance = ['GDPR', 'LGPD'];
+      },
+      'regions[4].compliance[1]',
+      /allowed: .*"GDPR"/,
+    ],
+    [
+      'country in two regions',
+      (c) => {
+        region(c, 'eu-central-1').countries.push('FR');
+      },
+      'regions[5].countries',
+      /already served by eu-west-1; a country belongs to exactly one region/,
+    ],
+    [
+      'continent without a primary',
+      (c) => {
+        region(c, 'eu-west-1').primary = false;
+      },
+      'regions (continent EMEA)',
+      /exactly one primary/,
+    ],
+    [
+      'continent with two primaries',
+      (c) => {
+        region(c, 'us-west-2').primary = true;
+        region(c, 'us-west-2').services = 'all';
+      },
+      'regions (continent NA)',
+      /has 2 primary/,
+    ],
+    [
+      'AZ outside its region',
+      (c) => {
+        region(c, 'ap-east-1').availabilityZones[1] = 'ap-south-1b';
+      },
+      'regions[0].availabilityZones[1]',
+      /not an availability zone of ap-east-1/,
+    ],
+    [
+      'a single AZ',
+      (c) => {
+        region(c, 'ap-east-1').availabilityZones = ['ap-east-1a'];
+      },
+      'regions[0].availabilityZones',
+      /at least two/,
+    ],
+    [
+      'too many AZs',
+      (c) => {
+        region(c, 'us-east-1').availabilityZones = ['a', 'b', 'c', 'd', 'e'].map((l) => `us-east-1${l}`);
+      },
+      'regions[7].availabilityZones',
+      /2 to 4/,
+    ],
+    [
+      'duplicate AZ',
+      (c) => {
+        region(c, 'us-east-1').availabilityZones = ['us-east-1a', 'us-east-1a'];
+      },
+      'regions[7].availabilityZones[1]',
+      /listed twice/,
+    ],
+    [
+      'overlapping CIDRs',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '10.20.128.0/17';
+      },
+      'regions[6].cidr',
+      /overlaps 10.20.0.0\/16 of eu-west-1/,
+    ],
+    [
+      'malformed CIDR',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '10.22.0.0';
+      },
+      'regions[6].cidr',
+      /IPv4 CIDR/,
+    ],
+    [
+      'CIDR with host bits',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '10.22.1.0/16';
+      },
+      'regions[6].cidr',
+      /host bits/,
+    ],
+    [
+      'CIDR too small',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '10.22.0.0/24';
+      },
+      'regions[6].cidr',
+      /\/16 to \/20/,
+    ],
+    [
+      'zero capacity',
+      (c) => {
+        region(c, 'ap-south-1').capacity = 0;
+      },
+      'regions[3].capacity',
+      />|positive/,
+    ],
+    [
+      'negative latency threshold',
+      (c) => {
+        region(c, 'ap-south-1').latencyThresholdMs = -5;
+      },
+      'regions[3].latencyThresholdMs',
+      />|positive/,
+    ],
+    [
+      'error rate above 1',
+      (c) => {
+        c.failover = { failureThresholds: { errorRate: 5 } };
+      },
+      'failover.failureThresholds.errorRate',
+      /< 1/,
+    ],
+    [
+      'max load factor above 1',
+      (c) => {
+        c.routing = { maxLoadFactor: 1.5 };
+      },
+      'routing.maxLoadFactor',
+      /<= 1/,
+    ],
+    [
+      'recovery steps not ending at 100',
+      (c) => {
+        c.failover = { recovery: { stepsPercent: [10, 50, 90] } };
+      },
+      'failover.recovery.stepsPercent',
+      /end at 100/,
+    ],
+    [
+      'recovery steps not increasing',
+      (c) => {
+        c.failover = { recovery: { stepsPercent: [50, 25, 100] } };
+      },
+      'failover.recovery.stepsPercent',
+      /strictly increasing/,
+    ],
+    [
+      'health-check timeout not below interval',
+      (c) => {
+        c.failover = { healthCheck: { intervalSeconds: 5, timeoutSeconds: 10 } };
+      },
+      'failover.healthCheck.timeoutSeconds',
+      /less than intervalSeconds/,
+    ],
+    [
+      'scale-in above scale-out',
+      (c) => {
+        c.autoScaling = { scaleInThresholdPercent: 90 };
+      },
+      'autoScaling.scaleInThresholdPercent',
+      /below scaleOutThresholdPercent/,
+    ],
+    [
+      'spot share above 100 %',
+      (c) => {
+        c.autoScaling = { spotInstancePercent: 150 };
+      },
+      'autoScaling.spotInstancePercent',
+      /<= 100/,
+    ],
+    [
+      'unknown residency zone',
+      (c) => {
+        region(c, 'eu-west-2').residencyZone = 'uk';
+      },
+      'regions[6].residencyZone',
+      /not a declared residency zone; allowed: apac, emea, na/,
+    ],
+    [
+      'copy target that is no zone',
+      (c) => {
+        c.residencyZones[0].allowedCopyTo = ['mars'];
+      },
+      'residencyZones[0].allowedCopyTo[0]',
+      /not a declared residency zone/,
+    ],
+    [
+      'zone without regions',
+      (c) => {
+        c.residencyZones.push({ id: 'latam' });
+      },
+      'residencyZones[3]',
+      /has no region/,
+    ],
+    [
+      'duplicate zone id',
+      (c) => {
+        c.residencyZones.push({ id: 'na' });
+      },
+      'residencyZones[3].id',
+      /declared twice/,
+    ],
+    [
+      'not a country code',
+      (c) => {
+        region(c, 'ap-east-1').countries.push('XX');
+      },
+      'regions[0].countries[5]',
+      /ISO 3166-1 alpha-2/,
+    ],
+    [
+      'UK instead of GB',
+      (c) => {
+        region(c, 'eu-west-2').countries[0] = 'UK';
+      },
+      'regions[6].countries[0]',
+      /ISO 3166-1 alpha-2/,
+    ],
+    [
+      'lower-case country code',
+      (c) => {
+        region(c, 'ap-east-1').countries.push('jp');
+      },
+      'regions[0].countries[5]',
+      /ISO 3166-1 alpha-2/,
+    ],
+    [
+      'region without countries',
+      (c) => {
+        region(c, 'ca-central-1').countries = [];
+      },
+      'regions[9].countries',
+      /at least one country/,
+    ],
+    [
+      'unknown service',
+      (c) => {
+        region(c, 'ca-central-1').services = ['compute', 'gpu'];
+      },
+      'regions[9].services',
+      /"all" or a non-empty list/,
+    ],
+    [
+      'primary region without storage',
+      (c) => {
+        region(c, 'us-east-1').services = ['compute', 'cdn'];
+      },
+      'regions[7].services',
+      /must include "compute" and "storage"/,
+    ],
+    [
+      'malformed region id',
+      (c) => {
+        region(c, 'ca-central-1').id = 'Canada';
+      },
+      'regions[9].id',
+      /cloud region id/,
+    ],
+    [
+      'unknown continent',
+      (c) => {
+        region(c, 'ca-central-1').continent = 'LATAM';
+      },
+      'regions[9].continent',
+      /allowed: "APAC", "EMEA", "NA"/,
+    ],
+    [
+      'misspelt field',
+      (c) => {
+        region(c, 'ca-central-1').capacitty = 5;
+      },
+      'regions[9]',
+      /unknown field\(s\) "capacitty"/,
+    ],
+    [
+      'missing field',
+      (c) => {
+        delete region(c, 'ca-central-1').cidr;
+      },
+      'regions[9].cidr',
+      /must be string/,
+    ],
+    [
+      'shard in an unknown zone',
+      (c) => {
+        c.shards = [
+          { id: 'a', residencyZone: 'apac' },
+          { id: 'b', residencyZone: 'emea' },
+          { id: 'c', residencyZone: 'na' },
+          { id: 'd', residencyZone: 'moon' },
+        ];
+      },
+      'shards[3].residencyZone',
+      /not a declared residency zone/,
+    ],
+    [
+      'shard homed outside its zone',
+      (c) => {
+        c.shards = [
+          { id: 'a', residencyZone: 'apac', primaryRegion: 'us-east-1' },
+          { id: 'b', residencyZone: 'emea' },
+          { id: 'c', residencyZone: 'na' },
+        ];
+      },
+      'shards[0].primaryRegion',
+      /not the shard's zone/,
+    ],
+    [
+      'zone without shards',
+      (c) => {
+        c.shards = [
+          { id: 'a', residencyZone: 'apac' },
+          { id: 'b', residencyZone: 'emea' },
+        ];
+      },
+      'shards',
+      /no shard for residency zone "na"/,
+    ],
+    [
+      'duplicate shard ids',
+      (c) => {
+        c.shards = [
+          { id: 'a', residencyZone: 'apac' },
+          { id: 'a', residencyZone: 'emea' },
+          { id: 'c', residencyZone: 'na' },
+        ];
+      },
+      'shards[1].id',
+      /declared twice/,
+    ],
+    [
+      'zero shard weight',
+      (c) => {
+        c.shards = [
+          { id: 'a', residencyZone: 'apac', weight: 0 },
+          { id: 'b', residencyZone: 'emea' },
+          { id: 'c', residencyZone: 'na' },
+        ];
+      },
+      'shards[0].weight',
+      />|positive/,
+    ],
+    [
+      'API host outside the domain',
+      (c) => {
+        c.project.apiHost = 'api.example.org';
+      },
+      'project.apiHost',
+      /under it/,
+    ],
+    [
+      'bad reserved-instance type',
+      (c) => {
+        region(c, 'us-east-1').reservedCapacity.instanceTypes[0].type = 'huge';
+      },
+      'regions[7].reservedCapacity.instanceTypes[0].type',
+      /EC2 instance type/,
+    ],
+    [
+      'bad reservation term',
+      (c) => {
+        region(c, 'us-east-1').reservedCapacity.instanceTypes[0].term = '2year';
+      },
+      'regions[7].reservedCapacity.instanceTypes[0].term',
+      /allowed: "1year", "3year"/,
+    ],
+    [
+      'bad AWS account id',
+      (c) => {
+        c.project.awsAccountId = '1234';
+      },
+      'project.awsAccountId',
+      /12-digit/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, mutate, path, message) => {
@@ -157,7 +507,11 @@ describe('bad configs are rejected with the path, the value and what is allowed'
   it('does not report an invalid entry a second time through the relations', () => {
     const problems = problemsOf((c) => {
       delete region(c, 'eu-west-1').cidr; // the EMEA primary fails the schema…
-      c.shards = [{ id: 'a', residencyZone: 'apac' }, { id: 'b', residencyZone: 'emea', primaryRegion: 'eu-west-1' }, { id: 'c', residencyZone: 'na' }];
+      c.shards = [
+        { id: 'a', residencyZone: 'apac' },
+        { id: 'b', residencyZone: 'emea', primaryRegion: 'eu-west-1' },
+        { id: 'c', residencyZone: 'na' },
+      ];
     });
     // …but it still counts as EMEA's primary, as emea's region and as shard b's home.
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['regions[4].cidr: is missing; it must be string']);

@@ -17,7 +17,11 @@ describe('Region: encryption key', () => {
   });
   it('lets only the account, CloudTrail and log delivery use it', () => {
     const policy = JSON.parse(resourcesOf(tf, 'aws_kms_key')[0].policy);
-    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['AccountAdministers', 'CloudTrailEncryptsLogs', 'LogDeliveryEncryptsFlowLogs']);
+    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      'AccountAdministers',
+      'CloudTrailEncryptsLogs',
+      'LogDeliveryEncryptsFlowLogs',
+    ]);
     expect(policy.Statement[0].Principal.AWS).toBe('arn:aws:iam::111122223333:root');
   });
   it('has an alias named after the project and region', () => {
@@ -37,7 +41,10 @@ describe('Region: object storage', () => {
   });
   it('blocks every kind of public access', () => {
     expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
-      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
     });
   });
   it('denies requests without TLS and lets CloudTrail write only its own prefix', () => {
@@ -46,7 +53,9 @@ describe('Region: object storage', () => {
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     const write = policy.Statement.find((s: { Sid: string }) => s.Sid === 'CloudTrailWrite');
     expect(write.Resource).toMatch(/\/audit\/AWSLogs\/111122223333\/\*$/);
-    expect(write.Condition.StringEquals['aws:SourceArn']).toBe('arn:aws:cloudtrail:eu-central-1:111122223333:trail/taishanglaojun-eu-central-1-audit');
+    expect(write.Condition.StringEquals['aws:SourceArn']).toBe(
+      'arn:aws:cloudtrail:eu-central-1:111122223333:trail/taishanglaojun-eu-central-1-audit',
+    );
   });
   it('enforces bucket-owner object ownership (no ACLs)', () => {
     expect(resourcesOf(tf, 'aws_s3_bucket_ownership_controls')[0].rule.object_ownership).toBe('BucketOwnerEnforced');
@@ -57,7 +66,10 @@ describe('Region: audit trail', () => {
   const { json, tf } = synthRegion('eu-central-1');
   it('validates log files, encrypts with the region key and writes under audit/', () => {
     expect(json).toHaveResourceWithProperties(Cloudtrail, {
-      name: 'taishanglaojun-eu-central-1-audit', enable_log_file_validation: true, s3_key_prefix: 'audit', is_multi_region_trail: false,
+      name: 'taishanglaojun-eu-central-1-audit',
+      enable_log_file_validation: true,
+      s3_key_prefix: 'audit',
+      is_multi_region_trail: false,
     });
     expect(resourcesOf(tf, 'aws_cloudtrail')[0].kms_key_id).toMatch(/aws_kms_key\..*\.arn/);
   });
@@ -75,8 +87,16 @@ describe('Region: network', () => {
     const subnets = resourcesOf(tf, 'aws_subnet');
     expect(subnets).toHaveLength(6);
     const byTier = (tier: string) => subnets.filter((s) => s.tags.Tier === tier).map((s) => [s.availability_zone, s.cidr_block]);
-    expect(byTier('public')).toEqual([['eu-central-1a', '10.21.0.0/19'], ['eu-central-1b', '10.21.32.0/19'], ['eu-central-1c', '10.21.64.0/19']]);
-    expect(byTier('private')).toEqual([['eu-central-1a', '10.21.128.0/19'], ['eu-central-1b', '10.21.160.0/19'], ['eu-central-1c', '10.21.192.0/19']]);
+    expect(byTier('public')).toEqual([
+      ['eu-central-1a', '10.21.0.0/19'],
+      ['eu-central-1b', '10.21.32.0/19'],
+      ['eu-central-1c', '10.21.64.0/19'],
+    ]);
+    expect(byTier('private')).toEqual([
+      ['eu-central-1a', '10.21.128.0/19'],
+      ['eu-central-1b', '10.21.160.0/19'],
+      ['eu-central-1c', '10.21.192.0/19'],
+    ]);
     expect(subnets.every((s) => s.map_public_ip_on_launch !== true)).toBe(true);
   });
   it('gives each AZ its own NAT gateway by default, one shared when asked', () => {
@@ -152,14 +172,24 @@ describe('Region: provider and tags', () => {
     const provider = tf.provider.aws[0];
     expect(provider).toMatchObject({ region: 'eu-central-1', alias: 'eu_central_1' });
     expect(provider.default_tags[0].tags).toEqual({
-      Project: 'taishanglaojun', Region: 'eu-central-1', Continent: 'EMEA', ResidencyZone: 'emea', Compliance: 'GDPR+BDSG', ManagedBy: 'cdktf',
+      Project: 'taishanglaojun',
+      Region: 'eu-central-1',
+      Continent: 'EMEA',
+      ResidencyZone: 'emea',
+      Compliance: 'GDPR+BDSG',
+      ManagedBy: 'cdktf',
     });
     expect(provider.access_key).toBeUndefined();
     expect(resourcesOf(tf, 'aws_vpc')[0].provider).toBe('aws.eu_central_1');
   });
   it('puts fake credentials and every skip flag in the provider in offline mode', () => {
     const provider = synthRegion('eu-central-1', { offline: true }).tf.provider.aws[0];
-    expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: 'true', skip_region_validation: true });
+    expect(provider).toMatchObject({
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: 'true',
+      skip_region_validation: true,
+    });
     expect(provider.access_key).toBeDefined();
   });
   it('uses no data source, so plans need no AWS API', () => {
@@ -168,13 +198,24 @@ describe('Region: provider and tags', () => {
 });
 
 describe('Region: bad props name the construct path, the value and what is allowed', () => {
-  const build = (patch: object, extra: object = {}) => () => {
-    const stack = new TerraformStack(Testing.app(), 'bad');
-    new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), ...patch }, projectName: 'taishanglaojun', accountId: '111122223333', ...extra });
-  };
-  it('rejects a malformed CIDR', () => expect(build({ cidr: '10.0.0.0/33' })).toThrow(/bad\/r\/Network: cidr "10.0.0.0\/33" has a prefix length above 32/));
+  const build =
+    (patch: object, extra: object = {}) =>
+    () => {
+      const stack = new TerraformStack(Testing.app(), 'bad');
+      new Region(stack, 'r', {
+        spec: { ...specOf('eu-west-2'), ...patch },
+        projectName: 'taishanglaojun',
+        accountId: '111122223333',
+        ...extra,
+      });
+    };
+  it('rejects a malformed CIDR', () =>
+    expect(build({ cidr: '10.0.0.0/33' })).toThrow(/bad\/r\/Network: cidr "10.0.0.0\/33" has a prefix length above 32/));
   it('rejects a CIDR of the wrong size', () => expect(build({ cidr: '10.0.0.0/24' })).toThrow(/allowed: prefix length \/16 to \/20/));
-  it('rejects a single AZ', () => expect(build({ availabilityZones: ['eu-west-2a'] })).toThrow(/availabilityZones \["eu-west-2a"\] is not allowed; allowed: 2 to 4/));
-  it('rejects a bad project name', () => expect(build({}, { projectName: 'Tai Shang' })).toThrow(/bad\/r: projectName "Tai Shang" is not allowed/));
-  it('rejects a bad Kubernetes version', () => expect(build({}, { kubernetesVersion: 'latest' })).toThrow(/kubernetesVersion "latest" is not allowed/));
+  it('rejects a single AZ', () =>
+    expect(build({ availabilityZones: ['eu-west-2a'] })).toThrow(/availabilityZones \["eu-west-2a"\] is not allowed; allowed: 2 to 4/));
+  it('rejects a bad project name', () =>
+    expect(build({}, { projectName: 'Tai Shang' })).toThrow(/bad\/r: projectName "Tai Shang" is not allowed/));
+  it('rejects a bad Kubernetes version', () =>
+    expect(build({}, { kubernetesVersion: 'latest' })).toThrow(/kubernetesVersion "latest" is not allowed/));
 });

@@ -10,7 +10,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const ETCD_INSTALL_HINT = 'install it with `apt-get install -y etcd-server` (binary /usr/bin/etcd) or set ETCD_BIN to an etcd 3.4+ binary';
+export const ETCD_INSTALL_HINT =
+  'install it with `apt-get install -y etcd-server` (binary /usr/bin/etcd) or set ETCD_BIN to an etcd 3.4+ binary';
 
 /** The etcd binary to use, or undefined when there is none. */
 export function findEtcdBinary(): string | undefined {
@@ -72,16 +73,27 @@ export class EtcdServer {
     if (this.proc) return;
     const peer = `http://127.0.0.1:${this.peerPort}`;
     const args = [
-      '--name', 'test',
-      '--data-dir', this.dataDir,
-      '--listen-client-urls', this.url,
-      '--advertise-client-urls', this.url,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `test=${peer}`,
-      '--log-level', 'warn',
+      '--name',
+      'test',
+      '--data-dir',
+      this.dataDir,
+      '--listen-client-urls',
+      this.url,
+      '--advertise-client-urls',
+      this.url,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `test=${peer}`,
+      '--log-level',
+      'warn',
     ];
-    const proc = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' } });
+    const proc = spawn(this.bin, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' },
+    });
     this.proc = proc;
     live.add(proc);
     const keep = (d: Buffer) => (this.log = (this.log + d.toString()).slice(-8_000));

@@ -13,7 +13,10 @@ const consumer = mkdtempSync(join(tmpdir(), 'tslj-consumer-'));
 afterAll(() => rmSync(consumer, { recursive: true, force: true }));
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   mkdirSync(join(consumer, 'node_modules/@taishanglaojun'), { recursive: true });
   symlinkSync(root, join(consumer, 'node_modules/@taishanglaojun/infra'), 'dir');
   for (const dep of ['cdktf', 'constructs', '@types/node']) {
@@ -36,7 +39,18 @@ it('type-checks an import of Region and of the runtime through the exports map',
   );
   writeFileSync(
     join(consumer, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, files: ['app.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'node16',
+        moduleResolution: 'node16',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
+      files: ['app.ts'],
+    }),
   );
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: consumer, encoding: 'utf8' });
   expect(r.stdout + r.stderr).toBe('');

@@ -26,7 +26,14 @@ describe('taishanglaojun CLI', () => {
     const res = route('--country', 'DE', '--prefer', 'us-east-1', '--user', 'alice');
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout);
-    expect(out).toMatchObject({ region: 'eu-central-1', reason: 'geo', zone: 'emea', ignoredPreference: { region: 'us-east-1', why: 'residency' }, shard: { id: 'emea-01' }, replica: { region: 'eu-central-1', reason: 'local-replica' } });
+    expect(out).toMatchObject({
+      region: 'eu-central-1',
+      reason: 'geo',
+      zone: 'emea',
+      ignoredPreference: { region: 'us-east-1', why: 'residency' },
+      shard: { id: 'emea-01' },
+      replica: { region: 'eu-central-1', reason: 'local-replica' },
+    });
   });
 
   it('route applies --down and --load', () => {
@@ -58,17 +65,50 @@ describe('taishanglaojun CLI', () => {
   });
 
   it.each([
-    [['route', '--countr', 'DE'], ['--countr', 'unknown flag', '--country']],
-    [['route', '--country'], ['--country', 'missing value']],
-    [['route', '--country', 'DEU'], ['--country', '"DEU"', 'alpha-2']],
-    [['route', '--country', 'DE', '--prefer', 'eu-south-9'], ['--prefer', '"eu-south-9"', 'eu-west-1']],
-    [['route', '--country', 'DE', '--down', 'eu-west-1,,x'], ['--down', 'comma-separated']],
-    [['route', '--country', 'DE', '--load', 'eu-west-1=abc'], ['--load', '"eu-west-1=abc"', 'number >= 0']],
-    [['route', '--country', 'DE', '--load', 'eu-west-1=-0.5'], ['--load', 'number >= 0']],
-    [['route', '--country', 'DE', '--load', 'eu-west-1'], ['--load', 'REGION=']],
-    [['route', '--country', 'DE', '--load', 'mars-1=0.5'], ['--load', '"mars-1"', 'unknown region']],
-    [['route', '--ip', '300.1.1.1'], ['--ip', '"300.1.1.1"', 'IPv4 or IPv6']],
-    [['route', '--zone', 'mars'], ['--zone', '"mars"', 'apac']],
+    [
+      ['route', '--countr', 'DE'],
+      ['--countr', 'unknown flag', '--country'],
+    ],
+    [
+      ['route', '--country'],
+      ['--country', 'missing value'],
+    ],
+    [
+      ['route', '--country', 'DEU'],
+      ['--country', '"DEU"', 'alpha-2'],
+    ],
+    [
+      ['route', '--country', 'DE', '--prefer', 'eu-south-9'],
+      ['--prefer', '"eu-south-9"', 'eu-west-1'],
+    ],
+    [
+      ['route', '--country', 'DE', '--down', 'eu-west-1,,x'],
+      ['--down', 'comma-separated'],
+    ],
+    [
+      ['route', '--country', 'DE', '--load', 'eu-west-1=abc'],
+      ['--load', '"eu-west-1=abc"', 'number >= 0'],
+    ],
+    [
+      ['route', '--country', 'DE', '--load', 'eu-west-1=-0.5'],
+      ['--load', 'number >= 0'],
+    ],
+    [
+      ['route', '--country', 'DE', '--load', 'eu-west-1'],
+      ['--load', 'REGION='],
+    ],
+    [
+      ['route', '--country', 'DE', '--load', 'mars-1=0.5'],
+      ['--load', '"mars-1"', 'unknown region'],
+    ],
+    [
+      ['route', '--ip', '300.1.1.1'],
+      ['--ip', '"300.1.1.1"', 'IPv4 or IPv6'],
+    ],
+    [
+      ['route', '--zone', 'mars'],
+      ['--zone', '"mars"', 'apac'],
+    ],
     [['failover'], ['--down', 'required']],
     [['teleport'], ['command', '"teleport"', 'route, failover']],
     [[], ['command', 'missing']],

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { BlockList } from 'node:net';
-import { CidrSet, ClientAddressResolver, normalizeAddress, parseIPv4, parseTrustedProxies, TrustedProxyError } from '../../runtime/client-address';
+import {
+  CidrSet,
+  ClientAddressResolver,
+  normalizeAddress,
+  parseIPv4,
+  parseTrustedProxies,
+  TrustedProxyError,
+} from '../../runtime/client-address';
 
 const resolver = new ClientAddressResolver(['10.0.0.0/8', '2001:db8:feed::/48', '192.0.2.7']);
 
@@ -10,9 +17,18 @@ describe('ClientAddressResolver', () => {
   });
 
   it('takes the right-most untrusted address from a trusted peer', () => {
-    expect(resolver.resolve('10.1.1.1', { 'x-forwarded-for': '6.6.6.6, 81.2.69.142, 10.2.2.2' })).toEqual({ address: '81.2.69.142', source: 'x-forwarded-for' });
-    expect(resolver.resolve('2001:db8:feed::1', { 'x-forwarded-for': '2a00:1450::1' })).toEqual({ address: '2a00:1450::1', source: 'x-forwarded-for' });
-    expect(resolver.resolve('192.0.2.7', { 'x-forwarded-for': ['1.1.1.1', '8.8.8.8'] })).toEqual({ address: '8.8.8.8', source: 'x-forwarded-for' });
+    expect(resolver.resolve('10.1.1.1', { 'x-forwarded-for': '6.6.6.6, 81.2.69.142, 10.2.2.2' })).toEqual({
+      address: '81.2.69.142',
+      source: 'x-forwarded-for',
+    });
+    expect(resolver.resolve('2001:db8:feed::1', { 'x-forwarded-for': '2a00:1450::1' })).toEqual({
+      address: '2a00:1450::1',
+      source: 'x-forwarded-for',
+    });
+    expect(resolver.resolve('192.0.2.7', { 'x-forwarded-for': ['1.1.1.1', '8.8.8.8'] })).toEqual({
+      address: '8.8.8.8',
+      source: 'x-forwarded-for',
+    });
   });
 
   it('uses the socket address when a trusted peer sends no header', () => {
@@ -20,21 +36,38 @@ describe('ClientAddressResolver', () => {
   });
 
   it('unwraps IPv4-mapped peers and strips ports and brackets', () => {
-    expect(resolver.resolve('::ffff:10.9.9.9', { 'x-forwarded-for': '8.8.4.4:5555' })).toEqual({ address: '8.8.4.4', source: 'x-forwarded-for' });
+    expect(resolver.resolve('::ffff:10.9.9.9', { 'x-forwarded-for': '8.8.4.4:5555' })).toEqual({
+      address: '8.8.4.4',
+      source: 'x-forwarded-for',
+    });
     expect(resolver.resolve('10.9.9.9', { 'x-forwarded-for': '[2a00:1450::1]:443' })?.address).toBe('2a00:1450::1');
   });
 
   it('uses the left-most address when every hop is trusted', () => {
-    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': '10.0.0.3, 10.0.0.2' })).toEqual({ address: '10.0.0.3', source: 'x-forwarded-for' });
+    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': '10.0.0.3, 10.0.0.2' })).toEqual({
+      address: '10.0.0.3',
+      source: 'x-forwarded-for',
+    });
   });
 
   it('stops at a malformed entry and keeps the last vouched-for address', () => {
-    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': '8.8.8.8, garbage' })).toEqual({ address: '10.0.0.1', source: 'socket', malformed: 'garbage' });
-    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': 'garbage, 10.0.0.5' })).toEqual({ address: '10.0.0.5', source: 'x-forwarded-for', malformed: 'garbage' });
+    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': '8.8.8.8, garbage' })).toEqual({
+      address: '10.0.0.1',
+      source: 'socket',
+      malformed: 'garbage',
+    });
+    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': 'garbage, 10.0.0.5' })).toEqual({
+      address: '10.0.0.5',
+      source: 'x-forwarded-for',
+      malformed: 'garbage',
+    });
   });
 
   it('trusts nobody by default', () => {
-    expect(new ClientAddressResolver().resolve('10.0.0.1', { 'x-forwarded-for': '8.8.8.8' })).toEqual({ address: '10.0.0.1', source: 'socket' });
+    expect(new ClientAddressResolver().resolve('10.0.0.1', { 'x-forwarded-for': '8.8.8.8' })).toEqual({
+      address: '10.0.0.1',
+      source: 'socket',
+    });
     expect(new ClientAddressResolver().resolve('nonsense')).toBeUndefined();
   });
 
@@ -49,7 +82,9 @@ describe('ClientAddressResolver', () => {
 
   it('rejects bad trusted proxy entries naming the entry and what is allowed', () => {
     expect(() => parseTrustedProxies(['10.0.0.0/8', '10.0.0.0/33'])).toThrow(TrustedProxyError);
-    expect(() => parseTrustedProxies(['10.0.0.0/33'])).toThrow(/trustedProxies\[0\]: "10.0.0.0\/33" is not valid: prefix length must be 0..32/);
+    expect(() => parseTrustedProxies(['10.0.0.0/33'])).toThrow(
+      /trustedProxies\[0\]: "10.0.0.0\/33" is not valid: prefix length must be 0..32/,
+    );
     expect(() => parseTrustedProxies(['proxy.internal'])).toThrow(/trustedProxies\[0\].*not an IP address.*CIDR/);
     expect(() => parseTrustedProxies(['::/129'])).toThrow(/0..128/);
     expect(() => parseTrustedProxies(['10.0.0.0/x'])).toThrow(/prefix length/);
@@ -59,18 +94,22 @@ describe('ClientAddressResolver', () => {
 describe('CidrSet', () => {
   it('matches IPv4 exactly like node:net BlockList (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })), { minLength: 1, maxLength: 6 }), fc.array(fc.ipV4(), { minLength: 1, maxLength: 30 }), (ranges, probes) => {
-        const set = new CidrSet();
-        const reference = new BlockList();
-        for (const [net, prefix] of ranges) {
-          set.add(net, prefix, 'ipv4');
-          reference.addSubnet(net, prefix, 'ipv4');
-        }
-        // probe addresses inside the ranges too, not only random ones
-        for (const ip of [...probes, ...ranges.map(([net]) => net)]) {
-          expect(set.has(ip)).toBe(reference.check(ip, 'ipv4'));
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.ipV4(), { minLength: 1, maxLength: 30 }),
+        (ranges, probes) => {
+          const set = new CidrSet();
+          const reference = new BlockList();
+          for (const [net, prefix] of ranges) {
+            set.add(net, prefix, 'ipv4');
+            reference.addSubnet(net, prefix, 'ipv4');
+          }
+          // probe addresses inside the ranges too, not only random ones
+          for (const ip of [...probes, ...ranges.map(([net]) => net)]) {
+            expect(set.has(ip)).toBe(reference.check(ip, 'ipv4'));
+          }
+        },
+      ),
     );
   });
 
@@ -85,6 +124,7 @@ describe('CidrSet', () => {
   it('parses dotted IPv4 strictly', () => {
     expect(parseIPv4('1.2.3.4')).toBe(0x01020304);
     expect(parseIPv4('255.255.255.255')).toBe(0xffffffff);
-    for (const bad of ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '01.2.3.4', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', 'a.b.c.d']) expect(parseIPv4(bad)).toBe(-1);
+    for (const bad of ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '01.2.3.4', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', 'a.b.c.d'])
+      expect(parseIPv4(bad)).toBe(-1);
   });
 });

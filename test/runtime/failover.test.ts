@@ -30,7 +30,13 @@ function makeTable(regions: RegionSpec[]): RoutingTable {
     })),
     residencyZones: zones.map((z) => ({ id: z, regions: regions.filter((r) => r.zone === z).map((r) => r.id), allowedCopyTo: [z] })),
     countries: { DE: regions[0].id },
-    shards: zones.map((z) => ({ id: `${z}-0`, residencyZone: z, weight: 1, primary: { region: regions.find((r) => r.zone === z)!.id, endpoint: null }, replicas: [] })),
+    shards: zones.map((z) => ({
+      id: `${z}-0`,
+      residencyZone: z,
+      weight: 1,
+      primary: { region: regions.find((r) => r.zone === z)!.id, endpoint: null },
+      replicas: [],
+    })),
     routing: { maxLoadFactor: 0.8, loadWeight: 100 },
     failover: {
       healthCheck: { path: '/health', intervalMs: 30_000, timeoutMs: 10_000, retries: 3 },
@@ -70,7 +76,16 @@ function harness(table = TABLE) {
     }
   };
   const errorRate = (region: string, exceeded = true) =>
-    fc2.apply({ kind: 'traffic', region, seq: next(region), errorRate: exceeded ? 0.2 : 0.01, samples: 50, errorRateExceeded: exceeded, latencyMs: 40, at: clock.now() });
+    fc2.apply({
+      kind: 'traffic',
+      region,
+      seq: next(region),
+      errorRate: exceeded ? 0.2 : 0.01,
+      samples: 50,
+      errorRateExceeded: exceeded,
+      latencyMs: 40,
+      at: clock.now(),
+    });
   const status = (region: string) => fc2.snapshot(region).status;
   return { clock, ctl: fc2, events, probe, errorRate, status, next };
 }
@@ -86,7 +101,7 @@ describe('planFailover (pure)', () => {
     expect(plan.zones.apac).toEqual({ demand: 200, remainingCapacity: 400, ok: true, regionsDown: [] });
   });
 
-  it('moves a down region\'s share only to the rest of its own zone, and checks capacity', () => {
+  it("moves a down region's share only to the rest of its own zone, and checks capacity", () => {
     const plan = planFailover(TABLE, ['eu-west-1']);
     expect(plan.weights['eu-west-1']).toBe(0);
     expect(plan.weights['eu-central-1']).toBe(100);
@@ -109,15 +124,26 @@ describe('planFailover (pure)', () => {
   });
 
   it('names the unknown region and the allowed ones', () => {
-    expect(() => planFailover(TABLE, ['eu-west-9'])).toThrow(/unknown region "eu-west-9" in downRegions; allowed: ap-east-1, ap-southeast-1, eu-west-1, eu-central-1, us-east-1/);
+    expect(() => planFailover(TABLE, ['eu-west-9'])).toThrow(
+      /unknown region "eu-west-9" in downRegions; allowed: ap-east-1, ap-southeast-1, eu-west-1, eu-central-1, us-east-1/,
+    );
     expect(() => planFailover(TABLE, [], { 'xx-north-1': 3 })).toThrow(/loads: unknown region "xx-north-1"/);
     expect(() => planFailover(TABLE, [], { 'us-east-1': -3 })).toThrow(/loads\["us-east-1"\]: must be a finite number >= 0, got -3/);
   });
 
   it('rounds to hundredths with largest remainder so a zone sums to exactly 100', () => {
-    const w = proportionalPercent([['a', 1], ['b', 1], ['c', 1]]);
+    const w = proportionalPercent([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
     expect(w).toEqual({ a: 33.34, b: 33.33, c: 33.33 });
-    expect(proportionalPercent([['a', 0], ['b', 0]])).toEqual({ a: 0, b: 0 });
+    expect(
+      proportionalPercent([
+        ['a', 0],
+        ['b', 0],
+      ]),
+    ).toEqual({ a: 0, b: 0 });
   });
 });
 
@@ -232,13 +258,25 @@ describe('FailoverController transitions', () => {
     const staleSeq = h.next('eu-west-1'); // a slow check starts...
     h.probe('eu-west-1', 'failure', 0, 3); // ...newer checks fail the region meanwhile
     expect(h.status('eu-west-1')).toBe('failed');
-    const applied = h.ctl.apply({ kind: 'probe', region: 'eu-west-1', seq: staleSeq, outcome: 'success', latencyMs: 10, attempts: 1, at: 0 });
+    const applied = h.ctl.apply({
+      kind: 'probe',
+      region: 'eu-west-1',
+      seq: staleSeq,
+      outcome: 'success',
+      latencyMs: 10,
+      attempts: 1,
+      at: 0,
+    });
     expect(applied).toBe(false);
     expect(h.ctl.snapshot('eu-west-1').consecutiveSuccess).toBe(0);
     // Replaying an already applied seq is also ignored.
     const { seq } = { seq: h.next('eu-west-1') };
-    expect(h.ctl.apply({ kind: 'traffic', region: 'eu-west-1', seq, errorRate: 0, samples: 0, errorRateExceeded: false, latencyMs: 1, at: 0 })).toBe(true);
-    expect(h.ctl.apply({ kind: 'traffic', region: 'eu-west-1', seq, errorRate: 1, samples: 99, errorRateExceeded: true, latencyMs: 1, at: 0 })).toBe(false);
+    expect(
+      h.ctl.apply({ kind: 'traffic', region: 'eu-west-1', seq, errorRate: 0, samples: 0, errorRateExceeded: false, latencyMs: 1, at: 0 }),
+    ).toBe(true);
+    expect(
+      h.ctl.apply({ kind: 'traffic', region: 'eu-west-1', seq, errorRate: 1, samples: 99, errorRateExceeded: true, latencyMs: 1, at: 0 }),
+    ).toBe(false);
   });
 
   it('reports capacity per zone from current states', () => {
@@ -281,7 +319,13 @@ describe('FailoverController property', () => {
     | { t: 'errors'; region: string; exceeded: boolean }
     | { t: 'advance'; ms: number };
   const step: fc.Arbitrary<Step> = fc.oneof(
-    fc.record({ t: fc.constant('probe' as const), region: fc.constantFrom(...regions), outcome: fc.constantFrom<ProbeOutcome>('success', 'slow', 'failure'), latencyMs: fc.integer({ min: 0, max: 2000 }), stale: fc.boolean() }),
+    fc.record({
+      t: fc.constant('probe' as const),
+      region: fc.constantFrom(...regions),
+      outcome: fc.constantFrom<ProbeOutcome>('success', 'slow', 'failure'),
+      latencyMs: fc.integer({ min: 0, max: 2000 }),
+      stale: fc.boolean(),
+    }),
     fc.record({ t: fc.constant('errors' as const), region: fc.constantFrom(...regions), exceeded: fc.boolean() }),
     fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 6 * MIN }) }),
   );
@@ -295,7 +339,15 @@ describe('FailoverController property', () => {
           else if (s.t === 'errors') h.errorRate(s.region, s.exceeded);
           else {
             const seq = s.stale ? Math.max(1, h.next(s.region) - 5) : h.next(s.region);
-            const signal: HealthSignal = { kind: 'probe', region: s.region, seq, outcome: s.outcome, latencyMs: s.latencyMs, attempts: 1, at: h.clock.now() };
+            const signal: HealthSignal = {
+              kind: 'probe',
+              region: s.region,
+              seq,
+              outcome: s.outcome,
+              latencyMs: s.latencyMs,
+              attempts: 1,
+              at: h.clock.now(),
+            };
             h.ctl.apply(signal);
           }
           const w = h.ctl.weights();

@@ -19,7 +19,18 @@ describe('geo', () => {
   });
 
   it('explains private, reserved and malformed addresses', () => {
-    for (const ip of ['10.1.2.3', '192.168.0.1', '127.0.0.1', '172.20.0.1', '100.64.1.1', '169.254.1.1', '::1', 'fd00::1', 'fe80::1', '2001:db8::1']) {
+    for (const ip of [
+      '10.1.2.3',
+      '192.168.0.1',
+      '127.0.0.1',
+      '172.20.0.1',
+      '100.64.1.1',
+      '169.254.1.1',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '2001:db8::1',
+    ]) {
       expect(lookupCountry(ip)).toMatchObject({ ok: false, reason: 'private' });
     }
     for (const ip of ['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', 'example.com', '1.2.3.4 ', ':::1']) {

@@ -5,7 +5,9 @@ import { FailoverController } from '../../runtime/failover';
 import { HealthChecker, type HealthSignal, type ProbeFn } from '../../runtime/health';
 import { type RoutingTable, routingTableSchema } from '../../runtime/routing-table';
 
-function makeTable(overrides: { timeoutMs?: number; retries?: number; intervalMs?: number; latencyThresholdMs?: number } = {}): RoutingTable {
+function makeTable(
+  overrides: { timeoutMs?: number; retries?: number; intervalMs?: number; latencyThresholdMs?: number } = {},
+): RoutingTable {
   return routingTableSchema.parse({
     schemaVersion: 1,
     regions: ['eu-west-1', 'eu-central-1'].map((id, i) => ({
@@ -23,7 +25,12 @@ function makeTable(overrides: { timeoutMs?: number; retries?: number; intervalMs
     shards: [{ id: 'emea-0', residencyZone: 'emea', weight: 1, primary: { region: 'eu-west-1', endpoint: null }, replicas: [] }],
     routing: { maxLoadFactor: 0.8, loadWeight: 100 },
     failover: {
-      healthCheck: { path: '/health', intervalMs: overrides.intervalMs ?? 30_000, timeoutMs: overrides.timeoutMs ?? 10_000, retries: overrides.retries ?? 3 },
+      healthCheck: {
+        path: '/health',
+        intervalMs: overrides.intervalMs ?? 30_000,
+        timeoutMs: overrides.timeoutMs ?? 10_000,
+        retries: overrides.retries ?? 3,
+      },
       failureThresholds: { serviceUnavailable: 3, highLatency: 5, errorRate: 0.05 },
       recoveryThresholds: { consecutiveSuccess: 5, latencyImprovement: 0.8 },
       actions: { reduceTrafficPercent: 50, circuitBreakerMs: 300_000 },
@@ -50,7 +57,10 @@ function scriptedProbe(clock: ManualClock, script: Array<{ status?: number; late
 describe('HealthChecker active checks (injected probe, manual clock)', () => {
   it('classifies success and slow by the region latency threshold, probing <base><path>', async () => {
     const clock = new ManualClock();
-    const { probe, calls } = scriptedProbe(clock, [{ status: 200, latencyMs: 50 }, { status: 204, latencyMs: 350 }]);
+    const { probe, calls } = scriptedProbe(clock, [
+      { status: 200, latencyMs: 50 },
+      { status: 204, latencyMs: 350 },
+    ]);
     const hc = new HealthChecker(makeTable(), { clock, probe });
     hc.addTarget('eu-west-1', 'http://gw.example:8080/api/');
     const first = hc.checkNow('eu-west-1');
@@ -129,7 +139,9 @@ describe('HealthChecker active checks (injected probe, manual clock)', () => {
     expect(() => hc.addTarget('eu-west-1', 'ftp://x')).toThrow(/protocol "ftp:"; allowed: http:, https:/);
     hc.addTarget('eu-west-1', 'http://x');
     expect(() => hc.addTarget('eu-west-1', 'http://y')).toThrow(/already has a target \(http:\/\/x\/health\)/);
-    expect(() => new HealthChecker(makeTable(), { windowMs: 600_000 })).toThrow(/windowMs must be > 0 and <= failover.actions.circuitBreakerMs \(300000\).*got 600000/);
+    expect(() => new HealthChecker(makeTable(), { windowMs: 600_000 })).toThrow(
+      /windowMs must be > 0 and <= failover.actions.circuitBreakerMs \(300000\).*got 600000/,
+    );
   });
 });
 
@@ -189,7 +201,8 @@ describe('HealthChecker against a real HTTP server on 127.0.0.1', () => {
     server = http.createServer((req, res) => {
       if (req.url === '/ok/health') res.writeHead(200).end('ok');
       else if (req.url === '/err/health') res.writeHead(500).end('boom');
-      else if (req.url === '/hang/health') return; // never answers
+      else if (req.url === '/hang/health')
+        return; // never answers
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

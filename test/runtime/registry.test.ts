@@ -138,8 +138,24 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     expect(h1.key).toBe('/services/eu-west-1/gateway/gw-1');
     const found = await fx.client().discover('eu-west-1', 'gateway');
     expect(found).toEqual([
-      { id: 'gw-1', name: 'gateway', region: 'eu-west-1', address: '10.0.0.4', port: 8443, metadata: { version: '1.2.3' }, health: 'passing' },
-      { id: 'gw-2', name: 'gateway', region: 'eu-west-1', address: '10.0.0.4', port: 8443, metadata: { version: '1.2.3' }, health: 'warning' },
+      {
+        id: 'gw-1',
+        name: 'gateway',
+        region: 'eu-west-1',
+        address: '10.0.0.4',
+        port: 8443,
+        metadata: { version: '1.2.3' },
+        health: 'passing',
+      },
+      {
+        id: 'gw-2',
+        name: 'gateway',
+        region: 'eu-west-1',
+        address: '10.0.0.4',
+        port: 8443,
+        metadata: { version: '1.2.3' },
+        health: 'warning',
+      },
     ]);
     await h1.deregister();
     await h1.deregister(); // idempotent
@@ -156,7 +172,10 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     await a.register(inst('other', { name: 'api' }), { ttlSeconds: 10 });
     await h.deregister();
     await fx.until('put and delete of gw-1 seen', () => events.length >= 2, 5_000);
-    expect(events.map((e) => `${e.type}:${e.key}`)).toEqual(['put:/services/eu-west-1/gateway/gw-1', 'delete:/services/eu-west-1/gateway/gw-1']);
+    expect(events.map((e) => `${e.type}:${e.key}`)).toEqual([
+      'put:/services/eu-west-1/gateway/gw-1',
+      'delete:/services/eu-west-1/gateway/gw-1',
+    ]);
     expect(events[0]).toMatchObject({ region: 'eu-west-1', name: 'gateway', id: 'gw-1', instance: { address: '10.0.0.4', port: 8443 } });
     await w.close();
     await a.register(inst('gw-9'), { ttlSeconds: 10 });
@@ -180,7 +199,11 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     expect(deletes).toEqual([]);
     await owner.close({ deregister: false }); // like a crash: no revoke
     expect((await observer.discover('eu-west-1', 'gateway')).map((i) => i.id)).toContain('gw-crash');
-    await fx.until('gw-crash expired', async () => (await observer.discover('eu-west-1', 'gateway')).every((i) => i.id !== 'gw-crash'), 10_000);
+    await fx.until(
+      'gw-crash expired',
+      async () => (await observer.discover('eu-west-1', 'gateway')).every((i) => i.id !== 'gw-crash'),
+      10_000,
+    );
     await fx.until('delete event for gw-crash', () => deletes.includes('gw-crash'), 5_000);
     expect((await observer.discover('eu-west-1', 'gateway')).map((i) => i.id)).toEqual(['gw-alive']);
     expect(await observer.discover('eu-central-1', 'gateway')).toEqual([]);

@@ -19,11 +19,23 @@ describe('chooseReplica', () => {
   });
 
   it('else the lowest-latency healthy replica in the zone', () => {
-    const latencyMs = new Map([['eu-central-1', 30], ['eu-west-2', 12]]);
-    expect(chooseReplica(shard, { callerRegion: 'eu-west-1', latencyMs, zoneOf })).toMatchObject({ region: 'eu-west-2', reason: 'nearest-replica' });
-    expect(chooseReplica(shard, { callerRegion: 'eu-west-1', latencyMs, zoneOf, isHealthy: (r) => r !== 'eu-west-2' })).toMatchObject({ region: 'eu-central-1', reason: 'nearest-replica' });
+    const latencyMs = new Map([
+      ['eu-central-1', 30],
+      ['eu-west-2', 12],
+    ]);
+    expect(chooseReplica(shard, { callerRegion: 'eu-west-1', latencyMs, zoneOf })).toMatchObject({
+      region: 'eu-west-2',
+      reason: 'nearest-replica',
+    });
+    expect(chooseReplica(shard, { callerRegion: 'eu-west-1', latencyMs, zoneOf, isHealthy: (r) => r !== 'eu-west-2' })).toMatchObject({
+      region: 'eu-central-1',
+      reason: 'nearest-replica',
+    });
     // the caller-region replica is unhealthy: falls to the nearest other one
-    expect(chooseReplica(shard, { callerRegion: 'eu-west-2', latencyMs, zoneOf, isHealthy: (r) => r !== 'eu-west-2' })).toMatchObject({ region: 'eu-central-1', reason: 'nearest-replica' });
+    expect(chooseReplica(shard, { callerRegion: 'eu-west-2', latencyMs, zoneOf, isHealthy: (r) => r !== 'eu-west-2' })).toMatchObject({
+      region: 'eu-central-1',
+      reason: 'nearest-replica',
+    });
   });
 
   it('breaks ties and missing latencies by region id so every gateway agrees', () => {
@@ -40,7 +52,10 @@ describe('chooseReplica', () => {
 
   it('does not pick an out-of-zone replica unless it is in the caller region', () => {
     const wide: ReplicaShard = { ...shard, replicas: [{ region: 'us-east-1', endpoint: 'db-use1' }] };
-    expect(chooseReplica(wide, { callerRegion: 'eu-west-1', zoneOf, latencyMs: { 'us-east-1': 1 } })).toMatchObject({ reason: 'primary', region: 'eu-west-1' });
+    expect(chooseReplica(wide, { callerRegion: 'eu-west-1', zoneOf, latencyMs: { 'us-east-1': 1 } })).toMatchObject({
+      reason: 'primary',
+      region: 'eu-west-1',
+    });
     expect(chooseReplica(wide, { callerRegion: 'us-east-1', zoneOf })).toMatchObject({ reason: 'local-replica', region: 'us-east-1' });
   });
 });

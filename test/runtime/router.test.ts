@@ -7,17 +7,30 @@ import { RoutingTableError, type RoutingTable } from '../../runtime/routing-tabl
 const fixture = (): RoutingTable => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8'));
 const table = fixture();
 const zoneOfRegion = new Map(table.regions.map((r) => [r.id, r.residencyZone]));
-const down = (...regions: string[]) => (r: string) => !regions.includes(r);
+const down =
+  (...regions: string[]) =>
+  (r: string) =>
+    !regions.includes(r);
 const router = (options: RegionRouterOptions = {}) => new RegionRouter(table, { geoLookup: () => undefined, ...options });
 
 describe('RegionRouter.decide', () => {
   it('honours a healthy preference inside the user zone', () => {
-    expect(router().decide({ country: 'DE', preferredRegion: 'eu-west-2' })).toMatchObject({ kind: 'routed', region: 'eu-west-2', reason: 'preference', zone: 'emea' });
+    expect(router().decide({ country: 'DE', preferredRegion: 'eu-west-2' })).toMatchObject({
+      kind: 'routed',
+      region: 'eu-west-2',
+      reason: 'preference',
+      zone: 'emea',
+    });
   });
 
   it('ignores a preference outside the zones the data may be in', () => {
     const d = router().decide({ country: 'DE', preferredRegion: 'us-east-1' });
-    expect(d).toMatchObject({ kind: 'routed', region: 'eu-central-1', reason: 'geo', ignoredPreference: { region: 'us-east-1', why: 'residency' } });
+    expect(d).toMatchObject({
+      kind: 'routed',
+      region: 'eu-central-1',
+      reason: 'geo',
+      ignoredPreference: { region: 'us-east-1', why: 'residency' },
+    });
   });
 
   it('honours a preference in a zone listed in allowedCopyTo', () => {
@@ -28,8 +41,15 @@ describe('RegionRouter.decide', () => {
   });
 
   it('ignores unknown and unhealthy preferences, saying why', () => {
-    expect(router().decide({ country: 'DE', preferredRegion: 'mars-north-1' })).toMatchObject({ reason: 'geo', ignoredPreference: { why: 'unknown-region' } });
-    expect(router({ health: down('eu-west-2') }).decide({ country: 'DE', preferredRegion: 'EU-WEST-2 ' })).toMatchObject({ reason: 'geo', region: 'eu-central-1', ignoredPreference: { region: 'eu-west-2', why: 'unhealthy' } });
+    expect(router().decide({ country: 'DE', preferredRegion: 'mars-north-1' })).toMatchObject({
+      reason: 'geo',
+      ignoredPreference: { why: 'unknown-region' },
+    });
+    expect(router({ health: down('eu-west-2') }).decide({ country: 'DE', preferredRegion: 'EU-WEST-2 ' })).toMatchObject({
+      reason: 'geo',
+      region: 'eu-central-1',
+      ignoredPreference: { region: 'eu-west-2', why: 'unhealthy' },
+    });
   });
 
   it('routes by geography when the country region is healthy', () => {
@@ -40,18 +60,39 @@ describe('RegionRouter.decide', () => {
   });
 
   it('scores healthy regions of the zone by latency + loadFactor * loadWeight, skipping overloaded ones', () => {
-    const r = router({ health: down('eu-central-1'), latencies: { 'eu-west-1': 20, 'eu-west-2': 30 }, loads: { 'eu-west-1': 0.5, 'eu-west-2': 0.1 } });
+    const r = router({
+      health: down('eu-central-1'),
+      latencies: { 'eu-west-1': 20, 'eu-west-2': 30 },
+      loads: { 'eu-west-1': 0.5, 'eu-west-2': 0.1 },
+    });
     // eu-west-1: 20 + 50 = 70; eu-west-2: 30 + 10 = 40
     expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-2', reason: 'score' });
-    const overloaded = router({ health: down('eu-central-1'), latencies: new Map([['eu-west-1', 20], ['eu-west-2', 30]]), loads: new Map([['eu-west-1', 0.1], ['eu-west-2', 0.8]]) });
+    const overloaded = router({
+      health: down('eu-central-1'),
+      latencies: new Map([
+        ['eu-west-1', 20],
+        ['eu-west-2', 30],
+      ]),
+      loads: new Map([
+        ['eu-west-1', 0.1],
+        ['eu-west-2', 0.8],
+      ]),
+    });
     expect(overloaded.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-1', reason: 'score' });
   });
 
   it('reads health, loads and latencies at decision time', () => {
     const loads = new Map<string, number>();
     const health = new Set<string>(['eu-central-1']);
-    const r = router({ health: { isHealthy: (x) => !health.has(x) }, loads: (x) => loads.get(x), latencies: { 'eu-west-1': 10, 'eu-west-2': 10 } });
-    expect(r.decide({ country: 'DE' }).kind === 'routed' && r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-1', reason: 'score' });
+    const r = router({
+      health: { isHealthy: (x) => !health.has(x) },
+      loads: (x) => loads.get(x),
+      latencies: { 'eu-west-1': 10, 'eu-west-2': 10 },
+    });
+    expect(r.decide({ country: 'DE' }).kind === 'routed' && r.decide({ country: 'DE' })).toMatchObject({
+      region: 'eu-west-1',
+      reason: 'score',
+    });
     loads.set('eu-west-1', 0.9);
     expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-2', reason: 'score' });
     health.clear();
@@ -66,8 +107,18 @@ describe('RegionRouter.decide', () => {
   });
 
   it('refuses rather than leave the zone', () => {
-    const d = router({ health: down('eu-west-1', 'eu-central-1', 'eu-west-2') }).decide({ country: 'DE', preferredRegion: 'us-east-1', userId: 'u1' });
-    expect(d).toMatchObject({ kind: 'refused', reason: 'refused', code: 'no-healthy-region', zone: 'emea', ignoredPreference: { why: 'residency' } });
+    const d = router({ health: down('eu-west-1', 'eu-central-1', 'eu-west-2') }).decide({
+      country: 'DE',
+      preferredRegion: 'us-east-1',
+      userId: 'u1',
+    });
+    expect(d).toMatchObject({
+      kind: 'refused',
+      reason: 'refused',
+      code: 'no-healthy-region',
+      zone: 'emea',
+      ignoredPreference: { why: 'residency' },
+    });
   });
 
   it('refuses users with personal data when the zone is unknown, routes anonymous traffic anywhere', () => {
@@ -80,7 +131,10 @@ describe('RegionRouter.decide', () => {
     expect(router().decide({})).toMatchObject({ region: 'us-east-1', reason: 'score', zone: null });
     expect(router({ health: down('us-east-1') }).decide({})).toMatchObject({ region: 'ap-east-1' });
     expect(router({ defaultRegion: 'eu-west-2' }).decide({})).toMatchObject({ region: 'eu-west-2' });
-    expect(router({ loads: Object.fromEntries(table.regions.map((x) => [x.id, 0.9])) }).decide({})).toMatchObject({ region: 'us-east-1', reason: 'fallback' });
+    expect(router({ loads: Object.fromEntries(table.regions.map((x) => [x.id, 0.9])) }).decide({})).toMatchObject({
+      region: 'us-east-1',
+      reason: 'fallback',
+    });
     const defaulted = new RegionRouter(table, { defaultZone: 'na', geoLookup: () => undefined }).decide({ country: 'ZZ', userId: 'u1' });
     expect(defaulted).toMatchObject({ kind: 'routed', zone: 'na', zoneSource: 'default', shard: { residencyZone: 'na' } });
   });
@@ -166,7 +220,11 @@ describe('RegionRouter.route', () => {
 
   it('locates the client through trusted proxies only', () => {
     const viaProxy = r.route({ socketAddress: '10.0.0.2', headers: { 'x-forwarded-for': '8.8.8.8, 81.2.69.142' } });
-    expect(viaProxy).toMatchObject({ region: 'eu-west-2', reason: 'geo', client: { address: '81.2.69.142', source: 'x-forwarded-for', country: 'GB' } });
+    expect(viaProxy).toMatchObject({
+      region: 'eu-west-2',
+      reason: 'geo',
+      client: { address: '81.2.69.142', source: 'x-forwarded-for', country: 'GB' },
+    });
     const spoofed = r.route({ socketAddress: '8.8.8.8', headers: { 'x-forwarded-for': '81.2.69.142' } });
     expect(spoofed).toMatchObject({ region: 'us-east-1', client: { address: '8.8.8.8', source: 'socket', country: 'US' } });
   });

@@ -17,7 +17,16 @@ describe('parseRoutingTable', () => {
     if (!result.ok) return;
     expect(result.table.regions).toHaveLength(10);
     expect(result.table.residencyZones.map((z) => z.id).sort()).toEqual(['apac', 'emea', 'na']);
-    expect(result.table.countries).toMatchObject({ GB: 'eu-west-2', CA: 'ca-central-1', DE: 'eu-central-1', US: 'us-east-1', HK: 'ap-east-1', SG: 'ap-southeast-1', JP: 'ap-northeast-1', IN: 'ap-south-1' });
+    expect(result.table.countries).toMatchObject({
+      GB: 'eu-west-2',
+      CA: 'ca-central-1',
+      DE: 'eu-central-1',
+      US: 'us-east-1',
+      HK: 'ap-east-1',
+      SG: 'ap-southeast-1',
+      JP: 'ap-northeast-1',
+      IN: 'ap-south-1',
+    });
     for (const region of result.table.regions) {
       expect(Object.values(result.table.countries).filter((r) => r === region.id).length).toBeGreaterThanOrEqual(3);
     }

@@ -9,7 +9,8 @@ const table = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing
 const SMALL = { bucketBits: 10 };
 const MEDIUM = { bucketBits: 14 };
 
-const equalShards = (n: number, zone = 'z', prefix = 's'): ShardLike[] => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, residencyZone: zone, weight: 1 }));
+const equalShards = (n: number, zone = 'z', prefix = 's'): ShardLike[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, residencyZone: zone, weight: 1 }));
 
 /** Deterministic Fisher-Yates with fast-check's generated seed values. */
 function shuffled<T>(items: readonly T[], seeds: readonly number[]): T[] {
@@ -55,13 +56,24 @@ describe('ShardRing', () => {
 
   it('gives the same shard for the same key in independently built rings, whatever the input order', () => {
     fc.assert(
-      fc.property(shardSet, fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 20 }), (shards, seeds, keys) => {
-        const a = new ShardRing(shards.map((s) => ({ ...s })), SMALL);
-        const b = new ShardRing(shuffled(shards, seeds).map((s) => ({ ...s })), SMALL);
-        for (const key of keys) {
-          for (const zone of a.zones) expect(b.shardFor(key, zone).id).toBe(a.shardFor(key, zone).id);
-        }
-      }),
+      fc.property(
+        shardSet,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 20 }),
+        (shards, seeds, keys) => {
+          const a = new ShardRing(
+            shards.map((s) => ({ ...s })),
+            SMALL,
+          );
+          const b = new ShardRing(
+            shuffled(shards, seeds).map((s) => ({ ...s })),
+            SMALL,
+          );
+          for (const key of keys) {
+            for (const zone of a.zones) expect(b.shardFor(key, zone).id).toBe(a.shardFor(key, zone).id);
+          }
+        },
+      ),
     );
   });
 
@@ -106,7 +118,7 @@ describe('ShardRing', () => {
     );
   });
 
-  it('moves only the removed shard\'s keys when a shard is removed', () => {
+  it("moves only the removed shard's keys when a shard is removed", () => {
     const before = new ShardRing(equalShards(8));
     const after = new ShardRing(equalShards(8).filter((s) => s.id !== 's3'));
     for (let i = 0; i < 20000; i++) {
@@ -130,7 +142,10 @@ describe('ShardRing', () => {
   it('respects weights approximately', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 2, maxLength: 6 }), (weights) => {
-        const ring = new ShardRing(weights.map((w, i) => ({ id: `w${i}`, residencyZone: 'z', weight: w })), MEDIUM);
+        const ring = new ShardRing(
+          weights.map((w, i) => ({ id: `w${i}`, residencyZone: 'z', weight: w })),
+          MEDIUM,
+        );
         const total = weights.reduce((a, b) => a + b, 0);
         const keys = 30000;
         const counts = new Array<number>(weights.length).fill(0);
@@ -151,7 +166,13 @@ describe('ShardRing', () => {
     expect(() => ring.shardFor('', 'emea')).toThrow(/key/);
     expect(() => new ShardRing([])).toThrow(/shards/);
     expect(() => new ShardRing([{ id: 'a', residencyZone: 'z', weight: 0 }])).toThrow(/shards\[0\]\.weight: .*got 0/);
-    expect(() => new ShardRing([{ id: 'a', residencyZone: 'z', weight: 1 }, { id: 'a', residencyZone: 'y', weight: 1 }])).toThrow(/shards\[1\]\.id: duplicate/);
+    expect(
+      () =>
+        new ShardRing([
+          { id: 'a', residencyZone: 'z', weight: 1 },
+          { id: 'a', residencyZone: 'y', weight: 1 },
+        ]),
+    ).toThrow(/shards\[1\]\.id: duplicate/);
     expect(() => new ShardRing(table.shards, { bucketBits: 40 })).toThrow(/bucketBits: expected an integer 8..20, got 40/);
     expect(ring.zones).toEqual(['apac', 'emea', 'na']);
     expect(ring.shardsOf('emea').map((s) => s.id)).toEqual(['emea-00', 'emea-01', 'emea-02', 'emea-03']);

@@ -31,13 +31,20 @@ describe('the platform stacks', () => {
   it('tags every region with its continent, residency zone and compliance regimes', () => {
     const tags = out.emea.provider.aws.map((p: { default_tags: { tags: Record<string, string> }[] }) => p.default_tags[0].tags);
     expect(tags.map((t: Record<string, string>) => [t.Region, t.Continent, t.ResidencyZone, t.Compliance])).toEqual([
-      ['eu-west-1', 'EMEA', 'emea', 'GDPR'], ['eu-central-1', 'EMEA', 'emea', 'GDPR+BDSG'], ['eu-west-2', 'EMEA', 'emea', 'GDPR+DPA'],
+      ['eu-west-1', 'EMEA', 'emea', 'GDPR'],
+      ['eu-central-1', 'EMEA', 'emea', 'GDPR+BDSG'],
+      ['eu-west-2', 'EMEA', 'emea', 'GDPR+DPA'],
     ]);
   });
 
   it('has one VPC, key, bucket, trail and cluster per region', () => {
-    for (const [stack, n] of [['apac', 4], ['emea', 3], ['na', 3]] as const) {
-      for (const type of ['aws_vpc', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudtrail', 'aws_eks_cluster']) expect(resourcesOf(out[stack], type)).toHaveLength(n);
+    for (const [stack, n] of [
+      ['apac', 4],
+      ['emea', 3],
+      ['na', 3],
+    ] as const) {
+      for (const type of ['aws_vpc', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudtrail', 'aws_eks_cluster'])
+        expect(resourcesOf(out[stack], type)).toHaveLength(n);
     }
   });
 
@@ -74,7 +81,13 @@ describe('the platform stacks', () => {
   it('keeps local state by default and uses S3 with native locking or GCS when asked', () => {
     expect(out.apac.terraform.backend).toBeUndefined();
     const s3 = synthAll({ stateBackend: { kind: 's3', bucket: 'tf-state', region: 'eu-west-1', prefix: 'tslj' } });
-    expect(s3.na.terraform.backend.s3).toMatchObject({ bucket: 'tf-state', key: 'tslj/na.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true });
+    expect(s3.na.terraform.backend.s3).toMatchObject({
+      bucket: 'tf-state',
+      key: 'tslj/na.tfstate',
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
     const gcs = synthAll({ stateBackend: { kind: 'gcs', bucket: 'tf-state', prefix: 'tslj' } });
     expect(gcs.global.terraform.backend.gcs).toEqual({ bucket: 'tf-state', prefix: 'tslj/global' });
   });
@@ -88,14 +101,27 @@ describe('the platform stacks', () => {
 describe('settings from the environment', () => {
   it('reads the state backend and names the variable on bad input', () => {
     expect(stateBackendFromEnv({})).toEqual({ kind: 'local' });
-    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: 'us-east-1' })).toEqual({ kind: 's3', bucket: 'b-1', region: 'us-east-1', prefix: 'taishanglaojun' });
-    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'consul' })).toThrow('TAISHANGLAOJUN_STATE_BACKEND="consul" is not allowed; allowed: local, s3, gcs');
-    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1' })).toThrow('TAISHANGLAOJUN_STATE_REGION is missing; it is required when TAISHANGLAOJUN_STATE_BACKEND=s3');
-    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'Bad_Bucket', [STATE_ENV.region]: 'us-east-1' })).toThrow(/not a valid S3 bucket name/);
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: 'us-east-1' })).toEqual({
+      kind: 's3',
+      bucket: 'b-1',
+      region: 'us-east-1',
+      prefix: 'taishanglaojun',
+    });
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'consul' })).toThrow(
+      'TAISHANGLAOJUN_STATE_BACKEND="consul" is not allowed; allowed: local, s3, gcs',
+    );
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1' })).toThrow(
+      'TAISHANGLAOJUN_STATE_REGION is missing; it is required when TAISHANGLAOJUN_STATE_BACKEND=s3',
+    );
+    expect(() =>
+      stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'Bad_Bucket', [STATE_ENV.region]: 'us-east-1' }),
+    ).toThrow(/not a valid S3 bucket name/);
   });
   it('reads offline mode', () => {
     expect(offlineModeFromEnv({})).toBe(false);
     expect(offlineModeFromEnv({ [OFFLINE_ENV]: '1' })).toBe(true);
-    expect(() => offlineModeFromEnv({ [OFFLINE_ENV]: 'yes' })).toThrow('TAISHANGLAOJUN_OFFLINE="yes" is not allowed; allowed: 1, true, 0, false or unset');
+    expect(() => offlineModeFromEnv({ [OFFLINE_ENV]: 'yes' })).toThrow(
+      'TAISHANGLAOJUN_OFFLINE="yes" is not allowed; allowed: 1, true, 0, false or unset',
+    );
   });
 });

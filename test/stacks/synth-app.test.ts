@@ -11,7 +11,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function synth(outName: string, env: Record<string, string> = {}) {
   const outdir = join(work, outName);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: root,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+    encoding: 'utf8',
+  });
   return { ...r, outdir };
 }
 

@@ -29,7 +29,8 @@ const ready =
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
   };
-  const tf = (stack: string, ...args: string[]) => run('terraform', [...args, '-no-color'], { cwd: join(outdir, 'stacks', stack), env, maxBuffer: 64 << 20 });
+  const tf = (stack: string, ...args: string[]) =>
+    run('terraform', [...args, '-no-color'], { cwd: join(outdir, 'stacks', stack), env, maxBuffer: 64 << 20 });
   const resourceCount = (stack: string) => {
     const json = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
     return Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
@@ -59,7 +60,11 @@ const ready =
   });
 
   it('npx cdktf diff na --skip-provider-lock shows the plan', async () => {
-    const { stdout } = await run(join(root, 'node_modules/.bin/cdktf'), ['diff', 'na', '--skip-provider-lock', '--output', outdir], { cwd: root, env: { ...env, CI: '1' }, maxBuffer: 64 << 20 });
+    const { stdout } = await run(join(root, 'node_modules/.bin/cdktf'), ['diff', 'na', '--skip-provider-lock', '--output', outdir], {
+      cwd: root,
+      env: { ...env, CI: '1' },
+      maxBuffer: 64 << 20,
+    });
     // eslint-disable-next-line no-control-regex
     expect(stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(new RegExp(`Plan: ${resourceCount('na')} to add, 0 to change, 0 to destroy`));
   });
