@@ -13,3 +13,4 @@ export * from './clock';
 export * from './health';
 export * from './failover';
 export * from './registry';
+export * from './metric-names';
