@@ -298,6 +298,14 @@ export class FailoverController {
     return this.get(region).trafficPercent > 0;
   }
 
+  /**
+   * Share of the region's own traffic it takes now, 0..100 (100 healthy, 50 degraded, the step while
+   * recovering, 0 failed or circuit-open). Satisfies the router's `TrafficShareView`.
+   */
+  trafficPercent(region: string): number {
+    return this.get(region).trafficPercent;
+  }
+
   /** Traffic weights per region (percent of its zone; each zone sums to 100 or is all 0). */
   weights(): Record<string, number> {
     return zoneWeights(this.table, this.factors());

@@ -1,37 +1,50 @@
 /**
  * RegionRouter: which region serves a request, and which shard/replica holds the user's data.
  *
- * Rules, in order (each decision says which one applied, as a machine-readable `reason`):
+ * Rules, in order (each decision says which one applied, as a machine-readable `reason`); each rule
+ * is one method of {@link RegionRouter}:
  *
- * 0. Residency zone of the user: the explicit `residencyZone` (from the user's account) if given,
- *    else the zone of the region serving the user's country, else `options.defaultZone` if set,
- *    else unknown. An unknown zone means we cannot tell where the user's data may live:
+ * 0. Residency zone of the user (`#residency`): the explicit `residencyZone` (from the user's
+ *    account) if given, else the zone of the region serving the user's country, else
+ *    `options.defaultZone` if set, else unknown. An unknown zone means we cannot tell where the
+ *    user's data may live:
  *    - with a `userId` (personal data involved) the request is refused (`code: 'residency-unknown'`);
  *    - without one (anonymous traffic, no personal data) every region is a candidate and the rules
  *      below run over all regions (order for ties and fallback: `options.defaultRegion`, default
  *      us-east-1 as in the design, then the other primaries, then table order).
- * 1. `preference`: the preferred region (header `x-preferred-region`) if it is a known region,
- *    healthy, and in a zone the user's data may be in (the user's zone or its `allowedCopyTo`).
- *    Otherwise it is ignored and `ignoredPreference` says why ('unknown-region' | 'unhealthy' |
- *    'residency'). Load does not veto an explicit preference.
- * 2. `geo`: the region serving the user's country, if healthy (and in the user's zone).
- * 3. `score`: among healthy regions of the zone with loadFactor < routing.maxLoadFactor, the lowest
- *    `latencyMs + loadFactor * routing.loadWeight` (ties: zone order). A region without a latency
- *    figure counts as its `latencyThresholdMs`; without a load figure as load 0; an invalid load
- *    (NaN, negative) excludes it from scoring.
- * 4. `fallback`: the first healthy region in the zone's fallback order (`residencyZones[].regions`).
- * 5. `refused` (`code: 'no-healthy-region'`): never a region of a zone the data may not be in.
+ * 1. `preference` (`#byPreference`): the preferred region (header `x-preferred-region`) if it is a
+ *    known region, healthy, and in a zone the user's data may be in (the user's zone or its
+ *    `allowedCopyTo`). Otherwise it is ignored and `ignoredPreference` says why ('unknown-region' |
+ *    'unhealthy' | 'residency'). Load does not veto an explicit preference.
+ * 2. `geo` (`#byGeography`): the region serving the user's country, if healthy (and in the user's zone).
+ * 3. `score` (`#byScore`): among healthy regions of the zone with loadFactor < routing.maxLoadFactor,
+ *    the lowest `latencyMs + loadFactor * routing.loadWeight` (ties: zone order). A region without a
+ *    latency figure counts as its `latencyThresholdMs`; without a load figure as load 0; an invalid
+ *    load (NaN, negative) excludes it from scoring.
+ * 4. `fallback` (`#byFallbackOrder`): the first healthy region in the zone's fallback order
+ *    (`residencyZones[].regions`).
+ * 5. `shed` (`#withinShare`): the region chosen by 1–4 takes only its traffic share (the failover
+ *    controller's `trafficPercent`: 10 % early in a gradual recovery, 50 % when degraded). A user
+ *    whose hash falls outside that share goes to the other regions of the user's zone (of the
+ *    region's zone for anonymous traffic of unknown zone) that take traffic, picked by their
+ *    redistributed weights (capacity × share). Deterministic per user id: the same user stays in
+ *    the same region for a given set of shares, and as a recovering region's share grows only
+ *    users move to it, never away. Anonymous requests use `options.random`. With no zone peer
+ *    taking traffic the region keeps the request (residency leaves nowhere else to send it).
+ * 6. `refused` (`#refuse`, `code: 'no-healthy-region'`): never a region of a zone the data may not be in.
  *
  * With a `userId` and a known zone, the decision also carries the user's shard (ShardRing within
  * the user's zone — never another zone) and the replica to read from the routed region.
  */
 import { ClientAddressResolver, type ClientAddress, type HeaderBag } from './client-address';
 import { countryForIp, type GeoLookup } from './geo';
+import { unknownName } from './private/unknown-name';
+import { userUnit } from './private/user-hash';
 import { chooseReplica, type ReplicaChoice } from './replica';
-import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableRegion, type RoutingTableShard } from './routing-table';
+import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableShard } from './routing-table';
 import { ShardRing } from './shard-ring';
 
-export type RouteReason = 'preference' | 'geo' | 'score' | 'fallback';
+export type RouteReason = 'preference' | 'geo' | 'score' | 'fallback' | 'shed';
 export type IgnoredPreferenceWhy = 'unknown-region' | 'unhealthy' | 'residency';
 export type RefusalCode = 'no-healthy-region' | 'residency-unknown' | 'unknown-zone';
 
@@ -47,6 +60,15 @@ export interface ShardRef {
   primaryRegion: string;
 }
 
+/** The region a rule chose before its traffic share sent the request elsewhere (rule 5). */
+export interface ShedFrom {
+  region: string;
+  /** The rule that chose it. */
+  reason: Exclude<RouteReason, 'shed'>;
+  /** Its traffic share at decision time, 0..100. */
+  trafficPercent: number;
+}
+
 export interface RoutedDecision {
   kind: 'routed';
   region: string;
@@ -57,6 +79,8 @@ export interface RoutedDecision {
   /** How the zone was found. */
   zoneSource: 'explicit' | 'country' | 'default' | 'unknown';
   ignoredPreference?: IgnoredPreference;
+  /** Set when reason is 'shed': the region the rules chose and its share. */
+  shedFrom?: ShedFrom;
   shard?: ShardRef;
   replica?: ReplicaChoice;
 }
@@ -77,7 +101,7 @@ export interface DecisionInput {
   country?: string;
   /** Region the user asked for. */
   preferredRegion?: string;
-  /** Stable user id: selects the shard. */
+  /** Stable user id: selects the shard, and keeps the user in one region while shares change. */
   userId?: string;
   /** The user's residency zone from their account; overrides the country's zone. */
   residencyZone?: string;
@@ -97,6 +121,11 @@ export type RouteResult = RouteDecision & {
 };
 
 export type HealthView = ((region: string) => boolean) | { isHealthy(region: string): boolean };
+/**
+ * Region → share of its traffic it takes, 0..100 (a `FailoverController` is one). A value that is
+ * not a number in 0..100 is clamped; NaN counts as 0.
+ */
+export type TrafficShareView = ((region: string) => number) | { trafficPercent(region: string): number };
 export type RegionFigures = ((region: string) => number | undefined) | ReadonlyMap<string, number> | Readonly<Record<string, number>>;
 
 export interface RegionRouterOptions {
@@ -106,6 +135,13 @@ export interface RegionRouterOptions {
   geoLookup?: GeoLookup;
   /** Region health; default: every region healthy. Read at every decision. */
   health?: HealthView;
+  /**
+   * Region traffic shares (rule 5). Read at every decision. Default: the `health` view's
+   * `trafficPercent` when it has one (a `FailoverController` passed as `health`), else 100 for all.
+   */
+  shares?: TrafficShareView;
+  /** Uniform [0, 1) numbers for the share rule of requests without a user id. Default `Math.random`. */
+  random?: () => number;
   /** Region → current load factor (load / capacity, 0..∞). Read at every decision. */
   loads?: RegionFigures;
   /** Region → latency in ms. Read at every decision. */
@@ -120,14 +156,24 @@ export const PREFERRED_REGION_HEADER = 'x-preferred-region';
 /** The design's default region for traffic that nothing else places. */
 export const DEFAULT_REGION = 'us-east-1';
 
-/** Rings already built for a table's shard list (building one takes milliseconds). */
-const ringCache = new WeakMap<readonly RoutingTableShard[], ShardRing<RoutingTableShard>>();
+/** Seeds of the two independent user hashes of rule 5. */
+const SHARE_SEED = 0x5a17;
+const PEER_SEED = 0x3c6e;
+
+/**
+ * Rings already built for a shard list, keyed by its content (building one takes milliseconds), so
+ * a table edited in place or reloaded gets a ring for what it holds now. A few entries at most.
+ */
+const ringCache = new Map<string, ShardRing<RoutingTableShard>>();
+const RING_CACHE_ENTRIES = 8;
 
 function ringFor(shards: readonly RoutingTableShard[]): ShardRing<RoutingTableShard> {
-  let ring = ringCache.get(shards);
+  const key = JSON.stringify(shards);
+  let ring = ringCache.get(key);
   if (ring === undefined) {
     ring = new ShardRing(shards);
-    ringCache.set(shards, ring);
+    if (ringCache.size >= RING_CACHE_ENTRIES) ringCache.delete(ringCache.keys().next().value as string);
+    ringCache.set(key, ring);
   }
   return ring;
 }
@@ -136,12 +182,36 @@ interface RegionInfo {
   readonly id: string;
   readonly zone: string;
   readonly latencyThresholdMs: number;
+  readonly capacity: number;
 }
 
 interface ZoneInfo {
   readonly id: string;
   readonly regions: readonly RegionInfo[];
   readonly allowed: ReadonlySet<string>;
+}
+
+/** What rule 0 established, read by the rules after it. */
+interface DecisionContext {
+  readonly zone: ZoneInfo | undefined;
+  readonly zoneSource: RoutedDecision['zoneSource'];
+  readonly countryCode: string | undefined;
+  readonly geoRegion: RegionInfo | undefined;
+  readonly userId: string | undefined;
+  readonly preferredRegion: string | undefined;
+  /** Regions the rules 3 and 4 look at: the zone's, or every region for anonymous unknown-zone traffic. */
+  readonly candidates: readonly RegionInfo[];
+  ignoredPreference?: IgnoredPreference;
+  /** Why geography did not decide (for the details of later rules). */
+  geoNote: string;
+}
+
+/** A region chosen by one of the rules 1–4, or moved by rule 5 (then `shedFrom` is set). */
+interface Choice {
+  readonly region: RegionInfo;
+  readonly reason: RouteReason;
+  readonly detail: string;
+  readonly shedFrom?: ShedFrom;
 }
 
 function figures(source: RegionFigures | undefined): (region: string) => number | undefined {
@@ -158,6 +228,22 @@ function healthFn(view: HealthView | undefined): (region: string) => boolean {
   return (region) => view.isHealthy(region);
 }
 
+function shareFn(shares: TrafficShareView | undefined, health: HealthView | undefined): ((region: string) => number) | undefined {
+  if (typeof shares === 'function') return shares;
+  if (shares !== undefined) return (region) => shares.trafficPercent(region);
+  const fromHealth = health as Partial<{ trafficPercent(region: string): number }> | undefined;
+  if (fromHealth !== undefined && typeof fromHealth === 'object' && typeof fromHealth.trafficPercent === 'function') {
+    return (region) => fromHealth.trafficPercent!(region);
+  }
+  return undefined;
+}
+
+/** A share as a fraction 0..1; NaN and negatives are 0, above 100 is 1. */
+function shareFraction(percent: number): number {
+  if (!(percent > 0)) return 0;
+  return percent >= 100 ? 1 : percent / 100;
+}
+
 export class RegionRouter {
   readonly table: RoutingTable;
   readonly #regions = new Map<string, RegionInfo>();
@@ -169,6 +255,8 @@ export class RegionRouter {
   readonly #clients: ClientAddressResolver;
   readonly #geo: GeoLookup;
   readonly #healthy: (region: string) => boolean;
+  readonly #share: ((region: string) => number) | undefined;
+  readonly #random: () => number;
   readonly #load: (region: string) => number | undefined;
   readonly #latency: (region: string) => number | undefined;
   readonly #maxLoad: number;
@@ -181,42 +269,42 @@ export class RegionRouter {
     const parsed = parseRoutingTable(table);
     if (!parsed.ok) throw new RoutingTableError(parsed.problems);
     this.table = parsed.table;
-    const byId = new Map<string, RoutingTableRegion>(table.regions.map((r) => [r.id, r]));
-    for (const r of table.regions) this.#regions.set(r.id, { id: r.id, zone: r.residencyZone, latencyThresholdMs: r.latencyThresholdMs });
-    for (const z of table.residencyZones) {
+    const t = parsed.table;
+    for (const r of t.regions) {
+      this.#regions.set(r.id, { id: r.id, zone: r.residencyZone, latencyThresholdMs: r.latencyThresholdMs, capacity: r.capacity });
+    }
+    for (const z of t.residencyZones) {
       const regions = z.regions.map((id) => this.#regions.get(id)).filter((r): r is RegionInfo => r !== undefined);
       this.#zones.set(z.id, { id: z.id, regions, allowed: new Set(z.allowedCopyTo) });
     }
-    for (const [country, regionId] of Object.entries(table.countries)) {
+    for (const [country, regionId] of Object.entries(t.countries)) {
       const region = this.#regions.get(regionId);
       if (region !== undefined) this.#countries.set(country, region);
     }
-    const all = [...this.#regions.values()];
-    const defaultRegion = options.defaultRegion ?? (byId.has(DEFAULT_REGION) ? DEFAULT_REGION : undefined);
-    if (defaultRegion !== undefined && !byId.has(defaultRegion)) {
-      throw new Error(
-        `defaultRegion: ${JSON.stringify(defaultRegion)} is not a region of the table; allowed: ${[...byId.keys()].join(', ')}`,
-      );
+    const primaries = new Set(t.regions.filter((r) => r.primary).map((r) => r.id));
+    const defaultRegion = options.defaultRegion ?? (this.#regions.has(DEFAULT_REGION) ? DEFAULT_REGION : undefined);
+    if (defaultRegion !== undefined && !this.#regions.has(defaultRegion)) {
+      throw new Error(`defaultRegion: ${unknownName('region', defaultRegion, this.#regions.keys())}`);
     }
-    const rank = (r: RegionInfo) => (r.id === defaultRegion ? 0 : byId.get(r.id)?.primary ? 1 : 2);
-    this.#everywhere = all
+    const rank = (r: RegionInfo) => (r.id === defaultRegion ? 0 : primaries.has(r.id) ? 1 : 2);
+    this.#everywhere = [...this.#regions.values()]
       .map((r, i) => [r, i] as const)
       .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
       .map(([r]) => r);
-    this.#ring = ringFor(table.shards);
+    this.#ring = ringFor(t.shards);
     this.#clients = new ClientAddressResolver(options.trustedProxies ?? []);
     this.#geo = options.geoLookup ?? countryForIp;
     this.#healthy = healthFn(options.health);
+    this.#share = shareFn(options.shares, options.health);
+    this.#random = options.random ?? Math.random;
     this.#load = figures(options.loads);
     this.#latency = figures(options.latencies);
-    this.#maxLoad = table.routing.maxLoadFactor;
-    this.#loadWeight = table.routing.loadWeight;
+    this.#maxLoad = t.routing.maxLoadFactor;
+    this.#loadWeight = t.routing.loadWeight;
     if (options.defaultZone !== undefined) {
       this.#defaultZone = this.#zones.get(options.defaultZone);
       if (this.#defaultZone === undefined) {
-        throw new Error(
-          `defaultZone: ${JSON.stringify(options.defaultZone)} is not a residency zone of the table; allowed: ${[...this.#zones.keys()].join(', ')}`,
-        );
+        throw new Error(`defaultZone: ${unknownName('residency zone', options.defaultZone, this.#zones.keys())}`);
       }
     }
   }
@@ -239,13 +327,20 @@ export class RegionRouter {
     return result;
   }
 
-  /** The routing decision for a user; see the module comment for the rules. */
+  /** The routing decision for a user; see the module comment for the rules, one method each. */
   decide(input: DecisionInput): RouteDecision {
-    if (input.userId === '') input = { ...input, userId: undefined };
+    const ctx = this.#residency(input);
+    if ('kind' in ctx) return ctx;
+    const choice = this.#byPreference(ctx) ?? this.#byGeography(ctx) ?? this.#byScore(ctx) ?? this.#byFallbackOrder(ctx);
+    if (choice === undefined) return this.#refuse(ctx);
+    return this.#routed(this.#withinShare(choice, ctx), ctx);
+  }
+
+  /** Rule 0: the user's residency zone, or a refusal when personal data has no known zone. */
+  #residency(input: DecisionInput): DecisionContext | RefusedDecision {
+    const userId = input.userId === '' ? undefined : input.userId;
     const countryCode = input.country === undefined ? undefined : input.country.trim().toUpperCase();
     const geoRegion = countryCode === undefined ? undefined : this.#countries.get(countryCode);
-
-    // 0. Residency zone.
     let zone: ZoneInfo | undefined;
     let zoneSource: RoutedDecision['zoneSource'] = 'unknown';
     if (input.residencyZone !== undefined) {
@@ -256,7 +351,7 @@ export class RegionRouter {
           reason: 'refused',
           code: 'unknown-zone',
           zone: null,
-          detail: `residency zone ${JSON.stringify(input.residencyZone)} is not in the routing table; allowed: ${[...this.#zones.keys()].join(', ')}`,
+          detail: `residencyZone: ${unknownName('residency zone', input.residencyZone, this.#zones.keys())}`,
         };
       }
       zoneSource = 'explicit';
@@ -267,8 +362,7 @@ export class RegionRouter {
       zone = this.#defaultZone;
       zoneSource = 'default';
     }
-    const zoneId = zone === undefined ? null : zone.id;
-    if (zone === undefined && input.userId !== undefined) {
+    if (zone === undefined && userId !== undefined) {
       const what = countryCode === undefined ? 'no country' : `country ${countryCode} is not in the routing table`;
       return {
         kind: 'refused',
@@ -278,66 +372,73 @@ export class RegionRouter {
         detail: `cannot place user data: ${what} and no residency zone was given`,
       };
     }
+    return {
+      zone,
+      zoneSource,
+      countryCode,
+      geoRegion,
+      userId,
+      preferredRegion: input.preferredRegion,
+      candidates: zone === undefined ? this.#everywhere : zone.regions,
+      geoNote: countryCode === undefined ? 'no country' : geoRegion === undefined ? `country ${countryCode} not in the table` : '',
+    };
+  }
 
-    // 1. Preference.
-    let ignoredPreference: IgnoredPreference | undefined;
-    const preferredId = input.preferredRegion === undefined ? '' : input.preferredRegion.trim().toLowerCase();
-    if (preferredId !== '') {
-      const preferred = this.#regions.get(preferredId);
-      if (preferred === undefined) {
-        ignoredPreference = {
-          region: preferredId,
-          why: 'unknown-region',
-          detail: `${JSON.stringify(preferredId)} is not a region of the routing table`,
-        };
-      } else if (!this.#healthy(preferred.id)) {
-        ignoredPreference = { region: preferred.id, why: 'unhealthy', detail: `${preferred.id} is unhealthy` };
-      } else if (zone !== undefined && !zone.allowed.has(preferred.zone)) {
-        ignoredPreference = {
-          region: preferred.id,
-          why: 'residency',
-          detail: `${preferred.id} is in zone ${preferred.zone}; data of zone ${zone.id} may only be in ${[...zone.allowed].join(', ')}`,
-        };
-      } else {
-        return this.#routed(
-          preferred,
-          'preference',
-          `preferred region ${preferred.id} is healthy and allowed for zone ${zoneId ?? '(none: anonymous)'}`,
-          zone,
-          zoneSource,
-          undefined,
-          input.userId,
-        );
-      }
+  /** Rule 1: the preferred region, if known, healthy and allowed for the user's data. */
+  #byPreference(ctx: DecisionContext): Choice | undefined {
+    const preferredId = ctx.preferredRegion === undefined ? '' : ctx.preferredRegion.trim().toLowerCase();
+    if (preferredId === '') return undefined;
+    const preferred = this.#regions.get(preferredId);
+    const zone = ctx.zone;
+    if (preferred === undefined) {
+      ctx.ignoredPreference = {
+        region: preferredId,
+        why: 'unknown-region',
+        detail: `${JSON.stringify(preferredId)} is not a region of the routing table`,
+      };
+      return undefined;
     }
-
-    // 2. Geography.
-    let geoNote = countryCode === undefined ? 'no country' : geoRegion === undefined ? `country ${countryCode} not in the table` : '';
-    if (geoRegion !== undefined) {
-      if (zone !== undefined && geoRegion.zone !== zone.id) {
-        geoNote = `country region ${geoRegion.id} is outside zone ${zone.id}`;
-      } else if (this.#healthy(geoRegion.id)) {
-        return this.#routed(
-          geoRegion,
-          'geo',
-          `country ${countryCode} is served by ${geoRegion.id}`,
-          zone,
-          zoneSource,
-          ignoredPreference,
-          input.userId,
-        );
-      } else {
-        geoNote = `country region ${geoRegion.id} is unhealthy`;
-      }
+    if (!this.#healthy(preferred.id)) {
+      ctx.ignoredPreference = { region: preferred.id, why: 'unhealthy', detail: `${preferred.id} is unhealthy` };
+      return undefined;
     }
+    if (zone !== undefined && !zone.allowed.has(preferred.zone)) {
+      ctx.ignoredPreference = {
+        region: preferred.id,
+        why: 'residency',
+        detail: `${preferred.id} is in zone ${preferred.zone}; data of zone ${zone.id} may only be in ${[...zone.allowed].join(', ')}`,
+      };
+      return undefined;
+    }
+    return {
+      region: preferred,
+      reason: 'preference',
+      detail: `preferred region ${preferred.id} is healthy and allowed for zone ${zone === undefined ? '(none: anonymous)' : zone.id}`,
+    };
+  }
 
-    // 3. Score among healthy, not overloaded regions of the zone.
-    const candidates = zone === undefined ? this.#everywhere : zone.regions;
+  /** Rule 2: the region serving the user's country, if healthy and in the user's zone. */
+  #byGeography(ctx: DecisionContext): Choice | undefined {
+    const geoRegion = ctx.geoRegion;
+    if (geoRegion === undefined) return undefined;
+    if (ctx.zone !== undefined && geoRegion.zone !== ctx.zone.id) {
+      ctx.geoNote = `country region ${geoRegion.id} is outside zone ${ctx.zone.id}`;
+      return undefined;
+    }
+    if (!this.#healthy(geoRegion.id)) {
+      ctx.geoNote = `country region ${geoRegion.id} is unhealthy`;
+      return undefined;
+    }
+    return { region: geoRegion, reason: 'geo', detail: `country ${ctx.countryCode} is served by ${geoRegion.id}` };
+  }
+
+  /** Rule 3: the best latency + load score among healthy regions under the load limit. */
+  #byScore(ctx: DecisionContext): Choice | undefined {
     let best: RegionInfo | undefined;
     let bestScore = Infinity;
     let bestLoad = 0;
     let bestLatency = 0;
-    for (const region of candidates) {
+    for (const region of ctx.candidates) {
       if (!this.#healthy(region.id)) continue;
       const load = this.#load(region.id) ?? 0;
       if (!(load >= 0) || load >= this.#maxLoad) continue;
@@ -351,67 +452,96 @@ export class RegionRouter {
         bestLatency = latency;
       }
     }
-    if (best !== undefined) {
-      return this.#routed(
-        best,
-        'score',
-        `${geoNote}; best score ${best.id} = ${bestLatency} ms + ${bestLoad} x ${this.#loadWeight}`,
-        zone,
-        zoneSource,
-        ignoredPreference,
-        input.userId,
-      );
-    }
+    if (best === undefined) return undefined;
+    return {
+      region: best,
+      reason: 'score',
+      detail: `${ctx.geoNote}; best score ${best.id} = ${bestLatency} ms + ${bestLoad} x ${this.#loadWeight}`,
+    };
+  }
 
-    // 4. Fallback order.
-    for (const region of candidates) {
+  /** Rule 4: the first healthy region in the zone's fallback order. */
+  #byFallbackOrder(ctx: DecisionContext): Choice | undefined {
+    for (const region of ctx.candidates) {
       if (this.#healthy(region.id)) {
-        return this.#routed(
+        return {
           region,
-          'fallback',
-          `${geoNote}; every healthy region is at or above load factor ${this.#maxLoad}; first healthy in fallback order`,
-          zone,
-          zoneSource,
-          ignoredPreference,
-          input.userId,
-        );
+          reason: 'fallback',
+          detail: `${ctx.geoNote}; every healthy region is at or above load factor ${this.#maxLoad}; first healthy in fallback order`,
+        };
       }
     }
-    const where = zone === undefined ? 'any zone' : `zone ${zone.id}`;
+    return undefined;
+  }
+
+  /**
+   * Rule 5: the chosen region keeps the request only within its traffic share; otherwise the
+   * request goes to a zone peer picked by the peers' redistributed weights (capacity × share).
+   */
+  #withinShare(choice: Choice, ctx: DecisionContext): Choice {
+    if (this.#share === undefined) return choice;
+    const kept = shareFraction(this.#share(choice.region.id));
+    if (kept >= 1) return choice;
+    const u = ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, SHARE_SEED);
+    if (u < kept) return choice;
+    const peers = (ctx.zone ?? this.#zones.get(choice.region.zone))?.regions ?? [];
+    let total = 0;
+    const weights: number[] = [];
+    for (const peer of peers) {
+      const w = peer === choice.region || !this.#healthy(peer.id) ? 0 : peer.capacity * shareFraction(this.#share(peer.id));
+      weights.push(w);
+      total += w;
+    }
+    if (!(total > 0)) return choice;
+    const v = (ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, PEER_SEED)) * total;
+    let acc = 0;
+    let picked = peers[0];
+    for (let i = 0; i < peers.length; i++) {
+      if (weights[i] <= 0) continue;
+      picked = peers[i];
+      acc += weights[i];
+      if (v < acc) break;
+    }
+    const percent = Math.round(kept * 10_000) / 100;
+    return {
+      region: picked,
+      reason: 'shed',
+      detail: `${choice.reason} chose ${choice.region.id}, which takes ${percent} % of its traffic; this request is outside that share and goes to ${picked.id} by the zone's redistributed weights`,
+      shedFrom: { region: choice.region.id, reason: choice.reason as ShedFrom['reason'], trafficPercent: percent },
+    };
+  }
+
+  /** Rule 6: no healthy region in the zone (or anywhere, for anonymous unknown-zone traffic). */
+  #refuse(ctx: DecisionContext): RefusedDecision {
+    const where = ctx.zone === undefined ? 'any zone' : `zone ${ctx.zone.id}`;
     const refused: RefusedDecision = {
       kind: 'refused',
       reason: 'refused',
       code: 'no-healthy-region',
-      zone: zoneId,
-      detail: `no healthy region in ${where} (${candidates.map((r) => r.id).join(', ')})`,
+      zone: ctx.zone === undefined ? null : ctx.zone.id,
+      detail: `no healthy region in ${where} (${ctx.candidates.map((r) => r.id).join(', ')})`,
     };
-    if (ignoredPreference !== undefined) refused.ignoredPreference = ignoredPreference;
+    if (ctx.ignoredPreference !== undefined) refused.ignoredPreference = ctx.ignoredPreference;
     return refused;
   }
 
-  #routed(
-    region: RegionInfo,
-    reason: RouteReason,
-    detail: string,
-    zone: ZoneInfo | undefined,
-    zoneSource: RoutedDecision['zoneSource'],
-    ignoredPreference: IgnoredPreference | undefined,
-    userId: string | undefined,
-  ): RoutedDecision {
+  /** The routed decision, with the user's shard and replica when there is a user and a zone. */
+  #routed(choice: Choice, ctx: DecisionContext): RoutedDecision {
     const decision: RoutedDecision = {
       kind: 'routed',
-      region: region.id,
-      reason,
-      detail,
-      zone: zone === undefined ? null : zone.id,
-      zoneSource,
+      region: choice.region.id,
+      reason: choice.reason,
+      detail: choice.detail,
+      zone: ctx.zone === undefined ? null : ctx.zone.id,
+      zoneSource: ctx.zoneSource,
     };
-    if (ignoredPreference !== undefined) decision.ignoredPreference = ignoredPreference;
-    if (userId !== undefined && zone !== undefined) {
-      const shard = this.#ring.shardFor(userId, zone.id);
+    if (ctx.ignoredPreference !== undefined) decision.ignoredPreference = ctx.ignoredPreference;
+    if (choice.shedFrom !== undefined) decision.shedFrom = choice.shedFrom;
+    if (ctx.userId !== undefined && ctx.zone !== undefined) {
+      const shard = this.#ring.shardFor(ctx.userId, ctx.zone.id);
       decision.shard = { id: shard.id, residencyZone: shard.residencyZone, primaryRegion: shard.primary.region };
       decision.replica = chooseReplica(shard, {
-        callerRegion: region.id,
+        callerRegion: choice.region.id,
         isHealthy: this.#healthy,
         latencyMs: this.#latency,
         zoneOf: this.#zoneOf,

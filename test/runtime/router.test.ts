@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RegionRouter, type RegionRouterOptions } from '../../runtime/router';
+import { ManualClock } from '../../runtime/clock';
+import { FailoverController } from '../../runtime/failover';
+import { RegionRouter, type RegionRouterOptions, type RouteDecision } from '../../runtime/router';
 import { RoutingTableError, type RoutingTable } from '../../runtime/routing-table';
 
 const fixture = (): RoutingTable => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8'));
@@ -160,12 +162,16 @@ describe('RegionRouter.decide', () => {
     const t = fixture();
     t.countries.FR = 'nowhere-1';
     expect(() => new RegionRouter(t)).toThrow(RoutingTableError);
-    expect(() => new RegionRouter(table, { defaultZone: 'mars' })).toThrow(/defaultZone: "mars"/);
-    expect(() => new RegionRouter(table, { defaultRegion: 'mars-1' })).toThrow(/defaultRegion: "mars-1"/);
+    expect(() => new RegionRouter(table, { defaultZone: 'mars' })).toThrow(
+      /defaultZone: unknown residency zone "mars"; allowed: apac, emea, na/,
+    );
+    expect(() => new RegionRouter(table, { defaultRegion: 'mars-1' })).toThrow(
+      /defaultRegion: unknown region "mars-1"; allowed: ap-east-1, /,
+    );
     expect(() => new RegionRouter(table, { trustedProxies: ['10.0.0.0/99'] })).toThrow(/trustedProxies\[0\]/);
   });
 
-  it('never routes outside the zones the user data may be in, for any health/load/latency state (property)', () => {
+  it('never routes outside the zones the user data may be in, for any health/load/latency/share state (property)', () => {
     const regionIds = table.regions.map((r) => r.id);
     const countries = [...Object.keys(table.countries), 'ZZ'];
     // The fixture (every zone keeps its data) and a variant where emea may copy to na.
@@ -181,10 +187,17 @@ describe('RegionRouter.decide', () => {
         fc.constantFrom(...countries),
         fc.option(fc.constantFrom(...regionIds, 'mars-1'), { nil: undefined }),
         fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }),
-        (which, healthy, loads, latencies, country, preferredRegion, userId) => {
+        fc.dictionary(fc.constantFrom(...regionIds), fc.oneof(fc.double({ min: -10, max: 150 }), fc.constant(Number.NaN))),
+        (which, healthy, loads, latencies, country, preferredRegion, userId, shares) => {
           const t = tables[which];
           const allowed = new Map(t.residencyZones.map((z) => [z.id, new Set(z.allowedCopyTo)]));
-          const r = new RegionRouter(t, { geoLookup: () => undefined, health: (x) => healthy[x] ?? true, loads, latencies });
+          const r = new RegionRouter(t, {
+            geoLookup: () => undefined,
+            health: (x) => healthy[x] ?? true,
+            shares: (x) => shares[x] ?? 100,
+            loads,
+            latencies,
+          });
           const d = r.decide({ country, preferredRegion, userId });
           const userZone = t.countries[country] === undefined ? undefined : zoneOfRegion.get(t.countries[country]);
           if (d.kind === 'refused') {
@@ -211,6 +224,109 @@ describe('RegionRouter.decide', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('RegionRouter traffic shares (rule 5)', () => {
+  const USERS = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
+  const emea = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
+  const capacity = new Map(table.regions.map((r) => [r.id, r.capacity]));
+
+  /** Fraction of the users of `country` routed to each region. */
+  function split(r: RegionRouter, country: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const userId of USERS) {
+      const d = r.decide({ country, userId });
+      if (d.kind !== 'routed') throw new Error(`refused: ${d.detail}`);
+      counts.set(d.region, (counts.get(d.region) ?? 0) + 1);
+    }
+    return new Map([...counts].map(([k, v]) => [k, v / USERS.length]));
+  }
+
+  /** What rule 5 promises: the region keeps `percent` of its users, peers share the rest by capacity x share. */
+  function expectSplit(got: Map<string, number>, region: string, percent: number, shares: Record<string, number>) {
+    const kept = percent / 100;
+    const peers = emea.filter((x) => x !== region);
+    const peerWeight = (x: string) => capacity.get(x)! * ((shares[x] ?? 100) / 100);
+    const total = peers.reduce((s, x) => s + peerWeight(x), 0);
+    // 10,000 users: the binomial standard deviation is at most 0.5 %; 2 points is four of them.
+    expect(Math.abs((got.get(region) ?? 0) - kept)).toBeLessThan(0.02);
+    for (const x of peers) expect(Math.abs((got.get(x) ?? 0) - ((1 - kept) * peerWeight(x)) / total)).toBeLessThan(0.02);
+    for (const x of got.keys()) expect(emea).toContain(x);
+  }
+
+  it('splits 10,000 users by the share at every step of a gradual recovery, users only ever moving back', () => {
+    const clock = new ManualClock();
+    const ctl = new FailoverController(table, { clock });
+    const r = new RegionRouter(table, { geoLookup: () => undefined, health: ctl });
+    let seq = 0;
+    const probe = (outcome: 'failure' | 'success', times: number) => {
+      for (let i = 0; i < times; i++)
+        ctl.apply({ kind: 'probe', region: 'eu-central-1', seq: ++seq, outcome, latencyMs: 20, attempts: 1, at: clock.now() });
+    };
+    expectSplit(split(r, 'DE'), 'eu-central-1', 100, {});
+    probe('failure', table.failover.failureThresholds.serviceUnavailable);
+    expect(ctl.trafficPercent('eu-central-1')).toBe(0);
+    // Failed: not a candidate at all; rule 3 (score) places its users inside the zone.
+    const failed = split(r, 'DE');
+    expect(failed.get('eu-central-1')).toBeUndefined();
+    for (const x of failed.keys()) expect(emea).toContain(x);
+    probe('success', table.failover.recoveryThresholds.consecutiveSuccess);
+    let before = new Set<string>();
+    for (const step of table.failover.recovery.stepsPercent) {
+      expect(ctl.trafficPercent('eu-central-1')).toBe(step);
+      expectSplit(split(r, 'DE'), 'eu-central-1', step, {});
+      const now = new Set(USERS.filter((u) => (r.decide({ country: 'DE', userId: u }) as { region: string }).region === 'eu-central-1'));
+      for (const u of before) expect(now.has(u)).toBe(true);
+      before = now;
+      clock.advance(table.failover.recovery.stepIntervalMs);
+    }
+    expect(ctl.snapshot('eu-central-1').status).toBe('healthy');
+    ctl.dispose();
+  });
+
+  it('sends what a degraded region sheds to its zone peers by their own shares, and says so', () => {
+    const shares: Record<string, number> = { 'eu-central-1': 50, 'eu-west-2': 25 };
+    const r = router({ shares: (x) => shares[x] ?? 100 });
+    expectSplit(split(r, 'DE'), 'eu-central-1', 50, shares);
+    const shed = USERS.map((userId) => r.decide({ country: 'DE', userId })).find((d) => d.reason === 'shed') as RouteDecision;
+    expect(shed).toMatchObject({
+      kind: 'routed',
+      zone: 'emea',
+      shedFrom: { region: 'eu-central-1', reason: 'geo', trafficPercent: 50 },
+      shard: { residencyZone: 'emea' },
+    });
+    // Deterministic per user: the same decision every time.
+    for (const userId of USERS.slice(0, 200)) expect(r.decide({ country: 'DE', userId })).toEqual(r.decide({ country: 'DE', userId }));
+  });
+
+  it('applies shares to a preference too, and keeps the region when no zone peer takes traffic', () => {
+    const shares: Record<string, number> = { 'eu-west-2': 10 };
+    const r = router({ shares: (x) => shares[x] ?? 100 });
+    const prefer = split(
+      new RegionRouter(table, { geoLookup: () => undefined, shares: (x) => shares[x] ?? 100 }),
+      'GB', // served by eu-west-2
+    );
+    expect(Math.abs((prefer.get('eu-west-2') ?? 0) - 0.1)).toBeLessThan(0.02);
+    const d = USERS.map((userId) => r.decide({ country: 'DE', preferredRegion: 'eu-west-2', userId })).find((x) => x.reason === 'shed');
+    expect(d).toMatchObject({ shedFrom: { region: 'eu-west-2', reason: 'preference', trafficPercent: 10 } });
+    // Every peer down: residency leaves nowhere else, the region keeps all its users.
+    const alone = router({ health: down('eu-west-1', 'eu-central-1'), shares: (x) => shares[x] ?? 100 });
+    expect(split(alone, 'GB').get('eu-west-2')).toBe(1);
+    // Anonymous traffic uses the injected random source.
+    const anon = router({ shares: (x) => shares[x] ?? 100, random: () => 0.05 });
+    expect(anon.decide({ country: 'GB' })).toMatchObject({ region: 'eu-west-2', reason: 'geo' });
+    const anonShed = router({ shares: (x) => shares[x] ?? 100, random: () => 0.5 });
+    expect(anonShed.decide({ country: 'GB' })).toMatchObject({ reason: 'shed', zone: 'emea' });
+  });
+
+  it('treats NaN and negative shares as 0 and shares above 100 as 100', () => {
+    const nan = router({ shares: (x) => (x === 'eu-central-1' ? Number.NaN : 100) });
+    expect(split(nan, 'DE').get('eu-central-1') ?? 0).toBe(0);
+    const neg = router({ shares: (x) => (x === 'eu-central-1' ? -5 : 100) });
+    expect(split(neg, 'DE').get('eu-central-1') ?? 0).toBe(0);
+    const big = router({ shares: () => 250 });
+    expect(split(big, 'DE').get('eu-central-1')).toBe(1);
   });
 });
 
