@@ -3,3 +3,4 @@ export * from './region';
 export * from './offline';
 export * from './state-backend';
 export * from './routing-table';
+export * from './limits';

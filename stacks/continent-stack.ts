@@ -1,9 +1,8 @@
-import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Continent, RegionsConfig } from '../lib/config';
 import { OFFLINE_ACCOUNT_ID } from '../lib/offline';
-import { Region, BUCKET_PREFIXES } from '../lib/region';
+import { Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
 import { applyStateBackend, type StateBackendSettings } from '../lib/state-backend';
 
 export interface ContinentStackProps {
@@ -19,12 +18,9 @@ export interface ContinentStackProps {
   readonly stateBackend?: StateBackendSettings;
 }
 
-/** Object key of the routing table in each region bucket. */
-export const ROUTING_TABLE_OBJECT_KEY = `${BUCKET_PREFIXES.routing}/routing-table.json`;
-
 /**
  * One continent (APAC, EMEA or NA) on AWS: a {@link Region} for each of its regions, each with its
- * own aliased provider, and the routing table published in each region's bucket.
+ * own aliased provider and the routing table published in its bucket, and the outputs a deployer needs per region.
  */
 export class ContinentStack extends TerraformStack {
   readonly regions: Region[];
@@ -50,22 +46,47 @@ export class ContinentStack extends TerraformStack {
         ],
       }).stringValue;
 
-    this.regions = specs.map((spec) => {
-      const region = new Region(this, spec.id, { spec, projectName: config.project.name, accountId, offline: props.offline });
-      new S3Object(region, 'RoutingTable', {
-        provider: region.provider,
-        bucket: region.bucket.bucket.id,
-        key: ROUTING_TABLE_OBJECT_KEY,
-        content: props.routingTableJson,
-        contentType: 'application/json',
-        dependsOn: [region.bucket.policy],
-      });
-      new TerraformOutput(this, `${spec.id}-bucket`, {
-        value: region.bucket.bucket.bucket,
-        description: `Bucket of ${spec.id} (routing table under ${ROUTING_TABLE_OBJECT_KEY})`,
-      });
-      new TerraformOutput(this, `${spec.id}-vpc`, { value: region.network.vpc.id, description: `VPC of ${spec.id}` });
-      return region;
-    });
+    this.regions = specs.map(
+      (spec) =>
+        new Region(this, spec.id, {
+          spec,
+          projectName: config.project.name,
+          accountId,
+          offline: props.offline,
+          routingTableJson: props.routingTableJson,
+        }),
+    );
+    for (const region of this.regions) this.addRegionOutputs(region);
+  }
+
+  /** The region with this id; throws naming the ids this stack holds. */
+  regionById(id: string): Region {
+    const region = this.regions.find((r) => r.regionId === id);
+    if (!region) {
+      throw new Error(
+        `${this.node.path}: region "${id}" is not in this stack; allowed: ${this.regions.map((r) => `"${r.regionId}"`).join(', ')}`,
+      );
+    }
+    return region;
+  }
+
+  /** What a user of `cdktf deploy` needs of a region, as outputs named `<region>-<attribute>`. */
+  private addRegionOutputs(region: Region): void {
+    const id = region.regionId;
+    const output = (name: string, value: string | string[], description: string) =>
+      new TerraformOutput(this, `${id}-${name}`, { value, description: `${description} (${id})` });
+    output('bucket', region.bucket.bucketName, `Region bucket; the routing table is at ${ROUTING_TABLE_OBJECT_KEY}`);
+    output('key-arn', region.key.keyArn, "ARN of the customer-managed KMS key that encrypts the region's data and logs");
+    output('vpc', region.network.vpcId, 'VPC id');
+    output('private-subnet-ids', region.network.privateSubnetIds, 'Private subnet ids, one per availability zone');
+    output('public-subnet-ids', region.network.publicSubnetIds, 'Public subnet ids, one per availability zone');
+    output('lb-security-group-id', region.securityGroups.loadBalancerSecurityGroupId, 'Security group of the load-balancer tier');
+    output('gateway-security-group-id', region.securityGroups.gatewaySecurityGroupId, 'Security group of the gateway tier');
+    output('database-security-group-id', region.securityGroups.databaseSecurityGroupId, 'Security group of the database tier');
+    if (region.cluster) {
+      output('cluster-name', region.cluster.clusterName, 'EKS cluster name');
+      output('cluster-endpoint', region.cluster.clusterEndpoint, 'EKS API server endpoint (private)');
+      output('cluster-oidc-issuer', region.cluster.oidcIssuerUrl, 'OIDC issuer URL of the cluster (IAM roles for service accounts)');
+    }
   }
 }

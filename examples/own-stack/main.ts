@@ -31,6 +31,6 @@ const config = validateRegionsConfig(myConfig, 'examples/own-stack');
 const app = new App();
 const stack = new TerraformStack(app, 'acme-nordics');
 for (const spec of config.regions) {
-  new Region(stack, spec.id, { spec, projectName: config.project.name, accountId: '111122223333', natGatewayPerAz: false });
+  new Region(stack, spec.id, { spec, projectName: config.project.name, accountId: '111122223333', network: { natGatewayPerAz: false } });
 }
 app.synth();

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
+import { AZ_COUNT, PROJECT_NAME, REGION_ID } from '../limits';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
@@ -19,12 +20,11 @@ export type ComplianceRegime = (typeof COMPLIANCE_REGIMES)[number];
 export const SERVICES = ['compute', 'storage', 'cdn'] as const;
 export type Service = (typeof SERVICES)[number];
 
-const REGION_ID = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ZONE_ID = /^[a-z][a-z0-9-]{0,30}$/;
 const SHARD_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
 
-const regionId = z.string().regex(REGION_ID, 'must be a cloud region id such as "eu-west-1"');
+const regionId = z.string().regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
 const zoneId = z.string().regex(ZONE_ID, 'must be lower-case letters, digits and "-", starting with a letter');
 const positiveInt = z.number().int().positive();
 const percent = z.number().min(0).max(100);
@@ -68,8 +68,8 @@ const region = z
     /** Residency zone the region's personal data belongs to. */
     residencyZone: zoneId,
     /** Availability zones (at least two, all inside the region). */
-    availabilityZones: z.array(z.string()).min(2, 'needs at least two availability zones'),
-    /** IPv4 CIDR of the region's network, /16 to /22. */
+    availabilityZones: z.array(z.string()).min(AZ_COUNT.min, `needs at least ${AZ_COUNT.min} availability zones`),
+    /** IPv4 CIDR of the region's network, /16 to /20 (VPC_CIDR_PREFIX). */
     cidr: z.string(),
     /** ISO 3166-1 alpha-2 codes of the countries this region serves. */
     countries: z.array(z.string()).min(1, 'must serve at least one country'),
@@ -202,7 +202,7 @@ const alerts = z
 const project = z
   .object({
     /** Short name used in resource names and tags. */
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lower-case letters, digits and "-"'),
+    name: z.string().regex(PROJECT_NAME.pattern, `must be ${PROJECT_NAME.allowed}`),
     /** Apex domain of the platform. */
     domain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "example.com"'),
     /** Host name of the public API (a name under `domain`). */

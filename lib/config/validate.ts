@@ -4,15 +4,13 @@
  */
 import { z } from 'zod';
 import { formatPath, valueAt } from '../../runtime/private/problem-path';
+import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
-export const MAX_AVAILABILITY_ZONES = 4;
-const MIN_VPC_PREFIX = 16;
-const MAX_VPC_PREFIX = 20;
 
 /** ISO 3166-1 alpha-2 codes in use (from `countries-list`; Kosovo's XK included). */
 let countryCodes: ReadonlySet<string> | undefined;
@@ -150,11 +148,11 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     }
     if (new Set(region.compliance).size !== region.compliance.length) add(`${at}.compliance`, region.compliance, 'lists a regime twice');
 
-    if (region.availabilityZones.length > MAX_AVAILABILITY_ZONES)
+    if (region.availabilityZones.length > AZ_COUNT.max)
       add(
         `${at}.availabilityZones`,
         region.availabilityZones,
-        `has more than ${MAX_AVAILABILITY_ZONES} zones; allowed: 2 to ${MAX_AVAILABILITY_ZONES}`,
+        `has more than ${AZ_COUNT.max} zones; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max}`,
       );
     const seenAz = new Set<string>();
     region.availabilityZones.forEach((az, j) => {
@@ -170,8 +168,8 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
 
     const parsed = parseCidr(region.cidr);
     if ('error' in parsed) add(`${at}.cidr`, region.cidr, parsed.error);
-    else if (parsed.prefix < MIN_VPC_PREFIX || parsed.prefix > MAX_VPC_PREFIX)
-      add(`${at}.cidr`, region.cidr, `must have a prefix length from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}`);
+    else if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
+      add(`${at}.cidr`, region.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
     else cidrs.push({ cidr: parsed, index: i, id: region.id });
 
     region.countries.forEach((country, j) => {

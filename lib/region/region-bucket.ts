@@ -7,6 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement } from '../private/policy';
+import type { IRegionBucket } from './interfaces';
 
 /** Object-key prefixes inside the region bucket. */
 export const BUCKET_PREFIXES = {
@@ -39,19 +40,30 @@ export interface RegionBucketProps {
  * The region's object storage: KMS-encrypted, versioned, owner-enforced, all public access blocked,
  * TLS-only, and writable by the region's audit trail and flow-log delivery under their prefixes.
  */
-export class RegionBucket extends Construct {
-  readonly bucket: S3Bucket;
-  readonly policy: S3BucketPolicy;
+export class RegionBucket extends Construct implements IRegionBucket {
+  /** Bucket name. */
+  readonly bucketName: string;
+  /** Bucket ARN. */
+  readonly bucketArn: string;
+  /** Regional domain name of the bucket. */
+  readonly bucketDomainName: string;
+  /** The underlying bucket resource (escape hatch). */
+  readonly s3Bucket: S3Bucket;
+  /** The bucket policy; resources that write into the bucket under a policy statement depend on it. */
+  readonly bucketPolicy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: RegionBucketProps) {
     super(scope, id);
     const { provider, accountId: account, regionId } = props;
-    this.bucket = new S3Bucket(this, 'Bucket', {
+    this.s3Bucket = new S3Bucket(this, 'Bucket', {
       provider,
       bucket: `${props.projectName}-${regionId}-${account}`,
       forceDestroy: props.forceDestroy ?? false,
     });
-    const bucket = this.bucket.id;
+    const bucket = this.s3Bucket.id;
+    this.bucketName = this.s3Bucket.bucket;
+    this.bucketArn = this.s3Bucket.arn;
+    this.bucketDomainName = this.s3Bucket.bucketRegionalDomainName;
     new S3BucketVersioningA(this, 'Versioning', { provider, bucket, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
       provider,
@@ -68,7 +80,7 @@ export class RegionBucket extends Construct {
       restrictPublicBuckets: true,
     });
 
-    const arn = this.bucket.arn;
+    const arn = this.s3Bucket.arn;
     const trailArn = `arn:aws:cloudtrail:${regionId}:${account}:trail/${props.trailName}`;
     const statements: PolicyStatement[] = [
       {
@@ -112,7 +124,7 @@ export class RegionBucket extends Construct {
         Condition: { StringEquals: { 'aws:SourceAccount': account } },
       },
     ];
-    this.policy = new S3BucketPolicy(this, 'Policy', {
+    this.bucketPolicy = new S3BucketPolicy(this, 'Policy', {
       provider,
       bucket,
       policy: policyDocument(statements),

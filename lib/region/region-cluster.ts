@@ -2,8 +2,11 @@ import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { KUBERNETES_VERSION } from '../limits';
 import { policyDocument } from '../private/policy';
+import type { IRegionCluster } from './interfaces';
 
 export interface RegionClusterProps {
   /** Provider of the region. */
@@ -27,16 +30,31 @@ export interface RegionClusterProps {
  * secrets encrypted with the region key, every control-plane log type on, API access entries.
  * Node groups come with ReservedCapacity (the capacity issue).
  */
-export class RegionCluster extends Construct {
-  readonly cluster: EksCluster;
+export class RegionCluster extends Construct implements IRegionCluster {
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** Cluster ARN. */
+  readonly clusterArn: string;
+  /** API server endpoint URL. */
+  readonly clusterEndpoint: string;
+  /** Base64 PEM of the cluster's certificate authority. */
+  readonly clusterCertificateAuthorityData: string;
+  /** OIDC issuer URL (IAM roles for service accounts). */
+  readonly oidcIssuerUrl: string;
+  /** Security group EKS creates for the control plane and nodes. */
+  readonly clusterSecurityGroupId: string;
+  /** Kubernetes version. */
+  readonly kubernetesVersion: string;
+  /** The underlying resources (escape hatches). */
+  readonly eksCluster: EksCluster;
   readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: RegionClusterProps) {
     super(scope, id);
     const { provider } = props;
     const version = props.kubernetesVersion ?? '1.31';
-    if (!/^1\.\d{2}$/.test(version))
-      throw new Error(`${this.node.path}: kubernetesVersion "${version}" is not allowed; allowed: "1.<minor>", e.g. "1.31"`);
+    if (!Token.isUnresolved(version) && !KUBERNETES_VERSION.pattern.test(version))
+      throw new Error(`${this.node.path}: kubernetesVersion "${version}" is not allowed; allowed: ${KUBERNETES_VERSION.allowed}`);
     this.role = new IamRole(this, 'Role', {
       provider,
       name: `${props.clusterName}-cluster`,
@@ -62,7 +80,7 @@ export class RegionCluster extends Construct {
       role: this.role.name,
       policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
     });
-    this.cluster = new EksCluster(this, 'Cluster', {
+    this.eksCluster = new EksCluster(this, 'Cluster', {
       provider,
       name: props.clusterName,
       version,
@@ -78,5 +96,12 @@ export class RegionCluster extends Construct {
       accessConfig: { authenticationMode: 'API' },
       dependsOn: [attachment],
     });
+    this.clusterName = this.eksCluster.name;
+    this.clusterArn = this.eksCluster.arn;
+    this.clusterEndpoint = this.eksCluster.endpoint;
+    this.clusterCertificateAuthorityData = this.eksCluster.certificateAuthority.get(0).data;
+    this.oidcIssuerUrl = this.eksCluster.identity.get(0).oidc.get(0).issuer;
+    this.clusterSecurityGroupId = this.eksCluster.vpcConfig.clusterSecurityGroupId;
+    this.kubernetesVersion = version;
   }
 }

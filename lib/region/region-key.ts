@@ -1,8 +1,10 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument } from '../private/policy';
+import type { IRegionKey } from './interfaces';
 
 export interface RegionKeyProps {
   /** Provider of the region the key lives in. */
@@ -21,20 +23,26 @@ export interface RegionKeyProps {
  * The region's customer-managed encryption key: rotated yearly, usable by the account, by CloudTrail
  * for the audit trail and by log delivery for flow logs — and by nothing else.
  */
-export class RegionKey extends Construct {
-  /** The KMS key. */
-  readonly key: KmsKey;
+export class RegionKey extends Construct implements IRegionKey {
+  /** ARN of the key. */
+  readonly keyArn: string;
+  /** Key id. */
+  readonly keyId: string;
   /** `alias/<project>-<region>`. */
-  readonly alias: KmsAlias;
+  readonly aliasName: string;
+  /** The underlying KMS key resource (escape hatch). */
+  readonly kmsKey: KmsKey;
+  /** The underlying alias resource (escape hatch). */
+  readonly kmsAlias: KmsAlias;
 
   constructor(scope: Construct, id: string, props: RegionKeyProps) {
     super(scope, id);
     const window = props.deletionWindowDays ?? 30;
-    if (!Number.isInteger(window) || window < 7 || window > 30) {
+    if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) {
       throw new Error(`${this.node.path}: deletionWindowDays ${window} is not allowed; allowed: an integer from 7 to 30`);
     }
     const account = props.accountId;
-    this.key = new KmsKey(this, 'Key', {
+    this.kmsKey = new KmsKey(this, 'Key', {
       provider: props.provider,
       description: `${props.projectName} ${props.regionId} data and audit encryption`,
       enableKeyRotation: true,
@@ -62,10 +70,13 @@ export class RegionKey extends Construct {
         },
       ]),
     });
-    this.alias = new KmsAlias(this, 'Alias', {
+    this.kmsAlias = new KmsAlias(this, 'Alias', {
       provider: props.provider,
       name: `alias/${props.projectName}-${props.regionId}`,
-      targetKeyId: this.key.keyId,
+      targetKeyId: this.kmsKey.keyId,
     });
+    this.keyArn = this.kmsKey.arn;
+    this.keyId = this.kmsKey.keyId;
+    this.aliasName = this.kmsAlias.name;
   }
 }

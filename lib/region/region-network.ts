@@ -9,21 +9,21 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { formatCidr, parseCidr, subnetOf } from '../private/cidr';
+import type { IRegionNetwork } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
-
-/** Largest number of AZs a region network spans (each AZ gets 1/8 of the CIDR twice). */
-export const MAX_NETWORK_AZS = 4;
 
 export interface RegionNetworkProps {
   /** Provider of the region. */
   readonly provider: AwsProvider;
   /** Name prefix, e.g. "taishanglaojun-eu-west-1". */
   readonly namePrefix: string;
-  /** IPv4 CIDR of the VPC, /16 to /20. */
+  /** IPv4 CIDR of the VPC in canonical form, /16 to /20 ({@link VPC_CIDR_PREFIX}). Must be known at synth: subnets are computed from it. */
   readonly cidr: string;
-  /** Availability zones, 2 to 4. */
+  /** Availability zones, 2 to 4 ({@link AZ_COUNT}). */
   readonly availabilityZones: readonly string[];
   /** One NAT gateway per AZ (true) or a single shared one (false, cheaper, not AZ-resilient). @default true */
   readonly natGatewayPerAz?: boolean;
@@ -36,21 +36,49 @@ export interface RegionNetworkProps {
  * CIDR: public at blocks 0–3, private at 4–7), an internet gateway, NAT for the private subnets, a
  * default security group with no rules, and flow logs to the region's bucket.
  */
-export class RegionNetwork extends Construct {
+export class RegionNetwork extends Construct implements IRegionNetwork {
+  /** VPC id. */
+  readonly vpcId: string;
+  /** IPv4 CIDR of the VPC. */
+  readonly cidr: string;
+  /** Availability zones, in subnet order. */
+  readonly availabilityZones: string[];
+  /** Public subnet ids, one per AZ. */
+  readonly publicSubnetIds: string[];
+  /** Private subnet ids, one per AZ. */
+  readonly privateSubnetIds: string[];
+  /** Route tables of the private subnets, one per AZ. */
+  readonly privateRouteTableIds: string[];
+  /** Route table of the public subnets. */
+  readonly publicRouteTableId: string;
+  /** The underlying resources (escape hatches). */
   readonly vpc: Vpc;
   readonly publicSubnets: Subnet[] = [];
   readonly privateSubnets: Subnet[] = [];
+  readonly privateRouteTables: RouteTable[] = [];
 
   constructor(scope: Construct, id: string, props: RegionNetworkProps) {
     super(scope, id);
     const { provider, namePrefix } = props;
+    // Subnet CIDRs are computed here, so the VPC CIDR must be a literal; a token is refused by name.
+    if (Token.isUnresolved(props.cidr)) {
+      throw new Error(`${this.node.path}: cidr is a token; allowed: a literal IPv4 CIDR (subnets are computed from it at synth)`);
+    }
     const parsed = parseCidr(props.cidr);
     if ('error' in parsed) throw new Error(`${this.node.path}: cidr "${props.cidr}" ${parsed.error}`);
-    if (parsed.prefix < 16 || parsed.prefix > 20)
-      throw new Error(`${this.node.path}: cidr "${props.cidr}" is not allowed; allowed: prefix length /16 to /20`);
+    if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
+      throw new Error(
+        `${this.node.path}: cidr "${props.cidr}" is not allowed; allowed: prefix length /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`,
+      );
+    const canonical = formatCidr(parsed);
+    if (canonical !== props.cidr) throw new Error(`${this.node.path}: cidr "${props.cidr}" is not canonical; write it as "${canonical}"`);
     const azs = props.availabilityZones;
-    if (azs.length < 2 || azs.length > MAX_NETWORK_AZS) {
-      throw new Error(`${this.node.path}: availabilityZones ${JSON.stringify(azs)} is not allowed; allowed: 2 to ${MAX_NETWORK_AZS} zones`);
+    // A token list has an unknown length: nothing to count at synth (one subnet pair per listed AZ needs literals anyway).
+    if (Token.isUnresolved(azs)) throw new Error(`${this.node.path}: availabilityZones is a token; allowed: a literal list of zone names`);
+    if (azs.length < AZ_COUNT.min || azs.length > AZ_COUNT.max) {
+      throw new Error(
+        `${this.node.path}: availabilityZones ${JSON.stringify(azs)} is not allowed; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max} zones`,
+      );
     }
 
     this.vpc = new Vpc(this, 'Vpc', {
@@ -118,7 +146,16 @@ export class RegionNetwork extends Construct {
       });
       new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { provider, subnetId: priv.id, routeTableId: routes.id });
       this.privateSubnets.push(priv);
+      this.privateRouteTables.push(routes);
     });
+
+    this.vpcId = this.vpc.id;
+    this.cidr = props.cidr;
+    this.availabilityZones = [...azs];
+    this.publicSubnetIds = this.publicSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = this.privateSubnets.map((subnet) => subnet.id);
+    this.privateRouteTableIds = this.privateRouteTables.map((table) => table.id);
+    this.publicRouteTableId = publicRoutes.id;
 
     if (props.flowLogBucketArn) {
       new FlowLog(this, 'FlowLog', {

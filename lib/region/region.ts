@@ -1,14 +1,40 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionSpec } from '../config/model';
+import { PROJECT_NAME } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { regionTags } from '../private/tags';
-import { AuditTrail } from './audit-trail';
+import type { IRegion } from './interfaces';
+import { RegionAuditTrail } from './region-audit-trail';
 import { RegionBucket } from './region-bucket';
 import { RegionCluster } from './region-cluster';
 import { RegionKey } from './region-key';
 import { RegionNetwork } from './region-network';
-import { TierSecurityGroups } from './tier-security-groups';
+import { RegionSecurityGroups } from './region-security-groups';
+import { RoutingTableObject } from './routing-table-object';
+
+/** Options of the region's network. */
+export interface RegionNetworkOptions {
+  /** One NAT gateway per AZ rather than one shared. @default true */
+  readonly natGatewayPerAz?: boolean;
+  /** CIDRs allowed to reach the load-balancer tier on 443. @default ["0.0.0.0/0"] (the public API) */
+  readonly publicIngressCidrs?: readonly string[];
+}
+
+/** Options of the region's Kubernetes control plane (regions that serve compute). */
+export interface RegionClusterOptions {
+  /** Kubernetes version. @default "1.31" */
+  readonly kubernetesVersion?: string;
+  /** Expose the API server endpoint publicly. @default false */
+  readonly publicEndpoint?: boolean;
+}
+
+/** Options of the region's bucket. */
+export interface RegionBucketOptions {
+  /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
+  readonly forceDestroy?: boolean;
+}
 
 export interface RegionProps {
   /** The region's declaration (from `regions.config.ts`, validated). */
@@ -21,40 +47,52 @@ export interface RegionProps {
   readonly provider?: AwsProvider;
   /** Put offline-plan settings (fake credentials, skip flags) into the provider this construct creates. @default false */
   readonly offline?: boolean;
-  /** One NAT gateway per AZ rather than one shared. @default true */
-  readonly natGatewayPerAz?: boolean;
-  /** Kubernetes version of the region's cluster. @default "1.31" */
-  readonly kubernetesVersion?: string;
-  /** Expose the cluster API endpoint publicly. @default false */
-  readonly clusterPublicEndpoint?: boolean;
-  /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
-  readonly forceDestroyBucket?: boolean;
+  /** Network options. @default the defaults of {@link RegionNetworkOptions} */
+  readonly network?: RegionNetworkOptions;
+  /** Cluster options; ignored where the region does not serve compute. @default the defaults of {@link RegionClusterOptions} */
+  readonly cluster?: RegionClusterOptions;
+  /** Bucket options. @default the defaults of {@link RegionBucketOptions} */
+  readonly bucket?: RegionBucketOptions;
+  /** The routing table as JSON, published in the region's bucket for its gateway. @default not published */
+  readonly routingTableJson?: string;
 }
 
 /**
- * One cloud region of the platform (AWS): its provider, encryption key, object storage, audit trail,
+ * One cloud region of the platform (AWS): its provider, encryption key, bucket, audit trail,
  * network with the design's network policy as security groups and, where the region serves
  * compute, its Kubernetes control plane. Every resource is tagged with region, continent, residency
  * zone and compliance regimes (provider default tags). Makes no data-source calls, so `terraform
- * plan` runs offline.
+ * plan` runs offline. Other constructs take its parts through the `IRegion*` interfaces.
  */
-export class Region extends Construct {
+export class Region extends Construct implements IRegion {
+  /** Region id, e.g. "eu-west-1". */
+  readonly regionId: string;
+  /** The region's declaration. */
   readonly spec: RegionSpec;
+  /** AWS provider of the region. */
   readonly provider: AwsProvider;
+  /** Customer-managed encryption key (construct id `Key`). */
   readonly key: RegionKey;
+  /** The region's bucket (construct id `Storage`). */
   readonly bucket: RegionBucket;
-  readonly trail: AuditTrail;
+  /** The regional audit trail (construct id `Audit`). */
+  readonly auditTrail: RegionAuditTrail;
+  /** VPC, subnets, NAT and flow logs (construct id `Network`). */
   readonly network: RegionNetwork;
-  readonly securityGroups: TierSecurityGroups;
-  /** Undefined when the region does not serve compute. */
+  /** The design's network policy as tier security groups (construct id `NetworkPolicy`). */
+  readonly securityGroups: RegionSecurityGroups;
+  /** Kubernetes control plane (construct id `Cluster`); undefined when the region does not serve compute. */
   readonly cluster?: RegionCluster;
+  /** The routing table in the region's bucket (construct id `RoutingTable`); undefined when no table was given. */
+  readonly routingTable?: RoutingTableObject;
 
   constructor(scope: Construct, id: string, props: RegionProps) {
     super(scope, id);
     const { spec, projectName, accountId } = props;
     this.spec = spec;
-    if (!/^[a-z][a-z0-9-]{1,20}$/.test(projectName)) {
-      throw new Error(`${this.node.path}: projectName "${projectName}" is not allowed; allowed: 2-21 lower-case letters, digits and "-"`);
+    this.regionId = spec.id;
+    if (!Token.isUnresolved(projectName) && !PROJECT_NAME.pattern.test(projectName)) {
+      throw new Error(`${this.node.path}: projectName "${projectName}" is not allowed; allowed: ${PROJECT_NAME.allowed}`);
     }
     const namePrefix = `${projectName}-${spec.id}`;
     this.provider =
@@ -66,6 +104,16 @@ export class Region extends Construct {
         ...(props.offline ? offlineProviderSettings() : {}),
       });
     const provider = this.provider;
+    // A provider handed in must create resources in this region; its region may be a token, so this
+    // runs once the tree is built.
+    this.node.addValidation({
+      validate: () => {
+        const region = provider.region;
+        return region !== undefined && !Token.isUnresolved(region) && region !== spec.id
+          ? [`provider region "${region}" is not the region's id "${spec.id}"; allowed: a provider for ${spec.id}`]
+          : [];
+      },
+    });
 
     this.key = new RegionKey(this, 'Key', { provider, regionId: spec.id, projectName, accountId });
     const trailName = `${namePrefix}-audit`;
@@ -74,34 +122,47 @@ export class Region extends Construct {
       regionId: spec.id,
       projectName,
       accountId,
-      kmsKeyArn: this.key.key.arn,
+      kmsKeyArn: this.key.keyArn,
       trailName,
-      forceDestroy: props.forceDestroyBucket,
+      forceDestroy: props.bucket?.forceDestroy,
     });
-    this.trail = new AuditTrail(this, 'Audit', {
+    this.auditTrail = new RegionAuditTrail(this, 'Audit', {
       provider,
       trailName,
-      bucketName: this.bucket.bucket.bucket,
-      bucketPolicy: this.bucket.policy,
-      kmsKeyArn: this.key.key.arn,
+      bucketName: this.bucket.bucketName,
+      bucketPolicy: this.bucket.bucketPolicy,
+      kmsKeyArn: this.key.keyArn,
     });
     this.network = new RegionNetwork(this, 'Network', {
       provider,
       namePrefix,
       cidr: spec.cidr,
       availabilityZones: spec.availabilityZones,
-      natGatewayPerAz: props.natGatewayPerAz,
-      flowLogBucketArn: this.bucket.bucket.arn,
+      natGatewayPerAz: props.network?.natGatewayPerAz,
+      flowLogBucketArn: this.bucket.bucketArn,
     });
-    this.securityGroups = new TierSecurityGroups(this, 'NetworkPolicy', { provider, vpcId: this.network.vpc.id, namePrefix });
+    this.securityGroups = new RegionSecurityGroups(this, 'NetworkPolicy', {
+      provider,
+      vpcId: this.network.vpcId,
+      namePrefix,
+      publicIngressCidrs: props.network?.publicIngressCidrs,
+    });
     if (spec.services.includes('compute')) {
       this.cluster = new RegionCluster(this, 'Cluster', {
         provider,
         clusterName: namePrefix,
-        subnetIds: this.network.privateSubnets.map((s) => s.id),
-        kmsKeyArn: this.key.key.arn,
-        kubernetesVersion: props.kubernetesVersion,
-        publicEndpoint: props.clusterPublicEndpoint,
+        subnetIds: this.network.privateSubnetIds,
+        kmsKeyArn: this.key.keyArn,
+        kubernetesVersion: props.cluster?.kubernetesVersion,
+        publicEndpoint: props.cluster?.publicEndpoint,
+      });
+    }
+    if (props.routingTableJson !== undefined) {
+      this.routingTable = new RoutingTableObject(this, 'RoutingTable', {
+        provider,
+        bucket: this.bucket,
+        content: props.routingTableJson,
+        dependsOn: [this.bucket.bucketPolicy],
       });
     }
   }

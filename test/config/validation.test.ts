@@ -137,7 +137,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ap-east-1').availabilityZones = ['ap-east-1a'];
       },
       'regions[0].availabilityZones',
-      /at least two/,
+      /at least 2 availability zones/,
     ],
     [
       'too many AZs',

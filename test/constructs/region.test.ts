@@ -6,8 +6,17 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { Testing, TerraformStack } from 'cdktf';
-import { Region } from '../../lib/region';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
+import { resolve as resolveTokens } from 'cdktf/lib/_tokens';
+import {
+  Region,
+  type IRegionBucket,
+  type IRegionCluster,
+  type IRegionKey,
+  type IRegionNetwork,
+  type IRegionSecurityGroups,
+} from '../../lib/region';
 import { resourcesOf, specOf, synthRegion } from '../helpers/platform';
 
 describe('Region: encryption key', () => {
@@ -101,7 +110,7 @@ describe('Region: network', () => {
   });
   it('gives each AZ its own NAT gateway by default, one shared when asked', () => {
     expect(resourcesOf(tf, 'aws_nat_gateway')).toHaveLength(3);
-    expect(resourcesOf(synthRegion('eu-central-1', { natGatewayPerAz: false }).tf, 'aws_nat_gateway')).toHaveLength(1);
+    expect(resourcesOf(synthRegion('eu-central-1', { network: { natGatewayPerAz: false } }).tf, 'aws_nat_gateway')).toHaveLength(1);
   });
   it('locks the default security group and logs all flows to the bucket', () => {
     const dsg = resourcesOf(tf, 'aws_default_security_group')[0];
@@ -217,5 +226,97 @@ describe('Region: bad props name the construct path, the value and what is allow
   it('rejects a bad project name', () =>
     expect(build({}, { projectName: 'Tai Shang' })).toThrow(/bad\/r: projectName "Tai Shang" is not allowed/));
   it('rejects a bad Kubernetes version', () =>
-    expect(build({}, { kubernetesVersion: 'latest' })).toThrow(/kubernetesVersion "latest" is not allowed/));
+    expect(build({}, { cluster: { kubernetesVersion: 'latest' } })).toThrow(/kubernetesVersion "latest" is not allowed/));
+});
+
+describe('Region: parts expose attributes through interfaces', () => {
+  const stack = new TerraformStack(Testing.app(), 'attrs');
+  const region = new Region(stack, 'eu-central-1', {
+    spec: specOf('eu-central-1'),
+    projectName: 'taishanglaojun',
+    accountId: '111122223333',
+  });
+  const resolve = (value: unknown) => resolveTokens(stack, value);
+  it('names the key, bucket and network by Terraform references', () => {
+    const key: IRegionKey = region.key;
+    const bucket: IRegionBucket = region.bucket;
+    const network: IRegionNetwork = region.network;
+    expect(resolve(key.keyArn)).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
+    expect(resolve(key.aliasName)).toMatch(/^\$\{aws_kms_alias\..*\.name\}$/);
+    expect(resolve(bucket.bucketName)).toMatch(/^\$\{aws_s3_bucket\..*\.bucket\}$/);
+    expect(resolve(bucket.bucketArn)).toMatch(/^\$\{aws_s3_bucket\..*\.arn\}$/);
+    expect(resolve(network.vpcId)).toMatch(/^\$\{aws_vpc\..*\.id\}$/);
+    expect(network.cidr).toBe('10.21.0.0/16');
+    expect(network.availabilityZones).toEqual(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']);
+    expect(resolve(network.privateSubnetIds)).toHaveLength(3);
+    expect(resolve(network.publicSubnetIds)).toHaveLength(3);
+    expect(resolve(network.privateRouteTableIds).every((id: string) => /aws_route_table\..*Private.*\.id/.test(id))).toBe(true);
+  });
+  it('names the tier security groups and the cluster', () => {
+    const groups: IRegionSecurityGroups = region.securityGroups;
+    expect(resolve(groups.loadBalancerSecurityGroupId)).toMatch(/aws_security_group\..*LoadBalancer.*\.id/);
+    expect(resolve(groups.gatewaySecurityGroupId)).toMatch(/aws_security_group\..*Gateway.*\.id/);
+    expect(resolve(groups.databaseSecurityGroupId)).toMatch(/aws_security_group\..*Database.*\.id/);
+    const cluster: IRegionCluster = region.cluster!;
+    expect(resolve(cluster.clusterName)).toMatch(/aws_eks_cluster\..*\.name/);
+    expect(resolve(cluster.clusterEndpoint)).toMatch(/aws_eks_cluster\..*\.endpoint/);
+    expect(resolve(cluster.oidcIssuerUrl)).toMatch(/aws_eks_cluster\..*\.identity\[0\]\.oidc\[0\]\.issuer/);
+    expect(cluster.kubernetesVersion).toBe('1.31');
+  });
+  it('has no cluster where the region does not serve compute', () => {
+    const other = new TerraformStack(Testing.app(), 'storage-only');
+    const r = new Region(other, 'x', {
+      spec: { ...specOf('eu-west-2'), services: ['storage'] },
+      projectName: 'taishanglaojun',
+      accountId: '111122223333',
+    });
+    expect(r.cluster).toBeUndefined();
+  });
+});
+
+describe('Region: token-aware validation', () => {
+  it('accepts tokens where a Terraform variable may feed a prop', () => {
+    const stack = new TerraformStack(Testing.app(), 'tokens');
+    const version = new TerraformVariable(stack, 'k8s_version', { type: 'string' }).stringValue;
+    const project = new TerraformVariable(stack, 'project', { type: 'string' }).stringValue;
+    expect(
+      () =>
+        new Region(stack, 'r', {
+          spec: specOf('eu-west-2'),
+          projectName: project,
+          accountId: '111122223333',
+          cluster: { kubernetesVersion: version },
+        }),
+    ).not.toThrow();
+  });
+  it('refuses a token CIDR by name (subnets are computed from it at synth)', () => {
+    const stack = new TerraformStack(Testing.app(), 'tokens');
+    const cidr = new TerraformVariable(stack, 'cidr', { type: 'string' }).stringValue;
+    expect(() => new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr }, projectName: 'p-x', accountId: '1' })).toThrow(
+      /tokens\/r\/Network: cidr is a token; allowed: a literal IPv4 CIDR/,
+    );
+  });
+  it('refuses a CIDR that is not canonical', () => {
+    const stack = new TerraformStack(Testing.app(), 'canon');
+    expect(
+      () => new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr: '010.010.0.0/16' }, projectName: 'p-x', accountId: '1' }),
+    ).toThrow(/cidr "010.010.0.0\/16" is not canonical; write it as "10.10.0.0\/16"/);
+  });
+  it('checks once the tree is built that a provider handed in serves the region', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'provider');
+    const provider = new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    new Region(stack, 'r', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: '111122223333', provider });
+    const validate = (scope: TerraformStack) => scope.node.findAll().flatMap((c) => c.node.validate());
+    const errors = validate(stack);
+    expect(errors.join('\n')).toMatch(/provider region "us-east-1" is not the region's id "eu-west-2"/);
+    const ok = new TerraformStack(app, 'provider-ok');
+    new Region(ok, 'r', {
+      spec: specOf('eu-west-2'),
+      projectName: 'p-x',
+      accountId: '111122223333',
+      provider: new AwsProvider(ok, 'aws', { region: 'eu-west-2' }),
+    });
+    expect(validate(ok)).toEqual([]);
+  });
 });

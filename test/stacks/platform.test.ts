@@ -3,7 +3,7 @@ import { OFFLINE_ENV, offlineModeFromEnv } from '../../lib/offline';
 import { parseRoutingTable } from '../../runtime/routing-table';
 import { stateBackendFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { buildPlatform } from '../../stacks/platform';
-import { ROUTING_TABLE_OBJECT_KEY } from '../../stacks/continent-stack';
+import { ROUTING_TABLE_OBJECT_KEY } from '../../lib/region';
 import { resourcesOf, validConfig } from '../helpers/platform';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,6 +35,29 @@ describe('the platform stacks', () => {
       ['eu-central-1', 'EMEA', 'emea', 'GDPR+BDSG'],
       ['eu-west-2', 'EMEA', 'emea', 'GDPR+DPA'],
     ]);
+  });
+
+  it('outputs what a deployer needs per region, each with a description', () => {
+    const outputs = out.emea.output as Record<string, { value: unknown; description: string }>;
+    const names = Object.keys(outputs).filter((n) => n.startsWith('eu-west-2-'));
+    expect(names.sort()).toEqual(
+      [
+        'bucket',
+        'cluster-endpoint',
+        'cluster-name',
+        'cluster-oidc-issuer',
+        'database-security-group-id',
+        'gateway-security-group-id',
+        'key-arn',
+        'lb-security-group-id',
+        'private-subnet-ids',
+        'public-subnet-ids',
+        'vpc',
+      ].map((n) => `eu-west-2-${n}`),
+    );
+    for (const name of Object.keys(outputs)) expect(outputs[name].description).toMatch(/\S.*\((ap|eu|us|ca)-[a-z]+-\d\)$/);
+    expect(outputs['eu-west-2-private-subnet-ids'].value).toHaveLength(3);
+    expect(outputs['eu-west-2-key-arn'].value).toMatch(/aws_kms_key\..*\.arn/);
   });
 
   it('has one VPC, key, bucket, trail and cluster per region', () => {

@@ -3,11 +3,12 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import type { IRegionSecurityGroups } from './interfaces';
 
 /** Ports of the design's network policy (安全架构: global-security-policy.yaml). */
 export const TIER_PORTS = { https: 443, gateway: 8080, database: 5432, dns: 53 } as const;
 
-export interface TierSecurityGroupsProps {
+export interface RegionSecurityGroupsProps {
   /** Provider of the region. */
   readonly provider: AwsProvider;
   /** VPC the groups belong to. */
@@ -24,12 +25,19 @@ export interface TierSecurityGroupsProps {
  * load balancer only; out: 5432 to the database tier, 443 and DNS 53 TCP/UDP), and database (5432 in
  * from the gateway only; nothing out). No group allows anything else in either direction.
  */
-export class TierSecurityGroups extends Construct {
+export class RegionSecurityGroups extends Construct implements IRegionSecurityGroups {
+  /** Load-balancer tier group id. */
+  readonly loadBalancerSecurityGroupId: string;
+  /** Gateway tier group id. */
+  readonly gatewaySecurityGroupId: string;
+  /** Database tier group id. */
+  readonly databaseSecurityGroupId: string;
+  /** The underlying group resources (escape hatch). */
   readonly loadBalancer: SecurityGroup;
   readonly gateway: SecurityGroup;
   readonly database: SecurityGroup;
 
-  constructor(scope: Construct, id: string, props: TierSecurityGroupsProps) {
+  constructor(scope: Construct, id: string, props: RegionSecurityGroupsProps) {
     super(scope, id);
     const { provider, vpcId, namePrefix } = props;
     const group = (name: string, description: string) =>
@@ -44,6 +52,9 @@ export class TierSecurityGroups extends Construct {
     this.loadBalancer = group('LoadBalancer', 'Load-balancer tier: HTTPS in, gateway port out');
     this.gateway = group('Gateway', 'API gateway tier: 8080 from the load balancer only');
     this.database = group('Database', 'Database tier: 5432 from the gateway only');
+    this.loadBalancerSecurityGroupId = this.loadBalancer.id;
+    this.gatewaySecurityGroupId = this.gateway.id;
+    this.databaseSecurityGroupId = this.database.id;
 
     const ingress = (name: string, groupId: string, port: number, from: { cidr?: string; sg?: string }, protocol = 'tcp') =>
       new VpcSecurityGroupIngressRule(this, name, {

@@ -4,7 +4,7 @@ import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Construct } from 'constructs';
 import { BUCKET_PREFIXES } from './region-bucket';
 
-export interface AuditTrailProps {
+export interface RegionAuditTrailProps {
   /** Provider of the region. */
   readonly provider: AwsProvider;
   /** Trail name (the bucket policy names it too). */
@@ -22,12 +22,17 @@ export interface AuditTrailProps {
  * validation, encrypted with the region's key, delivered under `audit/` in the region's bucket.
  * Regional on purpose: audit records of a residency zone stay in it.
  */
-export class AuditTrail extends Construct {
-  readonly trail: Cloudtrail;
+export class RegionAuditTrail extends Construct {
+  /** Trail name. */
+  readonly trailName: string;
+  /** Trail ARN. */
+  readonly trailArn: string;
+  /** The underlying CloudTrail resource (escape hatch). */
+  readonly cloudtrail: Cloudtrail;
 
-  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+  constructor(scope: Construct, id: string, props: RegionAuditTrailProps) {
     super(scope, id);
-    this.trail = new Cloudtrail(this, 'Trail', {
+    this.cloudtrail = new Cloudtrail(this, 'Trail', {
       provider: props.provider,
       name: props.trailName,
       s3BucketName: props.bucketName,
@@ -39,5 +44,7 @@ export class AuditTrail extends Construct {
       enableLogging: true,
       dependsOn: [props.bucketPolicy],
     });
+    this.trailName = this.cloudtrail.name;
+    this.trailArn = this.cloudtrail.arn;
   }
 }
