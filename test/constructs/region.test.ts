@@ -236,7 +236,8 @@ describe('Region: parts expose attributes through interfaces', () => {
     projectName: 'taishanglaojun',
     accountId: '111122223333',
   });
-  const resolve = (value: unknown) => resolveTokens(stack, value);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const resolve = (value: unknown): any => resolveTokens(stack, value);
   it('names the key, bucket and network by Terraform references', () => {
     const key: IRegionKey = region.key;
     const bucket: IRegionBucket = region.bucket;
