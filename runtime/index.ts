@@ -2,6 +2,7 @@
  * The cdktf-free runtime: what the deployed gateway imports. Re-exports only; importing this
  * module does no work (the geo database loads on the first lookup).
  */
+export * from './problem';
 export * from './routing-table';
 export * from './load-table';
 export * from './shard-ring';

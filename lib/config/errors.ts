@@ -1,29 +1,17 @@
-/** One thing wrong with the config: where, what was there, and what is allowed. */
-export interface ConfigProblem {
-  /** Dotted path into the config, e.g. `regions[3].cidr`. */
-  readonly path: string;
-  /** The value found there (undefined when missing). */
-  readonly value: unknown;
-  /** What is wrong and what is allowed. */
-  readonly message: string;
-}
+import { ProblemsError, type FormatProblemsOptions, type Problem } from '../../runtime/problem';
 
-function show(value: unknown): string {
-  if (value === undefined) return '(missing)';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+/** One thing wrong with the config: where, what was there, and what is allowed (the runtime's {@link Problem}). */
+export type ConfigProblem = Problem;
 
-/** Raised when `regions.config.ts` is invalid; lists every problem at once. */
-export class ConfigValidationError extends Error {
+/** Raised when `regions.config.ts` is invalid; carries every problem, its message lists the first 50. */
+export class ConfigValidationError extends ProblemsError {
   constructor(
-    readonly problems: readonly ConfigProblem[],
+    problems: readonly ConfigProblem[],
+    /** The config file (or other source) the problems were found in. */
     readonly source = 'regions.config.ts',
+    options: FormatProblemsOptions = {},
   ) {
-    super(
-      `${source} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.path || '(root)'}: ${show(p.value)} ${p.message}`).join('\n'),
-    );
+    super(source, problems, options);
     this.name = 'ConfigValidationError';
   }
 }

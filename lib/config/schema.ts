@@ -24,8 +24,29 @@ const ZONE_ID = /^[a-z][a-z0-9-]{0,30}$/;
 const SHARD_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
 
-const regionId = z.string().regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
-const zoneId = z.string().regex(ZONE_ID, 'must be lower-case letters, digits and "-", starting with a letter');
+/**
+ * Upper bounds on sizes: far above any real platform, low enough that a mistake (a generated list
+ * of millions) is one clear problem instead of millions of them or an exhausted heap.
+ */
+export const CONFIG_BOUNDS = {
+  /** Regions in the config (AWS has about 35). */
+  regions: 64,
+  /** Residency zones. */
+  residencyZones: 32,
+  /** Shards in total. */
+  shards: 4096,
+  /** Countries of one region (ISO 3166-1 has 249 codes). */
+  countries: 300,
+  /** Characters of an id, a CIDR, an AZ name or a short name. */
+  idLength: 64,
+  /** Characters of a free-text field (location, description) or a path. */
+  textLength: 512,
+  /** Items of any other list (reservations, recovery steps, copy targets). */
+  listItems: 100,
+} as const;
+
+const regionId = z.string().max(CONFIG_BOUNDS.idLength).regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
+const zoneId = z.string().max(CONFIG_BOUNDS.idLength).regex(ZONE_ID, 'must be lower-case letters, digits and "-", starting with a letter');
 const positiveInt = z.number().int().positive();
 const percent = z.number().min(0).max(100);
 
@@ -47,7 +68,7 @@ const reservedCapacity = z
     /** Share of the baseline bought as reserved instances. */
     reservedPercent: percent,
     /** The reservations to buy. */
-    instanceTypes: z.array(reservedInstance).min(1),
+    instanceTypes: z.array(reservedInstance).min(1).max(CONFIG_BOUNDS.listItems),
   })
   .strict();
 
@@ -56,23 +77,26 @@ const region = z
     /** Cloud region id, e.g. "eu-central-1". */
     id: regionId,
     /** Human place name. */
-    location: z.string().min(1),
+    location: z.string().min(1).max(CONFIG_BOUNDS.textLength),
     /** Continent (and so stack) the region belongs to. */
     continent: z.enum(CONTINENTS),
     /** The continent's primary region (exactly one per continent). */
     primary: z.boolean().default(false),
     /** What the region runs: "all" or a subset. */
-    services: z.union([z.literal('all'), z.array(z.enum(SERVICES)).min(1)]).default('all'),
+    services: z.union([z.literal('all'), z.array(z.enum(SERVICES)).min(1).max(SERVICES.length)]).default('all'),
     /** Data-protection regimes that apply in the region. */
-    compliance: z.array(z.enum(COMPLIANCE_REGIMES)).min(1),
+    compliance: z.array(z.enum(COMPLIANCE_REGIMES)).min(1).max(COMPLIANCE_REGIMES.length),
     /** Residency zone the region's personal data belongs to. */
     residencyZone: zoneId,
     /** Availability zones (at least two, all inside the region). */
-    availabilityZones: z.array(z.string()).min(AZ_COUNT.min, `needs at least ${AZ_COUNT.min} availability zones`),
+    availabilityZones: z
+      .array(z.string().max(CONFIG_BOUNDS.idLength))
+      .min(AZ_COUNT.min, `needs at least ${AZ_COUNT.min} availability zones`)
+      .max(CONFIG_BOUNDS.listItems),
     /** IPv4 CIDR of the region's network, /16 to /20 (VPC_CIDR_PREFIX). */
-    cidr: z.string(),
+    cidr: z.string().max(CONFIG_BOUNDS.idLength),
     /** ISO 3166-1 alpha-2 codes of the countries this region serves. */
-    countries: z.array(z.string()).min(1, 'must serve at least one country'),
+    countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).min(1, 'must serve at least one country').max(CONFIG_BOUNDS.countries),
     /** Latency (ms) above which the region counts as slow for its users. */
     latencyThresholdMs: z.number().positive(),
     /** Requests the region absorbs at full load. */
@@ -87,16 +111,16 @@ const residencyZone = z
     /** Zone id, e.g. "emea". */
     id: zoneId,
     /** What the zone stands for. */
-    description: z.string().default(''),
+    description: z.string().max(CONFIG_BOUNDS.textLength).default(''),
     /** Other zones this zone's personal data may be copied to. @default none but itself */
-    allowedCopyTo: z.array(zoneId).default([]),
+    allowedCopyTo: z.array(zoneId).max(CONFIG_BOUNDS.listItems).default([]),
   })
   .strict();
 
 const shard = z
   .object({
     /** Shard id, unique. */
-    id: z.string().regex(SHARD_ID, 'must be lower-case letters, digits and "-"'),
+    id: z.string().max(CONFIG_BOUNDS.idLength).regex(SHARD_ID, 'must be lower-case letters, digits and "-"'),
     /** Residency zone whose users the shard holds. */
     residencyZone: zoneId,
     /** Relative share of the zone's keys. @default 1 */
@@ -146,6 +170,7 @@ const failover = z
         stepsPercent: z
           .array(z.number().gt(0).max(100))
           .min(1)
+          .max(CONFIG_BOUNDS.listItems)
           .default([...DEFAULT_FAILOVER.recovery.stepsPercent]),
         stepIntervalSeconds: seconds.default(DEFAULT_FAILOVER.recovery.stepIntervalSeconds),
       })
@@ -221,10 +246,10 @@ const project = z
 export const regionsConfigSchema = z
   .object({
     project,
-    residencyZones: z.array(residencyZone).min(1),
-    regions: z.array(region).min(1),
+    residencyZones: z.array(residencyZone).min(1).max(CONFIG_BOUNDS.residencyZones),
+    regions: z.array(region).min(1).max(CONFIG_BOUNDS.regions),
     /** Shards; @default `shardsPerZone` shards of weight 1 in each residency zone. */
-    shards: z.array(shard).optional(),
+    shards: z.array(shard).max(CONFIG_BOUNDS.shards).optional(),
     /** Shards generated per zone when `shards` is absent. @default 4 */
     shardsPerZone: z.number().int().min(1).max(1024).default(4),
     routing,

@@ -3,10 +3,11 @@
  * each with its path, the value found and what is allowed.
  */
 import { z } from 'zod';
-import { formatPath, valueAt } from '../../runtime/private/problem-path';
+import { formatPath, formatValue, valueAt } from '../../runtime/problem';
 import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
 import { ConfigValidationError, type ConfigProblem } from './errors';
+import { toPlainData } from './private/plain-data';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
@@ -19,26 +20,85 @@ function isCountryCode(code: string): boolean {
   return countryCodes.has(code);
 }
 
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a finite number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  int: 'a whole number',
+};
+
+/** The schema at `path` (through optional, default and list wrappers), for naming the fields allowed there. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType>; options?: z.ZodType[] };
+  const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    let cur = s;
+    while (cur && defOf(cur).innerType) cur = defOf(cur).innerType;
+    return cur;
+  };
+  let cur = unwrap(schema);
+  for (const part of path) {
+    if (!cur) return undefined;
+    const def = defOf(cur);
+    if (def.type === 'object') cur = unwrap(def.shape?.[String(part)]);
+    else if (def.type === 'array') cur = unwrap(def.element);
+    else if (def.type === 'union')
+      cur = unwrap(def.options?.find((o) => defOf(unwrap(o)!).type === (typeof part === 'number' ? 'array' : 'object')));
+    else return undefined;
+    if (cur && def.type === 'union') cur = schemaAt(cur, [part]);
+  }
+  return cur;
+}
+
+function allowedFields(path: readonly PropertyKey[]): string {
+  const at = schemaAt(regionsConfigSchema, path);
+  const shape = at ? (at as unknown as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape : undefined;
+  return shape ? Object.keys(shape).join(', ') : 'none';
+}
+
 function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const fields = allowedFields(issue.path);
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        problems.push({
+          path: formatPath(path),
+          value: valueAt(input, path),
+          message: `is set on an unknown field "${key}"; check the spelling; allowed fields: ${fields}`,
+        });
+      }
+      continue;
+    }
+    const value = valueAt(input, issue.path);
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys')
-      message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
-    else if (issue.code === 'invalid_value') message = `is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    else if (issue.code === 'invalid_type')
-      message = valueAt(input, issue.path) === undefined ? `is missing; it must be ${issue.expected}` : `must be ${issue.expected}`;
-    else if (issue.code === 'too_small')
+    if (issue.code === 'invalid_value') message = `is not allowed; allowed: ${issue.values.map((v) => formatValue(v)).join(', ')}`;
+    else if (issue.code === 'invalid_type') {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      message = value === undefined ? `is missing; it must be ${expected}` : `must be ${expected}`;
+    } else if (issue.code === 'too_small')
       message =
         issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')
           ? `must have at least ${issue.minimum} item(s)`
           : issue.message.startsWith('Too small')
             ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`
             : issue.message;
-    else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+    else if (issue.code === 'too_big')
+      message =
+        issue.origin === 'array'
+          ? `has ${Array.isArray(value) ? value.length : 'too many'} items; allowed: at most ${issue.maximum}`
+          : issue.origin === 'string'
+            ? `is ${typeof value === 'string' ? value.length : 'too many'} characters long; allowed: at most ${issue.maximum}`
+            : issue.message.startsWith('Too big')
+              ? `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`
+              : issue.message;
     else if (issue.code === 'invalid_union') message = 'must be "all" or a non-empty list of "compute", "storage", "cdn"';
-    const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path);
-    return { path: formatPath(issue.path), value, message: message.replace(/^Invalid string: /, '') };
-  });
+    problems.push({ path: formatPath(issue.path), value, message: message.replace(/^Invalid string: /, '') });
+  }
+  return problems;
 }
 
 type Parsed = ParsedRegionsConfig;
@@ -113,9 +173,12 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     if (zoneIds.has(zone.id)) add(`residencyZones[${i}].id`, zone.id, 'is declared twice; zone ids must be unique');
     zoneIds.add(zone.id);
   });
-  for (const z of cfg.declared.zones) if (typeof z.id === 'string') zoneIds.add(z.id);
+  // A zone declared with an invalid id is reported there; references to it are not reported again,
+  // and it is never offered as an allowed value.
+  const invalidZoneIds = new Set<unknown>(cfg.declared.zones.map((z) => z.id).filter((id) => !zoneIds.has(id as string)));
   const checkZone = (path: string, zone: string) => {
-    if (!zoneIds.has(zone)) add(path, zone, `is not a declared residency zone; allowed: ${[...zoneIds].join(', ')}`);
+    if (!zoneIds.has(zone) && !invalidZoneIds.has(zone))
+      add(path, zone, `is not a declared residency zone; allowed: ${[...zoneIds].map((id) => formatValue(id)).join(', ')}`);
   };
   cfg.residencyZones.forEach((zone, i) => {
     zone?.allowedCopyTo.forEach((target, j) => {
@@ -312,21 +375,33 @@ function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
   return { ...rest, regions, residencyZones, shards, continents };
 }
 
+/**
+ * The problems of a config in one list, each reported once: a problem at or under a path whose
+ * value was left out of the plain copy is dropped (the copy already said why).
+ */
+function combine(first: readonly ConfigProblem[], later: readonly ConfigProblem[]): ConfigProblem[] {
+  const under = (path: string, top: string) => top === '' || path === top || path.startsWith(`${top}.`) || path.startsWith(`${top}[`);
+  const leftOut = first.map((p) => p.path);
+  const seen = new Set<string>();
+  return [...first, ...later.filter((p) => !leftOut.some((top) => under(p.path, top)))].filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
 /** Validates a config object; returns the normalised config or every problem found. */
 export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
-  const parsed = regionsConfigSchema.safeParse(input);
-  if (!parsed.success) {
+  // Plain data first: a getter that throws, a function, a BigInt or a cycle becomes a problem at
+  // its path instead of an exception inside the schema, and a list of millions stops here.
+  const plain = toPlainData(input);
+  if (!plain.complete) return { ok: false, problems: plain.problems };
+  const data = plain.data;
+  const parsed = regionsConfigSchema.safeParse(data);
+  if (!parsed.success || plain.problems.length) {
     // Report the relations among the parts that are valid too, so one run shows every problem.
-    const view = viewOfPartial(input);
-    const problems = [...zodProblems(input, parsed.error), ...(view ? crossCheck(view) : [])];
-    const seen = new Set<string>();
-    return {
-      ok: false,
-      problems: problems.filter((p) => {
-        const key = `${p.path}\u0000${p.message}`;
-        return seen.has(key) ? false : (seen.add(key), true);
-      }),
-    };
+    const view = viewOfPartial(data);
+    const later = [...(parsed.success ? [] : zodProblems(data, parsed.error)), ...(view ? crossCheck(view) : [])];
+    return { ok: false, problems: combine(plain.problems, later) };
   }
   const problems = crossCheck(viewOfValid(parsed.data));
   if (problems.length) return { ok: false, problems };

@@ -265,7 +265,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'eu-west-2').residencyZone = 'uk';
       },
       'regions[6].residencyZone',
-      /not a declared residency zone; allowed: apac, emea, na/,
+      /not a declared residency zone; allowed: "apac", "emea", "na"/,
     ],
     [
       'copy target that is no zone',
@@ -360,8 +360,8 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       (c) => {
         region(c, 'ca-central-1').capacitty = 5;
       },
-      'regions[9]',
-      /unknown field\(s\) "capacitty"/,
+      'regions[9].capacitty',
+      /unknown field "capacitty"; check the spelling; allowed fields: id, location, .*capacity/,
     ],
     [
       'missing field',
@@ -369,7 +369,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         delete region(c, 'ca-central-1').cidr;
       },
       'regions[9].cidr',
-      /must be string/,
+      /is missing; it must be a string/,
     ],
     [
       'shard in an unknown zone',
@@ -501,7 +501,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       region(c, 'eu-west-2').cidr = '10.20.0.0/16'; // relation: overlaps eu-west-1
       region(c, 'ap-south-1').countries.push('JP'); // relation: country in two regions
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['regions[3].countries[9]', 'regions[6].cidr', 'regions[9]']);
+    expect(problems.map((p) => p.path).sort()).toEqual(['regions[3].countries[9]', 'regions[6].cidr', 'regions[9].capacitty']);
   });
 
   it('does not report an invalid entry a second time through the relations', () => {
@@ -514,7 +514,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       ];
     });
     // …but it still counts as EMEA's primary, as emea's region and as shard b's home.
-    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['regions[4].cidr: is missing; it must be string']);
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['regions[4].cidr: is missing; it must be a string']);
   });
 
   it('rejects things that are not a config at all', () => {
@@ -522,5 +522,116 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       const result = checkRegionsConfig(bad);
       expect(result.ok).toBe(false);
     }
+  });
+});
+
+describe('values that are not plain data are named with their path and printed safely', () => {
+  const rejected = (mutate: (c: Mutable) => void): { problems: ConfigProblem[]; message: string } => {
+    const c = fresh();
+    mutate(c);
+    try {
+      validateRegionsConfig(c);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigValidationError);
+      return { problems: [...(e as ConfigValidationError).problems], message: (e as Error).message };
+    }
+    throw new Error('expected the config to be rejected');
+  };
+  const cases: [string, (c: Mutable) => void, string][] = [
+    ['NaN', (c) => void (region(c, 'ap-south-1').capacity = NaN), 'regions[3].capacity: NaN must be a finite number'],
+    [
+      'Infinity',
+      (c) => void (region(c, 'ap-south-1').latencyThresholdMs = Infinity),
+      'regions[3].latencyThresholdMs: Infinity must be a finite number',
+    ],
+    ['-Infinity', (c) => void (c.routing = { loadWeight: -Infinity }), 'routing.loadWeight: -Infinity must be a finite number'],
+    ['a BigInt', (c) => void (region(c, 'ap-south-1').capacity = 10n), 'regions[3].capacity: 10n is a BigInt; write a plain number'],
+    ['a Symbol', (c) => void (region(c, 'ap-south-1').location = Symbol('Mumbai')), 'regions[3].location: Symbol(Mumbai) is a Symbol'],
+    [
+      'a function',
+      (c) => void (region(c, 'ap-south-1').capacity = function capacity() {}),
+      'regions[3].capacity: [function capacity] is a function',
+    ],
+    ['a Promise', (c) => void (c.project.name = Promise.resolve('x')), 'project.name: [Promise] is a Promise'],
+    ['a Map', (c) => void (c.routing = new Map()), 'routing: Map(0) is a Map; allowed: plain data'],
+    [
+      'a cycle',
+      (c) => {
+        c.project.self = c.project;
+      },
+      'project.self: refers back to project; the config must not contain cycles',
+    ],
+    [
+      'a getter that throws',
+      (c) => {
+        Object.defineProperty(region(c, 'ap-south-1'), 'cidr', {
+          enumerable: true,
+          get() {
+            throw new Error('no CIDR today');
+          },
+        });
+      },
+      'regions[3].cidr: cannot be read: its getter threw Error: no CIDR today',
+    ],
+    [
+      'a getter that throws a string',
+      (c) => {
+        Object.defineProperty(c, 'routing', {
+          enumerable: true,
+          get() {
+            throw 'not yet';
+          },
+        });
+      },
+      'routing: cannot be read: its getter threw "not yet"',
+    ],
+  ];
+  it.each(cases)('%s', (_name, mutate, line) => {
+    const { problems, message } = rejected(mutate);
+    expect(message).toContain(`  - ${line}`);
+    // Reported once: the schema does not add "is missing" where the value was left out.
+    const path = line.slice(0, line.indexOf(':'));
+    expect(problems.filter((p) => p.path === path)).toHaveLength(1);
+  });
+
+  it('reports a list of two million countries once, without listing it', () => {
+    const { problems, message } = rejected((c) => {
+      region(c, 'ap-south-1').countries = Array.from({ length: 2_000_000 }, () => 'IN');
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].path).toBe('regions[3].countries');
+    expect(problems[0].message).toBe('has 2000000 items; allowed: at most 10000');
+    expect(message.length).toBeLessThan(400);
+    expect(message).toContain('... (2000000 items) has 2000000 items');
+  });
+
+  it('bounds each list in the schema too (countries: at most 300)', () => {
+    const problems = problemsOf((c) => {
+      region(c, 'ap-south-1').countries = Array.from({ length: 5000 }, () => 'IN');
+    });
+    expect(problems).toEqual([{ path: 'regions[3].countries', value: expect.any(Array), message: 'has 5000 items; allowed: at most 300' }]);
+  });
+
+  it('lists the first 50 problems and counts the rest', () => {
+    const { problems, message } = rejected((c) => {
+      region(c, 'ap-south-1').countries = Array.from({ length: 120 }, (_, i) => `Q${String.fromCharCode(65 + (i % 26))}${i}`);
+    });
+    expect(problems).toHaveLength(120);
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('regions.config.ts is not valid (120 problems):');
+    expect(lines).toHaveLength(1 + 50 + 1);
+    expect(lines[51]).toBe('  … and 70 more problems (the first 50 are listed)');
+  });
+
+  it('does not offer an invalid zone id as an allowed value, nor report references to it again', () => {
+    const problems = problemsOf((c) => {
+      c.residencyZones[1].id = 'EMEA';
+      region(c, 'eu-west-1').residencyZone = 'EMEA';
+      region(c, 'eu-central-1').residencyZone = 'moon';
+    });
+    expect(problems.find((p) => p.path === 'residencyZones[1].id')?.message).toMatch(/lower-case/);
+    const moon = problems.find((p) => p.path === 'regions[5].residencyZone')!;
+    expect(moon.message).toBe('is not a declared residency zone; allowed: "apac", "na"');
+    expect(problems.filter((p) => p.path === 'regions[4].residencyZone')).toHaveLength(1); // the schema's own (upper case)
   });
 });
