@@ -4,3 +4,4 @@ export * from './offline';
 export * from './state-backend';
 export * from './routing-table';
 export * from './limits';
+export * from './mesh';

@@ -15,3 +15,4 @@ export * from './health';
 export * from './failover';
 export * from './registry';
 export * from './metric-names';
+export * from './mtls';
