@@ -55,13 +55,25 @@ describe('taishanglaojun CLI', () => {
   });
 
   it('failover prints weights per region and the capacity check', () => {
+    // Fixture capacities: eu-west-1 10000, eu-central-1 and eu-west-2 5000 each; maxLoadFactor 0.8;
+    // demand at the assumed 50 % utilisation = 10000. Without eu-west-1: 10000 left, 10000 > 8000.
     const res = run(['failover', '--down', 'eu-west-1', '--table', table]);
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout);
     expect(out.down).toEqual(['eu-west-1']);
-    expect(out.weights['eu-west-1']).toBe(0);
-    expect(out.weights['eu-central-1'] + out.weights['eu-west-2']).toBeCloseTo(100);
-    expect(out.capacityCheck.emea).toHaveProperty('ok');
+    expect(out.weights).toMatchObject({ 'eu-west-1': 0, 'eu-central-1': 50, 'eu-west-2': 50 });
+    expect(out.capacityCheck.emea).toEqual({ demand: 10000, remainingCapacity: 10000, ok: false, regionsDown: ['eu-west-1'] });
+    expect(out.capacityCheck.na).toMatchObject({ ok: true, regionsDown: [] });
+    // Without eu-central-1 instead: 15000 left, 10000 <= 12000.
+    const smaller = JSON.parse(run(['failover', '--down', 'EU-Central-1', '--table', table]).stdout);
+    expect(smaller.capacityCheck.emea).toEqual({ demand: 10000, remainingCapacity: 15000, ok: true, regionsDown: ['eu-central-1'] });
+    expect(smaller.weights).toMatchObject({ 'eu-west-1': 66.67, 'eu-central-1': 0, 'eu-west-2': 33.33 });
+  });
+
+  it('--prefer is case-insensitive like the router', () => {
+    const res = route('--country', 'de', '--prefer', ' EU-West-2 ');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ region: 'eu-west-2', reason: 'preference', input: { country: 'DE' } });
   });
 
   it.each([
@@ -102,6 +114,14 @@ describe('taishanglaojun CLI', () => {
       ['--load', '"mars-1"', 'unknown region'],
     ],
     [
+      ['route', '--country', 'ZZ'],
+      ['--country', '"ZZ"', 'not an ISO 3166-1 alpha-2 country code in use'],
+    ],
+    [
+      ['route', '--country', 'UK'],
+      ['--country', '"UK"', 'not an ISO 3166-1 alpha-2 country code in use'],
+    ],
+    [
       ['route', '--ip', '300.1.1.1'],
       ['--ip', '"300.1.1.1"', 'IPv4 or IPv6'],
     ],
@@ -122,7 +142,8 @@ describe('taishanglaojun CLI', () => {
 
   it('explains a missing default table and an invalid table, exit 2', () => {
     const missing = run(['route', '--country', 'DE'], tmp);
-    expectUsageError(missing, 'cdktf.out/routing-table.json', 'file not found', 'cdktf synth');
+    expectUsageError(missing, 'cdktf.out/routing-table.json', 'file not found', 'run `npm run synth`');
+    expect(missing.stderr).not.toContain('cdktf synth');
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, JSON.stringify({ schemaVersion: 1, regions: [] }));
     expectUsageError(run(['route', '--country', 'DE', '--table', bad]), bad, 'regions');
@@ -131,9 +152,15 @@ describe('taishanglaojun CLI', () => {
     expectUsageError(run(['failover', '--down', 'eu-west-1', '--table', notJson]), 'not valid JSON');
   });
 
-  it('prints usage for help', () => {
+  it('prints usage for help: every command with its flags', () => {
     const res = run(['help']);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('taishanglaojun route');
+    expect(res.stdout).toContain('taishanglaojun failover');
+    expect(res.stdout).toContain('--latency R=MS');
+    const one = run(['failover', '--help']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('taishanglaojun failover');
+    expect(one.stdout).not.toContain('taishanglaojun route');
   });
 });

@@ -1,0 +1,83 @@
+/**
+ * What every `taishanglaojun` command shares: the command shape, I/O, exit codes, the usage error
+ * and strict flag parsing. A new command is one file exporting a {@link CliCommand}, listed in
+ * `commands.ts`.
+ */
+import { parseArgs } from 'node:util';
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_REFUSED = 3;
+
+/** Where a command writes and which directory relative paths start from (injectable for tests). */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+/** One sub-command of `taishanglaojun`. */
+export interface CliCommand {
+  /** The word after `taishanglaojun`, e.g. `route`. */
+  readonly name: string;
+  /** Synopsis, one-line description and flags, shown by `help` and after a usage error. */
+  readonly usage: string;
+  /** Runs the command; returns the exit code. Throws {@link UsageError} for a bad command line. */
+  run(args: string[], io: CliIo): number;
+}
+
+/** A bad command line: names the flag, the value and what is allowed. */
+export class UsageError extends Error {
+  constructor(
+    readonly flag: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(value === undefined ? `${flag}: ${allowed}` : `${flag}: ${JSON.stringify(value)} is not valid; ${allowed}`);
+    this.name = 'UsageError';
+  }
+}
+
+/** Flag specification as `node:util` `parseArgs` takes it (strings and booleans only). */
+export type FlagSpec = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
+
+function flagList(options: FlagSpec): string {
+  return Object.keys(options)
+    .map((k) => `--${k}`)
+    .join(', ');
+}
+
+/** The values of parsed flags: a string or boolean per flag given, undefined when absent. */
+export type FlagValues<T extends FlagSpec> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Parses `args` strictly against `options`; every failure becomes a {@link UsageError} naming the flag. */
+export function parseFlags<T extends FlagSpec>(args: string[], options: T, command: string): FlagValues<T> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as FlagValues<T>;
+  } catch (err) {
+    const message = (err as Error).message;
+    const code = (err as { code?: string }).code;
+    const flag = /'(-{1,2}[^'\s<]+)/.exec(message)?.[1] ?? '(argument)';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(flag, undefined, `unknown flag for "${command}"; allowed: ${flagList(options)}`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const value = /'([^']*)'/.exec(message)?.[1];
+      throw new UsageError(command, value, `unexpected argument; "${command}" takes only flags (${flagList(options)})`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const spec = options[flag.replace(/^-+/, '')];
+      throw new UsageError(
+        flag,
+        undefined,
+        spec?.type === 'boolean' ? 'takes no value' : 'missing value (use --flag VALUE; a value starting with "-" needs --flag=VALUE)',
+      );
+    }
+    throw new UsageError(flag, undefined, message);
+  }
+}
+
+/** Pretty JSON with a final newline: what commands print on stdout. */
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

@@ -1,0 +1,58 @@
+/**
+ * `taishanglaojun` command line: ask the runtime what it would do. A small dispatcher over the
+ * commands of `commands.ts` (one file per command).
+ *
+ * Exit codes: 0 done, 2 bad arguments or routing table, 3 request refused, 1 internal error.
+ * Errors never print a stack trace.
+ */
+import { RoutingTableError } from '../routing-table';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './command';
+import { COMMANDS } from './commands';
+
+export * from './command';
+export { COMMANDS } from './commands';
+
+/** The full usage text: every command's synopsis and flags, then the exit codes. */
+export function usage(commands: readonly CliCommand[] = COMMANDS): string {
+  return `Usage:
+${commands.map((c) => c.usage).join('\n\n')}
+
+Exit codes: 0 ok, 2 bad arguments or table, 3 refused, 1 internal error.`;
+}
+
+const defaultIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+});
+
+/** Runs the CLI; returns the exit code. Never throws. */
+export function main(argv: string[], io: CliIo = defaultIo(), commands: readonly CliCommand[] = COMMANDS): number {
+  const [name, ...rest] = argv;
+  const allowed = [...commands.map((c) => c.name), 'help'].join(', ');
+  try {
+    if (name === 'help' || name === '--help' || name === '-h') {
+      io.stdout(`${usage(commands)}\n`);
+      return EXIT_OK;
+    }
+    if (name === undefined) throw new UsageError('command', undefined, `missing; allowed: ${allowed}`);
+    const command = commands.find((c) => c.name === name);
+    if (command === undefined) throw new UsageError('command', name, `unknown command; allowed: ${allowed}`);
+    return command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const command = commands.find((c) => c.name === name);
+      io.stderr(`taishanglaojun: ${err.message}\n\n${command === undefined ? usage(commands) : `Usage:\n${command.usage}`}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof RoutingTableError) {
+      const hint = err.problems.some((p) => p.message.includes('file not found'))
+        ? '\n(run `npm run synth` to generate it, or pass --table FILE)'
+        : '';
+      io.stderr(`taishanglaojun: ${err.message}${hint}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`taishanglaojun: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Flags that name things of the routing table (`--table`, regions, per-region numbers), shared by
+ * the commands that read the table.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../load-table';
+import type { RoutingTable } from '../routing-table';
+import { UsageError } from './command';
+
+/** Help text of `--table`. */
+export const TABLE_FLAG_HELP = `--table FILE      routing table (default: ${DEFAULT_ROUTING_TABLE_PATH}; \`npm run synth\` writes it)`;
+
+/** Reads the table named by `--table` (relative to `cwd`), or the default one synth writes. */
+export function loadTableFlag(path: string | undefined, cwd: string): RoutingTable {
+  return loadRoutingTable(resolve(cwd, path ?? DEFAULT_ROUTING_TABLE_PATH));
+}
+
+function regionNames(table: RoutingTable): string {
+  return table.regions.map((r) => r.id).join(', ');
+}
+
+/** A region id of the table, case-insensitive like the router (`EU-West-1` is `eu-west-1`). */
+export function regionFlag(table: RoutingTable, flag: string, value: string): string {
+  const id = value.trim().toLowerCase();
+  if (!table.regions.some((r) => r.id === id)) throw new UsageError(flag, value, `unknown region; allowed: ${regionNames(table)}`);
+  return id;
+}
+
+/** A comma-separated list of region ids, without duplicates. */
+export function regionListFlag(table: RoutingTable, flag: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(flag, value, `expected a comma-separated list of regions (${regionNames(table)})`);
+  return [...new Set(items.map((item) => regionFlag(table, flag, item)))];
+}
+
+/** `REGION=NUMBER,...` with finite numbers >= 0. */
+export function regionNumbersFlag(table: RoutingTable, flag: string, value: string, what: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of value.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new UsageError(flag, item, `expected REGION=${what} pairs separated by commas, e.g. eu-west-1=0.5`);
+    const region = regionFlag(table, flag, item.slice(0, eq));
+    const text = item.slice(eq + 1).trim();
+    const num = text === '' ? NaN : Number(text);
+    if (!Number.isFinite(num) || num < 0) throw new UsageError(flag, item, `${what} for ${region} must be a number >= 0`);
+    out[region] = num;
+  }
+  return out;
+}
