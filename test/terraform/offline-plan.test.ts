@@ -1,6 +1,7 @@
 /**
  * Real `terraform validate` and `terraform plan` on every AWS stack, offline: the provider comes
- * from the local mirror (TAISHANGLAOJUN_TF_MIRROR or the Terraform CLI config), the provider blocks
+ * from the local mirror (TAISHANGLAOJUN_TF_MIRROR or the Terraform CLI config) or, without one, from the
+ * registry when the CLI reaches it; the provider blocks
  * carry the offline settings (TAISHANGLAOJUN_OFFLINE=1). Also one real `cdktf diff`.
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -8,15 +9,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { findMirror, writeOfflineCliConfig } from '../../tools/terraform-mirror';
-import { hasCommand, requireTool } from '../helpers/tools';
+import { providerSource } from '../helpers/terraform';
+import { requireTool } from '../helpers/tools';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
-const mirror = findMirror();
-const ready =
-  requireTool('terraform', hasCommand('terraform', ['version']), 'the Terraform CLI is not on PATH') &&
-  requireTool('terraform', mirror.found, mirror.found ? '' : mirror.why);
+// hashicorp/aws from the local mirror, else from the registry if the CLI reaches it, else skip loudly (fail in CI).
+const source = providerSource();
+const ready = requireTool('terraform', source.ok, source.ok ? '' : source.why);
+if (source.ok) console.log(`terraform tests: hashicorp/aws from ${source.describe}`);
 
 (ready ? describe : describe.skip)('offline terraform validate and plan', () => {
   const work = mkdtempSync(join(tmpdir(), 'tslj-tf-'));
@@ -25,7 +26,7 @@ const ready =
     ...process.env,
     TAISHANGLAOJUN_OFFLINE: '1',
     CDKTF_OUTDIR: outdir,
-    TF_CLI_CONFIG_FILE: mirror.found ? writeOfflineCliConfig(join(work, 'tf'), mirror.path) : '',
+    TF_CLI_CONFIG_FILE: source.ok ? source.cliConfig(join(work, 'tf')) : '',
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
   };
