@@ -46,3 +46,19 @@ export const DEFAULT_ALERTS = {
   gatewayScrapeIntervalSeconds: 10,
   metricsPort: 9090,
 } as const;
+
+/**
+ * Reserved capacity of a compute region whose config declares none (the design gives numbers only
+ * for ap-east-1, eu-west-1 and us-east-1). Derived from the region's `capacity`:
+ * - baseline: one instance per 100 requests of capacity (ap-east-1's ratio in the design: 10 000 → 100);
+ * - reserved share: 60 %, the lowest share the design reserves (eu-west-1), because a secondary
+ *   region's demand is the least certain;
+ * - reservations: the baseline's reserved share as the design's most common type and term,
+ *   c5.2xlarge for 1 year (a 1-year term commits the least for the least certain demand).
+ */
+export const DEFAULT_RESERVED_CAPACITY = {
+  requestsPerInstance: 100,
+  reservedPercent: 60,
+  instanceType: 'c5.2xlarge',
+  term: '1year',
+} as const;

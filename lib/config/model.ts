@@ -1,5 +1,6 @@
 /** The validated, normalised config that constructs and stacks consume. */
-import type { Continent, ComplianceRegime, ParsedRegionsConfig, ReservedCapacityPlan, Service } from './schema';
+import type { ReservedCapacitySpec } from './reserved-capacity';
+import type { Continent, ComplianceRegime, ParsedRegionsConfig, Service } from './schema';
 
 /** One cloud region, with every default filled in. */
 export interface RegionSpec {
@@ -16,7 +17,8 @@ export interface RegionSpec {
   readonly countries: readonly string[];
   readonly latencyThresholdMs: number;
   readonly capacity: number;
-  readonly reservedCapacity?: ReservedCapacityPlan;
+  /** Reserved capacity: declared, or derived from `capacity` for a compute region (see DEFAULT_RESERVED_CAPACITY); absent without compute. */
+  readonly reservedCapacity?: ReservedCapacitySpec;
 }
 
 /** A residency zone with its regions, in fallback order (primary regions first, then as declared). */

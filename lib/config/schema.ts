@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
 import { AZ_COUNT, PROJECT_NAME, REGION_ID } from '../limits';
+import { DEFAULT_PRICES } from './prices';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
@@ -67,8 +68,48 @@ const reservedCapacity = z
     baselineCapacity: positiveInt,
     /** Share of the baseline bought as reserved instances. */
     reservedPercent: percent,
-    /** The reservations to buy. */
-    instanceTypes: z.array(reservedInstance).min(1).max(CONFIG_BOUNDS.listItems),
+    /** The reservations to buy (may be empty: a region with no reservation). */
+    instanceTypes: z.array(reservedInstance).max(CONFIG_BOUNDS.listItems),
+  })
+  .strict();
+
+const instancePrice = z
+  .object({
+    /** On-demand price per instance-hour. */
+    onDemandHourly: z.number().positive(),
+    /** Effective hourly price of a 1-year reservation. */
+    reserved1YearHourly: z.number().positive(),
+    /** Effective hourly price of a 3-year reservation. */
+    reserved3YearHourly: z.number().positive(),
+  })
+  .strict();
+
+const regionPrices = z
+  .object({
+    /** Prices per EC2 instance type. */
+    instances: z.record(z.string().regex(INSTANCE_TYPE, 'must be an EC2 instance type such as "c5.2xlarge"'), instancePrice),
+    /** Object storage per GB-month. */
+    storageGbMonth: z.number().nonnegative(),
+    /** Data sent to the internet per GB. */
+    networkGb: z.number().nonnegative(),
+  })
+  .strict();
+
+/** The price table: per region and instance type, with its currency, source and date. */
+const prices = z
+  .object({
+    /** ISO 4217 currency code of every figure, e.g. "USD". */
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"'),
+    /** Where the figures come from (a person must be able to check them). */
+    source: z.string().min(1),
+    /** When the figures were valid: "YYYY-MM" or "YYYY-MM-DD". */
+    asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/, 'must be a date "YYYY-MM" or "YYYY-MM-DD"'),
+    /** Payment option the reserved prices are for. */
+    paymentOption: z.enum(['No Upfront', 'Partial Upfront', 'All Upfront']),
+    /** Hours in a billing month (AWS prices monthly as 730 h). @default 730 */
+    hoursPerMonth: z.number().positive().default(730),
+    /** Prices per region id. */
+    regions: z.record(regionId, regionPrices),
   })
   .strict();
 
@@ -257,6 +298,8 @@ export const regionsConfigSchema = z
     autoScaling,
     cdn,
     alerts,
+    /** Price table of the purchase plan and the cost planner. @default DEFAULT_PRICES (lib/config/prices.ts: AWS list prices as of 2024-06, not re-verified) */
+    prices: prices.prefault(DEFAULT_PRICES),
   })
   .strict();
 
@@ -267,6 +310,10 @@ export type ParsedRegionsConfig = z.output<typeof regionsConfigSchema>;
 export type RegionInput = z.input<typeof region>;
 
 /** Section schemas, for checking the valid parts of a config that fails as a whole. */
-export const sectionSchemas = { region, residencyZone, shard, project, failover, autoScaling } as const;
+export const sectionSchemas = { region, residencyZone, shard, project, failover, autoScaling, prices } as const;
 export type ParsedRegion = z.output<typeof region>;
 export type ReservedCapacityPlan = z.output<typeof reservedCapacity>;
+export type ReservedInstancePlan = z.output<typeof reservedInstance>;
+export type PriceTable = z.output<typeof prices>;
+export type RegionPrices = z.output<typeof regionPrices>;
+export type InstancePrice = z.output<typeof instancePrice>;

@@ -9,6 +9,7 @@ import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/c
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
+import { checkReservedCapacity, deriveReservedCapacity } from './reserved-capacity';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
@@ -122,6 +123,7 @@ interface CheckView {
   readonly project?: Parsed['project'];
   readonly failover?: Parsed['failover'];
   readonly autoScaling?: Parsed['autoScaling'];
+  readonly prices?: Parsed['prices'];
   readonly residencyZones: readonly (Zone | undefined)[];
   readonly regions: readonly (Region | undefined)[];
   readonly shards?: readonly (Shard | undefined)[];
@@ -152,6 +154,7 @@ function viewOfPartial(input: unknown): CheckView | undefined {
     project: one('project', sectionSchemas.project),
     failover: one('failover', sectionSchemas.failover),
     autoScaling: one('autoScaling', sectionSchemas.autoScaling),
+    prices: one('prices', sectionSchemas.prices),
     residencyZones: each('residencyZones', sectionSchemas.residencyZone),
     regions: each('regions', sectionSchemas.region),
     shards: raw.shards === undefined ? undefined : each('shards', sectionSchemas.shard),
@@ -325,6 +328,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
       `must be below scaleOutThresholdPercent (${cfg.autoScaling.scaleOutThresholdPercent})`,
     );
   }
+  checkReservedCapacity(cfg.regions, cfg.prices, add);
   if (cfg.project && cfg.project.apiHost !== cfg.project.domain && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
     add('project.apiHost', cfg.project.apiHost, `must be "${cfg.project.domain}" or a name under it`);
   }
@@ -332,7 +336,15 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
 }
 
 function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
-  const regions: RegionSpec[] = cfg.regions.map((r) => ({ ...r, services: r.services === 'all' ? [...SERVICES] : r.services }));
+  const regions: RegionSpec[] = cfg.regions.map((r) => {
+    const services = r.services === 'all' ? [...SERVICES] : r.services;
+    const reservedCapacity = !services.includes('compute')
+      ? undefined
+      : r.reservedCapacity
+        ? { ...r.reservedCapacity, derived: false }
+        : deriveReservedCapacity(r.capacity);
+    return { ...r, services, reservedCapacity };
+  });
   const residencyZones: ResidencyZoneSpec[] = cfg.residencyZones.map((z) => {
     const members = regions.filter((r) => r.residencyZone === z.id);
     return {

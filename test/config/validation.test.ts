@@ -1,5 +1,5 @@
 import config from '../../regions.config';
-import { checkRegionsConfig, ConfigValidationError, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
+import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fresh = (): Mutable => structuredClone(config) as Mutable;
@@ -463,6 +463,82 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'project.awsAccountId',
       /12-digit/,
     ],
+    // ---- reserved capacity and the price table ----
+    [
+      'reserved instances above the baseline',
+      (c) => {
+        region(c, 'ap-east-1').reservedCapacity.instanceTypes[0].count = 80;
+      },
+      'regions[0].reservedCapacity.instanceTypes',
+      /reserves 110 instances, above the baseline of 100/,
+    ],
+    [
+      'reserved instance type without a price',
+      (c) => {
+        region(c, 'ap-east-1').reservedCapacity.instanceTypes[1].type = 'x9.2xlarge';
+      },
+      'regions[0].reservedCapacity.instanceTypes[1].type',
+      /not an instance type priced in ap-east-1; allowed: c5.2xlarge, c5.4xlarge, m5.2xlarge, m5.xlarge/,
+    ],
+    [
+      'reservation count zero',
+      (c) => {
+        region(c, 'us-east-1').reservedCapacity.instanceTypes[1].count = 0;
+      },
+      'regions[7].reservedCapacity.instanceTypes[1].count',
+      /> 0|positive/,
+    ],
+    [
+      'same instance type reserved twice',
+      (c) => {
+        region(c, 'eu-west-1').reservedCapacity.instanceTypes.push({ type: 'c5.2xlarge', count: 1, term: '3year' });
+      },
+      'regions[4].reservedCapacity.instanceTypes[1].type',
+      /listed twice in eu-west-1/,
+    ],
+    [
+      'reserved capacity in a region without compute',
+      (c) => {
+        region(c, 'eu-west-2').services = ['storage'];
+        region(c, 'eu-west-2').reservedCapacity = { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [] };
+      },
+      'regions[6].reservedCapacity',
+      /does not serve "compute"/,
+    ],
+    [
+      'price table without a compute region (derived default)',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        delete c.prices.regions['eu-west-2'];
+      },
+      'regions[6].reservedCapacity (derived default)',
+      /no entry for eu-west-2/,
+    ],
+    [
+      'reserved price above on-demand',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        c.prices.regions['us-east-1'].instances['m5.xlarge'].reserved3YearHourly = 0.5;
+      },
+      'prices.regions["us-east-1"].instances["m5.xlarge"].reserved3YearHourly',
+      /must not exceed the on-demand price 0.192/,
+    ],
+    [
+      'price table currency not ISO 4217',
+      (c) => {
+        c.prices = { ...structuredClone(DEFAULT_PRICES), currency: 'dollars' };
+      },
+      'prices.currency',
+      /ISO 4217/,
+    ],
+    [
+      'price table without a date',
+      (c) => {
+        c.prices = { ...structuredClone(DEFAULT_PRICES), asOf: 'recently' };
+      },
+      'prices.asOf',
+      /YYYY-MM/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, mutate, path, message) => {
@@ -633,5 +709,53 @@ describe('values that are not plain data are named with their path and printed s
     const moon = problems.find((p) => p.path === 'regions[5].residencyZone')!;
     expect(moon.message).toBe('is not a declared residency zone; allowed: "apac", "na"');
     expect(problems.filter((p) => p.path === 'regions[4].residencyZone')).toHaveLength(1); // the schema's own (upper case)
+  });
+});
+
+describe('reserved capacity', () => {
+  const cfg = validateRegionsConfig(config);
+  const rc = (id: string) => cfg.regions.find((r) => r.id === id)!.reservedCapacity!;
+
+  it('keeps the design numbers of ap-east-1, eu-west-1 and us-east-1 as declared', () => {
+    expect(rc('ap-east-1')).toMatchObject({ baselineCapacity: 100, reservedPercent: 70, derived: false });
+    expect(rc('ap-east-1').instanceTypes).toEqual([
+      { type: 'c5.2xlarge', count: 50, term: '1year' },
+      { type: 'm5.xlarge', count: 30, term: '3year' },
+    ]);
+    expect(rc('eu-west-1')).toMatchObject({ baselineCapacity: 80, reservedPercent: 60, derived: false });
+    expect(rc('us-east-1').instanceTypes.map((r) => [r.type, r.count, r.term])).toEqual([
+      ['c5.4xlarge', 60, '1year'],
+      ['m5.2xlarge', 30, '3year'],
+    ]);
+  });
+
+  it('derives the other compute regions from their capacity: 1 instance per 100 requests, 60 % reserved as c5.2xlarge for 1 year', () => {
+    // eu-central-1: capacity 10 000 → baseline 100 → 60 reserved; ap-south-1: 6 000 → 60 → 36.
+    expect(rc('eu-central-1')).toEqual({
+      baselineCapacity: 100,
+      reservedPercent: 60,
+      instanceTypes: [{ type: 'c5.2xlarge', count: 60, term: '1year' }],
+      derived: true,
+    });
+    expect(rc('ap-south-1').instanceTypes[0].count).toBe(36);
+  });
+
+  it('gives a region without compute no reserved capacity', () => {
+    const c = structuredClone(config) as Mutable;
+    region(c, 'eu-west-2').services = ['storage'];
+    const parsed = validateRegionsConfig(c);
+    expect(parsed.regions.find((r) => r.id === 'eu-west-2')!.reservedCapacity).toBeUndefined();
+  });
+
+  it('accepts a compute region that reserves nothing', () => {
+    const c = structuredClone(config) as Mutable;
+    region(c, 'eu-west-2').reservedCapacity = { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] };
+    expect(validateRegionsConfig(c).regions.find((r) => r.id === 'eu-west-2')!.reservedCapacity!.instanceTypes).toEqual([]);
+  });
+
+  it('ships a price table with its currency, source and date', () => {
+    expect(cfg.prices).toMatchObject({ currency: 'USD', asOf: '2024-06', paymentOption: 'No Upfront', hoursPerMonth: 730 });
+    expect(cfg.prices.source).toMatch(/not re-verified/);
+    for (const r of cfg.regions) expect(cfg.prices.regions[r.id]).toBeDefined();
   });
 });

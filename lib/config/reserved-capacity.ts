@@ -1,0 +1,87 @@
+/**
+ * Reserved capacity in the config: the defaults derived for compute regions that declare none, and
+ * the checks that reject plans that cannot be met.
+ */
+import { DEFAULT_RESERVED_CAPACITY } from './defaults';
+import type { PriceTable, ReservedCapacityPlan } from './schema';
+
+/** A region's reserved capacity, with where it came from. */
+export interface ReservedCapacitySpec extends ReservedCapacityPlan {
+  /** True when derived from the region's capacity (see DEFAULT_RESERVED_CAPACITY), false when declared. */
+  readonly derived: boolean;
+}
+
+/** Instances of the baseline to cover with reservations: ceil(baseline × reservedPercent / 100). */
+export function reservedTarget(plan: Pick<ReservedCapacityPlan, 'baselineCapacity' | 'reservedPercent'>): number {
+  return Math.ceil((plan.baselineCapacity * plan.reservedPercent) / 100 - 1e-9);
+}
+
+/** The documented default for a compute region that declares no reserved capacity. */
+export function deriveReservedCapacity(capacity: number): ReservedCapacitySpec {
+  const d = DEFAULT_RESERVED_CAPACITY;
+  const baselineCapacity = Math.max(1, Math.ceil(capacity / d.requestsPerInstance));
+  const plan = { baselineCapacity, reservedPercent: d.reservedPercent };
+  const count = reservedTarget(plan);
+  return { ...plan, instanceTypes: count > 0 ? [{ type: d.instanceType, count, term: d.term }] : [], derived: true };
+}
+
+interface RegionView {
+  readonly id: string;
+  readonly capacity: number;
+  readonly services: string | readonly string[];
+  readonly reservedCapacity?: ReservedCapacityPlan;
+}
+
+/**
+ * Checks every region's reserved capacity (declared or derived) against its services, its
+ * baseline and the price table; calls `add` once per problem.
+ */
+export function checkReservedCapacity(
+  regions: readonly (RegionView | undefined)[],
+  prices: PriceTable | undefined,
+  add: (path: string, value: unknown, message: string) => void,
+): void {
+  regions.forEach((region, i) => {
+    if (!region) return;
+    const at = `regions[${i}].reservedCapacity`;
+    const compute = region.services === 'all' || (Array.isArray(region.services) && region.services.includes('compute'));
+    if (!compute) {
+      if (region.reservedCapacity)
+        add(at, region.reservedCapacity, `is set but ${region.id} does not serve "compute"; reserved instances need a compute region`);
+      return;
+    }
+    const plan = region.reservedCapacity ?? deriveReservedCapacity(region.capacity);
+    const declared = region.reservedCapacity !== undefined;
+    const total = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
+    if (total > plan.baselineCapacity)
+      add(
+        declared ? `${at}.instanceTypes` : at,
+        total,
+        `reserves ${total} instances, above the baseline of ${plan.baselineCapacity}; allowed: at most baselineCapacity instances in total`,
+      );
+    const seen = new Set<string>();
+    plan.instanceTypes.forEach((r, j) => {
+      const path = declared ? `${at}.instanceTypes[${j}].type` : `${at} (derived default)`;
+      if (seen.has(r.type)) add(path, r.type, `is listed twice in ${region.id}; one entry per instance type`);
+      seen.add(r.type);
+      if (!prices) return;
+      const regionPrices = prices.regions[region.id];
+      if (!regionPrices) add(path, r.type, `has no price: prices.regions has no entry for ${region.id}; add its prices to the price table`);
+      else if (!regionPrices.instances[r.type])
+        add(
+          path,
+          r.type,
+          `is not an instance type priced in ${region.id}; allowed: ${Object.keys(regionPrices.instances).sort().join(', ')} (or add its price to prices.regions["${region.id}"].instances)`,
+        );
+    });
+  });
+  if (!prices) return;
+  for (const [regionId, p] of Object.entries(prices.regions))
+    for (const [type, ip] of Object.entries(p.instances)) {
+      const at = `prices.regions["${regionId}"].instances["${type}"]`;
+      if (ip.reserved1YearHourly > ip.onDemandHourly)
+        add(`${at}.reserved1YearHourly`, ip.reserved1YearHourly, `must not exceed the on-demand price ${ip.onDemandHourly}`);
+      if (ip.reserved3YearHourly > ip.onDemandHourly)
+        add(`${at}.reserved3YearHourly`, ip.reserved3YearHourly, `must not exceed the on-demand price ${ip.onDemandHourly}`);
+    }
+}
