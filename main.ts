@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigValidationError, validateRegionsConfig } from './lib/config';
 import { offlineModeFromEnv } from './lib/offline';
+import { writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
@@ -38,6 +39,7 @@ function main(): void {
   const stateBackend = stateBackendFromEnv();
   const app = new App();
   const { routingTableJson } = buildPlatform(app, config, { offline, stateBackend });
+  writeReports(app.outdir, config); // purchase plan and monitoring files, all built before any is written
   app.synth();
   mkdirSync(app.outdir, { recursive: true });
   writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);

@@ -5,3 +5,4 @@ export * from './state-backend';
 export * from './routing-table';
 export * from './limits';
 export * from './mesh';
+export * from './reports';

@@ -13,7 +13,7 @@ export interface ReservedCapacitySpec extends ReservedCapacityPlan {
 
 /** Instances of the baseline to cover with reservations: ceil(baseline × reservedPercent / 100). */
 export function reservedTarget(plan: Pick<ReservedCapacityPlan, 'baselineCapacity' | 'reservedPercent'>): number {
-  return Math.ceil((plan.baselineCapacity * plan.reservedPercent) / 100 - 1e-9);
+  return Math.max(0, Math.ceil((plan.baselineCapacity * plan.reservedPercent) / 100 - 1e-9));
 }
 
 /** The documented default for a compute region that declares no reserved capacity. */

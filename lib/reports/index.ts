@@ -1,0 +1,2 @@
+export * from './reserved-instances';
+export * from './write';
