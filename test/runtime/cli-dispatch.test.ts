@@ -58,8 +58,7 @@ describe('bin/taishanglaojun.js', () => {
   function fakeRoot() {
     const dir = mkdtempSync(join(tmpdir(), 'tslj-bin-'));
     made.push(dir);
-    mkdirSync(join(dir, 'bin'));
-    cpSync(join(root, 'bin', 'taishanglaojun.js'), join(dir, 'bin', 'taishanglaojun.js'));
+    cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
     cpSync(join(root, 'package.json'), join(dir, 'package.json'));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     mkdirSync(join(dir, 'runtime', 'cli'), { recursive: true });
