@@ -5,3 +5,12 @@ export * from './defaults';
 export { checkRegionsConfig, validateRegionsConfig } from './validate';
 export * from './prices';
 export * from './reserved-capacity';
+export {
+  CONFIG_ENV,
+  DEFAULT_CONFIG_FILE,
+  ConfigLoadError,
+  configLocationFromEnv,
+  loadConfigModule,
+  loadRegionsConfig,
+  type ConfigLocation,
+} from './load';

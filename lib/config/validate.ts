@@ -76,7 +76,8 @@ function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
     }
     const value = valueAt(input, issue.path);
     let message = issue.message;
-    if (issue.code === 'invalid_value') message = `is not allowed; allowed: ${issue.values.map((v) => formatValue(v)).join(', ')}`;
+    if (issue.code === 'invalid_value')
+      message = `${value === undefined ? 'is missing' : 'is not allowed'}; allowed: ${issue.values.map((v) => formatValue(v)).join(', ')}`;
     else if (issue.code === 'invalid_type') {
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       message = value === undefined ? `is missing; it must be ${expected}` : `must be ${expected}`;

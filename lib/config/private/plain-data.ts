@@ -28,7 +28,11 @@ export const DEFAULT_PLAIN_DATA_LIMITS: PlainDataLimits = {
 /** The message of something thrown: an Error's message, a thrown string as itself, anything else formatted. */
 export function describeThrown(thrown: unknown): string {
   try {
-    if (thrown instanceof Error) return `${thrown.name}: ${String(thrown.message).split('\n')[0]}`;
+    // Duck-typed, not instanceof: an Error from another realm (a vm context) is still an Error.
+    if (Object.prototype.toString.call(thrown) === '[object Error]') {
+      const { name, message } = thrown as { name: unknown; message: unknown };
+      return `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.split('\n')[0] : ''}`;
+    }
     if (typeof thrown === 'string') return JSON.stringify(thrown.length > 200 ? `${thrown.slice(0, 197)}...` : thrown);
   } catch {
     // fall through

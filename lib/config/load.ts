@@ -1,0 +1,206 @@
+/**
+ * Loading `regions.config.ts` (or the file `TAISHANGLAOJUN_CONFIG` names) and validating it.
+ *
+ * A TypeScript config is bundled in memory with esbuild (its own relative imports included,
+ * packages left to `require`) and evaluated as CommonJS, so loading needs no TypeScript loader
+ * registered in the process: the synth runs compiled JavaScript. esbuild's errors give the file,
+ * line, column and reason of a syntax error. A `.js`/`.cjs`/`.json` config needs no esbuild.
+ *
+ * Every failure is a {@link ConfigLoadError} whose message names the file and says what to do;
+ * nothing here lets a stack trace or an internal `TypeError` through.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { runInThisContext } from 'node:vm';
+import { formatValue } from '../../runtime/problem';
+import { describeThrown } from './private/plain-data';
+import type { RegionsConfig } from './model';
+import { validateRegionsConfig } from './validate';
+
+/** The environment variable naming another config file to synthesize. */
+export const CONFIG_ENV = 'TAISHANGLAOJUN_CONFIG';
+/** The config file a project has by default. */
+export const DEFAULT_CONFIG_FILE = 'regions.config.ts';
+
+const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
+const JAVASCRIPT = new Set(['.js', '.cjs', '.mjs', '.json']);
+/** Syntax errors listed before the rest are counted. */
+const MAX_COMPILE_ERRORS = 10;
+
+/** A config that could not be loaded (not found, does not compile, throws, exports no config). */
+export class ConfigLoadError extends Error {
+  constructor(
+    /** How the config was named to the user: `regions.config.ts` or `TAISHANGLAOJUN_CONFIG="…"`. */
+    readonly source: string,
+    /** What went wrong and what to do. */
+    readonly reason: string,
+  ) {
+    super(`cannot load the config ${source}: ${reason}`);
+    this.name = 'ConfigLoadError';
+  }
+}
+
+/** Which config file to load, and how to name it in messages. */
+export interface ConfigLocation {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** How to name it to the user. */
+  readonly source: string;
+}
+
+/**
+ * The config file to load: `TAISHANGLAOJUN_CONFIG` when set, else `defaultFile`.
+ * @throws ConfigLoadError when the variable is set but empty (it would silently fall back to the
+ *   shipped config otherwise)
+ */
+export function configLocationFromEnv(defaultFile: string, env: NodeJS.ProcessEnv = process.env): ConfigLocation {
+  const value = env[CONFIG_ENV];
+  if (value === undefined) return { file: resolve(defaultFile), source: relativeName(defaultFile) };
+  const source = `${CONFIG_ENV}=${JSON.stringify(value)}`;
+  if (value.trim() === '')
+    throw new ConfigLoadError(
+      source,
+      `the variable is set but empty; allowed: the path of a config file (.ts, .js, .json), or unset it to use ${DEFAULT_CONFIG_FILE}`,
+    );
+  return { file: resolve(value), source };
+}
+
+function relativeName(file: string): string {
+  const rel = relative(process.cwd(), resolve(file));
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? resolve(file) : rel;
+}
+
+interface EsbuildMessage {
+  readonly text: string;
+  readonly location: { readonly file: string; readonly line: number; readonly column: number; readonly lineText: string } | null;
+}
+
+type Esbuild = typeof import('esbuild');
+
+/** esbuild when it is installed (a devDependency here, an optional peer dependency of the package). */
+function optionalEsbuild(): Esbuild | undefined {
+  try {
+    return require('esbuild') as Esbuild;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bundles `file` (TypeScript or JavaScript, ES module or CommonJS) into one CommonJS script. */
+function compile(esbuild: Esbuild, file: string, source: string): string {
+  try {
+    const out = esbuild.buildSync({
+      entryPoints: [file],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      target: `node${process.versions.node.split('.')[0]}`,
+      write: false,
+      logLevel: 'silent',
+      sourcemap: false,
+    });
+    return out.outputFiles[0].text;
+  } catch (e) {
+    const errors = (e as { errors?: readonly EsbuildMessage[] }).errors;
+    if (!Array.isArray(errors) || errors.length === 0) throw new ConfigLoadError(source, `it does not compile: ${describeThrown(e)}`);
+    const lines = errors.slice(0, MAX_COMPILE_ERRORS).map((m) => {
+      if (!m.location) return `  ${m.text}`;
+      const where = `${relativeName(m.location.file)}:${m.location.line}:${m.location.column + 1}`;
+      return `  ${where}: ${m.text}\n    ${m.location.lineText.trim().slice(0, 120)}`;
+    });
+    if (errors.length > MAX_COMPILE_ERRORS) lines.push(`  … and ${errors.length - MAX_COMPILE_ERRORS} more errors`);
+    throw new ConfigLoadError(
+      source,
+      `it does not compile (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    );
+  }
+}
+
+/** Evaluates CommonJS `code` as the module `file`; its bare imports resolve from the file's folder. */
+function evaluate(code: string, file: string): unknown {
+  const module = { exports: {} as unknown };
+  const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file }) as (
+    ...args: unknown[]
+  ) => void;
+  wrapper(module.exports, createRequire(file), module, file, dirname(file));
+  return module.exports;
+}
+
+/**
+ * The config a module exports: its default export for an ES module, `module.exports` for CommonJS.
+ * @throws ConfigLoadError for a module with named exports only, a function or a promise
+ */
+function exportedConfig(exported: unknown, source: string): unknown {
+  let value = exported;
+  const isObject = exported !== null && typeof exported === 'object';
+  if (isObject && Object.getOwnPropertyDescriptor(exported, '__esModule')?.value === true) {
+    const names = Object.keys(exported).filter((k) => k !== 'default');
+    let hasDefault: boolean;
+    try {
+      hasDefault = Object.prototype.hasOwnProperty.call(exported, 'default');
+      value = (exported as { default?: unknown }).default;
+    } catch (e) {
+      throw new ConfigLoadError(source, `reading its default export threw ${describeThrown(e)}`);
+    }
+    if (!hasDefault)
+      throw new ConfigLoadError(
+        source,
+        `it has no default export${names.length ? ` (named exports: ${names.join(', ')})` : ''}; export the config with \`export default\``,
+      );
+  }
+  if (typeof value === 'function')
+    throw new ConfigLoadError(
+      source,
+      `its default export is a function (${formatValue(value)}); export the config object itself, e.g. \`export default makeConfig()\``,
+    );
+  if (value instanceof Promise || (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function'))
+    throw new ConfigLoadError(
+      source,
+      'its default export is a Promise; the config must be a plain object (no async config, no top-level await)',
+    );
+  return value;
+}
+
+/**
+ * Loads a config module and returns what it exports as the config (not yet validated).
+ * @throws ConfigLoadError naming the file and what to do
+ */
+export function loadConfigModule(location: ConfigLocation): unknown {
+  const { file, source } = location;
+  if (!existsSync(file)) throw new ConfigLoadError(source, `file not found (${file})`);
+  if (statSync(file).isDirectory()) throw new ConfigLoadError(source, `is a directory (${file}); allowed: a config file`);
+  const ext = extname(file).toLowerCase();
+  let exported: unknown;
+  try {
+    const esbuild = ext === '.json' ? undefined : optionalEsbuild();
+    if (ext === '.json') exported = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    else if (esbuild && (TYPESCRIPT.has(ext) || JAVASCRIPT.has(ext))) exported = evaluate(compile(esbuild, file, source), file);
+    else if (TYPESCRIPT.has(ext) || ext === '.mjs')
+      throw new ConfigLoadError(
+        source,
+        `a ${ext} config needs the package esbuild to be loaded (npm install --save-dev esbuild); or compile it to a CommonJS .js file`,
+      );
+    else if (JAVASCRIPT.has(ext)) exported = evaluate(readFileSync(file, 'utf8'), file);
+    else throw new ConfigLoadError(source, `has the extension "${ext}"; allowed: .ts, .mts, .cts, .js, .cjs, .mjs, .json`);
+  } catch (e) {
+    if (e instanceof ConfigLoadError) throw e;
+    if (e instanceof SyntaxError && ext === '.json') throw new ConfigLoadError(source, `is not valid JSON: ${e.message}`);
+    throw new ConfigLoadError(source, `the module threw while loading: ${describeThrown(e)}`);
+  }
+  return exportedConfig(exported, source);
+}
+
+/**
+ * Loads and validates the config the environment selects (`TAISHANGLAOJUN_CONFIG`, else
+ * `defaultFile`).
+ * @throws ConfigLoadError when it cannot be loaded, ConfigValidationError listing its problems
+ */
+export function loadRegionsConfig(
+  defaultFile: string = join(process.cwd(), DEFAULT_CONFIG_FILE),
+  env: NodeJS.ProcessEnv = process.env,
+): RegionsConfig {
+  const location = configLocationFromEnv(defaultFile, env);
+  return validateRegionsConfig(loadConfigModule(location), location.source);
+}

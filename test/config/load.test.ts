@@ -1,0 +1,174 @@
+/** Loading a config file: TypeScript without a loader, clear errors for every way a module can be wrong. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+import shipped from '../../regions.config';
+import {
+  ConfigLoadError,
+  ConfigValidationError,
+  configLocationFromEnv,
+  loadConfigModule,
+  loadRegionsConfig,
+  validateRegionsConfig,
+} from '../../lib/config';
+
+const root = resolve(__dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'tslj-load-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return path;
+}
+const load = (path: string) => loadConfigModule({ file: path, source: path });
+function loadError(path: string): string {
+  try {
+    load(path);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigLoadError);
+    return (e as Error).message;
+  }
+  throw new Error(`expected ${path} to fail to load`);
+}
+
+describe('which file', () => {
+  it('is TAISHANGLAOJUN_CONFIG when set, else the default', () => {
+    expect(configLocationFromEnv('regions.config.ts', {})).toEqual({
+      file: join(process.cwd(), 'regions.config.ts'),
+      source: 'regions.config.ts',
+    });
+    expect(configLocationFromEnv('regions.config.ts', { TAISHANGLAOJUN_CONFIG: '/x/other.config.ts' })).toEqual({
+      file: '/x/other.config.ts',
+      source: 'TAISHANGLAOJUN_CONFIG="/x/other.config.ts"',
+    });
+  });
+
+  it.each(['', '   '])('refuses an empty TAISHANGLAOJUN_CONFIG (%j) instead of falling back to the shipped config', (value) => {
+    expect(() => configLocationFromEnv('regions.config.ts', { TAISHANGLAOJUN_CONFIG: value })).toThrow(
+      `cannot load the config TAISHANGLAOJUN_CONFIG=${JSON.stringify(value)}: the variable is set but empty; allowed: the path of a config file`,
+    );
+    expect(() => loadRegionsConfig(join(root, 'regions.config.ts'), { TAISHANGLAOJUN_CONFIG: value })).toThrow(ConfigLoadError);
+  });
+});
+
+describe('a config that loads', () => {
+  it('loads the shipped TypeScript config to the same value the TypeScript import gives', () => {
+    expect(load(join(root, 'regions.config.ts'))).toEqual(shipped);
+    expect(loadRegionsConfig(join(root, 'regions.config.ts'), {})).toEqual(validateRegionsConfig(shipped));
+  });
+
+  it('bundles the config’s own relative TypeScript imports and requires packages from its folder', () => {
+    mkdirSync(join(work, 'parts'), { recursive: true });
+    file('parts/zones.ts', "export const zones: { id: string }[] = [{ id: 'emea' }];\n");
+    const path = file(
+      'split.config.ts',
+      "import { zones } from './parts/zones';\nimport { z } from 'zod';\nexport default { zones, ok: z.string().parse('yes') satisfies string };\n",
+    );
+    // zod resolves from the config's folder: give it one.
+    mkdirSync(join(work, 'node_modules'), { recursive: true });
+    try {
+      execFileSync('ln', ['-s', join(root, 'node_modules/zod'), join(work, 'node_modules/zod')]);
+    } catch {
+      // already linked
+    }
+    expect(load(path)).toEqual({ zones: [{ id: 'emea' }], ok: 'yes' });
+  });
+
+  it('loads CommonJS, ES module JavaScript and JSON configs', () => {
+    expect(load(file('a.config.js', 'module.exports = { a: 1 };'))).toEqual({ a: 1 });
+    expect(load(file('b.config.mjs', 'export default { b: 2 };'))).toEqual({ b: 2 });
+    expect(load(file('c.config.json', '{ "c": 3 }'))).toEqual({ c: 3 });
+  });
+
+  it('needs no TypeScript loader in the process (plain node, compiled loader)', () => {
+    const bundle = join(work, 'loader.js');
+    buildSync({
+      entryPoints: [join(root, 'lib/config/index.ts')],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    const script = `const c = require(${JSON.stringify(bundle)}).loadRegionsConfig(${JSON.stringify(join(root, 'regions.config.ts'))}, {}); console.log(c.regions.length, typeof require.extensions['.ts'])`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: join(root, 'node_modules') },
+    });
+    expect(out.trim()).toBe('10 undefined');
+  });
+});
+
+describe('a config that does not load names the file and says what to do', () => {
+  it('a TypeScript syntax error: file, line, column, reason and the line', () => {
+    const path = file('syntax.config.ts', "const config = {\n  project: { name: 'x',, },\n};\nexport default config;\n");
+    const message = loadError(path);
+    expect(message).toContain('it does not compile (1 error):');
+    expect(message).toMatch(/syntax\.config\.ts:2:24: Expected identifier but found ","\n {4}project: \{ name: 'x',, \},/);
+  });
+
+  it('several syntax errors are listed, each with its place', () => {
+    const path = file('syntax2.config.ts', 'export default {\n  a: 1 +,\n  b: await import("x"),\n};\n');
+    const message = loadError(path);
+    expect(message).toMatch(/syntax2\.config\.ts:2:\d+: /);
+  });
+
+  it('a missing file and a directory', () => {
+    expect(loadError(join(work, 'nope.config.ts'))).toContain('file not found');
+    expect(loadError(work)).toContain('is a directory');
+  });
+
+  it('an unknown extension', () => {
+    expect(loadError(file('x.config.yaml', 'a: 1'))).toContain('has the extension ".yaml"; allowed: .ts');
+  });
+
+  it('named exports without a default', () => {
+    expect(loadError(file('named.config.ts', 'export const config = { a: 1 };\nexport const other = 2;\n'))).toContain(
+      'it has no default export (named exports: config, other); export the config with `export default`',
+    );
+  });
+
+  it('a default export that is a function', () => {
+    expect(loadError(file('fn.config.ts', 'export default function makeConfig() { return {}; }\n'))).toContain(
+      'its default export is a function ([function makeConfig]); export the config object itself',
+    );
+  });
+
+  it('a default export that is a Promise', () => {
+    expect(loadError(file('async.config.ts', 'export default Promise.resolve({ a: 1 });\n'))).toContain(
+      'its default export is a Promise; the config must be a plain object',
+    );
+  });
+
+  it('a module that throws an Error, a string or a Symbol', () => {
+    expect(loadError(file('throws.config.ts', "throw new RangeError('no regions today');\nexport default {};\n"))).toContain(
+      'the module threw while loading: RangeError: no regions today',
+    );
+    expect(loadError(file('string.config.ts', "throw 'nope';\nexport default {};\n"))).toContain('the module threw while loading: "nope"');
+    expect(loadError(file('symbol.config.ts', "throw Symbol('odd');\nexport default {};\n"))).toContain(
+      'the module threw while loading: Symbol(odd)',
+    );
+  });
+
+  it('a default export that is not plain data fails validation with its path', () => {
+    const path = file(
+      'getter.config.ts',
+      "export default { get project(): never { throw new Error('secret store offline'); }, regions: [{ id: Symbol('x') }] };\n",
+    );
+    let error: unknown;
+    try {
+      loadRegionsConfig(path, { TAISHANGLAOJUN_CONFIG: path });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const message = (error as Error).message;
+    expect(message).toContain('  - project: cannot be read: its getter threw Error: secret store offline');
+    expect(message).toContain('  - regions[0].id: Symbol(x) is a Symbol');
+  });
+});

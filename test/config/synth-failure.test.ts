@@ -1,0 +1,62 @@
+/** The synth app (main.ts) as a user meets a bad config: one message, no stack trace, exit 1, nothing written. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'tslj-synth-fail-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function synth(name: string, config: string) {
+  const outdir = join(work, `${name}.out`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: root,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, TAISHANGLAOJUN_CONFIG: config },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, written: existsSync(outdir) };
+}
+
+it.each([
+  [
+    'an empty TAISHANGLAOJUN_CONFIG',
+    () => '',
+    /^synth failed: cannot load the config TAISHANGLAOJUN_CONFIG="": the variable is set but empty/,
+  ],
+  [
+    'a TypeScript syntax error',
+    () => {
+      const f = join(work, 'syntax.config.ts');
+      writeFileSync(f, 'export default {\n  regions: [,,\n');
+      return f;
+    },
+    /^synth failed: cannot load the config TAISHANGLAOJUN_CONFIG=".*syntax\.config\.ts": it does not compile \(1 error\):\n {2}.*syntax\.config\.ts:3:0?\d+: /,
+  ],
+  [
+    'a module that throws a string',
+    () => {
+      const f = join(work, 'throws.config.ts');
+      writeFileSync(f, "throw 'not today';\nexport default {};\n");
+      return f;
+    },
+    /^synth failed: cannot load the config .*: the module threw while loading: "not today"\n$/,
+  ],
+  [
+    'a default export with a getter that throws',
+    () => {
+      const f = join(work, 'getter.config.ts');
+      writeFileSync(f, "export default { get project(): never { throw new Error('vault sealed'); } };\n");
+      return f;
+    },
+    /^synth failed: TAISHANGLAOJUN_CONFIG=".*getter\.config\.ts" is not valid \(\d+ problems\):\n {2}- project: cannot be read: its getter threw Error: vault sealed\n/,
+  ],
+])('%s', (_name, makeConfig, message) => {
+  const r = synth(_name.replace(/\W+/g, '-'), makeConfig());
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr.match(/synth failed/g)).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
+  expect(r.written).toBe(false);
+});
