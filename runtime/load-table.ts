@@ -2,21 +2,35 @@
  * Reading the routing table from disk and keeping the last good one while it is reloaded.
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { findDuplicateKeys } from './private/json-duplicate-keys';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
 
 /** The default location synth writes the table to (relative to the working directory). */
 export const DEFAULT_ROUTING_TABLE_PATH = 'cdktf.out/routing-table.json';
 
+/** Largest routing table file read, in bytes (the ten-region table is ~25 KB; the schema's limits fit in a few MB). */
+export const MAX_ROUTING_TABLE_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads and validates a routing table file. Throws a {@link RoutingTableError} naming the file
- * when it cannot be read, is not JSON, or is not a valid table (with every problem listed).
+ * when it cannot be read, is larger than {@link MAX_ROUTING_TABLE_BYTES}, is not JSON, repeats a
+ * key inside an object (JSON.parse would keep the last one silently), or is not a valid table
+ * (with every problem listed).
  */
 export function loadRoutingTable(file: string): RoutingTable {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_ROUTING_TABLE_BYTES) {
+      throw new RoutingTableError(
+        [{ path: '', value: size, message: `bytes is too large for a routing table; at most ${MAX_ROUTING_TABLE_BYTES} bytes are read` }],
+        file,
+      );
+    }
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof RoutingTableError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -26,17 +40,22 @@ export function loadRoutingTable(file: string): RoutingTable {
           : code === 'EACCES'
             ? 'permission denied'
             : (err as Error).message;
-    throw new RoutingTableError([{ path: '', value: file, message: `cannot read the routing table file: ${why}` }], file);
+    throw new RoutingTableError([{ path: '', value: file, message: `cannot be read as the routing table: ${why}` }], file);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new RoutingTableError([{ path: '', value: text.slice(0, 40), message: `not valid JSON: ${(err as Error).message}` }], file);
+    throw new RoutingTableError([{ path: '', value: text.slice(0, 40), message: `is not valid JSON: ${(err as Error).message}` }], file);
   }
+  const duplicateKeys: RoutingTableProblem[] = findDuplicateKeys(text).map(({ path, count }) => ({
+    path,
+    message: `appears ${count} times in the same object; JSON keeps only the last, so each key must appear once`,
+  }));
   const result = parseRoutingTable(json);
-  if (!result.ok) throw new RoutingTableError(result.problems, file);
-  return result.table;
+  const problems = [...duplicateKeys, ...(result.ok ? [] : result.problems)];
+  if (problems.length > 0) throw new RoutingTableError(problems, file);
+  return (result as { ok: true; table: RoutingTable }).table;
 }
 
 export type ReloadResult = { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[]; kept: RoutingTable };

@@ -2,208 +2,375 @@
  * The routing table: the one document the deployed gateway reads.
  *
  * Synth writes it to `cdktf.out/routing-table.json` from `regions.config.ts` (see
- * `lib/routing-table/build.ts`). The runtime never reads the config itself: this schema is the
- * contract between the two sides, and it is versioned (`schemaVersion`).
+ * `lib/routing-table.ts`). The runtime never reads the config itself: this schema is the contract
+ * between the two sides, and it is versioned (`schemaVersion`).
+ *
+ * Validation is hand-written rather than a zod schema: it reports every problem of a table at once
+ * (a field that is wrong never hides a relation that is wrong elsewhere, because relations are
+ * checked between the parts that are valid), it bounds every number and list so that nothing
+ * valid can overflow later (a capacity of 1e308 would make every weight 0), and it keeps zod's
+ * ~90 ms import out of the gateway's and the CLI's start.
  */
-import { z } from 'zod';
-import { formatPath, valueAt } from './private/problem-path';
+import { Checker, join, type NumberRule, type StringRule } from './private/checker';
+import { unknownName } from './private/unknown-name';
+import { formatValue, ProblemsError, type Problem } from './problem';
 
 /** The schema version this runtime reads and synth writes. */
 export const ROUTING_TABLE_SCHEMA_VERSION = 1;
 
-const regionId = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'a cloud region id such as "eu-west-1"');
-const zoneId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a residency zone id such as "emea"');
-const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as "DE"');
-const positive = z.number().positive();
+/** Longest timer delay Node accepts (2^31 − 1 ms, ~24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
-const endpoint = z
-  .object({
-    region: regionId,
-    /** host:port of the database endpoint; null until the data tier publishes it. */
-    endpoint: z.string().min(1).nullable(),
-  })
-  .strict();
+/**
+ * Bounds a routing table must respect. They keep every sum and product the runtime computes
+ * finite (capacities × shares, weights, timer delays) and a hostile file small to check.
+ */
+export const ROUTING_TABLE_LIMITS = {
+  /** Regions in the table. */
+  regions: 256,
+  /** Residency zones. */
+  residencyZones: 64,
+  /** Shards in total. */
+  shards: 4096,
+  /** Replicas of one shard. */
+  replicas: 64,
+  /** Country keys (ISO 3166-1 has 249 codes). */
+  countries: 300,
+  /** Items of any other list (services, copy targets, recovery steps). */
+  listItems: 100,
+  /** Characters of an id. */
+  idLength: 64,
+  /** Characters of a free-text field, a path or an endpoint. */
+  textLength: 512,
+  /** Requests a region absorbs at 100 % load. */
+  capacity: 1e9,
+  /** Relative weight of a shard in its zone. */
+  shardWeight: 1e6,
+  /** Latency threshold of a region, in ms (10 minutes). */
+  latencyMs: 600_000,
+  /** Weight of the load factor in the routing score. */
+  loadWeight: 1e6,
+  /** Any duration in ms: what a timer can wait. */
+  durationMs: MAX_TIMER_MS,
+  /** Counters: retries, consecutive failures or successes. */
+  count: 10_000,
+} as const;
 
-export const routingTableSchema = z
-  .object({
-    schemaVersion: z.literal(ROUTING_TABLE_SCHEMA_VERSION),
-    regions: z
-      .array(
-        z
-          .object({
-            id: regionId,
-            location: z.string(),
-            continent: z.enum(['APAC', 'EMEA', 'NA']),
-            residencyZone: zoneId,
-            primary: z.boolean(),
-            services: z.array(z.enum(['compute', 'storage', 'cdn'])).min(1),
-            /** Requests the region absorbs at 100 % load. */
-            capacity: positive,
-            /** Latency, in ms, above which the region counts as slow for its users. */
-            latencyThresholdMs: positive,
-          })
-          .strict(),
-      )
-      .min(1),
-    residencyZones: z
-      .array(
-        z
-          .object({
-            id: zoneId,
-            /** Regions of the zone, in the zone's fallback order (first = preferred fallback). */
-            regions: z.array(regionId).min(1),
-            /** Zones this zone's personal data may be copied to (always includes itself). */
-            allowedCopyTo: z.array(zoneId).min(1),
-          })
-          .strict(),
-      )
-      .min(1),
-    /** Country (ISO alpha-2) to the region that serves it. */
-    countries: z.record(countryCode, regionId),
-    shards: z
-      .array(
-        z
-          .object({
-            id: z.string().min(1),
-            residencyZone: zoneId,
-            /** Relative share of the zone's keys; > 0. */
-            weight: positive,
-            primary: endpoint,
-            replicas: z.array(endpoint),
-          })
-          .strict(),
-      )
-      .min(1),
-    routing: z
-      .object({
-        /** Regions at or above this load factor (load / capacity) are not chosen by score. */
-        maxLoadFactor: z.number().gt(0).max(1),
-        /** Score = latency ms + loadFactor * loadWeight. */
-        loadWeight: z.number().nonnegative(),
-      })
-      .strict(),
-    failover: z
-      .object({
-        healthCheck: z
-          .object({
-            path: z.string().startsWith('/'),
-            intervalMs: positive,
-            timeoutMs: positive,
-            retries: z.number().int().nonnegative(),
-          })
-          .strict(),
-        failureThresholds: z
-          .object({
-            serviceUnavailable: z.number().int().positive(),
-            highLatency: z.number().int().positive(),
-            errorRate: z.number().gt(0).lt(1),
-          })
-          .strict(),
-        recoveryThresholds: z
-          .object({
-            consecutiveSuccess: z.number().int().positive(),
-            latencyImprovement: z.number().gt(0).max(1),
-          })
-          .strict(),
-        actions: z
-          .object({
-            reduceTrafficPercent: z.number().gt(0).lt(100),
-            circuitBreakerMs: positive,
-          })
-          .strict(),
-        recovery: z
-          .object({
-            stepsPercent: z.array(z.number().gt(0).max(100)).min(1),
-            stepIntervalMs: positive,
-          })
-          .strict(),
-      })
-      .strict(),
-  })
-  .strict();
+export type Continent = 'APAC' | 'EMEA' | 'NA';
+export type RegionService = 'compute' | 'storage' | 'cdn';
+
+/** One region of the table. */
+export interface RoutingTableRegion {
+  id: string;
+  location: string;
+  continent: Continent;
+  residencyZone: string;
+  primary: boolean;
+  services: RegionService[];
+  /** Requests the region absorbs at 100 % load. */
+  capacity: number;
+  /** Latency, in ms, above which the region counts as slow for its users. */
+  latencyThresholdMs: number;
+}
+
+/** One residency zone: its regions (in fallback order) and where its data may be copied. */
+export interface RoutingTableZone {
+  id: string;
+  /** Regions of the zone, in the zone's fallback order (first = preferred fallback). */
+  regions: string[];
+  /** Zones this zone's personal data may be copied to (always includes itself). */
+  allowedCopyTo: string[];
+}
+
+/** Where one copy of a shard lives. */
+export interface ReplicaEndpoint {
+  region: string;
+  /** host:port of the database endpoint; null until the data tier publishes it. */
+  endpoint: string | null;
+}
+
+/** One shard: its zone, weight, primary and replicas. */
+export interface RoutingTableShard {
+  id: string;
+  residencyZone: string;
+  /** Relative share of the zone's keys; > 0. */
+  weight: number;
+  primary: ReplicaEndpoint;
+  replicas: ReplicaEndpoint[];
+}
 
 /** The routing table as the runtime sees it. */
-export type RoutingTable = z.infer<typeof routingTableSchema>;
-export type RoutingTableRegion = RoutingTable['regions'][number];
-export type RoutingTableZone = RoutingTable['residencyZones'][number];
-export type RoutingTableShard = RoutingTable['shards'][number];
-export type ReplicaEndpoint = RoutingTableShard['primary'];
-
-/** One thing wrong with a routing table: where, what was there, and what is allowed. */
-export interface RoutingTableProblem {
-  /** Dotted path into the document, e.g. `shards[3].primary.region` or `countries.DE`. */
-  path: string;
-  /** The offending value (undefined when the field is missing). */
-  value: unknown;
-  /** What is wrong and what is allowed. */
-  message: string;
+export interface RoutingTable {
+  schemaVersion: typeof ROUTING_TABLE_SCHEMA_VERSION;
+  regions: RoutingTableRegion[];
+  residencyZones: RoutingTableZone[];
+  /** Country (ISO alpha-2) to the region that serves it. */
+  countries: Record<string, string>;
+  shards: RoutingTableShard[];
+  routing: {
+    /** Regions at or above this load factor (load / capacity) are not chosen by score. */
+    maxLoadFactor: number;
+    /** Score = latency ms + loadFactor * loadWeight. */
+    loadWeight: number;
+  };
+  failover: {
+    healthCheck: { path: string; intervalMs: number; timeoutMs: number; retries: number };
+    failureThresholds: { serviceUnavailable: number; highLatency: number; errorRate: number };
+    recoveryThresholds: { consecutiveSuccess: number; latencyImprovement: number };
+    actions: { reduceTrafficPercent: number; circuitBreakerMs: number };
+    recovery: { stepsPercent: number[]; stepIntervalMs: number };
+  };
 }
+
+/** One thing wrong with a routing table: the package's one {@link Problem} shape. */
+export type RoutingTableProblem = Problem;
 
 export type ParseRoutingTableResult = { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[] };
 
 /** A routing table that failed validation; carries every problem found. */
-export class RoutingTableError extends Error {
-  readonly problems: readonly RoutingTableProblem[];
+export class RoutingTableError extends ProblemsError {
   /** Where the table came from (a file name), when known. */
   readonly source: string | undefined;
 
   constructor(problems: readonly RoutingTableProblem[], source?: string) {
-    super(RoutingTableError.format(problems, source));
+    super(source === undefined ? 'routing table' : `routing table ${source}`, problems);
     this.name = 'RoutingTableError';
-    this.problems = problems;
     this.source = source;
-  }
-
-  /** One line per problem: `path: message (got VALUE)`. */
-  static format(problems: readonly RoutingTableProblem[], source?: string): string {
-    const head = `invalid routing table${source === undefined ? '' : ` ${source}`}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-    return [head, ...problems.map((p) => `  - ${p.path || '(root)'}: ${p.message} (got ${showValue(p.value)})`)].join('\n');
   }
 }
 
-/** A short, single-line rendering of a value for error messages. */
-export function showValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+const L = ROUTING_TABLE_LIMITS;
+const REGION_ID: StringRule = {
+  maxLength: L.idLength,
+  pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+  allowed: 'a cloud region id such as "eu-west-1"',
+};
+const ZONE_ID: StringRule = {
+  maxLength: L.idLength,
+  pattern: /^[a-z][a-z0-9-]*$/,
+  allowed: 'a residency zone id such as "emea" (lower-case letters, digits, "-")',
+};
+const COUNTRY: StringRule = { maxLength: 2, pattern: /^[A-Z]{2}$/, allowed: 'an ISO 3166-1 alpha-2 country code such as "DE"' };
+const SHARD_ID: StringRule = { minLength: 1, maxLength: L.idLength };
+const TEXT: StringRule = { maxLength: L.textLength };
+const ENDPOINT: StringRule = { minLength: 1, maxLength: L.textLength };
+const HEALTH_PATH: StringRule = { maxLength: L.textLength, pattern: /^\//, allowed: 'a path starting with "/"' };
+const DURATION: NumberRule = { gt: 0, max: L.durationMs };
+const COUNT: NumberRule = { int: true, min: 1, max: L.count };
+const CONTINENTS: readonly Continent[] = ['APAC', 'EMEA', 'NA'];
+const SERVICES: readonly RegionService[] = ['compute', 'storage', 'cdn'];
+
+/** The part of a document a check produced: every field is undefined where it was not valid. */
+type Checked<T> = { [K in keyof T]?: T[K] | undefined };
+
+function checkRegion(c: Checker, value: unknown, path: string): Checked<RoutingTableRegion> | undefined {
+  const o = c.object(value, path, [
+    'id',
+    'location',
+    'continent',
+    'residencyZone',
+    'primary',
+    'services',
+    'capacity',
+    'latencyThresholdMs',
+  ]);
+  if (o === undefined) return undefined;
+  const services = c.array(o.services, join(path, 'services'), 1, SERVICES.length, 'services');
+  const checkedServices = services?.map((s, i) => c.oneOf(s, join(join(path, 'services'), i), SERVICES));
+  return {
+    id: c.string(o.id, join(path, 'id'), REGION_ID),
+    location: c.string(o.location, join(path, 'location'), TEXT),
+    continent: c.oneOf(o.continent, join(path, 'continent'), CONTINENTS),
+    residencyZone: c.string(o.residencyZone, join(path, 'residencyZone'), ZONE_ID),
+    primary: c.boolean(o.primary, join(path, 'primary')),
+    services: checkedServices?.every((s) => s !== undefined) ? (checkedServices as RegionService[]) : undefined,
+    capacity: c.number(o.capacity, join(path, 'capacity'), { gt: 0, max: L.capacity }),
+    latencyThresholdMs: c.number(o.latencyThresholdMs, join(path, 'latencyThresholdMs'), { gt: 0, max: L.latencyMs }),
+  };
+}
+
+function checkIdList(c: Checker, value: unknown, path: string, rule: StringRule, min: number, max: number, what: string) {
+  const items = c.array(value, path, min, max, what);
+  return items?.map((item, i) => c.string(item, join(path, i), rule));
+}
+
+function checkZone(
+  c: Checker,
+  value: unknown,
+  path: string,
+): Checked<{ id: string; regions: (string | undefined)[]; allowedCopyTo: (string | undefined)[] }> | undefined {
+  const o = c.object(value, path, ['id', 'regions', 'allowedCopyTo']);
+  if (o === undefined) return undefined;
+  return {
+    id: c.string(o.id, join(path, 'id'), ZONE_ID),
+    regions: checkIdList(c, o.regions, join(path, 'regions'), REGION_ID, 1, L.regions, 'regions'),
+    allowedCopyTo: checkIdList(c, o.allowedCopyTo, join(path, 'allowedCopyTo'), ZONE_ID, 1, L.residencyZones, 'residency zones'),
+  };
+}
+
+function checkEndpoint(c: Checker, value: unknown, path: string): Checked<ReplicaEndpoint> | undefined {
+  const o = c.object(value, path, ['region', 'endpoint']);
+  if (o === undefined) return undefined;
+  return {
+    region: c.string(o.region, join(path, 'region'), REGION_ID),
+    endpoint:
+      o.endpoint === null ? null : c.string(o.endpoint, join(path, 'endpoint'), { ...ENDPOINT, allowed: 'null or a "host:port" string' }),
+  };
+}
+
+function checkShard(
+  c: Checker,
+  value: unknown,
+  path: string,
+):
+  | Checked<{
+      id: string;
+      residencyZone: string;
+      weight: number;
+      primary: Checked<ReplicaEndpoint>;
+      replicas: (Checked<ReplicaEndpoint> | undefined)[];
+    }>
+  | undefined {
+  const o = c.object(value, path, ['id', 'residencyZone', 'weight', 'primary', 'replicas']);
+  if (o === undefined) return undefined;
+  const replicas = c.array(o.replicas, join(path, 'replicas'), 0, L.replicas, 'replicas');
+  return {
+    id: c.string(o.id, join(path, 'id'), SHARD_ID),
+    residencyZone: c.string(o.residencyZone, join(path, 'residencyZone'), ZONE_ID),
+    weight: c.number(o.weight, join(path, 'weight'), { gt: 0, max: L.shardWeight }),
+    primary: checkEndpoint(c, o.primary, join(path, 'primary')),
+    replicas: replicas?.map((r, i) => checkEndpoint(c, r, join(join(path, 'replicas'), i))),
+  };
+}
+
+function checkFailover(c: Checker, value: unknown, path: string) {
+  const o = c.object(value, path, ['healthCheck', 'failureThresholds', 'recoveryThresholds', 'actions', 'recovery']);
+  if (o === undefined) return undefined;
+  const p = (group: string) => join(path, group);
+  const hc = c.object(o.healthCheck, p('healthCheck'), ['path', 'intervalMs', 'timeoutMs', 'retries']);
+  const ft = c.object(o.failureThresholds, p('failureThresholds'), ['serviceUnavailable', 'highLatency', 'errorRate']);
+  const rt = c.object(o.recoveryThresholds, p('recoveryThresholds'), ['consecutiveSuccess', 'latencyImprovement']);
+  const ac = c.object(o.actions, p('actions'), ['reduceTrafficPercent', 'circuitBreakerMs']);
+  const rc = c.object(o.recovery, p('recovery'), ['stepsPercent', 'stepIntervalMs']);
+  const steps =
+    rc === undefined ? undefined : c.array(rc.stepsPercent, join(p('recovery'), 'stepsPercent'), 1, L.listItems, 'recovery steps');
+  return {
+    healthCheck: hc && {
+      path: c.string(hc.path, join(p('healthCheck'), 'path'), HEALTH_PATH),
+      intervalMs: c.number(hc.intervalMs, join(p('healthCheck'), 'intervalMs'), DURATION),
+      timeoutMs: c.number(hc.timeoutMs, join(p('healthCheck'), 'timeoutMs'), DURATION),
+      retries: c.number(hc.retries, join(p('healthCheck'), 'retries'), { int: true, min: 0, max: L.count }),
+    },
+    failureThresholds: ft && {
+      serviceUnavailable: c.number(ft.serviceUnavailable, join(p('failureThresholds'), 'serviceUnavailable'), COUNT),
+      highLatency: c.number(ft.highLatency, join(p('failureThresholds'), 'highLatency'), COUNT),
+      errorRate: c.number(ft.errorRate, join(p('failureThresholds'), 'errorRate'), { gt: 0, lt: 1 }),
+    },
+    recoveryThresholds: rt && {
+      consecutiveSuccess: c.number(rt.consecutiveSuccess, join(p('recoveryThresholds'), 'consecutiveSuccess'), COUNT),
+      latencyImprovement: c.number(rt.latencyImprovement, join(p('recoveryThresholds'), 'latencyImprovement'), { gt: 0, max: 1 }),
+    },
+    actions: ac && {
+      reduceTrafficPercent: c.number(ac.reduceTrafficPercent, join(p('actions'), 'reduceTrafficPercent'), { gt: 0, lt: 100 }),
+      circuitBreakerMs: c.number(ac.circuitBreakerMs, join(p('actions'), 'circuitBreakerMs'), DURATION),
+    },
+    recovery: rc && {
+      stepsPercent: steps?.map((s, i) => c.number(s, join(join(p('recovery'), 'stepsPercent'), i), { gt: 0, max: 100 })),
+      stepIntervalMs: c.number(rc.stepIntervalMs, join(p('recovery'), 'stepIntervalMs'), DURATION),
+    },
+  };
 }
 
 /**
- * Validates a routing table: the zod schema first, then the cross-references between its parts
- * (countries → regions, regions ↔ residency zones, shards → zones and regions, unique ids,
- * recovery steps). Reports every problem found, never just the first.
- *
- * Cross-references are checked only when the document is structurally valid: a structural
- * error makes the cross-reference messages unreliable, so those are reported first.
+ * Validates a routing table and returns it (a fresh copy) or every problem found: fields, bounds,
+ * unknown fields, and the relations between its parts (countries → regions, regions ↔ residency
+ * zones, shards → zones and regions, replicas only where the zone may copy data, unique ids,
+ * recovery steps). A wrong field never hides another problem: relations are checked between the
+ * parts that are valid. Never throws.
  */
 export function parseRoutingTable(input: unknown): ParseRoutingTableResult {
-  const parsed = routingTableSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems: RoutingTableProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys : undefined;
-      if (keys !== undefined && keys.length > 0) {
-        for (const key of keys) {
-          const path = [...issue.path, key];
-          problems.push({
-            path: formatPath(path),
-            value: valueAt(input, path),
-            message: 'unknown field (not in the routing table schema)',
-          });
-        }
-        continue;
-      }
-      problems.push({ path: formatPath(issue.path), value: valueAt(input, issue.path), message: issue.message });
-    }
-    return { ok: false, problems };
+  const c = new Checker();
+  const root = c.object(
+    input,
+    '',
+    ['schemaVersion', 'regions', 'residencyZones', 'countries', 'shards', 'routing', 'failover'],
+    'a routing table object',
+  );
+  if (root === undefined) return { ok: false, problems: c.problems };
+
+  if (root.schemaVersion !== ROUTING_TABLE_SCHEMA_VERSION) {
+    c.add(
+      'schemaVersion',
+      root.schemaVersion,
+      root.schemaVersion === undefined
+        ? `is missing; it must be ${ROUTING_TABLE_SCHEMA_VERSION} (the version this runtime reads)`
+        : `is not supported; this runtime reads schemaVersion ${ROUTING_TABLE_SCHEMA_VERSION}`,
+    );
   }
-  const problems = crossReferenceProblems(parsed.data);
-  return problems.length === 0 ? { ok: true, table: parsed.data } : { ok: false, problems };
+  const regions = c.array(root.regions, 'regions', 1, L.regions, 'regions')?.map((r, i) => checkRegion(c, r, join('regions', i)));
+  const zones = c
+    .array(root.residencyZones, 'residencyZones', 1, L.residencyZones, 'residency zones')
+    ?.map((z, i) => checkZone(c, z, join('residencyZones', i)));
+  const shards = c.array(root.shards, 'shards', 1, L.shards, 'shards')?.map((s, i) => checkShard(c, s, join('shards', i)));
+  const countryMap = c.map(root.countries, 'countries', 'an object from country code to region id');
+  const countries: [string, string | undefined][] = [];
+  if (countryMap !== undefined) {
+    const keys = Object.keys(countryMap);
+    if (keys.length > L.countries) c.add('countries', countryMap, `must hold at most ${L.countries} countries (it holds ${keys.length})`);
+    else
+      for (const key of keys) {
+        const path = join('countries', key);
+        if (!COUNTRY.pattern!.test(key)) c.add(path, key, `is not a country key; keys must be ${COUNTRY.allowed}`);
+        else countries.push([key, c.string(countryMap[key], path, REGION_ID)]);
+      }
+  }
+  const routing = c.object(root.routing, 'routing', ['maxLoadFactor', 'loadWeight']);
+  const maxLoadFactor = routing && c.number(routing.maxLoadFactor, 'routing.maxLoadFactor', { gt: 0, max: 1 });
+  const loadWeight = routing && c.number(routing.loadWeight, 'routing.loadWeight', { min: 0, max: L.loadWeight });
+  const failover = checkFailover(c, root.failover, 'failover');
+
+  relationProblems(c, regions ?? [], zones ?? [], shards ?? [], countries);
+  if (
+    failover?.healthCheck?.timeoutMs !== undefined &&
+    failover.healthCheck.intervalMs !== undefined &&
+    failover.healthCheck.timeoutMs > failover.healthCheck.intervalMs
+  ) {
+    c.add(
+      'failover.healthCheck.timeoutMs',
+      failover.healthCheck.timeoutMs,
+      `must be <= intervalMs (${failover.healthCheck.intervalMs}): a check must end before the next starts`,
+    );
+  }
+  const steps = failover?.recovery?.stepsPercent;
+  if (steps !== undefined && steps.every((s) => s !== undefined)) {
+    steps.forEach((step, i) => {
+      if (i > 0 && step! <= steps[i - 1]!)
+        c.add(
+          `failover.recovery.stepsPercent[${i}]`,
+          step,
+          `must be greater than the previous step (${steps[i - 1]}): steps are strictly increasing`,
+        );
+    });
+    if (steps[steps.length - 1] !== 100)
+      c.add(
+        `failover.recovery.stepsPercent[${steps.length - 1}]`,
+        steps[steps.length - 1],
+        'must be 100: the last recovery step is full traffic',
+      );
+  }
+
+  if (c.problems.length > 0) return { ok: false, problems: c.problems };
+  // No problem: every part is defined and of its type.
+  const table: RoutingTable = {
+    schemaVersion: ROUTING_TABLE_SCHEMA_VERSION,
+    regions: regions as RoutingTableRegion[],
+    residencyZones: zones as RoutingTableZone[],
+    countries: Object.fromEntries(countries) as Record<string, string>,
+    shards: shards as RoutingTableShard[],
+    routing: { maxLoadFactor: maxLoadFactor!, loadWeight: loadWeight! },
+    failover: failover as RoutingTable['failover'],
+  };
+  return { ok: true, table };
 }
 
 /** Like {@link parseRoutingTable} but throws a {@link RoutingTableError}. */
@@ -213,181 +380,143 @@ export function assertRoutingTable(input: unknown, source?: string): RoutingTabl
   return result.table;
 }
 
-function list(items: Iterable<string>): string {
-  return [...items].map((s) => JSON.stringify(s)).join(', ');
-}
+/**
+ * @deprecated the zod schema is gone (see the module comment); `routingTableSchema.parse(x)` is
+ * {@link assertRoutingTable}, kept for callers of the previous API.
+ */
+export const routingTableSchema = { parse: (input: unknown): RoutingTable => assertRoutingTable(input) } as const;
 
-function duplicates(ids: readonly string[], pathOf: (i: number) => string, what: string, problems: RoutingTableProblem[]): void {
+type PartialRegion = Checked<RoutingTableRegion> | undefined;
+type PartialZone = ReturnType<typeof checkZone>;
+type PartialShard = ReturnType<typeof checkShard>;
+
+function duplicates(c: Checker, ids: readonly (string | undefined)[], pathOf: (i: number) => string, what: string): void {
   const seen = new Map<string, number>();
   ids.forEach((id, i) => {
+    if (id === undefined) return;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
-    else
-      problems.push({
-        path: pathOf(i),
-        value: id,
-        message: `duplicate ${what} id (already used at ${pathOf(first)}); ${what} ids must be unique`,
-      });
+    else c.add(pathOf(i), id, `is a duplicate ${what} id (already used at ${pathOf(first)}); ${what} ids must be unique`);
   });
 }
 
-function crossReferenceProblems(table: RoutingTable): RoutingTableProblem[] {
-  const problems: RoutingTableProblem[] = [];
-  const regionIds = table.regions.map((r) => r.id);
-  const zoneIds = table.residencyZones.map((z) => z.id);
-  const regions = new Map(table.regions.map((r) => [r.id, r] as const));
-  const zones = new Map(table.residencyZones.map((z) => [z.id, z] as const));
-  const knownRegions = list(regions.keys());
-  const knownZones = list(zones.keys());
+function relationProblems(
+  c: Checker,
+  regionList: readonly PartialRegion[],
+  zoneList: readonly PartialZone[],
+  shardList: readonly PartialShard[],
+  countries: readonly [string, string | undefined][],
+): void {
+  const regions = new Map<string, NonNullable<PartialRegion>>();
+  for (const r of regionList) if (r?.id !== undefined && !regions.has(r.id)) regions.set(r.id, r);
+  const zones = new Map<string, NonNullable<PartialZone>>();
+  for (const z of zoneList) if (z?.id !== undefined && !zones.has(z.id)) zones.set(z.id, z);
+  const unknownRegion = unknownName('region', undefined, regions.keys());
+  const unknownZone = unknownName('residency zone', undefined, zones.keys());
 
-  duplicates(regionIds, (i) => `regions[${i}].id`, 'region', problems);
-  duplicates(zoneIds, (i) => `residencyZones[${i}].id`, 'residency zone', problems);
   duplicates(
-    table.shards.map((s) => s.id),
+    c,
+    regionList.map((r) => r?.id),
+    (i) => `regions[${i}].id`,
+    'region',
+  );
+  duplicates(
+    c,
+    zoneList.map((z) => z?.id),
+    (i) => `residencyZones[${i}].id`,
+    'residency zone',
+  );
+  duplicates(
+    c,
+    shardList.map((s) => s?.id),
     (i) => `shards[${i}].id`,
     'shard',
-    problems,
   );
 
-  // Each region names an existing zone.
-  table.regions.forEach((region, i) => {
-    if (!zones.has(region.residencyZone)) {
-      problems.push({
-        path: `regions[${i}].residencyZone`,
-        value: region.residencyZone,
-        message: `unknown residency zone; allowed: ${knownZones}`,
-      });
-    }
+  regionList.forEach((region, i) => {
+    if (region?.residencyZone !== undefined && !zones.has(region.residencyZone))
+      c.add(`regions[${i}].residencyZone`, region.residencyZone, `is an ${unknownZone}`);
   });
 
   // Each zone lists exactly the regions that name it, and copies only to known zones including itself.
-  table.residencyZones.forEach((zone, zi) => {
+  zoneList.forEach((zone, zi) => {
+    if (zone === undefined) return;
     const listed = new Set<string>();
-    zone.regions.forEach((regionId, ri) => {
+    zone.regions?.forEach((regionId, ri) => {
+      if (regionId === undefined) return;
       const path = `residencyZones[${zi}].regions[${ri}]`;
       const region = regions.get(regionId);
-      if (listed.has(regionId)) {
-        problems.push({ path, value: regionId, message: 'region listed twice in the zone' });
-      } else if (region === undefined) {
-        problems.push({ path, value: regionId, message: `unknown region; allowed: ${knownRegions}` });
-      } else if (region.residencyZone !== zone.id) {
-        problems.push({
+      if (listed.has(regionId)) c.add(path, regionId, 'is listed twice in the zone');
+      else if (region === undefined) c.add(path, regionId, `is an ${unknownRegion}`);
+      else if (zone.id !== undefined && region.residencyZone !== undefined && region.residencyZone !== zone.id)
+        c.add(
           path,
-          value: regionId,
-          message: `region belongs to residency zone ${JSON.stringify(region.residencyZone)}, not ${JSON.stringify(zone.id)}; a zone lists exactly the regions whose residencyZone names it`,
-        });
-      }
+          regionId,
+          `belongs to residency zone ${JSON.stringify(region.residencyZone)}, not ${JSON.stringify(zone.id)}; a zone lists exactly the regions whose residencyZone names it`,
+        );
       listed.add(regionId);
     });
-    const missing = table.regions.filter((r) => r.residencyZone === zone.id && !listed.has(r.id)).map((r) => r.id);
-    if (missing.length > 0) {
-      problems.push({
-        path: `residencyZones[${zi}].regions`,
-        value: zone.regions,
-        message: `missing region(s) ${list(missing)} whose residencyZone is ${JSON.stringify(zone.id)}`,
-      });
+    if (zone.id !== undefined && zone.regions !== undefined && zone.regions.every((r) => r !== undefined)) {
+      const missing: string[] = [];
+      for (const r of regionList) if (r?.id !== undefined && r.residencyZone === zone.id && !listed.has(r.id)) missing.push(r.id);
+      if (missing.length > 0)
+        c.add(
+          `residencyZones[${zi}].regions`,
+          zone.regions,
+          `misses region(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} whose residencyZone is ${JSON.stringify(zone.id)}`,
+        );
     }
-    zone.allowedCopyTo.forEach((target, ti) => {
-      if (!zones.has(target)) {
-        problems.push({
-          path: `residencyZones[${zi}].allowedCopyTo[${ti}]`,
-          value: target,
-          message: `unknown residency zone; allowed: ${knownZones}`,
-        });
-      }
+    zone.allowedCopyTo?.forEach((target, ti) => {
+      if (target !== undefined && !zones.has(target)) c.add(`residencyZones[${zi}].allowedCopyTo[${ti}]`, target, `is an ${unknownZone}`);
     });
-    if (!zone.allowedCopyTo.includes(zone.id)) {
-      problems.push({
-        path: `residencyZones[${zi}].allowedCopyTo`,
-        value: zone.allowedCopyTo,
-        message: `must include the zone itself (${JSON.stringify(zone.id)})`,
-      });
-    }
+    if (zone.id !== undefined && zone.allowedCopyTo !== undefined && !zone.allowedCopyTo.includes(zone.id))
+      c.add(`residencyZones[${zi}].allowedCopyTo`, zone.allowedCopyTo, `must include the zone itself (${JSON.stringify(zone.id)})`);
   });
 
-  // Countries map to known regions.
-  for (const [country, regionId] of Object.entries(table.countries)) {
-    if (!regions.has(regionId)) {
-      problems.push({ path: `countries.${country}`, value: regionId, message: `unknown region; allowed: ${knownRegions}` });
-    }
+  for (const [country, regionId] of countries) {
+    if (regionId !== undefined && !regions.has(regionId)) c.add(join('countries', country), regionId, `is an ${unknownRegion}`);
   }
 
   // Shards: known zone, primary inside the zone, replicas in known regions the zone may copy to.
-  const shardsPerZone = new Map<string, number>();
-  table.shards.forEach((shard, si) => {
-    const zone = zones.get(shard.residencyZone);
-    if (zone === undefined) {
-      problems.push({
-        path: `shards[${si}].residencyZone`,
-        value: shard.residencyZone,
-        message: `unknown residency zone; allowed: ${knownZones}`,
-      });
-    } else {
-      shardsPerZone.set(zone.id, (shardsPerZone.get(zone.id) ?? 0) + 1);
-    }
-    const primary = regions.get(shard.primary.region);
-    if (primary === undefined) {
-      problems.push({
-        path: `shards[${si}].primary.region`,
-        value: shard.primary.region,
-        message: `unknown region; allowed: ${knownRegions}`,
-      });
-    } else if (zone !== undefined && primary.residencyZone !== zone.id) {
-      problems.push({
-        path: `shards[${si}].primary.region`,
-        value: shard.primary.region,
-        message: `primary must be in the shard's residency zone ${JSON.stringify(zone.id)} (allowed: ${list(zone.regions)})`,
-      });
-    }
-    const replicaRegions = new Set<string>();
-    shard.replicas.forEach((replica, ri) => {
+  const shardsPerZone = new Set<string>();
+  shardList.forEach((shard, si) => {
+    if (shard === undefined) return;
+    const zone = shard.residencyZone === undefined ? undefined : zones.get(shard.residencyZone);
+    if (shard.residencyZone !== undefined && zone === undefined)
+      c.add(`shards[${si}].residencyZone`, shard.residencyZone, `is an ${unknownZone}`);
+    if (zone?.id !== undefined) shardsPerZone.add(zone.id);
+    const primaryId = shard.primary?.region;
+    const primary = primaryId === undefined ? undefined : regions.get(primaryId);
+    if (primaryId !== undefined && primary === undefined) c.add(`shards[${si}].primary.region`, primaryId, `is an ${unknownRegion}`);
+    else if (zone?.id !== undefined && primary?.residencyZone !== undefined && primary.residencyZone !== zone.id)
+      c.add(
+        `shards[${si}].primary.region`,
+        primaryId,
+        `must be in the shard's residency zone ${JSON.stringify(zone.id)} (allowed: ${(zone.regions ?? []).filter((r) => r !== undefined).join(', ')})`,
+      );
+    const holders = new Set<string>(primaryId === undefined ? [] : [primaryId]);
+    shard.replicas?.forEach((replica, ri) => {
+      const regionId = replica?.region;
+      if (regionId === undefined) return;
       const path = `shards[${si}].replicas[${ri}].region`;
-      const region = regions.get(replica.region);
-      if (region === undefined) {
-        problems.push({ path, value: replica.region, message: `unknown region; allowed: ${knownRegions}` });
-      } else if (zone !== undefined && !zone.allowedCopyTo.includes(region.residencyZone)) {
-        problems.push({
+      const region = regions.get(regionId);
+      if (region === undefined) c.add(path, regionId, `is an ${unknownRegion}`);
+      else if (
+        zone?.allowedCopyTo !== undefined &&
+        region.residencyZone !== undefined &&
+        !zone.allowedCopyTo.includes(region.residencyZone)
+      )
+        c.add(
           path,
-          value: replica.region,
-          message: `region is in residency zone ${JSON.stringify(region.residencyZone)}, but zone ${JSON.stringify(zone.id)} may copy data only to ${list(zone.allowedCopyTo)}`,
-        });
-      } else if (replicaRegions.has(replica.region) || replica.region === shard.primary.region) {
-        problems.push({
-          path,
-          value: replica.region,
-          message: 'region already holds this shard (primary or another replica); one copy per region',
-        });
-      }
-      replicaRegions.add(replica.region);
+          regionId,
+          `is in residency zone ${JSON.stringify(region.residencyZone)}, but zone ${JSON.stringify(zone.id)} may copy data only to ${zone.allowedCopyTo.map((z) => formatValue(z)).join(', ')}`,
+        );
+      else if (holders.has(regionId)) c.add(path, regionId, 'already holds this shard (primary or another replica); one copy per region');
+      holders.add(regionId);
     });
   });
-  table.residencyZones.forEach((zone, zi) => {
-    if (!shardsPerZone.has(zone.id)) {
-      problems.push({
-        path: `residencyZones[${zi}].id`,
-        value: zone.id,
-        message: 'zone has no shard; every residency zone needs at least one shard',
-      });
-    }
+  zoneList.forEach((zone, zi) => {
+    if (zone?.id !== undefined && !shardsPerZone.has(zone.id) && shardList.length > 0)
+      c.add(`residencyZones[${zi}].id`, zone.id, 'has no shard; every residency zone needs at least one shard');
   });
-
-  // Recovery steps: strictly increasing, ending at 100.
-  const steps = table.failover.recovery.stepsPercent;
-  steps.forEach((step, i) => {
-    if (i > 0 && step <= steps[i - 1]) {
-      problems.push({
-        path: `failover.recovery.stepsPercent[${i}]`,
-        value: step,
-        message: `steps must be strictly increasing (previous step is ${steps[i - 1]})`,
-      });
-    }
-  });
-  if (steps[steps.length - 1] !== 100) {
-    problems.push({
-      path: `failover.recovery.stepsPercent[${steps.length - 1}]`,
-      value: steps[steps.length - 1],
-      message: 'the last recovery step must be 100 (full traffic)',
-    });
-  }
-  return problems;
 }

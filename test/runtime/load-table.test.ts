@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRoutingTable, RoutingTableStore } from '../../runtime/load-table';
+import { loadRoutingTable, MAX_ROUTING_TABLE_BYTES, RoutingTableStore } from '../../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../../runtime/routing-table';
 
 const fixturePath = join(__dirname, '..', 'fixtures', 'routing-table.json');
@@ -39,14 +39,37 @@ describe('loadRoutingTable', () => {
     expect(err.problems[0].message).toContain('not valid JSON');
   });
 
-  it('lists every problem of an invalid table', () => {
+  it('lists every problem of an invalid table: a wrong field does not hide a wrong relation', () => {
     const t = fixture();
-    t.countries.FR = 'eu-south-9';
-    t.routing.loadWeight = -1;
+    t.countries.FR = 'eu-south-9'; // relation: unknown region
+    t.routing.loadWeight = -1; // field: below its minimum
     const file = join(dir, 'invalid.json');
     writeFileSync(file, JSON.stringify(t));
     const err = thrown(() => loadRoutingTable(file));
-    expect(err.problems.map((p) => p.path)).toEqual(['routing.loadWeight']);
+    expect(err.problems.map((p) => p.path).sort()).toEqual(['countries.FR', 'routing.loadWeight']);
+    expect(err.message).toContain(`routing table ${file} is not valid (2 problems):`);
+    expect(err.message).toContain('countries.FR: "eu-south-9" is an unknown region; allowed: ap-east-1,');
+    expect(err.message).toContain('routing.loadWeight: -1 must be a finite number >= 0 and <= 1000000');
+  });
+
+  it('rejects a key that appears twice in one object of the file (JSON.parse would keep the last)', () => {
+    const text = readFileSync(fixturePath, 'utf8').replace('"DE": "eu-central-1"', '"DE": "eu-central-1",\n    "DE": "eu-west-1"');
+    expect(text).toContain('"DE": "eu-west-1"'); // the fixture had the line the test edits
+    const file = join(dir, 'duplicate.json');
+    writeFileSync(file, text);
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.problems).toEqual([
+      { path: 'countries.DE', message: 'appears 2 times in the same object; JSON keeps only the last, so each key must appear once' },
+    ]);
+  });
+
+  it('refuses a file larger than the limit before reading it', () => {
+    const file = join(dir, 'huge.json');
+    writeFileSync(file, Buffer.alloc(MAX_ROUTING_TABLE_BYTES + 1, 0x20));
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.problems).toEqual([
+      expect.objectContaining({ value: MAX_ROUTING_TABLE_BYTES + 1, message: expect.stringContaining('too large') }),
+    ]);
   });
 });
 

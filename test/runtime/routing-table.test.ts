@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRoutingTable, RoutingTableError, assertRoutingTable, type RoutingTable } from '../../runtime/routing-table';
+import { findDuplicateKeys } from '../../runtime/private/json-duplicate-keys';
+import {
+  assertRoutingTable,
+  MAX_TIMER_MS,
+  parseRoutingTable,
+  ROUTING_TABLE_LIMITS,
+  RoutingTableError,
+  type RoutingTable,
+} from '../../runtime/routing-table';
 
 const fixture = (): RoutingTable => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8'));
 
@@ -106,9 +114,112 @@ describe('parseRoutingTable', () => {
     expect(paths).toEqual(expect.arrayContaining(['regions[10].id', 'failover.recovery.stepsPercent[1]']));
   });
 
+  it('reports structural and cross-reference problems together: a wrong field hides nothing else', () => {
+    const t = fixture() as unknown as {
+      regions: Record<string, unknown>[];
+      shards: Record<string, unknown>[];
+      countries: Record<string, unknown>;
+    };
+    t.regions[2].capacity = -1; // field
+    t.regions[3].continent = 'MARS'; // field
+    t.countries.FR = 'eu-south-9'; // relation
+    t.countries.ES = 42; // field
+    t.shards[0].weight = 'heavy'; // field of a shard whose relation is also wrong:
+    t.shards[0].residencyZone = 'moon';
+    t.shards[1].replicas = [{ region: 'us-west-2', endpoint: null }]; // emea data copied to na
+    const problems = problemsOf(t);
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      [
+        'countries.ES',
+        'countries.FR',
+        'regions[2].capacity',
+        'regions[3].continent',
+        'shards[0].residencyZone',
+        'shards[0].weight',
+        'shards[1].replicas[0].region',
+      ].sort(),
+    );
+    expect(problems.find((p) => p.path === 'regions[3].continent')).toEqual({
+      path: 'regions[3].continent',
+      value: 'MARS',
+      message: 'is not allowed; allowed: "APAC", "EMEA", "NA"',
+    });
+    expect(problems.find((p) => p.path === 'shards[0].residencyZone')?.message).toBe(
+      'is an unknown residency zone; allowed: apac, emea, na',
+    );
+  });
+
+  it.each([
+    ['a capacity that overflows the weights', (t: RoutingTable) => (t.regions[0].capacity = 1e308), 'regions[0].capacity', 1e308],
+    ['NaN', (t: RoutingTable) => (t.regions[1].capacity = NaN), 'regions[1].capacity', NaN],
+    ['Infinity', (t: RoutingTable) => (t.shards[0].weight = Infinity), 'shards[0].weight', Infinity],
+    ['a zero weight', (t: RoutingTable) => (t.shards[0].weight = 0), 'shards[0].weight', 0],
+    ['a latency of a year', (t: RoutingTable) => (t.regions[0].latencyThresholdMs = 3.2e10), 'regions[0].latencyThresholdMs', 3.2e10],
+    [
+      'a circuit breaker longer than a timer can wait',
+      (t: RoutingTable) => (t.failover.actions.circuitBreakerMs = MAX_TIMER_MS + 1),
+      'failover.actions.circuitBreakerMs',
+      MAX_TIMER_MS + 1,
+    ],
+    ['a fractional retry count', (t: RoutingTable) => (t.failover.healthCheck.retries = 1.5), 'failover.healthCheck.retries', 1.5],
+    [
+      'a timeout longer than the interval',
+      (t: RoutingTable) => (t.failover.healthCheck.timeoutMs = 60_000),
+      'failover.healthCheck.timeoutMs',
+      60_000,
+    ],
+  ])('rejects %s', (_name, edit, path, value) => {
+    const t = fixture();
+    edit(t);
+    expect(problemsOf(t)).toEqual([{ path, value, message: expect.stringMatching(/^must be /) }]);
+  });
+
+  it('accepts the largest values its limits allow (a timer delay of 2^31-1 ms)', () => {
+    const t = fixture();
+    t.failover.actions.circuitBreakerMs = MAX_TIMER_MS;
+    t.failover.recovery.stepIntervalMs = MAX_TIMER_MS;
+    t.regions[0].capacity = ROUTING_TABLE_LIMITS.capacity;
+    expect(parseRoutingTable(t).ok).toBe(true);
+  });
+
+  it('bounds lists: a hostile list is one problem, not one per item', () => {
+    const t = fixture() as unknown as Record<string, unknown>;
+    t.regions = Array.from({ length: 100_000 }, () => 'x');
+    const problems = problemsOf(t);
+    expect(problems.filter((p) => p.path.startsWith('regions'))).toEqual([
+      { path: 'regions', value: t.regions, message: `must hold 1 to ${ROUTING_TABLE_LIMITS.regions} regions (it holds 100000)` },
+    ]);
+  });
+
+  it('returns a copy: editing the input afterwards does not change the table', () => {
+    const input = fixture();
+    const result = parseRoutingTable(input);
+    if (!result.ok) throw new Error('fixture rejected');
+    input.regions[0].capacity = 1;
+    input.countries.DE = 'eu-west-1';
+    expect(result.table.regions[0].capacity).toBe(10000);
+    expect(result.table.countries.DE).toBe('eu-central-1');
+  });
+
   it('rejects non-objects', () => {
     expect(problemsOf(null)[0]).toMatchObject({ path: '', value: null });
     expect(problemsOf('x')[0].path).toBe('');
+  });
+});
+
+describe('findDuplicateKeys', () => {
+  it('finds a repeated key at any depth with its path, and only repeats in the same object', () => {
+    const text = '{"a":{"x":1,"y":2,"x":3},"list":[{"id":1},{"id":2,"id":3,"id":4}],"x":0,"s":"\\"x\\":1,","e\\u0041":1,"eA":2}';
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(findDuplicateKeys(text)).toEqual([
+      { path: 'a.x', count: 2 },
+      { path: 'list[1].id', count: 3 },
+      { path: 'eA', count: 2 },
+    ]);
+  });
+
+  it('finds nothing in the fixture', () => {
+    expect(findDuplicateKeys(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8'))).toEqual([]);
   });
 });
 
