@@ -1,0 +1,258 @@
+/**
+ * `taishanglaojun gateway`: runs the reference gateway until SIGTERM/SIGINT (graceful drain);
+ * SIGHUP reloads the routing table.
+ *
+ *   taishanglaojun gateway --table cdktf.out/routing-table.json --port 8080 \
+ *     --upstream-template 'https://api.{region}.internal' --upstream eu-west-1=http://127.0.0.1:9101
+ *
+ * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
+ */
+import { readFileSync } from 'node:fs';
+import { EtcdRegistry } from '../runtime/registry/etcd';
+import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
+import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
+import { Gateway, LIMIT_DEFAULTS, type GatewayLimits } from './gateway';
+import { UpstreamConfigError, resolveStaticUpstreams } from './upstreams';
+
+export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
+  --table FILE              routing table (default ${DEFAULT_ROUTING_TABLE_PATH}); SIGHUP or a change of the file reloads it
+  --port N                  listen port (default 8080; 0 = any free port, printed in the "listening" log line)
+  --host ADDR               listen address (default 127.0.0.1; 0.0.0.0 in a container)
+  --admin-port N            serve /healthz /readyz /metrics on this port only (default: on --port)
+  --upstream-template URL   upstream of every region, "{region}" replaced (env TAISHANGLAOJUN_UPSTREAM_TEMPLATE)
+  --upstream REGION=URL     upstream of one region (repeatable; env TAISHANGLAOJUN_UPSTREAM_<REGION>, e.g. _EU_WEST_1)
+  --upstreams FILE          JSON object {"<region>": "<url>"} (as written by fake-upstreams --out)
+  --etcd URL[,URL]          take upstream instances from the etcd registry (/services/<region>/<service>/<id>)
+  --registry-service NAME   service name in the registry (default api)
+  --trusted-proxy CIDR      proxy whose X-Forwarded-For is believed (repeatable or comma-separated; default none)
+  --max-body-bytes N        largest request body (default ${LIMIT_DEFAULTS.maxBodyBytes}); larger gets 413
+  --max-header-bytes N      largest header block (default ${LIMIT_DEFAULTS.maxHeaderBytes}); larger gets 431
+  --headers-timeout-ms N    time to send the headers (default ${LIMIT_DEFAULTS.headersTimeoutMs}); then 408
+  --request-timeout-ms N    time to send the whole request (default ${LIMIT_DEFAULTS.requestTimeoutMs}); then 408
+  --drain-timeout-ms N      time in-flight requests get on shutdown (default 10000)
+  --no-health-checks        no active health checks (passive outlier detection only)
+  --log-client-address      put the client address in access logs (personal data; default off)`;
+
+export class UsageError extends Error {}
+
+interface ParsedFlags {
+  table: string;
+  port: number;
+  host: string;
+  adminPort?: number;
+  template?: string;
+  upstreams: Record<string, string>;
+  etcd?: string[];
+  registryService: string;
+  trustedProxies: string[];
+  limits: GatewayLimits;
+  drainTimeoutMs: number;
+  healthChecks: boolean;
+  logClientAddress: boolean;
+}
+
+function intFlag(flag: string, value: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag}: ${JSON.stringify(value)} is not allowed; allowed: an integer ${min}..${max}`);
+  return n;
+}
+
+export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
+  const out: ParsedFlags = {
+    table: DEFAULT_ROUTING_TABLE_PATH,
+    port: 8080,
+    host: '127.0.0.1',
+    upstreams: {},
+    registryService: 'api',
+    trustedProxies: [],
+    limits: {},
+    drainTimeoutMs: 10_000,
+    healthChecks: true,
+    logClientAddress: false,
+  };
+  const flagsWithValue = new Set([
+    '--table',
+    '--port',
+    '--host',
+    '--admin-port',
+    '--upstream-template',
+    '--upstream',
+    '--upstreams',
+    '--etcd',
+    '--registry-service',
+    '--trusted-proxy',
+    '--max-body-bytes',
+    '--max-header-bytes',
+    '--headers-timeout-ms',
+    '--request-timeout-ms',
+    '--drain-timeout-ms',
+  ]);
+  for (let i = 0; i < argv.length; i++) {
+    let flag = argv[i];
+    let value: string | undefined;
+    const eq = flag.indexOf('=');
+    if (flag.startsWith('--') && eq > 0) {
+      value = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    }
+    if (flag === '--no-health-checks') {
+      out.healthChecks = false;
+      continue;
+    }
+    if (flag === '--log-client-address') {
+      out.logClientAddress = true;
+      continue;
+    }
+    if (!flagsWithValue.has(flag)) {
+      throw new UsageError(`unknown flag ${JSON.stringify(flag)}; allowed: ${[...flagsWithValue, '--no-health-checks', '--log-client-address'].join(', ')}`);
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new UsageError(`${flag}: missing value`);
+    }
+    switch (flag) {
+      case '--table':
+        out.table = value;
+        break;
+      case '--port':
+        out.port = intFlag(flag, value, 0, 65535);
+        break;
+      case '--host':
+        out.host = value;
+        break;
+      case '--admin-port':
+        out.adminPort = intFlag(flag, value, 0, 65535);
+        break;
+      case '--upstream-template':
+        out.template = value;
+        break;
+      case '--upstream': {
+        const at = value.indexOf('=');
+        if (at <= 0) throw new UsageError(`--upstream: ${JSON.stringify(value)} is not allowed; allowed: REGION=URL such as eu-west-1=http://127.0.0.1:9101`);
+        out.upstreams[value.slice(0, at)] = value.slice(at + 1);
+        break;
+      }
+      case '--upstreams': {
+        let json: unknown;
+        try {
+          json = JSON.parse(readFileSync(value, 'utf8'));
+        } catch (err) {
+          throw new UsageError(`--upstreams: cannot read ${JSON.stringify(value)} as JSON (${(err as Error).message}); allowed: a JSON object {"<region>": "<url>"}`);
+        }
+        if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+          throw new UsageError(`--upstreams: ${JSON.stringify(value)} does not hold a JSON object; allowed: {"<region>": "<url>"}`);
+        }
+        for (const [region, url] of Object.entries(json)) {
+          if (typeof url !== 'string') throw new UsageError(`--upstreams: ${value}: "${region}" is ${JSON.stringify(url)}; allowed: a URL string`);
+          out.upstreams[region] ??= url;
+        }
+        break;
+      }
+      case '--etcd':
+        out.etcd = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
+        if (out.etcd.length === 0) throw new UsageError(`--etcd: ${JSON.stringify(value)}; allowed: etcd client URLs such as http://127.0.0.1:2379`);
+        break;
+      case '--registry-service':
+        out.registryService = value;
+        break;
+      case '--trusted-proxy':
+        out.trustedProxies.push(...value.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+        break;
+      case '--max-body-bytes':
+        out.limits = { ...out.limits, maxBodyBytes: intFlag(flag, value, 1, 1 << 30) };
+        break;
+      case '--max-header-bytes':
+        out.limits = { ...out.limits, maxHeaderBytes: intFlag(flag, value, 1024, 1 << 20) };
+        break;
+      case '--headers-timeout-ms':
+        out.limits = { ...out.limits, headersTimeoutMs: intFlag(flag, value, 1, 600_000) };
+        break;
+      case '--request-timeout-ms':
+        out.limits = { ...out.limits, requestTimeoutMs: intFlag(flag, value, 1, 3_600_000) };
+        break;
+      case '--drain-timeout-ms':
+        out.drainTimeoutMs = intFlag(flag, value, 1, 600_000);
+        break;
+    }
+  }
+  return out;
+}
+
+/** Builds a gateway from command-line flags (no listening yet). Throws UsageError, RoutingTableError, UpstreamConfigError. */
+export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = process.env): Gateway {
+  const table = loadRoutingTable(flags.table);
+  const registry = flags.etcd === undefined ? undefined : new EtcdRegistry({ hosts: flags.etcd, onError: () => undefined });
+  const resolve = (t: RoutingTable) =>
+    resolveStaticUpstreams({
+      regions: t.regions.map((r) => r.id),
+      template: flags.template,
+      overrides: flags.upstreams,
+      env,
+      optional: registry !== undefined,
+    });
+  return new Gateway({
+    table,
+    tableFile: flags.table,
+    resolveUpstreams: resolve,
+    registry,
+    registryService: flags.registryService,
+    trustedProxies: flags.trustedProxies,
+    limits: flags.limits,
+    drainTimeoutMs: flags.drainTimeoutMs,
+    activeHealthChecks: flags.healthChecks,
+    logClientAddress: flags.logClientAddress,
+    adminPort: flags.adminPort,
+  });
+}
+
+/** Runs the gateway; resolves with the exit code once it has stopped (or failed to start). */
+export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${GATEWAY_USAGE}\n`);
+    return 0;
+  }
+  let gateway: Gateway;
+  let flags: ParsedFlags;
+  try {
+    flags = parseGatewayFlags(argv);
+    gateway = gatewayFromFlags(flags);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof RoutingTableError || err instanceof UpstreamConfigError || err instanceof RangeError) {
+      process.stderr.write(`taishanglaojun gateway: ${err.message}\n`);
+      if (err instanceof UsageError) process.stderr.write(`${GATEWAY_USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    await gateway.listen(flags.port, flags.host);
+  } catch (err) {
+    process.stderr.write(`taishanglaojun gateway: cannot start: ${(err as Error).message}\n`);
+    await gateway.shutdown();
+    return 1;
+  }
+  const onHup = () => gateway.reload('sighup');
+  process.on('SIGHUP', onHup);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  process.off('SIGHUP', onHup);
+  await gateway.shutdown();
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`taishanglaojun gateway: ${err.stack ?? err.message}\n`);
+      process.exit(1);
+    },
+  );
+}

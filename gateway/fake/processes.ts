@@ -1,0 +1,115 @@
+/**
+ * Child processes for fake upstreams, the gateway under test and the benchmark: spawned with
+ * Node + tsx, ready when a JSON line on stdout says so, stopped by pid. Every process started here
+ * is killed when the parent exits.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+export interface NodeProcess {
+  readonly proc: ChildProcess;
+  /** The JSON line that said the process is ready. */
+  readonly ready: Record<string, unknown>;
+  /** stdout + stderr so far (for failure messages). */
+  output(): string;
+  /** Every JSON line printed on stdout so far. */
+  lines(): Array<Record<string, unknown>>;
+  /** Sends `signal` and resolves with the exit code (SIGKILL after `graceMs`). */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
+}
+
+const live = new Set<ChildProcess>();
+let hooked = false;
+function killAllOnExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const p of live) p.kill('SIGKILL');
+  });
+}
+
+/** Starts `node -r tsx/cjs <script> ...args` in the repo root; resolves when `isReady(line)` holds for a stdout JSON line. */
+export function spawnNode(
+  script: string,
+  args: readonly string[],
+  options: { isReady: (line: Record<string, unknown>) => boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+): Promise<NodeProcess> {
+  killAllOnExit();
+  const proc = spawn(process.execPath, ['-r', 'tsx/cjs', join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(proc);
+  let out = '';
+  let pending = '';
+  const lines: Array<Record<string, unknown>> = [];
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => {
+      live.delete(proc);
+      resolve(code);
+    }),
+  );
+  const handle: Omit<NodeProcess, 'ready'> = {
+    proc,
+    output: () => out,
+    lines: () => lines,
+    async stop(signal = 'SIGTERM', graceMs = 5000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      proc.kill('SIGKILL');
+      reject(new Error(`${script} ${args.join(' ')}: not ready within ${options.timeoutMs ?? 20_000} ms\n${out}`));
+    }, options.timeoutMs ?? 20_000);
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      out += text;
+      pending += text;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        let json: Record<string, unknown>;
+        try {
+          json = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        lines.push(json);
+        if (!settled && options.isReady(json)) {
+          settled = true;
+          clearTimeout(timer);
+          resolve({ ...handle, ready: json });
+        }
+      }
+    });
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    void exited.then((code) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`${script} ${args.join(' ')}: exited with ${code} before it was ready\n${out}`));
+    });
+  });
+}
+
+/** Starts one fake upstream process for `region` on `port` (0: any free port). */
+export function spawnFakeUpstream(region: string, port = 0, healthPath = '/health'): Promise<NodeProcess & { port: number }> {
+  return spawnNode('gateway/fake/upstream.ts', ['--region', region, '--port', String(port), '--health-path', healthPath], {
+    isReady: (l) => l.region === region && typeof l.port === 'number',
+  }).then((p) => Object.assign(p, { port: p.ready.port as number }));
+}

@@ -1,0 +1,138 @@
+/**
+ * A fake regional upstream for local runs, fault tests and the load benchmark: one process per
+ * region on 127.0.0.1. It answers every request with a small JSON body naming its region, counts
+ * what it receives, and takes faults at run time:
+ *
+ *   POST /__fake/config  {"latencyMs": 300, "status": 503, "healthLatencyMs": 300, "healthStatus": 500}
+ *   GET  /__fake/stats   {"region", "requests", "health", "byHeader": {...}}
+ *
+ *   node -r tsx/cjs gateway/fake/upstream.ts --region eu-west-1 --port 0 [--health-path /health]
+ *
+ * Prints one JSON line {"region","port","pid"} on stdout once it listens.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUpstreamFaults {
+  /** Delay before answering an API request. */
+  latencyMs: number;
+  /** Status of API answers. */
+  status: number;
+  /** Delay before answering a health check. */
+  healthLatencyMs: number;
+  /** Status of health checks. */
+  healthStatus: number;
+}
+
+export interface FakeUpstreamStats {
+  region: string;
+  /** API requests received (health checks and /__fake excluded). */
+  requests: number;
+  /** Health checks received. */
+  health: number;
+  /** API requests by the value of the `x-test-tag` header ("" when absent). */
+  byTag: Record<string, number>;
+}
+
+const NO_FAULTS: FakeUpstreamFaults = { latencyMs: 0, status: 200, healthLatencyMs: 0, healthStatus: 200 };
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function startFakeUpstream(region: string, port: number, healthPath = '/health'): Promise<{ port: number; close(): Promise<void> }> {
+  let faults: FakeUpstreamFaults = { ...NO_FAULTS };
+  const stats: FakeUpstreamStats = { region, requests: 0, health: 0, byTag: {} };
+  const later = (ms: number, fn: () => void) => (ms > 0 ? setTimeout(fn, ms) : fn());
+  const body = Buffer.from(JSON.stringify({ region, ok: true }));
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/__fake/config' && req.method === 'POST') {
+      readJson(req).then(
+        (cfg) => {
+          faults = { ...faults, ...(cfg as Partial<FakeUpstreamFaults>) };
+          send(res, 200, faults);
+        },
+        () => send(res, 400, { error: 'config must be JSON' }),
+      );
+      return;
+    }
+    if (url === '/__fake/stats') {
+      send(res, 200, stats);
+      return;
+    }
+    if (url === healthPath) {
+      stats.health++;
+      const f = faults;
+      later(f.healthLatencyMs, () => send(res, f.healthStatus, { region, status: f.healthStatus < 300 ? 'ok' : 'failing' }));
+      return;
+    }
+    stats.requests++;
+    const tag = req.headers['x-test-tag'];
+    const key = typeof tag === 'string' ? tag : '';
+    stats.byTag[key] = (stats.byTag[key] ?? 0) + 1;
+    const f = faults;
+    req.resume();
+    req.on('end', () =>
+      later(f.latencyMs, () => {
+        if (f.status === 200) {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'x-upstream-region': region });
+          res.end(body);
+        } else send(res, f.status, { region, error: 'injected' });
+      }),
+    );
+  });
+  server.keepAliveTimeout = 10_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      }),
+    );
+  });
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const region = flag('--region');
+  const port = Number(flag('--port') ?? '0');
+  if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write('usage: fake upstream --region REGION --port N [--health-path /health]; REGION a region id such as eu-west-1, N 0..65535\n');
+    process.exit(2);
+  }
+  startFakeUpstream(region, port, flag('--health-path') ?? '/health').then(
+    (s) => process.stdout.write(`${JSON.stringify({ region, port: s.port, pid: process.pid })}\n`),
+    (err: Error) => {
+      process.stderr.write(`fake upstream ${region}: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+  process.on('SIGTERM', () => process.exit(0));
+}

@@ -1,0 +1,630 @@
+/**
+ * The reference gateway: an HTTP server that asks the runtime for a region per request and proxies
+ * to that region's upstream with undici.
+ *
+ * Per request: admin paths (`/healthz`, `/readyz`, `/metrics`) → body read within the limit →
+ * routing decision (residency first: a refusal is a 503, never a region of another zone) → forward
+ * to the region's pool → an idempotent request that cannot connect, times out or gets a 5xx is
+ * retried once on the next region allowed for the user's zone → answer streamed back → metrics,
+ * passive health, one access-log line.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { basename, dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream';
+import pino, { type Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { countryForIp } from '../runtime/geo';
+import type { ProbeFn } from '../runtime/health';
+import { RoutingTableStore } from '../runtime/load-table';
+import { METRIC_NONE, METRIC_UNKNOWN } from '../runtime/metric-names';
+import { PREFERRED_REGION_HEADER, type RouteResult } from '../runtime/router';
+import type { RoutingTable, RoutingTableProblem } from '../runtime/routing-table';
+import type { ServiceRegistry } from '../runtime/registry/types';
+import { GatewayMetrics } from './metrics';
+import { endToEndHeaders, headerValue, isIdempotent, pathOnly, sendJson } from './private/http';
+import { RegistryUpstreams } from './registry-upstreams';
+import { RoutingState } from './routing-state';
+import { RegionUpstreams, type UpstreamPoolOptions } from './upstreams';
+
+/** Bounds on what a client may send. */
+export interface GatewayLimits {
+  /** Largest request header block (bytes); larger gets 431. @default 16384 */
+  readonly maxHeaderBytes?: number;
+  /** Largest request body (bytes); larger gets 413. @default 1048576 (1 MiB) */
+  readonly maxBodyBytes?: number;
+  /** Time for a client to send its headers (slowloris); then 408. @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** Time for a client to send the whole request; then 408. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Idle keep-alive time of a client connection. @default 5000 */
+  readonly keepAliveTimeoutMs?: number;
+  /** Longest `x-preferred-region` considered; a longer one is ignored. @default 64 */
+  readonly maxPreferredRegionLength?: number;
+}
+
+export const LIMIT_DEFAULTS: Required<GatewayLimits> = {
+  maxHeaderBytes: 16_384,
+  maxBodyBytes: 1_048_576,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxPreferredRegionLength: 64,
+};
+
+/** Header carrying the authenticated user id (set by the auth layer in front of the gateway). */
+export const USER_ID_HEADER = 'x-user-id';
+/** Header carrying the user's residency zone from their account (set by the auth layer). */
+export const RESIDENCY_ZONE_HEADER = 'x-residency-zone';
+/** Response headers telling the client which region and rule served it. */
+export const REGION_RESPONSE_HEADER = 'x-served-by-region';
+export const REASON_RESPONSE_HEADER = 'x-routing-reason';
+/** Headers added to the upstream request: the routed region and the user's shard. */
+export const UPSTREAM_REGION_HEADER = 'x-taishanglaojun-region';
+export const UPSTREAM_SHARD_HEADER = 'x-taishanglaojun-shard';
+
+export interface GatewayProps {
+  /** The routing table to start with (validated again here). */
+  readonly table: RoutingTable;
+  /** File the table came from: reloaded on SIGHUP / {@link Gateway.reload} and watched. @default none (no reload) */
+  readonly tableFile?: string;
+  /** Watch `tableFile` and reload when it changes. @default true when tableFile is set */
+  readonly watchTable?: boolean;
+  /**
+   * Upstream origin per region for a table (called again on reload). Throws to reject a table
+   * whose regions it cannot serve. @default none: every region from `registry`
+   */
+  readonly resolveUpstreams?: (table: RoutingTable) => Readonly<Record<string, string>>;
+  /** Service registry holding each region's upstream instances. @default none */
+  readonly registry?: ServiceRegistry;
+  /** Service name of the upstream instances in the registry. @default 'api' */
+  readonly registryService?: string;
+  /** Proxies (IPs/CIDRs) whose X-Forwarded-For is believed. @default none */
+  readonly trustedProxies?: readonly string[];
+  /** Client limits. @default {@link LIMIT_DEFAULTS} */
+  readonly limits?: GatewayLimits;
+  /** Upstream pools and timeouts. @default UPSTREAM_DEFAULTS */
+  readonly upstream?: UpstreamPoolOptions;
+  /** Active health checks against every upstream. @default true */
+  readonly activeHealthChecks?: boolean;
+  /** Probe for the active checks. @default the runtime's fetch probe */
+  readonly probe?: ProbeFn;
+  /** Logger for access and event lines. @default pino to stdout */
+  readonly logger?: Logger;
+  /** Write the client address into access logs (personal data). @default false */
+  readonly logClientAddress?: boolean;
+  /** Serve /healthz, /readyz and /metrics on this port only (0: any free port). @default on the main port */
+  readonly adminPort?: number;
+  /** Time given to in-flight requests on shutdown before connections are cut. @default 10000 */
+  readonly drainTimeoutMs?: number;
+  /** Default Node process metrics on /metrics. @default true */
+  readonly processMetrics?: boolean;
+}
+
+export type ReloadTrigger = 'sighup' | 'watch' | 'api';
+export type GatewayReloadResult = { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[] };
+
+type AttemptOutcome =
+  | { kind: 'response'; status: number; data: Dispatcher.ResponseData }
+  | { kind: 'error'; cause: 'connect-error' | 'timeout' | 'reset'; message: string };
+
+const SKIP_REQUEST = new Set(['host', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', UPSTREAM_REGION_HEADER, UPSTREAM_SHARD_HEADER]);
+const SKIP_RESPONSE = new Set<string>();
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_MISSING_UPSTREAM', 'UND_ERR_BPL_MISSING_UPSTREAM']);
+const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`gateway ${name}: ${String(value)}; allowed: an integer > 0`);
+  return value;
+}
+
+/** Classifies an undici error: connect errors never reached the upstream; others may have. */
+function classify(err: unknown): { cause: 'connect-error' | 'timeout' | 'reset'; message: string } {
+  const code = (err as { code?: string })?.code ?? '';
+  const message = err instanceof Error ? `${code ? `${code}: ` : ''}${err.message}` : String(err);
+  if (CONNECT_ERRORS.has(code)) return { cause: 'connect-error', message };
+  if (TIMEOUT_ERRORS.has(code)) return { cause: 'timeout', message };
+  return { cause: 'reset', message };
+}
+
+export class Gateway {
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly server: Server;
+  readonly adminServer: Server | undefined;
+  readonly limits: Required<GatewayLimits>;
+  readonly #props: GatewayProps;
+  readonly #store: RoutingTableStore;
+  readonly #upstreams: RegionUpstreams;
+  readonly #drainTimeoutMs: number;
+  #state: RoutingState;
+  #registry: RegistryUpstreams | undefined;
+  #static: Readonly<Record<string, string>> = {};
+  #watcher: FSWatcher | undefined;
+  #watchTimer: NodeJS.Timeout | undefined;
+  #inflight = 0;
+  #idle: Array<() => void> = [];
+  #draining = false;
+  #started = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(props: GatewayProps) {
+    this.#props = props;
+    this.limits = { ...LIMIT_DEFAULTS, ...props.limits };
+    for (const [k, v] of Object.entries(this.limits)) positiveInt(`limits.${k}`, v);
+    this.#drainTimeoutMs = positiveInt('drainTimeoutMs', props.drainTimeoutMs ?? 10_000);
+    if (props.resolveUpstreams === undefined && props.registry === undefined) {
+      throw new Error('gateway: no upstreams; allowed: resolveUpstreams (static URLs) and/or registry (service registry instances)');
+    }
+    this.logger = props.logger ?? pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+    this.#store = new RoutingTableStore(props.table);
+    this.#upstreams = new RegionUpstreams(props.upstream);
+    this.#state = this.#buildState(this.#store.current);
+    this.#applyStatic(this.#store.current);
+    this.metrics = new GatewayMetrics({ regions: () => this.#state.regions() }, { processMetrics: props.processMetrics });
+    this.metrics.tableLoaded.set(Date.now() / 1000);
+
+    const serverOptions = {
+      maxHeaderSize: this.limits.maxHeaderBytes,
+      headersTimeout: this.limits.headersTimeoutMs,
+      requestTimeout: this.limits.requestTimeoutMs,
+      keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
+      requireHostHeader: false,
+    };
+    const admin = props.adminPort !== undefined;
+    this.server = createServer(serverOptions, (req, res) => this.#onRequest(req, res, !admin));
+    this.server.on('clientError', (err, socket) => this.#onClientError(err, socket));
+    if (admin) {
+      this.adminServer = createServer(serverOptions, (req, res) => {
+        if (!this.#admin(req, res)) sendJson(res, 404, { error: 'not-found', detail: 'admin port serves /healthz, /readyz and /metrics only' });
+      });
+      this.adminServer.on('clientError', (err, socket) => this.#onClientError(err, socket));
+    }
+  }
+
+  /** The table now serving. */
+  get table(): RoutingTable {
+    return this.#store.current;
+  }
+
+  /** The routing objects now serving (router, failover controller, health checker). */
+  get routing(): RoutingState {
+    return this.#state;
+  }
+
+  /** Requests received and not yet answered. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** Starts health checks, registry discovery and file watching, and listens. */
+  async listen(port: number, host = '127.0.0.1'): Promise<{ port: number; adminPort?: number }> {
+    if (this.#started) throw new Error('gateway: listen called twice');
+    this.#started = true;
+    if (this.#props.registry !== undefined) {
+      this.#registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
+        this.#setOrigins(region, origins),
+      );
+      await this.#registry.start(this.#store.current.regions.map((r) => r.id));
+    }
+    countryForIp('81.2.69.142'); // load the geo database now, not on the first request
+    this.#state.start();
+    if (this.#props.tableFile !== undefined && (this.#props.watchTable ?? true)) this.#watch(this.#props.tableFile);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const out: { port: number; adminPort?: number } = { port: (this.server.address() as AddressInfo).port };
+    if (this.adminServer) {
+      const adminServer = this.adminServer;
+      await new Promise<void>((resolve, reject) => {
+        adminServer.once('error', reject);
+        adminServer.listen(this.#props.adminPort, host, () => resolve());
+      });
+      out.adminPort = (adminServer.address() as AddressInfo).port;
+    }
+    this.logger.info({ event: 'listening', ...out, regions: this.#store.current.regions.map((r) => r.id) }, 'gateway listening');
+    return out;
+  }
+
+  /** Reloads the table file; a bad file (or one whose regions have no upstream) keeps the current table. */
+  reload(trigger: ReloadTrigger = 'api'): GatewayReloadResult {
+    const file = this.#props.tableFile;
+    if (file === undefined) {
+      const problems = [{ path: '', value: undefined, message: 'the gateway was started without a table file; nothing to reload' }];
+      return this.#rejected(trigger, problems);
+    }
+    const before = this.#store.current;
+    const result = this.#store.reloadFromFile(file);
+    if (!result.ok) return this.#rejected(trigger, result.problems);
+    try {
+      this.#static = this.#props.resolveUpstreams?.(result.table) ?? {};
+    } catch (err) {
+      this.#store.reload(before);
+      return this.#rejected(trigger, [{ path: 'regions', value: undefined, message: err instanceof Error ? err.message : String(err) }]);
+    }
+    const old = this.#state;
+    const next = this.#buildState(result.table);
+    const ids = result.table.regions.map((r) => r.id);
+    this.#upstreams.retain(ids);
+    this.#state = next;
+    this.#applyStatic(result.table);
+    this.#registry?.setRegions(ids);
+    if (this.#started) next.start();
+    old.dispose();
+    this.metrics.reloads.inc({ trigger, result: 'ok' });
+    this.metrics.tableLoaded.set(Date.now() / 1000);
+    this.logger.info({ event: 'reload', trigger, result: 'ok', regions: ids }, 'routing table reloaded');
+    return { ok: true, table: result.table };
+  }
+
+  /**
+   * Graceful shutdown: readiness turns 503, the listeners stop accepting, idle keep-alive
+   * connections close, in-flight requests get `drainTimeoutMs` to finish (answers carry
+   * `Connection: close`), then the remaining connections are cut and the pools closed.
+   */
+  shutdown(): Promise<void> {
+    this.#closed ??= this.#shutdown();
+    return this.#closed;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#draining = true;
+    const started = performance.now();
+    this.logger.info({ event: 'shutdown', inflight: this.#inflight }, 'draining');
+    this.#watcher?.close();
+    clearTimeout(this.#watchTimer);
+    const closing = [this.server, this.adminServer].filter((s): s is Server => s !== undefined && s.listening);
+    const closed = Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const s of closing) s.closeIdleConnections();
+    const drained = await this.#waitIdle(this.#drainTimeoutMs);
+    for (const s of closing) s.closeAllConnections();
+    await closed;
+    this.#state.dispose();
+    await this.#registry?.close();
+    const left = Math.max(100, this.#drainTimeoutMs - (performance.now() - started));
+    await this.#upstreams.close(left);
+    this.logger.info({ event: 'stopped', drained, inflight: this.#inflight, ms: Math.round(performance.now() - started) }, 'gateway stopped');
+    this.logger.flush?.();
+  }
+
+  #waitIdle(ms: number): Promise<boolean> {
+    if (this.#inflight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.#idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  #buildState(table: RoutingTable): RoutingState {
+    return new RoutingState(table, {
+      trustedProxies: this.#props.trustedProxies ?? [],
+      hasUpstream: (region) => this.#upstreams.pool(region) !== undefined,
+      activeHealthChecks: this.#props.activeHealthChecks ?? true,
+      probe: this.#props.probe,
+      onSignal: (s) => {
+        if (s.kind === 'probe') this.metrics?.healthChecks.inc({ region: s.region, outcome: s.outcome });
+      },
+    });
+  }
+
+  #applyStatic(table: RoutingTable): void {
+    if (Object.keys(this.#static).length === 0 && this.#props.resolveUpstreams) this.#static = this.#props.resolveUpstreams(table);
+    for (const r of table.regions) {
+      const fromRegistry = this.#registry?.origins(r.id) ?? [];
+      const fixed = this.#static[r.id];
+      this.#setOrigins(r.id, fromRegistry.length > 0 ? fromRegistry : fixed !== undefined ? [fixed] : []);
+    }
+  }
+
+  #setOrigins(region: string, origins: readonly string[]): void {
+    if (!this.#store.current.regions.some((r) => r.id === region)) return;
+    const fixed = this.#static[region];
+    const effective = origins.length > 0 ? origins : fixed !== undefined ? [fixed] : [];
+    const before = this.#upstreams.origins(region);
+    this.#upstreams.set(region, effective);
+    const after = this.#upstreams.origins(region);
+    if (before[0] !== after[0] || this.#state.health.targetUrl(region) === undefined) this.#state.setHealthTarget(region, after[0]);
+    if (before.join() !== after.join()) this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');
+  }
+
+  #watch(file: string): void {
+    try {
+      this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
+        if (name !== null && name !== basename(file)) return;
+        clearTimeout(this.#watchTimer);
+        this.#watchTimer = setTimeout(() => this.reload('watch'), 150);
+      });
+      this.#watcher.on('error', (err) => this.logger.warn({ event: 'watch-error', file, error: err.message }, 'table watch failed; SIGHUP still reloads'));
+    } catch (err) {
+      this.logger.warn({ event: 'watch-error', file, error: (err as Error).message }, 'cannot watch the table file; SIGHUP still reloads');
+    }
+  }
+
+  #rejected(trigger: ReloadTrigger, problems: RoutingTableProblem[]): GatewayReloadResult {
+    this.metrics.reloads.inc({ trigger, result: 'rejected' });
+    this.logger.error(
+      { event: 'reload', trigger, result: 'rejected', problems: problems.map((p) => `${p.path || '(file)'}: ${p.message}`) },
+      'routing table rejected; the last good table keeps serving',
+    );
+    return { ok: false, problems };
+  }
+
+  #onClientError(err: Error & { code?: string }, socket: Duplex): void {
+    const code = err.code ?? '';
+    if (code === 'ECONNRESET' || code === 'EPIPE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, error, detail] =
+      code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers-too-large', `request headers exceed ${this.limits.maxHeaderBytes} bytes`]
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request-timeout', `request not received within ${this.limits.headersTimeoutMs} ms (headers) / ${this.limits.requestTimeoutMs} ms (whole request)`]
+          : [400, 'bad-request', 'malformed HTTP request'];
+    this.metrics.rejected.inc({ status: String(status) });
+    this.logger.warn({ event: 'client-error', status, code }, error);
+    // A response already started on this socket cannot be replaced: cut it.
+    if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error, detail });
+    socket.end(
+      `HTTP/1.1 ${status} ${error}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  }
+
+  /** Serves an admin path; false when `req` is not one. */
+  #admin(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = pathOnly(req.url);
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    }
+    if (path === '/readyz') {
+      const serving = this.#state.regions().filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined).map((r) => r.region);
+      if (this.#draining) sendJson(res, 503, { status: 'draining' });
+      else if (serving.length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
+      else sendJson(res, 200, { status: 'ready', regions: serving });
+      return true;
+    }
+    if (path === '/metrics') {
+      this.metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': this.metrics.registry.contentType, 'cache-control': 'no-store' });
+          res.end(text);
+        },
+        (err: Error) => sendJson(res, 500, { error: 'metrics', detail: err.message }),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse, adminHere: boolean): void {
+    if (adminHere && req.url !== undefined && req.url.length < 16 && this.#admin(req, res)) return;
+    this.#inflight++;
+    this.metrics.inflight.inc();
+    let done = false;
+    res.once('close', () => {
+      if (done) return;
+      done = true;
+      this.#inflight--;
+      this.metrics.inflight.dec();
+      if (this.#inflight === 0) for (const f of this.#idle.splice(0)) f();
+    });
+    if (this.#draining) res.setHeader('connection', 'close');
+    this.#proxy(req, res).catch((err: Error) => {
+      this.logger.error({ event: 'gateway-error', error: err.message }, 'unexpected gateway error');
+      sendJson(res, 502, { error: 'gateway-error', detail: 'the gateway could not complete the request' });
+    });
+  }
+
+  async #proxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const log: Record<string, unknown> = { method, path: pathOnly(req.url) };
+    const finish = (status: number, region: string, country: string) => {
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.requests.inc({ region, status: String(status), country });
+      this.metrics.duration.observe({ region }, seconds);
+      log.status = status;
+      log.region = region;
+      log.latencyMs = Math.round(seconds * 100_000) / 100;
+      this.logger.info(log);
+    };
+
+    // 1. Body, within the limit.
+    const body = await this.#readBody(req, res);
+    if (body === 'answered') {
+      finish(res.statusCode, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
+
+    // 2. Routing decision. An over-long preference is dropped before the router sees it.
+    const headers = req.headers;
+    const preferred = headers[PREFERRED_REGION_HEADER];
+    const preferredText = Array.isArray(preferred) ? preferred.join(',') : preferred;
+    let routeHeaders = headers;
+    if (preferredText !== undefined && preferredText.length > this.limits.maxPreferredRegionLength) {
+      routeHeaders = { ...headers };
+      delete routeHeaders[PREFERRED_REGION_HEADER];
+      log.ignoredPreference = 'too-long';
+    }
+    const userId = headerValue(headers, USER_ID_HEADER);
+    const residencyZone = headerValue(headers, RESIDENCY_ZONE_HEADER);
+    const request = { headers: routeHeaders, socketAddress: req.socket.remoteAddress, userId: userId || undefined, residencyZone: residencyZone || undefined };
+    const state = this.#state;
+    let decision: RouteResult = state.route(request);
+    const country = decision.client.country ?? METRIC_UNKNOWN;
+    log.country = decision.client.country;
+    if (this.#props.logClientAddress) log.client = decision.client.address;
+    log.zone = decision.zone;
+    log.reason = decision.kind === 'routed' ? decision.reason : decision.code;
+    if (decision.ignoredPreference && log.ignoredPreference === undefined) log.ignoredPreference = decision.ignoredPreference.why;
+    this.metrics.decisions.inc({ reason: decision.reason, region: decision.kind === 'routed' ? decision.region : METRIC_NONE });
+
+    if (decision.kind === 'refused') {
+      this.#refuse(res, decision, state.table);
+      finish(503, METRIC_NONE, country);
+      return;
+    }
+    log.shard = decision.shard?.id;
+
+    // 3. Forward; retry an idempotent request once on the next allowed region.
+    const client = decision.client.address;
+    let outcome = await this.#attempt(req, decision, body, client, state);
+    log.attempts = 1;
+    if (outcome.kind !== 'response' || outcome.status >= 500) {
+      const cause = outcome.kind === 'response' ? 'upstream-5xx' : outcome.cause;
+      log.upstreamError = outcome.kind === 'response' ? outcome.status : outcome.message;
+      if (isIdempotent(method) && !res.destroyed) {
+        const next = state.route(request, decision.region);
+        if (next.kind === 'routed' && next.region !== decision.region) {
+          this.metrics.retries.inc({ region: decision.region, cause });
+          log.retriedFrom = decision.region;
+          log.retryCause = cause;
+          if (outcome.kind === 'response') outcome.data.body.dump().catch(() => undefined);
+          decision = next;
+          log.reason = next.reason;
+          log.shard = next.shard?.id;
+          log.attempts = 2;
+          outcome = await this.#attempt(req, decision, body, client, state);
+        }
+      }
+    }
+
+    // 4. Answer.
+    if (outcome.kind === 'error') {
+      const status = outcome.cause === 'timeout' ? 504 : 502;
+      sendJson(res, status, { error: outcome.cause === 'timeout' ? 'upstream-timeout' : 'upstream-unavailable', region: decision.region, cause: outcome.cause });
+      finish(status, decision.region, country);
+      return;
+    }
+    const { data, status } = outcome;
+    const responseHeaders = endToEndHeaders(data.headers as Record<string, string | string[]>, SKIP_RESPONSE);
+    responseHeaders[REGION_RESPONSE_HEADER] = decision.region;
+    responseHeaders[REASON_RESPONSE_HEADER] = decision.reason;
+    if (res.destroyed) {
+      data.body.destroy();
+      finish(499, decision.region, country);
+      return;
+    }
+    res.writeHead(status, responseHeaders);
+    await new Promise<void>((resolve) => {
+      pipeline(data.body, res, (err) => {
+        if (err) log.streamError = (err as Error).message;
+        resolve();
+      });
+    });
+    finish(status, decision.region, country);
+  }
+
+  #refuse(res: ServerResponse, decision: Extract<RouteResult, { kind: 'refused' }>, table: RoutingTable): void {
+    const retryAfter = Math.max(1, Math.ceil(table.failover.healthCheck.intervalMs / 1000));
+    this.metrics.refusals.inc({ zone: decision.zone ?? METRIC_UNKNOWN });
+    sendJson(
+      res,
+      503,
+      { error: 'refused', code: decision.code, zone: decision.zone, detail: decision.detail, retryAfterSeconds: retryAfter },
+      { 'retry-after': String(retryAfter) },
+    );
+  }
+
+  /** Reads the request body within maxBodyBytes; 'answered' when a 413/400 went out instead. */
+  #readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null | 'answered'> {
+    const max = this.limits.maxBodyBytes;
+    const length = req.headers['content-length'];
+    if (length === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(null);
+    const tooLarge = () => {
+      this.metrics.rejected.inc({ status: '413' });
+      sendJson(res, 413, { error: 'body-too-large', detail: `request body exceeds ${max} bytes`, limitBytes: max }, { connection: 'close' });
+    };
+    if (length !== undefined && Number(length) > max) {
+      tooLarge();
+      return Promise.resolve('answered');
+    }
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const settle = (v: Buffer | null | 'answered') => {
+        if (settled) return;
+        settled = true;
+        resolve(v);
+      };
+      req.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        size += chunk.length;
+        if (size > max) {
+          tooLarge();
+          req.removeAllListeners('data');
+          req.resume();
+          settle('answered');
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.once('end', () => settle(size === 0 ? null : Buffer.concat(chunks, size)));
+      req.once('error', () => {
+        res.statusCode = 408;
+        res.destroy();
+        settle('answered');
+      });
+      req.once('close', () => {
+        if (!req.complete && !settled) {
+          res.statusCode = 408;
+          res.destroy();
+          settle('answered');
+        }
+      });
+    });
+  }
+
+  async #attempt(req: IncomingMessage, decision: Extract<RouteResult, { kind: 'routed' }>, body: Buffer | null, client: string | null, state: RoutingState): Promise<AttemptOutcome> {
+    const region = decision.region;
+    const pool = this.#upstreams.pool(region);
+    const started = performance.now();
+    if (pool === undefined) {
+      this.metrics.upstreamRequests.inc({ region, status: 'error' });
+      return { kind: 'error', cause: 'connect-error', message: `region ${region} has no upstream instance` };
+    }
+    const headers = endToEndHeaders(req.headers, SKIP_REQUEST);
+    if (client !== null) headers['x-forwarded-for'] = client;
+    if (req.headers.host !== undefined) headers['x-forwarded-host'] = req.headers.host;
+    headers['x-forwarded-proto'] = 'http';
+    headers[UPSTREAM_REGION_HEADER] = region;
+    if (decision.shard) headers[UPSTREAM_SHARD_HEADER] = decision.shard.id;
+    try {
+      const data = await pool.request({ path: req.url ?? '/', method: req.method as Dispatcher.HttpMethod, headers, body });
+      const ok = data.statusCode < 500;
+      this.metrics.upstreamRequests.inc({ region, status: String(data.statusCode) });
+      this.#record(state, region, ok, started);
+      return { kind: 'response', status: data.statusCode, data };
+    } catch (err) {
+      this.metrics.upstreamRequests.inc({ region, status: 'error' });
+      this.#record(state, region, false, started);
+      return { kind: 'error', ...classify(err) };
+    }
+  }
+
+  #record(state: RoutingState, region: string, ok: boolean, started: number): void {
+    if (state !== this.#state) return; // a request that outlived a reload: the old state is gone
+    try {
+      state.record(region, ok, performance.now() - started);
+    } catch (err) {
+      this.logger.warn({ event: 'health-record', region, error: (err as Error).message }, 'passive health result dropped');
+    }
+  }
+}

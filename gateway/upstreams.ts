@@ -1,0 +1,202 @@
+/**
+ * Where each region's traffic goes: the upstream URLs per region and one undici connection pool per
+ * upstream (a `BalancedPool` per region holds a `Pool` per instance, keep-alive, bounded sockets).
+ *
+ * URLs come from a template (`https://api.{region}.internal`), overridden per region by flags, a
+ * JSON file or environment variables, or from a service registry (see `registry-upstreams.ts`).
+ */
+import { BalancedPool } from 'undici';
+
+/** Timeouts and pool size for every upstream. */
+export interface UpstreamPoolOptions {
+  /** Sockets per upstream instance. @default 128 */
+  readonly connections?: number;
+  /** Time to establish a connection. @default 2000 */
+  readonly connectTimeoutMs?: number;
+  /** Time from the request sent to the response headers. @default 15000 */
+  readonly headersTimeoutMs?: number;
+  /** Longest pause between two chunks of the response body. @default 30000 */
+  readonly bodyTimeoutMs?: number;
+  /** Idle keep-alive socket lifetime. @default 4000 */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+export const UPSTREAM_DEFAULTS: Required<UpstreamPoolOptions> = {
+  connections: 128,
+  connectTimeoutMs: 2000,
+  headersTimeoutMs: 15_000,
+  bodyTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 4000,
+};
+
+/** The environment variable overriding one region's upstream: `TAISHANGLAOJUN_UPSTREAM_EU_WEST_1`. */
+export function upstreamEnvName(region: string): string {
+  return `TAISHANGLAOJUN_UPSTREAM_${region.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+/** The environment variable holding the URL template. */
+export const UPSTREAM_TEMPLATE_ENV = 'TAISHANGLAOJUN_UPSTREAM_TEMPLATE';
+
+/** Thrown for a bad upstream setting; the message names the setting, the value and what is allowed. */
+export class UpstreamConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`upstreams are not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'UpstreamConfigError';
+  }
+}
+
+/**
+ * Checks one upstream URL: absolute http(s), an origin only (no path, query, credentials).
+ * Returns the normalised origin or a problem message naming `where`.
+ */
+export function checkUpstreamUrl(where: string, value: unknown): { ok: true; origin: string } | { ok: false; problem: string } {
+  const allowed = 'allowed: an absolute http:// or https:// origin such as "http://127.0.0.1:9101" (no path, query or credentials)';
+  if (typeof value !== 'string' || value.length === 0) return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not a URL; ${allowed}` };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not a URL; ${allowed}` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, problem: `${where}: ${JSON.stringify(value)} has protocol ${url.protocol}; ${allowed}` };
+  }
+  if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not an origin; ${allowed}` };
+  }
+  return { ok: true, origin: url.origin };
+}
+
+/** Inputs of {@link resolveStaticUpstreams}. */
+export interface StaticUpstreamInput {
+  /** Region ids of the routing table. */
+  readonly regions: readonly string[];
+  /** URL with `{region}` in it; applies to every region without an override. @default env TAISHANGLAOJUN_UPSTREAM_TEMPLATE */
+  readonly template?: string;
+  /** Per region URL (flags `--upstream REGION=URL`, the `--upstreams FILE` map). Win over the environment. */
+  readonly overrides?: Readonly<Record<string, string>>;
+  /** Environment to read `TAISHANGLAOJUN_UPSTREAM_<REGION>` and the template from. @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Regions that need no static URL (their instances come from a registry). @default none */
+  readonly optional?: boolean;
+}
+
+/**
+ * One upstream origin per region: override, else environment, else template. Every problem at
+ * once (unknown regions in overrides, bad URLs, regions left without an upstream).
+ */
+export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<string, string> {
+  const env = input.env ?? {};
+  const problems: string[] = [];
+  const known = new Set(input.regions);
+  const out: Record<string, string> = {};
+  for (const region of Object.keys(input.overrides ?? {})) {
+    if (!known.has(region)) problems.push(`upstream ${JSON.stringify(region)}: not a region of the routing table; allowed: ${input.regions.join(', ')}`);
+  }
+  const template = input.template ?? env[UPSTREAM_TEMPLATE_ENV];
+  if (template !== undefined && !template.includes('{region}')) {
+    problems.push(`upstream template: ${JSON.stringify(template)} has no {region} placeholder; allowed: a URL such as "https://api.{region}.internal"`);
+  }
+  const missing: string[] = [];
+  for (const region of input.regions) {
+    const fromOverride = input.overrides?.[region];
+    const fromEnv = env[upstreamEnvName(region)];
+    const [where, value] =
+      fromOverride !== undefined
+        ? [`upstream ${region}`, fromOverride]
+        : fromEnv !== undefined
+          ? [upstreamEnvName(region), fromEnv]
+          : template !== undefined && template.includes('{region}')
+            ? [`upstream template for ${region}`, template.split('{region}').join(region)]
+            : [undefined, undefined];
+    if (where === undefined) {
+      missing.push(region);
+      continue;
+    }
+    const checked = checkUpstreamUrl(where, value);
+    if (checked.ok) out[region] = checked.origin;
+    else problems.push(checked.problem);
+  }
+  if (missing.length > 0 && !input.optional) {
+    problems.push(
+      `no upstream for ${missing.join(', ')}; allowed: --upstream-template URL-with-{region}, --upstream REGION=URL, --upstreams FILE, or ${upstreamEnvName(missing[0])}=URL`,
+    );
+  }
+  if (problems.length > 0) throw new UpstreamConfigError(problems);
+  return out;
+}
+
+/** One `BalancedPool` per region over its instances' origins; instances can change at run time. */
+export class RegionUpstreams {
+  readonly #options: Required<UpstreamPoolOptions>;
+  readonly #pools = new Map<string, BalancedPool>();
+  readonly #origins = new Map<string, readonly string[]>();
+
+  constructor(options: UpstreamPoolOptions = {}) {
+    this.#options = { ...UPSTREAM_DEFAULTS, ...options };
+    for (const [key, value] of Object.entries(this.#options)) {
+      if (!Number.isInteger(value) || value <= 0) throw new RangeError(`upstream ${key}: ${String(value)}; allowed: an integer > 0`);
+    }
+  }
+
+  get options(): Required<UpstreamPoolOptions> {
+    return this.#options;
+  }
+
+  /** Sets the instances of a region (origins); an empty list leaves the region without an upstream. */
+  set(region: string, origins: readonly string[]): void {
+    const wanted = [...new Set(origins)].sort();
+    const old = this.#origins.get(region) ?? [];
+    if (old.length === wanted.length && old.every((o, i) => o === wanted[i])) return;
+    this.#origins.set(region, wanted);
+    let pool = this.#pools.get(region);
+    if (wanted.length === 0) {
+      if (pool !== undefined) {
+        this.#pools.delete(region);
+        void pool.close().catch(() => undefined);
+      }
+      return;
+    }
+    if (pool === undefined) {
+      pool = new BalancedPool([], {
+        connections: this.#options.connections,
+        connectTimeout: this.#options.connectTimeoutMs,
+        headersTimeout: this.#options.headersTimeoutMs,
+        bodyTimeout: this.#options.bodyTimeoutMs,
+        keepAliveTimeout: this.#options.keepAliveTimeoutMs,
+        keepAliveMaxTimeout: this.#options.keepAliveTimeoutMs,
+      });
+      this.#pools.set(region, pool);
+    }
+    for (const o of old) if (!wanted.includes(o)) pool.removeUpstream(o);
+    for (const o of wanted) if (!old.includes(o)) pool.addUpstream(o);
+  }
+
+  /** Removes regions not in `keep` (after a table reload). */
+  retain(keep: readonly string[]): void {
+    for (const region of [...this.#origins.keys()]) if (!keep.includes(region)) this.set(region, []);
+  }
+
+  pool(region: string): BalancedPool | undefined {
+    return this.#pools.get(region);
+  }
+
+  /** Origins of a region (sorted), empty when it has none. */
+  origins(region: string): readonly string[] {
+    return this.#origins.get(region) ?? [];
+  }
+
+  /** Closes every pool: waits for requests in flight; after `deadlineMs` destroys what is left. */
+  async close(deadlineMs: number): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    this.#origins.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    const closed = Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+    const outcome = await Promise.race([closed.then(() => 'closed' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'late') await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
+  }
+}
