@@ -104,7 +104,9 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       continue;
     }
     if (!flagsWithValue.has(flag)) {
-      throw new UsageError(`unknown flag ${JSON.stringify(flag)}; allowed: ${[...flagsWithValue, '--no-health-checks', '--log-client-address'].join(', ')}`);
+      throw new UsageError(
+        `unknown flag ${JSON.stringify(flag)}; allowed: ${[...flagsWithValue, '--no-health-checks', '--log-client-address'].join(', ')}`,
+      );
     }
     if (value === undefined) {
       value = argv[++i];
@@ -128,7 +130,10 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         break;
       case '--upstream': {
         const at = value.indexOf('=');
-        if (at <= 0) throw new UsageError(`--upstream: ${JSON.stringify(value)} is not allowed; allowed: REGION=URL such as eu-west-1=http://127.0.0.1:9101`);
+        if (at <= 0)
+          throw new UsageError(
+            `--upstream: ${JSON.stringify(value)} is not allowed; allowed: REGION=URL such as eu-west-1=http://127.0.0.1:9101`,
+          );
         out.upstreams[value.slice(0, at)] = value.slice(at + 1);
         break;
       }
@@ -137,26 +142,38 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         try {
           json = JSON.parse(readFileSync(value, 'utf8'));
         } catch (err) {
-          throw new UsageError(`--upstreams: cannot read ${JSON.stringify(value)} as JSON (${(err as Error).message}); allowed: a JSON object {"<region>": "<url>"}`);
+          throw new UsageError(
+            `--upstreams: cannot read ${JSON.stringify(value)} as JSON (${(err as Error).message}); allowed: a JSON object {"<region>": "<url>"}`,
+          );
         }
         if (json === null || typeof json !== 'object' || Array.isArray(json)) {
           throw new UsageError(`--upstreams: ${JSON.stringify(value)} does not hold a JSON object; allowed: {"<region>": "<url>"}`);
         }
         for (const [region, url] of Object.entries(json)) {
-          if (typeof url !== 'string') throw new UsageError(`--upstreams: ${value}: "${region}" is ${JSON.stringify(url)}; allowed: a URL string`);
+          if (typeof url !== 'string')
+            throw new UsageError(`--upstreams: ${value}: "${region}" is ${JSON.stringify(url)}; allowed: a URL string`);
           out.upstreams[region] ??= url;
         }
         break;
       }
       case '--etcd':
-        out.etcd = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
-        if (out.etcd.length === 0) throw new UsageError(`--etcd: ${JSON.stringify(value)}; allowed: etcd client URLs such as http://127.0.0.1:2379`);
+        out.etcd = value
+          .split(',')
+          .map((h) => h.trim())
+          .filter((h) => h !== '');
+        if (out.etcd.length === 0)
+          throw new UsageError(`--etcd: ${JSON.stringify(value)}; allowed: etcd client URLs such as http://127.0.0.1:2379`);
         break;
       case '--registry-service':
         out.registryService = value;
         break;
       case '--trusted-proxy':
-        out.trustedProxies.push(...value.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+        out.trustedProxies.push(
+          ...value
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+        );
         break;
       case '--max-body-bytes':
         out.limits = { ...out.limits, maxBodyBytes: intFlag(flag, value, 1, 1 << 30) };

@@ -111,9 +111,25 @@ type AttemptOutcome =
   | { kind: 'response'; status: number; data: Dispatcher.ResponseData }
   | { kind: 'error'; cause: 'connect-error' | 'timeout' | 'reset'; message: string };
 
-const SKIP_REQUEST = new Set(['host', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', UPSTREAM_REGION_HEADER, UPSTREAM_SHARD_HEADER]);
+const SKIP_REQUEST = new Set([
+  'host',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  UPSTREAM_REGION_HEADER,
+  UPSTREAM_SHARD_HEADER,
+]);
 const SKIP_RESPONSE = new Set<string>();
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_MISSING_UPSTREAM', 'UND_ERR_BPL_MISSING_UPSTREAM']);
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_MISSING_UPSTREAM',
+  'UND_ERR_BPL_MISSING_UPSTREAM',
+]);
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function positiveInt(name: string, value: number): number {
@@ -180,7 +196,8 @@ export class Gateway {
     this.server.on('clientError', (err, socket) => this.#onClientError(err, socket));
     if (admin) {
       this.adminServer = createServer(serverOptions, (req, res) => {
-        if (!this.#admin(req, res)) sendJson(res, 404, { error: 'not-found', detail: 'admin port serves /healthz, /readyz and /metrics only' });
+        if (!this.#admin(req, res))
+          sendJson(res, 404, { error: 'not-found', detail: 'admin port serves /healthz, /readyz and /metrics only' });
       });
       this.adminServer.on('clientError', (err, socket) => this.#onClientError(err, socket));
     }
@@ -291,7 +308,10 @@ export class Gateway {
     await this.#registry?.close();
     const left = Math.max(100, this.#drainTimeoutMs - (performance.now() - started));
     await this.#upstreams.close(left);
-    this.logger.info({ event: 'stopped', drained, inflight: this.#inflight, ms: Math.round(performance.now() - started) }, 'gateway stopped');
+    this.logger.info(
+      { event: 'stopped', drained, inflight: this.#inflight, ms: Math.round(performance.now() - started) },
+      'gateway stopped',
+    );
     this.logger.flush?.();
   }
 
@@ -345,7 +365,9 @@ export class Gateway {
         clearTimeout(this.#watchTimer);
         this.#watchTimer = setTimeout(() => this.reload('watch'), 150);
       });
-      this.#watcher.on('error', (err) => this.logger.warn({ event: 'watch-error', file, error: err.message }, 'table watch failed; SIGHUP still reloads'));
+      this.#watcher.on('error', (err) =>
+        this.logger.warn({ event: 'watch-error', file, error: err.message }, 'table watch failed; SIGHUP still reloads'),
+      );
     } catch (err) {
       this.logger.warn({ event: 'watch-error', file, error: (err as Error).message }, 'cannot watch the table file; SIGHUP still reloads');
     }
@@ -370,7 +392,11 @@ export class Gateway {
       code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'headers-too-large', `request headers exceed ${this.limits.maxHeaderBytes} bytes`]
         : code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? [408, 'request-timeout', `request not received within ${this.limits.headersTimeoutMs} ms (headers) / ${this.limits.requestTimeoutMs} ms (whole request)`]
+          ? [
+              408,
+              'request-timeout',
+              `request not received within ${this.limits.headersTimeoutMs} ms (headers) / ${this.limits.requestTimeoutMs} ms (whole request)`,
+            ]
           : [400, 'bad-request', 'malformed HTTP request'];
     this.metrics.rejected.inc({ status: String(status) });
     this.logger.warn({ event: 'client-error', status, code }, error);
@@ -393,7 +419,10 @@ export class Gateway {
       return true;
     }
     if (path === '/readyz') {
-      const serving = this.#state.regions().filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined).map((r) => r.region);
+      const serving = this.#state
+        .regions()
+        .filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined)
+        .map((r) => r.region);
       if (this.#draining) sendJson(res, 503, { status: 'draining' });
       else if (serving.length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
       else sendJson(res, 200, { status: 'ready', regions: serving });
@@ -464,7 +493,12 @@ export class Gateway {
     }
     const userId = headerValue(headers, USER_ID_HEADER);
     const residencyZone = headerValue(headers, RESIDENCY_ZONE_HEADER);
-    const request = { headers: routeHeaders, socketAddress: req.socket.remoteAddress, userId: userId || undefined, residencyZone: residencyZone || undefined };
+    const request = {
+      headers: routeHeaders,
+      socketAddress: req.socket.remoteAddress,
+      userId: userId || undefined,
+      residencyZone: residencyZone || undefined,
+    };
     const state = this.#state;
     let decision: RouteResult = state.route(request);
     const country = decision.client.country ?? METRIC_UNKNOWN;
@@ -508,7 +542,11 @@ export class Gateway {
     // 4. Answer.
     if (outcome.kind === 'error') {
       const status = outcome.cause === 'timeout' ? 504 : 502;
-      sendJson(res, status, { error: outcome.cause === 'timeout' ? 'upstream-timeout' : 'upstream-unavailable', region: decision.region, cause: outcome.cause });
+      sendJson(res, status, {
+        error: outcome.cause === 'timeout' ? 'upstream-timeout' : 'upstream-unavailable',
+        region: decision.region,
+        cause: outcome.cause,
+      });
       finish(status, decision.region, country);
       return;
     }
@@ -549,7 +587,12 @@ export class Gateway {
     if (length === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(null);
     const tooLarge = () => {
       this.metrics.rejected.inc({ status: '413' });
-      sendJson(res, 413, { error: 'body-too-large', detail: `request body exceeds ${max} bytes`, limitBytes: max }, { connection: 'close' });
+      sendJson(
+        res,
+        413,
+        { error: 'body-too-large', detail: `request body exceeds ${max} bytes`, limitBytes: max },
+        { connection: 'close' },
+      );
     };
     if (length !== undefined && Number(length) > max) {
       tooLarge();
@@ -592,7 +635,13 @@ export class Gateway {
     });
   }
 
-  async #attempt(req: IncomingMessage, decision: Extract<RouteResult, { kind: 'routed' }>, body: Buffer | null, client: string | null, state: RoutingState): Promise<AttemptOutcome> {
+  async #attempt(
+    req: IncomingMessage,
+    decision: Extract<RouteResult, { kind: 'routed' }>,
+    body: Buffer | null,
+    client: string | null,
+    state: RoutingState,
+  ): Promise<AttemptOutcome> {
     const region = decision.region;
     const pool = this.#upstreams.pool(region);
     const started = performance.now();

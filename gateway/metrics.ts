@@ -63,7 +63,8 @@ export class GatewayMetrics {
       ...opts(GATEWAY_REGION_STATE, r),
       collect() {
         state.reset();
-        for (const s of source.regions()) for (const st of STATES) state.set({ region: s.region, zone: s.zone, state: st }, s.status === st ? 1 : 0);
+        for (const s of source.regions())
+          for (const st of STATES) state.set({ region: s.region, zone: s.zone, state: st }, s.status === st ? 1 : 0);
       },
     });
     const share = new Gauge<'region' | 'zone'>({

@@ -39,7 +39,9 @@ export const UPSTREAM_TEMPLATE_ENV = 'TAISHANGLAOJUN_UPSTREAM_TEMPLATE';
 /** Thrown for a bad upstream setting; the message names the setting, the value and what is allowed. */
 export class UpstreamConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`upstreams are not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `upstreams are not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'UpstreamConfigError';
   }
 }
@@ -50,7 +52,8 @@ export class UpstreamConfigError extends Error {
  */
 export function checkUpstreamUrl(where: string, value: unknown): { ok: true; origin: string } | { ok: false; problem: string } {
   const allowed = 'allowed: an absolute http:// or https:// origin such as "http://127.0.0.1:9101" (no path, query or credentials)';
-  if (typeof value !== 'string' || value.length === 0) return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not a URL; ${allowed}` };
+  if (typeof value !== 'string' || value.length === 0)
+    return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not a URL; ${allowed}` };
   let url: URL;
   try {
     url = new URL(value);
@@ -90,11 +93,14 @@ export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<strin
   const known = new Set(input.regions);
   const out: Record<string, string> = {};
   for (const region of Object.keys(input.overrides ?? {})) {
-    if (!known.has(region)) problems.push(`upstream ${JSON.stringify(region)}: not a region of the routing table; allowed: ${input.regions.join(', ')}`);
+    if (!known.has(region))
+      problems.push(`upstream ${JSON.stringify(region)}: not a region of the routing table; allowed: ${input.regions.join(', ')}`);
   }
   const template = input.template ?? env[UPSTREAM_TEMPLATE_ENV];
   if (template !== undefined && !template.includes('{region}')) {
-    problems.push(`upstream template: ${JSON.stringify(template)} has no {region} placeholder; allowed: a URL such as "https://api.{region}.internal"`);
+    problems.push(
+      `upstream template: ${JSON.stringify(template)} has no {region} placeholder; allowed: a URL such as "https://api.{region}.internal"`,
+    );
   }
   const missing: string[] = [];
   for (const region of input.regions) {

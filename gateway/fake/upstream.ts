@@ -124,7 +124,9 @@ if (require.main === module) {
   const region = flag('--region');
   const port = Number(flag('--port') ?? '0');
   if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write('usage: fake upstream --region REGION --port N [--health-path /health]; REGION a region id such as eu-west-1, N 0..65535\n');
+    process.stderr.write(
+      'usage: fake upstream --region REGION --port N [--health-path /health]; REGION a region id such as eu-west-1, N 0..65535\n',
+    );
     process.exit(2);
   }
   startFakeUpstream(region, port, flag('--health-path') ?? '/health').then(

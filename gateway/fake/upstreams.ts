@@ -16,10 +16,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const unknown = argv.filter((a, i) => a.startsWith('--') && !['--table', '--base-port', '--out'].includes(a) && !['--table', '--base-port', '--out'].includes(argv[i - 1]));
+  const unknown = argv.filter(
+    (a, i) =>
+      a.startsWith('--') && !['--table', '--base-port', '--out'].includes(a) && !['--table', '--base-port', '--out'].includes(argv[i - 1]),
+  );
   const basePort = Number(flag('--base-port') ?? '9100');
   if (unknown.length > 0 || !Number.isInteger(basePort) || basePort < 1024 || basePort > 65000) {
-    process.stderr.write(`fake-upstreams: ${unknown.length > 0 ? `unknown flag ${unknown[0]}` : `--base-port ${JSON.stringify(flag('--base-port'))} is not allowed; allowed: an integer 1024..65000`}\n${FAKE_UPSTREAMS_USAGE}\n`);
+    process.stderr.write(
+      `fake-upstreams: ${unknown.length > 0 ? `unknown flag ${unknown[0]}` : `--base-port ${JSON.stringify(flag('--base-port'))} is not allowed; allowed: an integer 1024..65000`}\n${FAKE_UPSTREAMS_USAGE}\n`,
+    );
     return 2;
   }
   let regions: string[];

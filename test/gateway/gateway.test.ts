@@ -1,0 +1,426 @@
+/**
+ * The gateway in this process against in-process upstreams: routing, refusals, retries, bad
+ * input, reload, metrics, access logs, shutdown. (Real processes and faults: faults.test.ts.)
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Gateway, type GatewayProps } from '../../gateway/gateway';
+import { startFakeUpstream } from '../../gateway/fake/upstream';
+import type { RoutingTable } from '../../runtime/routing-table';
+import { GB_IP, US_IP, call, fastTable, sample } from '../helpers/gateway';
+
+interface Upstream {
+  region: string;
+  port: number;
+  url: string;
+  seen: IncomingHttpHeaders[];
+  status: number;
+  delayMs: number;
+  server: Server;
+}
+
+/** An upstream that records the headers it receives and answers `status` after `delayMs`. */
+function echoUpstream(region: string): Promise<Upstream> {
+  const u = { region, seen: [] as IncomingHttpHeaders[], status: 200, delayMs: 0 } as Upstream;
+  u.server = createServer((req, res) => {
+    if (req.url === '/health') {
+      res.end('ok');
+      return;
+    }
+    u.seen.push(req.headers);
+    req.resume();
+    req.on('end', () => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        res.writeHead(u.status, { 'content-type': 'application/json', connection: 'keep-alive' });
+        res.end(JSON.stringify({ region, status: u.status }));
+      }, u.delayMs);
+      timers.add(timer);
+    });
+  });
+  return new Promise((resolve) =>
+    u.server.listen(0, '127.0.0.1', () => {
+      u.port = (u.server.address() as AddressInfo).port;
+      u.url = `http://127.0.0.1:${u.port}`;
+      resolve(u);
+    }),
+  );
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const upstreams: Record<string, Upstream> = {};
+const timers = new Set<NodeJS.Timeout>();
+const gateways: Gateway[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
+  for (const region of ['eu-west-1', 'eu-central-1', 'eu-west-2', 'us-east-1']) upstreams[region] = await echoUpstream(region);
+});
+
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((g) => g.shutdown()));
+  for (const u of Object.values(upstreams)) {
+    u.seen = [];
+    u.status = 200;
+    u.delayMs = 0;
+  }
+});
+
+afterAll(async () => {
+  for (const t of timers) clearTimeout(t);
+  for (const u of Object.values(upstreams)) {
+    u.server.closeAllConnections();
+    await new Promise<void>((r) => u.server.close(() => r()));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startGateway(
+  props: Partial<GatewayProps> & { only?: readonly string[]; table?: RoutingTable } = {},
+): Promise<{ gw: Gateway; port: number; logs: Array<Record<string, unknown>> }> {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ base: undefined }, { write: (s: string) => logs.push(JSON.parse(s) as Record<string, unknown>) });
+  const only = props.only ?? Object.keys(upstreams);
+  const gw = new Gateway({
+    table: props.table ?? fastTable(),
+    resolveUpstreams: () => Object.fromEntries(only.map((r) => [r, upstreams[r].url])),
+    trustedProxies: ['127.0.0.1'],
+    activeHealthChecks: false,
+    processMetrics: false,
+    logger,
+    ...props,
+  });
+  gateways.push(gw);
+  const { port } = await gw.listen(0);
+  return { gw, port, logs };
+}
+
+const fromGB = { 'x-forwarded-for': GB_IP };
+
+describe('routing and answers', () => {
+  it('proxies to the region of the client country and says which region and rule served it', async () => {
+    const { port, logs } = await startGateway();
+    const res = await call(port, '/v1/chat?q=secret', { headers: { ...fromGB, 'x-user-id': 'alice' } });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ region: 'eu-west-2', status: 200 });
+    expect(res.headers['x-served-by-region']).toBe('eu-west-2');
+    expect(res.headers['x-routing-reason']).toBe('geo');
+    const seen = upstreams['eu-west-2'].seen[0];
+    expect(seen['x-taishanglaojun-region']).toBe('eu-west-2');
+    expect(seen['x-taishanglaojun-shard']).toMatch(/^emea-/);
+    expect(seen['x-forwarded-for']).toBe(GB_IP);
+    const line = logs.find((l) => l.path === '/v1/chat');
+    expect(line).toMatchObject({
+      method: 'GET',
+      status: 200,
+      region: 'eu-west-2',
+      reason: 'geo',
+      zone: 'emea',
+      country: 'GB',
+      attempts: 1,
+    });
+    expect(line?.shard).toMatch(/^emea-/);
+    expect(typeof line?.latencyMs).toBe('number');
+    // No personal data by default: no query string, no address, no user id.
+    expect(JSON.stringify(line)).not.toMatch(/secret|alice|81\.2\.69/);
+  });
+
+  it('logs the client address only when the config allows it', async () => {
+    const { port, logs } = await startGateway({ logClientAddress: true });
+    await call(port, '/v1/x', { headers: fromGB });
+    expect(logs.find((l) => l.path === '/v1/x')?.client).toBe(GB_IP);
+  });
+
+  it('refuses with 503, Retry-After and a JSON reason when the zone has no healthy region, and never uses another zone', async () => {
+    const { port, gw } = await startGateway({ only: ['us-east-1'] });
+    const res = await call(port, '/v1/x', { headers: { ...fromGB, 'x-user-id': 'bob' } });
+    expect(res.status).toBe(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'refused', code: 'no-healthy-region', zone: 'emea' });
+    expect(upstreams['us-east-1'].seen).toHaveLength(0);
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'gateway_refusals_total', { zone: 'emea' })).toBe(1);
+    expect(sample(metrics, 'http_requests_total', { region: 'none', status: '503', country: 'GB' })).toBe(1);
+    expect(sample(metrics, 'gateway_routing_decisions_total', { reason: 'refused', region: 'none' })).toBe(1);
+  });
+});
+
+describe('retries', () => {
+  it('retries an idempotent request that got a 5xx once on another region of the same zone', async () => {
+    upstreams['eu-west-2'].status = 503;
+    const { port, gw, logs } = await startGateway();
+    const res = await call(port, '/v1/x', { headers: fromGB });
+    expect(res.status).toBe(200);
+    expect(['eu-west-1', 'eu-central-1']).toContain(res.headers['x-served-by-region']);
+    expect(upstreams['us-east-1'].seen).toHaveLength(0);
+    expect(
+      sample(await gw.metrics.registry.metrics(), 'gateway_upstream_retries_total', { region: 'eu-west-2', cause: 'upstream-5xx' }),
+    ).toBe(1);
+    expect(logs.find((l) => l.path === '/v1/x')).toMatchObject({ attempts: 2, retriedFrom: 'eu-west-2', retryCause: 'upstream-5xx' });
+  });
+
+  it('retries an idempotent request whose region refuses connections', async () => {
+    const dead = await closedPort();
+    const { port } = await startGateway({
+      resolveUpstreams: () => ({ 'eu-west-2': `http://127.0.0.1:${dead}`, 'eu-west-1': upstreams['eu-west-1'].url }),
+    });
+    const res = await call(port, '/v1/x', { method: 'PUT', headers: fromGB, body: '{"a":1}' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-served-by-region']).toBe('eu-west-1');
+  });
+
+  it('does not retry a non-idempotent request: the 5xx goes back to the client', async () => {
+    upstreams['eu-west-2'].status = 502;
+    const { port } = await startGateway();
+    const res = await call(port, '/v1/x', { method: 'POST', headers: fromGB, body: '{}' });
+    expect(res.status).toBe(502);
+    expect(res.headers['x-served-by-region']).toBe('eu-west-2');
+    expect(upstreams['eu-west-1'].seen).toHaveLength(0);
+    expect(upstreams['eu-central-1'].seen).toHaveLength(0);
+  });
+
+  it('answers 502 (never 500) when the only region of the zone cannot be reached and nothing is left to retry', async () => {
+    const dead = await closedPort();
+    const { port } = await startGateway({ resolveUpstreams: () => ({ 'eu-west-2': `http://127.0.0.1:${dead}` }) });
+    const res = await call(port, '/v1/x', { headers: fromGB });
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'upstream-unavailable', region: 'eu-west-2', cause: 'connect-error' });
+  });
+});
+
+describe('bad input', () => {
+  it('ignores an over-long or unknown x-preferred-region and routes by country', async () => {
+    const { port, logs } = await startGateway();
+    const long = await call(port, '/long', { headers: { ...fromGB, 'x-preferred-region': 'us-east-1'.padEnd(8000, 'x') } });
+    expect(long.status).toBe(200);
+    expect(long.headers['x-served-by-region']).toBe('eu-west-2');
+    expect(logs.find((l) => l.path === '/long')?.ignoredPreference).toBe('too-long');
+    const odd = await call(port, '/odd', { headers: { ...fromGB, 'x-preferred-region': '../../etc/passwd' } });
+    expect(odd.status).toBe(200);
+    expect(odd.headers['x-served-by-region']).toBe('eu-west-2');
+    expect(logs.find((l) => l.path === '/odd')?.ignoredPreference).toBe('unknown-region');
+  });
+
+  it('honours a preference for another zone only when the data may go there: a GB user asking for us-east-1 stays in emea', async () => {
+    const { port } = await startGateway();
+    const res = await call(port, '/v1/x', { headers: { ...fromGB, 'x-user-id': 'carol', 'x-preferred-region': 'us-east-1' } });
+    expect(res.headers['x-served-by-region']).toBe('eu-west-2');
+    expect(upstreams['us-east-1'].seen).toHaveLength(0);
+  });
+
+  it('does not believe X-Forwarded-For from an untrusted peer and does not forward the spoofed value', async () => {
+    const { port } = await startGateway({ trustedProxies: [] });
+    const res = await call(port, '/v1/x', { headers: { 'x-forwarded-for': GB_IP, 'x-user-id': 'mallory' } });
+    // 127.0.0.1 has no country: a user request of unknown residency is refused, not placed by the spoofed address.
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'residency-unknown' });
+    const anon = await call(port, '/v1/anon', { headers: { 'x-forwarded-for': GB_IP } });
+    expect(anon.status).toBe(200);
+    const seen = Object.values(upstreams).flatMap((u) => u.seen);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it('answers 413 to a body over the limit, by Content-Length and by chunked transfer', async () => {
+    const { port, gw } = await startGateway({ limits: { maxBodyBytes: 1000 } });
+    const declared = await call(port, '/v1/x', {
+      method: 'POST',
+      headers: { ...fromGB, 'content-length': '5000' },
+      body: 'x'.repeat(5000),
+    });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toMatchObject({ error: 'body-too-large', limitBytes: 1000 });
+    const chunked = await call(port, '/v1/x', {
+      method: 'POST',
+      headers: { ...fromGB, 'transfer-encoding': 'chunked' },
+      body: 'y'.repeat(5000),
+    });
+    expect(chunked.status).toBe(413);
+    const ok = await call(port, '/v1/x', { method: 'POST', headers: fromGB, body: 'z'.repeat(900) });
+    expect(ok.status).toBe(200);
+    expect(Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0)).toBe(1);
+    expect(sample(await gw.metrics.registry.metrics(), 'gateway_rejected_requests_total', { status: '413' })).toBe(2);
+  });
+
+  async function raw(port: number, text: string, waitMs = 3000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let got = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve(got);
+      }, waitMs);
+      socket.on('data', (d) => (got += d.toString('utf8')));
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(got);
+      });
+      socket.on('error', reject);
+      socket.write(text);
+    });
+  }
+
+  it('answers 431 to oversized headers and 400 to a malformed request, with a JSON body, and keeps serving', async () => {
+    const { port } = await startGateway({ limits: { maxHeaderBytes: 2048 } });
+    const big = await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4096)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(big).toContain('"error":"headers-too-large"');
+    const bad = await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header Name: 1\r\n\r\n');
+    expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+
+  it('answers 408 to a slowloris client that never finishes its headers', async () => {
+    const { port, gw } = await startGateway({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
+    const started = Date.now();
+    const slow = await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n', 5000);
+    expect(slow).toMatch(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(sample(await gw.metrics.registry.metrics(), 'gateway_rejected_requests_total', { status: '408' })).toBe(1);
+  });
+});
+
+describe('admin endpoints', () => {
+  it('serves /healthz, /readyz and /metrics with the names of runtime/metric-names', async () => {
+    const { port } = await startGateway();
+    expect((await call(port, '/healthz')).status).toBe(200);
+    const ready = await call(port, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body).regions).toEqual(expect.arrayContaining(['eu-west-2', 'us-east-1']));
+    await call(port, '/v1/x', { headers: { 'x-forwarded-for': US_IP } });
+    const metrics = (await call(port, '/metrics')).body;
+    expect(sample(metrics, 'http_requests_total', { region: 'us-east-1', status: '200', country: 'US' })).toBe(1);
+    expect(sample(metrics, 'http_request_duration_seconds_count', { region: 'us-east-1' })).toBe(1);
+    expect(sample(metrics, 'http_request_duration_seconds_bucket', { region: 'us-east-1', le: '0.5' })).toBe(1);
+    expect(sample(metrics, 'gateway_region_traffic_share', { region: 'eu-west-1', zone: 'emea' })).toBe(1);
+    expect(sample(metrics, 'gateway_region_up', { region: 'eu-west-1', zone: 'emea' })).toBe(1);
+    expect(sample(metrics, 'gateway_region_state', { region: 'eu-west-1', state: 'healthy' })).toBe(1);
+    expect(sample(metrics, 'gateway_routing_decisions_total', { reason: 'geo', region: 'us-east-1' })).toBe(1);
+  });
+
+  it('moves the admin paths to the admin port when one is set (the main port proxies them)', async () => {
+    const { port, gw } = await startGateway({ adminPort: 0 });
+    const adminPort = (gw.adminServer!.address() as AddressInfo).port;
+    expect((await call(adminPort, '/metrics')).body).toContain('http_requests_total');
+    const proxied = await call(port, '/metrics', { headers: fromGB });
+    expect(proxied.headers['x-served-by-region']).toBe('eu-west-2');
+  });
+});
+
+describe('reload', () => {
+  it('keeps the last good table on a bad file and takes a good one', async () => {
+    const file = join(dir, 'table.json');
+    const table = fastTable();
+    writeFileSync(file, JSON.stringify(table));
+    const { port, gw, logs } = await startGateway({ table, tableFile: file, watchTable: false });
+    writeFileSync(file, '{"schemaVersion": 1, "regions": [');
+    const bad = gw.reload('api');
+    expect(bad.ok).toBe(false);
+    expect((await call(port, '/v1/x', { headers: fromGB })).headers['x-served-by-region']).toBe('eu-west-2');
+    expect(logs.some((l) => l.event === 'reload' && l.result === 'rejected')).toBe(true);
+
+    // A valid table that moves GB to eu-west-1.
+    const moved = fastTable();
+    moved.countries.GB = 'eu-west-1';
+    writeFileSync(file, JSON.stringify(moved));
+    expect(gw.reload('api').ok).toBe(true);
+    expect((await call(port, '/v1/x', { headers: fromGB })).headers['x-served-by-region']).toBe('eu-west-1');
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'gateway_routing_table_reloads_total', { trigger: 'api', result: 'rejected' })).toBe(1);
+    expect(sample(metrics, 'gateway_routing_table_reloads_total', { trigger: 'api', result: 'ok' })).toBe(1);
+  });
+
+  it('rejects a table whose new region has no upstream, and keeps serving the old one', async () => {
+    const file = join(dir, 'table2.json');
+    const table = fastTable();
+    writeFileSync(file, JSON.stringify(table));
+    const { gw } = await startGateway({
+      table,
+      tableFile: file,
+      watchTable: false,
+      resolveUpstreams: (t) => {
+        if (t.countries.GB === 'eu-west-1') throw new Error('no upstream for eu-west-1');
+        return { 'eu-west-2': upstreams['eu-west-2'].url };
+      },
+    });
+    const moved = fastTable();
+    moved.countries.GB = 'eu-west-1';
+    writeFileSync(file, JSON.stringify(moved));
+    const result = gw.reload('api');
+    expect(result.ok).toBe(false);
+    expect(gw.table.countries.GB).toBe('eu-west-2');
+  });
+
+  it('reloads when the watched file changes', async () => {
+    const file = join(dir, 'table3.json');
+    const table = fastTable();
+    writeFileSync(file, JSON.stringify(table));
+    const { gw } = await startGateway({ table, tableFile: file });
+    const moved = fastTable();
+    moved.countries.GB = 'eu-central-1';
+    writeFileSync(file, JSON.stringify(moved));
+    const deadline = Date.now() + 5000;
+    while (gw.table.countries.GB !== 'eu-central-1' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(gw.table.countries.GB).toBe('eu-central-1');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, refuses new connections, and closes', async () => {
+    upstreams['eu-west-2'].delayMs = 400;
+    const { port, gw } = await startGateway({ drainTimeoutMs: 5000 });
+    const inflight = call(port, '/v1/slow', { headers: fromGB });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gw.inflight).toBe(1);
+    const stopping = gw.shutdown();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(call(port, '/v1/new', { headers: fromGB })).rejects.toThrow(/ECONNREFUSED/);
+    const res = await inflight;
+    expect(res.status).toBe(200);
+    expect(res.headers.connection).toBe('close');
+    await stopping;
+    expect(gw.server.listening).toBe(false);
+  });
+
+  it('cuts a request that outlives the drain deadline', async () => {
+    upstreams['eu-west-2'].delayMs = 3000;
+    const { port, gw } = await startGateway({ drainTimeoutMs: 200 });
+    const inflight = call(port, '/v1/slower', { headers: fromGB }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await gw.shutdown();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await inflight).toBe('cut');
+  });
+});
+
+describe('fake upstream', () => {
+  it('counts requests by tag and takes injected faults', async () => {
+    const fake = await startFakeUpstream('eu-west-1', 0);
+    try {
+      expect((await call(fake.port, '/x', { headers: { 'x-test-tag': 'a' } })).status).toBe(200);
+      await call(fake.port, '/__fake/config', { method: 'POST', body: JSON.stringify({ status: 503 }) });
+      expect((await call(fake.port, '/x')).status).toBe(503);
+      const stats = JSON.parse((await call(fake.port, '/__fake/stats')).body);
+      expect(stats).toMatchObject({ region: 'eu-west-1', requests: 2, byTag: { a: 1, '': 1 } });
+    } finally {
+      await fake.close();
+    }
+  });
+});
