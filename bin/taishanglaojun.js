@@ -11,7 +11,7 @@ const { loadCompiled, fail } = require('./compiled');
 
 const RUNTIME_ENTRY = 'runtime/cli/index';
 /** Commands whose code lives outside runtime/ (e.g. a server), by command name. */
-const ENTRIES = {};
+const ENTRIES = { gateway: 'gateway/cli', 'fake-upstreams': 'gateway/fake/upstreams' };
 const argv = process.argv.slice(2);
 const entry = Object.prototype.hasOwnProperty.call(ENTRIES, argv[0]) ? ENTRIES[argv[0]] : RUNTIME_ENTRY;
 Promise.resolve(loadCompiled(entry, { cache: 'cli', label: 'taishanglaojun', what: 'the command' }).main(argv)).then(

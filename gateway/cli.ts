@@ -223,7 +223,8 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
 }
 
 /** Runs the gateway; resolves with the exit code once it has stopped (or failed to start). */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(args: readonly string[]): Promise<number> {
+  const argv = args[0] === 'gateway' ? args.slice(1) : args;
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${GATEWAY_USAGE}\n`);
     return 0;

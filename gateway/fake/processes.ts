@@ -4,9 +4,23 @@
  * is killed when the parent exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * The package root: two levels above this file in the sources (gateway/fake/), in dist/ (where the
+ * compiled `.js` files sit) and in the CLI's esbuild bundle (.cache/cli/).
+ */
 export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** `node -r tsx/cjs x.ts` in a source checkout, `node x.js` in a build. `script` has no extension. */
+function nodeArgs(script: string): string[] {
+  for (const base of [REPO_ROOT, join(REPO_ROOT, 'dist')]) {
+    if (existsSync(join(base, `${script}.ts`))) return ['-r', 'tsx/cjs', join(base, `${script}.ts`)];
+    if (existsSync(join(base, `${script}.js`))) return [join(base, `${script}.js`)];
+  }
+  throw new Error(`cannot find ${script}.ts or ${script}.js under ${REPO_ROOT}`);
+}
 
 export interface NodeProcess {
   readonly proc: ChildProcess;
@@ -30,14 +44,14 @@ function killAllOnExit(): void {
   });
 }
 
-/** Starts `node -r tsx/cjs <script> ...args` in the repo root; resolves when `isReady(line)` holds for a stdout JSON line. */
+/** Starts `<script>` (path from the package root, no extension) with Node in the repo root; resolves when `isReady(line)` holds for a stdout JSON line. */
 export function spawnNode(
   script: string,
   args: readonly string[],
   options: { isReady: (line: Record<string, unknown>) => boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv },
 ): Promise<NodeProcess> {
   killAllOnExit();
-  const proc = spawn(process.execPath, ['-r', 'tsx/cjs', join(REPO_ROOT, script), ...args], {
+  const proc = spawn(process.execPath, [...nodeArgs(script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +123,7 @@ export function spawnNode(
 
 /** Starts one fake upstream process for `region` on `port` (0: any free port). */
 export function spawnFakeUpstream(region: string, port = 0, healthPath = '/health'): Promise<NodeProcess & { port: number }> {
-  return spawnNode('gateway/fake/upstream.ts', ['--region', region, '--port', String(port), '--health-path', healthPath], {
+  return spawnNode('gateway/fake/upstream', ['--region', region, '--port', String(port), '--health-path', healthPath], {
     isReady: (l) => l.region === region && typeof l.port === 'number',
   }).then((p) => Object.assign(p, { port: p.ready.port as number }));
 }

@@ -11,7 +11,8 @@ import { spawnFakeUpstream, type NodeProcess } from './processes';
 export const FAKE_UPSTREAMS_USAGE =
   'usage: taishanglaojun fake-upstreams --table FILE [--base-port 9100] [--out upstreams.json]\n  one fake upstream process per region of the table on 127.0.0.1:<base-port + index>';
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(args: readonly string[]): Promise<number> {
+  const argv = args[0] === 'fake-upstreams' ? args.slice(1) : args;
   const flag = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;

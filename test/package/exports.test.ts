@@ -57,13 +57,14 @@ it('type-checks an import of Region and of the runtime through the exports map',
   expect(r.status).toBe(0);
 });
 
-it('loads the root and the runtime subpath at run time, and only those two are exported', () => {
+it('loads the root, the runtime and the gateway subpaths at run time, and nothing else is exported', () => {
   const script = [
     "const infra = require('@taishanglaojun/infra');",
     "const runtime = require('@taishanglaojun/infra/runtime');",
+    "const gateway = require('@taishanglaojun/infra/gateway');",
     "let blocked = false; try { require('@taishanglaojun/infra/lib/region/region'); } catch (e) { blocked = e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'; }",
-    'console.log(JSON.stringify({ region: typeof infra.Region, stack: typeof infra.ContinentStack, parse: typeof runtime.parseRoutingTable, blocked }));',
+    'console.log(JSON.stringify({ region: typeof infra.Region, stack: typeof infra.ContinentStack, parse: typeof runtime.parseRoutingTable, gateway: typeof gateway.Gateway, blocked }));',
   ].join('\n');
   const out = execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' });
-  expect(JSON.parse(out)).toEqual({ region: 'function', stack: 'function', parse: 'function', blocked: true });
+  expect(JSON.parse(out)).toEqual({ region: 'function', stack: 'function', parse: 'function', gateway: 'function', blocked: true });
 });
