@@ -1,10 +1,12 @@
 /**
  * The cdktf app: regions.config.ts → validated config → stacks → cdktf.out (+ routing-table.json).
- * Run through `npm run synth` / `cdktf synth|diff|deploy`. Set TAISHANGLAOJUN_CONFIG to synth
- * another config file, TAISHANGLAOJUN_OFFLINE=1 for an offline plan (see README).
+ * Run through `npm run synth` (tools/synth.js: in-process, no cdktf CLI) or `cdktf synth|diff|deploy`
+ * (cdktf.json runs tools/app.js); both run this file compiled by esbuild (bin/compiled.js), never
+ * through a TypeScript loader. Set TAISHANGLAOJUN_CONFIG to synth another config file,
+ * TAISHANGLAOJUN_OFFLINE=1 for an offline plan (see README).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { DEFAULT_CONFIG_FILE, loadRegionsConfig } from './lib/config';
 import { offlineModeFromEnv } from './lib/offline';
@@ -25,24 +27,99 @@ function defaultConfigFile(): string {
   return candidates.find((f) => existsSync(f)) ?? resolve(DEFAULT_CONFIG_FILE);
 }
 
-function main(): void {
-  const config = loadRegionsConfig(defaultConfigFile());
-  const offline = offlineModeFromEnv();
-  const stateBackend = stateBackendFromEnv();
-  const app = new App();
-  const { routingTableJson } = buildPlatform(app, config, { offline, stateBackend });
-  writeReports(app.outdir, config); // purchase plan and monitoring files, all built before any is written
-  app.synth();
-  mkdirSync(app.outdir, { recursive: true });
-  writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
+/** What {@link synthPlatform} wrote: each stack with its resource count and where it deploys. */
+export interface SynthSummary {
+  /** The output directory (absolute). */
+  readonly outdir: string;
+  /** One row per stack, in manifest order. */
+  readonly stacks: readonly { readonly name: string; readonly resources: number; readonly where: string }[];
 }
 
-try {
-  main();
-} catch (e) {
-  // One message, once, no stack trace (TAISHANGLAOJUN_DEBUG=1 adds it); nothing has been written.
-  const message = e instanceof Error ? e.message : `threw ${formatValue(e)}`;
-  process.stderr.write(`synth failed: ${message}\n`);
-  if (process.env.TAISHANGLAOJUN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
+export interface SynthOptions {
+  /** Output directory. @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" */
+  readonly outdir?: string;
+  /** The config file when TAISHANGLAOJUN_CONFIG is unset. @default regions.config.ts of this checkout */
+  readonly configFile?: string;
 }
+
+/**
+ * Loads and validates the config, builds every stack and writes the synth output. Everything is
+ * written into a staging directory next to `outdir` and moved into place only when all of it
+ * succeeded, so a failure (a bad config, a construct or compliance error) leaves no half-written
+ * output and the previous output untouched.
+ */
+export function synthPlatform(options: SynthOptions = {}): SynthSummary {
+  const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  const config = loadRegionsConfig(options.configFile ?? defaultConfigFile());
+  const offline = offlineModeFromEnv();
+  const stateBackend = stateBackendFromEnv();
+  const staging = `${outdir}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
+    const app = new App({ outdir: staging, stackTraces: false });
+    const { routingTableJson } = buildPlatform(app, config, { offline, stateBackend });
+    writeReports(app.outdir, config); // purchase plan and monitoring files
+    app.synth();
+    writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
+    rmSync(outdir, { recursive: true, force: true });
+    renameSync(staging, outdir);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return { outdir, stacks: summarizeStacks(outdir) };
+}
+
+interface StackJson {
+  provider?: Record<string, { region?: string }[]>;
+  resource?: Record<string, Record<string, unknown>>;
+}
+
+/** Reads back the manifest: each stack, the regions (or providers) it deploys to, its resource count. */
+function summarizeStacks(outdir: string): SynthSummary['stacks'] {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  return Object.entries(manifest.stacks).map(([name, stack]) => {
+    const tf = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')) as StackJson;
+    const regions = (tf.provider?.aws ?? []).map((p) => p.region).filter(Boolean);
+    const where = regions.length ? regions.join(', ') : Object.keys(tf.provider ?? {}).join(', ');
+    const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    return { name, resources, where };
+  });
+}
+
+/** The summary as the table `npm run synth` prints. */
+export function formatSynthSummary(summary: SynthSummary): string {
+  const rows = summary.stacks;
+  const width = Math.max(...rows.map((r) => r.name.length), 5);
+  const lines = [`${'stack'.padEnd(width)}  resources  regions`];
+  for (const r of rows) lines.push(`${r.name.padEnd(width)}  ${String(r.resources).padStart(9)}  ${r.where}`);
+  lines.push(`${'total'.padEnd(width)}  ${String(rows.reduce((n, r) => n + r.resources, 0)).padStart(9)}`);
+  const rel = relative(process.cwd(), summary.outdir);
+  const shown = rel === '' ? '.' : rel.startsWith('..') ? summary.outdir : rel;
+  lines.push(`routing table: ${join(shown, ROUTING_TABLE_FILE)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Runs the synth and reports a failure once, without a stack trace (TAISHANGLAOJUN_DEBUG=1 adds
+ * it). Returns the exit code. `summary` also prints the table of what was written.
+ */
+export function runApp(options: SynthOptions & { readonly summary?: boolean } = {}): number {
+  try {
+    const summary = synthPlatform(options);
+    if (options.summary) process.stdout.write(`\n${formatSynthSummary(summary)}`);
+    return 0;
+  } catch (e) {
+    // One message, once, no stack trace (TAISHANGLAOJUN_DEBUG=1 adds it); nothing has been written.
+    const message = e instanceof Error ? e.message : `threw ${formatValue(e)}`;
+    process.stderr.write(`synth failed: ${message}\n`);
+    if (process.env.TAISHANGLAOJUN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+// Run directly (`node --import tsx main.ts`); tools/app.js and tools/synth.js call runApp on the compiled bundle.
+if (require.main === module) process.exitCode = runApp();

@@ -1,0 +1,90 @@
+/**
+ * `npm run synth` runs the app in-process (tools/synth.js), not through the cdktf CLI: its output
+ * must be exactly what `cdktf synth` writes, and a failure must leave no half-written output.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'tslj-direct-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' };
+delete env.TAISHANGLAOJUN_CONFIG;
+
+/** Every file under `dir`, relative, sorted. */
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const direct = (outdir: string, extraEnv: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [join(root, 'tools/synth.js'), '--output', outdir], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+
+describe('npm run synth (in-process, no cdktf CLI)', () => {
+  const viaDirect = join(work, 'direct');
+  const viaCli = join(work, 'cli');
+  let summary = '';
+
+  beforeAll(() => {
+    const d = direct(viaDirect);
+    if (d.status !== 0) throw new Error(`tools/synth.js failed: ${d.stderr}`);
+    summary = d.stdout;
+    const c = spawnSync(join(root, 'node_modules/.bin/cdktf'), ['synth', '--output', viaCli], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (c.status !== 0) throw new Error(`cdktf synth failed: ${c.stdout}\n${c.stderr}`);
+  });
+
+  it('writes byte-identical output to cdktf synth', () => {
+    const names = files(viaCli);
+    expect(files(viaDirect)).toEqual(names);
+    expect(names).toEqual(expect.arrayContaining(['manifest.json', 'routing-table.json', 'stacks/apac/cdk.tf.json']));
+    for (const name of names) expect(readFileSync(join(viaDirect, name), 'utf8')).toBe(readFileSync(join(viaCli, name), 'utf8'));
+  });
+
+  it('prints the summary from the same process: every stack with its resource count', () => {
+    const manifest = JSON.parse(readFileSync(join(viaDirect, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+    for (const stack of Object.keys(manifest.stacks)) expect(summary).toMatch(new RegExp(`^${stack}\\s+\\d+\\s`, 'm'));
+    expect(summary).toMatch(/^total\s+\d+$/m);
+    expect(summary).toContain(`routing table: ${join(viaDirect, 'routing-table.json')}`);
+  });
+
+  it('leaves the previous output untouched and no staging directory when synth fails', () => {
+    const outdir = join(work, 'kept');
+    mkdirSync(outdir);
+    writeFileSync(join(outdir, 'marker'), 'previous synth');
+    const bad = join(work, 'bad.config.js');
+    writeFileSync(bad, 'module.exports = { project: 42 };\n');
+    const r = direct(outdir, { TAISHANGLAOJUN_CONFIG: bad });
+    expect(r.status).toBe(1);
+    expect(r.stderr.match(/synth failed/g)).toHaveLength(1); // printed once
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(outdir, 'marker'), 'utf8')).toBe('previous synth');
+    expect(readdirSync(work).filter((n) => n.includes('.staging-'))).toEqual([]);
+  });
+
+  it('names a bad argument', () => {
+    const r = spawnSync(process.execPath, [join(root, 'tools/synth.js'), '--outptu', 'x'], { cwd: root, env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('synth failed: unknown argument "--outptu"; allowed: --output DIR\n');
+    expect(existsSync(join(root, 'x'))).toBe(false);
+  });
+});

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * The cdktf app as cdktf.json runs it (`cdktf synth|diff|deploy`): main.ts compiled by esbuild and
+ * cached (bin/compiled.js), never through a TypeScript loader. The CLI passes the output directory
+ * in CDKTF_OUTDIR.
+ */
+const path = require('node:path');
+const { loadCompiled, ROOT } = require('../bin/compiled');
+
+const app = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app' });
+process.exitCode = app.runApp({ configFile: path.join(ROOT, 'regions.config.ts') });

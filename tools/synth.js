@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * `npm run synth`: runs the cdktf app in this process — no cdktf CLI (it costs 3–4 s before any app
+ * code runs) and no second process for the summary. Writes the same cdktf.out as `cdktf synth`
+ * (test/stacks/synth-direct.test.ts compares them byte for byte) and prints what it wrote.
+ *
+ *   npm run synth                      # cdktf.out/
+ *   npm run synth -- --output DIR      # another directory
+ */
+const path = require('node:path');
+const { loadCompiled, fail, ROOT } = require('../bin/compiled');
+
+const args = process.argv.slice(2);
+let outdir;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--output' || args[i] === '-o') {
+    outdir = args[++i];
+    if (!outdir) fail('synth failed', `${args[i - 1]} needs a directory; allowed: --output DIR`);
+  } else {
+    fail('synth failed', `unknown argument "${args[i]}"; allowed: --output DIR`);
+  }
+}
+process.exitCode = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app' }).runApp({
+  outdir,
+  summary: true,
+  configFile: path.join(ROOT, 'regions.config.ts'),
+});
