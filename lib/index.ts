@@ -6,3 +6,4 @@ export * from './routing-table';
 export * from './limits';
 export * from './mesh';
 export * from './reports';
+export * from './edge';

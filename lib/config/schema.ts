@@ -265,6 +265,30 @@ const alerts = z
   .strict()
   .prefault({});
 
+// ---- the global edge (GlobalIngress, CdnZone, RegionIngress) ----
+const hostName = z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "gateway.example.com"');
+const cloudflareId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a Cloudflare id: 32 lower-case hex digits');
+
+const edge = z
+  .object({
+    /** Existing Cloudflare zone of `project.domain`; @default none: CdnZone creates the zone */
+    cloudflareZoneId: cloudflareId.optional(),
+    /** Cloudflare account that owns the zone, pools and monitor; @default the Terraform variable `cloudflare_account_id` */
+    cloudflareAccountId: cloudflareId.optional(),
+    /** Public host name of a region's gateway (its load balancer), by region id; @default "<region>.gateway.<domain>" */
+    gatewayHosts: z.record(z.string(), hostName).default({}),
+    /** Host the design's origin rule sends `cdn.apiPathPrefix` requests to; @default "origin.<apiHost>" */
+    apiOriginHost: hostName.optional(),
+    /**
+     * Load-balancer pools (region ids, in order) by country, replacing the default list (the
+     * country's region, then the other compute regions of its zone in fallback order). Every pool
+     * must be in the country's residency zone. @default none
+     */
+    countryPools: z.record(z.string(), z.array(regionId).min(1, 'must name at least one region')).default({}),
+  })
+  .strict()
+  .prefault({});
+
 const project = z
   .object({
     /** Short name used in resource names and tags. */
@@ -300,6 +324,7 @@ export const regionsConfigSchema = z
     alerts,
     /** Price table of the purchase plan and the cost planner. @default DEFAULT_PRICES (lib/config/prices.ts: AWS list prices as of 2024-06, not re-verified) */
     prices: prices.prefault(DEFAULT_PRICES),
+    edge,
   })
   .strict();
 

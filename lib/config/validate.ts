@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { formatPath, formatValue, valueAt } from '../../runtime/problem';
 import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
+import { edgeConfigProblems } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
@@ -417,6 +418,7 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
     return { ok: false, problems: combine(plain.problems, later) };
   }
   const problems = crossCheck(viewOfValid(parsed.data));
+  problems.push(...edgeConfigProblems(parsed.data)); // the edge section's relations (lib/config/edge-checks.ts)
   if (problems.length) return { ok: false, problems };
   return { ok: true, config: normalise(parsed.data) };
 }

@@ -539,6 +539,64 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'prices.asOf',
       /YYYY-MM/,
     ],
+    // ---- edge (lib/config/edge-checks.ts) ----
+    [
+      'edge: a country steered to a pool of another residency zone',
+      (c) => {
+        c.edge = { countryPools: { KR: ['ap-northeast-1', 'eu-west-1'] } };
+      },
+      'edge.countryPools.KR[1]',
+      /pool of residency zone "emea", but country KR belongs to zone "apac"/,
+    ],
+    [
+      'edge: country pools for a country no region serves',
+      (c) => {
+        c.edge = { countryPools: { RU: ['eu-central-1'] } };
+      },
+      'edge.countryPools.RU',
+      /no region serves/,
+    ],
+    [
+      'edge: a pool region that does not run the gateway',
+      (c) => {
+        region(c, 'ap-south-1').services = ['storage'];
+        c.edge = { countryPools: { IN: ['ap-south-1'] } };
+      },
+      'edge.countryPools.IN[0]',
+      /not a region that runs the gateway/,
+    ],
+    [
+      'edge: gateway host outside the domain',
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': 'gw.example.org' } };
+      },
+      'edge.gatewayHosts.eu-west-1',
+      /under "taishanglaojun.com"/,
+    ],
+    [
+      'edge: two regions with one gateway host',
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': 'gw.taishanglaojun.com', 'eu-west-2': 'gw.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts.eu-west-2',
+      /already the gateway host of eu-west-1/,
+    ],
+    [
+      'edge: bad Cloudflare zone id',
+      (c) => {
+        c.edge = { cloudflareZoneId: 'my-zone' };
+      },
+      'edge.cloudflareZoneId',
+      /32 lower-case hex/,
+    ],
+    [
+      'edge: origin host outside the domain',
+      (c) => {
+        c.edge = { apiOriginHost: 'origin.example.org' };
+      },
+      'edge.apiOriginHost',
+      /under "taishanglaojun.com"/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, mutate, path, message) => {

@@ -1,0 +1,60 @@
+/**
+ * Relations of the `edge` section (host names, Cloudflare ids, country pools) to the rest of the
+ * config. Called by validate.ts on a config whose sections all pass their schema.
+ */
+import { isInDomain } from '../edge/hostnames';
+import type { ConfigProblem } from './errors';
+import { SERVICES, type ParsedRegionsConfig } from './schema';
+
+export function edgeConfigProblems(cfg: ParsedRegionsConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, value: unknown, message: string) => problems.push({ path, value, message });
+  const { domain } = cfg.project;
+  const runsGateway = (id: string) => {
+    const r = cfg.regions.find((x) => x.id === id);
+    return r !== undefined && (r.services === 'all' ? SERVICES : r.services).includes('compute');
+  };
+  const gatewayIds = cfg.regions.filter((r) => runsGateway(r.id)).map((r) => r.id);
+  const zoneOfRegion = new Map(cfg.regions.map((r) => [r.id, r.residencyZone]));
+  const zoneOfCountry = new Map(cfg.regions.flatMap((r) => r.countries.map((c) => [c, r.residencyZone] as const)));
+
+  const hosts = new Map<string, string>();
+  for (const [regionId, host] of Object.entries(cfg.edge.gatewayHosts)) {
+    const at = `edge.gatewayHosts.${regionId}`;
+    if (!runsGateway(regionId)) add(at, host, `names no region that runs the gateway; allowed keys: ${gatewayIds.join(', ') || '(none)'}`);
+    if (!isInDomain(host, domain)) add(at, host, `must be a name under "${domain}" (its DNS record lives in that zone)`);
+    if (hosts.has(host)) add(at, host, `is already the gateway host of ${hosts.get(host)}; each region needs its own`);
+    hosts.set(host, regionId);
+  }
+  if (cfg.edge.apiOriginHost !== undefined && !isInDomain(cfg.edge.apiOriginHost, domain))
+    add(
+      'edge.apiOriginHost',
+      cfg.edge.apiOriginHost,
+      `must be a name under "${domain}" (Cloudflare origin rules resolve names of the zone)`,
+    );
+
+  for (const [country, regions] of Object.entries(cfg.edge.countryPools)) {
+    const countryZone = zoneOfCountry.get(country);
+    if (countryZone === undefined) {
+      add(
+        `edge.countryPools.${country}`,
+        regions,
+        'names a country no region serves; allowed: a country listed in some region\'s "countries"',
+      );
+      continue;
+    }
+    if (new Set(regions).size !== regions.length) add(`edge.countryPools.${country}`, regions, 'lists a region twice');
+    regions.forEach((regionId, j) => {
+      const at = `edge.countryPools.${country}[${j}]`;
+      const poolZone = zoneOfRegion.get(regionId);
+      if (!runsGateway(regionId)) add(at, regionId, `is not a region that runs the gateway; allowed: ${gatewayIds.join(', ')}`);
+      else if (poolZone !== countryZone)
+        add(
+          at,
+          regionId,
+          `is the pool of residency zone "${poolZone}", but country ${country} belongs to zone "${countryZone}"; a country's pools must be in its own zone`,
+        );
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,272 @@
+import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
+import { LoadBalancer } from '@cdktf/provider-cloudflare/lib/load-balancer';
+import { LoadBalancerMonitor } from '@cdktf/provider-cloudflare/lib/load-balancer-monitor';
+import { LoadBalancerPool } from '@cdktf/provider-cloudflare/lib/load-balancer-pool';
+import { PageRule } from '@cdktf/provider-cloudflare/lib/page-rule';
+import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { Zone } from '@cdktf/provider-cloudflare/lib/zone';
+import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import type { RegionsConfig } from '../config/model';
+import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
+import type { DnsRecordSpec, IGlobalIngress } from './global-ingress';
+import { apiOriginHostOf, gatewayHostOf, gatewayRegions, refusalHostOf, regionApiHostOf } from './hostnames';
+
+/** What CdnZone needs from a region's public entry (RegionIngress in the continent stacks). */
+export interface IRegionalEntry {
+  /** DNS name of the region's load balancer; the gateway host is a DNS-only CNAME to it. */
+  readonly loadBalancerDnsName: string;
+  /** ACM's DNS-validation record for the gateway host's certificate. */
+  readonly certificateValidationRecord: DnsRecordSpec;
+}
+
+export interface CdnZoneProps {
+  /** The validated platform config (domain, API host, CDN TTLs, health check, countries). */
+  readonly config: RegionsConfig;
+  /** The global ingress: its IP is the origin of every proxied name and pool; its DNS-authorization records are published here. */
+  readonly ingress: IGlobalIngress;
+  /** Cloudflare account id (may be a token, e.g. a Terraform variable). */
+  readonly accountId: string;
+  /** Use Cache Rules (ruleset phase `http_request_cache_settings`) instead of the legacy Page Rules. @default false (the design's page rules) */
+  readonly cacheRules?: boolean;
+  /** Each region's public entry, by region id: its gateway CNAME and certificate-validation record are published here. @default none */
+  readonly regionalEntries?: Readonly<Record<string, IRegionalEntry>>;
+}
+
+/** Name of the refusal pool in {@link CdnZone.steering}. */
+export const REFUSAL_POOL = 'refusal';
+
+/**
+ * The design's Cloudflare configuration (cdn-config.yaml) on provider v5: the zone and its settings,
+ * the page rules (or equivalent cache rules), the origin rule, the API names pointing at the global
+ * ingress, and a load balancer that steers each country to the pools of its residency zone only.
+ *
+ * Chain: Cloudflare load balancer (country → region pool) → pool origin = the global IP with the
+ * Host `<region>.<apiHost>` → Google's URL map → that region's gateway. When every pool of a
+ * country's zone is down, Cloudflare falls back to the refusal pool, whose Host no URL-map rule
+ * names, so Google answers 503: a refusal, never another zone's region.
+ */
+export class CdnZone extends Construct {
+  readonly zoneId: string;
+  /** The load balancer's steering by name (regions / {@link REFUSAL_POOL}), checked at synth. */
+  readonly steering: EdgeSteering;
+  readonly loadBalancer: LoadBalancer;
+
+  constructor(scope: Construct, id: string, props: CdnZoneProps) {
+    super(scope, id);
+    const { config, ingress, accountId } = props;
+    const { project, cdn, failover } = config;
+    const apiHost = project.apiHost;
+
+    this.zoneId =
+      config.edge.cloudflareZoneId ?? new Zone(this, 'Zone', { account: { id: accountId }, name: project.domain, type: 'full' }).id;
+    const zoneId = this.zoneId;
+
+    // ---- zone settings (design: cdn-config.yaml settings; TLS settings are the issue's) ----
+    const setting = (settingId: string, value: string | number) => {
+      const s = new ZoneSetting(this, `Setting-${settingId}`, { zoneId, settingId, value: value as unknown as { [key: string]: unknown } });
+      // Binding bug (@cdktf/provider-cloudflare 13.9.1, cloudflare_zone_setting.value): `value` is typed
+      // as a map, so a number synthesizes as `{}` (hashMapper of a non-object). Write the value itself.
+      s.addOverride('value', value);
+      return s;
+    };
+    setting('cache_level', cdn.cacheLevel);
+    setting('browser_cache_ttl', cdn.browserCacheTtlSeconds);
+    setting('always_online', cdn.alwaysOnline ? 'on' : 'off');
+    setting('min_tls_version', '1.2');
+    setting('always_use_https', 'on');
+    setting('ssl', 'strict');
+
+    // ---- caching: page rules (default, the design's) or cache rules ----
+    const staticPrefix = cdn.staticPathPrefix;
+    const apiPrefix = cdn.apiPathPrefix;
+    if (props.cacheRules) {
+      new Ruleset(this, 'CacheRules', {
+        zoneId,
+        kind: 'zone',
+        phase: 'http_request_cache_settings',
+        name: 'Cache rules',
+        description: `Cache ${staticPrefix}* for ${cdn.staticEdgeCacheTtlSeconds} s at the edge; never cache ${apiPrefix}*`,
+        rules: [
+          {
+            description: `${apiHost}${staticPrefix}*: cache everything, edge TTL ${cdn.staticEdgeCacheTtlSeconds} s`,
+            expression: hostAndPrefix(apiHost, staticPrefix),
+            action: 'set_cache_settings',
+            actionParameters: { cache: true, edgeTtl: { mode: 'override_origin', default: cdn.staticEdgeCacheTtlSeconds } },
+            enabled: true,
+          },
+          {
+            description: `${apiHost}${apiPrefix}*: bypass cache`,
+            expression: hostAndPrefix(apiHost, apiPrefix),
+            action: 'set_cache_settings',
+            actionParameters: { cache: false },
+            enabled: true,
+          },
+        ],
+      });
+    } else {
+      new PageRule(this, 'StaticPageRule', {
+        zoneId,
+        target: `${apiHost}${staticPrefix}*`,
+        priority: 2,
+        status: 'active',
+        actions: { cacheLevel: 'cache_everything', edgeCacheTtl: cdn.staticEdgeCacheTtlSeconds },
+      });
+      new PageRule(this, 'ApiPageRule', {
+        zoneId,
+        target: `${apiHost}${apiPrefix}*`,
+        priority: 1,
+        status: 'active',
+        actions: { cacheLevel: 'bypass' },
+      });
+    }
+
+    // ---- the design's origin rule: API paths to the gateway origin host ----
+    const originHost = apiOriginHostOf(config);
+    new Ruleset(this, 'OriginRules', {
+      zoneId,
+      kind: 'zone',
+      phase: 'http_request_origin',
+      name: 'Origin rules',
+      description: `${apiPrefix}* to the gateway origin ${originHost}`,
+      rules: [
+        {
+          description: `${apiHost}${apiPrefix}* → ${originHost}:443`,
+          expression: hostAndPrefix(apiHost, apiPrefix),
+          action: 'route',
+          actionParameters: { origin: { host: originHost, port: 443 } },
+          enabled: true,
+        },
+      ],
+    });
+
+    // ---- DNS ----
+    const proxiedA = (rid: string, name: string, comment: string) =>
+      new DnsRecord(this, rid, { zoneId, name, type: 'A', content: ingress.ipAddress, proxied: true, ttl: 1, comment });
+    proxiedA('ApiRecord', apiHost, 'API host: the global ingress (the load balancer of the same name takes precedence)');
+    proxiedA('ApiWildcardRecord', `*.${apiHost}`, 'Region hosts <region>.api: the global ingress routes each to its region');
+    proxiedA('OriginRecord', originHost, 'Origin of the design origin rule: the global ingress');
+    ingress.dnsAuthorizationRecords.forEach(
+      (r, i) =>
+        new DnsRecord(this, `DnsAuthorization${i}`, {
+          zoneId,
+          name: Fn.trimsuffix(r.name, '.'),
+          type: r.type,
+          content: r.value,
+          proxied: false,
+          ttl: 300,
+          comment: 'Google Certificate Manager DNS authorization of the API certificate',
+        }),
+    );
+    for (const [regionId, entry] of Object.entries(props.regionalEntries ?? {})) {
+      new DnsRecord(this, `Gateway-${regionId}`, {
+        zoneId,
+        name: gatewayHostOf(config, regionId),
+        type: 'CNAME',
+        content: entry.loadBalancerDnsName,
+        proxied: false,
+        ttl: 300,
+        comment: `Gateway of ${regionId}: its load balancer (DNS only; reached by the global ingress)`,
+      });
+      const v = entry.certificateValidationRecord;
+      new DnsRecord(this, `GatewayCertificateValidation-${regionId}`, {
+        zoneId,
+        name: Fn.trimsuffix(v.name, '.'),
+        type: v.type,
+        content: Fn.trimsuffix(v.value, '.'),
+        proxied: false,
+        ttl: 300,
+        comment: `ACM DNS validation of the ${regionId} gateway certificate`,
+      });
+    }
+
+    // ---- load balancing: monitor, a pool per gateway region, the refusal pool, country steering ----
+    const hc = failover.healthCheck;
+    const monitor = new LoadBalancerMonitor(this, 'Monitor', {
+      accountId,
+      description: `${project.name} gateway health (design: ${hc.path}, every ${hc.intervalSeconds} s)`,
+      type: 'https',
+      method: 'GET',
+      path: hc.path,
+      port: 443,
+      expectedCodes: '200',
+      interval: hc.intervalSeconds,
+      timeout: hc.timeoutSeconds,
+      retries: hc.retries,
+      consecutiveDown: failover.failureThresholds.serviceUnavailable,
+      consecutiveUp: failover.recoveryThresholds.consecutiveSuccess,
+      followRedirects: false,
+      allowInsecure: false,
+    });
+    const poolIds = new Map<string, string>();
+    for (const region of gatewayRegions(config)) {
+      const pool = new LoadBalancerPool(this, `Pool-${region.id}`, {
+        accountId,
+        name: `${project.name}-${region.id}`,
+        description: `${region.location}, residency zone ${region.residencyZone}: the global ingress with Host ${regionApiHostOf(config, region.id)}`,
+        monitor: monitor.id,
+        minimumOrigins: 1,
+        origins: [
+          {
+            name: region.id,
+            address: ingress.ipAddress,
+            port: 443,
+            enabled: true,
+            weight: 1,
+            header: { host: [regionApiHostOf(config, region.id)] },
+          },
+        ],
+      });
+      poolIds.set(region.id, pool.id);
+    }
+    // No monitor: a pool without one counts as healthy, so the fallback always answers (with 503).
+    const refusal = new LoadBalancerPool(this, 'RefusalPool', {
+      accountId,
+      name: `${project.name}-refusal`,
+      description: 'Fallback and default pool: the global ingress refuses its Host (503); reaches no region',
+      minimumOrigins: 1,
+      origins: [
+        { name: REFUSAL_POOL, address: ingress.ipAddress, port: 443, enabled: true, weight: 1, header: { host: [refusalHostOf(config)] } },
+      ],
+    });
+    poolIds.set(REFUSAL_POOL, refusal.id);
+
+    const zones = countryZones(config);
+    const plan = countryRegionPlan(config);
+    const countryPools: Record<string, string[]> = {};
+    for (const [country, regions] of Object.entries(plan)) countryPools[country] = regions.length ? regions : [REFUSAL_POOL];
+    this.steering = {
+      countryZones: zones,
+      pools: [...gatewayRegions(config).map((r) => ({ name: r.id, region: r.id, residencyZone: r.residencyZone })), { name: REFUSAL_POOL }],
+      countryPools,
+      defaultPools: [REFUSAL_POOL],
+      fallbackPool: REFUSAL_POOL,
+    };
+    // Residency at the edge: fails synth if any country could reach a pool of another zone.
+    assertEdgeResidency(this.steering);
+
+    const idOf = (name: string) => {
+      const poolId = poolIds.get(name);
+      if (poolId === undefined) throw new Error(`CdnZone: pool "${name}" does not exist; allowed: ${[...poolIds.keys()].join(', ')}`);
+      return poolId;
+    };
+    this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
+      zoneId,
+      name: apiHost,
+      description: 'Country steering inside each residency zone; refusal when a zone is down',
+      proxied: true,
+      steeringPolicy: 'geo',
+      sessionAffinity: 'none',
+      adaptiveRouting: { failoverAcrossPools: false },
+      countryPools: Object.fromEntries(Object.entries(countryPools).map(([c, names]) => [c, names.map(idOf)])),
+      defaultPools: [refusal.id],
+      fallbackPool: refusal.id,
+    });
+  }
+}
+
+/** Ruleset expression: the host and a path prefix (`starts_with`, available on every plan). */
+function hostAndPrefix(host: string, prefix: string): string {
+  return `(http.host eq "${host}" and starts_with(http.request.uri.path, "${prefix}"))`;
+}

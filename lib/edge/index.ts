@@ -1,0 +1,4 @@
+export * from './hostnames';
+export * from './edge-residency';
+export * from './global-ingress';
+export * from './cdn-zone';
