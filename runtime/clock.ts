@@ -11,24 +11,62 @@ export interface TimerHandle {
   readonly __timerHandle: true;
 }
 
+/**
+ * The longest delay Node's timers honour (2^31 − 1 ms, about 24.8 days): a longer one fires after
+ * 1 ms. {@link systemClock} splits longer delays into several timers instead.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 export interface Clock {
-  /** Milliseconds since the epoch (or since the clock's own origin for a {@link ManualClock}). */
+  /**
+   * Wall-clock milliseconds since the epoch (or since the clock's own origin for a
+   * {@link ManualClock}). For timestamps a person reads; it may step back or jump (NTP), so never
+   * subtract two readings to measure a duration: use {@link monotonicNow}.
+   */
   now(): number;
-  /** Runs `fn` once, `ms` milliseconds from now. */
+  /**
+   * Milliseconds from an arbitrary origin that never goes back (`performance.now()`): the only
+   * source for durations (latencies, time windows).
+   */
+  monotonicNow(): number;
+  /**
+   * Runs `fn` once, `ms` milliseconds from now. Negative delays count as 0; a delay that is not a
+   * finite number throws a RangeError. Delays above {@link MAX_TIMER_DELAY_MS} are honoured.
+   */
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Cancels a timer; cancelling a timer that already fired (or an unknown one) is a no-op. */
   clearTimeout(handle: TimerHandle): void;
 }
 
 interface SystemTimer extends TimerHandle {
-  timeout: ReturnType<typeof setTimeout>;
+  timeout: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** The real clock: `Date.now()` and Node's timers. */
+/** Throws for a delay that is not a finite number; returns it clamped to >= 0. */
+export function checkedDelay(ms: number, what = 'setTimeout: ms'): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms))
+    throw new RangeError(`${what} must be a finite number of milliseconds, got ${String(ms)}`);
+  return Math.max(0, ms);
+}
+
+/** The real clock: `Date.now()`, `performance.now()` and Node's timers (long delays chained). */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonicNow: () => performance.now(),
   setTimeout(fn, ms) {
-    const handle = { __timerHandle: true, timeout: setTimeout(fn, Math.max(0, ms)) } as SystemTimer;
+    const handle = { __timerHandle: true, timeout: undefined } as SystemTimer;
+    const due = performance.now() + checkedDelay(ms);
+    const arm = (left: number) => {
+      handle.timeout = setTimeout(
+        () => {
+          const rest = due - performance.now();
+          if (rest > 1) arm(rest);
+          else fn();
+        },
+        Math.min(Math.max(0, left), MAX_TIMER_DELAY_MS),
+      );
+    };
+    arm(due - performance.now());
     return handle;
   },
   clearTimeout(handle) {
@@ -61,6 +99,8 @@ function yieldToEventLoop(): Promise<void> {
  */
 export class ManualClock implements Clock {
   private current: number;
+  /** Wall time minus monotonic time: moved by {@link stepWallClock} only. */
+  private wallOffset = 0;
   private seq = 0;
   private readonly timers = new Set<ManualTimer>();
 
@@ -70,11 +110,24 @@ export class ManualClock implements Clock {
   }
 
   now(): number {
+    return this.current + this.wallOffset;
+  }
+
+  monotonicNow(): number {
     return this.current;
   }
 
+  /**
+   * Steps the wall clock (`now()`) by `ms`, forward or back, as NTP may: monotonic time and timers
+   * are unaffected.
+   */
+  stepWallClock(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError(`ManualClock.stepWallClock: ms must be a finite number, got ${String(ms)}`);
+    this.wallOffset += ms;
+  }
+
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    const delay = checkedDelay(ms);
     const timer = { __timerHandle: true, due: this.current + delay, seq: this.seq++, fn } as ManualTimer;
     this.timers.add(timer);
     return timer;

@@ -14,5 +14,6 @@ export * from './clock';
 export * from './health';
 export * from './failover';
 export * from './registry';
+export * from './events';
 export * from './metric-names';
 export * from './mtls';

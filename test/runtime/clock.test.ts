@@ -1,4 +1,4 @@
-import { ManualClock, sleep, systemClock } from '../../runtime/clock';
+import { MAX_TIMER_DELAY_MS, ManualClock, sleep, systemClock } from '../../runtime/clock';
 
 describe('ManualClock', () => {
   it('fires due timers in due order, ties in scheduling order, and not before they are due', () => {
@@ -69,5 +69,52 @@ describe('systemClock', () => {
     await sleep(systemClock, 20);
     expect(cancelledFired).toBe(false);
     expect(systemClock.now() - start).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('monotonic time and long delays', () => {
+  it('ManualClock: a wall-clock step moves now() only, never monotonicNow() or timers', () => {
+    const clock = new ManualClock(1_000);
+    let fired = false;
+    clock.setTimeout(() => (fired = true), 500);
+    clock.stepWallClock(-10_000);
+    expect(clock.now()).toBe(-9_000);
+    expect(clock.monotonicNow()).toBe(1_000);
+    clock.advance(500);
+    expect(fired).toBe(true);
+    expect(clock.monotonicNow()).toBe(1_500);
+    expect(() => clock.stepWallClock(Number.NaN)).toThrow(/stepWallClock: ms must be a finite number, got NaN/);
+  });
+
+  it('rejects timer delays that are not finite numbers instead of firing them at once', () => {
+    const clock = new ManualClock();
+    expect(() => clock.setTimeout(() => undefined, Number.NaN)).toThrow(/setTimeout: ms must be a finite number of milliseconds, got NaN/);
+    expect(() => systemClock.setTimeout(() => undefined, Infinity)).toThrow(/got Infinity/);
+  });
+
+  it('systemClock honours delays above 2^31 - 1 ms (Node alone fires them after 1 ms)', () => {
+    jest.useFakeTimers();
+    try {
+      let fired = false;
+      systemClock.setTimeout(() => (fired = true), MAX_TIMER_DELAY_MS + 5_000);
+      jest.advanceTimersByTime(1_000);
+      expect(fired).toBe(false);
+      jest.advanceTimersByTime(MAX_TIMER_DELAY_MS);
+      expect(fired).toBe(false);
+      jest.advanceTimersByTime(4_000);
+      expect(fired).toBe(true);
+      const cancelled = systemClock.setTimeout(() => (fired = false), MAX_TIMER_DELAY_MS * 2);
+      jest.advanceTimersByTime(MAX_TIMER_DELAY_MS + 1);
+      systemClock.clearTimeout(cancelled); // cancels the second leg
+      jest.advanceTimersByTime(MAX_TIMER_DELAY_MS * 2);
+      expect(fired).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('systemClock.monotonicNow is performance.now', () => {
+    const a = systemClock.monotonicNow();
+    expect(Math.abs(a - performance.now())).toBeLessThan(50);
   });
 });

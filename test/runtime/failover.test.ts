@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { ManualClock } from '../../runtime/clock';
-import { FailoverController, type TransitionEvent, planFailover, proportionalPercent, zoneWeights } from '../../runtime/failover';
+import {
+  FailoverController,
+  type TransitionEvent,
+  planFailover,
+  proportionalPercent,
+  zoneCapacity,
+  zoneWeights,
+} from '../../runtime/failover';
 import type { HealthSignal, ProbeOutcome } from '../../runtime/health';
 import { type RoutingTable, routingTableSchema } from '../../runtime/routing-table';
 
@@ -79,7 +86,6 @@ function harness(table = TABLE) {
     fc2.apply({
       kind: 'traffic',
       region,
-      seq: next(region),
       errorRate: exceeded ? 0.2 : 0.01,
       samples: 50,
       errorRateExceeded: exceeded,
@@ -125,7 +131,7 @@ describe('planFailover (pure)', () => {
 
   it('names the unknown region and the allowed ones', () => {
     expect(() => planFailover(TABLE, ['eu-west-9'])).toThrow(
-      /unknown region "eu-west-9" in downRegions; allowed: ap-east-1, ap-southeast-1, eu-west-1, eu-central-1, us-east-1/,
+      /downRegions: unknown region "eu-west-9"; allowed: ap-east-1, ap-southeast-1, eu-west-1, eu-central-1, us-east-1/,
     );
     expect(() => planFailover(TABLE, [], { 'xx-north-1': 3 })).toThrow(/loads: unknown region "xx-north-1"/);
     expect(() => planFailover(TABLE, [], { 'us-east-1': -3 })).toThrow(/loads\["us-east-1"\]: must be a finite number >= 0, got -3/);
@@ -147,6 +153,38 @@ describe('planFailover (pure)', () => {
   });
 });
 
+describe('weight functions reject bad shares', () => {
+  it('names the key and value of a NaN, negative or infinite share, or a sum that overflows', () => {
+    expect(() =>
+      proportionalPercent([
+        ['a', 1],
+        ['b', Number.NaN],
+      ]),
+    ).toThrow(/share of "b" = NaN; allowed: a finite number >= 0/);
+    expect(() =>
+      proportionalPercent([
+        ['a', -1],
+        ['b', 3],
+      ]),
+    ).toThrow(/share of "a" = -1/);
+    expect(() => proportionalPercent([['a', Infinity]])).toThrow(/share of "a" = Infinity/);
+    expect(() =>
+      proportionalPercent([
+        ['a', 1e308],
+        ['b', 1e308],
+      ]),
+    ).toThrow(/sum to Infinity; allowed: a finite sum/);
+  });
+
+  it('zoneWeights and zoneCapacity reject factors outside 0..1 and unknown regions', () => {
+    expect(() => zoneWeights(TABLE, { 'eu-west-1': Number.NaN })).toThrow(/factors\["eu-west-1"\] = NaN; allowed: a finite number in 0..1/);
+    expect(() => zoneWeights(TABLE, { 'eu-west-1': -0.5 })).toThrow(/factors\["eu-west-1"\] = -0.5/);
+    expect(() => zoneWeights(TABLE, { 'eu-west-1': 2 })).toThrow(/= 2; allowed/);
+    expect(() => zoneCapacity(TABLE, { 'eu-west-1': Infinity })).toThrow(/= Infinity; allowed/);
+    expect(() => zoneWeights(TABLE, { 'mars-1': 1 })).toThrow(/factors: unknown region "mars-1"; allowed: ap-east-1/);
+  });
+});
+
 describe('FailoverController transitions', () => {
   it('3 consecutive unavailable -> failed, weight 0, zone peers absorb its share', () => {
     const h = harness();
@@ -163,7 +201,7 @@ describe('FailoverController transitions', () => {
     expect(h.events.map((e) => `${e.region}:${e.from}->${e.to}`)).toEqual(['eu-west-1:healthy->failed']);
   });
 
-  it('5 consecutive slow -> degraded at 50 % traffic; recovers via 75 % once latency improves by 0.8x', () => {
+  it('5 consecutive slow -> degraded at 50 % traffic; recovers via 75 % after 5 checks back under the threshold', () => {
     const h = harness();
     h.probe('ap-east-1', 'slow', 500, 4);
     expect(h.status('ap-east-1')).toBe('healthy');
@@ -171,13 +209,45 @@ describe('FailoverController transitions', () => {
     expect(h.ctl.snapshot('ap-east-1')).toMatchObject({ status: 'degraded', trafficPercent: 50, baselineLatencyMs: 500 });
     // capacity 100*0.5 vs 300 -> 50/350.
     expect(h.ctl.weights()['ap-east-1']).toBeCloseTo((50 / 350) * 100, 1);
-    // Successes that are not 0.8x better than the 500 ms baseline keep it degraded.
-    h.probe('ap-east-1', 'success', 450, 5);
+    // Four checks under the threshold, then a slow one: the streak starts again.
+    h.probe('ap-east-1', 'success', 190, 4);
+    h.probe('ap-east-1', 'slow', 201);
+    h.probe('ap-east-1', 'success', 190, 4);
     expect(h.status('ap-east-1')).toBe('degraded');
-    h.probe('ap-east-1', 'success', 100, 5);
+    h.probe('ap-east-1', 'success', 190);
     expect(h.ctl.snapshot('ap-east-1')).toMatchObject({ status: 'recovering', trafficPercent: 75 });
     h.clock.advance(2 * MIN);
     expect(h.ctl.snapshot('ap-east-1')).toMatchObject({ status: 'healthy', trafficPercent: 100 });
+  });
+
+  it('a region slow just above its threshold recovers once back at it: no baseline-relative target (boundary)', () => {
+    // Threshold 200 ms; the slow spell averaged 210 ms. 0.8 x 210 = 168 ms would be below the
+    // region's normal 200 ms: the old rule kept it at 50 % forever.
+    const h = harness();
+    h.probe('ap-east-1', 'slow', 210, 5);
+    expect(h.ctl.snapshot('ap-east-1')).toMatchObject({ status: 'degraded', baselineLatencyMs: 210 });
+    h.probe('ap-east-1', 'success', 200, 5); // exactly the threshold is a success (see the prober test)
+    expect(h.ctl.snapshot('ap-east-1')).toMatchObject({ status: 'recovering', trafficPercent: 75 });
+    // The same from failed after a slow relapse.
+    h.probe('ap-east-1', 'slow', 210, 5);
+    expect(h.status('ap-east-1')).toBe('failed');
+    h.probe('ap-east-1', 'success', 200, 4);
+    expect(h.status('ap-east-1')).toBe('failed');
+    h.probe('ap-east-1', 'success', 200);
+    expect(h.ctl.snapshot('ap-east-1')).toMatchObject({ status: 'recovering', trafficPercent: 10 });
+  });
+
+  it('keeps constant memory in long streaks: counts and sums, no latency lists', () => {
+    const h = harness();
+    h.probe('us-east-1', 'slow', 300, 5);
+    const before = JSON.stringify(h.ctl.snapshot('us-east-1')).length;
+    h.probe('us-east-1', 'slow', 300, 10_000);
+    h.probe('eu-west-1', 'success', 20, 10_000);
+    const snap = h.ctl.snapshot('us-east-1');
+    // Entering degraded starts the slow count afresh: 10,000 since.
+    expect(snap).toMatchObject({ status: 'degraded', consecutiveSlow: 10_000, baselineLatencyMs: 300 });
+    expect(JSON.stringify(snap).length).toBeLessThanOrEqual(before + 5);
+    expect(h.ctl.snapshot('eu-west-1').consecutiveSuccess).toBe(10_000);
   });
 
   it('failed -> recovering only after 5 consecutive successes; steps 10/25/50/75/100 every 2 minutes', () => {
@@ -258,25 +328,33 @@ describe('FailoverController transitions', () => {
     const staleSeq = h.next('eu-west-1'); // a slow check starts...
     h.probe('eu-west-1', 'failure', 0, 3); // ...newer checks fail the region meanwhile
     expect(h.status('eu-west-1')).toBe('failed');
-    const applied = h.ctl.apply({
-      kind: 'probe',
+    const late = {
+      kind: 'probe' as const,
       region: 'eu-west-1',
       seq: staleSeq,
-      outcome: 'success',
+      outcome: 'success' as const,
       latencyMs: 10,
       attempts: 1,
       at: 0,
-    });
-    expect(applied).toBe(false);
+    };
+    expect(h.ctl.apply(late)).toBe(false);
     expect(h.ctl.snapshot('eu-west-1').consecutiveSuccess).toBe(0);
-    // Replaying an already applied seq is also ignored.
-    const { seq } = { seq: h.next('eu-west-1') };
-    expect(
-      h.ctl.apply({ kind: 'traffic', region: 'eu-west-1', seq, errorRate: 0, samples: 0, errorRateExceeded: false, latencyMs: 1, at: 0 }),
-    ).toBe(true);
-    expect(
-      h.ctl.apply({ kind: 'traffic', region: 'eu-west-1', seq, errorRate: 1, samples: 99, errorRateExceeded: true, latencyMs: 1, at: 0 }),
-    ).toBe(false);
+    // Sequence numbers are compared per source only: another prober's first check counts.
+    expect(h.ctl.apply({ ...late, source: 'prober-new', seq: 1 })).toBe(true);
+    expect(h.ctl.snapshot('eu-west-1').consecutiveSuccess).toBe(1);
+    expect(h.ctl.apply({ ...late, source: 'prober-new', seq: 1 })).toBe(false); // a replay is not
+  });
+
+  it('never drops a probe because live traffic was recorded while it was in flight', () => {
+    const h = harness();
+    for (let check = 0; check < 10; check++) {
+      const seq = h.next('eu-west-1'); // the check starts
+      for (let i = 0; i < 50; i++) h.errorRate('eu-west-1', false); // live results meanwhile
+      expect(h.ctl.apply({ kind: 'probe', region: 'eu-west-1', seq, outcome: 'failure', latencyMs: 10_000, attempts: 4, at: 0 })).toBe(
+        true,
+      );
+    }
+    expect(h.ctl.snapshot('eu-west-1')).toMatchObject({ status: 'failed', consecutiveFailures: 10 });
   });
 
   it('reports capacity per zone from current states', () => {
@@ -307,6 +385,49 @@ describe('FailoverController transitions', () => {
     h.probe('eu-west-1', 'success', 0, 5);
     expect(h.clock.pendingTimers()).toBe(2);
     h.ctl.dispose();
+    expect(h.clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('FailoverController durations and reloads', () => {
+  it('rejects timer durations a timer cannot honour (> 2^31 - 1 ms), naming the field', () => {
+    const t = makeTable([{ id: 'us-east-1', zone: 'na', capacity: 1 }]);
+    t.failover.actions.circuitBreakerMs = 2 ** 31;
+    expect(() => new FailoverController(t)).toThrow(
+      /failover.actions.circuitBreakerMs = 2147483648; allowed: a number of milliseconds in \(0, 2147483647\]/,
+    );
+  });
+
+  it('carries region state over to a controller of a new table: status, streaks and the time left on timers', () => {
+    const h = harness();
+    h.probe('eu-west-1', 'failure', 0, 3);
+    h.probe('eu-west-1', 'success', 20, 5); // recovering at 10 %, next step in 2 min
+    h.errorRate('us-east-1'); // circuit open for 5 min
+    h.probe('ap-east-1', 'slow', 500, 5); // degraded
+    h.clock.advance(MIN);
+    const next = makeTable([
+      { id: 'eu-west-1', zone: 'emea', capacity: 200 },
+      { id: 'eu-central-1', zone: 'emea', capacity: 200 },
+      { id: 'eu-west-2', zone: 'emea', capacity: 100 },
+      { id: 'us-east-1', zone: 'na', capacity: 500 },
+      { id: 'ap-east-1', zone: 'apac', capacity: 100 },
+    ]);
+    const ctl = new FailoverController(next, { clock: h.clock, previous: h.ctl });
+    h.ctl.dispose();
+    expect(ctl.snapshot('eu-west-1')).toMatchObject({ status: 'recovering', trafficPercent: 10, step: 0 });
+    expect(ctl.snapshot('us-east-1')).toMatchObject({ status: 'circuit-open', trafficPercent: 0 });
+    expect(ctl.snapshot('ap-east-1')).toMatchObject({ status: 'degraded', trafficPercent: 50, baselineLatencyMs: 500 });
+    expect(ctl.snapshot('eu-west-2')).toMatchObject({ status: 'healthy', trafficPercent: 100 });
+    expect(() => ctl.snapshot('ap-southeast-1')).toThrow(/unknown region "ap-southeast-1"/);
+    h.clock.advance(MIN - 1);
+    expect(ctl.trafficPercent('eu-west-1')).toBe(10);
+    h.clock.advance(1); // 2 min after it entered step 0
+    expect(ctl.trafficPercent('eu-west-1')).toBe(25);
+    h.clock.advance(3 * MIN - 1);
+    expect(ctl.snapshot('us-east-1').status).toBe('circuit-open');
+    h.clock.advance(1); // 5 min after the breaker opened
+    expect(ctl.snapshot('us-east-1')).toMatchObject({ status: 'recovering', trafficPercent: 10 });
+    ctl.dispose();
     expect(h.clock.pendingTimers()).toBe(0);
   });
 });
@@ -360,10 +481,20 @@ describe('FailoverController property', () => {
             if ((snap.status === 'failed' || snap.status === 'circuit-open') && w[snap.region] !== 0) return false;
             if (snap.status === 'recovering' && snap.trafficPercent !== TABLE.failover.recovery.stepsPercent[snap.step ?? -1]) return false;
           }
-          // Zone totals never depend on another zone: recomputing a zone alone gives the same weights.
+          // Zone totals never depend on another zone: a table holding only that zone, and the full
+          // table with every other zone down, give the zone the same weights as the controller.
           const factors = Object.fromEntries(h.ctl.snapshots().map((x) => [x.region, x.trafficPercent / 100]));
-          const again = zoneWeights(TABLE, factors);
-          if (JSON.stringify(again) !== JSON.stringify(w)) return false;
+          for (const zone of TABLE.residencyZones) {
+            const own = new Set(zone.regions);
+            const pick = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([k]) => own.has(k)));
+            const alone = zoneWeights(
+              { ...TABLE, regions: TABLE.regions.filter((r) => own.has(r.id)), residencyZones: [zone] },
+              pick(factors),
+            );
+            if (JSON.stringify(alone) !== JSON.stringify(pick(w))) return false;
+            const othersDown = zoneWeights(TABLE, pick(factors));
+            if (JSON.stringify(pick(othersDown)) !== JSON.stringify(pick(w))) return false;
+          }
         }
         return true;
       }),

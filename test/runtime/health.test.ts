@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../runtime/clock';
 import { FailoverController } from '../../runtime/failover';
-import { HealthChecker, type HealthSignal, type ProbeFn } from '../../runtime/health';
+import { BucketedErrorWindow, HealthChecker, HealthProber, OutlierDetector, type HealthSignal, type ProbeFn } from '../../runtime/health';
 import { type RoutingTable, routingTableSchema } from '../../runtime/routing-table';
 
 function makeTable(
@@ -191,6 +191,172 @@ describe('HealthChecker passive outlier detection', () => {
     await clock.advanceAsync(5_000);
     expect(await late).toMatchObject({ outcome: 'success', seq: 1 });
     expect(ctl.snapshot('eu-west-1')).toMatchObject({ status: 'failed', consecutiveSuccess: 0 });
+  });
+});
+
+describe('health checks interleaved with live traffic (ordering model)', () => {
+  /** Runs one active check of `region` while `liveResults` live results are recorded during its flight. */
+  async function checkDuringTraffic(clock: ManualClock, hc: HealthChecker, region: string, liveResults: number, flightMs: number) {
+    const check = hc.checkNow(region);
+    for (let i = 0; i < liveResults; i++) hc.recordResult(region, { ok: true, latencyMs: 30 });
+    await clock.advanceAsync(flightMs);
+    return check;
+  }
+
+  it('failed checks fail the region although requests are recorded during every check', async () => {
+    const clock = new ManualClock();
+    const table = makeTable({ retries: 0 });
+    const { probe } = scriptedProbe(clock, [{ status: 503, latencyMs: 100 }]);
+    const hc = new HealthChecker(table, { clock, probe });
+    const ctl = new FailoverController(table, { clock });
+    ctl.attach(hc);
+    hc.addTarget('eu-west-1', 'http://a.example');
+    const statuses: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      await checkDuringTraffic(clock, hc, 'eu-west-1', 25, 100);
+      statuses.push(ctl.snapshot('eu-west-1').status);
+    }
+    expect(statuses.slice(0, 3)).toEqual(['healthy', 'healthy', 'failed']);
+    expect(statuses.every((x, i) => i < 2 || x === 'failed')).toBe(true);
+    expect(ctl.snapshot('eu-west-1').consecutiveFailures).toBe(10);
+  });
+
+  it('a recovering region whose checks fail under traffic relapses instead of ramping to 100 %', async () => {
+    const clock = new ManualClock();
+    const table = makeTable({ retries: 0 });
+    let status = 503;
+    const probe: ProbeFn = () => new Promise((resolve) => clock.setTimeout(() => resolve(status), 100));
+    const hc = new HealthChecker(table, { clock, probe });
+    const ctl = new FailoverController(table, { clock });
+    ctl.attach(hc);
+    hc.addTarget('eu-central-1', 'http://b.example');
+    for (let i = 0; i < 3; i++) await checkDuringTraffic(clock, hc, 'eu-central-1', 10, 100);
+    expect(ctl.snapshot('eu-central-1').status).toBe('failed');
+    status = 200;
+    for (let i = 0; i < 5; i++) await checkDuringTraffic(clock, hc, 'eu-central-1', 10, 100);
+    expect(ctl.snapshot('eu-central-1')).toMatchObject({ status: 'recovering', trafficPercent: 10 });
+    status = 500;
+    await checkDuringTraffic(clock, hc, 'eu-central-1', 10, 100);
+    expect(ctl.snapshot('eu-central-1')).toMatchObject({ status: 'failed', trafficPercent: 0 });
+    await clock.advanceAsync(10 * 60_000);
+    expect(ctl.snapshot('eu-central-1').trafficPercent).toBe(0);
+  });
+
+  it('a new HealthChecker attached to an existing controller counts from its first check', async () => {
+    const clock = new ManualClock();
+    const table = makeTable({ retries: 0 });
+    const { probe } = scriptedProbe(clock, [{ status: 200, latencyMs: 10 }]);
+    const ctl = new FailoverController(table, { clock });
+    const old = new HealthChecker(table, { clock, probe });
+    const detach = ctl.attach(old);
+    old.addTarget('eu-west-1', 'http://a.example');
+    for (let i = 0; i < 20; i++) await checkDuringTraffic(clock, old, 'eu-west-1', 0, 10);
+    detach();
+    const { probe: failing } = scriptedProbe(clock, [{ status: 500, latencyMs: 10 }]);
+    const fresh = new HealthChecker(table, { clock, probe: failing });
+    ctl.attach(fresh);
+    fresh.addTarget('eu-west-1', 'http://a.example');
+    for (let i = 0; i < 3; i++) await checkDuringTraffic(clock, fresh, 'eu-west-1', 0, 10);
+    expect(ctl.snapshot('eu-west-1').status).toBe('failed');
+  });
+});
+
+describe('durations use the monotonic clock', () => {
+  it('a wall-clock step back during a check does not shorten its latency', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const probe: ProbeFn = () =>
+      new Promise((resolve) =>
+        clock.setTimeout(() => {
+          clock.stepWallClock(-3_600_000); // NTP steps the wall clock back an hour mid-check
+          resolve(200);
+        }, 9_000),
+      );
+    const hc = new HealthChecker(makeTable({ retries: 0 }), { clock, probe });
+    hc.addTarget('eu-west-1', 'http://a.example');
+    const check = hc.checkNow('eu-west-1');
+    await clock.advanceAsync(9_000);
+    expect(await check).toMatchObject({ outcome: 'slow', latencyMs: 9_000 });
+  });
+
+  it('old errors leave the window after a wall-clock step back', () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const hc = new HealthChecker(makeTable(), { clock, minSamples: 1 });
+    for (let i = 0; i < 10; i++) hc.recordResult('eu-west-1', { ok: false, latencyMs: 5 });
+    clock.stepWallClock(-3_600_000);
+    clock.advance(61_000);
+    expect(hc.errorRate('eu-west-1')).toEqual({ errorRate: 0, samples: 0 });
+  });
+
+  it('classifies a check at exactly the latency threshold as success, one ms above as slow (boundary)', async () => {
+    const clock = new ManualClock();
+    const { probe } = scriptedProbe(clock, [
+      { status: 200, latencyMs: 200 },
+      { status: 200, latencyMs: 201 },
+    ]);
+    const prober = new HealthProber(makeTable({ retries: 0, latencyThresholdMs: 200 }), { clock, probe });
+    prober.addTarget('eu-west-1', 'http://a.example');
+    const at = prober.checkNow('eu-west-1');
+    await clock.advanceAsync(200);
+    expect(await at).toMatchObject({ outcome: 'success', latencyMs: 200 });
+    const above = prober.checkNow('eu-west-1');
+    await clock.advanceAsync(201);
+    expect(await above).toMatchObject({ outcome: 'slow', latencyMs: 201 });
+  });
+
+  it('rejects table durations above 2^31 - 1 ms instead of letting Node fire them after 1 ms', () => {
+    const table = makeTable();
+    table.failover.healthCheck.intervalMs = 3_000_000_000;
+    expect(() => new HealthChecker(table)).toThrow(
+      /failover.healthCheck.intervalMs = 3000000000; allowed: a number of milliseconds in \(0, 2147483647\]/,
+    );
+  });
+});
+
+describe('OutlierDetector window', () => {
+  it('keeps counts in fixed buckets: the window covers windowMs - bucketMs .. windowMs of history', () => {
+    const w = new BucketedErrorWindow(1_000, 60);
+    w.add(500, false); // bucket 0
+    w.add(59_999, true); // bucket 59
+    expect(w.rate(59_999)).toEqual({ errorRate: 0.5, samples: 2 });
+    expect(w.rate(60_000)).toEqual({ errorRate: 0, samples: 1 }); // bucket 0 left
+    expect(w.rate(118_999)).toEqual({ errorRate: 0, samples: 1 }); // 59,000 ms later: still in
+    expect(w.rate(119_000)).toEqual({ errorRate: 0, samples: 0 }); // its bucket left
+    // A gap far longer than the window clears everything in one step.
+    w.add(1e12, false);
+    expect(w.rate(1e12)).toEqual({ errorRate: 1, samples: 1 });
+  });
+
+  it('counts 100,000 results in one second exactly, and forgets them a window later', () => {
+    const clock = new ManualClock();
+    const od = new OutlierDetector(makeTable(), { clock });
+    for (let i = 0; i < 100_000; i++) od.recordResult('eu-west-1', { ok: i % 10 !== 0, latencyMs: 1 });
+    expect(od.errorRate('eu-west-1')).toEqual({ errorRate: 0.1, samples: 100_000 });
+    clock.advance(60_000);
+    expect(od.errorRate('eu-west-1').samples).toBe(0);
+    expect(() => new OutlierDetector(makeTable(), { buckets: 0 })).toThrow(/buckets must be an integer in 1..10000, got 0/);
+  });
+});
+
+describe('listener errors (one policy for every emitter)', () => {
+  it('a throwing listener neither stops the other listeners nor the caller, and is reported', async () => {
+    const clock = new ManualClock();
+    const reported: string[] = [];
+    const table = makeTable({ retries: 0 });
+    const hc = new HealthChecker(table, {
+      clock,
+      probe: async () => 200,
+      onListenerError: (err, event, emitter) => reported.push(`${emitter}/${event}: ${(err as Error).message}`),
+    });
+    const seen: HealthSignal[] = [];
+    hc.onSignal(() => {
+      throw new Error('metrics down');
+    });
+    hc.onSignal((s) => seen.push(s));
+    expect(hc.recordResult('eu-west-1', { ok: true, latencyMs: 1 }).kind).toBe('traffic');
+    hc.addTarget('eu-west-1', 'http://a.example');
+    await expect(hc.checkNow('eu-west-1')).resolves.toMatchObject({ outcome: 'success' });
+    expect(seen.map((s) => s.kind)).toEqual(['traffic', 'probe']);
+    expect(reported).toEqual(['OutlierDetector/signal: metrics down', 'HealthProber/signal: metrics down']);
   });
 });
 
