@@ -15,7 +15,7 @@ export const US_IP = '8.8.8.8';
 export function fastTable(options: { intervalMs?: number; stepMs?: number; timeoutMs?: number } = {}): RoutingTable {
   const table = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8')) as RoutingTable;
   table.failover = {
-    healthCheck: { path: '/health', intervalMs: options.intervalMs ?? 100, timeoutMs: options.timeoutMs ?? 250, retries: 0 },
+    healthCheck: { path: '/health', intervalMs: options.intervalMs ?? 250, timeoutMs: options.timeoutMs ?? 200, retries: 0 },
     failureThresholds: { serviceUnavailable: 2, highLatency: 2, errorRate: 0.5 },
     recoveryThresholds: { consecutiveSuccess: 2, latencyImprovement: 1 },
     actions: { reduceTrafficPercent: 50, circuitBreakerMs: 60_000 },
