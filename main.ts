@@ -5,9 +5,10 @@
  * through a TypeScript loader. Set TAISHANGLAOJUN_CONFIG to synth another config file,
  * TAISHANGLAOJUN_OFFLINE=1 for an offline plan (see README).
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
+import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import { DEFAULT_CONFIG_FILE, loadRegionsConfig } from './lib/config';
 import { offlineModeFromEnv } from './lib/offline';
 import { writeReports } from './lib/reports';
@@ -33,6 +34,8 @@ export interface SynthSummary {
   readonly outdir: string;
   /** One row per stack, in manifest order. */
   readonly stacks: readonly { readonly name: string; readonly resources: number; readonly where: string }[];
+  /** What the compliance pack checked, found and had suppressed. */
+  readonly compliance?: ComplianceReport;
 }
 
 export interface SynthOptions {
@@ -54,21 +57,27 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
   const offline = offlineModeFromEnv();
   const stateBackend = stateBackendFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
+  let report: ComplianceReport | undefined;
   rmSync(staging, { recursive: true, force: true });
   try {
     // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
     const app = new App({ outdir: staging, stackTraces: false });
-    const { routingTableJson } = buildPlatform(app, config, { offline, stateBackend });
+    const { routingTableJson, compliance } = buildPlatform(app, config, { offline, stateBackend });
     writeReports(app.outdir, config); // purchase plan and monitoring files
-    app.synth();
+    app.synth(); // the compliance pack runs here, before the first stack is written
     writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
+    report = compliance?.report;
+    if (report) {
+      mkdirSync(join(app.outdir, 'reports'), { recursive: true });
+      writeFileSync(join(app.outdir, COMPLIANCE_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+    }
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  return { outdir, stacks: summarizeStacks(outdir) };
+  return { outdir, stacks: summarizeStacks(outdir), compliance: report };
 }
 
 interface StackJson {
@@ -100,7 +109,33 @@ export function formatSynthSummary(summary: SynthSummary): string {
   const rel = relative(process.cwd(), summary.outdir);
   const shown = rel === '' ? '.' : rel.startsWith('..') ? summary.outdir : rel;
   lines.push(`routing table: ${join(shown, ROUTING_TABLE_FILE)}`);
+  if (summary.compliance) lines.push(...formatComplianceSummary(summary.compliance, join(shown, COMPLIANCE_REPORT_FILE)));
   return `${lines.join('\n')}\n`;
+}
+
+/** The compliance lines of the summary: totals, rules with nothing to check yet, pending rules, each suppression with its reason. */
+function formatComplianceSummary(c: ComplianceReport, file: string): string[] {
+  const lines = [
+    `compliance: ${c.rules.length} rules over ${c.resources} resources, ${c.violations.length} violations, ${c.suppressed.length} suppressed (${file})`,
+  ];
+  const idle = c.rules.filter((r) => r.checked === 0).map((r) => r.id);
+  if (idle.length) lines.push(`  no resources to check yet (apply when they exist): ${idle.join(', ')}`);
+  for (const p of c.pending) lines.push(`  pending ${p.id}: applies when ${p.appliesWhen}`);
+  // one line per rule and reason: the reason matters, not the twenty providers it covers
+  const groups = new Map<string, { ruleId: string; reason: string; paths: Set<string>; findings: number }>();
+  for (const s of c.suppressed) {
+    const key = `${s.ruleId}\0${s.suppressionReason}`;
+    const g = groups.get(key) ?? { ruleId: s.ruleId, reason: s.suppressionReason, paths: new Set<string>(), findings: 0 };
+    g.paths.add(s.path);
+    g.findings++;
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const paths = [...g.paths];
+    const where = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+    lines.push(`  suppressed ${g.ruleId} (${g.findings} findings at ${where}): ${g.reason}`);
+  }
+  return lines;
 }
 
 /**

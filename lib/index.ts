@@ -7,3 +7,4 @@ export * from './limits';
 export * from './mesh';
 export * from './reports';
 export * from './edge';
+export * from './compliance';

@@ -1,4 +1,5 @@
 import type { App } from 'cdktf';
+import { CompliancePack, suppressRule } from '../lib/compliance';
 import type { RegionsConfig } from '../lib/config';
 import { buildRoutingTable } from '../lib/routing-table';
 import type { StateBackendSettings } from '../lib/state-backend';
@@ -10,6 +11,8 @@ export interface PlatformOptions {
   readonly offline?: boolean;
   /** State backend of every stack. @default local */
   readonly stateBackend?: StateBackendSettings;
+  /** Run the compliance rule pack at synth (a violation fails synth). @default true */
+  readonly compliance?: boolean;
 }
 
 /** Stack names: one per continent (lower case) and `global`. */
@@ -30,5 +33,14 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
       }),
   );
   const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend });
-  return { continents, global, routingTable, routingTableJson };
+  if (options.offline) {
+    for (const region of continents.flatMap((c) => c.regions))
+      suppressRule(
+        region.provider,
+        'TSLJ-SEC-1',
+        'offline review mode (TAISHANGLAOJUN_OFFLINE=1): the provider carries fake static credentials that authenticate nothing; deploys never use offline mode',
+      );
+  }
+  const compliance = options.compliance === false ? undefined : CompliancePack.applyTo(app, { config });
+  return { continents, global, routingTable, routingTableJson, compliance };
 }

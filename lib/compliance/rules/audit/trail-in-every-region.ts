@@ -1,0 +1,28 @@
+import type { ComplianceRule } from '../../rule';
+import { resourcesOfType } from '../../view-helpers';
+
+/** Every AWS region the app deploys to records its management events in a validated, logging trail. */
+export const trailInEveryRegion: ComplianceRule = {
+  id: 'TSLJ-AUD-1',
+  area: 'audit',
+  title: 'Every AWS region has a CloudTrail trail with log-file validation, logging on',
+  fix: 'add a RegionAuditTrail (aws_cloudtrail with enable_log_file_validation = true) in the region',
+  resourceTypes: ['aws_cloudtrail'],
+  check: (app) => {
+    const findings = resourcesOfType(app, 'aws_cloudtrail')
+      .filter((t) => t.attributes.enable_log_file_validation !== true || t.attributes.enable_logging === false)
+      .map((t) => ({
+        path: t.path,
+        reason: t.attributes.enable_logging === false ? 'logging is off' : 'enable_log_file_validation is not true',
+      }));
+    const regions = new Set(app.resources.filter((r) => r.type.startsWith('aws_') && r.region).map((r) => r.region!));
+    const trailed = new Set(resourcesOfType(app, 'aws_cloudtrail').map((t) => t.region));
+    const multi = resourcesOfType(app, 'aws_cloudtrail').some((t) => t.attributes.is_multi_region_trail === true);
+    for (const region of [...regions].sort()) {
+      if (trailed.has(region) || multi) continue;
+      const first = app.resources.find((r) => r.region === region)!;
+      findings.push({ path: first.path.split('/').slice(0, 2).join('/'), reason: `region ${region} has resources but no audit trail` });
+    }
+    return findings;
+  },
+};

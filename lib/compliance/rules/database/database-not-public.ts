@@ -1,0 +1,15 @@
+import type { ComplianceRule } from '../../rule';
+import { resourcesOfType } from '../../view-helpers';
+
+/** No database is reachable from the internet. */
+export const databaseNotPublic: ComplianceRule = {
+  id: 'TSLJ-DB-1',
+  area: 'database',
+  title: 'Databases are not publicly accessible',
+  fix: 'set publicly_accessible = false (the default) and keep the database in private subnets',
+  resourceTypes: ['aws_db_instance', 'aws_rds_cluster_instance'],
+  check: (app) =>
+    resourcesOfType(app, 'aws_db_instance', 'aws_rds_cluster_instance')
+      .filter((db) => db.attributes.publicly_accessible === true)
+      .map((db) => ({ path: db.path, reason: 'publicly_accessible is true' })),
+};

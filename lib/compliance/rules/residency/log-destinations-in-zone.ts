@@ -1,0 +1,20 @@
+import type { ComplianceRule } from '../../rule';
+import { copyFinding, resourcesOfType } from '../../view-helpers';
+
+/** Audit and flow logs (client IPs: personal data) are delivered inside the zone. */
+export const logDestinationsInZone: ComplianceRule = {
+  id: 'TSLJ-RES-4',
+  area: 'residency',
+  title: 'Audit trails and flow logs deliver to destinations inside the residency zone',
+  fix: "deliver to the region's own bucket or log group",
+  resourceTypes: ['aws_flow_log', 'aws_cloudtrail'],
+  check: (app) => [
+    ...resourcesOfType(app, 'aws_flow_log').flatMap((f) =>
+      copyFinding(app, f, 'flow log delivery', f.attributes.log_destination ?? f.attributes.log_group_name),
+    ),
+    ...resourcesOfType(app, 'aws_cloudtrail').flatMap((t) => [
+      ...copyFinding(app, t, 'audit log delivery', t.attributes.s3_bucket_name),
+      ...(t.attributes.cloud_watch_logs_group_arn ? copyFinding(app, t, 'audit log stream', t.attributes.cloud_watch_logs_group_arn) : []),
+    ]),
+  ],
+};

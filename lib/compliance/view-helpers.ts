@@ -1,0 +1,122 @@
+/** Helpers rules share to read resolved Terraform JSON (pure). */
+import type { AppView, ResourceView } from './rule';
+
+/** Resources of the given types. */
+export function resourcesOfType(app: AppView, ...types: string[]): ResourceView[] {
+  return app.resources.filter((r) => types.includes(r.type));
+}
+
+/** `${type.name}` prefix other resources use to refer to `r`. */
+export function addressOf(r: Pick<ResourceView, 'type' | 'name'>): string {
+  return `${r.type}.${r.name}`;
+}
+
+/** True when `value` is or contains a reference to an attribute of `target` (same stack). */
+export function refersTo(value: unknown, target: ResourceView): boolean {
+  if (typeof value !== 'string') return false;
+  return value.includes(`\${${addressOf(target)}.`);
+}
+
+/** The resources of `types` in `of`'s stack whose attribute `attribute` refers to `of`. */
+export function attachedTo(app: AppView, of: ResourceView, attribute: string, ...types: string[]): ResourceView[] {
+  return app.resources.filter((r) => r.stack === of.stack && types.includes(r.type) && refersTo(r.attributes[attribute], of));
+}
+
+/** First element of a Terraform block list (cdktf renders single nested blocks as objects or one-element lists). */
+export function block(value: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(value)) return value[0] as Record<string, unknown> | undefined;
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A nested block list as an array. */
+export function blocks(value: unknown): Record<string, unknown>[] {
+  if (Array.isArray(value)) return value as Record<string, unknown>[];
+  return value && typeof value === 'object' ? [value as Record<string, unknown>] : [];
+}
+
+/** The resource's effective tags: provider default tags overlaid with its own `tags`. */
+export function effectiveTags(r: ResourceView): Record<string, string> {
+  const own = r.attributes.tags;
+  return { ...r.providerTags, ...(own && typeof own === 'object' ? (own as Record<string, string>) : {}) };
+}
+
+/** A literal (not a reference or an interpolation) non-empty string. */
+export function isLiteral(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && !value.includes('${');
+}
+
+/** JSON.parse of a policy document attribute; undefined when it is not JSON. */
+export function parsePolicy(value: unknown): { Statement?: Record<string, unknown>[] } | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as { Statement?: Record<string, unknown>[] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shows a value in a finding: short, JSON. */
+export function show(value: unknown): string {
+  const text = value === undefined ? 'unset' : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Region of an ARN (`arn:aws:svc:region:...`), or undefined (S3 bucket ARNs carry none). */
+export function regionOfArn(arn: unknown): string | undefined {
+  if (typeof arn !== 'string') return undefined;
+  const m = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):/.exec(arn);
+  return m && m[1] ? m[1] : undefined;
+}
+
+/** Residency zone of an AWS region: from the config, else from the `ResidencyZone` default tag of that region's provider. */
+export function zoneOfRegion(app: AppView, region: string | undefined): string | undefined {
+  if (!region) return undefined;
+  const spec = app.config?.regions.find((r) => r.id === region);
+  if (spec) return spec.residencyZone;
+  for (const p of app.providers) {
+    if (p.type !== 'aws' || p.attributes.region !== region) continue;
+    const tags = block(p.attributes.default_tags)?.tags as Record<string, string> | undefined;
+    if (tags?.ResidencyZone) return tags.ResidencyZone;
+  }
+  return undefined;
+}
+
+/** Whether personal data of zone `from` may be copied into zone `to` (same zone, or listed in the config's `allowedCopyTo`). */
+export function mayCopy(app: AppView, from: string, to: string): boolean {
+  if (from === to) return true;
+  return app.config?.residencyZones.find((z) => z.id === from)?.allowedCopyTo.includes(to) ?? false;
+}
+
+/** The resource in the same stack that `reference` (a `${type.name.attr}` string) points at. */
+export function referencedResource(app: AppView, from: ResourceView, reference: unknown): ResourceView | undefined {
+  if (typeof reference !== 'string') return undefined;
+  const m = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z0-9_]+\}/.exec(reference);
+  if (!m) return undefined;
+  return app.resources.find((r) => r.stack === from.stack && r.type === m[1] && r.name === m[2]);
+}
+
+/**
+ * Where a copy goes, as a region: the region in an ARN, else the region of the resource it refers
+ * to in the same stack; undefined when that cannot be proven at synth.
+ */
+export function destinationRegion(app: AppView, from: ResourceView, destination: unknown): string | undefined {
+  return regionOfArn(destination) ?? referencedResource(app, from, destination)?.region;
+}
+
+/** A finding for a copy from `source` to `destination` unless the zones allow it. */
+export function copyFinding(
+  app: AppView,
+  r: ResourceView,
+  what: string,
+  destination: unknown,
+  destRegion = destinationRegion(app, r, destination),
+) {
+  const from = zoneOfRegion(app, r.region);
+  const to = zoneOfRegion(app, destRegion);
+  if (!from) return [{ path: r.path, reason: `${what}: the source region ${show(r.region)} has no residency zone` }];
+  if (!destRegion || !to)
+    return [{ path: r.path, reason: `${what} goes to ${show(destination)}, whose region/residency zone cannot be proven at synth` }];
+  return mayCopy(app, from, to)
+    ? []
+    : [{ path: r.path, reason: `${what} copies data of zone "${from}" to ${destRegion} in zone "${to}", which "${from}" does not allow` }];
+}

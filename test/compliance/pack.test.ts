@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { App, TerraformStack } from 'cdktf';
+import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
+import { Region } from '../../lib/region';
+import { specOf, validConfig } from '../helpers/platform';
+
+const root = resolve(__dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'tslj-compliance-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** One region in a stack of its own, with the pack on; `extra` may add constructs to the stack. */
+function regionApp(name: string, extra: (stack: TerraformStack, region: Region) => void = () => undefined) {
+  const outdir = join(work, name);
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'apac');
+  const region = new Region(stack, 'ap-east-1', { spec: specOf('ap-east-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+  extra(stack, region);
+  const pack = CompliancePack.applyTo(app, { config: validConfig });
+  return { app, pack, outdir };
+}
+
+describe('CompliancePack at synth', () => {
+  it('passes a Region as built and reports what it checked', () => {
+    const { app, pack } = regionApp('ok');
+    app.synth();
+    const report = pack.report as ComplianceReport;
+    expect(report.violations).toEqual([]);
+    expect(report.rules.find((r) => r.id === 'TSLJ-ENC-1')).toMatchObject({ checked: 1, violations: 0 });
+    expect(report.rules.find((r) => r.id === 'TSLJ-TAG-1')!.checked).toBe(report.resources);
+  });
+
+  it('fails synth on a violation with rule id, construct path, reason and fix, and writes no stack', () => {
+    const { app, outdir } = regionApp(
+      'bad',
+      (stack, region) => new S3Bucket(stack, 'Rogue', { provider: region.provider, bucket: 'rogue' }),
+    );
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ComplianceViolationError);
+    const message = (error as Error).message;
+    expect(message).toContain('compliance pack: 4 violations');
+    expect(message).toContain('TSLJ-ENC-1 apac/Rogue: has no server-side encryption configuration');
+    expect(message).toContain('TSLJ-S3-1 apac/Rogue: has no public access block');
+    expect(message).toMatch(/fix: add an aws_s3_bucket_server_side_encryption_configuration/);
+    expect(existsSync(join(outdir, 'stacks', 'apac', 'cdk.tf.json'))).toBe(false);
+  });
+
+  it('a suppression with a written reason lets synth pass and is reported with its reason', () => {
+    const reason = 'scratch bucket for a load test, deleted after the run; holds no personal data';
+    const { app, pack } = regionApp('suppressed', (stack, region) => {
+      const rogue = new S3Bucket(stack, 'Rogue', { provider: region.provider, bucket: 'rogue' });
+      for (const id of ['TSLJ-ENC-1', 'TSLJ-TLS-1', 'TSLJ-S3-1', 'TSLJ-S3-2']) suppressRule(rogue, id, reason);
+    });
+    app.synth();
+    expect(pack.report!.violations).toEqual([]);
+    expect(pack.report!.suppressed).toHaveLength(4);
+    expect(pack.report!.suppressed[0]).toMatchObject({ path: 'apac/Rogue', suppressedAt: 'apac/Rogue', suppressionReason: reason });
+  });
+
+  it('a suppression on a parent covers its children', () => {
+    const { app, pack } = regionApp('parent', (stack, region) => {
+      new S3Bucket(stack, 'Rogue', { provider: region.provider, bucket: 'rogue' });
+      suppressRule(stack, 'TSLJ-S3-2', 'versioning is off for every bucket of this stack: test fixture, no data kept');
+      for (const id of ['TSLJ-ENC-1', 'TSLJ-TLS-1', 'TSLJ-S3-1']) suppressRule(stack, id, 'test fixture bucket, holds no data at all');
+    });
+    app.synth();
+    expect(pack.report!.suppressed.map((s) => s.suppressedAt)).toEqual(['apac', 'apac', 'apac', 'apac']);
+  });
+
+  it('refuses a suppression without a reason, with a bad rule id, or naming no rule of the pack', () => {
+    const app = new App({ outdir: join(work, 'refuse') });
+    const stack = new TerraformStack(app, 's');
+    expect(() => suppressRule(stack, 'TSLJ-S3-1', '')).toThrow(
+      /s: suppression of TSLJ-S3-1 has reason ""; allowed: a written reason of at least 20 characters/,
+    );
+    expect(() => suppressRule(stack, 'TSLJ-S3-1', 'because')).toThrow(/at least 20 characters/);
+    expect(() => suppressRule(stack, 's3-1', 'a perfectly fine reason here')).toThrow(
+      /rule id "s3-1" is not allowed; allowed: a rule id such as "TSLJ-ENC-1"/,
+    );
+    suppressRule(stack, 'TSLJ-XYZ-9', 'a perfectly fine reason here');
+    expect(() => new CompliancePack().evaluate(app)).toThrow(
+      /s: suppression of "TSLJ-XYZ-9" names no rule of the pack; allowed: TSLJ-ENC-1/,
+    );
+  });
+});
+
+describe('the shipped config passes every rule (real synth through main.ts)', () => {
+  it('offline mode: 0 violations, the fake credentials suppressed with their reason in the summary', () => {
+    const outdir = join(work, 'main');
+    const env = { ...process.env, TAISHANGLAOJUN_OFFLINE: '1' };
+    const synth = spawnSync(process.execPath, ['tools/synth.js', '--output', outdir], { cwd: root, env, encoding: 'utf8' });
+    expect(synth.stderr).toBe('');
+    expect(synth.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(outdir, 'reports', 'compliance.json'), 'utf8')) as ComplianceReport;
+    expect(report.violations).toEqual([]);
+    expect(report.rules.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(report.suppressed.map((s) => s.ruleId))).toEqual(new Set(['TSLJ-SEC-1']));
+    expect(synth.stdout).toMatch(/compliance: \d+ rules over \d+ resources, 0 violations, \d+ suppressed/);
+    expect(synth.stdout).toMatch(/suppressed TSLJ-SEC-1 \(\d+ findings at apac\/ap-east-1\/Provider, .*\): offline review mode/);
+  });
+});

@@ -1,0 +1,246 @@
+import { PLATFORM_RULES, type AppView, type ComplianceRule } from '../../lib/compliance';
+import { TAGS_APAC, app, hardenedBucket, provider, ref, res } from './fixtures';
+
+interface Case {
+  /** An app the rule passes. */
+  readonly compliant: AppView;
+  /** An app the rule fails, and what its finding says. */
+  readonly violating: AppView;
+  readonly reason: RegExp;
+}
+
+const trail = (extra: Record<string, unknown> = {}) =>
+  res('aws_cloudtrail', 't', {
+    s3_bucket_name: ref('aws_s3_bucket', 'b', 'bucket'),
+    kms_key_id: 'arn:aws:kms:ap-east-1:1:key/k',
+    enable_log_file_validation: true,
+    ...extra,
+  });
+const vpc = res('aws_vpc', 'v', { cidr_block: '10.0.0.0/16' });
+const eks = (extra: Record<string, unknown> = {}) =>
+  res('aws_eks_cluster', 'c', {
+    encryption_config: { resources: ['secrets'], provider: { key_arn: ref('aws_kms_key', 'k', 'arn') } },
+    enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+    vpc_config: { endpoint_private_access: true, endpoint_public_access: false },
+    ...extra,
+  });
+const db = (extra: Record<string, unknown> = {}) =>
+  res('aws_db_instance', 'db', {
+    storage_encrypted: true,
+    kms_key_id: ref('aws_kms_key', 'k', 'arn'),
+    publicly_accessible: false,
+    deletion_protection: true,
+    backup_retention_period: 7,
+    skip_final_snapshot: false,
+    ...extra,
+  });
+const lbGroup = res('aws_security_group', 'lb', { tags: { Tier: 'loadbalancer' } });
+const gwGroup = res('aws_security_group', 'gw', { tags: { Tier: 'gateway' } });
+const ingress = (group: string, port: number, cidr = '0.0.0.0/0') =>
+  res('aws_vpc_security_group_ingress_rule', `in_${group}_${port}`, {
+    security_group_id: ref('aws_security_group', group),
+    from_port: port,
+    to_port: port,
+    cidr_ipv4: cidr,
+  });
+const emea = { stack: 'emea', region: 'eu-west-1', path: 'emea/eu-west-1/x' };
+
+const CASES: Record<string, Case> = {
+  'TSLJ-ENC-1': {
+    compliant: app(hardenedBucket()),
+    violating: app(hardenedBucket({ sse: { sse_algorithm: 'AES256', kms_master_key_id: undefined } })),
+    reason: /default encryption is "AES256"/,
+  },
+  'TSLJ-ENC-2': { compliant: app([trail()]), violating: app([trail({ kms_key_id: undefined })]), reason: /kms_key_id is unset/ },
+  'TSLJ-ENC-3': {
+    compliant: app([res('aws_cloudwatch_log_group', 'g', { kms_key_id: 'arn:k', retention_in_days: 365 })]),
+    violating: app([res('aws_cloudwatch_log_group', 'g', { retention_in_days: 0 })]),
+    reason: /kms_key_id is unset; retention_in_days is 0/,
+  },
+  'TSLJ-ENC-4': {
+    compliant: app([res('aws_kms_key', 'k', { enable_key_rotation: true })]),
+    violating: app([res('aws_kms_key', 'k', {})]),
+    reason: /enable_key_rotation is unset/,
+  },
+  'TSLJ-ENC-5': { compliant: app([eks()]), violating: app([eks({ encryption_config: undefined })]), reason: /no encryption_config/ },
+  'TSLJ-ENC-6': {
+    compliant: app([db()]),
+    violating: app([db({ storage_encrypted: false, kms_key_id: undefined })]),
+    reason: /storage_encrypted is false; kms_key_id is unset/,
+  },
+  'TSLJ-ENC-7': {
+    compliant: app([res('aws_backup_vault', 'v', { kms_key_arn: 'arn:k' })]),
+    violating: app([res('aws_backup_vault', 'v', {})]),
+    reason: /kms_key_arn is unset/,
+  },
+  'TSLJ-TLS-1': {
+    compliant: app(hardenedBucket()),
+    violating: app(hardenedBucket({ policy: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] })),
+    reason: /no Deny on aws:SecureTransport=false/,
+  },
+  'TSLJ-TLS-2': {
+    compliant: app([
+      res('aws_lb_listener', 'https', { protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }),
+      res('aws_lb_listener', 'http', {
+        protocol: 'HTTP',
+        default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } }],
+      }),
+      res('google_compute_ssl_policy', 'p', { min_tls_version: 'TLS_1_2' }),
+    ]),
+    violating: app([res('aws_lb_listener', 'https', { protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' })]),
+    reason: /ssl_policy "ELBSecurityPolicy-2016-08", which allows TLS below 1.2/,
+  },
+  'TSLJ-DB-1': { compliant: app([db()]), violating: app([db({ publicly_accessible: true })]), reason: /publicly_accessible is true/ },
+  'TSLJ-DB-2': {
+    compliant: app([db(), db({ replicate_source_db: ref('aws_db_instance', 'db', 'arn'), backup_retention_period: 0 })]),
+    violating: app([db({ deletion_protection: false, backup_retention_period: 1 })]),
+    reason: /deletion_protection is false; backup_retention_period is 1/,
+  },
+  'TSLJ-S3-1': {
+    compliant: app(hardenedBucket()),
+    violating: app(hardenedBucket({ pab: { restrict_public_buckets: false } })),
+    reason: /leaves restrict_public_buckets off/,
+  },
+  'TSLJ-S3-2': {
+    compliant: app(hardenedBucket()),
+    violating: app(hardenedBucket({ versioning: 'Suspended' })),
+    reason: /versioning is not enabled/,
+  },
+  'TSLJ-AUD-1': {
+    compliant: app([trail(), vpc]),
+    violating: app([
+      trail({ enable_log_file_validation: false }),
+      res('aws_vpc', 'v2', {}, { ...emea, path: 'emea/eu-west-1/Network/Vpc' }),
+    ]),
+    reason: /enable_log_file_validation is not true|region eu-west-1 has resources but no audit trail/,
+  },
+  'TSLJ-AUD-2': {
+    compliant: app([vpc, res('aws_flow_log', 'f', { vpc_id: ref('aws_vpc', 'v'), traffic_type: 'ALL' })]),
+    violating: app([vpc, res('aws_flow_log', 'f', { vpc_id: ref('aws_vpc', 'v'), traffic_type: 'REJECT' })]),
+    reason: /no flow log of ALL traffic/,
+  },
+  'TSLJ-AUD-3': {
+    compliant: app([eks()]),
+    violating: app([eks({ enabled_cluster_log_types: ['api'] })]),
+    reason: /missing audit, authenticator/,
+  },
+  'TSLJ-RES-1': {
+    compliant: app([
+      res('aws_s3_bucket', 'dst', {}, { region: 'ap-east-1' }),
+      res('aws_s3_bucket_replication_configuration', 'r', { rule: [{ destination: { bucket: ref('aws_s3_bucket', 'dst', 'arn') } }] }),
+    ]),
+    violating: app([
+      res('aws_ecr_replication_configuration', 'r', {
+        replication_configuration: { rule: [{ destination: [{ region: 'eu-west-1', registry_id: '1' }] }] },
+      }),
+    ]),
+    reason: /registry replication copies data of zone "apac" to eu-west-1 in zone "emea"/,
+  },
+  'TSLJ-RES-2': {
+    compliant: app([db(), db({ replicate_source_db: 'arn:aws:rds:ap-east-1:1:db:primary' })]),
+    violating: app([db({ replicate_source_db: 'arn:aws:rds:eu-west-1:1:db:primary' })]),
+    reason: /database replica copies data of zone "emea" to ap-east-1 in zone "apac"/,
+  },
+  'TSLJ-RES-3': {
+    compliant: app([
+      res('aws_backup_plan', 'p', {
+        rule: [{ rule_name: 'daily', copy_action: [{ destination_vault_arn: 'arn:aws:backup:ap-southeast-1:1:backup-vault:v' }] }],
+      }),
+    ]),
+    violating: app([
+      res('aws_backup_plan', 'p', {
+        rule: [{ rule_name: 'daily', copy_action: [{ destination_vault_arn: 'arn:aws:backup:us-east-1:1:backup-vault:v' }] }],
+      }),
+    ]),
+    reason: /backup copy of rule daily copies data of zone "apac" to us-east-1 in zone "na"/,
+  },
+  'TSLJ-RES-4': {
+    compliant: app([
+      res('aws_s3_bucket', 'b', {}),
+      trail(),
+      res('aws_flow_log', 'f', { log_destination: `${ref('aws_s3_bucket', 'b', 'arn')}/flow-logs/` }),
+    ]),
+    violating: app([res('aws_flow_log', 'f', { log_destination: 'arn:aws:s3:::someone-elses-bucket/flow-logs/' })]),
+    reason: /flow log delivery goes to "arn:aws:s3:::someone-elses-bucket\/flow-logs\/", whose region\/residency zone cannot be proven/,
+  },
+  'TSLJ-RES-5': {
+    compliant: app([res('aws_vpc_peering_connection', 'p', { peer_region: 'ap-southeast-1' })]),
+    violating: app([res('aws_vpc_peering_connection', 'p', { peer_region: 'eu-west-1' })]),
+    reason: /VPC peering copies data of zone "apac" to eu-west-1 in zone "emea"/,
+  },
+  'TSLJ-NET-1': {
+    compliant: app([lbGroup, gwGroup, ingress('lb', 443), ingress('gw', 8080, '10.0.0.0/16')]),
+    violating: app([lbGroup, gwGroup, ingress('lb', 443), ingress('gw', 8080)]),
+    reason: /allows "0.0.0.0\/0" on ports 8080-8080 into a group that is not the load-balancer tier/,
+  },
+  'TSLJ-NET-2': {
+    compliant: app([vpc, res('aws_default_security_group', 'd', { vpc_id: ref('aws_vpc', 'v') })]),
+    violating: app([vpc]),
+    reason: /default security group is not managed/,
+  },
+  'TSLJ-NET-3': {
+    compliant: app([eks(), eks({ vpc_config: { endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] } })]),
+    violating: app([eks({ vpc_config: { endpoint_public_access: true } })]),
+    reason: /endpoint_public_access is true with public_access_cidrs \["0.0.0.0\/0"\]/,
+  },
+  'TSLJ-TAG-1': {
+    compliant: app([res('aws_s3_bucket', 'b', {}), res('aws_kms_key', 'k', {}, { providerTags: {}, attributes: { tags: TAGS_APAC } })]),
+    violating: app([
+      res('aws_s3_bucket', 'b', { tags: { Compliance: '' } }, { providerTags: { ResidencyZone: 'apac', Compliance: 'PDPO' } }),
+      res('aws_kms_key', 'k', {}, { providerTags: {} }),
+    ]),
+    reason: /missing tag\(s\) (Compliance|ResidencyZone, Compliance)/,
+  },
+  'TSLJ-SEC-1': {
+    compliant: app([db({ manage_master_user_password: true, password: ref('aws_secretsmanager_secret_version', 's', 'secret_string') })]),
+    violating: app([db({ password: 'hunter2hunter2' })], {
+      providers: [provider('ap-east-1', TAGS_APAC, { attributes: { region: 'ap-east-1', access_key: 'AKIAABCDEFGHIJKLMNOP' } })],
+    }),
+    reason: /aws_db_instance.password is a literal secret|aws.access_key is a literal secret/,
+  },
+};
+
+describe('every rule of the pack has a compliant and a non-compliant case', () => {
+  it('the table covers exactly the pack', () => {
+    expect(Object.keys(CASES).sort()).toEqual(PLATFORM_RULES.map((r) => r.id).sort());
+    expect(PLATFORM_RULES.length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe.each(PLATFORM_RULES.map((r) => [r.id, r] as [string, ComplianceRule]))('%s', (id, rule) => {
+    it('passes the compliant app', () => {
+      expect(rule.check(CASES[id].compliant)).toEqual([]);
+    });
+    it('names the offender and the reason in the non-compliant app', () => {
+      const findings = rule.check(CASES[id].violating);
+      expect(findings.length).toBeGreaterThan(0);
+      for (const f of findings) {
+        expect(f.path).toMatch(/^(apac|emea)\//);
+        expect(f.reason).toMatch(CASES[id].reason);
+      }
+    });
+  });
+});
+
+describe('rules read relations, not just attributes', () => {
+  it('a bucket without any encryption configuration fails TSLJ-ENC-1, TLS-1, S3-1, S3-2', () => {
+    const bare = app([res('aws_s3_bucket', 'b', {})]);
+    for (const id of ['TSLJ-ENC-1', 'TSLJ-TLS-1', 'TSLJ-S3-1', 'TSLJ-S3-2'])
+      expect(PLATFORM_RULES.find((r) => r.id === id)!.check(bare)).toHaveLength(1);
+  });
+
+  it('a copy to a zone the source zone allows is compliant', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-5')!;
+    const peering = app([res('aws_vpc_peering_connection', 'p', { peer_region: 'eu-west-1' })]);
+    const allowing = {
+      ...peering.config!,
+      residencyZones: peering.config!.residencyZones.map((z) => (z.id === 'apac' ? { ...z, allowedCopyTo: ['emea'] } : z)),
+    };
+    expect(rule.check({ ...peering, config: allowing })).toEqual([]);
+  });
+
+  it('without a config, zones come from the providers’ ResidencyZone tags', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-5')!;
+    const findings = rule.check(app([res('aws_vpc_peering_connection', 'p', { peer_region: 'eu-west-1' })], { config: undefined }));
+    expect(findings[0].reason).toMatch(/zone "apac" to eu-west-1 in zone "emea"/);
+  });
+});
