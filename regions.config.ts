@@ -24,9 +24,21 @@ const config = {
   },
 
   residencyZones: [
-    { id: 'apac', description: 'Asia-Pacific personal data (PDPO, PDPA, APPI, DPDP)' },
-    { id: 'emea', description: 'Europe, Middle East and Africa personal data (GDPR, BDSG, UK DPA)' },
-    { id: 'na', description: 'North and South America personal data (CCPA, HIPAA, PIPEDA)' },
+    {
+      id: 'apac',
+      description: 'Asia-Pacific personal data (PDPO, PDPA, APPI, DPDP)',
+      jurisdiction: { continents: ['APAC'], regimes: ['PDPO', 'PDPA', 'APPI', 'DPDP'] },
+    },
+    {
+      id: 'emea',
+      description: 'Europe, Middle East and Africa personal data (GDPR, BDSG, UK DPA)',
+      jurisdiction: { continents: ['EMEA'], regimes: ['GDPR', 'BDSG', 'DPA'] },
+    },
+    {
+      id: 'na',
+      description: 'North and South America personal data (CCPA, HIPAA, PIPEDA)',
+      jurisdiction: { continents: ['NA'], regimes: ['CCPA', 'HIPAA', 'PIPEDA'] },
+    },
   ],
 
   regions: [

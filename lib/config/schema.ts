@@ -48,6 +48,27 @@ export const CONFIG_BOUNDS = {
 
 const regionId = z.string().max(CONFIG_BOUNDS.idLength).regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
 const zoneId = z.string().max(CONFIG_BOUNDS.idLength).regex(ZONE_ID, 'must be lower-case letters, digits and "-", starting with a letter');
+/** A written reason for an override: a sentence, not a flag. */
+const writtenReason = z
+  .string()
+  .max(CONFIG_BOUNDS.textLength)
+  .refine((text) => text.trim().length >= 10, 'must say why in words (at least 10 characters)');
+/** RFC 3986 path: "/" then unreserved, sub-delims, ":", "@", "/" or %XX; no space, CR/LF, "?" or "#". */
+const URL_PATH = /^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
+const urlPath = z
+  .string()
+  .max(CONFIG_BOUNDS.textLength)
+  .regex(URL_PATH, `must be a URL path: "/" then letters, digits, "-._~!$&'()*+,;=:@/" or %XX escapes (no spaces, CR/LF, "?" or "#")`);
+/** DNS name: labels of 1-63 lower-case letters, digits and "-", not starting or ending with "-"; 253 characters at most. */
+const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const dnsName = (example: string) =>
+  z
+    .string()
+    .regex(
+      DNS_NAME,
+      `must be a lower-case DNS name such as "${example}" (labels of letters, digits and "-", not starting or ending with "-")`,
+    );
+
 const positiveInt = z.number().int().positive();
 const percent = z.number().min(0).max(100);
 
@@ -144,6 +165,16 @@ const region = z
     capacity: z.number().positive(),
     /** Reserved-instance plan of the region. @default none */
     reservedCapacity: reservedCapacity.optional(),
+    /** Checks this region deliberately departs from, each with its written reason. @default none */
+    overrides: z
+      .object({
+        /** Why a region id that the AWS region table (`aws-regions.ts`) does not list is used. */
+        unknownRegion: writtenReason.optional(),
+        /** Why the region is in a residency zone whose jurisdiction it does not match. */
+        jurisdiction: writtenReason.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -155,6 +186,19 @@ const residencyZone = z
     description: z.string().max(CONFIG_BOUNDS.textLength).default(''),
     /** Other zones this zone's personal data may be copied to. @default none but itself */
     allowedCopyTo: z.array(zoneId).max(CONFIG_BOUNDS.listItems).default([]),
+    /**
+     * Where the zone's law applies: its regions must be on these continents and under none but these
+     * regimes (a region departs only with `overrides.jurisdiction`). @default the continent most of the zone's regions are on
+     */
+    jurisdiction: z
+      .object({
+        /** Continents the zone's regions may be on. @default any */
+        continents: z.array(z.enum(CONTINENTS)).min(1).max(CONTINENTS.length).optional(),
+        /** Data-protection regimes the zone's regions may be under. @default any */
+        regimes: z.array(z.enum(COMPLIANCE_REGIMES)).min(1).max(COMPLIANCE_REGIMES.length).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -177,7 +221,7 @@ const failover = z
   .object({
     healthCheck: z
       .object({
-        path: z.string().startsWith('/', 'must start with "/"').default(DEFAULT_FAILOVER.healthCheck.path),
+        path: urlPath.default(DEFAULT_FAILOVER.healthCheck.path),
         intervalSeconds: seconds.default(DEFAULT_FAILOVER.healthCheck.intervalSeconds),
         timeoutSeconds: seconds.default(DEFAULT_FAILOVER.healthCheck.timeoutSeconds),
         retries: z.number().int().min(0).max(10).default(DEFAULT_FAILOVER.healthCheck.retries),
@@ -245,8 +289,8 @@ const cdn = z
     edgeCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.edgeCacheTtlSeconds),
     staticEdgeCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.staticEdgeCacheTtlSeconds),
     alwaysOnline: z.boolean().default(DEFAULT_CDN.alwaysOnline),
-    staticPathPrefix: z.string().startsWith('/').endsWith('/').default(DEFAULT_CDN.staticPathPrefix),
-    apiPathPrefix: z.string().startsWith('/').endsWith('/').default(DEFAULT_CDN.apiPathPrefix),
+    staticPathPrefix: urlPath.endsWith('/', 'must end with "/"').default(DEFAULT_CDN.staticPathPrefix),
+    apiPathPrefix: urlPath.endsWith('/', 'must end with "/"').default(DEFAULT_CDN.apiPathPrefix),
   })
   .strict()
   .prefault({});
@@ -294,9 +338,9 @@ const project = z
     /** Short name used in resource names and tags. */
     name: z.string().regex(PROJECT_NAME.pattern, `must be ${PROJECT_NAME.allowed}`),
     /** Apex domain of the platform. */
-    domain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "example.com"'),
+    domain: dnsName('example.com'),
     /** Host name of the public API (a name under `domain`). */
-    apiHost: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "api.example.com"'),
+    apiHost: dnsName('api.example.com'),
     /** Google Cloud project of the global edge. */
     gcpProject: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id (6-30 chars)'),
     /** AWS account id the stacks deploy to; when absent the stacks take it from the Terraform variable `aws_account_id`. @default none */

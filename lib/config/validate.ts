@@ -9,6 +9,7 @@ import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/c
 import { edgeConfigProblems } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
+import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import { checkReservedCapacity, deriveReservedCapacity } from './reserved-capacity';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
@@ -164,6 +165,8 @@ function viewOfPartial(input: unknown): CheckView | undefined {
   };
 }
 
+const servesStorage = (region: Region): boolean => region.services === 'all' || region.services.includes('storage');
+
 const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
 
 /** Checks that relate fields to each other. */
@@ -222,20 +225,19 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
         region.availabilityZones,
         `has more than ${AZ_COUNT.max} zones; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max}`,
       );
+    problems.push(...regionTableProblems(region, at));
     const seenAz = new Set<string>();
     region.availabilityZones.forEach((az, j) => {
-      if (!new RegExp(`^${region.id}[a-z]$`).test(az))
-        add(
-          `${at}.availabilityZones[${j}]`,
-          az,
-          `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter, e.g. "${region.id}a"`,
-        );
       if (seenAz.has(az)) add(`${at}.availabilityZones[${j}]`, az, 'is listed twice');
       seenAz.add(az);
     });
 
     const parsed = parseCidr(region.cidr);
     if ('error' in parsed) add(`${at}.cidr`, region.cidr, parsed.error);
+    // "010.010.0.0/16" parses as 10.10.0.0/16 but means something else to other tools (octal): the
+    // VPC would get the raw text and the subnets the parsed value, so only the canonical form passes.
+    else if (formatCidr(parsed) !== region.cidr)
+      add(`${at}.cidr`, region.cidr, `is not canonical; write it as ${formatValue(formatCidr(parsed))}`);
     else if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
       add(`${at}.cidr`, region.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
     else cidrs.push({ cidr: parsed, index: i, id: region.id });
@@ -281,7 +283,13 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   cfg.residencyZones.forEach((zone, i) => {
     if (zone && !cfg.declared.regions.some((r) => r.residencyZone === zone.id))
       add(`residencyZones[${i}]`, zone.id, 'has no region; every residency zone needs at least one region');
+    else if (
+      zone &&
+      !cfg.declared.regions.some((r, j) => r.residencyZone === zone.id && !(cfg.regions[j] && !servesStorage(cfg.regions[j])))
+    )
+      add(`residencyZones[${i}]`, zone.id, 'has no region that serves "storage"; the primary databases of its shards need one');
   });
+  problems.push(...jurisdictionProblems(cfg.regions, cfg.residencyZones));
 
   if (cfg.shards) {
     const shardIds = new Set<string>();
@@ -303,6 +311,14 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
             shard.primaryRegion,
             `is in residency zone "${home.residencyZone}", not the shard's zone "${shard.residencyZone}"; a shard's data must stay in its zone`,
           );
+        else if (!servesStorage(home)) {
+          const stores = validRegions.filter((r) => r.residencyZone === shard.residencyZone && servesStorage(r)).map((r) => r.id);
+          add(
+            `${at}.primaryRegion`,
+            shard.primaryRegion,
+            `does not serve "storage" (services: ${formatValue(home.services)}), so it cannot hold the shard's primary database; allowed: ${stores.length ? stores.map((id) => formatValue(id)).join(', ') : 'a region of the zone with "storage"'}`,
+          );
+        }
       }
     });
     for (const zone of zoneIds) {

@@ -455,6 +455,134 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'regions[7].reservedCapacity.instanceTypes[0].term',
       /allowed: "1year", "3year"/,
     ],
+    // ---- accepted before, but wrong ----
+    [
+      'a CIDR not in canonical form (leading zeros)',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '010.010.0.0/16';
+      },
+      'regions[6].cidr',
+      /is not canonical; write it as "10.10.0.0\/16"/,
+    ],
+    [
+      'a continent that disagrees with the region id',
+      (c) => {
+        region(c, 'ca-central-1').continent = 'APAC';
+      },
+      'regions[9].continent',
+      /does not match ca-central-1, which is Canada \(Central\); allowed: "NA"/,
+    ],
+    [
+      'a region id that is no AWS region',
+      (c) => {
+        Object.assign(region(c, 'eu-west-2'), { id: 'eu-west-9', availabilityZones: ['eu-west-9a', 'eu-west-9b'] });
+      },
+      'regions[6].id',
+      /is not an AWS region in the region table .*allowed: a listed region such as "eu-west-1", "eu-west-2", "eu-west-3", or set overrides.unknownRegion/,
+    ],
+    [
+      'an AZ name the region does not have',
+      (c) => {
+        region(c, 'ca-central-1').availabilityZones = ['ca-central-1a', 'ca-central-1c'];
+      },
+      'regions[9].availabilityZones[1]',
+      /is not an availability zone of ca-central-1; allowed: "ca-central-1a", "ca-central-1b", "ca-central-1d"/,
+    ],
+    [
+      'an override without a written reason',
+      (c) => {
+        region(c, 'eu-west-2').overrides = { unknownRegion: 'test' };
+      },
+      'regions[6].overrides.unknownRegion',
+      /must say why in words/,
+    ],
+    [
+      'an override that is not needed',
+      (c) => {
+        region(c, 'eu-west-2').overrides = { unknownRegion: 'we thought London was missing from the table' };
+      },
+      'regions[6].overrides.unknownRegion',
+      /is not needed: eu-west-2 is in the region table/,
+    ],
+    [
+      'a region in a zone of another continent (Singapore in emea)',
+      (c) => {
+        region(c, 'ap-southeast-1').residencyZone = 'emea';
+      },
+      'regions[1].residencyZone',
+      /ap-southeast-1 is in APAC, but the zone's jurisdiction is "EMEA"; ap-southeast-1 is under "PDPA", which the zone's jurisdiction does not include/,
+    ],
+    [
+      'a region in a zone that declares no jurisdiction, on another continent',
+      (c) => {
+        delete c.residencyZones[1].jurisdiction;
+        region(c, 'ap-southeast-1').residencyZone = 'emea';
+      },
+      'regions[1].residencyZone',
+      /ap-southeast-1 is in APAC, but the zone's regions are in EMEA \(3 of 4; the zone declares no jurisdiction\)/,
+    ],
+    [
+      'a region under a regime its zone does not declare',
+      (c) => {
+        region(c, 'eu-west-2').compliance = ['GDPR', 'DPA', 'HIPAA'];
+      },
+      'regions[6].residencyZone',
+      /eu-west-2 is under "HIPAA", which the zone's jurisdiction does not include \(regimes: "GDPR", "BDSG", "DPA"\)/,
+    ],
+    [
+      'a shard whose primary region does not serve storage',
+      (c) => {
+        region(c, 'us-west-2').services = ['compute', 'cdn'];
+        c.shards = [
+          { id: 'a', residencyZone: 'apac' },
+          { id: 'b', residencyZone: 'emea' },
+          { id: 'c', residencyZone: 'na', primaryRegion: 'us-west-2' },
+        ];
+      },
+      'shards[2].primaryRegion',
+      /does not serve "storage" \(services: \["compute","cdn"\]\), so it cannot hold the shard's primary database; allowed: "us-east-1", "ca-central-1"/,
+    ],
+    [
+      'a zone with no storage region',
+      (c) => {
+        c.residencyZones.push({ id: 'edge', jurisdiction: { continents: ['NA'] } });
+        Object.assign(region(c, 'ca-central-1'), { residencyZone: 'edge', services: ['compute', 'cdn'] });
+      },
+      'residencyZones[3]',
+      /has no region that serves "storage"/,
+    ],
+    [
+      'a health-check path with CR/LF',
+      (c) => {
+        c.failover = { healthCheck: { path: '/health\r\nX-Injected: 1' } };
+      },
+      'failover.healthCheck.path',
+      /must be a URL path: .*no spaces, CR\/LF/,
+    ],
+    [
+      'a health-check path with a space or a query',
+      (c) => {
+        c.failover = { healthCheck: { path: '/health check?x=1' } };
+      },
+      'failover.healthCheck.path',
+      /must be a URL path/,
+    ],
+    [
+      'an API host whose label starts with "-"',
+      (c) => {
+        c.project.apiHost = '-api.taishanglaojun.com';
+      },
+      'project.apiHost',
+      /not starting or ending with "-"/,
+    ],
+    [
+      'an API host whose label ends with "-"',
+      (c) => {
+        c.project.apiHost = 'api-.taishanglaojun.com';
+      },
+      'project.apiHost',
+      /not starting or ending with "-"/,
+    ],
     [
       'bad AWS account id',
       (c) => {
@@ -656,6 +784,34 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       const result = checkRegionsConfig(bad);
       expect(result.ok).toBe(false);
     }
+  });
+});
+
+describe('departures declared with a written reason are accepted', () => {
+  it('an unknown region with overrides.unknownRegion (its AZs checked by form only)', () => {
+    const c = fresh();
+    Object.assign(region(c, 'eu-west-2'), {
+      id: 'eu-west-9',
+      availabilityZones: ['eu-west-9a', 'eu-west-9b'],
+      services: ['storage', 'cdn'], // no compute: no reserved capacity, so no price entry needed
+      overrides: { unknownRegion: 'opened after the table was written; checked on the AWS console on 2026-11-20' },
+    });
+    expect(checkRegionsConfig(c).ok).toBe(true);
+    region(c, 'eu-west-9').availabilityZones = ['eu-west-9a', 'eu-west-2b'];
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'regions[6].availabilityZones[1]: is not an availability zone of eu-west-9; allowed: "eu-west-9" followed by one letter, e.g. "eu-west-9a"',
+    ]);
+  });
+
+  it('a region outside its zone jurisdiction with overrides.jurisdiction', () => {
+    const c = fresh();
+    Object.assign(region(c, 'ap-southeast-1'), {
+      residencyZone: 'emea',
+      overrides: { jurisdiction: 'contract with the data subjects allows Singapore; legal ticket LEG-123' },
+    });
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.filter((p) => p.path.startsWith('regions[1]'))).toEqual([]);
   });
 });
 

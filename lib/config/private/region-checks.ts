@@ -1,0 +1,133 @@
+/**
+ * Checks of a region against the world: the AWS region table (id, continent, AZ names) and the
+ * jurisdiction of its residency zone. A departure is allowed only through the region's
+ * `overrides` with a written reason, and an override that is not needed is itself a problem (so
+ * overrides never linger after the table learns a region).
+ */
+import { formatValue, type Problem } from '../../../runtime/problem';
+import { AWS_REGIONS, AWS_REGION_TABLE_DATE, availabilityZonesOf } from '../aws-regions';
+import type { Continent, ParsedRegion, ParsedRegionsConfig } from '../schema';
+
+type Zone = ParsedRegionsConfig['residencyZones'][number];
+
+const list = (items: readonly unknown[]) => items.map((v) => formatValue(v)).join(', ');
+
+/** The region's id, continent and AZ names against the AWS region table. */
+export function regionTableProblems(region: ParsedRegion, at: string): Problem[] {
+  const problems: Problem[] = [];
+  const info = AWS_REGIONS.get(region.id);
+  const override = region.overrides?.unknownRegion;
+  if (!info) {
+    if (override === undefined) {
+      const family = region.id.replace(/-\d+$/, '');
+      const near = [...AWS_REGIONS.keys()].filter((id) => id.startsWith(`${family}-`));
+      problems.push({
+        path: `${at}.id`,
+        value: region.id,
+        message:
+          `is not an AWS region in the region table (lib/config/aws-regions.ts, AWS documentation as of ${AWS_REGION_TABLE_DATE}); ` +
+          `allowed: ${near.length ? `a listed region such as ${list(near)}` : 'a listed region such as "eu-west-1"'}, ` +
+          'or set overrides.unknownRegion to the reason for using a region the table does not know',
+      });
+    }
+    // Unknown region, declared on purpose: its AZ names can only be checked by their form.
+    region.availabilityZones.forEach((az, j) => {
+      if (!new RegExp(`^${region.id}[a-z]$`).test(az))
+        problems.push({
+          path: `${at}.availabilityZones[${j}]`,
+          value: az,
+          message: `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter, e.g. "${region.id}a"`,
+        });
+    });
+    return problems;
+  }
+  if (override !== undefined)
+    problems.push({
+      path: `${at}.overrides.unknownRegion`,
+      value: override,
+      message: `is not needed: ${region.id} is in the region table (${info.location}); remove the override`,
+    });
+  if (region.continent !== info.continent)
+    problems.push({
+      path: `${at}.continent`,
+      value: region.continent,
+      message: `does not match ${region.id}, which is ${info.location}; allowed: ${formatValue(info.continent)}`,
+    });
+  const allowed = availabilityZonesOf(info);
+  region.availabilityZones.forEach((az, j) => {
+    if (!allowed.includes(az))
+      problems.push({
+        path: `${at}.availabilityZones[${j}]`,
+        value: az,
+        message: `is not an availability zone of ${region.id}; allowed: ${list(allowed)}`,
+      });
+  });
+  return problems;
+}
+
+/**
+ * Every region of a residency zone must be inside the zone's jurisdiction: on one of its
+ * continents and under none but its regimes. A zone that declares no jurisdiction has the
+ * continent most of its regions are on. Personal data of a zone stays in the zone, so a region that does
+ * not belong would put it under another law.
+ */
+export function jurisdictionProblems(regions: readonly (ParsedRegion | undefined)[], zones: readonly (Zone | undefined)[]): Problem[] {
+  const problems: Problem[] = [];
+  const zoneById = new Map<string, { zone: Zone; index: number }>();
+  zones.forEach((zone, index) => {
+    if (zone && !zoneById.has(zone.id)) zoneById.set(zone.id, { zone, index });
+  });
+  // Without a declared jurisdiction, a zone's continent is the one most of its regions are on
+  // (the first such region's on a tie): one region put in the wrong zone is the one reported.
+  const perZone = new Map<string, Map<Continent, number>>();
+  for (const region of regions) {
+    if (!region) continue;
+    const counts = perZone.get(region.residencyZone) ?? new Map<Continent, number>();
+    counts.set(region.continent, (counts.get(region.continent) ?? 0) + 1);
+    perZone.set(region.residencyZone, counts);
+  }
+  const zoneContinent = (zone: string): { continent: Continent; count: number; total: number } => {
+    const counts = [...perZone.get(zone)!];
+    const [continent, count] = counts.reduce((best, next) => (next[1] > best[1] ? next : best));
+    return { continent, count, total: counts.reduce((n, [, k]) => n + k, 0) };
+  };
+
+  regions.forEach((region, i) => {
+    if (!region) return;
+    const entry = zoneById.get(region.residencyZone);
+    if (!entry) return; // an undeclared zone is reported by the zone check
+    const { zone, index } = entry;
+    const at = `regions[${i}]`;
+    const declared = zone.jurisdiction;
+    const usual = zoneContinent(zone.id);
+    const continents = declared?.continents ?? (declared?.regimes ? undefined : [usual.continent]);
+    const why: string[] = [];
+    if (continents && !continents.includes(region.continent))
+      why.push(
+        declared?.continents
+          ? `${region.id} is in ${region.continent}, but the zone's jurisdiction is ${list(continents)}`
+          : `${region.id} is in ${region.continent}, but the zone's regions are in ${usual.continent} (${usual.count} of ${usual.total}; the zone declares no jurisdiction)`,
+      );
+    const foreign = declared?.regimes ? region.compliance.filter((regime) => !declared.regimes!.includes(regime)) : [];
+    if (foreign.length)
+      why.push(
+        `${region.id} is under ${list(foreign)}, which the zone's jurisdiction does not include (regimes: ${list(declared!.regimes!)})`,
+      );
+    const override = region.overrides?.jurisdiction;
+    if (why.length && override === undefined)
+      problems.push({
+        path: `${at}.residencyZone`,
+        value: region.residencyZone,
+        message:
+          `is a zone this region does not belong to: ${why.join('; ')}; personal data of a zone must stay under its law. ` +
+          `Allowed: a zone of ${region.continent}, a wider residencyZones[${index}].jurisdiction, or overrides.jurisdiction with the reason`,
+      });
+    else if (!why.length && override !== undefined)
+      problems.push({
+        path: `${at}.overrides.jurisdiction`,
+        value: override,
+        message: `is not needed: ${region.id} matches the jurisdiction of zone "${zone.id}"; remove the override`,
+      });
+  });
+  return problems;
+}
