@@ -17,3 +17,4 @@ export * from './registry';
 export * from './events';
 export * from './metric-names';
 export * from './mtls';
+export * from './routing-runtime';
