@@ -9,13 +9,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
-import { DEFAULT_CONFIG_FILE, loadRegionsConfig } from './lib/config';
+import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
+import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
 import { offlineModeFromEnv } from './lib/offline';
 import { writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
 import { formatValue } from './runtime/problem';
+import shippedConfig from './regions.config';
 
 // cdktf captures a full stack trace for every token it creates; with tsx's source maps on, each
 // capture is mapped back to TypeScript, which made a third of the synth (bench/synth). Synth
@@ -46,6 +48,16 @@ export interface SynthOptions {
 }
 
 /**
+ * The config to synthesize: the file TAISHANGLAOJUN_CONFIG (or `configFile`) names, loaded by the
+ * config loader; else the shipped regions.config.ts, which is compiled into this app, so the common
+ * case runs no esbuild at synth (about 75 ms, bench/synth).
+ */
+function loadConfig(configFile: string | undefined): RegionsConfig {
+  if (configFile === undefined && process.env[CONFIG_ENV] === undefined) return validateRegionsConfig(shippedConfig, DEFAULT_CONFIG_FILE);
+  return loadRegionsConfig(configFile ?? defaultConfigFile());
+}
+
+/**
  * Loads and validates the config, builds every stack and writes the synth output. Everything is
  * written into a staging directory next to `outdir` and moved into place only when all of it
  * succeeded, so a failure (a bad config, a construct or compliance error) leaves no half-written
@@ -53,7 +65,7 @@ export interface SynthOptions {
  */
 export function synthPlatform(options: SynthOptions = {}): SynthSummary {
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
-  const config = loadRegionsConfig(options.configFile ?? defaultConfigFile());
+  const config = loadConfig(options.configFile);
   const offline = offlineModeFromEnv();
   const stateBackend = stateBackendFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
@@ -62,9 +74,13 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
   try {
     // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
     const app = new App({ outdir: staging, stackTraces: false });
-    const { routingTableJson, compliance } = buildPlatform(app, config, { offline, stateBackend });
+    const keepTraces = Boolean(process.env.TAISHANGLAOJUN_DEBUG);
+    const { routingTableJson, compliance } = withoutTokenStackTraces(
+      () => buildPlatform(app, config, { offline, stateBackend }),
+      keepTraces,
+    );
     writeReports(app.outdir, config); // purchase plan and monitoring files
-    app.synth(); // the compliance pack runs here, before the first stack is written
+    withoutTokenStackTraces(() => app.synth(), keepTraces); // the compliance pack runs here, before the first stack is written
     writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
     report = compliance?.report;
     if (report) {

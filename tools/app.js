@@ -5,8 +5,7 @@
  * cached (bin/compiled.js), never through a TypeScript loader. The CLI passes the output directory
  * in CDKTF_OUTDIR.
  */
-const path = require('node:path');
-const { loadCompiled, ROOT } = require('../bin/compiled');
+const { loadCompiled } = require('../bin/compiled');
 
 const app = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app' });
-process.exitCode = app.runApp({ configFile: path.join(ROOT, 'regions.config.ts') });
+process.exitCode = app.runApp();

@@ -8,8 +8,7 @@
  *   npm run synth                      # cdktf.out/
  *   npm run synth -- --output DIR      # another directory
  */
-const path = require('node:path');
-const { loadCompiled, fail, ROOT } = require('../bin/compiled');
+const { loadCompiled, fail } = require('../bin/compiled');
 
 const args = process.argv.slice(2);
 let outdir;
@@ -24,5 +23,4 @@ for (let i = 0; i < args.length; i++) {
 process.exitCode = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app' }).runApp({
   outdir,
   summary: true,
-  configFile: path.join(ROOT, 'regions.config.ts'),
 });
