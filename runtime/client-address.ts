@@ -7,7 +7,8 @@
  * proxy is the client. If every hop is trusted, the left-most address is used. A malformed entry
  * stops the walk: the last address vouched for by a trusted proxy is used instead.
  */
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { formatIPv4, isIPv4Mapped, parseIPv4, parseIPv4Range, parseIPv6Range } from './private/ip';
 
 export class TrustedProxyError extends Error {
   constructor(
@@ -29,72 +30,177 @@ export interface ClientAddress {
   source: 'socket' | 'x-forwarded-for';
   /** Set when X-Forwarded-For held an entry that is not an IP address. */
   malformed?: string;
+  /**
+   * Set when X-Forwarded-For held more than {@link MAX_FORWARDED_HOPS} trusted hops: the walk
+   * stopped there and `address` is the last (trusted) hop it looked at.
+   */
+  tooManyHops?: true;
 }
 
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** Parses a dotted IPv4 address to an unsigned 32-bit number, or -1 if it is not one. */
-export function parseIPv4(ip: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && part === 0) return -1; // leading zero
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return -1;
-    } else {
-      return -1;
-    }
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + part;
+export { parseIPv4 } from './private/ip';
+
+/** Most `X-Forwarded-For` hops looked at, from the right; the walk stops there (see {@link ClientAddress.tooManyHops}). */
+export const MAX_FORWARDED_HOPS = 16;
+/** Longest text one hop may have (a bracketed IPv6 address with zone id and port fits); a longer one is malformed. */
+export const MAX_HOP_CHARS = 64;
+
+/** An address parsed by {@link parseAddress}: family 4 (`v4`) or 6 (`v6` words), 0 when not an IP. */
+interface Parsed {
+  family: 0 | 4 | 6;
+  v4: number;
+  readonly v6: Uint32Array;
 }
 
 /**
- * A set of CIDR ranges. Parsed and held in a node:net BlockList (the reference matcher, used for
- * IPv6); IPv4 ranges are also kept as (network, mask) pairs and matched with integer arithmetic,
- * because BlockList.check costs microseconds per call (it builds a native SocketAddress) and the
- * trusted-proxy check runs on every request. Tests check both agree.
+ * Parses an address as it comes from a socket or a header hop: brackets, a port (`1.2.3.4:5678`,
+ * `[::1]:443`), a zone id (`%eth0`) and surrounding spaces are stripped; IPv4-mapped IPv6 in any
+ * spelling (`::ffff:1.2.3.4`, `::ffff:102:304`, `0:0:0:0:0:ffff:…`) becomes IPv4. Writes `into`.
+ */
+function parseAddress(raw: string, into: Parsed): string | undefined {
+  const v4 = parseIPv4(raw);
+  if (v4 >= 0) {
+    into.family = 4;
+    into.v4 = v4;
+    return raw; // the common case, without allocating
+  }
+  into.family = 0;
+  if (raw.length > MAX_HOP_CHARS) return undefined;
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isSpace(raw.charCodeAt(start))) start++;
+  while (end > start && isSpace(raw.charCodeAt(end - 1))) end--;
+  if (raw.charCodeAt(start) === 91 /* [ */) {
+    const close = raw.indexOf(']', start);
+    if (close < 0 || close >= end) return undefined;
+    const after = close + 1;
+    if (after < end && !isPort(raw, after, end)) return undefined;
+    start++;
+    end = close;
+  } else {
+    const colon = raw.indexOf(':', start);
+    if (colon > 0 && colon < end && raw.indexOf(':', colon + 1) < 0 && raw.lastIndexOf('.', colon) > start) {
+      if (!isPort(raw, colon, end)) return undefined;
+      end = colon; // "1.2.3.4:5678"
+    }
+  }
+  const zone = raw.indexOf('%', start);
+  if (zone >= 0 && zone < end) {
+    if (zone === end - 1) return undefined;
+    end = zone;
+  }
+  const four = parseIPv4Range(raw, start, end);
+  if (four >= 0) {
+    into.family = 4;
+    into.v4 = four;
+    return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+  }
+  if (!parseIPv6Range(raw, start, end, into.v6)) return undefined;
+  if (isIPv4Mapped(into.v6)) {
+    into.family = 4;
+    into.v4 = into.v6[3];
+    return formatIPv4(into.v6[3]);
+  }
+  into.family = 6;
+  return raw.slice(start, end).toLowerCase();
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** `:` followed by 1-5 digits up to `end`. */
+function isPort(s: string, colon: number, end: number): boolean {
+  if (s.charCodeAt(colon) !== 58 || end - colon < 2 || end - colon > 6) return false;
+  for (let i = colon + 1; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `::ffff:0:0/96`, where IPv4-mapped addresses live. */
+const MAPPED_PREFIX = [0, 0, 0xffff, 0] as const;
+
+const scratch: Parsed = { family: 0, v4: 0, v6: new Uint32Array(4) };
+
+/**
+ * A set of CIDR ranges, IPv4 and IPv6, matched with integer arithmetic (node's BlockList.check
+ * costs microseconds per call: it builds a native SocketAddress; tests check both agree). An IPv6
+ * range that covers IPv4-mapped addresses (`::ffff:10.0.0.0/104`, `::/0`) also matches those
+ * addresses written as IPv4, because addresses are unwrapped to IPv4 before they are matched.
  */
 export class CidrSet {
-  readonly blockList = new BlockList();
   readonly #v4Net: number[] = [];
   readonly #v4Mask: number[] = [];
-  #v6 = false;
+  /** Per IPv6 range: 4 network words then 4 mask words. */
+  readonly #v6: number[] = [];
 
   add(address: string, prefix: number, family: 'ipv4' | 'ipv6'): void {
-    this.blockList.addSubnet(address, prefix, family);
     if (family === 'ipv4') {
-      const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-      this.#v4Mask.push(mask);
-      this.#v4Net.push((parseIPv4(address) & mask) >>> 0);
-    } else {
-      this.#v6 = true;
+      const v4 = parseIPv4(address);
+      if (v4 < 0 || !(prefix >= 0 && prefix <= 32)) throw new RangeError(`not an IPv4 range: ${address}/${prefix}`);
+      this.#addV4(v4, prefix);
+      return;
     }
+    const words = new Uint32Array(4);
+    if (!parseIPv6Range(address, 0, address.length, words) || !(prefix >= 0 && prefix <= 128))
+      throw new RangeError(`not an IPv6 range: ${address}/${prefix}`);
+    const mask = [0, 1, 2, 3].map((w) => wordMask(prefix - 32 * w));
+    const net = [0, 1, 2, 3].map((w) => (words[w] & mask[w]) >>> 0);
+    this.#v6.push(...net, ...mask);
+    // Addresses are unwrapped to IPv4 before matching: the IPv4-mapped part of the range, as IPv4.
+    if (prefix <= 96) {
+      if (MAPPED_PREFIX.every((word, w) => (word & mask[w]) >>> 0 === net[w])) this.#addV4(0, 0);
+    } else if (isIPv4Mapped(words)) {
+      this.#addV4(words[3], prefix - 96);
+    }
+  }
+
+  #addV4(value: number, prefix: number): void {
+    const mask = wordMask(prefix);
+    this.#v4Mask.push(mask);
+    this.#v4Net.push((value & mask) >>> 0);
   }
 
   get size(): number {
-    return this.#v4Net.length + (this.#v6 ? 1 : 0);
+    return this.#v4Net.length + this.#v6.length / 8;
   }
 
-  /** Whether a normalized address (as returned by {@link normalizeAddress}) is in the set. */
+  /** Whether an address (any form {@link normalizeAddress} accepts) is in the set. */
   has(address: string): boolean {
-    const v4 = parseIPv4(address);
-    if (v4 >= 0) {
+    return parseAddress(address, scratch) !== undefined && this.hasParsed(scratch);
+  }
+
+  /** @internal Whether a parsed address is in the set. */
+  hasParsed(p: Parsed): boolean {
+    if (p.family === 4) {
+      const v4 = p.v4;
       for (let i = 0; i < this.#v4Net.length; i++) if ((v4 & this.#v4Mask[i]) >>> 0 === this.#v4Net[i]) return true;
       return false;
     }
-    return this.#v6 && this.blockList.check(address, 'ipv6');
+    if (p.family !== 6) return false;
+    const r = this.#v6;
+    const w = p.v6;
+    for (let i = 0; i < r.length; i += 8) {
+      if (
+        (w[0] & r[i + 4]) >>> 0 === r[i] &&
+        (w[1] & r[i + 5]) >>> 0 === r[i + 1] &&
+        (w[2] & r[i + 6]) >>> 0 === r[i + 2] &&
+        (w[3] & r[i + 7]) >>> 0 === r[i + 3]
+      )
+        return true;
+    }
+    return false;
   }
+}
+
+/** The mask of one 32-bit word holding `bits` leading ones (clamped to 0..32). */
+function wordMask(bits: number): number {
+  if (bits <= 0) return 0;
+  if (bits >= 32) return 0xffffffff;
+  return (0xffffffff << (32 - bits)) >>> 0;
 }
 
 /** Parses a list of trusted proxy addresses/CIDRs; throws {@link TrustedProxyError}. */
@@ -118,32 +224,18 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
   return list;
 }
 
-/** Strips brackets, ports and IPv4-mapped prefixes; returns undefined if it is not an IP. */
+/**
+ * Strips spaces, brackets, ports and zone ids and unwraps IPv4-mapped IPv6 (every spelling) to
+ * IPv4; IPv6 comes back lower-case. Returns undefined if it is not an IP address.
+ */
 export function normalizeAddress(raw: string): string | undefined {
-  if (parseIPv4(raw) >= 0) return raw; // the common case, without allocating
-  let text = raw.trim();
-  if (text.startsWith('[')) {
-    const end = text.indexOf(']');
-    if (end < 0) return undefined;
-    text = text.slice(1, end);
-  } else if (text.indexOf(':') > 0 && text.indexOf(':') === text.lastIndexOf(':') && text.includes('.')) {
-    text = text.slice(0, text.indexOf(':')); // "1.2.3.4:5678"
-  }
-  const zone = text.indexOf('%');
-  if (zone >= 0) text = text.slice(0, zone);
-  const family = isIP(text);
-  if (family === 0) return undefined;
-  if (family === 6) {
-    const lower = text.toLowerCase();
-    if (lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4) return lower.slice(7);
-    return lower;
-  }
-  return text;
+  return typeof raw === 'string' ? parseAddress(raw, scratch) : undefined;
 }
 
 export class ClientAddressResolver {
   readonly #trusted: CidrSet;
   readonly #hasTrusted: boolean;
+  readonly #parsed: Parsed = { family: 0, v4: 0, v6: new Uint32Array(4) };
 
   /** `trustedProxies`: addresses or CIDRs (IPv4 and IPv6) whose X-Forwarded-For is believed. */
   constructor(trustedProxies: readonly string[] = []) {
@@ -153,19 +245,20 @@ export class ClientAddressResolver {
 
   /** Whether an address is a trusted proxy. */
   isTrusted(address: string): boolean {
-    const normalized = normalizeAddress(address);
-    return normalized !== undefined && this.#hasTrusted && this.#trusted.has(normalized);
+    return this.#hasTrusted && typeof address === 'string' && this.#trusted.has(address);
   }
 
   /**
    * The client address for a request seen from `socketAddress` with `headers`
    * (header names lower-case, as Node delivers them). Returns undefined only when the socket
-   * address itself is not an IP address.
+   * address itself is not an IP address. Cost is bounded whatever the header holds: at most
+   * {@link MAX_FORWARDED_HOPS} hops of at most {@link MAX_HOP_CHARS} characters are looked at.
    */
   resolve(socketAddress: string | undefined, headers: HeaderBag = {}): ClientAddress | undefined {
-    const peer = socketAddress === undefined ? undefined : normalizeAddress(socketAddress);
+    const p = this.#parsed;
+    const peer = typeof socketAddress === 'string' ? parseAddress(socketAddress, p) : undefined;
     if (peer === undefined) return undefined;
-    if (!this.#hasTrusted || !this.#trusted.has(peer)) return { address: peer, source: 'socket' };
+    if (!this.#hasTrusted || !this.#trusted.hasParsed(p)) return { address: peer, source: 'socket' };
     const raw = headers['x-forwarded-for'];
     if (raw === undefined) return { address: peer, source: 'socket' };
     const joined = typeof raw === 'string' ? raw : raw.join(',');
@@ -173,17 +266,29 @@ export class ClientAddressResolver {
     let source: ClientAddress['source'] = 'socket';
     // Walk the hops right to left without splitting the header (one hop is the common case).
     let end = joined.length;
-    while (end > 0) {
-      const comma = joined.lastIndexOf(',', end - 1);
-      const piece = joined.slice(comma + 1, end);
+    for (let hops = 0; end > 0;) {
+      let comma = end - 1;
+      for (; comma >= 0 && joined.charCodeAt(comma) !== 44; comma--) {
+        if (end - comma > MAX_HOP_CHARS) {
+          const tail = joined.slice(Math.max(0, end - 20), end);
+          return { address: last, source, malformed: `…${tail} (a hop longer than ${MAX_HOP_CHARS} characters)` };
+        }
+      }
+      const start = comma + 1;
+      const piece = start === 0 && end === joined.length ? joined : joined.slice(start, end);
       end = comma < 0 ? 0 : comma;
-      const text = parseIPv4(piece) >= 0 ? piece : piece.trim();
-      if (text === '') continue;
-      const hop = normalizeAddress(text);
-      if (hop === undefined) return { address: last, source, malformed: text };
-      last = hop;
-      source = 'x-forwarded-for';
-      if (!this.#trusted.has(hop)) return { address: hop, source };
+      const more = end > 0;
+      const hop = parseAddress(piece, p);
+      if (hop === undefined) {
+        const text = piece.trim();
+        if (text !== '') return { address: last, source, malformed: text };
+      } else {
+        last = hop;
+        source = 'x-forwarded-for';
+        if (!this.#trusted.hasParsed(p)) return { address: hop, source };
+      }
+      // Every piece counts, empty ones too, so a header of commas costs no more than one of hops.
+      if (++hops === MAX_FORWARDED_HOPS && more) return { address: last, source, tooManyHops: true };
     }
     return { address: last, source };
   }

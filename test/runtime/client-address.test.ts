@@ -1,13 +1,41 @@
 import fc from 'fast-check';
 import { BlockList } from 'node:net';
+import { isIP } from 'node:net';
 import {
   CidrSet,
   ClientAddressResolver,
+  MAX_FORWARDED_HOPS,
+  MAX_HOP_CHARS,
   normalizeAddress,
   parseIPv4,
   parseTrustedProxies,
   TrustedProxyError,
 } from '../../runtime/client-address';
+import { parseIPv6Range } from '../../runtime/private/ip';
+
+/** Reference IPv6 expansion (split on "::", BigInt), a different algorithm from the parser's. */
+function expandIPv6(text: string): bigint {
+  let body = text.toLowerCase();
+  let tail: bigint[] = [];
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(body);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    tail = [BigInt((a << 8) | b), BigInt((c << 8) | d)];
+    body = body.slice(0, dotted.index);
+    if (body.endsWith(':') && !body.endsWith('::')) body = body.slice(0, -1);
+  }
+  const [left, right] = body.includes('::') ? body.split('::') : [body, undefined];
+  const head = left === '' ? [] : left.split(':').map((g) => BigInt(parseInt(g, 16)));
+  const rest = right === undefined || right === '' ? [] : right.split(':').map((g) => BigInt(parseInt(g, 16)));
+  const groups = [...head, ...Array(8 - head.length - rest.length - tail.length).fill(0n), ...rest, ...tail];
+  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+}
+
+function words(text: string): bigint | undefined {
+  const out = new Uint32Array(4);
+  if (!parseIPv6Range(text, 0, text.length, out)) return undefined;
+  return [...out].reduce((acc, w) => (acc << 32n) | BigInt(w), 0n);
+}
 
 const resolver = new ClientAddressResolver(['10.0.0.0/8', '2001:db8:feed::/48', '192.0.2.7']);
 
@@ -41,6 +69,67 @@ describe('ClientAddressResolver', () => {
       source: 'x-forwarded-for',
     });
     expect(resolver.resolve('10.9.9.9', { 'x-forwarded-for': '[2a00:1450::1]:443' })?.address).toBe('2a00:1450::1');
+  });
+
+  it('unwraps IPv4-mapped IPv6 in every spelling, from the socket and from X-Forwarded-For', () => {
+    for (const mapped of [
+      '::ffff:81.2.69.142',
+      '::FFFF:81.2.69.142',
+      '::ffff:5102:458e',
+      '::FFFF:5102:458E',
+      '0:0:0:0:0:ffff:5102:458e',
+      '0000:0000:0000:0000:0000:ffff:5102:458e',
+      '0:0:0:0:0:ffff:81.2.69.142',
+      '[::ffff:5102:458e]:443',
+    ]) {
+      expect([mapped, normalizeAddress(mapped)]).toEqual([mapped, '81.2.69.142']);
+      expect(resolver.resolve(mapped)).toEqual({ address: '81.2.69.142', source: 'socket' });
+      expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': mapped })).toEqual({ address: '81.2.69.142', source: 'x-forwarded-for' });
+    }
+    // not mapped: ::ffff:0:0/96 only
+    expect(normalizeAddress('::fffe:5102:458e')).toBe('::fffe:5102:458e');
+    expect(normalizeAddress('::5102:458e')).toBe('::5102:458e');
+  });
+
+  it('matches a trusted proxy written as an IPv4-mapped IPv6 range against the peer in any form', () => {
+    const mappedProxies = new ClientAddressResolver(['::ffff:10.0.0.0/104']);
+    for (const peer of ['10.1.2.3', '::ffff:10.1.2.3', '::ffff:a01:203', '0:0:0:0:0:ffff:a01:203']) {
+      expect([peer, mappedProxies.resolve(peer, { 'x-forwarded-for': '81.2.69.142' })]).toEqual([
+        peer,
+        { address: '81.2.69.142', source: 'x-forwarded-for' },
+      ]);
+    }
+    expect(mappedProxies.resolve('11.0.0.1', { 'x-forwarded-for': '81.2.69.142' })).toEqual({ address: '11.0.0.1', source: 'socket' });
+    expect(mappedProxies.isTrusted('::ffff:10.255.0.1')).toBe(true);
+    expect(mappedProxies.isTrusted('10.255.0.1')).toBe(true);
+    expect(mappedProxies.isTrusted('::10.255.0.1')).toBe(false); // IPv4-compatible, not mapped
+    // a range wider than the mapped block covers every IPv4 address too
+    expect(new ClientAddressResolver(['::/0']).isTrusted('8.8.8.8')).toBe(true);
+    expect(new ClientAddressResolver(['2001:db8::/32']).isTrusted('8.8.8.8')).toBe(false);
+  });
+
+  it(`looks at no more than ${MAX_FORWARDED_HOPS} hops, each at most ${MAX_HOP_CHARS} characters`, () => {
+    const trusted = Array.from({ length: 100 }, (_, i) => `2001:db8:feed::${(i + 1).toString(16)}`);
+    const hops = ['81.2.69.142', ...trusted];
+    const res = resolver.resolve('2001:db8:feed::ffff', { 'x-forwarded-for': hops.join(', ') });
+    // The walk stopped at the 16th hop from the right: a trusted proxy, flagged.
+    expect(res).toEqual({ address: trusted[trusted.length - MAX_FORWARDED_HOPS], source: 'x-forwarded-for', tooManyHops: true });
+    // Within the limit, the client is found.
+    const few = ['81.2.69.142', ...trusted.slice(0, MAX_FORWARDED_HOPS - 1)];
+    expect(resolver.resolve('2001:db8:feed::ffff', { 'x-forwarded-for': few.join(', ') })).toEqual({
+      address: '81.2.69.142',
+      source: 'x-forwarded-for',
+    });
+    // A 16 KB hop is malformed after MAX_HOP_CHARS characters; what is echoed is short.
+    const long = resolver.resolve('10.0.0.1', { 'x-forwarded-for': `8.8.8.8, ${'1'.repeat(16_384)}` });
+    expect(long).toMatchObject({ address: '10.0.0.1', source: 'socket' });
+    expect(long?.malformed?.length).toBeLessThan(80);
+    // A header of commas is bounded the same way.
+    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': `8.8.8.8${','.repeat(16_384)}` })).toEqual({
+      address: '10.0.0.1',
+      source: 'socket',
+      tooManyHops: true,
+    });
   });
 
   it('uses the left-most address when every hop is trusted', () => {
@@ -113,12 +202,63 @@ describe('CidrSet', () => {
     );
   });
 
-  it('matches IPv6 through BlockList', () => {
+  it('matches IPv6 exactly like node:net BlockList (property)', () => {
+    const notMapped = fc.ipV6().filter((ip) => words(ip)! >> 32n !== 0xffffn); // mapped ones match as IPv4 (tested above)
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(notMapped, fc.integer({ min: 0, max: 128 })), { minLength: 1, maxLength: 6 }),
+        fc.array(notMapped, { minLength: 1, maxLength: 30 }),
+        (ranges, probes) => {
+          const set = new CidrSet();
+          const reference = new BlockList();
+          for (const [net, prefix] of ranges) {
+            set.add(net, prefix, 'ipv6');
+            reference.addSubnet(net, prefix, 'ipv6');
+          }
+          for (const ip of [...probes, ...ranges.map(([net]) => net)]) {
+            expect([ip, set.has(ip)]).toEqual([ip, reference.check(ip, 'ipv6')]);
+          }
+        },
+      ),
+    );
     const set = new CidrSet();
     set.add('2001:db8::', 32, 'ipv6');
     expect(set.has('2001:db8:1::5')).toBe(true);
+    expect(set.has('2001:DB8:1::5')).toBe(true);
     expect(set.has('2001:db9::5')).toBe(false);
     expect(set.has('10.0.0.1')).toBe(false);
+  });
+
+  it('parses IPv6 text exactly when node:net isIP says it is IPv6, to the right 128 bits (property)', () => {
+    fc.assert(
+      fc.property(fc.ipV6(), (ip) => {
+        expect([ip, words(ip)]).toEqual([ip, expandIPv6(ip)]);
+        expect(words(ip.toUpperCase())).toBe(expandIPv6(ip));
+      }),
+      { numRuns: 1000 },
+    );
+    const text = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.:'.split('')), maxLength: 46 });
+    fc.assert(
+      fc.property(text, (s) => {
+        expect([s, words(s) !== undefined]).toEqual([s, isIP(s) === 6]);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const bad of [
+      ':',
+      ':::',
+      '1:::2',
+      '::1::',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7:8::',
+      '12345::',
+      ':1::',
+      '1::2:',
+      '::1.2.3',
+      '::1.2.3.4.5',
+      'g::',
+    ])
+      expect([bad, words(bad)]).toEqual([bad, undefined]);
   });
 
   it('parses dotted IPv4 strictly', () => {
