@@ -82,8 +82,7 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
       if (v4 < 0) return false;
       groups[n++] = v4 >>> 16;
       groups[n++] = v4 & 0xffff;
-      i = end;
-      break;
+      break; // the tail runs to the end
     }
     if (digits === 0) return false;
     groups[n++] = value;
