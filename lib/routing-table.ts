@@ -5,6 +5,7 @@
 import type { RoutingTable } from '../runtime/routing-table';
 import { ROUTING_TABLE_SCHEMA_VERSION } from '../runtime/routing-table';
 import type { RegionsConfig } from './config/model';
+import { shardEndpoints } from './data/endpoint-names';
 
 /** File name of the routing table inside the synth output directory. */
 export const ROUTING_TABLE_FILE = 'routing-table.json';
@@ -28,14 +29,17 @@ export function buildRoutingTable(config: RegionsConfig): RoutingTable {
     })),
     residencyZones: config.residencyZones.map((z) => ({ id: z.id, regions: [...z.regions], allowedCopyTo: [...z.allowedCopyTo] })),
     countries: sortedCountries,
-    shards: config.shards.map((s) => ({
-      id: s.id,
-      residencyZone: s.residencyZone,
-      weight: s.weight,
-      // Endpoints are filled in by the data tier (ReplicatedDatabase); null until it exists.
-      primary: { region: s.primaryRegion, endpoint: null },
-      replicas: s.replicaRegions.map((region) => ({ region, endpoint: null })),
-    })),
+    shards: config.shards.map((s) => {
+      // The names DatabaseEndpoints gives the database copies in Route 53 (lib/data/endpoint-names).
+      const endpoints = shardEndpoints(s, config.project.domain);
+      return {
+        id: s.id,
+        residencyZone: s.residencyZone,
+        weight: s.weight,
+        primary: { region: s.primaryRegion, endpoint: endpoints.primary },
+        replicas: s.replicaRegions.map((region) => ({ region, endpoint: endpoints.replicas[region] })),
+      };
+    }),
     routing: { maxLoadFactor: config.routing.maxLoadFactor, loadWeight: config.routing.loadWeight },
     failover: {
       healthCheck: {

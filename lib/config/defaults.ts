@@ -62,3 +62,17 @@ export const DEFAULT_RESERVED_CAPACITY = {
   instanceType: 'c5.2xlarge',
   term: '1year',
 } as const;
+
+/**
+ * The data tier (数据同步策略). The design names the replication settings and the lag metric
+ * (pg_stat_replication_lag_seconds) but no retention or lag threshold; these are our choices,
+ * documented in README (Data tier).
+ */
+export const DEFAULT_DATABASE = {
+  /** RDS automated backups (point-in-time recovery window), days. */
+  automatedBackupRetentionDays: 7,
+  /** AWS Backup daily recovery points (and their in-zone copies), days. */
+  backupRetentionDays: 35,
+  /** Replica lag above which a replica's alarm fires, seconds. */
+  replicaLagThresholdSeconds: 30,
+} as const;

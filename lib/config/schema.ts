@@ -5,7 +5,7 @@
  * two regions, overlapping CIDRs, one primary per continent …) live in `cross-checks.ts`.
  */
 import { z } from 'zod';
-import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
+import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
 import { AZ_COUNT, PROJECT_NAME, REGION_ID } from '../limits';
 import { DEFAULT_PRICES } from './prices';
 
@@ -333,6 +333,23 @@ const edge = z
   .strict()
   .prefault({});
 
+const database = z
+  .object({
+    /** RDS automated backups (point-in-time recovery), days. @default 7 */
+    automatedBackupRetentionDays: z
+      .number()
+      .int()
+      .min(7, 'must be at least 7 days')
+      .max(35, 'must be at most 35 days (RDS limit)')
+      .default(DEFAULT_DATABASE.automatedBackupRetentionDays),
+    /** AWS Backup daily recovery points and their in-zone copies, days. @default 35 */
+    backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').default(DEFAULT_DATABASE.backupRetentionDays),
+    /** Replica lag (seconds) above which a replica's CloudWatch alarm fires. @default 30 */
+    replicaLagThresholdSeconds: seconds.default(DEFAULT_DATABASE.replicaLagThresholdSeconds),
+  })
+  .strict()
+  .prefault({});
+
 const project = z
   .object({
     /** Short name used in resource names and tags. */
@@ -369,6 +386,8 @@ export const regionsConfigSchema = z
     /** Price table of the purchase plan and the cost planner. @default DEFAULT_PRICES (lib/config/prices.ts: AWS list prices as of 2024-06, not re-verified) */
     prices: prices.prefault(DEFAULT_PRICES),
     edge,
+    /** The data tier: backups and replica-lag alarm. */
+    database,
   })
   .strict();
 

@@ -291,6 +291,18 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   });
   problems.push(...jurisdictionProblems(cfg.regions, cfg.residencyZones));
 
+  // Data tier: a zone's regions are peered and replicate to each other inside one continent stack.
+  cfg.residencyZones.forEach((zone, i) => {
+    if (!zone) return;
+    const continents = [...new Set(validRegions.filter((r) => r.residencyZone === zone.id).map((r) => r.continent))];
+    if (continents.length > 1)
+      add(
+        `residencyZones[${i}]`,
+        zone.id,
+        `has regions on continents ${continents.join(' and ')}; allowed: one continent per residency zone (its database replicas, peering and backup copies live in one continent stack)`,
+      );
+  });
+
   if (cfg.shards) {
     const shardIds = new Set<string>();
     cfg.shards.forEach((shard, i) => {

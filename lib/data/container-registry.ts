@@ -1,0 +1,118 @@
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { Construct } from 'constructs';
+import type { IRegion } from './private/region-api';
+import { assertSameZone } from './private/residency';
+
+export interface ContainerRegistryProps {
+  /** The compute region the repositories live in. */
+  readonly region: IRegion;
+  /** Project name: repositories are `<project>/<image>`. */
+  readonly projectName: string;
+  /** AWS account (registry id) of the replication destinations (may be a token). */
+  readonly accountId: string;
+  /** Images of the platform, one repository each. @default ["gateway"] */
+  readonly images?: readonly string[];
+  /** Compute regions this registry replicates pushed images to (each has its own ContainerRegistry). @default none */
+  readonly replicateTo?: readonly IRegion[];
+  /** Tagged images kept per repository; older ones expire. @default 50 */
+  readonly keepTaggedImages?: number;
+  /** Days an untagged image is kept. @default 7 */
+  readonly untaggedExpiryDays?: number;
+}
+
+/** The lifecycle policy of every repository (expire untagged images, keep the newest tagged ones). */
+export function registryLifecyclePolicy(keepTagged: number, untaggedDays: number): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images after ${untaggedDays} days`,
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: untaggedDays },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep the newest ${keepTagged} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keepTagged },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
+
+/**
+ * The platform's container registry in one compute region (设计: container_registry): an ECR
+ * repository per image with immutable tags, scan on push, encryption with the region key and a
+ * lifecycle policy; optionally the region's replication to other compute regions — of the same
+ * residency zone only (a destination in another zone is a synth error).
+ */
+export class ContainerRegistry extends Construct {
+  /** Repositories per image name. */
+  readonly repositories: Record<string, EcrRepository> = {};
+  readonly replication?: EcrReplicationConfiguration;
+
+  constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
+    super(scope, id);
+    const path = this.node.path;
+    const { region } = props;
+    if (!region.spec.services.includes('compute'))
+      throw new Error(`${path}: region "${region.regionId}" is not allowed; allowed: a region that runs "compute" (it runs ${region.spec.services.join(', ')})`);
+    const images = props.images ?? ['gateway'];
+    images.forEach((image, i) => {
+      if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(image))
+        throw new Error(`${path}: images[${i}] "${image}" is not allowed; allowed: lower-case letters, digits and single ".", "_" or "-"`);
+    });
+    const keep = props.keepTaggedImages ?? 50;
+    const untagged = props.untaggedExpiryDays ?? 7;
+    if (!Number.isInteger(keep) || keep < 1) throw new Error(`${path}: keepTaggedImages ${keep} is not allowed; allowed: an integer ≥ 1`);
+    if (!Number.isInteger(untagged) || untagged < 1)
+      throw new Error(`${path}: untaggedExpiryDays ${untagged} is not allowed; allowed: an integer ≥ 1`);
+
+    for (const image of images) {
+      const repo = new EcrRepository(this, `Repository-${image}`, {
+        provider: region.provider,
+        name: `${props.projectName}/${image}`,
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: region.key.keyArn }],
+        forceDelete: false,
+      });
+      new EcrLifecyclePolicy(this, `Lifecycle-${image}`, {
+        provider: region.provider,
+        repository: repo.name,
+        policy: registryLifecyclePolicy(keep, untagged),
+      });
+      this.repositories[image] = repo;
+    }
+
+    const destinations = props.replicateTo ?? [];
+    destinations.forEach((d, i) => {
+      assertSameZone(
+        `${path}: replicateTo[${i}]`,
+        'image replication',
+        { regionId: region.regionId, residencyZone: region.spec.residencyZone },
+        { regionId: d.regionId, residencyZone: d.spec.residencyZone },
+      );
+      if (d.regionId === region.regionId)
+        throw new Error(`${path}: replicateTo[${i}] "${d.regionId}" is not allowed; allowed: a region other than the registry's own`);
+      if (!d.spec.services.includes('compute'))
+        throw new Error(`${path}: replicateTo[${i}] "${d.regionId}" is not allowed; allowed: a region that runs "compute"`);
+    });
+    if (destinations.length > 0) {
+      // Registry-wide setting of the region: only the project's repositories replicate.
+      this.replication = new EcrReplicationConfiguration(this, 'Replication', {
+        provider: region.provider,
+        replicationConfiguration: {
+          rule: [
+            {
+              destination: destinations.map((d) => ({ region: d.regionId, registryId: props.accountId })),
+              repositoryFilter: [{ filter: `${props.projectName}/`, filterType: 'PREFIX_MATCH' }],
+            },
+          ],
+        },
+      });
+    }
+  }
+}

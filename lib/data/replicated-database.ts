@@ -1,0 +1,286 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DatabaseParameterGroup, type DatabaseParameter } from './database-parameter-group';
+import { DATABASE_PORT, databaseNameOf } from './endpoint-names';
+import type { IRegion } from './private/region-api';
+import { assertCopyAllowed } from './private/residency';
+
+/** One copy of a database (the primary or a read replica), as other constructs see it. */
+export interface IDatabaseCopy {
+  /** Region the copy runs in. */
+  readonly regionId: string;
+  /** RDS instance identifier (known at synth). */
+  readonly instanceIdentifier: string;
+  readonly instanceArn: string;
+  /** RDS host name (known after apply); the stable name is in DatabaseEndpoints. */
+  readonly address: string;
+  readonly port: number;
+}
+
+/** A PostgreSQL database: a Multi-AZ primary and its cross-region read replicas. */
+export interface IReplicatedDatabase {
+  /** e.g. "pg-eu-west-1". */
+  readonly databaseName: string;
+  readonly residencyZone: string;
+  readonly primary: IDatabaseCopy;
+  readonly replicas: readonly IDatabaseCopy[];
+}
+
+/** CloudWatch metric of a replica's lag (seconds), dimension `DBInstanceIdentifier`. */
+export const REPLICA_LAG_METRIC = { namespace: 'AWS/RDS', metricName: 'ReplicaLag', dimension: 'DBInstanceIdentifier' } as const;
+
+/** The PostgreSQL log types exported to CloudWatch Logs. */
+export const DATABASE_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+
+export interface ReplicatedDatabaseProps {
+  /** Region of the primary: its private subnets, database security group and key are used. */
+  readonly primaryRegion: IRegion;
+  /** Regions that may hold replicas (normally every region of the stack). @default [primaryRegion] */
+  readonly regions?: readonly IRegion[];
+  /** Region ids of the read replicas, each in `regions`. @default every other region of `regions` in the primary's residency zone that runs storage */
+  readonly replicaRegionIds?: readonly string[];
+  /** Zones the primary's zone may copy personal data to (the config's `allowedCopyTo`). @default only its own zone */
+  readonly allowedCopyTo?: readonly string[];
+  /** Project name, the first part of every identifier. */
+  readonly projectName: string;
+  /** Database name. @default "pg-<primary region>" */
+  readonly databaseName?: string;
+  /** PostgreSQL version, 16.x or 17.x. @default "16.8" */
+  readonly engineVersion?: string;
+  /** Instance class of the primary. @default "db.r6g.large" */
+  readonly instanceClass?: string;
+  /** Instance class of each replica. @default instanceClass */
+  readonly replicaInstanceClass?: string;
+  /** Give each replica its own in-region standby too. @default false */
+  readonly replicaMultiAz?: boolean;
+  /** Allocated gp3 storage, GiB. @default 100 */
+  readonly allocatedStorageGiB?: number;
+  /** Ceiling of storage autoscaling, GiB. @default 1000 */
+  readonly maxAllocatedStorageGiB?: number;
+  /** Automated backup retention, days (7–35). @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Daily backup window, UTC "hh:mm-hh:mm". @default "17:00-18:00" */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window (minor upgrades), UTC "ddd:hh:mm-ddd:hh:mm". @default "sun:18:30-sun:19:30" */
+  readonly maintenanceWindow?: string;
+  /** Replica lag, seconds, above which a replica's alarm fires. @default 30 */
+  readonly replicaLagThresholdSeconds?: number;
+  /** SNS topic ARNs notified by the replica-lag alarms, per region id. @default none */
+  readonly alarmActions?: Readonly<Record<string, readonly string[]>>;
+  /** Retention of the exported PostgreSQL logs, days. @default 365 */
+  readonly logRetentionDays?: number;
+  /** Extra parameter group settings. @default none (REPLICATION_PARAMETERS only) */
+  readonly parameters?: readonly DatabaseParameter[];
+}
+
+const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * The design's primary/standby PostgreSQL (数据同步策略) on RDS: a Multi-AZ primary (synchronous
+ * standby in another AZ of its region) and encrypted cross-region read replicas, only where the
+ * residency zone allows the copy. Storage, Performance Insights, logs and the AWS-managed master
+ * password are encrypted with each region's key; IAM authentication, deletion protection, final
+ * snapshot and `prevent_destroy` on every instance; one ReplicaLag alarm per replica.
+ */
+export class ReplicatedDatabase extends Construct implements IReplicatedDatabase {
+  readonly databaseName: string;
+  readonly residencyZone: string;
+  readonly primary: IDatabaseCopy;
+  readonly replicas: IDatabaseCopy[] = [];
+  /** The primary RDS instance. */
+  readonly primaryInstance: DbInstance;
+  /** Replica RDS instances, per region id. */
+  readonly replicaInstances: Record<string, DbInstance> = {};
+  /** Replica-lag alarms, per region id. */
+  readonly replicaLagAlarms: Record<string, CloudwatchMetricAlarm> = {};
+
+  constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
+    super(scope, id);
+    const path = this.node.path;
+    const fail = (field: string, value: unknown, allowed: string): never => {
+      throw new Error(`${path}: ${field} ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
+    };
+    const home = props.primaryRegion;
+    const zone = home.spec.residencyZone;
+    this.residencyZone = zone;
+    this.databaseName = props.databaseName ?? databaseNameOf(home.regionId);
+    if (!/^[a-z][a-z0-9-]{1,30}$/.test(this.databaseName)) fail('databaseName', this.databaseName, '2-31 lower-case letters, digits and "-"');
+    if (!home.spec.services.includes('storage'))
+      fail('primaryRegion', home.regionId, `a region that runs "storage" (${home.regionId} runs ${home.spec.services.join(', ')})`);
+
+    const engineVersion = props.engineVersion ?? '16.8';
+    const major = /^(1[6-7])\.\d+$/.exec(engineVersion);
+    if (!major) fail('engineVersion', engineVersion, 'a PostgreSQL 16.x or 17.x version known at synth, e.g. "16.8"');
+    const family = `postgres${major![1]}`;
+    const instanceClass = props.instanceClass ?? 'db.r6g.large';
+    const replicaInstanceClass = props.replicaInstanceClass ?? instanceClass;
+    for (const [field, value] of [
+      ['instanceClass', instanceClass],
+      ['replicaInstanceClass', replicaInstanceClass],
+    ] as const)
+      if (!Token.isUnresolved(value) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(value)) fail(field, value, 'an RDS instance class such as "db.r6g.large"');
+    const allocated = props.allocatedStorageGiB ?? 100;
+    const ceiling = props.maxAllocatedStorageGiB ?? 1000;
+    if (!Token.isUnresolved(allocated) && (!Number.isInteger(allocated) || allocated < 20 || allocated > 65536))
+      fail('allocatedStorageGiB', allocated, 'an integer from 20 to 65536');
+    if (!Token.isUnresolved(ceiling) && !Token.isUnresolved(allocated) && (!Number.isInteger(ceiling) || ceiling < allocated || ceiling > 65536))
+      fail('maxAllocatedStorageGiB', ceiling, `an integer from allocatedStorageGiB (${allocated}) to 65536`);
+    const retention = props.backupRetentionDays ?? 7;
+    if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7 || retention > 35))
+      fail('backupRetentionDays', retention, 'an integer from 7 to 35');
+    const backupWindow = props.backupWindow ?? '17:00-18:00';
+    if (!Token.isUnresolved(backupWindow) && !BACKUP_WINDOW.test(backupWindow)) fail('backupWindow', backupWindow, 'UTC "hh:mm-hh:mm"');
+    const maintenanceWindow = props.maintenanceWindow ?? 'sun:18:30-sun:19:30';
+    if (!Token.isUnresolved(maintenanceWindow) && !MAINTENANCE_WINDOW.test(maintenanceWindow))
+      fail('maintenanceWindow', maintenanceWindow, 'UTC "ddd:hh:mm-ddd:hh:mm", e.g. "sun:18:30-sun:19:30"');
+    const lagThreshold = props.replicaLagThresholdSeconds ?? 30;
+    if (!Token.isUnresolved(lagThreshold) && !(lagThreshold > 0)) fail('replicaLagThresholdSeconds', lagThreshold, 'a number of seconds > 0');
+    const logRetention = props.logRetentionDays ?? 365;
+
+    // Replica placement: explicit ids, else the zone's other storage regions; every copy checked.
+    const regions = props.regions ?? [home];
+    const allowedCopyTo = props.allowedCopyTo ?? [];
+    const replicaIds =
+      props.replicaRegionIds ??
+      regions.filter((r) => r.regionId !== home.regionId && r.spec.residencyZone === zone && r.spec.services.includes('storage')).map((r) => r.regionId);
+    const replicaRegions = replicaIds.map((rid, i) => {
+      const region = regions.find((r) => r.regionId === rid);
+      if (!region) fail(`replicaRegionIds[${i}]`, rid, `one of the given regions (${regions.map((r) => r.regionId).join(', ')})`);
+      if (rid === home.regionId) fail(`replicaRegionIds[${i}]`, rid, `a region other than the primary's (${home.regionId}); its standby is Multi-AZ`);
+      if (replicaIds.indexOf(rid) !== i) fail(`replicaRegionIds[${i}]`, rid, 'each region once');
+      assertCopyAllowed(
+        `${path}: replicaRegionIds[${i}]`,
+        'a read replica',
+        { regionId: home.regionId, residencyZone: zone },
+        { regionId: rid, residencyZone: region!.spec.residencyZone },
+        allowedCopyTo,
+      );
+      if (!region!.spec.services.includes('storage'))
+        fail(`replicaRegionIds[${i}]`, rid, `a region that runs "storage" (${rid} runs ${region!.spec.services.join(', ')})`);
+      return region!;
+    });
+
+    const identifier = `${props.projectName}-${this.databaseName}`;
+    const common = (region: IRegion, name: string) => {
+      const subnets = new DbSubnetGroup(this, `${name}SubnetGroup`, {
+        provider: region.provider,
+        name: `${identifier}-${region.regionId}`,
+        description: `${this.databaseName} in ${region.regionId}: private subnets`,
+        subnetIds: region.network.privateSubnetIds,
+      });
+      const parameters = new DatabaseParameterGroup(this, `${name}Parameters`, {
+        provider: region.provider,
+        namePrefix: `${identifier}-${region.regionId}`,
+        family,
+        parameters: props.parameters,
+      });
+      return { subnets, parameters };
+    };
+    const logGroups = (region: IRegion, name: string, instanceId: string) =>
+      DATABASE_LOG_EXPORTS.map(
+        (log) =>
+          new CloudwatchLogGroup(this, `${name}${log[0].toUpperCase()}${log.slice(1)}Logs`, {
+            provider: region.provider,
+            // RDS writes to this name; creating it first keeps it encrypted with the region key.
+            name: `/aws/rds/instance/${instanceId}/${log}`,
+            kmsKeyId: region.key.keyArn,
+            retentionInDays: logRetention,
+          }),
+      );
+    const secured = (region: IRegion) => ({
+      provider: region.provider,
+      storageEncrypted: true,
+      kmsKeyId: region.key.keyArn,
+      iamDatabaseAuthenticationEnabled: true,
+      deletionProtection: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: region.key.keyArn,
+      performanceInsightsRetentionPeriod: 7,
+      enabledCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
+      autoMinorVersionUpgrade: true,
+      maintenanceWindow,
+      maxAllocatedStorage: ceiling,
+      publiclyAccessible: false,
+      vpcSecurityGroupIds: [region.securityGroups.databaseSecurityGroupId],
+      port: DATABASE_PORT,
+      copyTagsToSnapshot: true,
+      caCertIdentifier: 'rds-ca-rsa2048-g1',
+      // A plan that would replace or destroy a database fails instead (proved by a real plan in the tests).
+      lifecycle: { preventDestroy: true },
+    });
+
+    const primaryParts = common(home, 'Primary');
+    const primaryLogs = logGroups(home, 'Primary', identifier);
+    this.primaryInstance = new DbInstance(this, 'Primary', {
+      ...secured(home),
+      identifier,
+      engine: 'postgres',
+      engineVersion,
+      instanceClass,
+      allocatedStorage: allocated,
+      storageType: 'gp3',
+      multiAz: true,
+      dbSubnetGroupName: primaryParts.subnets.name,
+      parameterGroupName: primaryParts.parameters.parameterGroupName,
+      username: 'dbadmin',
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: home.key.keyArn,
+      backupRetentionPeriod: retention,
+      backupWindow,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${identifier}-final`,
+      deleteAutomatedBackups: false,
+      dependsOn: primaryLogs,
+    });
+    this.primary = copyOf(home.regionId, identifier, this.primaryInstance);
+
+    for (const region of replicaRegions) {
+      const name = `Replica${region.regionId.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
+      const replicaId = `${identifier}-${region.regionId}`;
+      const parts = common(region, name);
+      const logs = logGroups(region, name, replicaId);
+      const instance = new DbInstance(this, name, {
+        ...secured(region),
+        identifier: replicaId,
+        // Cross-region: the source is named by ARN; RDS re-encrypts with the destination's key.
+        replicateSourceDb: this.primaryInstance.arn,
+        instanceClass: replicaInstanceClass,
+        multiAz: props.replicaMultiAz ?? false,
+        dbSubnetGroupName: parts.subnets.name,
+        parameterGroupName: parts.parameters.parameterGroupName,
+        // RDS takes no final snapshot of a read replica; deletion protection and prevent_destroy guard it.
+        skipFinalSnapshot: true,
+        dependsOn: logs,
+      });
+      this.replicaInstances[region.regionId] = instance;
+      this.replicas.push(copyOf(region.regionId, replicaId, instance));
+      this.replicaLagAlarms[region.regionId] = new CloudwatchMetricAlarm(this, `${name}LagAlarm`, {
+        provider: region.provider,
+        alarmName: `${replicaId}-replica-lag`,
+        alarmDescription: `Replica ${replicaId} of ${identifier} lags more than ${lagThreshold} s behind its primary in ${home.regionId}`,
+        namespace: REPLICA_LAG_METRIC.namespace,
+        metricName: REPLICA_LAG_METRIC.metricName,
+        dimensions: { [REPLICA_LAG_METRIC.dimension]: replicaId },
+        statistic: 'Maximum',
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        threshold: lagThreshold,
+        comparisonOperator: 'GreaterThanThreshold',
+        // No data means replication (or the replica) stopped reporting: treat as lagging.
+        treatMissingData: 'breaching',
+        alarmActions: [...(props.alarmActions?.[region.regionId] ?? [])],
+        okActions: [...(props.alarmActions?.[region.regionId] ?? [])],
+      });
+    }
+  }
+}
+
+function copyOf(regionId: string, instanceIdentifier: string, instance: DbInstance): IDatabaseCopy {
+  return { regionId, instanceIdentifier, instanceArn: instance.arn, address: instance.address, port: DATABASE_PORT };
+}

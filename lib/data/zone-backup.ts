@@ -1,0 +1,142 @@
+import { BackupPlan } from '@cdktf/provider-aws/lib/backup-plan';
+import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection';
+import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
+import { BackupVaultPolicy } from '@cdktf/provider-aws/lib/backup-vault-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { policyDocument } from '../private/policy';
+import type { IRegion } from './private/region-api';
+import { assertSameZone } from './private/residency';
+import type { IReplicatedDatabase } from './replicated-database';
+
+export interface ZoneBackupProps {
+  /** Residency zone the backups belong to. */
+  readonly residencyZone: string;
+  /** The zone's storage regions: a vault in each. */
+  readonly regions: readonly IRegion[];
+  /** Databases backed up daily (their primaries). */
+  readonly databases: readonly IReplicatedDatabase[];
+  /** Project name, the first part of every name. */
+  readonly projectName: string;
+  /** Days a recovery point (and each copy) is kept. @default 35 */
+  readonly retentionDays?: number;
+  /** When the daily backup runs (AWS Backup cron, UTC). @default "cron(0 3 * * ? *)" */
+  readonly schedule?: string;
+  /** Regions each recovery point is copied to. @default every other region of `regions` */
+  readonly copyToRegionIds?: readonly string[];
+}
+
+/** Actions the vault access policy denies to everyone. */
+export const DENIED_VAULT_ACTIONS = ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] as const;
+
+/**
+ * Backups that stay in their residency zone (AWS Backup): a vault per storage region encrypted with
+ * the region key, whose access policy denies deleting recovery points or shortening their
+ * lifecycle; a daily plan per database in its primary's region with copies to the zone's other
+ * vaults only. A copy target outside the zone is a synth error.
+ */
+export class ZoneBackup extends Construct {
+  /** Vaults per region id. */
+  readonly vaults: Record<string, BackupVault> = {};
+  /** Plans per database name. */
+  readonly plans: Record<string, BackupPlan> = {};
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: ZoneBackupProps) {
+    super(scope, id);
+    const path = this.node.path;
+    const zone = props.residencyZone;
+    const retention = props.retentionDays ?? 35;
+    if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7))
+      throw new Error(`${path}: retentionDays ${retention} is not allowed; allowed: an integer of at least 7`);
+    const schedule = props.schedule ?? 'cron(0 3 * * ? *)';
+    if (!Token.isUnresolved(schedule) && !/^cron\(.+\)$/.test(schedule))
+      throw new Error(`${path}: schedule "${schedule}" is not allowed; allowed: an AWS Backup cron expression such as "cron(0 3 * * ? *)"`);
+    if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the storage regions of zone "${zone}"`);
+    const placement = (r: IRegion) => ({ regionId: r.regionId, residencyZone: r.spec.residencyZone });
+    props.regions.forEach((r, i) => {
+      if (r.spec.residencyZone !== zone)
+        throw new Error(
+          `${path}: regions[${i}] ${r.regionId} (residency zone "${r.spec.residencyZone}") is not allowed; backups of zone "${zone}" ` +
+            `are kept and copied only in vaults of zone "${zone}" (a backup copy never leaves its residency zone)`,
+        );
+    });
+    const byId = new Map(props.regions.map((r) => [r.regionId, r]));
+    const copyTargets = (props.copyToRegionIds ?? props.regions.map((r) => r.regionId)).map((rid, i) => {
+      const region = byId.get(rid);
+      if (!region)
+        throw new Error(`${path}: copyToRegionIds[${i}] "${rid}" is not allowed; allowed: a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`);
+      return region;
+    });
+
+    for (const region of props.regions) {
+      const vault = new BackupVault(this, `Vault-${region.regionId}`, {
+        provider: region.provider,
+        name: `${props.projectName}-${region.regionId}`,
+        kmsKeyArn: region.key.keyArn,
+        forceDestroy: false,
+      });
+      new BackupVaultPolicy(this, `VaultPolicy-${region.regionId}`, {
+        provider: region.provider,
+        backupVaultName: vault.name,
+        policy: policyDocument([
+          { Sid: 'DenyDeletingRecoveryPoints', Effect: 'Deny', Principal: { AWS: '*' }, Action: [...DENIED_VAULT_ACTIONS], Resource: '*' },
+        ]),
+      });
+      this.vaults[region.regionId] = vault;
+    }
+
+    const first = props.regions[0];
+    this.role = new IamRole(this, 'Role', {
+      provider: first.provider,
+      name: `${props.projectName}-${zone}-backup`,
+      assumeRolePolicy: policyDocument([
+        { Sid: 'BackupAssumes', Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+    });
+    for (const [name, policy] of [
+      ['Backup', 'service-role/AWSBackupServiceRolePolicyForBackup'],
+      ['Restore', 'service-role/AWSBackupServiceRolePolicyForRestores'],
+    ])
+      new IamRolePolicyAttachment(this, `Role${name}`, {
+        provider: first.provider,
+        role: this.role.name,
+        policyArn: `arn:aws:iam::aws:policy/${policy}`,
+      });
+
+    props.databases.forEach((db, i) => {
+      const home = byId.get(db.primary.regionId);
+      if (!home)
+        throw new Error(
+          `${path}: databases[${i}] "${db.databaseName}" has its primary in ${db.primary.regionId}; allowed: a database whose primary is in a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`,
+        );
+      const targets = copyTargets.filter((r) => r.regionId !== home.regionId);
+      targets.forEach((t) => assertSameZone(`${path}: databases[${i}]`, 'a backup copy', placement(home), placement(t)));
+      const plan = new BackupPlan(this, `Plan-${db.databaseName}`, {
+        provider: home.provider,
+        name: `${props.projectName}-${db.databaseName}`,
+        rule: [
+          {
+            ruleName: 'daily',
+            targetVaultName: this.vaults[home.regionId].name,
+            schedule,
+            startWindow: 60,
+            completionWindow: 360,
+            lifecycle: { deleteAfter: retention },
+            copyAction: targets.map((t) => ({ destinationVaultArn: this.vaults[t.regionId].arn, lifecycle: { deleteAfter: retention } })),
+          },
+        ],
+      });
+      new BackupSelection(this, `Selection-${db.databaseName}`, {
+        provider: home.provider,
+        name: `${db.databaseName}-primary`,
+        planId: plan.id,
+        iamRoleArn: this.role.arn,
+        resources: [db.primary.instanceArn],
+      });
+      this.plans[db.databaseName] = plan;
+    });
+  }
+}
