@@ -8,3 +8,4 @@ export * from './mesh';
 export * from './reports';
 export * from './edge';
 export * from './compliance';
+export * from './data';

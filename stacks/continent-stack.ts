@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Continent, RegionsConfig } from '../lib/config';
+import { ZoneDataTier } from '../lib/data';
 import { OFFLINE_ACCOUNT_ID } from '../lib/offline';
 import { Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
 import { applyStateBackend, type StateBackendSettings } from '../lib/state-backend';
@@ -24,6 +25,8 @@ export interface ContinentStackProps {
  */
 export class ContinentStack extends TerraformStack {
   readonly regions: Region[];
+  /** The data tier of each residency zone whose regions are in this stack. */
+  readonly dataTiers: ZoneDataTier[];
 
   constructor(scope: Construct, id: string, props: ContinentStackProps) {
     super(scope, id);
@@ -57,6 +60,10 @@ export class ContinentStack extends TerraformStack {
         }),
     );
     for (const region of this.regions) this.addRegionOutputs(region);
+
+    // Data tier per residency zone (zones never span continents: the config validator checks it).
+    const zones = config.residencyZones.filter((z) => z.regions.some((rid) => specs.some((s) => s.id === rid)));
+    this.dataTiers = zones.map((z) => new ZoneDataTier(this, `Data-${z.id}`, { config, residencyZone: z.id, regions: this.regions, accountId }));
   }
 
   /** The region with this id; throws naming the ids this stack holds. */

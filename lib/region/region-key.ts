@@ -68,6 +68,15 @@ export class RegionKey extends Construct implements IRegionKey {
           Resource: '*',
           Condition: { StringEquals: { 'aws:SourceAccount': account } },
         },
+        // Data tier: CloudWatch Logs encrypts the exported database logs of this region with this key.
+        {
+          Sid: 'CloudWatchLogsEncryptsDatabaseLogs',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${props.regionId}.amazonaws.com` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.regionId}:${account}:log-group:/aws/rds/*` } },
+        },
       ]),
     });
     this.kmsAlias = new KmsAlias(this, 'Alias', {

@@ -24,13 +24,18 @@ describe('Region: encryption key', () => {
   it('is customer-managed with rotation and a 30-day deletion window', () => {
     expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
   });
-  it('lets only the account, CloudTrail and log delivery use it', () => {
+  it('lets only the account, CloudTrail, log delivery and CloudWatch Logs (database logs) use it', () => {
     const policy = JSON.parse(resourcesOf(tf, 'aws_kms_key')[0].policy);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       'AccountAdministers',
       'CloudTrailEncryptsLogs',
       'LogDeliveryEncryptsFlowLogs',
+      'CloudWatchLogsEncryptsDatabaseLogs',
     ]);
+    expect(policy.Statement[3].Principal.Service).toBe('logs.eu-central-1.amazonaws.com');
+    expect(policy.Statement[3].Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toBe(
+      'arn:aws:logs:eu-central-1:111122223333:log-group:/aws/rds/*',
+    );
     expect(policy.Statement[0].Principal.AWS).toBe('arn:aws:iam::111122223333:root');
   });
   it('has an alias named after the project and region', () => {
