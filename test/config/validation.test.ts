@@ -725,6 +725,43 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'edge.apiOriginHost',
       /under "taishanglaojun.com"/,
     ],
+    [
+      'residency zone spanning two continents (data tier)',
+      (c) => {
+        region(c, 'us-west-2').residencyZone = 'emea';
+      },
+      'residencyZones[1]',
+      /has regions on continents EMEA and NA; allowed: one continent per residency zone/,
+    ],
+    [
+      'shard primary in a region without storage (data tier)',
+      (c) => {
+        region(c, 'ap-south-1').services = ['compute'];
+        c.shards = [
+          { id: 'a', residencyZone: 'apac', primaryRegion: 'ap-south-1' },
+          { id: 'e', residencyZone: 'emea' },
+          { id: 'n', residencyZone: 'na' },
+        ];
+      },
+      'shards[0].primaryRegion',
+      /does not run "storage" \(services: compute\); a shard's primary database needs a storage region/,
+    ],
+    [
+      'automated backups shorter than 7 days (data tier)',
+      (c) => {
+        c.database = { automatedBackupRetentionDays: 3 };
+      },
+      'database.automatedBackupRetentionDays',
+      /at least 7 days/,
+    ],
+    [
+      'replica lag threshold of 0 (data tier)',
+      (c) => {
+        c.database = { replicaLagThresholdSeconds: 0 };
+      },
+      'database.replicaLagThresholdSeconds',
+      /must be > 0/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, mutate, path, message) => {

@@ -1,0 +1,186 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { ReplicatedDatabase, REPLICATION_PARAMETERS, type ReplicatedDatabaseProps } from '../../lib/data';
+import type { Region } from '../../lib/region';
+import { keyArnOf, synthData } from '../helpers/data';
+import { resourcesOf } from '../helpers/platform';
+
+const EMEA = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
+const database =
+  (extra: Partial<ReplicatedDatabaseProps> = {}) =>
+  (stack: import('constructs').Construct, regions: Region[]) =>
+    new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun', ...extra });
+
+describe('ReplicatedDatabase: the primary', () => {
+  const { json, tf } = synthData(EMEA, database());
+  const instances = resourcesOf(tf, 'aws_db_instance');
+  const primary = instances.find((i) => i.identifier === 'taishanglaojun-pg-eu-west-1');
+
+  it('is a Multi-AZ PostgreSQL 16 instance in the primary region, encrypted with that region key', () => {
+    expect(json).toHaveResourceWithProperties(DbInstance, {
+      identifier: 'taishanglaojun-pg-eu-west-1',
+      engine: 'postgres',
+      engine_version: '16.8',
+      multi_az: true,
+      storage_encrypted: true,
+      storage_type: 'gp3',
+      allocated_storage: 100,
+      max_allocated_storage: 1000,
+      publicly_accessible: false,
+      provider: 'aws.eu_west_1',
+    });
+    expect(primary.kms_key_id).toEqual(keyArnOf('eu-west-1'));
+  });
+
+  it('lets AWS manage the master password in Secrets Manager with the region key; no password anywhere', () => {
+    expect(primary).toMatchObject({ manage_master_user_password: true, username: 'dbadmin' });
+    expect(primary.master_user_secret_kms_key_id).toEqual(keyArnOf('eu-west-1'));
+    expect(json).not.toMatch(/"password"\s*:/);
+    expect(json).not.toMatch(/random_password/);
+  });
+
+  it('has IAM authentication, 7-day backups, deletion protection, a final snapshot and minor upgrades in a window', () => {
+    expect(primary).toMatchObject({
+      iam_database_authentication_enabled: true,
+      backup_retention_period: 7,
+      backup_window: '17:00-18:00',
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'taishanglaojun-pg-eu-west-1-final',
+      auto_minor_version_upgrade: true,
+      maintenance_window: 'sun:18:30-sun:19:30',
+    });
+  });
+
+  it('cannot be destroyed by a plan (prevent_destroy)', () => {
+    for (const instance of instances) expect(instance.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('encrypts Performance Insights and the exported logs with the region key', () => {
+    expect(primary.performance_insights_enabled).toBe(true);
+    expect(primary.performance_insights_kms_key_id).toEqual(keyArnOf('eu-west-1'));
+    expect(primary.enabled_cloudwatch_logs_exports).toEqual(['postgresql', 'upgrade']);
+    const groups = resourcesOf(tf, 'aws_cloudwatch_log_group').filter((g) => g.name.includes('taishanglaojun-pg-eu-west-1/'));
+    expect(groups.map((g) => g.name).sort()).toEqual([
+      '/aws/rds/instance/taishanglaojun-pg-eu-west-1/postgresql',
+      '/aws/rds/instance/taishanglaojun-pg-eu-west-1/upgrade',
+    ]);
+    for (const g of groups) expect(g.kms_key_id).toEqual(keyArnOf('eu-west-1'));
+    // The groups exist before RDS writes to them (else RDS creates them unencrypted).
+    expect(primary.depends_on).toHaveLength(2);
+  });
+
+  it("sits in the region's private subnets and database-tier security group", () => {
+    const group = resourcesOf(tf, 'aws_db_subnet_group').find((g) => g.name === 'taishanglaojun-pg-eu-west-1-eu-west-1');
+    expect(group.subnet_ids).toHaveLength(3);
+    for (const id of group.subnet_ids) expect(id).toMatch(/aws_subnet\.eu-west-1_Network_Private\d_/);
+    expect(primary.vpc_security_group_ids).toEqual([expect.stringMatching(/aws_security_group\.eu-west-1_NetworkPolicy_Database_/)]);
+  });
+
+  it("uses a parameter group with the design's replication settings, replaced create-before-destroy", () => {
+    const groups = resourcesOf(tf, 'aws_db_parameter_group');
+    expect(groups).toHaveLength(3);
+    const mine = groups.find((g) => g.name_prefix === 'taishanglaojun-pg-eu-west-1-eu-west-1-');
+    expect(mine.family).toBe('postgres16');
+    expect(mine.lifecycle).toEqual({ create_before_destroy: true });
+    const params = Object.fromEntries(mine.parameter.map((p: { name: string; value: string }) => [p.name, p.value]));
+    expect(params).toMatchObject({ max_wal_senders: '10', synchronous_commit: 'on', 'rds.force_ssl': '1', wal_keep_size: '2048' });
+    expect(params.log_min_duration_statement).toBe('1000');
+    expect(mine.parameter).toHaveLength(REPLICATION_PARAMETERS.length);
+    expect(params).not.toHaveProperty('synchronous_standby_names');
+    expect(primary.parameter_group_name).toMatch(/aws_db_parameter_group\..*Primary.*\.name/);
+  });
+});
+
+describe('ReplicatedDatabase: read replicas', () => {
+  const { tf } = synthData(EMEA, database());
+  const replicas = resourcesOf(tf, 'aws_db_instance').filter((i) => i.replicate_source_db);
+
+  it("default to the zone's other storage regions, each encrypted with its own region's key", () => {
+    expect(replicas.map((r) => [r.identifier, r.provider])).toEqual([
+      ['taishanglaojun-pg-eu-west-1-eu-central-1', 'aws.eu_central_1'],
+      ['taishanglaojun-pg-eu-west-1-eu-west-2', 'aws.eu_west_2'],
+    ]);
+    expect(replicas[0].kms_key_id).toEqual(keyArnOf('eu-central-1'));
+    expect(replicas[1].kms_key_id).toEqual(keyArnOf('eu-west-2'));
+    expect(replicas[1].performance_insights_kms_key_id).toEqual(keyArnOf('eu-west-2'));
+    for (const r of replicas) {
+      expect(r.replicate_source_db).toMatch(/^\$\{aws_db_instance\..*Primary.*\.arn\}$/);
+      expect(r).toMatchObject({ storage_encrypted: true, iam_database_authentication_enabled: true, deletion_protection: true });
+      expect(r).not.toHaveProperty('username');
+      expect(r).not.toHaveProperty('manage_master_user_password');
+    }
+  });
+
+  it('have a ReplicaLag alarm each, on their own identifier, at the configured threshold', () => {
+    const alarms = resourcesOf(tf, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => [a.provider, a.dimensions.DBInstanceIdentifier])).toEqual([
+      ['aws.eu_central_1', 'taishanglaojun-pg-eu-west-1-eu-central-1'],
+      ['aws.eu_west_2', 'taishanglaojun-pg-eu-west-1-eu-west-2'],
+    ]);
+    for (const a of alarms)
+      expect(a).toMatchObject({
+        namespace: 'AWS/RDS',
+        metric_name: 'ReplicaLag',
+        threshold: 30,
+        comparison_operator: 'GreaterThanThreshold',
+      });
+  });
+
+  it('are placed only where asked, and the alarm threshold follows the prop', () => {
+    const { json, tf: one } = synthData(EMEA, database({ replicaRegionIds: ['eu-west-2'], replicaLagThresholdSeconds: 12 }));
+    expect(resourcesOf(one, 'aws_db_instance')).toHaveLength(2);
+    expect(json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      threshold: 12,
+      dimensions: { DBInstanceIdentifier: 'taishanglaojun-pg-eu-west-1-eu-west-2' },
+    });
+  });
+});
+
+describe('ReplicatedDatabase: residency', () => {
+  it('refuses a replica in another residency zone, naming both regions, both zones and the rule', () => {
+    expect(() => synthData(['eu-west-1', 'us-east-1'], database({ replicaRegionIds: ['us-east-1'] }))).toThrow(
+      'test/Db: replicaRegionIds[0]: a read replica in us-east-1 (residency zone "na") of data in eu-west-1 (residency zone "emea") is not allowed; zone "emea" may copy personal data only to "emea" (residencyZones[].allowedCopyTo)',
+    );
+  });
+
+  it("allows it when the zone's allowedCopyTo names the other zone", () => {
+    const { tf } = synthData(['eu-west-1', 'us-east-1'], database({ replicaRegionIds: ['us-east-1'], allowedCopyTo: ['emea', 'na'] }));
+    expect(resourcesOf(tf, 'aws_db_instance').map((i) => i.provider)).toEqual(['aws.eu_west_1', 'aws.us_east_1']);
+  });
+
+  it('by default never places a replica outside the zone', () => {
+    const { tf } = synthData(['eu-west-1', 'us-east-1', 'eu-west-2'], database());
+    expect(resourcesOf(tf, 'aws_db_instance').map((i) => i.provider)).toEqual(['aws.eu_west_1', 'aws.eu_west_2']);
+  });
+});
+
+describe('ReplicatedDatabase: bad props', () => {
+  it.each([
+    [{ engineVersion: '15.4' }, 'engineVersion "15.4" is not allowed; allowed: a PostgreSQL 16.x or 17.x version'],
+    [{ instanceClass: 'r6g.large' }, 'instanceClass "r6g.large" is not allowed; allowed: an RDS instance class'],
+    [{ backupRetentionDays: 3 }, 'backupRetentionDays 3 is not allowed; allowed: an integer from 7 to 35'],
+    [
+      { maxAllocatedStorageGiB: 50 },
+      'maxAllocatedStorageGiB 50 is not allowed; allowed: an integer from allocatedStorageGiB (100) to 65536',
+    ],
+    [{ backupWindow: '25:00-26:00' }, 'backupWindow "25:00-26:00" is not allowed'],
+    [{ maintenanceWindow: 'sunday 3am' }, 'maintenanceWindow "sunday 3am" is not allowed'],
+    [
+      { replicaRegionIds: ['eu-north-1'] },
+      'replicaRegionIds[0] "eu-north-1" is not allowed; allowed: one of the given regions (eu-west-1, eu-central-1, eu-west-2)',
+    ],
+    [{ replicaRegionIds: ['eu-west-1'] }, 'replicaRegionIds[0] "eu-west-1" is not allowed; allowed: a region other than the primary\'s'],
+    [
+      { parameters: [{ name: 'synchronous_standby_names', value: 'a', applyMethod: 'immediate' as const }] },
+      'parameter "synchronous_standby_names" is not allowed; RDS Multi-AZ replicates the standby synchronously',
+    ],
+  ])('%j is refused', (props, message) => {
+    expect(() => synthData(EMEA, database(props))).toThrow(message);
+  });
+
+  it('PostgreSQL 17 gets the postgres17 parameter family', () => {
+    const { tf } = synthData(['eu-west-1'], database({ engineVersion: '17.2' }));
+    expect(resourcesOf(tf, 'aws_db_parameter_group')[0].family).toBe('postgres17');
+  });
+});

@@ -1,0 +1,243 @@
+import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { VpcPeeringConnectionAccepterA } from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter';
+import {
+  ContainerRegistry,
+  DatabaseEndpoints,
+  DENIED_VAULT_ACTIONS,
+  ReplicatedDatabase,
+  ZoneBackup,
+  ZoneNetwork,
+  databaseHostName,
+  registryLifecyclePolicy,
+} from '../../lib/data';
+import { privateSubnetCidrs } from '../../lib/data/private/gateway-cidrs';
+import { ACCOUNT, keyArnOf, synthData } from '../helpers/data';
+import { resourcesOf, specOf } from '../helpers/platform';
+
+const EMEA = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
+
+describe('ZoneNetwork', () => {
+  const { json, tf } = synthData(
+    EMEA,
+    (stack, regions) => new ZoneNetwork(stack, 'Net', { regions, accountId: ACCOUNT, namePrefix: 'tslj' }),
+  );
+
+  it('peers every pair of the zone, requested from one region and accepted in the other', () => {
+    const peerings = resourcesOf(tf, 'aws_vpc_peering_connection');
+    expect(peerings.map((p) => [p.provider, p.peer_region]).sort()).toEqual([
+      ['aws.eu_central_1', 'eu-west-2'],
+      ['aws.eu_west_1', 'eu-central-1'],
+      ['aws.eu_west_1', 'eu-west-2'],
+    ]);
+    for (const p of peerings) expect(p.peer_owner_id).toBe(ACCOUNT);
+    expect(
+      resourcesOf(tf, 'aws_vpc_peering_connection_accepter')
+        .map((a) => a.provider)
+        .sort(),
+    ).toEqual(['aws.eu_central_1', 'aws.eu_west_2', 'aws.eu_west_2']);
+    expect(json).toHaveResourceWithProperties(VpcPeeringConnectionAccepterA, { auto_accept: true });
+  });
+
+  it("routes each private route table to the peers' CIDRs over the peering", () => {
+    const routes = resourcesOf(tf, 'aws_route').filter((r) => r.vpc_peering_connection_id);
+    // 3 pairs × 2 directions × 3 private route tables
+    expect(routes).toHaveLength(18);
+    const fromWest1 = routes.filter((r) => r.provider === 'aws.eu_west_1');
+    expect(fromWest1.map((r) => r.destination_cidr_block).sort()).toEqual(
+      [...Array(3).fill(specOf('eu-west-2').cidr), ...Array(3).fill(specOf('eu-central-1').cidr)].sort(),
+    );
+    for (const r of fromWest1) expect(r.route_table_id).toMatch(/aws_route_table\.eu-west-1_Network_Private\dRoutes_/);
+  });
+
+  it("admits 5432 into each database tier from the other regions' gateway subnets only, with matching gateway egress", () => {
+    const ingress = resourcesOf(tf, 'aws_vpc_security_group_ingress_rule').filter((r) => r.description?.startsWith('PostgreSQL from'));
+    const intoWest1 = ingress.filter((r) => r.provider === 'aws.eu_west_1');
+    expect(intoWest1.map((r) => r.cidr_ipv4).sort()).toEqual(
+      [...privateSubnetCidrs(specOf('eu-central-1').cidr, 3), ...privateSubnetCidrs(specOf('eu-west-2').cidr, 3)].sort(),
+    );
+    for (const r of ingress) {
+      expect(r).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+      expect(r.security_group_id).toMatch(/NetworkPolicy_Database_/);
+    }
+    const egress = resourcesOf(tf, 'aws_vpc_security_group_egress_rule').filter((r) => r.description?.startsWith('PostgreSQL to'));
+    expect(egress).toHaveLength(18);
+    for (const r of egress) expect(r.security_group_id).toMatch(/NetworkPolicy_Gateway_/);
+  });
+
+  it('computes the gateway subnets exactly as RegionNetwork lays them out', () => {
+    const subnets = resourcesOf(tf, 'aws_subnet').filter((s) => s.provider === 'aws.eu_west_2' && s.tags.Tier === 'private');
+    expect(subnets.map((s) => s.cidr_block)).toEqual(privateSubnetCidrs(specOf('eu-west-2').cidr, 3));
+  });
+
+  it('refuses to connect regions of different residency zones', () => {
+    expect(() =>
+      synthData(
+        ['eu-west-1', 'us-east-1'],
+        (stack, regions) => new ZoneNetwork(stack, 'Net', { regions, accountId: ACCOUNT, namePrefix: 'tslj' }),
+      ),
+    ).toThrow(
+      'test/Net: regions[1]: network peering between eu-west-1 (residency zone "emea") and us-east-1 (residency zone "na") is not allowed; network peering stays inside one residency zone',
+    );
+  });
+});
+
+describe('DatabaseEndpoints', () => {
+  const { json, tf } = synthData(EMEA, (stack, regions) => {
+    const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
+    new DatabaseEndpoints(stack, 'Dns', { residencyZone: 'emea', domain: 'example.com', regions, databases: [db] });
+  });
+
+  it('is a private hosted zone per residency zone, associated with every VPC of the zone', () => {
+    expect(json).toHaveResourceWithProperties(Route53Zone, { name: 'emea.db.example.com' });
+    const zone = resourcesOf(tf, 'aws_route53_zone')[0];
+    expect(zone.vpc.map((v: { vpc_region: string }) => v.vpc_region)).toEqual(EMEA);
+    for (const v of zone.vpc) expect(v.vpc_id).toMatch(/aws_vpc\./);
+  });
+
+  it('has a CNAME per primary and per replica, named as the routing table names them, pointing at the instance', () => {
+    const byName = Object.fromEntries(resourcesOf(tf, 'aws_route53_record').map((r) => [r.name, r]));
+    const expected = EMEA.map((region) =>
+      databaseHostName({ database: 'pg-eu-west-1', region, residencyZone: 'emea', domain: 'example.com' }),
+    );
+    expect(Object.keys(byName).sort()).toEqual([...expected].sort());
+    expect(expected[1]).toBe('pg-eu-west-1.eu-central-1.emea.db.example.com');
+    expect(byName[expected[0]].records).toEqual([expect.stringMatching(/aws_db_instance\..*Primary.*\.address/)]);
+    expect(byName[expected[1]].records).toEqual([expect.stringMatching(/aws_db_instance\..*ReplicaEuCentral1.*\.address/)]);
+    for (const r of Object.values(byName)) expect(r).toMatchObject({ type: 'CNAME', ttl: 30 });
+  });
+
+  it('refuses a region or a database of another zone', () => {
+    expect(() =>
+      synthData(
+        ['eu-west-1', 'us-east-1'],
+        (stack, regions) => new DatabaseEndpoints(stack, 'Dns', { residencyZone: 'emea', domain: 'example.com', regions, databases: [] }),
+      ),
+    ).toThrow(
+      'test/Dns: regions[1] us-east-1 (residency zone "na") is not allowed; the database names of zone "emea" resolve only in the VPCs of that zone',
+    );
+    expect(() =>
+      synthData(['us-east-1'], (stack, regions) => {
+        const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], projectName: 'taishanglaojun' });
+        new DatabaseEndpoints(stack, 'Dns', { residencyZone: 'emea', domain: 'example.com', regions: [], databases: [db] });
+      }),
+    ).toThrow('regions [] is not allowed');
+  });
+});
+
+describe('ZoneBackup', () => {
+  const { json, tf } = synthData(EMEA, (stack, regions) => {
+    const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
+    new ZoneBackup(stack, 'Backup', { residencyZone: 'emea', regions, databases: [db], projectName: 'taishanglaojun', retentionDays: 30 });
+  });
+
+  it('has a vault per storage region encrypted with that region key, whose policy denies deleting recovery points', () => {
+    const vaults = resourcesOf(tf, 'aws_backup_vault');
+    expect(vaults).toHaveLength(3);
+    for (const region of EMEA) {
+      const vault = vaults.find((v) => v.name === `taishanglaojun-${region}`);
+      expect(vault.provider).toBe(`aws.${region.replace(/-/g, '_')}`);
+      expect(vault.kms_key_arn).toEqual(keyArnOf(region));
+    }
+    expect(json).toHaveResourceWithProperties(BackupVault, { force_destroy: false });
+    for (const p of resourcesOf(tf, 'aws_backup_vault_policy')) {
+      const statement = JSON.parse(p.policy).Statement[0];
+      expect(statement).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Resource: '*' });
+      expect(statement.Action).toEqual([...DENIED_VAULT_ACTIONS]);
+      expect(statement.Action).toContain('backup:DeleteRecoveryPoint');
+    }
+  });
+
+  it("backs the primary up daily in its region and copies only to the zone's other vaults", () => {
+    const plan = resourcesOf(tf, 'aws_backup_plan')[0];
+    expect(plan.provider).toBe('aws.eu_west_1');
+    const rule = plan.rule[0];
+    expect(rule).toMatchObject({ schedule: 'cron(0 3 * * ? *)', lifecycle: { delete_after: 30 } });
+    expect(rule.target_vault_name).toMatch(/aws_backup_vault\..*Vault-eu-west-1_.*\.name/);
+    expect(rule.copy_action.map((c: { destination_vault_arn: string }) => c.destination_vault_arn)).toEqual([
+      expect.stringMatching(/Vault-eu-central-1_.*\.arn/),
+      expect.stringMatching(/Vault-eu-west-2_.*\.arn/),
+    ]);
+    const selection = resourcesOf(tf, 'aws_backup_selection')[0];
+    expect(selection.resources).toEqual([expect.stringMatching(/aws_db_instance\..*Primary.*\.arn/)]);
+  });
+
+  it('refuses a vault or copy target in another residency zone', () => {
+    expect(() =>
+      synthData(['eu-west-1', 'us-east-1'], (stack, regions) => {
+        const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], projectName: 'taishanglaojun' });
+        new ZoneBackup(stack, 'Backup', { residencyZone: 'emea', regions, databases: [db], projectName: 'taishanglaojun' });
+      }),
+    ).toThrow(
+      'test/Backup: regions[1] us-east-1 (residency zone "na") is not allowed; backups of zone "emea" are kept and copied only in vaults of zone "emea" (a backup copy never leaves its residency zone)',
+    );
+    expect(() =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], projectName: 'taishanglaojun' });
+        new ZoneBackup(stack, 'Backup', {
+          residencyZone: 'emea',
+          regions,
+          databases: [db],
+          projectName: 'taishanglaojun',
+          copyToRegionIds: ['us-east-1'],
+        });
+      }),
+    ).toThrow('copyToRegionIds[0] "us-east-1" is not allowed; allowed: a vault region of zone "emea" (eu-west-1)');
+  });
+});
+
+describe('ContainerRegistry', () => {
+  const { json, tf } = synthData(EMEA, (stack, regions) => {
+    new ContainerRegistry(stack, 'Registry', {
+      region: regions[0],
+      projectName: 'taishanglaojun',
+      accountId: ACCOUNT,
+      replicateTo: regions.slice(1),
+    });
+    new ContainerRegistry(stack, 'Registry2', { region: regions[1], projectName: 'taishanglaojun', accountId: ACCOUNT });
+  });
+
+  it('has immutable tags, scan on push, the region key and a lifecycle policy', () => {
+    expect(json).toHaveResourceWithProperties(EcrRepository, {
+      name: 'taishanglaojun/gateway',
+      image_tag_mutability: 'IMMUTABLE',
+      image_scanning_configuration: { scan_on_push: true },
+      force_delete: false,
+    });
+    const repos = resourcesOf(tf, 'aws_ecr_repository');
+    expect(repos.map((r) => [r.provider, r.encryption_configuration[0].kms_key])).toEqual([
+      ['aws.eu_central_1', keyArnOf('eu-central-1')],
+      ['aws.eu_west_1', keyArnOf('eu-west-1')],
+    ]);
+    const policies = resourcesOf(tf, 'aws_ecr_lifecycle_policy');
+    expect(policies).toHaveLength(2);
+    expect(JSON.parse(policies[0].policy)).toEqual(JSON.parse(registryLifecyclePolicy(50, 7)));
+  });
+
+  it('replicates the project repositories to the zone regions asked for', () => {
+    const replication = resourcesOf(tf, 'aws_ecr_replication_configuration');
+    expect(replication).toHaveLength(1);
+    const rule = replication[0].replication_configuration.rule[0];
+    expect(rule.destination).toEqual([
+      { region: 'eu-central-1', registry_id: ACCOUNT },
+      { region: 'eu-west-2', registry_id: ACCOUNT },
+    ]);
+    expect(rule.repository_filter).toEqual([{ filter: 'taishanglaojun/', filter_type: 'PREFIX_MATCH' }]);
+  });
+
+  it('refuses replication to another residency zone', () => {
+    expect(() =>
+      synthData(['eu-west-1', 'us-east-1'], (stack, regions) => {
+        new ContainerRegistry(stack, 'Registry', {
+          region: regions[0],
+          projectName: 'taishanglaojun',
+          accountId: ACCOUNT,
+          replicateTo: [regions[1]],
+        });
+      }),
+    ).toThrow(
+      'test/Registry: replicateTo[0]: image replication between eu-west-1 (residency zone "emea") and us-east-1 (residency zone "na") is not allowed; image replication stays inside one residency zone',
+    );
+  });
+});
