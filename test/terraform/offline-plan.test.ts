@@ -51,6 +51,8 @@ if (source.ok) console.log(`terraform tests: hashicorp/aws from ${source.describ
 
   it.each(['apac', 'emea', 'na'])('%s: plan creates every synthesized resource with no credentials', async (stack) => {
     const { stdout } = await tf(stack, 'plan', '-input=false', '-lock=false', '-refresh=false');
+    const planned = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\./.exec(stdout);
+    console.log(`terraform plan ${stack}: ${planned ? planned[0] : 'no plan line'} (${resourceCount(stack)} resources synthesized)`);
     expect(stdout).toContain(`Plan: ${resourceCount(stack)} to add, 0 to change, 0 to destroy.`);
   });
 

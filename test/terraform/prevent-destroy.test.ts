@@ -1,0 +1,162 @@
+/**
+ * prevent_destroy proved with a real `terraform plan`: the test writes a state that already holds
+ * the primary and a replica, then plans (offline, provider from the mirror) a configuration that
+ * would replace them. Terraform must refuse; the same state with an unchanged configuration plans.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Testing, TerraformStack } from 'cdktf';
+import { ReplicatedDatabase } from '../../lib/data';
+import type { IRegion } from '../../lib/region';
+import { offlineProviderSettings } from '../../lib/offline';
+import { findMirror, writeOfflineCliConfig } from '../../tools/terraform-mirror';
+import { specOf } from '../helpers/platform';
+import { hasCommand, requireTool } from '../helpers/tools';
+
+const run = promisify(execFile);
+const mirror = findMirror();
+const ready =
+  requireTool('terraform', hasCommand('terraform', ['version']), 'the Terraform CLI is not on PATH') &&
+  requireTool('terraform', mirror.found, mirror.found ? '' : mirror.why);
+
+const keyArn = (region: string, key: string) => `arn:aws:kms:${region}:123456789012:key/${key}`;
+
+/** A region with literal attributes (no other resources), so the plan holds only the database. */
+function region(stack: TerraformStack, id: string, key: string): IRegion {
+  return {
+    regionId: id,
+    spec: specOf(id),
+    provider: new AwsProvider(stack, id, { region: id, alias: id.replace(/-/g, '_'), ...offlineProviderSettings() }),
+    key: { keyArn: keyArn(id, key), keyId: key, aliasName: `alias/${id}` },
+    bucket: { bucketName: `b-${id}`, bucketArn: `arn:aws:s3:::b-${id}`, bucketDomainName: `b-${id}.s3.amazonaws.com` },
+    network: {
+      vpcId: `vpc-${id}`,
+      cidr: specOf(id).cidr,
+      availabilityZones: [...specOf(id).availabilityZones],
+      publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
+      privateSubnetIds: ['subnet-priv-a', 'subnet-priv-b'],
+      privateRouteTableIds: ['rtb-a', 'rtb-b'],
+      publicRouteTableId: 'rtb-pub',
+    },
+    securityGroups: { loadBalancerSecurityGroupId: 'sg-lb', gatewaySecurityGroupId: 'sg-gw', databaseSecurityGroupId: 'sg-db' },
+  };
+}
+
+/** Synthesizes the database with the given region keys; returns the stack JSON and the instances' names. */
+function synthDatabase(primaryKey: string, replicaKey: string) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'db');
+  const home = region(stack, 'eu-west-1', primaryKey);
+  const other = region(stack, 'eu-west-2', replicaKey);
+  const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: home, regions: [home, other], projectName: 'tslj' });
+  const json = JSON.parse(Testing.synth(stack));
+  const names = Object.keys(json.resource.aws_db_instance);
+  return { json, db, primaryName: names.find((n) => n.includes('Primary'))!, replicaName: names.find((n) => n.includes('Replica'))! };
+}
+
+/** A Terraform state (format 4) holding both instances as they were created with these keys. */
+function stateFile(primaryName: string, replicaName: string, primaryKey: string, replicaKey: string): string {
+  const provider = (alias: string) => `provider["registry.terraform.io/hashicorp/aws"].${alias}`;
+  const common = {
+    storage_encrypted: true,
+    iam_database_authentication_enabled: true,
+    deletion_protection: true,
+    port: 5432,
+    publicly_accessible: false,
+    instance_class: 'db.r6g.large',
+    engine: 'postgres',
+    engine_version: '16.8',
+    vpc_security_group_ids: ['sg-db'],
+  };
+  const primaryArn = 'arn:aws:rds:eu-west-1:123456789012:db:tslj-pg-eu-west-1';
+  const instance = (name: string, alias: string, attributes: Record<string, unknown>) => ({
+    mode: 'managed',
+    type: 'aws_db_instance',
+    name,
+    provider: provider(alias),
+    instances: [{ schema_version: 2, attributes, sensitive_attributes: [] }],
+  });
+  return JSON.stringify({
+    version: 4,
+    terraform_version: '1.10.0',
+    serial: 1,
+    lineage: 'prevent-destroy-test',
+    outputs: {},
+    resources: [
+      instance(primaryName, 'eu_west_1', {
+        ...common,
+        id: 'db-PRIMARY',
+        identifier: 'tslj-pg-eu-west-1',
+        arn: primaryArn,
+        kms_key_id: keyArn('eu-west-1', primaryKey),
+        username: 'dbadmin',
+        multi_az: true,
+        db_subnet_group_name: 'tslj-pg-eu-west-1-eu-west-1',
+      }),
+      instance(replicaName, 'eu_west_2', {
+        ...common,
+        id: 'db-REPLICA',
+        identifier: 'tslj-pg-eu-west-1-eu-west-2',
+        arn: 'arn:aws:rds:eu-west-2:123456789012:db:tslj-pg-eu-west-1-eu-west-2',
+        replicate_source_db: primaryArn,
+        kms_key_id: keyArn('eu-west-2', replicaKey),
+        multi_az: false,
+        db_subnet_group_name: 'tslj-pg-eu-west-1-eu-west-2',
+      }),
+    ],
+  });
+}
+
+(ready ? describe : describe.skip)('prevent_destroy on the database instances (real terraform plan)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tslj-pd-'));
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: mirror.found ? writeOfflineCliConfig(join(work, 'tf'), mirror.path) : '',
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
+  const plan = async (dir: string, primaryKey: string, replicaKey: string) => {
+    const { json, primaryName, replicaName } = synthDatabase(primaryKey, replicaKey);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(json));
+    // The state as it was when the instances were created with keys "old-primary" and "old-replica".
+    writeFileSync(join(dir, 'terraform.tfstate'), stateFile(primaryName, replicaName, 'old-primary', 'old-replica'));
+    await run('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, maxBuffer: 16 << 20 });
+    return {
+      primaryName,
+      replicaName,
+      result: run('terraform', ['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color'], {
+        cwd: dir,
+        env,
+        maxBuffer: 64 << 20,
+      }),
+    };
+  };
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('plans an unchanged database without destroying anything (the control)', async () => {
+    const { primaryName, result } = await plan(join(work, 'same'), 'old-primary', 'old-replica');
+    const { stdout } = await result;
+    expect(stdout).toMatch(/Plan: \d+ to add, \d+ to change, 0 to destroy\./);
+    expect(stdout).toContain(`aws_db_instance.${primaryName} will be updated in-place`);
+  });
+
+  it('refuses a change that would replace the primary and the replica (new encryption keys)', async () => {
+    const { primaryName, replicaName, result } = await plan(join(work, 'rekeyed'), 'new-primary', 'new-replica');
+    const failure = await result.then(
+      () => undefined,
+      (e: { stderr: string }) => e,
+    );
+    expect(failure).toBeDefined();
+    const stderr = failure!.stderr.replace(/\s+/g, ' ');
+    expect(stderr).toContain('Instance cannot be destroyed');
+    expect(stderr).toContain(
+      `Resource aws_db_instance.${primaryName} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.`,
+    );
+    expect(stderr).toContain(`Resource aws_db_instance.${replicaName} has lifecycle.prevent_destroy set`);
+  });
+});
