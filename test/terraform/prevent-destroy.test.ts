@@ -145,18 +145,29 @@ function stateFile(primaryName: string, replicaName: string, primaryKey: string,
     expect(stdout).toContain(`aws_db_instance.${primaryName} will be updated in-place`);
   });
 
-  it('refuses a change that would replace the primary and the replica (new encryption keys)', async () => {
-    const { primaryName, replicaName, result } = await plan(join(work, 'rekeyed'), 'new-primary', 'new-replica');
+  const refusal = async (dir: string, primaryKey: string, replicaKey: string) => {
+    const { primaryName, replicaName, result } = await plan(join(work, dir), primaryKey, replicaKey);
     const failure = await result.then(
       () => undefined,
       (e: { stderr: string }) => e,
     );
-    expect(failure).toBeDefined();
-    const stderr = failure!.stderr.replace(/\s+/g, ' ');
-    expect(stderr).toContain('Instance cannot be destroyed');
+    if (!failure) throw new Error('terraform plan succeeded; expected the prevent_destroy refusal');
+    return { primaryName, replicaName, stderr: failure.stderr.replace(/\s+/g, ' ') };
+  };
+
+  it('refuses a change that would replace the primary (a new encryption key)', async () => {
+    const { primaryName, stderr } = await refusal('primary-rekeyed', 'new-primary', 'old-replica');
+    expect(stderr).toContain('Error: Instance cannot be destroyed');
     expect(stderr).toContain(
       `Resource aws_db_instance.${primaryName} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.`,
     );
-    expect(stderr).toContain(`Resource aws_db_instance.${replicaName} has lifecycle.prevent_destroy set`);
+  });
+
+  it('refuses a change that would replace a replica (a new encryption key in its region)', async () => {
+    const { replicaName, primaryName, stderr } = await refusal('replica-rekeyed', 'old-primary', 'new-replica');
+    expect(stderr).toContain(
+      `Resource aws_db_instance.${replicaName} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.`,
+    );
+    expect(stderr).not.toContain(`Resource aws_db_instance.${primaryName} has lifecycle.prevent_destroy`);
   });
 });
