@@ -63,7 +63,9 @@ export class ContinentStack extends TerraformStack {
 
     // Data tier per residency zone (zones never span continents: the config validator checks it).
     const zones = config.residencyZones.filter((z) => z.regions.some((rid) => specs.some((s) => s.id === rid)));
-    this.dataTiers = zones.map((z) => new ZoneDataTier(this, `Data-${z.id}`, { config, residencyZone: z.id, regions: this.regions, accountId }));
+    this.dataTiers = zones.map(
+      (z) => new ZoneDataTier(this, `Data-${z.id}`, { config, residencyZone: z.id, regions: this.regions, accountId }),
+    );
   }
 
   /** The region with this id; throws naming the ids this stack holds. */

@@ -58,7 +58,9 @@ export class ContainerRegistry extends Construct {
     const path = this.node.path;
     const { region } = props;
     if (!region.spec.services.includes('compute'))
-      throw new Error(`${path}: region "${region.regionId}" is not allowed; allowed: a region that runs "compute" (it runs ${region.spec.services.join(', ')})`);
+      throw new Error(
+        `${path}: region "${region.regionId}" is not allowed; allowed: a region that runs "compute" (it runs ${region.spec.services.join(', ')})`,
+      );
     const images = props.images ?? ['gateway'];
     images.forEach((image, i) => {
       if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(image))

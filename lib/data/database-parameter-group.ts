@@ -27,8 +27,7 @@ export const REPLICATION_PARAMETERS: readonly DatabaseParameter[] = [
 
 /** Settings of the design that RDS does not let a parameter group set, and why (README lists them). */
 export const PARAMETERS_RDS_MANAGES: Readonly<Record<string, string>> = {
-  wal_level:
-    'RDS sets it to "replica" when backups or replicas are on (logical only through rds.logical_replication); not modifiable',
+  wal_level: 'RDS sets it to "replica" when backups or replicas are on (logical only through rds.logical_replication); not modifiable',
   synchronous_standby_names:
     'RDS Multi-AZ replicates the standby synchronously at the storage level, not through PostgreSQL standbys; not modifiable',
   hot_standby: 'RDS read replicas are always hot standbys; not modifiable',

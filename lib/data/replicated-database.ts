@@ -109,7 +109,8 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     const zone = home.spec.residencyZone;
     this.residencyZone = zone;
     this.databaseName = props.databaseName ?? databaseNameOf(home.regionId);
-    if (!/^[a-z][a-z0-9-]{1,30}$/.test(this.databaseName)) fail('databaseName', this.databaseName, '2-31 lower-case letters, digits and "-"');
+    if (!/^[a-z][a-z0-9-]{1,30}$/.test(this.databaseName))
+      fail('databaseName', this.databaseName, '2-31 lower-case letters, digits and "-"');
     if (!home.spec.services.includes('storage'))
       fail('primaryRegion', home.regionId, `a region that runs "storage" (${home.regionId} runs ${home.spec.services.join(', ')})`);
 
@@ -123,12 +124,17 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
       ['instanceClass', instanceClass],
       ['replicaInstanceClass', replicaInstanceClass],
     ] as const)
-      if (!Token.isUnresolved(value) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(value)) fail(field, value, 'an RDS instance class such as "db.r6g.large"');
+      if (!Token.isUnresolved(value) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(value))
+        fail(field, value, 'an RDS instance class such as "db.r6g.large"');
     const allocated = props.allocatedStorageGiB ?? 100;
     const ceiling = props.maxAllocatedStorageGiB ?? 1000;
     if (!Token.isUnresolved(allocated) && (!Number.isInteger(allocated) || allocated < 20 || allocated > 65536))
       fail('allocatedStorageGiB', allocated, 'an integer from 20 to 65536');
-    if (!Token.isUnresolved(ceiling) && !Token.isUnresolved(allocated) && (!Number.isInteger(ceiling) || ceiling < allocated || ceiling > 65536))
+    if (
+      !Token.isUnresolved(ceiling) &&
+      !Token.isUnresolved(allocated) &&
+      (!Number.isInteger(ceiling) || ceiling < allocated || ceiling > 65536)
+    )
       fail('maxAllocatedStorageGiB', ceiling, `an integer from allocatedStorageGiB (${allocated}) to 65536`);
     const retention = props.backupRetentionDays ?? 7;
     if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7 || retention > 35))
@@ -139,7 +145,8 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     if (!Token.isUnresolved(maintenanceWindow) && !MAINTENANCE_WINDOW.test(maintenanceWindow))
       fail('maintenanceWindow', maintenanceWindow, 'UTC "ddd:hh:mm-ddd:hh:mm", e.g. "sun:18:30-sun:19:30"');
     const lagThreshold = props.replicaLagThresholdSeconds ?? 30;
-    if (!Token.isUnresolved(lagThreshold) && !(lagThreshold > 0)) fail('replicaLagThresholdSeconds', lagThreshold, 'a number of seconds > 0');
+    if (!Token.isUnresolved(lagThreshold) && !(lagThreshold > 0))
+      fail('replicaLagThresholdSeconds', lagThreshold, 'a number of seconds > 0');
     const logRetention = props.logRetentionDays ?? 365;
 
     // Replica placement: explicit ids, else the zone's other storage regions; every copy checked.
@@ -147,11 +154,14 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     const allowedCopyTo = props.allowedCopyTo ?? [];
     const replicaIds =
       props.replicaRegionIds ??
-      regions.filter((r) => r.regionId !== home.regionId && r.spec.residencyZone === zone && r.spec.services.includes('storage')).map((r) => r.regionId);
+      regions
+        .filter((r) => r.regionId !== home.regionId && r.spec.residencyZone === zone && r.spec.services.includes('storage'))
+        .map((r) => r.regionId);
     const replicaRegions = replicaIds.map((rid, i) => {
       const region = regions.find((r) => r.regionId === rid);
       if (!region) fail(`replicaRegionIds[${i}]`, rid, `one of the given regions (${regions.map((r) => r.regionId).join(', ')})`);
-      if (rid === home.regionId) fail(`replicaRegionIds[${i}]`, rid, `a region other than the primary's (${home.regionId}); its standby is Multi-AZ`);
+      if (rid === home.regionId)
+        fail(`replicaRegionIds[${i}]`, rid, `a region other than the primary's (${home.regionId}); its standby is Multi-AZ`);
       if (replicaIds.indexOf(rid) !== i) fail(`replicaRegionIds[${i}]`, rid, 'each region once');
       assertCopyAllowed(
         `${path}: replicaRegionIds[${i}]`,

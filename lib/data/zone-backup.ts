@@ -67,7 +67,9 @@ export class ZoneBackup extends Construct {
     const copyTargets = (props.copyToRegionIds ?? props.regions.map((r) => r.regionId)).map((rid, i) => {
       const region = byId.get(rid);
       if (!region)
-        throw new Error(`${path}: copyToRegionIds[${i}] "${rid}" is not allowed; allowed: a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`);
+        throw new Error(
+          `${path}: copyToRegionIds[${i}] "${rid}" is not allowed; allowed: a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`,
+        );
       return region;
     });
 

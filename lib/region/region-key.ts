@@ -75,7 +75,9 @@ export class RegionKey extends Construct implements IRegionKey {
           Principal: { Service: `logs.${props.regionId}.amazonaws.com` },
           Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           Resource: '*',
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.regionId}:${account}:log-group:/aws/rds/*` } },
+          Condition: {
+            ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.regionId}:${account}:log-group:/aws/rds/*` },
+          },
         },
       ]),
     });

@@ -11,7 +11,13 @@ export interface Placement {
  * A copy of personal data from `source` to `target` (a read replica): allowed inside the zone and
  * to zones in the source zone's `allowedCopyTo`. Throws naming both regions, both zones and the rule.
  */
-export function assertCopyAllowed(path: string, what: string, source: Placement, target: Placement, allowedCopyTo: readonly string[]): void {
+export function assertCopyAllowed(
+  path: string,
+  what: string,
+  source: Placement,
+  target: Placement,
+  allowedCopyTo: readonly string[],
+): void {
   if (target.residencyZone === source.residencyZone || allowedCopyTo.includes(target.residencyZone)) return;
   const allowed = [...new Set([source.residencyZone, ...allowedCopyTo])];
   throw new Error(
