@@ -734,19 +734,6 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /has regions on continents EMEA and NA; allowed: one continent per residency zone/,
     ],
     [
-      'shard primary in a region without storage (data tier)',
-      (c) => {
-        region(c, 'ap-south-1').services = ['compute'];
-        c.shards = [
-          { id: 'a', residencyZone: 'apac', primaryRegion: 'ap-south-1' },
-          { id: 'e', residencyZone: 'emea' },
-          { id: 'n', residencyZone: 'na' },
-        ];
-      },
-      'shards[0].primaryRegion',
-      /does not run "storage" \(services: compute\); a shard's primary database needs a storage region/,
-    ],
-    [
       'automated backups shorter than 7 days (data tier)',
       (c) => {
         c.database = { automatedBackupRetentionDays: 3 };
