@@ -170,13 +170,21 @@ export class EtcdRegistry implements ServiceRegistry {
     return lease;
   }
 
+  /**
+   * Deletes the key only if it still carries this registration's lease (one transaction), then
+   * revokes the lease. A replacement process that registered the same instance id since then put
+   * the key under its own lease: the comparison fails and its entry stays, as in MemoryRegistry.
+   * Without a lease (lost and not yet re-granted) nothing is deleted: the key, if it is still ours,
+   * expires with its old lease within the TTL.
+   */
   private async deregister(reg: Registration): Promise<void> {
     if (reg.closed) return;
     const lease = this.stop(reg);
+    if (lease === undefined) return;
     try {
-      // Revoking the lease deletes the key; delete explicitly too in case the key outlived its lease id.
-      await lease?.revoke();
-      await this.client.delete().key(reg.key);
+      const leaseId = await lease.grant();
+      await this.client.if(reg.key, 'Lease', '==', leaseId).then(this.client.delete().key(reg.key)).commit();
+      await lease.revoke();
     } catch (err) {
       throw new Error(`EtcdRegistry: deregistering ${reg.key} failed (${(err as Error).message}); it expires within ${reg.ttl} s`, {
         cause: err,

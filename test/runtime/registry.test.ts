@@ -129,6 +129,25 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     await fx?.teardown();
   });
 
+  it('an old process that stops after its replacement registered the same id leaves the replacement registered', async () => {
+    const old = fx.client();
+    const replacement = fx.client();
+    const before = await old.register(inst('gw-1', { address: '10.0.0.1' }), { ttlSeconds: 10 });
+    await old.register(inst('gw-2', { address: '10.0.0.2' }), { ttlSeconds: 10 });
+    await replacement.register(inst('gw-1', { address: '10.9.9.9' }), { ttlSeconds: 10 });
+    await replacement.register(inst('gw-2', { address: '10.9.9.8' }), { ttlSeconds: 10 });
+    await before.deregister(); // explicit deregistration of one
+    await old.close(); // and close(), which deregisters the rest
+    const found = await fx.client().discover('eu-west-1', 'gateway');
+    expect(found.map((i) => [i.id, i.address])).toEqual([
+      ['gw-1', '10.9.9.9'],
+      ['gw-2', '10.9.9.8'],
+    ]);
+    // The replacement's own deregistration still removes its entries.
+    await replacement.close();
+    expect(await fx.client().discover('eu-west-1', 'gateway')).toEqual([]);
+  });
+
   it('register -> discover by region and name; deregister removes it', async () => {
     const a = fx.client();
     const h1 = await a.register(inst('gw-1'), { ttlSeconds: 10 });
