@@ -9,3 +9,4 @@ export * from './reports';
 export * from './edge';
 export * from './compliance';
 export * from './data';
+export * from './capacity';

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { Continent, RegionsConfig } from '../lib/config';
 import { ZoneDataTier } from '../lib/data';
 import { OFFLINE_ACCOUNT_ID } from '../lib/offline';
+import { ReservedCapacity } from '../lib/capacity';
 import { Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
 import { applyStateBackend, type StateBackendSettings } from '../lib/state-backend';
 
@@ -27,6 +28,8 @@ export class ContinentStack extends TerraformStack {
   readonly regions: Region[];
   /** The data tier of each residency zone whose regions are in this stack. */
   readonly dataTiers: ZoneDataTier[];
+  /** Worker capacity of each compute region (construct id `Capacity` inside the region). */
+  readonly capacities: ReservedCapacity[];
 
   constructor(scope: Construct, id: string, props: ContinentStackProps) {
     super(scope, id);
@@ -66,6 +69,18 @@ export class ContinentStack extends TerraformStack {
     this.dataTiers = zones.map(
       (z) => new ZoneDataTier(this, `Data-${z.id}`, { config, residencyZone: z.id, regions: this.regions, accountId }),
     );
+
+    // Worker capacity of every compute region, sized from its reserved-instance plan.
+    this.capacities = this.regions.flatMap((region) =>
+      region.cluster ? [new ReservedCapacity(region, 'Capacity', { region, scaling: config.autoScaling })] : [],
+    );
+    for (const capacity of this.capacities) {
+      const id = (capacity.node.scope as Region).regionId;
+      new TerraformOutput(this, `${id}-cluster-autoscaler-args`, {
+        value: capacity.clusterAutoscalerArgs,
+        description: `Flags the Cluster Autoscaler of ${id} must run with (scale-in threshold, spot/on-demand balance)`,
+      });
+    }
   }
 
   /** The region with this id; throws naming the ids this stack holds. */

@@ -79,6 +79,23 @@ export class RegionKey extends Construct implements IRegionKey {
             ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.regionId}:${account}:log-group:/aws/rds/*` },
           },
         },
+        // Worker nodes (ReservedCapacity): EC2 Auto Scaling launches them with root volumes encrypted
+        // with this key, through its service-linked role (which must exist in the account, see README).
+        {
+          Sid: 'AutoScalingEncryptsNodeVolumes',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+        },
+        {
+          Sid: 'AutoScalingGrantsForNodeVolumes',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        },
       ]),
     });
     this.kmsAlias = new KmsAlias(this, 'Alias', {

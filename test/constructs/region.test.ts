@@ -24,19 +24,28 @@ describe('Region: encryption key', () => {
   it('is customer-managed with rotation and a 30-day deletion window', () => {
     expect(json).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
   });
-  it('lets only the account, CloudTrail, log delivery and CloudWatch Logs (database logs) use it', () => {
+  it('lets only the account, CloudTrail, log delivery, CloudWatch Logs (database logs) and Auto Scaling (node volumes) use it', () => {
     const policy = JSON.parse(resourcesOf(tf, 'aws_kms_key')[0].policy);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       'AccountAdministers',
       'CloudTrailEncryptsLogs',
       'LogDeliveryEncryptsFlowLogs',
       'CloudWatchLogsEncryptsDatabaseLogs',
+      'AutoScalingEncryptsNodeVolumes',
+      'AutoScalingGrantsForNodeVolumes',
     ]);
     expect(policy.Statement[3].Principal.Service).toBe('logs.eu-central-1.amazonaws.com');
     expect(policy.Statement[3].Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toBe(
       'arn:aws:logs:eu-central-1:111122223333:log-group:/aws/rds/*',
     );
     expect(policy.Statement[0].Principal.AWS).toBe('arn:aws:iam::111122223333:root');
+    const autoScaling = 'arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+    expect(policy.Statement[4].Principal.AWS).toBe(autoScaling);
+    expect(policy.Statement[5]).toMatchObject({
+      Principal: { AWS: autoScaling },
+      Action: 'kms:CreateGrant',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
   });
   it('has an alias named after the project and region', () => {
     expect(resourcesOf(tf, 'aws_kms_alias')[0].name).toBe('alias/taishanglaojun-eu-central-1');

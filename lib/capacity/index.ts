@@ -1,0 +1,2 @@
+export * from './reserved-capacity';
+export * from './sizing';

@@ -1,0 +1,169 @@
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import type { ReservedCapacityPlan } from '../config/schema';
+import { policyDocument } from '../private/policy';
+import type { IRegion } from '../region/interfaces';
+import { clusterAutoscalerArgs, sizeCapacity, type CapacitySizing, type NodeGroupSizing, type ScalingPolicy } from './sizing';
+
+/** The managed policies a worker node needs, and no more. */
+export const NODE_MANAGED_POLICIES = [
+  'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+  'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+] as const;
+
+/** Node label that says what a node runs on: `reserved`, `on-demand` or `spot`. */
+export const CAPACITY_LABEL = 'taishanglaojun.com/capacity';
+
+export interface ReservedCapacityProps {
+  /** The region whose cluster gets the nodes: its provider, key, private subnets, gateway security group and cluster. */
+  readonly region: IRegion;
+  /** Scaling thresholds and spot share (the config's `autoScaling`). */
+  readonly scaling: ScalingPolicy;
+  /** Reserved capacity of the region. @default the region spec's `reservedCapacity` */
+  readonly reservedCapacity?: ReservedCapacityPlan;
+  /** Root volume size of a node in GiB. @default 50 */
+  readonly rootVolumeGiB?: number;
+}
+
+/**
+ * The worker capacity of a region's EKS cluster, sized from its reserved-instance plan:
+ * one fixed on-demand managed node group per reserved instance type (the reservations' count, so
+ * every reservation is used), and above it elastic capacity up to the baseline at the scale-out
+ * threshold, split into a spot group (the design's share, over several instance types of the same
+ * size class) and an on-demand group, both scaled by the Cluster Autoscaler from zero.
+ *
+ * Nodes: private subnets only, no public IP, the gateway-tier and cluster security groups, IMDSv2
+ * required with a hop limit of 1 (pods cannot read the node's credentials), root volume encrypted
+ * with the region key; the node role has only the EKS worker, CNI and ECR read-only policies.
+ */
+export class ReservedCapacity extends Construct {
+  /** The sizes the node groups were built with. */
+  readonly sizing: CapacitySizing;
+  /** Role of every node. */
+  readonly nodeRole: IamRole;
+  /** Launch template shared by every node group. */
+  readonly launchTemplate: LaunchTemplate;
+  /** Fixed on-demand groups, one per reserved instance type, in plan order. */
+  readonly reservedNodeGroups: EksNodeGroup[];
+  /** Elastic spot group; undefined when the elastic capacity has no spot share. */
+  readonly spotNodeGroup?: EksNodeGroup;
+  /** Elastic on-demand group; undefined when all elastic capacity is spot. */
+  readonly onDemandNodeGroup?: EksNodeGroup;
+  /** Flags the region's Cluster Autoscaler must run with (Terraform cannot set them: see README). */
+  readonly clusterAutoscalerArgs: string[];
+  /** Target utilisation (%) for the workloads' HorizontalPodAutoscalers: the design's scale-out threshold. */
+  readonly scaleOutTargetUtilizationPercent: number;
+
+  constructor(scope: Construct, id: string, props: ReservedCapacityProps) {
+    super(scope, id);
+    const { region, scaling } = props;
+    const fail: (what: string, value: unknown, allowed: string) => never = (what, value, allowed) => {
+      throw new Error(`${this.node.path}: ${what} ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
+    };
+    const cluster = region.cluster;
+    if (!cluster) fail('region', region.regionId, 'a region that serves "compute" (it has no cluster)');
+    const plan = props.reservedCapacity ?? region.spec.reservedCapacity;
+    if (!plan) fail('reservedCapacity of region', region.regionId, 'a reserved-capacity plan (config or props)');
+    const percent = (name: string, v: number, min: number) => {
+      if (!Token.isUnresolved(v) && !(v >= min && v <= 100)) fail(name, v, `a number from ${min} to 100`);
+    };
+    percent('scaling.scaleOutThresholdPercent', scaling.scaleOutThresholdPercent, 1);
+    percent('scaling.scaleInThresholdPercent', scaling.scaleInThresholdPercent, 0);
+    percent('scaling.spotInstancePercent', scaling.spotInstancePercent, 0);
+    if (scaling.scaleInThresholdPercent >= scaling.scaleOutThresholdPercent)
+      fail(
+        'scaling.scaleInThresholdPercent',
+        scaling.scaleInThresholdPercent,
+        `below scaleOutThresholdPercent (${scaling.scaleOutThresholdPercent})`,
+      );
+    if (!Number.isInteger(plan.baselineCapacity) || plan.baselineCapacity < 1)
+      fail('reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer');
+    plan.instanceTypes.forEach((r, i) => {
+      if (!Number.isInteger(r.count) || r.count < 1) fail(`reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer');
+    });
+    const reserved = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
+    if (reserved > plan.baselineCapacity)
+      fail('reserved instance count', reserved, `at most the baseline capacity (${plan.baselineCapacity})`);
+    const rootVolumeGiB = props.rootVolumeGiB ?? 50;
+    if (!Token.isUnresolved(rootVolumeGiB) && !(Number.isInteger(rootVolumeGiB) && rootVolumeGiB >= 20 && rootVolumeGiB <= 16384))
+      fail('rootVolumeGiB', rootVolumeGiB, 'an integer from 20 to 16384');
+
+    const { provider } = region;
+    const clusterName = cluster.clusterName;
+    this.sizing = sizeCapacity(plan, scaling);
+    this.clusterAutoscalerArgs = clusterAutoscalerArgs(clusterName, scaling);
+    this.scaleOutTargetUtilizationPercent = scaling.scaleOutThresholdPercent;
+
+    this.nodeRole = new IamRole(this, 'NodeRole', {
+      provider,
+      name: `${clusterName}-node`,
+      assumeRolePolicy: policyDocument([
+        { Sid: 'Ec2Assumes', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+    });
+    const attachments = NODE_MANAGED_POLICIES.map(
+      (policyArn) =>
+        new IamRolePolicyAttachment(this, `NodePolicy${policyArn.split('/').pop()}`, { provider, role: this.nodeRole.name, policyArn }),
+    );
+
+    this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      provider,
+      name: `${clusterName}-nodes`,
+      description: `Worker nodes of ${clusterName}: IMDSv2, encrypted root volume, no public IP`,
+      updateDefaultVersion: true,
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: {
+            encrypted: 'true',
+            kmsKeyId: region.key.keyArn,
+            volumeSize: rootVolumeGiB,
+            volumeType: 'gp3',
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
+      networkInterfaces: [
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: 'false',
+          deleteOnTermination: 'true',
+          securityGroups: [region.securityGroups.gatewaySecurityGroupId, cluster.clusterSecurityGroupId],
+        },
+      ],
+      tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+        resourceType,
+        tags: { Name: `${clusterName}-node` },
+      })),
+    });
+
+    const group = (groupId: string, name: string, capacity: 'reserved' | 'on-demand' | 'spot', sizing: NodeGroupSizing) =>
+      new EksNodeGroup(this, groupId, {
+        provider,
+        clusterName,
+        nodeGroupName: `${clusterName}-${name}`,
+        nodeRoleArn: this.nodeRole.arn,
+        subnetIds: region.network.privateSubnetIds,
+        capacityType: capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
+        amiType: 'AL2023_x86_64_STANDARD',
+        instanceTypes: [...sizing.instanceTypes],
+        scalingConfig: { minSize: sizing.minSize, desiredSize: sizing.desiredSize, maxSize: sizing.maxSize },
+        launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
+        labels: { [CAPACITY_LABEL]: capacity },
+        updateConfig: { maxUnavailablePercentage: 25 },
+        tags: { Capacity: capacity },
+        dependsOn: attachments,
+      });
+    this.reservedNodeGroups = this.sizing.reserved.map((s) =>
+      group(`Reserved-${s.instanceTypes[0]}`, `reserved-${s.instanceTypes[0].replace('.', '-')}`, 'reserved', s),
+    );
+    if (this.sizing.spot) this.spotNodeGroup = group('Spot', 'spot', 'spot', this.sizing.spot);
+    if (this.sizing.onDemand) this.onDemandNodeGroup = group('OnDemand', 'on-demand', 'on-demand', this.sizing.onDemand);
+  }
+}
