@@ -78,7 +78,7 @@ export class ContinentStack extends TerraformStack {
       const id = (capacity.node.scope as Region).regionId;
       new TerraformOutput(this, `${id}-cluster-autoscaler-args`, {
         value: capacity.clusterAutoscalerArgs,
-        description: `Flags the Cluster Autoscaler of ${id} must run with (scale-in threshold, spot/on-demand balance)`,
+        description: `Flags the Cluster Autoscaler must run with: scale-in threshold, spot/on-demand balance (${id})`,
       });
     }
   }

@@ -43,6 +43,7 @@ describe('the platform stacks', () => {
     expect(names.sort()).toEqual(
       [
         'bucket',
+        'cluster-autoscaler-args',
         'cluster-endpoint',
         'cluster-name',
         'cluster-oidc-issuer',
