@@ -10,15 +10,16 @@
  * synth ≤ 0.5 × baseline.
  *
  * Then growth: synthetic valid configs of 10, 30 and 100 regions (the shipped regions cloned under
- * new ids and CIDRs) through the app alone — time and peak memory per region, and whether the
- * growth is linear (the per-region cost of 10→30 and of 30→100 within 25 % of each other).
+ * new ids and CIDRs) through the app alone — time and peak memory per region and per resource, and
+ * whether the growth is linear (the marginal cost of 10→30 and of 30→100 within 25 % of each other),
+ * in regions and in resources. Resources grow faster than regions: a zone's network is a full mesh.
  *
  *   npm run bench:synth                    # 5 rounds
  *   BENCH_ROUNDS=9 npm run bench:synth
  *   BENCH_SCALE=0 npm run bench:synth      # skip the growth part
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PRICES } from '../lib/config/prices';
@@ -88,6 +89,18 @@ const summarize = (xs: Sample[]) => ({
   cpu: xs[0].cpuMs === null ? null : median(xs.map((s) => s.cpuMs ?? 0)),
   rss: xs[0].maxRssMb === null ? null : Math.max(...xs.map((s) => s.maxRssMb ?? 0)),
 });
+/** Resources in every stack of a synth output. */
+function countResources(outdir: string): number {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  let n = 0;
+  for (const stack of Object.values(manifest.stacks)) {
+    const tf = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')) as { resource?: Record<string, object> };
+    for (const byName of Object.values(tf.resource ?? {})) n += Object.keys(byName).length;
+  }
+  return n;
+}
 const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toFixed(digits));
 
 const cli = join(root, 'node_modules/.bin/cdktf');
@@ -175,41 +188,51 @@ try {
 
   if (scale) {
     const sizes = [10, 30, 100];
-    const rows: { regions: number; wall: number; rss: number | null }[] = [];
+    const rows: { regions: number; resources: number; wall: number; cpu: number | null; rss: number | null }[] = [];
     for (const size of sizes) {
       const file = join(work, `config-${size}.json`);
       const config = syntheticConfig(size);
       writeFileSync(file, JSON.stringify(config));
       const runs: Sample[] = [];
+      let resources = 0;
       for (let i = 0; i < Math.max(3, Math.ceil(rounds / 2)); i++) {
-        runs.push(
-          once(node, [join(root, 'tools/app.js')], root, { CDKTF_OUTDIR: join(work, `scale-${size}-${i}`), TAISHANGLAOJUN_CONFIG: file }),
-        );
-        rmSync(join(work, `scale-${size}-${i}`), { recursive: true, force: true });
+        const out = join(work, `scale-${size}-${i}`);
+        runs.push(once(node, [join(root, 'tools/app.js')], root, { CDKTF_OUTDIR: out, TAISHANGLAOJUN_CONFIG: file }));
+        if (i === 0) resources = countResources(out);
+        rmSync(out, { recursive: true, force: true });
       }
       const r = summarize(runs);
-      rows.push({ regions: config.regions.length, wall: r.wall, rss: r.rss });
+      rows.push({ regions: config.regions.length, resources, wall: r.wall, cpu: r.cpu, rss: r.rss });
+      process.stderr.write(`growth: ${size} regions, ${resources} resources: ${r.wall.toFixed(0)} ms\n`);
     }
-    process.stdout.write(`\ngrowth (app alone, synthetic valid configs)\n`);
+    process.stdout.write(`\ngrowth (app alone, synthetic valid configs; CPU time where GNU time is present, else wall)\n`);
     process.stdout.write(
-      `${'regions'.padStart(7)} ${'wall ms'.padStart(9)} ${'ms/region'.padStart(10)} ${'peak RSS MB'.padStart(12)} ${'MB/region'.padStart(10)}\n`,
+      `${'regions'.padStart(7)} ${'resources'.padStart(9)} ${'wall ms'.padStart(9)} ${'cpu ms'.padStart(9)} ${'ms/region'.padStart(10)} ${'ms/resource'.padStart(12)} ${'peak RSS MB'.padStart(12)}\n`,
     );
+    const cost = (r: (typeof rows)[number]) => r.cpu ?? r.wall;
     for (const r of rows) {
       process.stdout.write(
-        `${String(r.regions).padStart(7)} ${r.wall.toFixed(0).padStart(9)} ${(r.wall / r.regions).toFixed(1).padStart(10)} ${fmt(r.rss).padStart(12)} ${r.rss === null ? 'n/a'.padStart(10) : (r.rss / r.regions).toFixed(1).padStart(10)}\n`,
+        `${String(r.regions).padStart(7)} ${String(r.resources).padStart(9)} ${r.wall.toFixed(0).padStart(9)} ${fmt(r.cpu).padStart(9)} ${(cost(r) / r.regions).toFixed(1).padStart(10)} ${(cost(r) / r.resources).toFixed(3).padStart(12)} ${fmt(r.rss).padStart(12)}\n`,
       );
     }
+    const marginal = (key: 'regions' | 'resources', a: (typeof rows)[number], b: (typeof rows)[number]) =>
+      (cost(b) - cost(a)) / (b[key] - a[key]);
     const [a, b, c] = rows;
-    const marginal1 = (b.wall - a.wall) / (b.regions - a.regions);
-    const marginal2 = (c.wall - b.wall) / (c.regions - b.regions);
-    const linear = Math.abs(marginal2 - marginal1) <= 0.25 * Math.max(marginal1, marginal2);
+    for (const key of ['regions', 'resources'] as const) {
+      const m1 = marginal(key, a, b);
+      const m2 = marginal(key, b, c);
+      const linear = Math.abs(m2 - m1) <= 0.25 * Math.max(m1, m2);
+      process.stdout.write(
+        `marginal cost per ${key.slice(0, -1)}: ${m1.toFixed(key === 'regions' ? 1 : 3)} ms (${a[key]}→${b[key]}), ${m2.toFixed(key === 'regions' ? 1 : 3)} ms (${b[key]}→${c[key]}): ${linear ? 'linear' : 'NOT linear'} (within 25 %)\n`,
+      );
+    }
     process.stdout.write(
-      `marginal cost per region: ${marginal1.toFixed(1)} ms (${a.regions}→${b.regions}), ${marginal2.toFixed(1)} ms (${b.regions}→${c.regions}): ${linear ? 'linear' : 'NOT linear'} (within 25 %)\n`,
+      `resources per region: ${(a.resources / a.regions).toFixed(0)}, ${(b.resources / b.regions).toFixed(0)}, ${(c.resources / c.regions).toFixed(0)} — the zone network is a full mesh (peering, routes and rules between every pair of a zone's regions)\n`,
     );
     if (a.rss !== null && b.rss !== null && c.rss !== null) {
-      const m1 = (b.rss - a.rss) / (b.regions - a.regions);
-      const m2 = (c.rss - b.rss) / (c.regions - b.regions);
-      process.stdout.write(`marginal memory per region: ${m1.toFixed(1)} MB, ${m2.toFixed(1)} MB\n`);
+      process.stdout.write(
+        `marginal memory: ${((b.rss - a.rss) / (b.resources - a.resources)).toFixed(3)} MB/resource (${a.resources}→${b.resources}), ${((c.rss - b.rss) / (c.resources - b.resources)).toFixed(3)} MB/resource (${b.resources}→${c.resources})\n`,
+      );
     }
   }
 } finally {

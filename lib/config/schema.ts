@@ -31,7 +31,7 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|la
  */
 export const CONFIG_BOUNDS = {
   /** Regions in the config (AWS has about 35). */
-  regions: 64,
+  regions: 128,
   /** Residency zones. */
   residencyZones: 32,
   /** Shards in total. */
