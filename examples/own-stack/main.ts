@@ -25,6 +25,21 @@ const myConfig: RegionsConfigInput = {
       capacity: 2000,
     },
   ],
+  // Every compute region needs prices (the reserved-instance plan is checked against them): a team's
+  // own figures, with their source and date. These are placeholders of the example, not AWS's prices.
+  prices: {
+    currency: 'USD',
+    source: 'example figures of the acme platform team (placeholders; take real ones from the AWS Price List API)',
+    asOf: '2026-11',
+    paymentOption: 'No Upfront',
+    regions: {
+      'eu-north-1': {
+        instances: { 'c5.2xlarge': { onDemandHourly: 0.365, reserved1YearHourly: 0.23, reserved3YearHourly: 0.157 } },
+        storageGbMonth: 0.023,
+        networkGb: 0.09,
+      },
+    },
+  },
 };
 
 const config = validateRegionsConfig(myConfig, 'examples/own-stack');
