@@ -2,7 +2,7 @@
  * The schema of `regions.config.ts`: every field, its default and what is allowed.
  *
  * Field-level rules live in the zod schema; rules that relate fields to each other (a country in
- * two regions, overlapping CIDRs, one primary per continent …) live in `cross-checks.ts`.
+ * two regions, overlapping CIDRs, one primary per continent …) live in `validate.ts` (and `reserved-capacity.ts`, `edge-checks.ts`).
  */
 import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
