@@ -176,6 +176,12 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     });
 
     const identifier = `${props.projectName}-${this.databaseName}`;
+    // RDS identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no "-" at the end.
+    for (const id of [identifier, ...replicaRegions.map((r) => `${identifier}-${r.regionId}`)])
+      if (id.length > 63 || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(id) || id.includes('--'))
+        throw new Error(
+          `${path}: projectName "${props.projectName}" with databaseName "${this.databaseName}" gives the RDS identifier "${id}" (${id.length} characters), which is not allowed; allowed: at most 63 letters, digits and single hyphens, ending in a letter or digit (shorten the database name)`,
+        );
     const common = (region: IRegion, name: string) => {
       const subnets = new DbSubnetGroup(this, `${name}SubnetGroup`, {
         provider: region.provider,

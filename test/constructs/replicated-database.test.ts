@@ -172,6 +172,11 @@ describe('ReplicatedDatabase: bad props', () => {
     ],
     [{ replicaRegionIds: ['eu-west-1'] }, 'replicaRegionIds[0] "eu-west-1" is not allowed; allowed: a region other than the primary\'s'],
     [
+      { projectName: 'acme-platform-eu-data', databaseName: 'orders-and-invoices-of-europe-x' },
+      'gives the RDS identifier "acme-platform-eu-data-orders-and-invoices-of-europe-x-eu-central-1" (66 characters), which is not allowed; allowed: at most 63',
+    ],
+    [{ projectName: 'acme-' }, 'gives the RDS identifier "acme--pg-eu-west-1" (18 characters), which is not allowed'],
+    [
       { parameters: [{ name: 'synchronous_standby_names', value: 'a', applyMethod: 'immediate' as const }] },
       'parameter "synchronous_standby_names" is not allowed; RDS Multi-AZ replicates the standby synchronously',
     ],
