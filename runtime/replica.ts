@@ -1,9 +1,11 @@
 /**
  * Choosing which copy of a shard to read from.
  *
- * Order: a healthy replica in the caller's region → the lowest-latency healthy replica in the
- * shard's residency zone → the primary. Replicas outside the shard's zone (allowed only through
- * the zone's `allowedCopyTo`) are chosen only when they are in the caller's own region.
+ * Order: a healthy copy in the caller's region — a replica, or the primary itself when the caller
+ * is in the primary's region (the nearest copy; reading it there avoids a cross-region hop) → the
+ * lowest-latency healthy replica in the shard's residency zone → the primary. Replicas outside the
+ * shard's zone (allowed only through the zone's `allowedCopyTo`) are chosen only when they are in
+ * the caller's own region. This is for reads: writes always go to the primary.
  */
 import type { ReplicaEndpoint } from './routing-table';
 
@@ -14,7 +16,7 @@ export interface ReplicaShard {
   readonly replicas: readonly ReplicaEndpoint[];
 }
 
-export type ReplicaReason = 'local-replica' | 'nearest-replica' | 'primary';
+export type ReplicaReason = 'local-replica' | 'local-primary' | 'nearest-replica' | 'primary';
 
 export interface ReplicaChoice {
   /** Region of the chosen copy. */
@@ -61,6 +63,15 @@ export function chooseReplica(shard: ReplicaShard, options: ReplicaOptions): Rep
         detail: `healthy replica of shard ${shard.id} in the caller's region ${callerRegion}`,
       };
     }
+  }
+  if (shard.primary.region === callerRegion && isHealthy(callerRegion)) {
+    return {
+      region: callerRegion,
+      endpoint: shard.primary.endpoint,
+      role: 'primary',
+      reason: 'local-primary',
+      detail: `healthy primary of shard ${shard.id} in the caller's region ${callerRegion} (the nearest copy)`,
+    };
   }
   const latencyOf = latencyGetter(options.latencyMs);
   const zoneOf = options.zoneOf;

@@ -70,6 +70,16 @@ describe('taishanglaojun CLI', () => {
     expect(smaller.weights).toMatchObject({ 'eu-west-1': 66.67, 'eu-central-1': 0, 'eu-west-2': 33.33 });
   });
 
+  it("route reads from the shard's primary when the user lands in the primary's region", () => {
+    const res = route('--country', 'DE', '--prefer', 'eu-west-1', '--user', 'alice');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      region: 'eu-west-1',
+      shard: { id: 'emea-01', primaryRegion: 'eu-west-1' },
+      replica: { region: 'eu-west-1', role: 'primary', reason: 'local-primary' },
+    });
+  });
+
   it('--prefer is case-insensitive like the router', () => {
     const res = route('--country', 'de', '--prefer', ' EU-West-2 ');
     expect(res.code).toBe(0);
