@@ -11,7 +11,7 @@ import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
-import { offlineModeFromEnv } from './lib/offline';
+import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
 import { writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
@@ -64,9 +64,16 @@ function loadConfig(configFile: string | undefined): RegionsConfig {
  * output and the previous output untouched.
  */
 export function synthPlatform(options: SynthOptions = {}): SynthSummary {
-  const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  // An empty CDKTF_OUTDIR counts as unset: resolve('') is the working directory, which the move
+  // into place below would delete.
+  const outdir = resolve(options.outdir || process.env.CDKTF_OUTDIR || 'cdktf.out');
+  if (relative(outdir, process.cwd()).split(/[\\/]/)[0] !== '..')
+    throw new Error(
+      `the output directory ${outdir} is the working directory or contains it; allowed: a directory of its own such as cdktf.out`,
+    );
   const config = loadConfig(options.configFile);
   const offline = offlineModeFromEnv();
+  assertOfflineOutdir(outdir, offline);
   const stateBackend = stateBackendFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
   let report: ComplianceReport | undefined;

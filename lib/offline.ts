@@ -6,6 +6,7 @@
  * never calls an AWS API, and the account id defaults to {@link OFFLINE_ACCOUNT_ID}. Never set it
  * when deploying: CI's deploy job uses real credentials and `TF_VAR_aws_account_id`.
  */
+import { resolve } from 'node:path';
 import type { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 
 /** The environment variable that turns offline mode on. */
@@ -31,4 +32,21 @@ export function offlineProviderSettings(): Partial<AwsProviderConfig> {
     skipMetadataApiCheck: 'true',
     skipRegionValidation: true,
   };
+}
+
+/** Where offline review writes its stacks: never `cdktf.out`, the output that is deployed. */
+export const OFFLINE_OUTDIR = 'cdktf.offline.out';
+
+/**
+ * Refuses to write offline stacks (fake credentials, skip flags) into the real output directory
+ * (`cdktf.out` of the working directory), where a later `cdktf deploy --skip-synth` or a CI
+ * artifact upload would take them for the real ones.
+ * @throws Error naming both directories and the command to use instead
+ */
+export function assertOfflineOutdir(outdir: string, offline: boolean, cwd: string = process.cwd()): void {
+  if (offline && resolve(cwd, outdir) === resolve(cwd, 'cdktf.out'))
+    throw new Error(
+      `${OFFLINE_ENV}=1 writes stacks with fake credentials that must never be deployed, so not into cdktf.out; ` +
+        `run \`npm run offline:diff -- <stack>\` (writes ${OFFLINE_OUTDIR}/) or give the cdktf CLI --output ${OFFLINE_OUTDIR}`,
+    );
 }
