@@ -10,3 +10,4 @@ export * from './edge';
 export * from './compliance';
 export * from './data';
 export * from './capacity';
+export * from './kubernetes';

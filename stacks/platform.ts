@@ -5,6 +5,7 @@ import { buildRoutingTable } from '../lib/routing-table';
 import type { StateBackendSettings } from '../lib/state-backend';
 import { ContinentStack } from './continent-stack';
 import { GlobalStack } from './global-stack';
+import { WorkloadStack } from './workload-stack';
 
 export interface PlatformOptions {
   /** Offline plan mode for the AWS stacks. @default false */
@@ -17,6 +18,8 @@ export interface PlatformOptions {
 
 /** Stack names: one per continent (lower case) and `global`. */
 export const stackNameOf = (continent: string): string => continent.toLowerCase();
+/** Name of a continent's workload stack (Kubernetes objects), e.g. `apac-workloads`. */
+export const workloadStackNameOf = (continent: string): string => `${stackNameOf(continent)}-workloads`;
 
 /** Adds every stack of the platform to the app; returns them with the routing table they publish. */
 export function buildPlatform(app: App, config: RegionsConfig, options: PlatformOptions = {}) {
@@ -32,7 +35,21 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
         stateBackend: options.stateBackend,
       }),
   );
+  // phase 3 (services): one workload stack per continent with compute, after its continent stack
+  const workloads = continents
+    .filter((c) => c.regions.some((r) => r.cluster))
+    .map((c) => {
+      const stack = new WorkloadStack(app, workloadStackNameOf(c.node.id), {
+        continent: config.continents.find((x) => stackNameOf(x.id) === c.node.id)!.id,
+        regions: c.regions,
+        stateBackend: options.stateBackend,
+      });
+      stack.addDependency(c);
+      return stack;
+    });
   const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend });
+  // phase 4 (applications): the global edge opens traffic only after every continent's services
+  for (const w of workloads) global.addDependency(w);
   if (options.offline) {
     for (const region of continents.flatMap((c) => c.regions))
       suppressRule(
@@ -42,5 +59,5 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
       );
   }
   const compliance = options.compliance === false ? undefined : CompliancePack.applyTo(app, { config });
-  return { continents, global, routingTable, routingTableJson, compliance };
+  return { continents, workloads, global, routingTable, routingTableJson, compliance };
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, TerraformStack } from 'cdktf';
 import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
+import { ClusterWorkloads } from '../../lib/kubernetes';
 import { Region } from '../../lib/region';
 import { specOf, validConfig } from '../helpers/platform';
 
@@ -18,19 +19,37 @@ function regionApp(name: string, extra: (stack: TerraformStack, region: Region) 
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'apac');
   const region = new Region(stack, 'ap-east-1', { spec: specOf('ap-east-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+  // the region serves compute: its cluster gets its namespaces and network policies (TSLJ-K8S-1)
+  new ClusterWorkloads(new TerraformStack(app, 'apac-workloads'), 'ap-east-1', {
+    regionId: 'ap-east-1',
+    vpcCidr: region.spec.cidr,
+    cluster: region.cluster!,
+  });
   extra(stack, region);
   const pack = CompliancePack.applyTo(app, { config: validConfig });
   return { app, pack, outdir };
 }
 
 describe('CompliancePack at synth', () => {
+  it('fails a compute region whose cluster no workload stack configures', () => {
+    const app = new App({ outdir: join(work, 'no-workloads') });
+    const stack = new TerraformStack(app, 'apac');
+    new Region(stack, 'ap-east-1', { spec: specOf('ap-east-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+    CompliancePack.applyTo(app, { config: validConfig });
+    expect(() => app.synth()).toThrow(
+      /TSLJ-K8S-1 apac\/ap-east-1\/Cluster\/Cluster: no workload stack configures the cluster of ap-east-1/,
+    );
+  });
+
   it('passes a Region as built and reports what it checked', () => {
     const { app, pack } = regionApp('ok');
     app.synth();
     const report = pack.report as ComplianceReport;
     expect(report.violations).toEqual([]);
     expect(report.rules.find((r) => r.id === 'TSLJ-ENC-1')).toMatchObject({ checked: 1, violations: 0 });
-    expect(report.rules.find((r) => r.id === 'TSLJ-TAG-1')!.checked).toBe(report.resources);
+    // every AWS resource is checked for tags; the Kubernetes objects are not AWS resources
+    const k8s = report.rules.find((r) => r.id === 'TSLJ-K8S-1')!.checked - 1; // its types: the cluster + the manifests
+    expect(report.rules.find((r) => r.id === 'TSLJ-TAG-1')!.checked).toBe(report.resources - k8s);
   });
 
   it('fails synth on a violation with rule id, construct path, reason and fix, and writes no stack', () => {

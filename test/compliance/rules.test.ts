@@ -43,6 +43,45 @@ const ingress = (group: string, port: number, cidr = '0.0.0.0/0') =>
     to_port: port,
     cidr_ipv4: cidr,
   });
+const k8sProvider = {
+  stack: 'apac-workloads',
+  type: 'kubernetes',
+  alias: 'ap_east_1',
+  path: 'apac-workloads/ap-east-1/Provider',
+  attributes: {
+    alias: 'ap_east_1',
+    exec: [{ command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'c', '--region', 'ap-east-1'] }],
+  },
+};
+const k8s = (withDeny: boolean) => {
+  const on = { stack: 'apac-workloads', providerTags: {} };
+  const manifest = (name: string, m: Record<string, unknown>) =>
+    res(
+      'kubernetes_manifest',
+      name,
+      { provider: 'kubernetes.ap_east_1', manifest: m },
+      { ...on, path: `apac-workloads/ap-east-1/${name}` },
+    );
+  return [
+    manifest('ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'services' } }),
+    manifest('allow', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow', namespace: 'services' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8080 }] }] },
+    }),
+    ...(withDeny
+      ? [
+          manifest('deny', {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'default-deny', namespace: 'services' },
+            spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+          }),
+        ]
+      : []),
+  ];
+};
 const emea = { stack: 'emea', region: 'eu-west-1', path: 'emea/eu-west-1/x' };
 
 const CASES: Record<string, Case> = {
@@ -183,6 +222,11 @@ const CASES: Record<string, Case> = {
     violating: app([eks({ vpc_config: { endpoint_public_access: true } })]),
     reason: /endpoint_public_access is true with public_access_cidrs \["0.0.0.0\/0"\]/,
   },
+  'TSLJ-K8S-1': {
+    compliant: app([eks(), ...k8s(true)], { providers: [k8sProvider] }),
+    violating: app([eks(), ...k8s(false)], { providers: [k8sProvider] }),
+    reason: /namespace "services" has no default-deny NetworkPolicy/,
+  },
   'TSLJ-TAG-1': {
     compliant: app([res('aws_s3_bucket', 'b', {}), res('aws_kms_key', 'k', {}, { providerTags: {}, attributes: { tags: TAGS_APAC } })]),
     violating: app([
@@ -214,7 +258,7 @@ describe('every rule of the pack has a compliant and a non-compliant case', () =
       const findings = rule.check(CASES[id].violating);
       expect(findings.length).toBeGreaterThan(0);
       for (const f of findings) {
-        expect(f.path).toMatch(/^(apac|emea)\//);
+        expect(f.path).toMatch(/^(apac|emea|apac-workloads)\//);
         expect(f.reason).toMatch(CASES[id].reason);
       }
     });
@@ -236,6 +280,13 @@ describe('rules read relations, not just attributes', () => {
       residencyZones: peering.config!.residencyZones.map((z) => (z.id === 'apac' ? { ...z, allowedCopyTo: ['emea'] } : z)),
     };
     expect(rule.check({ ...peering, config: allowing })).toEqual([]);
+  });
+
+  it('TSLJ-K8S-1 names a cluster that no workload stack configures', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-K8S-1')!;
+    expect(rule.check(app([eks()]))).toEqual([
+      { path: 'apac/ap-east-1/c', reason: expect.stringMatching(/no workload stack configures the cluster of ap-east-1/) },
+    ]);
   });
 
   it('without a config, zones come from the providers’ ResidencyZone tags', () => {

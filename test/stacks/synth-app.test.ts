@@ -19,10 +19,18 @@ function synth(outName: string, env: Record<string, string> = {}) {
   return { ...r, outdir };
 }
 
-it('writes the four stacks and a valid routing table', () => {
+it('writes the stacks (three continents, their workload stacks, global) and a valid routing table', () => {
   const r = synth('good');
   expect(r.status).toBe(0);
-  expect(readdirSync(join(r.outdir, 'stacks')).sort()).toEqual(['apac', 'emea', 'global', 'na']);
+  expect(readdirSync(join(r.outdir, 'stacks')).sort()).toEqual([
+    'apac',
+    'apac-workloads',
+    'emea',
+    'emea-workloads',
+    'global',
+    'na',
+    'na-workloads',
+  ]);
   const table = JSON.parse(readFileSync(join(r.outdir, 'routing-table.json'), 'utf8'));
   expect(parseRoutingTable(table).ok).toBe(true);
   expect(table.regions).toHaveLength(10);

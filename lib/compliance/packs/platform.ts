@@ -15,6 +15,7 @@ import { databaseEncrypted } from '../rules/encryption/database-encrypted';
 import { kmsKeyRotation } from '../rules/encryption/kms-key-rotation';
 import { logGroupEncrypted } from '../rules/encryption/log-group-encrypted';
 import { trailEncrypted } from '../rules/encryption/trail-encrypted';
+import { defaultDenyNetworkPolicy } from '../rules/kubernetes/default-deny-network-policy';
 import { clusterEndpointPrivate } from '../rules/network/cluster-endpoint-private';
 import { defaultSecurityGroupClosed } from '../rules/network/default-security-group-closed';
 import { noPublicIngress } from '../rules/network/no-public-ingress';
@@ -55,6 +56,7 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
   noPublicIngress,
   defaultSecurityGroupClosed,
   clusterEndpointPrivate,
+  defaultDenyNetworkPolicy,
   residencyTags,
   noSecretInSynth,
 ];
@@ -66,11 +68,5 @@ export const PLATFORM_PENDING_RULES: readonly PendingRule[] = [
     area: 'tls',
     title: 'mTLS required between regions (a mesh CA per residency zone and an identity per gateway)',
     appliesWhen: 'MtlsMesh exists in the continent stacks',
-  },
-  {
-    id: 'TSLJ-K8S-1',
-    area: 'kubernetes',
-    title: "Every compute region's cluster has the default-deny NetworkPolicy in its application namespaces",
-    appliesWhen: 'the per-continent workload stacks exist',
   },
 ];

@@ -1,0 +1,51 @@
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import type { IRegionCluster } from '../region/interfaces';
+import { KubernetesManifest } from './manifest';
+import { workloadNamespaces, workloadNetworkPolicies } from './network-policies';
+import { KubernetesProvider } from './provider';
+
+export interface ClusterWorkloadsProps {
+  /** Region id of the cluster (for `aws eks get-token --region`). */
+  readonly regionId: string;
+  /** CIDR of the region's VPC. */
+  readonly vpcCidr: string;
+  /** The cluster (its endpoint and CA may be tokens of another stack: cdktf passes them by remote state). */
+  readonly cluster: IRegionCluster;
+}
+
+/**
+ * What one region's cluster runs at the network level: a Kubernetes provider for the cluster
+ * (authenticated by `aws eks get-token`), the workload namespaces and the design's network policies
+ * with default deny in every namespace.
+ */
+export class ClusterWorkloads extends Construct {
+  readonly provider: KubernetesProvider;
+  readonly namespaces: KubernetesManifest[];
+  readonly networkPolicies: KubernetesManifest[];
+
+  constructor(scope: Construct, id: string, props: ClusterWorkloadsProps) {
+    super(scope, id);
+    this.provider = new KubernetesProvider(this, 'Provider', {
+      alias: props.regionId.replace(/-/g, '_'),
+      host: props.cluster.clusterEndpoint,
+      clusterCaCertificate: Fn.base64decode(props.cluster.clusterCertificateAuthorityData),
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', props.cluster.clusterName, '--region', props.regionId],
+      },
+    });
+    this.namespaces = workloadNamespaces().map(
+      (m) => new KubernetesManifest(this, `Namespace-${m.metadata.name}`, { provider: this.provider, manifest: m }),
+    );
+    this.networkPolicies = workloadNetworkPolicies({ vpcCidr: props.vpcCidr }).map(
+      (m) =>
+        new KubernetesManifest(this, `NetworkPolicy-${m.metadata.namespace}-${m.metadata.name}`, {
+          provider: this.provider,
+          manifest: m,
+          dependsOn: this.namespaces,
+        }),
+    );
+  }
+}

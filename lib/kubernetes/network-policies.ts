@@ -1,0 +1,104 @@
+/**
+ * The design's Kubernetes network policy (安全架构: global-security-policy.yaml) for one cluster, as
+ * plain objects (pure; validated against the Kubernetes API schema in the tests).
+ *
+ * Namespaces: `api-gateway` (the gateway), `services` (the AI services the design's policy
+ * protects), `database` (in-cluster database clients such as connection poolers). Every namespace
+ * starts with a default-deny policy for both directions; the allow policies then open exactly:
+ * - services: in 8080 only from api-gateway (the design's ingress); out 5432 to database, 443 to
+ *   addresses outside the VPC, DNS to the cluster DNS only;
+ * - api-gateway: in 8080 only from the VPC (the load balancer); out 8080 to services, 443 outside
+ *   the VPC (mTLS to other regions' gateways), DNS to the cluster DNS;
+ * - database: in 5432 only from services; out 5432 to the VPC (the managed database), DNS.
+ *
+ * Departures from the design, on purpose: DNS goes to the cluster DNS pods (kube-system,
+ * k8s-app=kube-dns), not `to: []`; 443 keeps "any destination" (`0.0.0.0/0`) because the services
+ * call external APIs whose addresses are not known in advance, but excludes the VPC's own range, so
+ * 443 inside the network is only what another rule allows.
+ */
+import type { KubernetesObject } from './manifest';
+
+export const WORKLOAD_NAMESPACES = { gateway: 'api-gateway', services: 'services', database: 'database' } as const;
+export const WORKLOAD_PORTS = { gateway: 8080, database: 5432, https: 443, dns: 53 } as const;
+
+export interface WorkloadNetworkPolicyOptions {
+  /** CIDR of the region's VPC (the load balancer's and the managed database's addresses). */
+  readonly vpcCidr: string;
+}
+
+const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+const clusterDns = [
+  {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ],
+    ports: [
+      { protocol: 'UDP', port: WORKLOAD_PORTS.dns },
+      { protocol: 'TCP', port: WORKLOAD_PORTS.dns },
+    ],
+  },
+];
+const httpsOutside = (vpcCidr: string) => [
+  { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [vpcCidr] } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.https }] },
+];
+
+function policy(namespace: string, name: string, spec: Record<string, unknown>): KubernetesObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'cdktf' } },
+    spec,
+  };
+}
+
+/** The namespaces (labelled `name=<ns>` as the design's selectors expect). */
+export function workloadNamespaces(): KubernetesObject[] {
+  return Object.values(WORKLOAD_NAMESPACES).map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { name, 'app.kubernetes.io/managed-by': 'cdktf', 'pod-security.kubernetes.io/enforce': 'restricted' } },
+  }));
+}
+
+/** Default deny in every namespace, then the allow policies above. */
+export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): KubernetesObject[] {
+  const { gateway, services, database } = WORKLOAD_NAMESPACES;
+  const deny = Object.values(WORKLOAD_NAMESPACES).map((n) =>
+    policy(n, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+  );
+  return [
+    ...deny,
+    policy(services, 'global-security-policy', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [ns(gateway)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] }],
+      egress: [
+        { to: [ns(database)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }] },
+        ...httpsOutside(options.vpcCidr),
+        ...clusterDns,
+      ],
+    }),
+    policy(gateway, 'gateway-policy', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] }],
+      egress: [
+        { to: [ns(services)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] },
+        ...httpsOutside(options.vpcCidr),
+        ...clusterDns,
+      ],
+    }),
+    policy(database, 'database-policy', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [ns(services)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }] }],
+      egress: [
+        { to: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }] },
+        ...clusterDns,
+      ],
+    }),
+  ];
+}

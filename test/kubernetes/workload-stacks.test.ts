@@ -1,0 +1,159 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { workloadNetworkPolicies } from '../../lib/kubernetes';
+import { DEPLOYMENT_PHASES, buildPlatform, deploymentOrder } from '../../stacks';
+import { validConfig } from '../helpers/platform';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const work = mkdtempSync(join(tmpdir(), 'tslj-workloads-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let manifest: { stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }> };
+const stackJson = (name: string): any => JSON.parse(readFileSync(join(work, manifest.stacks[name].synthesizedStackPath), 'utf8'));
+const objectsOf = (name: string): any[] => Object.values(stackJson(name).resource.kubernetes_manifest).map((r: any) => r.manifest);
+
+beforeAll(() => {
+  const app = new App({ outdir: work, stackTraces: false });
+  buildPlatform(app, validConfig);
+  app.synth();
+  manifest = JSON.parse(readFileSync(join(work, 'manifest.json'), 'utf8'));
+});
+
+const computeRegions = (continent: string) =>
+  validConfig.regions.filter((r) => r.continent === continent && r.services.includes('compute'));
+const workloadStacks = ['apac-workloads', 'emea-workloads', 'na-workloads'];
+
+describe('per-continent workload stacks', () => {
+  it('exist for every continent with compute, each with one aliased Kubernetes provider per compute region', () => {
+    for (const c of ['APAC', 'EMEA', 'NA']) {
+      const tf = stackJson(`${c.toLowerCase()}-workloads`);
+      expect(tf.provider.kubernetes.map((p: any) => p.alias).sort()).toEqual(
+        computeRegions(c)
+          .map((r) => r.id.replace(/-/g, '_'))
+          .sort(),
+      );
+      expect(Object.keys(tf.provider)).toEqual(['kubernetes']);
+    }
+  });
+
+  it('take the cluster endpoint, CA and name from the continent stack by cross-stack reference', () => {
+    const p = stackJson('apac-workloads').provider.kubernetes.find((x: any) => x.alias === 'ap_east_1');
+    expect(p.host).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-apac\.outputs\.cross-stack-output-aws_eks_cluster.*endpoint\}$/,
+    );
+    expect(p.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\.cross-stack-reference-input-apac\./);
+    expect(p.exec[0].args).toEqual([
+      'eks',
+      'get-token',
+      '--cluster-name',
+      expect.stringContaining('terraform_remote_state'),
+      '--region',
+      'ap-east-1',
+    ]);
+  });
+
+  it('leave the AWS continent stacks with the AWS provider only and no data sources (they still plan offline)', () => {
+    for (const name of ['apac', 'emea', 'na']) {
+      const tf = stackJson(name);
+      expect(Object.keys(tf.provider)).toEqual(['aws']);
+      expect(tf.data).toBeUndefined();
+      expect(Object.keys(tf.output).some((k) => k.startsWith('cross-stack-output-aws_eks_cluster'))).toBe(true);
+    }
+  });
+
+  it.each(workloadStacks)('%s: every manifest passes the Kubernetes API schema (kubernetes-models 4)', (name) => {
+    const objects = objectsOf(name);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) {
+      const model = o.kind === 'Namespace' ? new Namespace(o) : o.kind === 'NetworkPolicy' ? new NetworkPolicy(o) : undefined;
+      expect(model).toBeDefined();
+      expect(() => model!.validate()).not.toThrow();
+    }
+  });
+
+  it('the schema check can fail: a wrong port and policy type are rejected', () => {
+    const bad = { ...workloadNetworkPolicies({ vpcCidr: '10.0.0.0/16' })[3] } as any;
+    bad.spec = { ...bad.spec, policyTypes: ['Both'], ingress: [{ ports: [{ protocol: 'TCP', port: { number: 8080 } }] }] };
+    expect(() => new NetworkPolicy(bad).validate()).toThrow(/policyTypes\/0 must be equal to one of the allowed values/);
+  });
+
+  it('every namespace starts from default deny, in both directions', () => {
+    for (const name of workloadStacks) {
+      const objects = objectsOf(name);
+      const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+      expect(new Set(namespaces)).toEqual(new Set(['api-gateway', 'services', 'database']));
+      for (const ns of namespaces) {
+        const deny = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && o.metadata.name === 'default-deny');
+        expect(deny).toHaveLength(computeRegions(name.split('-')[0].toUpperCase()).length);
+        for (const d of deny) expect(d.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      }
+    }
+  });
+
+  it("the design's policy: services take 8080 only from api-gateway; out 5432 to database, 443 outside the VPC, DNS only to the cluster DNS", () => {
+    const [policy] = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16' }).filter((p) => p.metadata.name === 'global-security-policy');
+    const spec = policy.spec as any;
+    expect(policy.metadata.namespace).toBe('services');
+    expect(spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api-gateway' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
+    expect(spec.egress[0]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'database' } } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    });
+    expect(spec.egress[1]).toEqual({
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.20.0.0/16'] } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
+    expect(spec.egress[2].to).toEqual([
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ]);
+    expect(spec.egress[2].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    // no rule is open to every destination in the design's `to: []` form
+    for (const p of workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16' }))
+      for (const rule of [...(((p.spec as any).ingress as any[]) ?? []), ...(((p.spec as any).egress as any[]) ?? [])])
+        expect((rule.to ?? rule.from ?? []).length).toBeGreaterThan(0);
+  });
+});
+
+describe('deployment phases as stack dependencies (cdktf.out/manifest.json)', () => {
+  it('orders foundation+data (continent stacks), services (workloads), applications (global)', () => {
+    expect(deploymentOrder(manifest.stacks)).toEqual([
+      ['apac', 'emea', 'na'],
+      ['apac-workloads', 'emea-workloads', 'na-workloads'],
+      ['global'],
+    ]);
+    for (const c of ['apac', 'emea', 'na']) expect(manifest.stacks[`${c}-workloads`].dependencies).toEqual([c]);
+    expect([...manifest.stacks.global.dependencies].sort()).toEqual(workloadStacks);
+  });
+
+  it('every design phase is mapped, with a reason', () => {
+    expect(DEPLOYMENT_PHASES.map((p) => p.id)).toEqual([
+      'phase_1_foundation',
+      'phase_2_data',
+      'phase_3_services',
+      'phase_4_applications',
+      'phase_5_optimization',
+    ]);
+    for (const p of DEPLOYMENT_PHASES) expect(p.note.length).toBeGreaterThan(20);
+  });
+
+  it('names a dependency cycle', () => {
+    expect(() => deploymentOrder({ a: { dependencies: ['b'] }, b: { dependencies: ['a'] }, c: { dependencies: [] } })).toThrow(
+      'stack dependencies have a cycle among: a, b',
+    );
+  });
+});
