@@ -3,6 +3,8 @@
  * replica host, the host being a Route 53 record of the zone that points at that region's replica.
  */
 import { Testing } from 'cdktf';
+import config from '../../regions.config';
+import { validateRegionsConfig, type RegionsConfigInput } from '../../lib/config';
 import { RegionRouter } from '../../runtime/router';
 import { buildPlatform } from '../../stacks/platform';
 import { resourcesOf, validConfig } from '../helpers/platform';
@@ -95,5 +97,50 @@ describe('the data tier in the continent stacks', () => {
     const host = decision.replica!.endpoint!.split(':')[0];
     expect(host).toMatch(/^pg-ap-east-1\.ap-[a-z]+-\d\.apac\.db\.taishanglaojun\.com$/);
     expect(recordsOf('apac').has(host)).toBe(true);
+  });
+});
+
+describe('shards placed on another primary of their zone', () => {
+  const input = structuredClone(config) as RegionsConfigInput;
+  input.shards = [
+    { id: 'emea-main', residencyZone: 'emea' },
+    { id: 'emea-de', residencyZone: 'emea', primaryRegion: 'eu-central-1' },
+    { id: 'apac-0', residencyZone: 'apac' },
+    { id: 'na-0', residencyZone: 'na' },
+  ];
+  const cfg = validateRegionsConfig(input);
+  const app = Testing.app();
+  const { continents, routingTable } = buildPlatform(app, cfg);
+  const emea = JSON.parse(Testing.synth(continents.find((s) => s.node.id === 'emea')!));
+
+  it('get a database of their own there, with replicas in the zone’s other storage regions', () => {
+    const instances = resourcesOf(emea, 'aws_db_instance');
+    expect(instances.filter((i) => !i.replicate_source_db).map((i) => [i.identifier, i.provider, i.multi_az])).toEqual([
+      ['taishanglaojun-pg-eu-central-1', 'aws.eu_central_1', true],
+      ['taishanglaojun-pg-eu-west-1', 'aws.eu_west_1', true],
+    ]);
+    expect(
+      instances
+        .filter((i) => i.identifier.startsWith('taishanglaojun-pg-eu-central-1-'))
+        .map((i) => i.provider)
+        .sort(),
+    ).toEqual(['aws.eu_west_1', 'aws.eu_west_2']);
+  });
+
+  it('carry that database’s names in the routing table, each a Route 53 record', () => {
+    const shard = routingTable.shards.find((s) => s.id === 'emea-de')!;
+    expect(shard.primary).toEqual({ region: 'eu-central-1', endpoint: 'pg-eu-central-1.eu-central-1.emea.db.taishanglaojun.com:5432' });
+    expect(shard.replicas.map((r) => r.endpoint)).toEqual([
+      'pg-eu-central-1.eu-west-1.emea.db.taishanglaojun.com:5432',
+      'pg-eu-central-1.eu-west-2.emea.db.taishanglaojun.com:5432',
+    ]);
+    const names = new Set(resourcesOf(emea, 'aws_route53_record').map((r) => r.name));
+    for (const copy of [shard.primary, ...shard.replicas]) expect(names.has(copy.endpoint!.split(':')[0])).toBe(true);
+    expect(resourcesOf(emea, 'aws_route53_zone')).toHaveLength(1);
+    expect(
+      resourcesOf(emea, 'aws_backup_plan')
+        .map((p) => p.provider)
+        .sort(),
+    ).toEqual(['aws.eu_central_1', 'aws.eu_west_1']);
   });
 });
