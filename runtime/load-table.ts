@@ -1,8 +1,8 @@
 /**
  * Reading the routing table from disk and keeping the last good one while it is reloaded.
  */
-import { EventEmitter } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
+import { type ListenerErrorHandler, TypedEmitter } from './events';
 import { findDuplicateKeys } from './private/json-duplicate-keys';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
 
@@ -58,20 +58,28 @@ export function loadRoutingTable(file: string): RoutingTable {
   return (result as { ok: true; table: RoutingTable }).table;
 }
 
+/** The events of a {@link RoutingTableStore}. */
+export type RoutingTableStoreEvents = {
+  updated: { table: RoutingTable; previous: RoutingTable };
+  rejected: { problems: RoutingTableProblem[]; source: string | undefined };
+};
+
 export type ReloadResult = { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[]; kept: RoutingTable };
 
 /**
  * Holds the current routing table. `reload` swaps in a new table only when it is valid; a bad
  * table leaves the last good one in place and reports the problems.
  *
- * Events: `updated (table, previous)` when a new table is accepted; `rejected (problems, source)`
- * when a reload is refused (the previous table stays current).
+ * Events (the runtime's `TypedEmitter`, one listener-error policy): `updated {table, previous}`
+ * when a new table is accepted; `rejected {problems, source}` when a reload is refused (the
+ * previous table stays current). A throwing listener goes to `onListenerError`.
  */
-export class RoutingTableStore extends EventEmitter {
+export class RoutingTableStore {
   #current: RoutingTable;
+  readonly #events: TypedEmitter<RoutingTableStoreEvents>;
 
-  constructor(initial: RoutingTable | unknown) {
-    super();
+  constructor(initial: RoutingTable | unknown, options: { readonly onListenerError?: ListenerErrorHandler } = {}) {
+    this.#events = new TypedEmitter({ name: 'RoutingTableStore', onListenerError: options.onListenerError });
     this.#current = (() => {
       const result = parseRoutingTable(initial);
       if (!result.ok) throw new RoutingTableError(result.problems);
@@ -84,6 +92,11 @@ export class RoutingTableStore extends EventEmitter {
     return new RoutingTableStore(loadRoutingTable(file));
   }
 
+  /** Subscribes to `updated` or `rejected`; returns the unsubscribe function. */
+  on<K extends keyof RoutingTableStoreEvents>(event: K, listener: (payload: RoutingTableStoreEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
   /** The last accepted table. */
   get current(): RoutingTable {
     return this.#current;
@@ -93,12 +106,12 @@ export class RoutingTableStore extends EventEmitter {
   reload(input: unknown, source?: string): ReloadResult {
     const result = parseRoutingTable(input);
     if (!result.ok) {
-      this.emit('rejected', result.problems, source);
+      this.#events.emit('rejected', { problems: result.problems, source });
       return { ok: false, problems: result.problems, kept: this.#current };
     }
     const previous = this.#current;
     this.#current = result.table;
-    this.emit('updated', result.table, previous);
+    this.#events.emit('updated', { table: result.table, previous });
     return { ok: true, table: result.table };
   }
 
@@ -110,7 +123,7 @@ export class RoutingTableStore extends EventEmitter {
     } catch (err) {
       if (!(err instanceof RoutingTableError)) throw err;
       const problems = [...err.problems];
-      this.emit('rejected', problems, file);
+      this.#events.emit('rejected', { problems, source: file });
       return { ok: false, problems, kept: this.#current };
     }
     return this.reload(table, file);

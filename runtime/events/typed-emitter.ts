@@ -18,6 +18,28 @@ export const warnListenerError: ListenerErrorHandler = (error, event, emitter) =
   process.emitWarning(`${emitter}: a "${event}" listener threw: ${message}`, { type: 'RuntimeListenerError' });
 };
 
+/**
+ * Calls one callback-style listener (a registry watch) under the same policy as
+ * {@link TypedEmitter}: an error it throws goes to `onListenerError`, never to the caller.
+ */
+export function callListener<T>(
+  listener: (payload: T) => void,
+  payload: T,
+  event: string,
+  emitter: string,
+  onListenerError: ListenerErrorHandler = warnListenerError,
+): void {
+  try {
+    listener(payload);
+  } catch (error) {
+    try {
+      onListenerError(error, event, emitter);
+    } catch (handlerError) {
+      warnListenerError(handlerError, `${event} (onListenerError)`, emitter);
+    }
+  }
+}
+
 export interface TypedEmitterOptions {
   /** Name used in reports, e.g. `FailoverController`. */
   readonly name: string;

@@ -11,6 +11,7 @@
  */
 import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import { type Clock, systemClock } from '../clock';
+import { callListener } from '../events';
 import {
   type CloseOptions,
   type RegisterOptions,
@@ -130,12 +131,12 @@ export class EtcdRegistry implements ServiceRegistry {
       const key = kv.key.toString();
       const parts = parseServiceKey(key);
       const instance = this.decode(key, kv.value.toString());
-      if (parts && instance) listener({ type: 'put', key, ...parts, instance });
+      if (parts && instance) callListener(listener, { type: 'put', key, ...parts, instance }, 'watch', 'EtcdRegistry');
     });
     watcher.on('delete', (kv) => {
       const key = kv.key.toString();
       const parts = parseServiceKey(key);
-      if (parts) listener({ type: 'delete', key, ...parts });
+      if (parts) callListener(listener, { type: 'delete', key, ...parts }, 'watch', 'EtcdRegistry');
     });
     // Without an 'error' listener an EventEmitter error would crash the process.
     watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));

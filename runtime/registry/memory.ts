@@ -5,6 +5,7 @@
  * {@link MemoryStore} (the "server"), which is how tests model a crashed client.
  */
 import { type Clock, type TimerHandle, systemClock } from '../clock';
+import { callListener } from '../events';
 import {
   type CloseOptions,
   type RegisterOptions,
@@ -106,11 +107,8 @@ export class MemoryStore {
   private notify(key: string, event: WatchEvent): void {
     for (const w of [...this.watchers]) {
       if (!key.startsWith(w.prefix)) continue;
-      try {
-        w.listener(event);
-      } catch {
-        // One listener failing must not hide the event from the others.
-      }
+      // One listener failing must not hide the event from the others: the runtime's one policy.
+      callListener(w.listener, event, 'watch', 'MemoryRegistry');
     }
   }
 }

@@ -1,4 +1,4 @@
-import { TypedEmitter } from '../../runtime/events';
+import { callListener, TypedEmitter } from '../../runtime/events';
 
 type Events = { tick: number; done: { ok: boolean } };
 
@@ -74,5 +74,21 @@ describe('TypedEmitter', () => {
     off = e.on('tick', () => seen.push('second'));
     e.emit('tick', 1);
     expect(seen).toEqual(['first', 'second']);
+  });
+
+  it('callListener applies the same policy to a single callback (registry watches)', () => {
+    const errors: string[] = [];
+    expect(() =>
+      callListener(
+        () => {
+          throw new Error('watcher broke');
+        },
+        1,
+        'watch',
+        'MemoryRegistry',
+        (err, event, name) => errors.push(`${name}/${event}/${String(err)}`),
+      ),
+    ).not.toThrow();
+    expect(errors).toEqual(['MemoryRegistry/watch/Error: watcher broke']);
   });
 });

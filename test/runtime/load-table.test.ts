@@ -75,12 +75,16 @@ describe('loadRoutingTable', () => {
 
 describe('RoutingTableStore', () => {
   it('keeps the last good table when a reload is invalid, and reports why', () => {
-    const store = new RoutingTableStore(fixture());
+    const listenerErrors: string[] = [];
+    const store = new RoutingTableStore(fixture(), { onListenerError: (err, event) => listenerErrors.push(`${event}: ${String(err)}`) });
     const first = store.current;
     const rejected: unknown[] = [];
     const updated: unknown[] = [];
-    store.on('rejected', (problems) => rejected.push(problems));
-    store.on('updated', (table) => updated.push(table));
+    store.on('rejected', ({ problems }) => rejected.push(problems));
+    store.on('updated', ({ table }) => updated.push(table));
+    store.on('updated', () => {
+      throw new Error('a broken listener'); // reported by the emitter's policy, never breaks the reload
+    });
 
     const bad = fixture();
     bad.countries.FR = 'eu-south-9';
@@ -95,6 +99,7 @@ describe('RoutingTableStore', () => {
     expect(store.reload(good).ok).toBe(true);
     expect(store.current.routing.loadWeight).toBe(50);
     expect(updated).toHaveLength(1);
+    expect(listenerErrors).toEqual(['updated: Error: a broken listener']);
   });
 
   it('reloads from files, keeping the table when the file is unreadable', () => {
