@@ -268,16 +268,22 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   }
 
   for (const continent of CONTINENTS) {
-    const members = cfg.declared.regions.filter((r) => r.continent === continent);
+    const members = cfg.declared.regions.map((r, index) => ({ r, index })).filter(({ r }) => r.continent === continent);
     if (members.length === 0) continue;
-    const primaries = members.filter((r) => r.primary === true).map((r) => r.id);
-    if (primaries.length !== 1) {
+    const primaries = members.filter(({ r }) => r.primary === true);
+    const ids = members.map(({ r }) => formatValue(r.id)).join(', ');
+    if (primaries.length === 0)
       add(
-        `regions (continent ${continent})`,
-        primaries,
-        `has ${primaries.length} primary regions; allowed: exactly one primary region per continent`,
+        'regions',
+        undefined,
+        `have no primary region on continent ${continent}; allowed: exactly one primary region per continent (set primary: true on one of ${ids})`,
       );
-    }
+    for (const { r, index } of primaries.slice(1))
+      add(
+        `regions[${index}].primary`,
+        r.primary,
+        `makes ${formatValue(r.id)} a second primary region of continent ${continent} (${formatValue(primaries[0].r.id)} is one already); allowed: exactly one primary region per continent`,
+      );
   }
 
   cfg.residencyZones.forEach((zone, i) => {
