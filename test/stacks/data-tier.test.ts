@@ -89,14 +89,15 @@ describe('the data tier in the continent stacks', () => {
     expect(instance.replicate_source_db).toMatch(/Primary/);
   });
 
-  it("sends a user routed to the zone's primary region to a replica of the same zone", () => {
+  it("reads a user routed to the zone's primary region from that region's primary, by its stable name", () => {
     const decision = new RegionRouter(routingTable).decide({ country: 'HK', userId: 'user-7' });
     if (decision.kind !== 'routed') throw new Error(`refused: ${decision.detail}`);
     expect(decision.region).toBe('ap-east-1');
-    expect(decision.replica!.reason).toBe('nearest-replica');
+    expect(decision.replica).toMatchObject({ role: 'primary', reason: 'local-primary', region: 'ap-east-1' });
     const host = decision.replica!.endpoint!.split(':')[0];
-    expect(host).toMatch(/^pg-ap-east-1\.ap-[a-z]+-\d\.apac\.db\.taishanglaojun\.com$/);
-    expect(recordsOf('apac').has(host)).toBe(true);
+    expect(host).toBe('pg-ap-east-1.ap-east-1.apac.db.taishanglaojun.com');
+    const instance = stacks.apac.resource.aws_db_instance[recordsOf('apac').get(host)!];
+    expect(instance).toMatchObject({ identifier: 'taishanglaojun-pg-ap-east-1', multi_az: true });
   });
 });
 
