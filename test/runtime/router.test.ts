@@ -158,6 +158,21 @@ describe('RegionRouter.decide', () => {
     expect(router().decide({ country: 'DE' })).not.toHaveProperty('shard');
   });
 
+  it('builds the shard ring from what the table holds now, not from the array it was first given', () => {
+    const t = fixture();
+    const users = Array.from({ length: 200 }, (_, i) => `u${i}`);
+    const before = new RegionRouter(t, { geoLookup: () => undefined });
+    expect(users.some((userId) => (before.decide({ country: 'DE', userId }) as { shard?: { id: string } }).shard?.id === 'emea-01')).toBe(
+      true,
+    );
+    // Edit the same array in place: emea-01 leaves the zone.
+    const i = t.shards.findIndex((x) => x.id === 'emea-01');
+    t.shards.splice(i, 1);
+    const after = new RegionRouter(t, { geoLookup: () => undefined });
+    for (const userId of users)
+      expect((after.decide({ country: 'DE', userId }) as { shard?: { id: string } }).shard?.id).not.toBe('emea-01');
+  });
+
   it('rejects an invalid table or options', () => {
     const t = fixture();
     t.countries.FR = 'nowhere-1';
