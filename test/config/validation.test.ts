@@ -908,6 +908,26 @@ describe('values that are not plain data are named with their path and printed s
     expect(problems.filter((p) => p.path === path)).toHaveLength(1);
   });
 
+  it('prints the value of an unknown field, and no "(missing)" for a relation between fields', () => {
+    const { message } = rejected((c) => {
+      region(c, 'ca-central-1').capacitty = 5;
+      c.shards = [{ id: 'a', residencyZone: 'apac' }];
+    });
+    expect(message).toContain(
+      '  - regions[9].capacitty: 5 is set on an unknown field "capacitty"; check the spelling; allowed fields: id, location,',
+    );
+    expect(message).toContain('  - shards: has no shard for residency zone "emea"; every zone needs at least one shard');
+    expect(message).not.toContain('(missing)');
+  });
+
+  it('lib/config imports no runtime internals (one public problem model)', () => {
+    const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+    const dir = require('node:path').join(__dirname, '../../lib/config') as string;
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) expect([f, readFileSync(`${dir}/${f}`, 'utf8')]).not.toEqual([f, expect.stringMatching(/runtime\/private\//)]);
+  });
+
   it('reports a list of two million countries once, without listing it', () => {
     const { problems, message } = rejected((c) => {
       region(c, 'ap-south-1').countries = Array.from({ length: 2_000_000 }, () => 'IN');
