@@ -18,3 +18,4 @@ export * from './events';
 export * from './metric-names';
 export * from './mtls';
 export * from './routing-runtime';
+export * from './cost';

@@ -1,2 +1,3 @@
 export * from './reserved-instances';
 export * from './write';
+export * from './prices-file';

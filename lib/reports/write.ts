@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RegionsConfig } from '../config';
+import { buildPriceFile } from './prices-file';
 import { buildReservedInstancePlan, renderReservedInstancePlanJson, renderReservedInstancePlanMarkdown } from './reserved-instances';
 
 /** Folder of the person-read reports inside the synth output directory. */
@@ -16,6 +17,7 @@ export function buildReportFiles(config: RegionsConfig): ReadonlyMap<string, str
   const plan = buildReservedInstancePlan(config);
   files.set(`${REPORTS_DIR}/reserved-instances.json`, renderReservedInstancePlanJson(plan));
   files.set(`${REPORTS_DIR}/reserved-instances.md`, renderReservedInstancePlanMarkdown(plan));
+  files.set(`${REPORTS_DIR}/prices.json`, `${JSON.stringify(buildPriceFile(config), null, 2)}\n`);
   return files;
 }
 

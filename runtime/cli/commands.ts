@@ -4,7 +4,8 @@
  * gateway/, and bin/taishanglaojun.js sends it there so the runtime CLI never loads a server.)
  */
 import type { CliCommand } from './command';
+import { costCommand } from './cost';
 import { failoverCommand } from './failover';
 import { routeCommand } from './route';
 
-export const COMMANDS: readonly CliCommand[] = [routeCommand, failoverCommand];
+export const COMMANDS: readonly CliCommand[] = [routeCommand, failoverCommand, costCommand];

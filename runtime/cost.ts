@@ -1,0 +1,260 @@
+/**
+ * The residency-aware cost planner. The design's `findOptimalRegion` ranked every region of the
+ * world and would move an EU workload to the cheapest region anywhere; this one ranks only the
+ * regions of the workload's own residency zone (never another zone, even one its data may be
+ * copied to: a copy is not a home), and says whether moving is worth its one-off migration cost.
+ *
+ * Inputs: the routing table (regions and residency zones) and the price file synth writes
+ * (`cdktf.out/reports/prices.json`, unit prices per region derived from the config's price table).
+ * Pure and deterministic: equal totals are ordered by region id.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
+import type { RoutingTable } from './routing-table';
+
+/** Where synth writes the price file, relative to the project. */
+export const DEFAULT_PRICES_PATH = 'cdktf.out/reports/prices.json';
+
+const nonNegative = (what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .refine(Number.isFinite, 'must be a finite number')
+    .refine((n) => n >= 0, `must be >= 0 (${what})`);
+
+/** A workload as the planner sees it: what it uses per month, where it lives and what moving costs. */
+export const workloadProfileSchema = z
+  .object({
+    /** Name shown in the output. @default "workload" */
+    name: z.string().min(1).max(100).default('workload'),
+    /** Residency zone of the workload's data, e.g. "emea". */
+    residencyZone: z.string().min(1),
+    /** Region the workload runs in now. */
+    currentRegion: z.string().min(1),
+    /** vCPU-hours per month. */
+    cpuHours: nonNegative('vCPU-hours per month'),
+    /** Stored GB (GB-month). */
+    storageGb: nonNegative('GB stored'),
+    /** GB sent to the internet per month. */
+    networkGb: nonNegative('GB sent per month'),
+    /** One-off cost of moving the workload to another region (same currency as the prices). */
+    migrationCost: nonNegative('one-off cost'),
+    /** Moving is worth it when the monthly saving pays the migration back within this many months. @default 6 */
+    maxPaybackMonths: z
+      .number()
+      .refine((n) => Number.isFinite(n) && n > 0, 'must be a number > 0 (months)')
+      .default(6),
+  })
+  .strict();
+
+export type WorkloadProfile = z.output<typeof workloadProfileSchema>;
+export type WorkloadProfileInput = z.input<typeof workloadProfileSchema>;
+
+const unitPrice = z.number().refine((n) => Number.isFinite(n) && n >= 0, 'must be a finite number >= 0');
+
+/** Unit prices per region (what `prices.json` holds). */
+export const priceFileSchema = z
+  .object({
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"'),
+    source: z.string().min(1),
+    asOf: z.string().min(1),
+    regions: z.record(
+      z.string(),
+      z
+        .object({
+          /** Price of one vCPU-hour on demand. */
+          vcpuHour: unitPrice,
+          /** Object storage per GB-month. */
+          storageGbMonth: unitPrice,
+          /** Data sent to the internet per GB. */
+          networkGb: unitPrice,
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type PriceFile = z.output<typeof priceFileSchema>;
+
+/** One region's cost for the workload, per month. */
+export interface RegionCost {
+  readonly region: string;
+  readonly compute: number;
+  readonly storage: number;
+  readonly network: number;
+  readonly total: number;
+}
+
+/** The planner's answer. */
+export interface CostPlan {
+  readonly workload: string;
+  readonly residencyZone: string;
+  readonly currency: string;
+  readonly pricesAsOf: string;
+  /** Regions of the zone, cheapest first; equal totals by region id. */
+  readonly ranking: readonly RegionCost[];
+  readonly currentRegion: string;
+  readonly cheapestRegion: string;
+  /** Current total − cheapest total (0 when the current region is the cheapest). */
+  readonly monthlySaving: number;
+  readonly migrationCost: number;
+  /** migrationCost ÷ monthlySaving; null when nothing is saved. */
+  readonly paybackMonths: number | null;
+  readonly maxPaybackMonths: number;
+  /** True when a cheaper region pays the migration back within maxPaybackMonths. */
+  readonly migrate: boolean;
+  readonly recommendation: string;
+}
+
+function zodProblems(input: unknown, error: z.ZodError, prefix: string): Problem[] {
+  return error.issues.map((issue) => {
+    const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path);
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    else if (issue.code === 'invalid_type' && value === undefined) message = `is missing; it must be a ${issue.expected}`;
+    const path = formatPath(issue.path);
+    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, value, message };
+  });
+}
+
+/** Validates a workload profile against the schema and the routing table (zone and region exist, region in zone). */
+export function parseWorkloadProfile(input: unknown, table: RoutingTable, subject = 'workload profile'): WorkloadProfile {
+  const parsed = workloadProfileSchema.safeParse(input);
+  if (!parsed.success) throw new ProblemsError(subject, zodProblems(input, parsed.error, ''));
+  const profile = parsed.data;
+  const problems: Problem[] = [];
+  const zone = table.residencyZones.find((z) => z.id === profile.residencyZone);
+  if (!zone)
+    problems.push({
+      path: 'residencyZone',
+      value: profile.residencyZone,
+      message: `is not a residency zone of the routing table; allowed: ${table.residencyZones.map((z) => `"${z.id}"`).join(', ')}`,
+    });
+  const region = table.regions.find((r) => r.id === profile.currentRegion);
+  if (!region)
+    problems.push({
+      path: 'currentRegion',
+      value: profile.currentRegion,
+      message: `is not a region of the routing table; allowed: ${table.regions.map((r) => `"${r.id}"`).join(', ')}`,
+    });
+  else if (zone && region.residencyZone !== zone.id)
+    problems.push({
+      path: 'currentRegion',
+      value: profile.currentRegion,
+      message: `is in residency zone "${region.residencyZone}", not the workload's zone "${zone.id}"; allowed: ${zone.regions.map((r) => `"${r}"`).join(', ')}`,
+    });
+  if (problems.length) throw new ProblemsError(subject, problems);
+  return profile;
+}
+
+/** Validates a price file. */
+export function parsePriceFile(input: unknown, subject = 'price file'): PriceFile {
+  const parsed = priceFileSchema.safeParse(input);
+  if (!parsed.success) throw new ProblemsError(subject, zodProblems(input, parsed.error, ''));
+  return parsed.data;
+}
+
+/** Reads and parses a JSON file; a missing or malformed file is a problem naming the file. */
+export function readJsonFile(file: string, subject: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProblemsError(`${subject} ${file}`, [
+      { path: '', message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code})` },
+    ]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `is not JSON: ${(e as Error).message}` }]);
+  }
+}
+
+const cents = (x: number): number => Math.round((x + Number.EPSILON) * 100) / 100;
+
+/**
+ * Ranks the regions of the workload's residency zone that serve compute by monthly cost
+ * (vCPU-hours × vCPU-hour + GB × GB-month + network GB × GB), cheapest first, equal totals by
+ * region id, and decides whether moving pays back within `maxPaybackMonths`.
+ * @throws ProblemsError when a region of the zone has no price
+ */
+export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile: WorkloadProfile): CostPlan {
+  const zone = table.residencyZones.find((z) => z.id === profile.residencyZone);
+  if (!zone)
+    throw new ProblemsError('workload profile', [
+      { path: 'residencyZone', value: profile.residencyZone, message: 'is not a residency zone of the routing table' },
+    ]);
+  const candidates = zone.regions.filter((id) => table.regions.find((r) => r.id === id)?.services.includes('compute'));
+  if (!candidates.includes(profile.currentRegion)) candidates.push(profile.currentRegion);
+  const missing = candidates.filter((id) => !prices.regions[id]);
+  if (missing.length)
+    throw new ProblemsError(
+      'price file',
+      missing.map((id) => ({ path: `regions.${id}`, message: `is missing; every region of zone "${zone.id}" needs a price` })),
+    );
+  const ranking: RegionCost[] = candidates
+    .map((region) => {
+      const p = prices.regions[region];
+      const compute = cents(profile.cpuHours * p.vcpuHour);
+      const storage = cents(profile.storageGb * p.storageGbMonth);
+      const network = cents(profile.networkGb * p.networkGb);
+      return { region, compute, storage, network, total: cents(compute + storage + network) };
+    })
+    .sort((a, b) => a.total - b.total || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+  const current = ranking.find((r) => r.region === profile.currentRegion)!;
+  const cheapest = ranking[0];
+  const monthlySaving = cheapest.region === current.region ? 0 : cents(current.total - cheapest.total);
+  const paybackMonths = monthlySaving > 0 ? Math.round((profile.migrationCost / monthlySaving) * 100) / 100 : null;
+  const migrate = paybackMonths !== null && paybackMonths <= profile.maxPaybackMonths;
+  const c = prices.currency;
+  const recommendation =
+    monthlySaving === 0
+      ? `stay in ${current.region}: no region of zone "${zone.id}" is cheaper`
+      : migrate
+        ? `move to ${cheapest.region}: saves ${monthlySaving.toFixed(2)} ${c}/month, the migration (${profile.migrationCost.toFixed(2)} ${c}) pays back in ${paybackMonths} months (limit ${profile.maxPaybackMonths})`
+        : `stay in ${current.region}: ${cheapest.region} saves ${monthlySaving.toFixed(2)} ${c}/month, but the migration (${profile.migrationCost.toFixed(2)} ${c}) would take ${paybackMonths} months to pay back (limit ${profile.maxPaybackMonths})`;
+  return {
+    workload: profile.name,
+    residencyZone: zone.id,
+    currency: c,
+    pricesAsOf: prices.asOf,
+    ranking,
+    currentRegion: current.region,
+    cheapestRegion: cheapest.region,
+    monthlySaving,
+    migrationCost: profile.migrationCost,
+    paybackMonths,
+    maxPaybackMonths: profile.maxPaybackMonths,
+    migrate,
+    recommendation,
+  };
+}
+
+/** The plan as a text table for a terminal. */
+export function renderCostPlan(plan: CostPlan): string {
+  const head = ['rank', 'region', `compute`, `storage`, `network`, `total ${plan.currency}/month`, ''];
+  const rows = plan.ranking.map((r, i) => [
+    String(i + 1),
+    r.region,
+    r.compute.toFixed(2),
+    r.storage.toFixed(2),
+    r.network.toFixed(2),
+    r.total.toFixed(2),
+    r.region === plan.currentRegion ? '(current)' : '',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [
+    `workload ${plan.workload}, residency zone ${plan.residencyZone} (only its regions are ranked), prices as of ${plan.pricesAsOf}`,
+    line(head),
+    ...rows.map(line),
+    plan.recommendation,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,225 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import config from '../../regions.config';
+import { validateRegionsConfig } from '../../lib/config';
+import { buildPriceFile } from '../../lib/reports';
+import {
+  parsePriceFile,
+  parseWorkloadProfile,
+  planWorkloadCost,
+  renderCostPlan,
+  type PriceFile,
+  type WorkloadProfileInput,
+} from '../../runtime/cost';
+import { ProblemsError } from '../../runtime/problem';
+import { parseRoutingTable, type RoutingTable } from '../../runtime/routing-table';
+import fixture from '../fixtures/routing-table.json';
+
+const table = (() => {
+  const r = parseRoutingTable(fixture);
+  if (!r.ok) throw new Error('fixture table is invalid');
+  return r.table;
+})();
+
+/** Hand-made unit prices: us-east-1 and ap-south-1 are the cheapest anywhere, to prove they are never offered to EMEA. */
+const prices: PriceFile = {
+  currency: 'USD',
+  source: 'test',
+  asOf: '2024-06',
+  regions: {
+    'eu-west-1': { vcpuHour: 0.05, storageGbMonth: 0.02, networkGb: 0.09 },
+    'eu-west-2': { vcpuHour: 0.05, storageGbMonth: 0.02, networkGb: 0.09 },
+    'eu-central-1': { vcpuHour: 0.04, storageGbMonth: 0.025, networkGb: 0.09 },
+    'us-east-1': { vcpuHour: 0.01, storageGbMonth: 0.01, networkGb: 0.01 },
+    'ap-south-1': { vcpuHour: 0.01, storageGbMonth: 0.01, networkGb: 0.01 },
+  },
+};
+
+const emea: WorkloadProfileInput = {
+  name: 'embeddings',
+  residencyZone: 'emea',
+  currentRegion: 'eu-west-1',
+  cpuHours: 10_000,
+  storageGb: 1_000,
+  networkGb: 500,
+  migrationCost: 300,
+  maxPaybackMonths: 6,
+};
+const plan = (profile: Partial<WorkloadProfileInput>, t: RoutingTable = table, p: PriceFile = prices) =>
+  planWorkloadCost(t, p, parseWorkloadProfile({ ...emea, ...profile }, t));
+
+describe('cost planner: ranking inside the residency zone', () => {
+  it('ranks only the EMEA regions for an EMEA workload, never the cheaper regions of other zones', () => {
+    const p = plan({});
+    // eu-central-1: 10 000 × 0.04 + 1 000 × 0.025 + 500 × 0.09 = 400 + 25 + 45 = 470
+    // eu-west-1 / eu-west-2: 500 + 20 + 45 = 565
+    expect(p.ranking).toEqual([
+      { region: 'eu-central-1', compute: 400, storage: 25, network: 45, total: 470 },
+      { region: 'eu-west-1', compute: 500, storage: 20, network: 45, total: 565 },
+      { region: 'eu-west-2', compute: 500, storage: 20, network: 45, total: 565 },
+    ]);
+    expect(p.ranking.map((r) => r.region)).not.toContain('us-east-1');
+    expect(p.cheapestRegion).toBe('eu-central-1');
+  });
+
+  it('breaks ties by region id, whatever the order of the inputs', () => {
+    const shuffledPrices: PriceFile = { ...prices, regions: Object.fromEntries(Object.entries(prices.regions).reverse()) };
+    const shuffledTable: RoutingTable = {
+      ...table,
+      residencyZones: table.residencyZones.map((z) => ({ ...z, regions: [...z.regions].reverse() })),
+    };
+    const a = plan({});
+    const b = plan({}, shuffledTable, shuffledPrices);
+    expect(b.ranking).toEqual(a.ranking);
+    expect(a.ranking[1].region).toBe('eu-west-1'); // 565 = 565: eu-west-1 before eu-west-2
+  });
+
+  it('a current region tied with the cheapest is not moved', () => {
+    const tied: PriceFile = { ...prices, regions: { ...prices.regions, 'eu-central-1': prices.regions['eu-west-1'] } };
+    const p = plan({ currentRegion: 'eu-west-2' }, table, tied);
+    expect(p.cheapestRegion).toBe('eu-central-1'); // all three at 565, by id
+    expect([p.monthlySaving, p.paybackMonths, p.migrate]).toEqual([0, null, false]);
+    expect(p.recommendation).toBe('stay in eu-west-2: no region of zone "emea" is cheaper');
+  });
+});
+
+describe('cost planner: the migration threshold', () => {
+  it('moves when the saving pays the migration back within the limit (300 / 95 = 3.16 months ≤ 6)', () => {
+    const p = plan({ migrationCost: 300 });
+    expect([p.monthlySaving, p.paybackMonths, p.migrate]).toEqual([95, 3.16, true]);
+    expect(p.recommendation).toMatch(/^move to eu-central-1: saves 95.00 USD\/month/);
+  });
+  it('moves at exactly the limit (570 / 95 = 6 months)', () => {
+    expect(plan({ migrationCost: 570 }).migrate).toBe(true);
+  });
+  it('stays when the payback is longer than the limit (600 / 95 = 6.32 months > 6)', () => {
+    const p = plan({ migrationCost: 600 });
+    expect([p.paybackMonths, p.migrate]).toEqual([6.32, false]);
+    expect(p.recommendation).toMatch(/^stay in eu-west-1: eu-central-1 saves 95.00 USD\/month, but .* 6.32 months/);
+  });
+  it('stays in the cheapest region', () => {
+    const p = plan({ currentRegion: 'eu-central-1' });
+    expect([p.monthlySaving, p.migrate]).toEqual([0, false]);
+  });
+});
+
+describe('cost planner: bad profiles and prices', () => {
+  const problems = (profile: unknown) => {
+    try {
+      parseWorkloadProfile(profile, table);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProblemsError);
+      return (e as ProblemsError).problems;
+    }
+    throw new Error('expected the profile to be rejected');
+  };
+  it.each([
+    [
+      'an unknown zone',
+      { ...emea, residencyZone: 'mars' },
+      'residencyZone',
+      /is not a residency zone of the routing table; allowed: "apac", "emea", "na"/,
+    ],
+    ['negative CPU hours', { ...emea, cpuHours: -1 }, 'cpuHours', /must be >= 0/],
+    ['negative storage', { ...emea, storageGb: -5 }, 'storageGb', /must be >= 0/],
+    [
+      'a current region of another zone',
+      { ...emea, currentRegion: 'us-east-1' },
+      'currentRegion',
+      /is in residency zone "na", not the workload's zone "emea"/,
+    ],
+    ['an unknown region', { ...emea, currentRegion: 'eu-south-9' }, 'currentRegion', /is not a region of the routing table/],
+    ['a missing figure', { ...emea, networkGb: undefined }, 'networkGb', /is missing/],
+    ['a figure as text', { ...emea, migrationCost: '300' }, 'migrationCost', /must be a number/],
+    ['an unknown field', { ...emea, gpuHours: 3 }, '', /unknown field\(s\) "gpuHours"/],
+    ['a zero payback limit', { ...emea, maxPaybackMonths: 0 }, 'maxPaybackMonths', /> 0/],
+  ])('%s', (_name, profile, path, message) => {
+    const found = problems(profile).find((p) => p.path === path);
+    expect(found).toBeDefined();
+    expect(found!.message).toMatch(message);
+  });
+
+  it('a zone region without a price is named', () => {
+    const partial: PriceFile = { ...prices, regions: { 'eu-west-1': prices.regions['eu-west-1'] } };
+    expect(() => plan({}, table, partial)).toThrow(/regions\.eu-central-1: is missing; every region of zone "emea" needs a price/);
+  });
+
+  it('a price file with a negative price is rejected', () => {
+    expect(() => parsePriceFile({ ...prices, regions: { 'eu-west-1': { vcpuHour: -1, storageGbMonth: 0, networkGb: 0 } } })).toThrow(
+      /regions\["eu-west-1"\]\.vcpuHour|regions.eu-west-1.vcpuHour/,
+    );
+  });
+});
+
+describe('the price file synth writes', () => {
+  const file = buildPriceFile(validateRegionsConfig(config));
+  it('prices a vCPU-hour at the lowest on-demand price per vCPU of the region (eu-west-1: c5.2xlarge 0.384 / 8 = 0.048)', () => {
+    expect(file.regions['eu-west-1']).toEqual({ vcpuHour: 0.048, storageGbMonth: 0.023, networkGb: 0.09 });
+    expect(Object.keys(file.regions)).toHaveLength(10);
+    expect(file).toMatchObject({ currency: 'USD', asOf: '2024-06' });
+    expect(parsePriceFile(file)).toEqual(file);
+  });
+  it('renders a ranking table a person reads', () => {
+    const text = renderCostPlan(planWorkloadCost(table, file, parseWorkloadProfile(emea, table)));
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/residency zone emea \(only its regions are ranked\), prices as of 2024-06/);
+    expect(lines[1]).toMatch(/^rank\s+region\s+compute\s+storage\s+network\s+total USD\/month$/);
+    expect(lines).toHaveLength(2 + 3 + 1);
+  });
+});
+
+describe('taishanglaojun cost (the command)', () => {
+  const root = join(__dirname, '..', '..');
+  const bin = join(root, 'bin', 'taishanglaojun.js');
+  const tmp = mkdtempSync(join(tmpdir(), 'tslj-cost-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const tablePath = join(root, 'test', 'fixtures', 'routing-table.json');
+  const pricesPath = join(tmp, 'prices.json');
+  writeFileSync(pricesPath, JSON.stringify(prices));
+  const profileFile = (name: string, value: unknown) => {
+    const f = join(tmp, name);
+    writeFileSync(f, typeof value === 'string' ? value : JSON.stringify(value));
+    return f;
+  };
+  const cost = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, 'cost', '--table', tablePath, '--prices', pricesPath, ...args], {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('prints the ranking as a table, and as JSON with --json', () => {
+    const f = profileFile('ok.json', emea);
+    const text = cost('--profile', f);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/1\s+eu-central-1\s+400\.00\s+25\.00\s+45\.00\s+470\.00/);
+    expect(text.stdout).toMatch(/move to eu-central-1/);
+    const out = cost('--profile', f, '--json');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ cheapestRegion: 'eu-central-1', monthlySaving: 95, migrate: true });
+  });
+
+  it('exits 2 naming the field for an unknown zone or a negative figure, with no stack trace', () => {
+    const r = cost('--profile', profileFile('bad.json', { ...emea, residencyZone: 'mars', cpuHours: -3 }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/cpuHours: -3 must be >= 0/);
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    const zone = cost('--profile', profileFile('zone.json', { ...emea, residencyZone: 'mars' }));
+    expect(zone.code).toBe(2);
+    expect(zone.stderr).toMatch(/residencyZone: "mars" is not a residency zone/);
+  });
+
+  it('exits 2 for a missing --profile, a missing file or a file that is not JSON', () => {
+    expect(cost().code).toBe(2);
+    expect(cost().stderr).toMatch(/--profile: required/);
+    const missing = cost('--profile', join(tmp, 'nope.json'));
+    expect([missing.code, /file not found/.test(missing.stderr)]).toEqual([2, true]);
+    const notJson = cost('--profile', profileFile('text.json', 'cpuHours: 3'));
+    expect([notJson.code, /is not JSON/.test(notJson.stderr)]).toEqual([2, true]);
+  });
+});
