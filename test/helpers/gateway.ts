@@ -85,3 +85,19 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** {@link fastTable} cut down to `regions`: zones, countries and shards of the other regions removed. */
+export function tableOf(regions: readonly string[], options: Parameters<typeof fastTable>[0] = {}): RoutingTable {
+  const table = fastTable(options);
+  const keep = new Set(regions);
+  table.regions = table.regions.filter((r) => keep.has(r.id));
+  const zones = new Set(table.regions.map((r) => r.residencyZone));
+  table.residencyZones = table.residencyZones
+    .filter((z) => zones.has(z.id))
+    .map((z) => ({ ...z, regions: z.regions.filter((r) => keep.has(r)), allowedCopyTo: z.allowedCopyTo.filter((a) => zones.has(a)) }));
+  table.countries = Object.fromEntries(Object.entries(table.countries).filter(([, r]) => keep.has(r)));
+  table.shards = table.shards
+    .filter((s) => zones.has(s.residencyZone) && keep.has(s.primary.region))
+    .map((s) => ({ ...s, replicas: s.replicas.filter((r) => keep.has(r.region)) }));
+  return table;
+}
