@@ -105,6 +105,11 @@ export interface DecisionInput {
   userId?: string;
   /** The user's residency zone from their account; overrides the country's zone. */
   residencyZone?: string;
+  /**
+   * Regions not to choose for this one decision, as if unhealthy (a gateway's retry after a region
+   * failed the request; regions it has no upstream for). Never widens the choice beyond the zone.
+   */
+  exclude?: readonly string[];
 }
 
 export interface RouteRequest {
@@ -114,6 +119,8 @@ export interface RouteRequest {
   socketAddress?: string;
   userId?: string;
   residencyZone?: string;
+  /** See {@link DecisionInput.exclude}. */
+  exclude?: readonly string[];
 }
 
 export type RouteResult = RouteDecision & {
@@ -254,7 +261,7 @@ export class RegionRouter {
   readonly #ring: ShardRing<RoutingTableShard>;
   readonly #clients: ClientAddressResolver;
   readonly #geo: GeoLookup;
-  readonly #healthy: (region: string) => boolean;
+  #healthy: (region: string) => boolean;
   readonly #share: ((region: string) => number) | undefined;
   readonly #random: () => number;
   readonly #load: (region: string) => number | undefined;
@@ -321,7 +328,13 @@ export class RegionRouter {
     const country = client === undefined ? undefined : this.#geo(client.address);
     const raw = headers[PREFERRED_REGION_HEADER];
     const preferred = raw === undefined ? undefined : typeof raw === 'string' ? raw : raw[0];
-    const decision = this.decide({ country, preferredRegion: preferred, userId: request.userId, residencyZone: request.residencyZone });
+    const decision = this.decide({
+      country,
+      preferredRegion: preferred,
+      userId: request.userId,
+      residencyZone: request.residencyZone,
+      exclude: request.exclude,
+    });
     const result = decision as RouteResult;
     result.client = { address: client?.address ?? null, source: client?.source ?? null, country: country ?? null };
     return result;
@@ -329,6 +342,16 @@ export class RegionRouter {
 
   /** The routing decision for a user; see the module comment for the rules, one method each. */
   decide(input: DecisionInput): RouteDecision {
+    const exclude = input.exclude;
+    if (exclude !== undefined && exclude.length > 0) {
+      const healthy = this.#healthy;
+      this.#healthy = (region) => !exclude.includes(region) && healthy(region);
+      try {
+        return this.decide({ ...input, exclude: undefined });
+      } finally {
+        this.#healthy = healthy;
+      }
+    }
     const ctx = this.#residency(input);
     if ('kind' in ctx) return ctx;
     const choice = this.#byPreference(ctx) ?? this.#byGeography(ctx) ?? this.#byScore(ctx) ?? this.#byFallbackOrder(ctx);
