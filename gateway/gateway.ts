@@ -19,15 +19,15 @@ import pino, { type Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { countryForIp } from '../runtime/geo';
 import type { ProbeFn } from '../runtime/health';
-import { RoutingTableStore } from '../runtime/load-table';
+import { loadRoutingTable } from '../runtime/load-table';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../runtime/metric-names';
 import { PREFERRED_REGION_HEADER, type RouteResult } from '../runtime/router';
-import type { RoutingTable, RoutingTableProblem } from '../runtime/routing-table';
+import { RoutingTableError, type RoutingTable, type RoutingTableProblem } from '../runtime/routing-table';
+import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
 import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
 import { endToEndHeaders, headerValue, isIdempotent, pathOnly, sendJson } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
-import { RoutingState } from './routing-state';
 import { RegionUpstreams, type UpstreamPoolOptions } from './upstreams';
 
 /** Bounds on what a client may send. */
@@ -153,10 +153,12 @@ export class Gateway {
   readonly adminServer: Server | undefined;
   readonly limits: Required<GatewayLimits>;
   readonly #props: GatewayProps;
-  readonly #store: RoutingTableStore;
   readonly #upstreams: RegionUpstreams;
   readonly #drainTimeoutMs: number;
-  #state: RoutingState;
+  readonly #runtime: RoutingRuntime;
+  /** Regions of the current table without an upstream instance: never chosen. */
+  #missing: readonly string[] = [];
+  readonly #activeChecks: boolean;
   #registry: RegistryUpstreams | undefined;
   #static: Readonly<Record<string, string>> = {};
   #watcher: FSWatcher | undefined;
@@ -176,11 +178,30 @@ export class Gateway {
       throw new Error('gateway: no upstreams; allowed: resolveUpstreams (static URLs) and/or registry (service registry instances)');
     }
     this.logger = props.logger ?? pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
-    this.#store = new RoutingTableStore(props.table);
+    this.#activeChecks = props.activeHealthChecks ?? true;
+    this.#runtime = new RoutingRuntime(props.table, {
+      router: { trustedProxies: props.trustedProxies ?? [] },
+      health: props.probe === undefined ? {} : { probe: props.probe },
+      onListenerError: (err) => this.logger.warn({ event: 'listener-error', error: String(err) }, 'runtime listener failed'),
+    });
     this.#upstreams = new RegionUpstreams(props.upstream);
-    this.#state = this.#buildState(this.#store.current);
-    this.#applyStatic(this.#store.current);
-    this.metrics = new GatewayMetrics({ regions: () => this.#state.regions() }, { processMetrics: props.processMetrics });
+    this.#applyStatic(this.#runtime.current.table);
+    this.metrics = new GatewayMetrics(
+      { regions: () => this.#runtime.current.failover.snapshots() },
+      { processMetrics: props.processMetrics },
+    );
+    const countProbes = (state: RuntimeState) =>
+      state.health.onSignal((s) => {
+        if (s.kind === 'probe') this.metrics.healthChecks.inc({ region: s.region, outcome: s.outcome });
+      });
+    countProbes(this.#runtime.current);
+    this.#runtime.onReload(() => countProbes(this.#runtime.current));
+    this.#runtime.onTransition((e) =>
+      this.logger.info(
+        { event: 'transition', region: e.region, from: e.from, to: e.to, trafficPercent: e.trafficPercent, reason: e.reason },
+        'region state',
+      ),
+    );
     this.metrics.tableLoaded.set(Date.now() / 1000);
 
     const serverOptions = {
@@ -205,12 +226,12 @@ export class Gateway {
 
   /** The table now serving. */
   get table(): RoutingTable {
-    return this.#store.current;
+    return this.#runtime.current.table;
   }
 
-  /** The routing objects now serving (router, failover controller, health checker). */
-  get routing(): RoutingState {
-    return this.#state;
+  /** The runtime now serving (table, router, failover controller, health checks, swapped together on reload). */
+  get routing(): RoutingRuntime {
+    return this.#runtime;
   }
 
   /** Requests received and not yet answered. */
@@ -226,10 +247,10 @@ export class Gateway {
       this.#registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
         this.#setOrigins(region, origins),
       );
-      await this.#registry.start(this.#store.current.regions.map((r) => r.id));
+      await this.#registry.start(this.#runtime.current.table.regions.map((r) => r.id));
     }
     countryForIp('81.2.69.142'); // load the geo database now, not on the first request
-    this.#state.start();
+    if (this.#activeChecks) this.#runtime.start();
     if (this.#props.tableFile !== undefined && (this.#props.watchTable ?? true)) this.#watch(this.#props.tableFile);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -247,7 +268,7 @@ export class Gateway {
       });
       out.adminPort = (adminServer.address() as AddressInfo).port;
     }
-    this.logger.info({ event: 'listening', ...out, regions: this.#store.current.regions.map((r) => r.id) }, 'gateway listening');
+    this.logger.info({ event: 'listening', ...out, regions: this.#runtime.current.table.regions.map((r) => r.id) }, 'gateway listening');
     return out;
   }
 
@@ -255,31 +276,33 @@ export class Gateway {
   reload(trigger: ReloadTrigger = 'api'): GatewayReloadResult {
     const file = this.#props.tableFile;
     if (file === undefined) {
-      const problems = [{ path: '', value: undefined, message: 'the gateway was started without a table file; nothing to reload' }];
+      const problems = [{ path: '', message: 'the gateway was started without a table file; nothing to reload' }];
       return this.#rejected(trigger, problems);
     }
-    const before = this.#store.current;
-    const result = this.#store.reloadFromFile(file);
-    if (!result.ok) return this.#rejected(trigger, result.problems);
+    let table: RoutingTable;
+    let fixed: Readonly<Record<string, string>>;
     try {
-      this.#static = this.#props.resolveUpstreams?.(result.table) ?? {};
+      table = loadRoutingTable(file);
     } catch (err) {
-      this.#store.reload(before);
-      return this.#rejected(trigger, [{ path: 'regions', value: undefined, message: err instanceof Error ? err.message : String(err) }]);
+      if (err instanceof RoutingTableError) return this.#rejected(trigger, [...err.problems]);
+      throw err;
     }
-    const old = this.#state;
-    const next = this.#buildState(result.table);
-    const ids = result.table.regions.map((r) => r.id);
+    try {
+      fixed = this.#props.resolveUpstreams?.(table) ?? {};
+    } catch (err) {
+      return this.#rejected(trigger, [{ path: 'regions', message: err instanceof Error ? err.message : String(err) }]);
+    }
+    const result = this.#runtime.reload(table);
+    if (!result.ok) return this.#rejected(trigger, result.problems);
+    const ids = table.regions.map((r) => r.id);
+    this.#static = fixed;
     this.#upstreams.retain(ids);
-    this.#state = next;
-    this.#applyStatic(result.table);
+    this.#applyStatic(table);
     this.#registry?.setRegions(ids);
-    if (this.#started) next.start();
-    old.dispose();
     this.metrics.reloads.inc({ trigger, result: 'ok' });
     this.metrics.tableLoaded.set(Date.now() / 1000);
     this.logger.info({ event: 'reload', trigger, result: 'ok', regions: ids }, 'routing table reloaded');
-    return { ok: true, table: result.table };
+    return { ok: true, table };
   }
 
   /**
@@ -304,7 +327,7 @@ export class Gateway {
     const drained = await this.#waitIdle(this.#drainTimeoutMs);
     for (const s of closing) s.closeAllConnections();
     await closed;
-    this.#state.dispose();
+    this.#runtime.dispose();
     await this.#registry?.close();
     const left = Math.max(100, this.#drainTimeoutMs - (performance.now() - started));
     await this.#upstreams.close(left);
@@ -326,18 +349,6 @@ export class Gateway {
     });
   }
 
-  #buildState(table: RoutingTable): RoutingState {
-    return new RoutingState(table, {
-      trustedProxies: this.#props.trustedProxies ?? [],
-      hasUpstream: (region) => this.#upstreams.pool(region) !== undefined,
-      activeHealthChecks: this.#props.activeHealthChecks ?? true,
-      probe: this.#props.probe,
-      onSignal: (s) => {
-        if (s.kind === 'probe') this.metrics?.healthChecks.inc({ region: s.region, outcome: s.outcome });
-      },
-    });
-  }
-
   #applyStatic(table: RoutingTable): void {
     if (Object.keys(this.#static).length === 0 && this.#props.resolveUpstreams) this.#static = this.#props.resolveUpstreams(table);
     for (const r of table.regions) {
@@ -348,13 +359,18 @@ export class Gateway {
   }
 
   #setOrigins(region: string, origins: readonly string[]): void {
-    if (!this.#store.current.regions.some((r) => r.id === region)) return;
+    if (!this.#runtime.current.table.regions.some((r) => r.id === region)) return;
     const fixed = this.#static[region];
     const effective = origins.length > 0 ? origins : fixed !== undefined ? [fixed] : [];
     const before = this.#upstreams.origins(region);
     this.#upstreams.set(region, effective);
     const after = this.#upstreams.origins(region);
-    if (before[0] !== after[0] || this.#state.health.targetUrl(region) === undefined) this.#state.setHealthTarget(region, after[0]);
+    const health = this.#runtime.current.health;
+    if (this.#activeChecks && (before[0] !== after[0] || health.targetUrl(region) === undefined)) {
+      if (health.targetUrl(region) !== undefined) this.#runtime.removeTarget(region);
+      if (after[0] !== undefined) this.#runtime.addTarget(region, after[0]);
+    }
+    this.#missing = this.#runtime.current.table.regions.map((r) => r.id).filter((r) => this.#upstreams.pool(r) === undefined);
     if (before.join() !== after.join()) this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');
   }
 
@@ -419,8 +435,8 @@ export class Gateway {
       return true;
     }
     if (path === '/readyz') {
-      const serving = this.#state
-        .regions()
+      const serving = this.#runtime.current.failover
+        .snapshots()
         .filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined)
         .map((r) => r.region);
       if (this.#draining) sendJson(res, 503, { status: 'draining' });
@@ -498,9 +514,10 @@ export class Gateway {
       socketAddress: req.socket.remoteAddress,
       userId: userId || undefined,
       residencyZone: residencyZone || undefined,
+      exclude: this.#missing,
     };
-    const state = this.#state;
-    let decision: RouteResult = state.route(request);
+    const state = this.#runtime.current;
+    let decision: RouteResult = state.router.route(request);
     const country = decision.client.country ?? METRIC_UNKNOWN;
     log.country = decision.client.country;
     if (this.#props.logClientAddress) log.client = decision.client.address;
@@ -524,7 +541,7 @@ export class Gateway {
       const cause = outcome.kind === 'response' ? 'upstream-5xx' : outcome.cause;
       log.upstreamError = outcome.kind === 'response' ? outcome.status : outcome.message;
       if (isIdempotent(method) && !res.destroyed) {
-        const next = state.route(request, decision.region);
+        const next = state.router.route({ ...request, exclude: [...request.exclude, decision.region] });
         if (next.kind === 'routed' && next.region !== decision.region) {
           this.metrics.retries.inc({ region: decision.region, cause });
           log.retriedFrom = decision.region;
@@ -640,7 +657,7 @@ export class Gateway {
     decision: Extract<RouteResult, { kind: 'routed' }>,
     body: Buffer | null,
     client: string | null,
-    state: RoutingState,
+    state: RuntimeState,
   ): Promise<AttemptOutcome> {
     const region = decision.region;
     const pool = this.#upstreams.pool(region);
@@ -668,10 +685,10 @@ export class Gateway {
     }
   }
 
-  #record(state: RoutingState, region: string, ok: boolean, started: number): void {
-    if (state !== this.#state) return; // a request that outlived a reload: the old state is gone
+  #record(state: RuntimeState, region: string, ok: boolean, started: number): void {
+    if (state !== this.#runtime.current) return; // a request that outlived a reload: the old state is gone
     try {
-      state.record(region, ok, performance.now() - started);
+      state.health.recordResult(region, { ok, latencyMs: Math.max(0, performance.now() - started) });
     } catch (err) {
       this.logger.warn({ event: 'health-record', region, error: (err as Error).message }, 'passive health result dropped');
     }

@@ -4,7 +4,6 @@
  */
 export * from './gateway';
 export * from './metrics';
-export * from './routing-state';
 export * from './upstreams';
 export * from './registry-upstreams';
 export { parseGatewayFlags, gatewayFromFlags, GATEWAY_USAGE, UsageError } from './cli';

@@ -5,7 +5,9 @@
  * failing health checks); what the gateway does is read from its answers and its /metrics.
  *
  * Bounded: 4 upstreams + 1 gateway (+ etcd and a second gateway for the registry case); failover
- * timings from the table (checks every 250 ms, thresholds of 2, recovery steps every 400 ms).
+ * timings from the table (checks every 300 ms with a 300 ms timeout, latency threshold 100 ms,
+ * thresholds of 2, recovery steps every 400 ms). Injected latencies keep wide margins from those
+ * limits (170 ms slow, 800 ms failing), so a busy machine does not turn a slow check into a failed one.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +16,13 @@ import { Agent, request } from 'undici';
 import { spawnFakeUpstream, spawnNode, type NodeProcess } from '../../gateway/fake/processes';
 import { EtcdRegistry } from '../../runtime/registry/etcd';
 import { ETCD_INSTALL_HINT, EtcdServer, findEtcdBinary } from '../helpers/etcd-server';
-import { GB_IP, US_IP, eventually, sample, tableOf } from '../helpers/gateway';
+import { DE_IP, GB_IP, US_IP, eventually, sample, tableOf } from '../helpers/gateway';
 import { requireTool } from '../helpers/tools';
 
 type Upstream = NodeProcess & { port: number };
 const EMEA = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
 const REGIONS = [...EMEA, 'us-east-1'];
+const TIMINGS = { intervalMs: 300, timeoutMs: 300, stepMs: 400 };
 
 let dir: string;
 let tableFile: string;
@@ -104,7 +107,7 @@ function steadyLoad(workers: number, tag: string) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gw-faults-'));
   tableFile = join(dir, 'routing-table.json');
-  writeFileSync(tableFile, JSON.stringify(tableOf(REGIONS)));
+  writeFileSync(tableFile, JSON.stringify(tableOf(REGIONS, TIMINGS)));
   const started = await Promise.all(REGIONS.map((r) => spawnFakeUpstream(r)));
   started.forEach((u, i) => (upstreams[REGIONS[i]] = u));
   gateway = await spawnNode(
@@ -142,7 +145,7 @@ describe('gateway under faults (real processes)', () => {
       sample(await metrics(), 'gateway_routing_table_reloads_total', { result: 'rejected' }),
     );
     expect((await get('/v1/x', { 'x-forwarded-for': GB_IP })).region).toBe('eu-west-2');
-    writeFileSync(tableFile, JSON.stringify(tableOf(REGIONS)));
+    writeFileSync(tableFile, JSON.stringify(tableOf(REGIONS, TIMINGS)));
     gateway.proc.kill('SIGHUP');
     await eventually('an accepted reload', async () => sample(await metrics(), 'gateway_routing_table_reloads_total', { result: 'ok' }));
     expect((await get('/v1/x', { 'x-forwarded-for': GB_IP })).status).toBe(200);
@@ -151,10 +154,20 @@ describe('gateway under faults (real processes)', () => {
   it('a slowed region drops to 50 %, is removed when it times out, then recovers in steps', async () => {
     const region = 'eu-central-1';
     await eventually('eu-central-1 healthy', async () => ((await share(region)) === 1 ? true : undefined));
-    await fault(region, { healthLatencyMs: 150, latencyMs: 150 }); // over the 100 ms threshold, under the 200 ms timeout
+    await fault(region, { healthLatencyMs: 170 }); // over the 100 ms threshold, under the 300 ms timeout
     const degraded = await watchShare(region, (s) => s.includes(0.5), 5000);
     expect(degraded).toEqual([1, 0.5]);
-    await fault(region, { healthLatencyMs: 400, latencyMs: 400 }); // over the timeout: failed checks
+    // At 50 % the region keeps about half of its country's users; the rest go to its zone peers, never elsewhere.
+    const served: Record<string, number> = {};
+    const users = Array.from({ length: 200 }, (_, i) => `de-user-${i}`);
+    for (let i = 0; i < users.length; i += 20) {
+      const batch = await Promise.all(users.slice(i, i + 20).map((u) => get('/v1/de', { 'x-forwarded-for': DE_IP, 'x-user-id': u })));
+      for (const r of batch) served[r.region ?? `status-${r.status}`] = (served[r.region ?? `status-${r.status}`] ?? 0) + 1;
+    }
+    expect(Object.keys(served).every((r) => EMEA.includes(r))).toBe(true);
+    expect(served[region]).toBeGreaterThan(50);
+    expect(served[region]).toBeLessThan(150);
+    await fault(region, { healthLatencyMs: 800 }); // over the timeout: failed checks
     await watchShare(region, (s) => s.includes(0), 5000);
     await fault(region, { healthLatencyMs: 0, latencyMs: 0 });
     const recovery = await watchShare(region, (s) => s[s.length - 1] === 1, 10_000);

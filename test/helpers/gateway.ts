@@ -4,9 +4,11 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { RoutingTable } from '../../runtime/routing-table';
 
-/** A GB address (eu-west-2, zone emea) and a US one (us-east-1, zone na), from the geo database. */
+/** A GB address (eu-west-2, zone emea) and a US one (us-east-1, zone na), from the geo database (checked by the tests that use them). */
 export const GB_IP = '81.2.69.142';
 export const US_IP = '8.8.8.8';
+/** A DE address (eu-central-1, zone emea). */
+export const DE_IP = '85.214.132.117';
 
 /**
  * The fixture table with timings for tests: checks every `intervalMs`, thresholds of 2, recovery
