@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
-import { ReplicatedDatabase } from '../../lib/data';
+import { REPLICATION_PARAMETERS, ReplicatedDatabase } from '../../lib/data';
 import type { IRegion } from '../../lib/region';
 import { offlineProviderSettings } from '../../lib/offline';
 import { findMirror, writeOfflineCliConfig } from '../../tools/terraform-mirror';
@@ -47,19 +47,31 @@ function region(stack: TerraformStack, id: string, key: string): IRegion {
 }
 
 /** Synthesizes the database with the given region keys; returns the stack JSON and the instances' names. */
-function synthDatabase(primaryKey: string, replicaKey: string) {
+function synthDatabase(primaryKey: string, replicaKey: string, engineVersion = '16.8') {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'db');
   const home = region(stack, 'eu-west-1', primaryKey);
   const other = region(stack, 'eu-west-2', replicaKey);
-  const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: home, regions: [home, other], projectName: 'tslj' });
+  const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: home, regions: [home, other], projectName: 'tslj', engineVersion });
   const json = JSON.parse(Testing.synth(stack));
   const names = Object.keys(json.resource.aws_db_instance);
-  return { json, db, primaryName: names.find((n) => n.includes('Primary'))!, replicaName: names.find((n) => n.includes('Replica'))! };
+  const groups = Object.keys(json.resource.aws_db_parameter_group);
+  return {
+    json,
+    db,
+    primaryName: names.find((n) => n.includes('Primary'))!,
+    replicaName: names.find((n) => n.includes('Replica'))!,
+    parametersName: groups.find((n) => n.includes('PrimaryParameters'))!,
+  };
 }
 
 /** A Terraform state (format 4) holding both instances as they were created with these keys. */
-function stateFile(primaryName: string, replicaName: string, primaryKey: string, replicaKey: string): string {
+function stateFile(
+  names: { primaryName: string; replicaName: string; parametersName: string },
+  primaryKey: string,
+  replicaKey: string,
+): string {
+  const { primaryName, replicaName, parametersName } = names;
   const provider = (alias: string) => `provider["registry.terraform.io/hashicorp/aws"].${alias}`;
   const common = {
     storage_encrypted: true,
@@ -87,6 +99,27 @@ function stateFile(primaryName: string, replicaName: string, primaryKey: string,
     lineage: 'prevent-destroy-test',
     outputs: {},
     resources: [
+      {
+        mode: 'managed',
+        type: 'aws_db_parameter_group',
+        name: parametersName,
+        provider: provider('eu_west_1'),
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              id: 'tslj-pg-eu-west-1-eu-west-1-20260101000000000000000001',
+              name: 'tslj-pg-eu-west-1-eu-west-1-20260101000000000000000001',
+              name_prefix: 'tslj-pg-eu-west-1-eu-west-1-',
+              arn: 'arn:aws:rds:eu-west-1:123456789012:pg:tslj-pg-eu-west-1-eu-west-1-20260101000000000000000001',
+              family: 'postgres16',
+              description: 'tslj-pg-eu-west-1-eu-west-1: replication, TLS-only and slow-statement settings',
+              parameter: REPLICATION_PARAMETERS.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
+            },
+            sensitive_attributes: [],
+          },
+        ],
+      },
       instance(primaryName, 'eu_west_1', {
         ...common,
         id: 'db-PRIMARY',
@@ -96,6 +129,7 @@ function stateFile(primaryName: string, replicaName: string, primaryKey: string,
         username: 'dbadmin',
         multi_az: true,
         db_subnet_group_name: 'tslj-pg-eu-west-1-eu-west-1',
+        parameter_group_name: 'tslj-pg-eu-west-1-eu-west-1-20260101000000000000000001',
       }),
       instance(replicaName, 'eu_west_2', {
         ...common,
@@ -119,16 +153,18 @@ function stateFile(primaryName: string, replicaName: string, primaryKey: string,
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
   };
-  const plan = async (dir: string, primaryKey: string, replicaKey: string) => {
-    const { json, primaryName, replicaName } = synthDatabase(primaryKey, replicaKey);
+  const plan = async (dir: string, primaryKey: string, replicaKey: string, engineVersion?: string) => {
+    const names = synthDatabase(primaryKey, replicaKey, engineVersion);
+    const { json, primaryName, replicaName } = names;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(json));
     // The state as it was when the instances were created with keys "old-primary" and "old-replica".
-    writeFileSync(join(dir, 'terraform.tfstate'), stateFile(primaryName, replicaName, 'old-primary', 'old-replica'));
+    writeFileSync(join(dir, 'terraform.tfstate'), stateFile(names, 'old-primary', 'old-replica'));
     await run('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, maxBuffer: 16 << 20 });
     return {
       primaryName,
       replicaName,
+      parametersName: names.parametersName,
       result: run('terraform', ['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color'], {
         cwd: dir,
         env,
@@ -169,5 +205,15 @@ function stateFile(primaryName: string, replicaName: string, primaryKey: string,
       `Resource aws_db_instance.${replicaName} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.`,
     );
     expect(stderr).not.toContain(`Resource aws_db_instance.${primaryName} has lifecycle.prevent_destroy`);
+  });
+
+  it('replaces a parameter group create-before-destroy, so the instance never points at a deleted group', async () => {
+    // PostgreSQL 16 → 17 needs a postgres17 group: a replacement the instance must survive.
+    const { parametersName, primaryName, result } = await plan(join(work, 'major-upgrade'), 'old-primary', 'old-replica', '17.2');
+    const { stdout } = await result;
+    expect(stdout).toContain(`aws_db_parameter_group.${parametersName} must be replaced`);
+    expect(stdout).toMatch(/\+\/- resource "aws_db_parameter_group"/);
+    expect(stdout).toContain(`aws_db_instance.${primaryName} will be updated in-place`);
+    expect(stdout).toMatch(/Plan: \d+ to add, \d+ to change, 1 to destroy\./);
   });
 });
