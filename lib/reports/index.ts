@@ -1,3 +1,4 @@
 export * from './reserved-instances';
 export * from './write';
 export * from './prices-file';
+export * from './monitoring';

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RegionsConfig } from '../config';
+import { buildMonitoringFiles, MONITORING_DIR } from './monitoring';
 import { buildPriceFile } from './prices-file';
 import { buildReservedInstancePlan, renderReservedInstancePlanJson, renderReservedInstancePlanMarkdown } from './reserved-instances';
 
@@ -18,6 +19,7 @@ export function buildReportFiles(config: RegionsConfig): ReadonlyMap<string, str
   files.set(`${REPORTS_DIR}/reserved-instances.json`, renderReservedInstancePlanJson(plan));
   files.set(`${REPORTS_DIR}/reserved-instances.md`, renderReservedInstancePlanMarkdown(plan));
   files.set(`${REPORTS_DIR}/prices.json`, `${JSON.stringify(buildPriceFile(config), null, 2)}\n`);
+  for (const [name, content] of buildMonitoringFiles(config)) files.set(`${MONITORING_DIR}/${name}`, content);
   return files;
 }
 

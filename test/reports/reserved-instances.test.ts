@@ -147,11 +147,18 @@ describe('writeReports', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'tslj-reports-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes the plan as JSON and Markdown under reports/', () => {
+  it('writes the plan as JSON and Markdown under reports/, the price file and the monitoring files', () => {
     writeReports(dir, shipped);
     const json = JSON.parse(readFileSync(join(dir, 'reports/reserved-instances.json'), 'utf8'));
     expect(json.total.reservedInstances).toBe(558);
     expect(readFileSync(join(dir, 'reports/reserved-instances.md'), 'utf8')).toMatch(/^# Reserved-instance purchase plan/);
+    for (const f of [
+      'reports/prices.json',
+      'monitoring/prometheus.yml',
+      'monitoring/platform-rules.yml',
+      'monitoring/grafana-dashboard.json',
+    ])
+      expect(existsSync(join(dir, f))).toBe(true);
   });
 
   it('writes nothing when a price is missing', () => {

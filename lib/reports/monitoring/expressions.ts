@@ -1,0 +1,50 @@
+/**
+ * The PromQL of the alert rules and the dashboard, in one place. The design's expressions did not
+ * aggregate: `histogram_quantile(0.95, rate(…_bucket[5m]))` computes a quantile per scraped series
+ * (per gateway, per status …) instead of per region, a ratio of two unaggregated rates divides
+ * series by series, and `histogram_quantile(…) by (region)` is not PromQL at all. Here every rate is
+ * summed by the label the question is about first (`le` kept for the quantile).
+ */
+import {
+  GATEWAY_REGION_UP,
+  HTTP_REQUEST_DURATION_SECONDS,
+  HTTP_REQUESTS_TOTAL,
+  METRIC_LABELS,
+  METRIC_NONE,
+} from '../../../runtime/metric-names';
+import { GATEWAY_JOB, GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
+
+const R = METRIC_LABELS.region;
+/** Requests answered by some region (refusals and gateway errors carry region "none"). */
+const served = `job="${GATEWAY_JOB}",${R}!="${METRIC_NONE}"`;
+const requests = HTTP_REQUESTS_TOTAL.name;
+
+/** Gateways Prometheus cannot scrape. */
+export const gatewayDown = (): string => `up{job="${GATEWAY_JOB}"} == 0`;
+
+/** p95 latency per serving region, over every gateway's histogram. */
+export const p95LatencyByRegion = (window = '5m'): string =>
+  `histogram_quantile(0.95, sum by (le, ${R}) (rate(${HTTP_REQUEST_DURATION_SECONDS.name}_bucket{${served}}[${window}])))`;
+
+/** Share of 5xx answers per serving region. */
+export const errorRatioByRegion = (window = '5m'): string =>
+  `sum by (${R}) (rate(${requests}{${served},${METRIC_LABELS.status}=~"5.."}[${window}])) / sum by (${R}) (rate(${requests}{${served}}[${window}]))`;
+
+/** Replica lag in seconds, per replica instance and region. */
+export const replicaLag = (): string =>
+  `max by (${REPLICA_LAG_SERIES.regionLabel}, ${REPLICA_LAG_SERIES.instanceLabel}) (${REPLICA_LAG_SERIES.name})`;
+
+/** Request rate per client country. */
+export const requestRateByCountry = (window = '5m'): string =>
+  `sum by (${METRIC_LABELS.country}) (rate(${requests}{job="${GATEWAY_JOB}"}[${window}]))`;
+
+/** Share of the gateways' scrapes that succeeded per region over the window (availability). */
+export const availabilityByRegion = (window = '1h'): string =>
+  `avg by (${GATEWAY_REGION_LABEL}) (avg_over_time(up{job="${GATEWAY_JOB}"}[${window}]))`;
+
+/** Whether the failover controllers let each region take traffic (min over gateways). */
+export const regionTakingTraffic = (): string => `min by (${R}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"})`;
+
+/** Each serving region's share of all served requests. */
+export const trafficShareByRegion = (window = '5m'): string =>
+  `sum by (${R}) (rate(${requests}{${served}}[${window}])) / ignoring (${R}) group_left sum(rate(${requests}{${served}}[${window}]))`;

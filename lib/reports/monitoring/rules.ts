@@ -1,0 +1,71 @@
+/** The alert rules: the design's RegionDown, HighLatency and HighErrorRate, and ReplicationLag. */
+import type { RegionsConfig } from '../../config';
+import { METRIC_LABELS } from '../../../runtime/metric-names';
+import { errorRatioByRegion, gatewayDown, p95LatencyByRegion, replicaLag } from './expressions';
+import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
+import { duration } from './prometheus';
+
+/** One alerting rule. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: 'critical' | 'warning' };
+  readonly annotations: { readonly summary: string };
+}
+
+/** How long the replica lag must stay high before ReplicationLag fires (CloudWatch data arrives per minute). */
+export const REPLICATION_LAG_FOR_SECONDS = 300;
+
+const label = (name: string) => `{{ $labels.${name} }}`;
+
+/** The rule groups, as a plain object (rendered as YAML). */
+export function buildAlertRules(config: RegionsConfig): { groups: { name: string; rules: AlertRule[] }[] } {
+  const a = config.alerts;
+  const R = METRIC_LABELS.region;
+  const lag = config.database.replicaLagThresholdSeconds;
+  return {
+    groups: [
+      {
+        name: 'platform-availability',
+        rules: [
+          {
+            alert: 'RegionDown',
+            expr: gatewayDown(),
+            for: duration(a.regionDownForSeconds),
+            labels: { severity: 'critical' },
+            annotations: { summary: `Gateway of region ${label(GATEWAY_REGION_LABEL)} cannot be scraped (${label('instance')})` },
+          },
+          {
+            alert: 'HighLatency',
+            expr: `${p95LatencyByRegion()} > ${a.latencyP95Seconds}`,
+            for: duration(a.latencyForSeconds),
+            labels: { severity: 'warning' },
+            annotations: { summary: `p95 latency of region ${label(R)} is above ${a.latencyP95Seconds} s` },
+          },
+          {
+            alert: 'HighErrorRate',
+            expr: `(${errorRatioByRegion()}) > ${a.errorRate}`,
+            for: duration(a.errorRateForSeconds),
+            labels: { severity: 'critical' },
+            annotations: { summary: `More than ${a.errorRate * 100} % of the requests served by region ${label(R)} fail with 5xx` },
+          },
+        ],
+      },
+      {
+        name: 'data-replication',
+        rules: [
+          {
+            alert: 'ReplicationLag',
+            expr: `${replicaLag()} > ${lag}`,
+            for: duration(REPLICATION_LAG_FOR_SECONDS),
+            labels: { severity: 'warning' },
+            annotations: {
+              summary: `Replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} lags more than ${lag} s behind its primary`,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Monitoring as code: structure of the generated files, and real promtool checks — `check config`,
+ * `check rules`, and `test rules` unit tests that prove each alert fires on the right series and
+ * stays quiet on healthy ones (including the cases the design's unaggregated expressions got wrong).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { GATEWAY_METRICS } from '../../runtime/metric-names';
+import {
+  buildAlertRules,
+  buildDashboard,
+  buildMonitoringFiles,
+  buildScrapeConfig,
+  MONITORING_FILES,
+  REPLICA_LAG_SERIES,
+  yaceMetricName,
+} from '../../lib/reports';
+import { validConfig } from '../helpers/platform';
+import { hasCommand, requireTool } from '../helpers/tools';
+
+const files = buildMonitoringFiles(validConfig);
+const dir = mkdtempSync(join(tmpdir(), 'tslj-monitoring-'));
+for (const [name, content] of files) writeFileSync(join(dir, name), content);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const promtool = (...args: string[]) => {
+  const r = spawnSync('promtool', args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+};
+
+describe('monitoring files: structure', () => {
+  it('scrapes the gateway of every compute region at its host from the config, labelled with its region', () => {
+    const scrape = buildScrapeConfig(validConfig) as {
+      scrape_configs: { job_name: string; static_configs: { targets: string[]; labels: Record<string, string> }[] }[];
+    };
+    const gateway = scrape.scrape_configs.find((j) => j.job_name === 'gateway')!;
+    const compute = validConfig.regions.filter((r) => r.services.includes('compute'));
+    expect(gateway.static_configs).toHaveLength(compute.length);
+    expect(gateway.static_configs.find((s) => s.labels.gateway_region === 'eu-west-2')).toEqual({
+      targets: ['eu-west-2.gateway.taishanglaojun.com:9090'],
+      labels: { gateway_region: 'eu-west-2', residency_zone: 'emea', continent: 'EMEA' },
+    });
+    expect(parse(files.get(MONITORING_FILES.scrapeConfig)!)).toEqual(scrape);
+  });
+
+  it('has the four alerts, with the config thresholds and durations', () => {
+    const rules = buildAlertRules(validConfig).groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => [r.alert, r.for, r.labels.severity])).toEqual([
+      ['RegionDown', '1m', 'critical'],
+      ['HighLatency', '2m', 'warning'],
+      ['HighErrorRate', '1m', 'critical'],
+      ['ReplicationLag', '5m', 'warning'],
+    ]);
+    expect(rules[1].expr).toMatch(
+      /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5$/,
+    );
+    expect(rules[3].expr).toMatch(/> 30$/);
+  });
+
+  it('uses only metric names the gateway exports (runtime/metric-names.ts), up, and the replica-lag series', () => {
+    const known = new Set([
+      ...GATEWAY_METRICS.flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`] : [m.name])),
+      'up',
+      REPLICA_LAG_SERIES.name,
+    ]);
+    const exprs = [
+      ...buildAlertRules(validConfig).groups.flatMap((g) => g.rules.map((r) => r.expr)),
+      ...buildDashboard(validConfig).panels.flatMap((p) => p.targets.map((t) => t.expr)),
+    ];
+    for (const expr of exprs) {
+      const selectors = expr.replace(/\b(by|ignoring|without|on)\s*\([^)]*\)/g, '');
+      const names = [...selectors.matchAll(/([a-z_][a-z0-9_]*)\{/g), ...selectors.matchAll(/\(([a-z_][a-z0-9_]*)\)/g)].map((m) => m[1]);
+      expect(names.length).toBeGreaterThan(0);
+      for (const n of names) expect(known).toContain(n);
+    }
+  });
+
+  it('names the CloudWatch replica lag as the exporter (YACE) does', () => {
+    expect(yaceMetricName('AWS/RDS', 'ReplicaLag', 'Average')).toBe('aws_rds_replica_lag_average');
+    expect(REPLICA_LAG_SERIES).toEqual({
+      name: 'aws_rds_replica_lag_average',
+      instanceLabel: 'dimension_DBInstanceIdentifier',
+      regionLabel: 'region',
+    });
+  });
+
+  it('dashboard: the five panels of the design, each with a Prometheus query and the data-source variable', () => {
+    const d = JSON.parse(files.get(MONITORING_FILES.dashboard)!);
+    expect(d.panels.map((p: { title: string }) => p.title)).toEqual([
+      'Request rate by country',
+      'p95 latency by region',
+      'Availability by region (1 h)',
+      'Replication lag',
+      'Traffic share per region',
+    ]);
+    for (const p of d.panels) {
+      expect(p.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.targets.length).toBeGreaterThan(0);
+      for (const t of p.targets) expect(t.expr).toMatch(/\S/);
+    }
+    expect(new Set(d.panels.map((p: { id: number }) => p.id)).size).toBe(d.panels.length);
+    expect(d.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+  });
+});
+
+const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'promtool is not on PATH (Debian package "prometheus")');
+
+(ready ? describe : describe.skip)('monitoring files: promtool', () => {
+  it('promtool check config accepts the scrape config (and the rule file it names)', () => {
+    const r = promtool('check', 'config', MONITORING_FILES.scrapeConfig);
+    expect(r.out).toMatch(/SUCCESS: prometheus.yml is valid prometheus config file syntax/);
+    expect(r.code).toBe(0);
+  });
+
+  it('promtool check rules accepts the alert rules', () => {
+    const r = promtool('check', 'rules', MONITORING_FILES.rules);
+    expect(r.out).toMatch(/SUCCESS: 4 rules found/);
+    expect(r.code).toBe(0);
+  });
+
+  it("every dashboard query parses (checked as recording rules), and the check fails on a query that doesn't", () => {
+    const exprs = buildDashboard(validConfig).panels.flatMap((p) =>
+      p.targets.map((t) => ({ record: `dashboard:panel_${p.id}_${t.refId}`, expr: t.expr })),
+    );
+    writeFileSync(join(dir, 'dashboard-queries.yml'), stringify({ groups: [{ name: 'dashboard', rules: exprs }] }));
+    const ok = promtool('check', 'rules', 'dashboard-queries.yml');
+    expect(ok.out).toMatch(new RegExp(`SUCCESS: ${exprs.length} rules found`));
+    expect(ok.code).toBe(0);
+    // The design's latency panel query is not PromQL.
+    const design = 'histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m])) by (region)';
+    writeFileSync(
+      join(dir, 'design-query.yml'),
+      stringify({ groups: [{ name: 'design', rules: [{ record: 'design:p95', expr: design }] }] }),
+    );
+    expect(promtool('check', 'rules', 'design-query.yml').code).not.toBe(0);
+  });
+
+  /** Expected annotations: the rule's summary with its `{{ $labels.x }}` filled in. */
+  const summaryOf = (alert: string, labels: Record<string, string>) => {
+    const rule = buildAlertRules(validConfig)
+      .groups.flatMap((g) => g.rules)
+      .find((r) => r.alert === alert)!;
+    return { summary: rule.annotations.summary.replace(/\{\{ \$labels\.([a-zA-Z_]+) \}\}/g, (_m, k: string) => labels[k]) };
+  };
+  const expected = (alert: string, severity: string, labels: Record<string, string>) => ({
+    exp_labels: { ...labels, severity },
+    exp_annotations: summaryOf(alert, labels),
+  });
+  const bucket = (labels: string, perMinute: Record<string, number>) =>
+    Object.entries(perMinute).map(([le, n]) => ({
+      series: `http_request_duration_seconds_bucket{job="gateway",${labels},le="${le}"}`,
+      values: `0+${n}x20`,
+    }));
+
+  const tests = {
+    rule_files: [MONITORING_FILES.rules],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: [
+          { series: 'up{job="gateway",gateway_region="eu-west-1",instance="eu-west-1.gateway.taishanglaojun.com:9090"}', values: '0x10' },
+          {
+            series: 'up{job="gateway",gateway_region="eu-central-1",instance="eu-central-1.gateway.taishanglaojun.com:9090"}',
+            values: '1x10',
+          },
+          // A flap shorter than the 1m `for` does not fire.
+          {
+            series: 'up{job="gateway",gateway_region="eu-west-2",instance="eu-west-2.gateway.taishanglaojun.com:9090"}',
+            values: '1 0 1x8',
+          },
+          // us-east-1: most requests between 0.5 and 1 s → p95 ≈ 0.97 s.
+          ...bucket('region="us-east-1",instance="a"', { '0.1': 10, '0.5': 20, '1': 100, '+Inf': 100 }),
+          // eu-west-1 through two gateways: 100 fast on one, 4 slow on the other → p95 of the region is fast
+          // (the design's per-series quantile fired on the second gateway alone).
+          ...bucket('region="eu-west-1",instance="a"', { '0.1': 100, '0.5': 100, '1': 100, '+Inf': 100 }),
+          ...bucket('region="eu-west-1",instance="b"', { '0.1': 0, '0.5': 0, '1': 4, '+Inf': 4 }),
+          // eu-west-1 answers 10 % 5xx → fires.
+          { series: 'http_requests_total{job="gateway",region="eu-central-1",status="200",country="DE",instance="a"}', values: '0+900x20' },
+          { series: 'http_requests_total{job="gateway",region="eu-central-1",status="503",country="DE",instance="a"}', values: '0+100x20' },
+          // us-west-2: 20 % 5xx on one small gateway, 0.2 % overall → quiet.
+          { series: 'http_requests_total{job="gateway",region="us-west-2",status="200",country="MX",instance="a"}', values: '0+990x20' },
+          { series: 'http_requests_total{job="gateway",region="us-west-2",status="200",country="MX",instance="b"}', values: '0+8x20' },
+          { series: 'http_requests_total{job="gateway",region="us-west-2",status="500",country="MX",instance="b"}', values: '0+2x20' },
+          // Refusals (region "none") are not a region's error rate.
+          { series: 'http_requests_total{job="gateway",region="none",status="503",country="DE",instance="a"}', values: '0+50x20' },
+          // Replica lag: one replica 45 s behind for 20 min (fires), one 5 s (quiet), one 45 s for 3 min only (quiet).
+          {
+            series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="eu-central-1",dimension_DBInstanceIdentifier="pg-emea-eu-central-1"}`,
+            values: '45x20',
+          },
+          {
+            series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="eu-west-2",dimension_DBInstanceIdentifier="pg-emea-eu-west-2"}`,
+            values: '5x20',
+          },
+          {
+            series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="us-west-2",dimension_DBInstanceIdentifier="pg-na-us-west-2"}`,
+            values: '45 45 45 5x17',
+          },
+        ],
+        alert_rule_test: [
+          { eval_time: '0m', alertname: 'RegionDown', exp_alerts: [] },
+          {
+            eval_time: '3m',
+            alertname: 'RegionDown',
+            exp_alerts: [
+              expected('RegionDown', 'critical', {
+                job: 'gateway',
+                gateway_region: 'eu-west-1',
+                instance: 'eu-west-1.gateway.taishanglaojun.com:9090',
+              }),
+            ],
+          },
+          { eval_time: '10m', alertname: 'HighLatency', exp_alerts: [expected('HighLatency', 'warning', { region: 'us-east-1' })] },
+          { eval_time: '10m', alertname: 'HighErrorRate', exp_alerts: [expected('HighErrorRate', 'critical', { region: 'eu-central-1' })] },
+          {
+            eval_time: '10m',
+            alertname: 'ReplicationLag',
+            exp_alerts: [
+              expected('ReplicationLag', 'warning', { region: 'eu-central-1', dimension_DBInstanceIdentifier: 'pg-emea-eu-central-1' }),
+            ],
+          },
+          { eval_time: '4m', alertname: 'ReplicationLag', exp_alerts: [] },
+        ],
+      },
+    ],
+  };
+
+  it('promtool test rules: each alert fires on the right series and stays quiet on healthy ones', () => {
+    writeFileSync(join(dir, 'alerts.test.yml'), stringify(tests));
+    const r = promtool('test', 'rules', 'alerts.test.yml');
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.code).toBe(0);
+  });
+
+  it('promtool test rules fails when an expectation is wrong (the test can fail)', () => {
+    const wrong = structuredClone(tests);
+    wrong.tests[0].alert_rule_test[2].exp_alerts = [expected('HighLatency', 'warning', { region: 'eu-west-1' })];
+    writeFileSync(join(dir, 'wrong.test.yml'), stringify(wrong));
+    const r = promtool('test', 'rules', 'wrong.test.yml');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/FAILED/);
+  });
+});
