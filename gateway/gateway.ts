@@ -572,7 +572,8 @@ export class Gateway {
     responseHeaders[REGION_RESPONSE_HEADER] = decision.region;
     responseHeaders[REASON_RESPONSE_HEADER] = decision.reason;
     if (res.destroyed) {
-      data.body.destroy();
+      // The client went away while the upstream answered: discard the answer (dump never throws).
+      data.body.dump().catch(() => undefined);
       finish(499, decision.region, country);
       return;
     }

@@ -48,7 +48,13 @@ function killAllOnExit(): void {
 export function spawnNode(
   script: string,
   args: readonly string[],
-  options: { isReady: (line: Record<string, unknown>) => boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  options: {
+    isReady: (line: Record<string, unknown>) => boolean;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Keep stdout after the ready line (off for a benchmarked gateway's access logs). @default true */
+    keepOutput?: boolean;
+  },
 ): Promise<NodeProcess> {
   killAllOnExit();
   const proc = spawn(process.execPath, [...nodeArgs(script), ...args], {
@@ -88,6 +94,7 @@ export function spawnNode(
       reject(new Error(`${script} ${args.join(' ')}: not ready within ${options.timeoutMs ?? 20_000} ms\n${out}`));
     }, options.timeoutMs ?? 20_000);
     proc.stdout!.on('data', (chunk: Buffer) => {
+      if (settled && options.keepOutput === false) return;
       const text = chunk.toString('utf8');
       out += text;
       pending += text;

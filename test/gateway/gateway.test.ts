@@ -293,6 +293,26 @@ describe('bad input', () => {
   });
 });
 
+describe('clients that go away', () => {
+  it('survives a client that disconnects while the upstream is answering, and keeps serving', async () => {
+    upstreams['eu-west-2'].delayMs = 200;
+    const { port, logs } = await startGateway();
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(`GET /v1/gone HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${GB_IP}\r\n\r\n`);
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(logs.find((l) => l.path === '/v1/gone')?.status).toBe(499);
+    upstreams['eu-west-2'].delayMs = 0;
+    expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+});
+
 describe('admin endpoints', () => {
   it('serves /healthz, /readyz and /metrics with the names of runtime/metric-names', async () => {
     const { port } = await startGateway();
