@@ -2,6 +2,8 @@ import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Continent, RegionsConfig } from '../lib/config';
 import { ZoneDataTier } from '../lib/data';
+import { gatewayHostOf } from '../lib/edge/hostnames';
+import { RegionIngress } from '../lib/edge/region-ingress';
 import { OFFLINE_ACCOUNT_ID } from '../lib/offline';
 import { ReservedCapacity } from '../lib/capacity';
 import { Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
@@ -18,6 +20,8 @@ export interface ContinentStackProps {
   readonly offline?: boolean;
   /** Where Terraform keeps this stack's state. @default local */
   readonly stateBackend?: StateBackendSettings;
+  /** First deploy of the edge: the regions' load balancers without their HTTPS listeners, which wait for certificates the global stack validates (README "First deploy of the edge"). @default false */
+  readonly edgeBootstrap?: boolean;
 }
 
 /**
@@ -30,6 +34,8 @@ export class ContinentStack extends TerraformStack {
   readonly dataTiers: ZoneDataTier[];
   /** Worker capacity of each compute region (construct id `Capacity` inside the region). */
   readonly capacities: ReservedCapacity[];
+  /** The public entry (load balancer) of each region that runs the gateway, by region id. */
+  readonly ingresses: ReadonlyMap<string, RegionIngress>;
 
   constructor(scope: Construct, id: string, props: ContinentStackProps) {
     super(scope, id);
@@ -81,6 +87,34 @@ export class ContinentStack extends TerraformStack {
         description: `Flags the Cluster Autoscaler must run with: scale-in threshold, spot/on-demand balance (${id})`,
       });
     }
+
+    // The edge: a public entry per region that runs the gateway (lib/edge/region-ingress.ts).
+    const ingresses = new Map<string, RegionIngress>();
+    const hc = config.failover.healthCheck;
+    for (const region of this.regions) {
+      if (!region.spec.services.includes('compute')) continue;
+      const gatewayHost = gatewayHostOf(config, region.regionId);
+      const ingress = new RegionIngress(region, 'Ingress', {
+        region,
+        projectName: config.project.name,
+        accountId,
+        gatewayHost,
+        healthCheck: {
+          path: hc.path,
+          intervalSeconds: hc.intervalSeconds,
+          timeoutSeconds: hc.timeoutSeconds,
+          unhealthyThreshold: hc.retries,
+          healthyThreshold: config.failover.recoveryThresholds.consecutiveSuccess,
+        },
+        httpsListener: !props.edgeBootstrap,
+      });
+      ingresses.set(region.regionId, ingress);
+      new TerraformOutput(this, `${region.regionId}-gateway-lb-dns`, {
+        value: ingress.loadBalancerDnsName,
+        description: `DNS name of the gateway load balancer; ${gatewayHost} is a CNAME to it (${region.regionId})`,
+      });
+    }
+    this.ingresses = ingresses;
   }
 
   /** The region with this id; throws naming the ids this stack holds. */

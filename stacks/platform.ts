@@ -14,6 +14,8 @@ export interface PlatformOptions {
   readonly stateBackend?: StateBackendSettings;
   /** Run the compliance rule pack at synth (a violation fails synth). @default true */
   readonly compliance?: boolean;
+  /** First deploy of the edge: load balancers without HTTPS listeners until the global stack has validated their certificates. @default false */
+  readonly edgeBootstrap?: boolean;
 }
 
 /** Stack names: one per continent (lower case) and `global`. */
@@ -33,6 +35,7 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
         routingTableJson,
         offline: options.offline,
         stateBackend: options.stateBackend,
+        edgeBootstrap: options.edgeBootstrap,
       }),
   );
   // phase 3 (services): one workload stack per continent with compute, after its continent stack
@@ -47,7 +50,17 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
       stack.addDependency(c);
       return stack;
     });
-  const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend });
+  // The global stack reads each region's load-balancer name and certificate-validation record from
+  // the continent stacks: cdktf cross-stack references (outputs there, remote state here).
+  const regionalEntries = Object.fromEntries(
+    continents.flatMap((stack) =>
+      [...stack.ingresses].map(([regionId, ingress]) => [
+        regionId,
+        { loadBalancerDnsName: ingress.loadBalancerDnsName, certificateValidationRecord: ingress.certificateValidationRecord },
+      ]),
+    ),
+  );
+  const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend, regionalEntries });
   // phase 4 (applications): the global edge opens traffic only after every continent's services
   for (const w of workloads) global.addDependency(w);
   if (options.offline) {

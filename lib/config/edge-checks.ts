@@ -56,5 +56,28 @@ export function edgeConfigProblems(cfg: ParsedRegionsConfig): ConfigProblem[] {
         );
     });
   }
+
+  // The design's health check drives the gateway load balancers' target groups (RegionIngress) and
+  // the Cloudflare monitor (CdnZone): it must fit both products' limits.
+  const hc = cfg.failover.healthCheck;
+  const within = (path: string, value: number, min: number, max: number, why: string) => {
+    if (!Number.isInteger(value) || value < min || value > max) add(path, value, `must be a whole number from ${min} to ${max} (${why})`);
+  };
+  within('failover.healthCheck.intervalSeconds', hc.intervalSeconds, 5, 300, 'ALB target-group health check interval');
+  within(
+    'failover.healthCheck.timeoutSeconds',
+    hc.timeoutSeconds,
+    2,
+    10,
+    'ALB health check 2-120 s, Cloudflare monitor timeout at most 10 s',
+  );
+  within('failover.healthCheck.retries', hc.retries, 2, 10, 'the ALB unhealthy threshold: 2-10 failed probes');
+  within(
+    'failover.recoveryThresholds.consecutiveSuccess',
+    cfg.failover.recoveryThresholds.consecutiveSuccess,
+    2,
+    10,
+    'the ALB healthy threshold: 2-10 passed probes',
+  );
   return problems;
 }

@@ -718,6 +718,22 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /32 lower-case hex/,
     ],
     [
+      'edge: a health check the gateway load balancers cannot run',
+      (c) => {
+        c.failover = { healthCheck: { retries: 1 } };
+      },
+      'failover.healthCheck.retries',
+      /from 2 to 10 \(the ALB unhealthy threshold/,
+    ],
+    [
+      'edge: a health-check timeout above the Cloudflare monitor limit',
+      (c) => {
+        c.failover = { healthCheck: { intervalSeconds: 60, timeoutSeconds: 20 } };
+      },
+      'failover.healthCheck.timeoutSeconds',
+      /Cloudflare monitor timeout at most 10 s/,
+    ],
+    [
       'edge: origin host outside the domain',
       (c) => {
         c.edge = { apiOriginHost: 'origin.example.org' };

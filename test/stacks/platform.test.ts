@@ -48,6 +48,7 @@ describe('the platform stacks', () => {
         'cluster-name',
         'cluster-oidc-issuer',
         'database-security-group-id',
+        'gateway-lb-dns',
         'gateway-security-group-id',
         'key-arn',
         'lb-security-group-id',
@@ -67,8 +68,12 @@ describe('the platform stacks', () => {
       ['emea', 3],
       ['na', 3],
     ] as const) {
-      for (const type of ['aws_vpc', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudtrail', 'aws_eks_cluster'])
+      for (const type of ['aws_vpc', 'aws_kms_key', 'aws_cloudtrail', 'aws_eks_cluster'])
         expect(resourcesOf(out[stack], type)).toHaveLength(n);
+      // Buckets: the region bucket, and the gateway load balancer's access-log bucket (lib/edge).
+      const buckets = resourcesOf(out[stack], 'aws_s3_bucket').map((b) => String(b.bucket));
+      expect(buckets.filter((b) => !b.includes('-lb-logs-'))).toHaveLength(n);
+      expect(buckets.filter((b) => b.includes('-lb-logs-'))).toHaveLength(n);
     }
   });
 

@@ -1,0 +1,236 @@
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import type { IRegion } from '../region/interfaces';
+import type { DnsRecordSpec } from './global-ingress';
+import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
+
+/** Health check of the gateway target group (the design's, from `failover` in the config). */
+export interface GatewayHealthCheck {
+  /** Path probed. @default "/health" */
+  readonly path?: string;
+  /** Seconds between probes (5-300). @default 30 */
+  readonly intervalSeconds?: number;
+  /** Seconds before a probe fails (2-120, below the interval). @default 10 */
+  readonly timeoutSeconds?: number;
+  /** Failed probes before a target is unhealthy (2-10). @default 3 */
+  readonly unhealthyThreshold?: number;
+  /** Passed probes before a target is healthy again (2-10). @default 5 */
+  readonly healthyThreshold?: number;
+}
+
+export interface RegionIngressProps {
+  /** The region: its provider, public subnets, load-balancer security group. */
+  readonly region: IRegion;
+  /** Project name, the prefix of resource names. */
+  readonly projectName: string;
+  /** AWS account id (may be a token); names the access-log bucket. */
+  readonly accountId: string;
+  /** Public host of the region's gateway; the certificate's name (DNS validation record published by CdnZone). */
+  readonly gatewayHost: string;
+  /** The target group's health check. @default the design's: /health every 30 s, 10 s timeout, 3 down, 5 up */
+  readonly healthCheck?: GatewayHealthCheck;
+  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.2 and 1.3) */
+  readonly sslPolicy?: string;
+  /** Protect the load balancer from deletion. @default true */
+  readonly deletionProtection?: boolean;
+  /**
+   * Create the HTTPS listener, which waits for the certificate to be issued. The first deploy of a
+   * region runs without it (its validation record is published by the global stack, which reads
+   * it from this stack), then with it; see README "First deploy of the edge". @default true
+   */
+  readonly httpsListener?: boolean;
+  /** CIDRs allowed to reach port 80 (which only redirects to HTTPS). @default ["0.0.0.0/0"] */
+  readonly httpRedirectCidrs?: readonly string[];
+  /** Days access logs are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
+}
+
+/** TLS policies with TLS 1.2 as the minimum (ELB predefined policies). */
+export const TLS12_POLICIES = [
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS-1-2-2017-01',
+  'ELBSecurityPolicy-TLS-1-2-Ext-2018-06',
+  'ELBSecurityPolicy-FS-1-2-2019-08',
+  'ELBSecurityPolicy-FS-1-2-Res-2019-08',
+  'ELBSecurityPolicy-FS-1-2-Res-2020-10',
+] as const;
+
+/** Port the gateway listens on (the gateway tier's security group allows it from the load balancer only). */
+export const GATEWAY_PORT = 8080;
+
+/**
+ * A region's public entry: an internet-facing Application Load Balancer in the public subnets with
+ * the load-balancer tier's security group, an ACM certificate for the gateway host, an HTTPS
+ * listener (TLS 1.2+) forwarding to the gateway target group on 8080, HTTP redirected to HTTPS,
+ * deletion protection, invalid header fields dropped, and access logs kept in the region.
+ * Its DNS name is what the global ingress (internet NEG, through the gateway host) points at.
+ */
+export class RegionIngress extends Construct {
+  readonly loadBalancer: Lb;
+  readonly loadBalancerDnsName: string;
+  readonly loadBalancerArn: string;
+  readonly targetGroupArn: string;
+  readonly certificateArn: string;
+  /** ACM's DNS-validation record of the certificate (tokens), for CdnZone. */
+  readonly certificateValidationRecord: DnsRecordSpec;
+  readonly accessLogs: LoadBalancerLogBucket;
+
+  constructor(scope: Construct, id: string, props: RegionIngressProps) {
+    super(scope, id);
+    const { region, projectName } = props;
+    const provider = region.provider;
+    const regionId = region.regionId;
+    const hc = validateHealthCheck(this.node.path, props.healthCheck ?? {});
+    const sslPolicy = props.sslPolicy ?? TLS12_POLICIES[0];
+    if (!Token.isUnresolved(sslPolicy) && !(TLS12_POLICIES as readonly string[]).includes(sslPolicy))
+      throw new Error(
+        `${this.node.path}: sslPolicy "${sslPolicy}" is not allowed; allowed (TLS 1.2 minimum): ${TLS12_POLICIES.join(', ')}`,
+      );
+    if (!Token.isUnresolved(props.gatewayHost) && !/^([a-z0-9-]+\.)+[a-z]{2,}$/.test(props.gatewayHost))
+      throw new Error(`${this.node.path}: gatewayHost "${props.gatewayHost}" is not allowed; allowed: a lower-case DNS name`);
+
+    const certificate = new AcmCertificate(this, 'Certificate', {
+      provider,
+      domainName: props.gatewayHost,
+      validationMethod: 'DNS',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const validation = certificate.domainValidationOptions.get(0);
+    this.certificateValidationRecord = {
+      name: validation.resourceRecordName,
+      type: validation.resourceRecordType,
+      value: validation.resourceRecordValue,
+    };
+    this.certificateArn = certificate.arn;
+
+    this.accessLogs = new LoadBalancerLogBucket(this, 'AccessLogs', {
+      provider,
+      regionId,
+      projectName,
+      accountId: props.accountId,
+      retentionDays: props.accessLogRetentionDays,
+    });
+
+    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+      provider,
+      name: awsName(`${projectName}-${regionId}`),
+      internal: false,
+      loadBalancerType: 'application',
+      ipAddressType: 'ipv4',
+      securityGroups: [region.securityGroups.loadBalancerSecurityGroupId],
+      subnets: region.network.publicSubnetIds,
+      enableDeletionProtection: props.deletionProtection ?? true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: 'strictest',
+      accessLogs: { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix, enabled: true },
+      dependsOn: [this.accessLogs.bucketPolicy],
+    });
+    this.loadBalancerDnsName = this.loadBalancer.dnsName;
+    this.loadBalancerArn = this.loadBalancer.arn;
+
+    const targetGroup = new LbTargetGroup(this, 'Gateway', {
+      provider,
+      name: awsName(`${projectName}-${regionId}-gw`),
+      port: GATEWAY_PORT,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      vpcId: region.network.vpcId,
+      deregistrationDelay: '30',
+      healthCheck: {
+        enabled: true,
+        protocol: 'HTTP',
+        port: 'traffic-port',
+        path: hc.path,
+        interval: hc.intervalSeconds,
+        timeout: hc.timeoutSeconds,
+        unhealthyThreshold: hc.unhealthyThreshold,
+        healthyThreshold: hc.healthyThreshold,
+        matcher: '200',
+      },
+    });
+    this.targetGroupArn = targetGroup.arn;
+
+    if (props.httpsListener ?? true) {
+      const issued = new AcmCertificateValidation(this, 'CertificateIssued', {
+        provider,
+        certificateArn: certificate.arn,
+        validationRecordFqdns: [validation.resourceRecordName],
+      });
+      new LbListener(this, 'Https', {
+        provider,
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy,
+        certificateArn: issued.certificateArn,
+        defaultAction: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+      });
+    }
+    new LbListener(this, 'HttpRedirect', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+    });
+    // The load-balancer tier admits 443 (RegionSecurityGroups); the redirect needs 80 as well.
+    (props.httpRedirectCidrs ?? ['0.0.0.0/0']).forEach(
+      (cidr, i) =>
+        new VpcSecurityGroupIngressRule(this, `HttpRedirectIn${i}`, {
+          provider,
+          securityGroupId: region.securityGroups.loadBalancerSecurityGroupId,
+          ipProtocol: 'tcp',
+          fromPort: 80,
+          toPort: 80,
+          cidrIpv4: cidr,
+          description: 'HTTP, redirected to HTTPS by the load balancer',
+        }),
+    );
+  }
+}
+
+/** An ELB name (at most 32 characters): the name itself, or its start and a short hash. */
+function awsName(name: string): string {
+  if (name.length <= 32) return name;
+  let h = 0;
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  return `${name.slice(0, 25).replace(/-+$/, '')}-${h.toString(36).slice(0, 6)}`;
+}
+
+function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<GatewayHealthCheck> {
+  const v: Required<GatewayHealthCheck> = {
+    path: hc.path ?? '/health',
+    intervalSeconds: hc.intervalSeconds ?? 30,
+    timeoutSeconds: hc.timeoutSeconds ?? 10,
+    unhealthyThreshold: hc.unhealthyThreshold ?? 3,
+    healthyThreshold: hc.healthyThreshold ?? 5,
+  };
+  const range = (field: keyof GatewayHealthCheck, min: number, max: number) => {
+    const value = v[field] as number;
+    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max))
+      throw new Error(
+        `${path}: healthCheck.${field} ${value} is not allowed; allowed: a whole number from ${min} to ${max} (ALB target group limits)`,
+      );
+  };
+  range('intervalSeconds', 5, 300);
+  range('timeoutSeconds', 2, 120);
+  range('unhealthyThreshold', 2, 10);
+  range('healthyThreshold', 2, 10);
+  if (!Token.isUnresolved(v.timeoutSeconds) && !Token.isUnresolved(v.intervalSeconds) && v.timeoutSeconds >= v.intervalSeconds)
+    throw new Error(
+      `${path}: healthCheck.timeoutSeconds ${v.timeoutSeconds} is not allowed; allowed: less than intervalSeconds (${v.intervalSeconds})`,
+    );
+  if (!Token.isUnresolved(v.path) && !v.path.startsWith('/'))
+    throw new Error(`${path}: healthCheck.path "${v.path}" is not allowed; allowed: a path starting with "/"`);
+  return v;
+}

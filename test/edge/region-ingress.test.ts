@@ -1,0 +1,215 @@
+import { App, Testing, TerraformStack } from 'cdktf';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { RegionIngress, type RegionIngressProps } from '../../lib/edge/region-ingress';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../lib/edge/private/elb-log-delivery';
+import { Region } from '../../lib/region';
+import { ContinentStack } from '../../stacks/continent-stack';
+import { buildPlatform } from '../../stacks/platform';
+import { refTo, resourceNamed, type Tf } from '../helpers/edge';
+import { resourcesOf, specOf, validConfig } from '../helpers/platform';
+
+const ROUTING = '{}\n';
+function synthContinent(edgeBootstrap = false) {
+  const stack = new ContinentStack(Testing.app(), 'emea', {
+    config: validConfig,
+    continent: 'EMEA',
+    routingTableJson: ROUTING,
+    edgeBootstrap,
+  });
+  const json = Testing.synth(stack);
+  return { json, tf: JSON.parse(json) as Tf, stack };
+}
+const { json, tf, stack } = synthContinent();
+const keyOf = (type: string, idPart: string) => Object.keys(tf.resource[type]).find((k) => k.includes(idPart))!;
+
+describe("RegionIngress (each gateway region's public entry, AWS)", () => {
+  it('gives every region that runs the gateway one internet-facing ALB in its public subnets with the load-balancer tier group', () => {
+    expect([...stack.ingresses.keys()]).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-2']);
+    expect(json).toHaveResourceWithProperties(Lb, { load_balancer_type: 'application', internal: false });
+    const lb = resourceNamed(tf, 'aws_lb', 'eu-west-1_Ingress');
+    expect(lb).toMatchObject({
+      name: 'taishanglaojun-eu-west-1',
+      provider: 'aws.eu_west_1',
+      enable_deletion_protection: true,
+      drop_invalid_header_fields: true,
+    });
+    expect(lb.subnets).toEqual([0, 1, 2].map((i) => refTo('aws_subnet', keyOf('aws_subnet', `eu-west-1_Network_Public${i}_`))));
+    expect(lb.security_groups).toEqual([refTo('aws_security_group', keyOf('aws_security_group', 'eu-west-1_NetworkPolicy_LoadBalancer'))]);
+  });
+
+  it('writes access logs to an SSE-S3 bucket of the same region that only ELB log delivery may write to', () => {
+    const lb = resourceNamed(tf, 'aws_lb', 'eu-west-1_Ingress');
+    const bucketKey = keyOf('aws_s3_bucket', 'eu-west-1_Ingress_AccessLogs_Bucket');
+    expect(lb.access_logs).toEqual({ bucket: refTo('aws_s3_bucket', bucketKey, 'bucket'), prefix: 'load-balancer', enabled: true });
+    expect(lb.depends_on).toEqual([`aws_s3_bucket_policy.${keyOf('aws_s3_bucket_policy', 'eu-west-1_Ingress_AccessLogs_Policy')}`]);
+    expect(tf.resource.aws_s3_bucket[bucketKey]).toMatchObject({
+      provider: 'aws.eu_west_1',
+      bucket: 'taishanglaojun-eu-west-1-lb-logs-${var.aws_account_id}',
+    });
+    const sse = resourceNamed(tf, 'aws_s3_bucket_server_side_encryption_configuration', 'eu-west-1_Ingress_AccessLogs');
+    expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
+    expect(resourceNamed(tf, 'aws_s3_bucket_public_access_block', 'eu-west-1_Ingress_AccessLogs')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    const policy = JSON.parse(resourceNamed(tf, 'aws_s3_bucket_policy', 'eu-west-1_Ingress_AccessLogs').policy);
+    const write = policy.Statement.find((s: Tf) => s.Sid === 'ElbAccessLogDelivery');
+    expect(write.Principal).toEqual({
+      AWS: `arn:aws:iam::${ELB_LOG_DELIVERY_ACCOUNTS['eu-west-1']}:root`,
+      Service: 'logdelivery.elasticloadbalancing.amazonaws.com',
+    });
+    expect(write.Action).toBe('s3:PutObject');
+    expect(write.Resource).toMatch(/\/load-balancer\/AWSLogs\/\$\{var\.aws_account_id\}\/\*$/);
+    expect(policy.Statement.find((s: Tf) => s.Sid === 'DenyInsecureTransport').Condition).toEqual({
+      Bool: { 'aws:SecureTransport': 'false' },
+    });
+  });
+
+  it('certifies the gateway host by DNS and serves HTTPS (TLS 1.2+) only once the certificate is issued', () => {
+    const cert = resourceNamed(tf, 'aws_acm_certificate', 'eu-west-1_Ingress');
+    expect(cert).toMatchObject({
+      domain_name: 'eu-west-1.gateway.taishanglaojun.com',
+      validation_method: 'DNS',
+      lifecycle: { create_before_destroy: true },
+    });
+    const certKey = keyOf('aws_acm_certificate', 'eu-west-1_Ingress');
+    const issued = resourceNamed(tf, 'aws_acm_certificate_validation', 'eu-west-1_Ingress');
+    expect(issued.certificate_arn).toBe(refTo('aws_acm_certificate', certKey, 'arn'));
+    expect(issued.validation_record_fqdns).toEqual([
+      `\${tolist(aws_acm_certificate.${certKey}.domain_validation_options).0.resource_record_name}`,
+    ]);
+    const https = Object.values(tf.resource.aws_lb_listener as Record<string, Tf>).find(
+      (l) => l.port === 443 && String(l.load_balancer_arn).includes('eu-west-1_'),
+    );
+    expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    expect(https.certificate_arn).toBe(
+      refTo('aws_acm_certificate_validation', keyOf('aws_acm_certificate_validation', 'eu-west-1_Ingress'), 'certificate_arn'),
+    );
+    expect(https.default_action).toEqual([
+      { type: 'forward', target_group_arn: refTo('aws_lb_target_group', keyOf('aws_lb_target_group', 'eu-west-1_Ingress'), 'arn') },
+    ]);
+  });
+
+  it('redirects HTTP to HTTPS and opens port 80 on the load-balancer tier for it', () => {
+    const http = Object.values(tf.resource.aws_lb_listener as Record<string, Tf>).find(
+      (l) => l.port === 80 && String(l.load_balancer_arn).includes('eu-west-1_'),
+    );
+    expect(http.protocol).toBe('HTTP');
+    expect(http.default_action).toEqual([{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }]);
+    const rule = resourceNamed(tf, 'aws_vpc_security_group_ingress_rule', 'eu-west-1_Ingress_HttpRedirectIn0');
+    expect(rule).toMatchObject({ from_port: 80, to_port: 80, ip_protocol: 'tcp', cidr_ipv4: '0.0.0.0/0' });
+  });
+
+  it('forwards to the gateway target group on 8080 with the design health check from the config', () => {
+    const tg = resourceNamed(tf, 'aws_lb_target_group', 'eu-west-1_Ingress');
+    expect(tg).toMatchObject({ port: 8080, protocol: 'HTTP', target_type: 'ip', name: 'taishanglaojun-eu-west-1-gw' });
+    expect(tg.vpc_id).toBe(refTo('aws_vpc', keyOf('aws_vpc', 'eu-west-1_Network'), 'id'));
+    expect(tg.health_check).toEqual({
+      enabled: true,
+      protocol: 'HTTP',
+      port: 'traffic-port',
+      path: '/health',
+      interval: 30,
+      timeout: 10,
+      unhealthy_threshold: 3,
+      healthy_threshold: 5,
+      matcher: '200',
+    });
+  });
+
+  it('outputs each load balancer DNS name', () => {
+    expect(tf.output['eu-central-1-gateway-lb-dns'].value).toBe(refTo('aws_lb', keyOf('aws_lb', 'eu-central-1_Ingress'), 'dns_name'));
+  });
+
+  it('leaves the HTTPS listener and the certificate wait out on the first deploy of the edge (bootstrap)', () => {
+    const boot = synthContinent(true).tf;
+    expect(resourcesOf(boot, 'aws_acm_certificate_validation')).toHaveLength(0);
+    expect(resourcesOf(boot, 'aws_lb_listener').map((l) => l.port)).toEqual([80, 80, 80]);
+    expect(resourcesOf(boot, 'aws_acm_certificate')).toHaveLength(3);
+  });
+
+  it('has the global stack read the validation records and load-balancer names through cross-stack references', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'edge-'));
+    try {
+      const app = new App({ outdir, stackTraces: false });
+      buildPlatform(app, validConfig);
+      app.synth();
+      const global = JSON.parse(readFileSync(join(outdir, 'stacks/global/cdk.tf.json'), 'utf8'));
+      expect(Object.keys(global.data.terraform_remote_state).sort()).toEqual([
+        'cross-stack-reference-input-apac',
+        'cross-stack-reference-input-emea',
+        'cross-stack-reference-input-na',
+      ]);
+      const records = Object.values(global.resource.cloudflare_dns_record as Record<string, Tf>);
+      const gateway = records.find((r) => r.name === 'eu-west-1.gateway.taishanglaojun.com');
+      expect(gateway).toMatchObject({ type: 'CNAME', proxied: false });
+      expect(gateway.content).toMatch(
+        /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-emea\.outputs\.cross-stack-output-aws_lbeu-west-1_Ingress_LoadBalancer_\w+dns_name\}$/,
+      );
+      const validation = records.filter((r) => String(r.name).includes('domain_validation_options'));
+      expect(validation).toHaveLength(10);
+      // The AWS stacks gain outputs only: their one provider stays AWS.
+      const emea = JSON.parse(readFileSync(join(outdir, 'stacks/emea/cdk.tf.json'), 'utf8'));
+      expect(Object.keys(emea.terraform.required_providers)).toEqual(['aws']);
+      expect(emea.data?.terraform_remote_state).toBeUndefined();
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  describe('props', () => {
+    const synthIngress = (props: Partial<RegionIngressProps>) => {
+      const s = new TerraformStack(Testing.app(), 't');
+      const region = new Region(s, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+      new RegionIngress(region, 'Ingress', {
+        region,
+        projectName: 'taishanglaojun',
+        accountId: '111122223333',
+        gatewayHost: 'gw.taishanglaojun.com',
+        ...props,
+      });
+      return JSON.parse(Testing.synth(s)) as Tf;
+    };
+
+    it('shortens names that ELB would reject (32 characters at most)', () => {
+      const s = new TerraformStack(Testing.app(), 't');
+      const region = new Region(s, 'ap-southeast-1', {
+        spec: specOf('ap-southeast-1'),
+        projectName: 'averyveryverylongname',
+        accountId: '111122223333',
+      });
+      new RegionIngress(region, 'Ingress', {
+        region,
+        projectName: 'averyveryverylongname',
+        accountId: '111122223333',
+        gatewayHost: 'gw.example.com',
+      });
+      const out = JSON.parse(Testing.synth(s)) as Tf;
+      for (const n of [...resourcesOf(out, 'aws_lb'), ...resourcesOf(out, 'aws_lb_target_group')].map((r) => r.name))
+        expect(n.length).toBeLessThanOrEqual(32);
+    });
+
+    it('turns deletion protection off only when asked', () => {
+      expect(resourcesOf(synthIngress({ deletionProtection: false }), 'aws_lb')[0].enable_deletion_protection).toBe(false);
+    });
+
+    it.each<[Partial<RegionIngressProps>, RegExp]>([
+      [{ sslPolicy: 'ELBSecurityPolicy-2016-08' }, /sslPolicy "ELBSecurityPolicy-2016-08" is not allowed; allowed \(TLS 1.2 minimum\)/],
+      [{ healthCheck: { unhealthyThreshold: 1 } }, /healthCheck.unhealthyThreshold 1 is not allowed; allowed: a whole number from 2 to 10/],
+      [
+        { healthCheck: { intervalSeconds: 10, timeoutSeconds: 10 } },
+        /healthCheck.timeoutSeconds 10 is not allowed; allowed: less than intervalSeconds \(10\)/,
+      ],
+      [{ healthCheck: { path: 'health' } }, /healthCheck.path "health" is not allowed/],
+      [{ gatewayHost: 'Not A Host' }, /gatewayHost "Not A Host" is not allowed/],
+      [{ accessLogRetentionDays: 0 }, /retentionDays 0 is not allowed/],
+    ])('rejects %j naming the prop, the value and what is allowed', (props, message) => {
+      expect(() => synthIngress(props)).toThrow(message);
+    });
+  });
+});
