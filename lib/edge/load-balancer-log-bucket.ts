@@ -8,6 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { suppressRule } from '../compliance/suppressions';
 import { policyDocument } from '../private/policy';
 import { elbLogDeliveryPrincipal } from './private/elb-log-delivery';
 
@@ -54,6 +55,11 @@ export class LoadBalancerLogBucket extends Construct {
       throw new Error(`${this.node.path}: prefix "${this.prefix}" is not allowed; allowed: lower-case letters, digits and "-", no slash`);
 
     const s3Bucket = new S3Bucket(this, 'Bucket', { provider, bucket: `${props.projectName}-${regionId}-lb-logs-${accountId}` });
+    suppressRule(
+      s3Bucket,
+      'TSLJ-ENC-1',
+      'Application Load Balancer access logs can only be delivered to SSE-S3 (AES256) buckets, not SSE-KMS (AWS ELB user guide, access-log bucket requirements); the bucket is otherwise hardened and stays in the region',
+    );
     const bucket = s3Bucket.id;
     this.bucketName = s3Bucket.bucket;
     this.bucketArn = s3Bucket.arn;
