@@ -35,16 +35,27 @@ interface Ipv4Index {
   starts: Uint32Array;
   ends: Uint32Array;
   countries: Uint16Array;
+  /** `starts[k * BLOCK]`: searched first, small enough to stay in cache (see {@link BLOCK}). */
+  samples: Uint32Array;
 }
 
 interface Ipv6Index {
-  /** Upper and lower 32 bits of each record's 64-bit start and end. */
-  startHi: Uint32Array;
-  startLo: Uint32Array;
-  endHi: Uint32Array;
-  endLo: Uint32Array;
+  /** Upper and lower 32 bits of each record's 64-bit start, interleaved (one cache line per probe). */
+  starts: Uint32Array;
+  /** The same for the ends. */
+  ends: Uint32Array;
   countries: Uint16Array;
+  /** Record `k * BLOCK`'s start, interleaved like `starts`. */
+  samples: Uint32Array;
 }
+
+/**
+ * Records per block of the two-level search: a binary search over every BLOCK-th start (~22 KB
+ * for IPv4, ~32 KB for IPv6: stays in cache), then one over the BLOCK records of the block (a few
+ * cache lines). A plain binary search over the 3.5 MB / 4.5 MB arrays misses the cache at almost
+ * every one of its 18 steps.
+ */
+const BLOCK = 64;
 
 const IPV4_RECORD_SIZE = 10;
 const IPV6_RECORD_SIZE = 18;
@@ -82,7 +93,9 @@ function buildIpv4Index(): Ipv4Index | null {
     if (ends[i] < starts[i] || (i > 0 && starts[i] <= ends[i - 1]) || !isLetter(a) || !isLetter(b)) return null;
     countries[i] = (a << 8) | b;
   }
-  return { starts, ends, countries };
+  const samples = new Uint32Array(Math.ceil(n / BLOCK));
+  for (let k = 0; k < samples.length; k++) samples[k] = starts[k * BLOCK];
+  return { starts, ends, countries, samples };
 }
 
 /** (aHi, aLo) < (bHi, bLo) as unsigned 64-bit numbers. */
@@ -94,28 +107,27 @@ function buildIpv6Index(): Ipv6Index | null {
   const buf = dataFile('geoip-country6.dat');
   if (buf.length === 0 || buf.length % IPV6_RECORD_SIZE !== 0) return null;
   const n = buf.length / IPV6_RECORD_SIZE;
-  const startHi = new Uint32Array(n);
-  const startLo = new Uint32Array(n);
-  const endHi = new Uint32Array(n);
-  const endLo = new Uint32Array(n);
+  const starts = new Uint32Array(2 * n);
+  const ends = new Uint32Array(2 * n);
   const countries = new Uint16Array(n);
   for (let i = 0, o = 0; i < n; i++, o += IPV6_RECORD_SIZE) {
-    startHi[i] = buf.readUInt32BE(o);
-    startLo[i] = buf.readUInt32BE(o + 4);
-    endHi[i] = buf.readUInt32BE(o + 8);
-    endLo[i] = buf.readUInt32BE(o + 12);
+    const sHi = (starts[2 * i] = buf.readUInt32BE(o));
+    const sLo = (starts[2 * i + 1] = buf.readUInt32BE(o + 4));
+    const eHi = (ends[2 * i] = buf.readUInt32BE(o + 8));
+    const eLo = (ends[2 * i + 1] = buf.readUInt32BE(o + 12));
     const a = buf[o + 16];
     const b = buf[o + 17];
-    if (
-      less64(endHi[i], endLo[i], startHi[i], startLo[i]) ||
-      (i > 0 && !less64(endHi[i - 1], endLo[i - 1], startHi[i], startLo[i])) ||
-      !isLetter(a) ||
-      !isLetter(b)
-    )
+    if (less64(eHi, eLo, sHi, sLo) || (i > 0 && !less64(ends[2 * i - 2], ends[2 * i - 1], sHi, sLo)) || !isLetter(a) || !isLetter(b))
       return null;
     countries[i] = (a << 8) | b;
   }
-  return { startHi, startLo, endHi, endLo, countries };
+  const blocks = Math.ceil(n / BLOCK);
+  const samples = new Uint32Array(2 * blocks);
+  for (let k = 0; k < blocks; k++) {
+    samples[2 * k] = starts[2 * k * BLOCK];
+    samples[2 * k + 1] = starts[2 * k * BLOCK + 1];
+  }
+  return { starts, ends, countries, samples };
 }
 
 function ipv4Index(): Ipv4Index | null {
@@ -142,10 +154,18 @@ function codeName(code: number): string {
 function lookupIpv4(ip: number): string | undefined {
   const index = ipv4Index();
   if (index === null) return database().lookup(ip)?.country;
-  const { starts, ends, countries } = index;
+  const { starts, ends, countries, samples } = index;
+  if (samples.length === 0 || ip < samples[0]) return undefined;
+  // The last block whose first start is <= ip, then the last record of it whose start is <= ip.
   let lo = 0;
-  let hi = starts.length - 1;
-  if (hi < 0 || ip < starts[0]) return undefined;
+  let hi = samples.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (samples[mid] <= ip) lo = mid;
+    else hi = mid - 1;
+  }
+  lo *= BLOCK;
+  hi = Math.min(starts.length, lo + BLOCK) - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
     if (starts[mid] <= ip) lo = mid;
@@ -158,16 +178,24 @@ function lookupIpv4(ip: number): string | undefined {
 function lookupIpv6(hi: number, lo: number, text: string): string | undefined {
   const index = ipv6Index();
   if (index === null) return database().lookup(text)?.country;
-  const { startHi, startLo, endHi, endLo, countries } = index;
+  const { starts, ends, countries, samples } = index;
+  const blocks = samples.length >>> 1;
+  if (blocks === 0 || less64(hi, lo, samples[0], samples[1])) return undefined;
   let a = 0;
-  let b = startHi.length - 1;
-  if (b < 0 || less64(hi, lo, startHi[0], startLo[0])) return undefined;
+  let b = blocks - 1;
   while (a < b) {
     const mid = (a + b + 1) >>> 1;
-    if (!less64(hi, lo, startHi[mid], startLo[mid])) a = mid;
+    if (!less64(hi, lo, samples[2 * mid], samples[2 * mid + 1])) a = mid;
     else b = mid - 1;
   }
-  return less64(endHi[a], endLo[a], hi, lo) ? undefined : codeName(countries[a]);
+  a *= BLOCK;
+  b = Math.min(countries.length, a + BLOCK) - 1;
+  while (a < b) {
+    const mid = (a + b + 1) >>> 1;
+    if (!less64(hi, lo, starts[2 * mid], starts[2 * mid + 1])) a = mid;
+    else b = mid - 1;
+  }
+  return less64(ends[2 * a], ends[2 * a + 1], hi, lo) ? undefined : codeName(countries[a]);
 }
 
 /** The package's own answer (used for IPv6, and by tests to check the IPv4 index). */
