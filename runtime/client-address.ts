@@ -232,10 +232,31 @@ export function normalizeAddress(raw: string): string | undefined {
   return typeof raw === 'string' ? parseAddress(raw, scratch) : undefined;
 }
 
+/** The parsed form of an address: family 4 (`v4`, a u32) or 6 (`v6`, four u32 words). */
+export interface ParsedAddress {
+  readonly family: 0 | 4 | 6;
+  readonly v4: number;
+  readonly v6: Uint32Array;
+}
+
+function copyParsed(from: Parsed, to: Parsed): void {
+  to.family = from.family;
+  to.v4 = from.v4;
+  to.v6.set(from.v6);
+}
+
 export class ClientAddressResolver {
   readonly #trusted: CidrSet;
   readonly #hasTrusted: boolean;
+  /** Scratch for each hop. */
   readonly #parsed: Parsed = { family: 0, v4: 0, v6: new Uint32Array(4) };
+  /** The parse of the address the last `resolve` returned. */
+  readonly #client: Parsed = { family: 0, v4: 0, v6: new Uint32Array(4) };
+  /** The last socket address seen, its normalized form, parse and trust (a proxy's connections repeat it). */
+  #peerRaw: string | undefined;
+  #peer: string | undefined;
+  #peerTrusted = false;
+  readonly #peerParsed: Parsed = { family: 0, v4: 0, v6: new Uint32Array(4) };
 
   /** `trustedProxies`: addresses or CIDRs (IPv4 and IPv6) whose X-Forwarded-For is believed. */
   constructor(trustedProxies: readonly string[] = []) {
@@ -249,18 +270,35 @@ export class ClientAddressResolver {
   }
 
   /**
+   * The parsed form of the address the last {@link resolve} call returned (valid until the next
+   * call), so that a caller can locate it without parsing it again.
+   */
+  get lastParsed(): ParsedAddress {
+    return this.#client;
+  }
+
+  /**
    * The client address for a request seen from `socketAddress` with `headers`
    * (header names lower-case, as Node delivers them). Returns undefined only when the socket
    * address itself is not an IP address. Cost is bounded whatever the header holds: at most
    * {@link MAX_FORWARDED_HOPS} hops of at most {@link MAX_HOP_CHARS} characters are looked at.
    */
   resolve(socketAddress: string | undefined, headers: HeaderBag = {}): ClientAddress | undefined {
-    const p = this.#parsed;
-    const peer = typeof socketAddress === 'string' ? parseAddress(socketAddress, p) : undefined;
-    if (peer === undefined) return undefined;
-    if (!this.#hasTrusted || !this.#trusted.hasParsed(p)) return { address: peer, source: 'socket' };
+    if (typeof socketAddress !== 'string') return undefined;
+    const client = this.#client;
+    if (socketAddress !== this.#peerRaw) {
+      const peer = parseAddress(socketAddress, this.#peerParsed);
+      if (peer === undefined) return undefined;
+      this.#peerRaw = socketAddress;
+      this.#peer = peer;
+      this.#peerTrusted = this.#hasTrusted && this.#trusted.hasParsed(this.#peerParsed);
+    }
+    const peer = this.#peer!;
+    copyParsed(this.#peerParsed, client);
+    if (!this.#peerTrusted) return { address: peer, source: 'socket' };
     const raw = headers['x-forwarded-for'];
     if (raw === undefined) return { address: peer, source: 'socket' };
+    const p = this.#parsed;
     const joined = typeof raw === 'string' ? raw : raw.join(',');
     let last = peer;
     let source: ClientAddress['source'] = 'socket';
@@ -285,6 +323,7 @@ export class ClientAddressResolver {
       } else {
         last = hop;
         source = 'x-forwarded-for';
+        copyParsed(p, client);
         if (!this.#trusted.hasParsed(p)) return { address: hop, source };
       }
       // Every piece counts, empty ones too, so a header of commas costs no more than one of hops.

@@ -6,7 +6,7 @@
  * with the other candidates and the licence obligations). The database (~10 MB in memory) is
  * loaded on the first lookup, not at import.
  */
-import { CidrSet } from './client-address';
+import { CidrSet, type ParsedAddress } from './client-address';
 import { isIPv4Mapped, parseIPv4, parseIPv6Range } from './private/ip';
 
 export type GeoFailure = 'invalid-ip' | 'private' | 'not-found';
@@ -299,3 +299,14 @@ export const countryForIp: GeoLookup = (ip) => {
   }
   return lookupIpv4(v4);
 };
+
+/**
+ * The country of an address already parsed by a {@link ClientAddressResolver} (its `lastParsed`),
+ * without parsing the text again: what the router calls on every request. Same answers as
+ * {@link countryForIp} on the address's text.
+ */
+export function countryForParsed(address: ParsedAddress, text: string): string | undefined {
+  if (address.family === 4) return lookupIpv4(address.v4);
+  if (address.family === 6) return isIPv4Mapped(address.v6) ? lookupIpv4(address.v6[3]) : lookupIpv6(address.v6[0], address.v6[1], text);
+  return undefined;
+}

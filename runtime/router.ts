@@ -37,7 +37,7 @@
  * the user's zone — never another zone) and the replica to read from the routed region.
  */
 import { ClientAddressResolver, type ClientAddress, type HeaderBag } from './client-address';
-import { countryForIp, type GeoLookup } from './geo';
+import { countryForIp, countryForParsed, type GeoLookup } from './geo';
 import { unknownName } from './private/unknown-name';
 import { userUnit } from './private/user-hash';
 import { chooseReplica, type ReplicaChoice } from './replica';
@@ -245,6 +245,16 @@ function shareFn(shares: TrafficShareView | undefined, health: HealthView | unde
   return undefined;
 }
 
+/** `de`, ` DE ` → `DE`; two upper-case letters (what the geo lookup returns) come back as they are, without allocating. */
+function normalizeCountry(country: string): string {
+  if (country.length === 2) {
+    const a = country.charCodeAt(0);
+    const b = country.charCodeAt(1);
+    if (a >= 65 && a <= 90 && b >= 65 && b <= 90) return country;
+  }
+  return country.trim().toUpperCase();
+}
+
 /** A share as a fraction 0..1; NaN and negatives are 0, above 100 is 1. */
 function shareFraction(percent: number): number {
   if (!(percent > 0)) return 0;
@@ -325,7 +335,12 @@ export class RegionRouter {
   route(request: RouteRequest): RouteResult {
     const headers = request.headers ?? {};
     const client = this.#clients.resolve(request.socketAddress, headers);
-    const country = client === undefined ? undefined : this.#geo(client.address);
+    const country =
+      client === undefined
+        ? undefined
+        : this.#geo === countryForIp
+          ? countryForParsed(this.#clients.lastParsed, client.address) // the address parsed once
+          : this.#geo(client.address);
     const raw = headers[PREFERRED_REGION_HEADER];
     const preferred = raw === undefined ? undefined : typeof raw === 'string' ? raw : raw[0];
     const decision = this.decide({
@@ -362,7 +377,7 @@ export class RegionRouter {
   /** Rule 0: the user's residency zone, or a refusal when personal data has no known zone. */
   #residency(input: DecisionInput): DecisionContext | RefusedDecision {
     const userId = input.userId === '' ? undefined : input.userId;
-    const countryCode = input.country === undefined ? undefined : input.country.trim().toUpperCase();
+    const countryCode = input.country === undefined ? undefined : normalizeCountry(input.country);
     const geoRegion = countryCode === undefined ? undefined : this.#countries.get(countryCode);
     let zone: ZoneInfo | undefined;
     let zoneSource: RoutedDecision['zoneSource'] = 'unknown';

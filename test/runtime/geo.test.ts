@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { countryForIp, isGeoDatabaseLoaded, lookupCountry, packageLookup } from '../../runtime/geo';
+import { ClientAddressResolver } from '../../runtime/client-address';
+import { countryForIp, countryForParsed, isGeoDatabaseLoaded, lookupCountry, packageLookup } from '../../runtime/geo';
 
 describe('geo', () => {
   it('loads the database lazily, on the first lookup', () => {
@@ -119,5 +120,29 @@ describe('geo: the IPv6 index answers like the package', () => {
       expect(lookupCountry(probes[0])).toEqual({ ok: true, country: buf.toString('latin1', o + 16, o + 18) });
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe('geo: countryForParsed (the router path) answers like countryForIp', () => {
+  it('on IPv4, IPv6 and IPv4-mapped addresses resolved from the socket and from X-Forwarded-For', () => {
+    const resolver = new ClientAddressResolver(['10.0.0.0/8']);
+    let seed = 0x2468ace;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    const hex = (n: number) => (n & 0xffff).toString(16);
+    let located = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const n = next();
+      const v4 = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+      const v6 = `2a0${i & 7}:${hex(next())}:${hex(next())}::${hex(next())}`;
+      const mapped = `::ffff:${hex(n >>> 16)}:${hex(n)}`;
+      for (const address of [v4, v6, mapped]) {
+        for (const resolved of [resolver.resolve(address), resolver.resolve('10.1.1.1', { 'x-forwarded-for': `${address}, 10.2.2.2` })]) {
+          const expected = countryForIp(address);
+          if (expected !== undefined) located++;
+          expect([address, countryForParsed(resolver.lastParsed, resolved!.address)]).toEqual([address, expected]);
+        }
+      }
+    }
+    expect(located).toBeGreaterThan(10_000);
   });
 });
