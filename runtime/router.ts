@@ -37,7 +37,7 @@
  * the user's zone — never another zone) and the replica to read from the routed region.
  */
 import { ClientAddressResolver, type ClientAddress, type HeaderBag } from './client-address';
-import { countryForIp, countryForParsed, type GeoLookup } from './geo';
+import { countryForIp, countryForParsed, preloadGeoDatabase, type GeoLookup } from './geo';
 import { unknownName } from './private/unknown-name';
 import { userUnit } from './private/user-hash';
 import { chooseReplica, type ReplicaChoice } from './replica';
@@ -160,6 +160,13 @@ export interface RegionRouterOptions {
 }
 
 export const PREFERRED_REGION_HEADER = 'x-preferred-region';
+/**
+ * Longest `x-preferred-region` value treated as a region name (region ids are at most 64
+ * characters); a longer one is an unknown region, and only its first {@link ECHO_CHARS} characters
+ * are echoed in `ignoredPreference`.
+ */
+export const MAX_PREFERRED_REGION_CHARS = 64;
+const ECHO_CHARS = 32;
 /** The design's default region for traffic that nothing else places. */
 export const DEFAULT_REGION = 'us-east-1';
 
@@ -326,6 +333,17 @@ export class RegionRouter {
     }
   }
 
+  /**
+   * Does now the work the first requests would otherwise pay for: the shard ring's bucket tables
+   * (built per zone on first use, milliseconds each) and the geo database. A server calls it at
+   * start; a one-shot command does not need to.
+   */
+  prepare(): this {
+    this.#ring.prepare();
+    if (this.#geo === countryForIp) preloadGeoDatabase();
+    return this;
+  }
+
   /** The residency zone of a region (undefined for an unknown region). */
   zoneOf(region: string): string | undefined {
     return this.#zoneOf(region);
@@ -424,7 +442,19 @@ export class RegionRouter {
 
   /** Rule 1: the preferred region, if known, healthy and allowed for the user's data. */
   #byPreference(ctx: DecisionContext): Choice | undefined {
-    const preferredId = ctx.preferredRegion === undefined ? '' : ctx.preferredRegion.trim().toLowerCase();
+    const raw = ctx.preferredRegion;
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length > MAX_PREFERRED_REGION_CHARS) {
+      // Not a region id; never lower-cased, trimmed or echoed whole (the header may be 100 KB).
+      const shown = `${raw.slice(0, ECHO_CHARS)}…`;
+      ctx.ignoredPreference = {
+        region: shown,
+        why: 'unknown-region',
+        detail: `${JSON.stringify(shown)} (${raw.length} characters) is not a region of the routing table`,
+      };
+      return undefined;
+    }
+    const preferredId = raw.trim().toLowerCase();
     if (preferredId === '') return undefined;
     const preferred = this.#regions.get(preferredId);
     const zone = ctx.zone;

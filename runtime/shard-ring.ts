@@ -189,8 +189,8 @@ export function hashKey64(key: string): string {
 
 interface ZoneRing<S> {
   readonly shards: readonly S[];
-  /** Bucket → index into `shards`. */
-  readonly buckets: Uint16Array;
+  /** Bucket → index into `shards`; built on the zone's first lookup (or by {@link ShardRing.prepare}). */
+  buckets: Uint16Array | undefined;
   readonly seedHi: Uint32Array;
   readonly seedLo: Uint32Array;
   readonly weights: Float64Array;
@@ -262,15 +262,30 @@ export class ShardRing<S extends ShardLike = ShardLike> {
       if (list.length > 65535)
         throw new ShardRingError(`shards: zone ${JSON.stringify(zone)} has ${list.length} shards; at most 65535 per zone`);
       const equalWeights = list.every((s) => s.weight === list[0].weight);
-      const partial = { seedHi, seedLo, weights, equalWeights };
-      const buckets = new Uint16Array(1 << bits);
-      for (let b = 0; b < buckets.length; b++) {
-        const kh = fmix32((b + SEED1) | 0);
-        buckets[b] = pick(partial, kh, fmix32((kh ^ SEED2) | 0));
-      }
-      this.#zones.set(zone, { shards: Object.freeze(list), buckets, ...partial });
+      this.#zones.set(zone, { shards: Object.freeze(list), buckets: undefined, seedHi, seedLo, weights, equalWeights });
     }
     this.#zoneIds = Object.freeze(zoneIds);
+  }
+
+  /**
+   * Builds the bucket tables of every zone now (each costs milliseconds: 2^bucketBits rendezvous
+   * picks). Lookups build a zone's table on its first use otherwise, so a command that routes one
+   * request pays for one zone; a server calls this at start so no request pays for it.
+   */
+  prepare(): this {
+    for (const ring of this.#zones.values()) this.#buckets(ring);
+    return this;
+  }
+
+  #buckets(ring: ZoneRing<S>): Uint16Array {
+    if (ring.buckets !== undefined) return ring.buckets;
+    const buckets = new Uint16Array(1 << this.bucketBits);
+    for (let b = 0; b < buckets.length; b++) {
+      const kh = fmix32((b + SEED1) | 0);
+      buckets[b] = pick(ring, kh, fmix32((kh ^ SEED2) | 0));
+    }
+    ring.buckets = buckets;
+    return buckets;
   }
 
   /** Residency zones that have shards, sorted. */
@@ -296,8 +311,9 @@ export class ShardRing<S extends ShardLike = ShardLike> {
     if (typeof key !== 'string' || key === '') {
       throw new ShardRingError(`key: expected a non-empty string, got ${JSON.stringify(key)}`);
     }
+    const buckets = this.#buckets(ring);
     hash64(key);
-    return { ok: true, shard: ring.shards[ring.buckets[outHi >>> this.#shift]] };
+    return { ok: true, shard: ring.shards[buckets[outHi >>> this.#shift]] };
   }
 
   /** The shard for `key` within `zone`; throws {@link ShardRingError} for an unknown zone. */
@@ -307,9 +323,10 @@ export class ShardRing<S extends ShardLike = ShardLike> {
       const result = this.lookup(key, zone);
       if (!result.ok) throw new ShardRingError(result.detail);
     }
-    hash64(key);
     const found = ring as ZoneRing<S>;
-    return found.shards[found.buckets[outHi >>> this.#shift]];
+    const buckets = found.buckets ?? this.#buckets(found);
+    hash64(key);
+    return found.shards[buckets[outHi >>> this.#shift]];
   }
 }
 

@@ -183,4 +183,14 @@ describe('ShardRing', () => {
     expect(hashKey64('\u00e9')).not.toBe(hashKey64('e\u0301'));
     expect(hashKey64('a'.repeat(1000))).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('builds bucket tables lazily per zone; prepare() builds them all and changes no answer', () => {
+    const shards = ['a', 'b', 'c'].flatMap((zone) => [1, 2, 3, 4].map((n) => ({ id: `${zone}-${n}`, residencyZone: zone, weight: n })));
+    const lazy = new ShardRing(shards);
+    const eager = new ShardRing(shards).prepare();
+    for (let i = 0; i < 10_000; i++) {
+      const zone = ['a', 'b', 'c'][i % 3];
+      expect(lazy.shardFor(`user-${i}`, zone).id).toBe(eager.shardFor(`user-${i}`, zone).id);
+    }
+  });
 });
