@@ -3,6 +3,7 @@
  */
 import { isIP } from 'node:net';
 import { lookupCountry, type GeoResult } from '../geo';
+import { unknownName } from '../private/unknown-name';
 import { RegionRouter } from '../router';
 import { EXIT_OK, EXIT_REFUSED, json, parseFlags, UsageError, type CliCommand, type CliIo } from './command';
 import { loadTableFlag, regionFlag, regionListFlag, regionNumbersFlag, TABLE_FLAG_HELP } from './table-flags';
@@ -67,7 +68,8 @@ function run(args: string[], io: CliIo): number {
   const table = loadTableFlag(v.table, io.cwd);
   const preferred = v.prefer === undefined ? undefined : regionFlag(table, '--prefer', v.prefer);
   if (v.zone !== undefined && !table.residencyZones.some((z) => z.id === v.zone)) {
-    throw new UsageError('--zone', v.zone, `unknown residency zone; allowed: ${table.residencyZones.map((z) => z.id).join(', ')}`);
+    const zones = table.residencyZones.map((z) => z.id);
+    throw new UsageError('--zone', v.zone, unknownName('residency zone', undefined, zones));
   }
   const down = new Set(v.down === undefined ? [] : regionListFlag(table, '--down', v.down));
   const loads = v.load === undefined ? {} : regionNumbersFlag(table, '--load', v.load, 'load factor');

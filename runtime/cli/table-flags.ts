@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../load-table';
 import type { RoutingTable } from '../routing-table';
+import { unknownName } from '../private/unknown-name';
 import { UsageError } from './command';
 
 /** Help text of `--table`. */
@@ -22,7 +23,8 @@ function regionNames(table: RoutingTable): string {
 /** A region id of the table, case-insensitive like the router (`EU-West-1` is `eu-west-1`). */
 export function regionFlag(table: RoutingTable, flag: string, value: string): string {
   const id = value.trim().toLowerCase();
-  if (!table.regions.some((r) => r.id === id)) throw new UsageError(flag, value, `unknown region; allowed: ${regionNames(table)}`);
+  const ids = table.regions.map((r) => r.id);
+  if (!ids.includes(id)) throw new UsageError(flag, value, unknownName('region', undefined, ids));
   return id;
 }
 
