@@ -3,7 +3,8 @@
  * Run through `npm run synth` (tools/synth.js: in-process, no cdktf CLI) or `cdktf synth|diff|deploy`
  * (cdktf.json runs tools/app.js); both run this file compiled by esbuild (bin/compiled.js), never
  * through a TypeScript loader. Set TAISHANGLAOJUN_CONFIG to synth another config file,
- * TAISHANGLAOJUN_OFFLINE=1 for an offline plan (see README).
+ * TAISHANGLAOJUN_OFFLINE=1 for an offline plan, TAISHANGLAOJUN_EDGE_BOOTSTRAP=1 for the first deploy of
+ * the edge (see README).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
+import { edgeBootstrapFromEnv } from './lib/edge/bootstrap';
 import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
 import { writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
@@ -75,6 +77,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
   const offline = offlineModeFromEnv();
   assertOfflineOutdir(outdir, offline);
   const stateBackend = stateBackendFromEnv();
+  const edgeBootstrap = edgeBootstrapFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
   let report: ComplianceReport | undefined;
   rmSync(staging, { recursive: true, force: true });
@@ -83,7 +86,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     const app = new App({ outdir: staging, stackTraces: false });
     const keepTraces = Boolean(process.env.TAISHANGLAOJUN_DEBUG);
     const { routingTableJson, compliance } = withoutTokenStackTraces(
-      () => buildPlatform(app, config, { offline, stateBackend }),
+      () => buildPlatform(app, config, { offline, stateBackend, edgeBootstrap }),
       keepTraces,
     );
     writeReports(app.outdir, config); // purchase plan and monitoring files

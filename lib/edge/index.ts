@@ -4,3 +4,4 @@ export * from './global-ingress';
 export * from './cdn-zone';
 export * from './load-balancer-log-bucket';
 export * from './region-ingress';
+export * from './bootstrap';

@@ -1,3 +1,4 @@
+import { edgeBootstrapFromEnv } from '../../lib/edge/bootstrap';
 import { assertEdgeResidency, countryRegionPlan, edgeResidencyProblems, type EdgeSteering } from '../../lib/edge/edge-residency';
 import { validConfig } from '../helpers/platform';
 
@@ -59,5 +60,16 @@ describe('edge residency check (pure)', () => {
       regions: validConfig.regions.map((r) => (r.id === 'ap-south-1' ? { ...r, services: ['storage' as const] } : r)),
     };
     expect(countryRegionPlan(noCompute).IN).toEqual(['ap-east-1', 'ap-southeast-1', 'ap-northeast-1']);
+  });
+});
+
+describe('edge bootstrap from the environment', () => {
+  it('reads TAISHANGLAOJUN_EDGE_BOOTSTRAP and names a bad value with what is allowed', () => {
+    expect(edgeBootstrapFromEnv({})).toBe(false);
+    expect(edgeBootstrapFromEnv({ TAISHANGLAOJUN_EDGE_BOOTSTRAP: '1' })).toBe(true);
+    expect(edgeBootstrapFromEnv({ TAISHANGLAOJUN_EDGE_BOOTSTRAP: 'false' })).toBe(false);
+    expect(() => edgeBootstrapFromEnv({ TAISHANGLAOJUN_EDGE_BOOTSTRAP: 'yes' })).toThrow(
+      'TAISHANGLAOJUN_EDGE_BOOTSTRAP="yes" is not allowed; allowed: 1, true, 0, false or unset',
+    );
   });
 });
