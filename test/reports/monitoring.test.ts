@@ -236,6 +236,65 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
     expect(r.code).toBe(0);
   });
 
+  it("the design's unaggregated expressions misfire on the same series (why they were fixed)", () => {
+    const design = {
+      groups: [
+        {
+          name: 'design',
+          rules: [
+            {
+              alert: 'DesignHighLatency',
+              expr: 'histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m])) > 0.5',
+              for: '2m',
+            },
+            {
+              alert: 'DesignHighErrorRate',
+              expr: 'rate(http_requests_total{status=~"5.."}[5m]) / rate(http_requests_total[5m]) > 0.05',
+              for: '1m',
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'design-rules.yml'), stringify(design));
+    const series = tests.tests[0].input_series;
+    const designTests = {
+      rule_files: ['design-rules.yml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: series,
+          alert_rule_test: [
+            {
+              // fires for the one gateway with 4 slow requests, although eu-west-1's p95 is fast
+              eval_time: '10m',
+              alertname: 'DesignHighLatency',
+              exp_alerts: [
+                { exp_labels: { job: 'gateway', region: 'eu-west-1', instance: 'b' } },
+                { exp_labels: { job: 'gateway', region: 'us-east-1', instance: 'a' } },
+              ],
+            },
+            {
+              // every 5xx series divided by itself: fires for us-west-2 (0.2 % of its requests) and for refusals
+              eval_time: '10m',
+              alertname: 'DesignHighErrorRate',
+              exp_alerts: [
+                { exp_labels: { job: 'gateway', region: 'eu-central-1', status: '503', country: 'DE', instance: 'a' } },
+                { exp_labels: { job: 'gateway', region: 'none', status: '503', country: 'DE', instance: 'a' } },
+                { exp_labels: { job: 'gateway', region: 'us-west-2', status: '500', country: 'MX', instance: 'b' } },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'design.test.yml'), stringify(designTests));
+    const r = promtool('test', 'rules', 'design.test.yml');
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.code).toBe(0);
+  });
+
   it('promtool test rules fails when an expectation is wrong (the test can fail)', () => {
     const wrong = structuredClone(tests);
     wrong.tests[0].alert_rule_test[2].exp_alerts = [expected('HighLatency', 'warning', { region: 'eu-west-1' })];
