@@ -21,9 +21,9 @@ export const METRIC_LABELS = {
   country: 'country',
   /** Residency zone of a region or of the user's data ("unknown" for anonymous traffic of no zone). */
   zone: 'zone',
-  /** Routing rule that decided: preference | geo | score | fallback | refused. */
+  /** Routing rule that decided: preference | geo | score | fallback | shed | refused. */
   reason: 'reason',
-  /** Why a request was retried: connect-error | upstream-5xx | timeout. */
+  /** Why a request was retried: connect-error | reset | timeout | upstream-5xx. */
   cause: 'cause',
   /** Failover state of a region: healthy | degraded | circuit-open | failed | recovering. */
   state: 'state',
@@ -97,7 +97,7 @@ export const GATEWAY_REGION_TRAFFIC_SHARE: MetricDefinition = {
 export const GATEWAY_ROUTING_DECISIONS_TOTAL: MetricDefinition = {
   name: 'gateway_routing_decisions_total',
   type: 'counter',
-  help: 'Routing decisions by rule (preference, geo, score, fallback, refused) and chosen region ("none" for refusals).',
+  help: 'Routing decisions by rule (preference, geo, score, fallback, shed, refused) and chosen region ("none" for refusals).',
   labels: ['reason', 'region'],
 };
 
@@ -105,7 +105,7 @@ export const GATEWAY_ROUTING_DECISIONS_TOTAL: MetricDefinition = {
 export const GATEWAY_UPSTREAM_RETRIES_TOTAL: MetricDefinition = {
   name: 'gateway_upstream_retries_total',
   type: 'counter',
-  help: 'Idempotent requests retried on the next region of the same residency zone, by the region that failed and the cause (connect-error, upstream-5xx, timeout).',
+  help: 'Idempotent requests retried on the next region of the same residency zone, by the region that failed and the cause (connect-error, reset, timeout, upstream-5xx).',
   labels: ['region', 'cause'],
 };
 
