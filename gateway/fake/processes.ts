@@ -4,7 +4,7 @@
  * is killed when the parent exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -54,14 +54,19 @@ export function spawnNode(
     env?: NodeJS.ProcessEnv;
     /** Keep stdout after the ready line (off for a benchmarked gateway's access logs). @default true */
     keepOutput?: boolean;
+    /** Write stdout to this file instead of a pipe; readiness is then read from the file. @default a pipe */
+    stdoutFile?: string;
   },
 ): Promise<NodeProcess> {
   killAllOnExit();
+  const fd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
   const proc = spawn(process.execPath, [...nodeArgs(script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd ?? 'pipe', 'pipe'],
   });
+  if (fd !== undefined) closeSync(fd); // the child has its own copy
+  let tail: NodeJS.Timeout | undefined;
   live.add(proc);
   let out = '';
   let pending = '';
@@ -93,9 +98,7 @@ export function spawnNode(
       proc.kill('SIGKILL');
       reject(new Error(`${script} ${args.join(' ')}: not ready within ${options.timeoutMs ?? 20_000} ms\n${out}`));
     }, options.timeoutMs ?? 20_000);
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      if (settled && options.keepOutput === false) return;
-      const text = chunk.toString('utf8');
+    const onText = (text: string) => {
       out += text;
       pending += text;
       let nl: number;
@@ -115,11 +118,27 @@ export function spawnNode(
           resolve({ ...handle, ready: json });
         }
       }
-    });
+    };
+    if (options.stdoutFile === undefined) {
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        if (settled && options.keepOutput === false) return;
+        onText(chunk.toString('utf8'));
+      });
+    } else {
+      const file = options.stdoutFile;
+      let read = 0;
+      tail = setInterval(() => {
+        const text = readFileSync(file, 'utf8');
+        onText(text.slice(read));
+        read = text.length;
+        if (settled) clearInterval(tail);
+      }, 50);
+    }
     proc.stderr!.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
     });
     void exited.then((code) => {
+      clearInterval(tail);
       if (settled) return;
       settled = true;
       clearTimeout(timer);
