@@ -141,6 +141,37 @@ export class CdnZone extends Construct {
       ],
     });
 
+    // ---- residency on the region hosts: <region>.<apiHost> answers only the countries of its zone ----
+    // (api.<domain> is steered by the load balancer below; a region host names its region directly,
+    // so a request from a country of another zone, or of no zone, is blocked at Cloudflare.)
+    const zoneRules = config.residencyZones.flatMap((zone) => {
+      const hosts = gatewayRegions(config)
+        .filter((r) => r.residencyZone === zone.id)
+        .map((r) => regionApiHostOf(config, r.id));
+      const countries = config.regions.filter((r) => r.residencyZone === zone.id).flatMap((r) => r.countries);
+      if (hosts.length === 0) return [];
+      return [
+        {
+          description: `Region hosts of zone ${zone.id}: only its ${countries.length} countries`,
+          expression: `(http.host in {${hosts.map((h) => `"${h}"`).join(' ')}} and not ip.src.country in {${[...countries]
+            .sort()
+            .map((c) => `"${c}"`)
+            .join(' ')}})`,
+          action: 'block',
+          enabled: true,
+        },
+      ];
+    });
+    if (zoneRules.length)
+      new Ruleset(this, 'ResidencyRules', {
+        zoneId,
+        kind: 'zone',
+        phase: 'http_request_firewall_custom',
+        name: 'Residency at the edge',
+        description: 'A region host serves only the countries of its residency zone',
+        rules: zoneRules,
+      });
+
     // ---- DNS ----
     const proxiedA = (rid: string, name: string, comment: string) =>
       new DnsRecord(this, rid, { zoneId, name, type: 'A', content: ingress.ipAddress, proxied: true, ttl: 1, comment });

@@ -75,7 +75,11 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
     expect(rules['api.taishanglaojun.com/static/*'].actions).toStrictEqual({ cache_level: 'cache_everything', edge_cache_ttl: 86400 });
     expect(rules['api.taishanglaojun.com/api/*'].actions).toStrictEqual({ cache_level: 'bypass' });
     for (const r of Object.values(rules)) expect(r).toMatchObject({ status: 'active', zone_id: ZONE });
-    expect(resourcesOf(tf, 'cloudflare_ruleset').map((r) => r.phase)).toEqual(['http_request_origin']);
+    expect(
+      resourcesOf(tf, 'cloudflare_ruleset')
+        .map((r) => r.phase)
+        .sort(),
+    ).toEqual(['http_request_firewall_custom', 'http_request_origin']);
   });
 
   it('writes the equivalent cache rules instead when asked', () => {
@@ -217,6 +221,32 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
     expect(() => validateRegionsConfig(raw)).toThrow(
       /edge\.countryPools\.KR\[1\]: "eu-west-1" is the pool of residency zone "emea", but country KR belongs to zone "apac"/,
     );
+  });
+
+  it('blocks a region host for every country outside its residency zone (custom firewall rules)', () => {
+    const ruleset = resourcesOf(tf, 'cloudflare_ruleset').find((r) => r.phase === 'http_request_firewall_custom');
+    expect(ruleset).toMatchObject({ kind: 'zone', zone_id: ZONE });
+    expect(ruleset.rules).toHaveLength(validConfig.residencyZones.length);
+    for (const zone of validConfig.residencyZones) {
+      const hosts = gateways.filter((r) => r.residencyZone === zone.id).map((r) => regionApiHostOf(validConfig, r.id));
+      const rule = ruleset.rules.find((r: Tf) => hosts.every((h) => String(r.expression).includes(`"${h}"`)));
+      expect(rule.action).toBe('block');
+      const m = /^\(http\.host in \{([^}]*)\} and not ip\.src\.country in \{([^}]*)\}\)$/.exec(rule.expression)!;
+      expect(
+        m[1]
+          .split(' ')
+          .map((h) => JSON.parse(h))
+          .sort(),
+      ).toEqual([...hosts].sort());
+      const allowed = m[2].split(' ').map((c) => JSON.parse(c) as string);
+      expect(allowed.sort()).toEqual(
+        [...zoneOfCountry]
+          .filter(([, z]) => z === zone.id)
+          .map(([c]) => c)
+          .sort(),
+      );
+      expect(rule.expression.length).toBeLessThan(4096); // Cloudflare's expression length limit
+    }
   });
 
   it('uses an existing zone id from the config instead of creating the zone, and the account id from the config', () => {
