@@ -189,8 +189,10 @@ export function hashKey64(key: string): string {
 
 interface ZoneRing<S> {
   readonly shards: readonly S[];
-  /** Bucket → index into `shards`; built on the zone's first lookup (or by {@link ShardRing.prepare}). */
+  /** Bucket → index into `shards`; built after the zone's first lookups (or by {@link ShardRing.prepare}). */
   buckets: Uint16Array | undefined;
+  /** Lookups answered without the table so far. */
+  direct: number;
   readonly seedHi: Uint32Array;
   readonly seedLo: Uint32Array;
   readonly weights: Float64Array;
@@ -262,15 +264,16 @@ export class ShardRing<S extends ShardLike = ShardLike> {
       if (list.length > 65535)
         throw new ShardRingError(`shards: zone ${JSON.stringify(zone)} has ${list.length} shards; at most 65535 per zone`);
       const equalWeights = list.every((s) => s.weight === list[0].weight);
-      this.#zones.set(zone, { shards: Object.freeze(list), buckets: undefined, seedHi, seedLo, weights, equalWeights });
+      this.#zones.set(zone, { shards: Object.freeze(list), buckets: undefined, direct: 0, seedHi, seedLo, weights, equalWeights });
     }
     this.#zoneIds = Object.freeze(zoneIds);
   }
 
   /**
    * Builds the bucket tables of every zone now (each costs milliseconds: 2^bucketBits rendezvous
-   * picks). Lookups build a zone's table on its first use otherwise, so a command that routes one
-   * request pays for one zone; a server calls this at start so no request pays for it.
+   * picks). Otherwise a zone's first {@link DIRECT_LOOKUPS} lookups compute their bucket's winner
+   * directly (the same pick the table would hold) and the table is built after them, so a command
+   * that routes one request builds no table; a server calls this at start so no request pays for it.
    */
   prepare(): this {
     for (const ring of this.#zones.values()) this.#buckets(ring);
@@ -280,10 +283,7 @@ export class ShardRing<S extends ShardLike = ShardLike> {
   #buckets(ring: ZoneRing<S>): Uint16Array {
     if (ring.buckets !== undefined) return ring.buckets;
     const buckets = new Uint16Array(1 << this.bucketBits);
-    for (let b = 0; b < buckets.length; b++) {
-      const kh = fmix32((b + SEED1) | 0);
-      buckets[b] = pick(ring, kh, fmix32((kh ^ SEED2) | 0));
-    }
+    for (let b = 0; b < buckets.length; b++) buckets[b] = bucketWinner(ring, b);
     ring.buckets = buckets;
     return buckets;
   }
@@ -324,10 +324,27 @@ export class ShardRing<S extends ShardLike = ShardLike> {
       if (!result.ok) throw new ShardRingError(result.detail);
     }
     const found = ring as ZoneRing<S>;
-    const buckets = found.buckets ?? this.#buckets(found);
+    let buckets = found.buckets;
+    if (buckets === undefined) {
+      if (found.direct < DIRECT_LOOKUPS) {
+        found.direct++;
+        hash64(key);
+        return found.shards[bucketWinner(found, outHi >>> this.#shift)];
+      }
+      buckets = this.#buckets(found);
+    }
     hash64(key);
     return found.shards[buckets[outHi >>> this.#shift]];
   }
+}
+
+/** Lookups per zone answered by computing the bucket's winner before its table is built. */
+export const DIRECT_LOOKUPS = 256;
+
+/** The shard index that wins bucket `b`: what the zone's table holds at `b`. */
+function bucketWinner(ring: Omit<ZoneRing<unknown>, 'shards' | 'buckets'>, b: number): number {
+  const kh = fmix32((b + SEED1) | 0);
+  return pick(ring, kh, fmix32((kh ^ SEED2) | 0));
 }
 
 function compareIds(a: string, b: string): number {

@@ -184,7 +184,7 @@ describe('ShardRing', () => {
     expect(hashKey64('a'.repeat(1000))).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('builds bucket tables lazily per zone; prepare() builds them all and changes no answer', () => {
+  it("answers a zone's first lookups without its bucket table, then from the table, exactly as prepare() would", () => {
     const shards = ['a', 'b', 'c'].flatMap((zone) => [1, 2, 3, 4].map((n) => ({ id: `${zone}-${n}`, residencyZone: zone, weight: n })));
     const lazy = new ShardRing(shards);
     const eager = new ShardRing(shards).prepare();
