@@ -18,7 +18,8 @@ import { writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
-import { formatValue } from './runtime/problem';
+import { formatValue, ProblemsError } from './runtime/problem';
+import { parseRoutingTable } from './runtime/routing-table';
 import shippedConfig from './regions.config';
 
 // cdktf captures a full stack trace for every token it creates; with tsx's source maps on, each
@@ -89,6 +90,14 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
       () => buildPlatform(app, config, { offline, stateBackend, edgeBootstrap }),
       keepTraces,
     );
+    // The table is the gateway's one input: never write one the gateway would refuse. The config's
+    // bounds keep it valid; this names any gap between the two validators instead of shipping it.
+    const table = parseRoutingTable(JSON.parse(routingTableJson));
+    if (!table.ok)
+      throw new ProblemsError(
+        `the routing table built from the config would be refused by the gateway (${ROUTING_TABLE_FILE})`,
+        table.problems,
+      );
     writeReports(app.outdir, config); // purchase plan and monitoring files
     withoutTokenStackTraces(() => app.synth(), keepTraces); // the compliance pack runs here, before the first stack is written
     writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);

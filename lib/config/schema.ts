@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
 import { AZ_COUNT, PROJECT_NAME, REGION_ID } from '../limits';
 import { DEFAULT_PRICES } from './prices';
+import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
@@ -160,9 +161,9 @@ const region = z
     /** ISO 3166-1 alpha-2 codes of the countries this region serves. */
     countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).min(1, 'must serve at least one country').max(CONFIG_BOUNDS.countries),
     /** Latency (ms) above which the region counts as slow for its users. */
-    latencyThresholdMs: z.number().positive(),
+    latencyThresholdMs: z.number().positive().max(ROUTING_TABLE_LIMITS.latencyMs),
     /** Requests the region absorbs at full load. */
-    capacity: z.number().positive(),
+    capacity: z.number().positive().max(ROUTING_TABLE_LIMITS.capacity),
     /** Reserved-instance plan of the region. @default none */
     reservedCapacity: reservedCapacity.optional(),
     /** Checks this region deliberately departs from, each with its written reason. @default none */
@@ -209,13 +210,19 @@ const shard = z
     /** Residency zone whose users the shard holds. */
     residencyZone: zoneId,
     /** Relative share of the zone's keys. @default 1 */
-    weight: z.number().positive().default(1),
+    weight: z.number().positive().max(ROUTING_TABLE_LIMITS.shardWeight).default(1),
     /** Region that holds the shard's primary database. @default the zone's primary region */
     primaryRegion: regionId.optional(),
   })
   .strict();
 
-const seconds = z.number().positive();
+/** A duration in seconds; at most what the gateway's timers can wait (the routing table holds it in ms). */
+const seconds = z
+  .number()
+  .positive()
+  .max(Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000));
+/** A counter of the failover rules (checks in a row); bounded like the routing table's counters. */
+const count = z.number().int().positive().max(ROUTING_TABLE_LIMITS.count);
 
 const failover = z
   .object({
@@ -230,15 +237,15 @@ const failover = z
       .prefault({}),
     failureThresholds: z
       .object({
-        serviceUnavailable: positiveInt.default(DEFAULT_FAILOVER.failureThresholds.serviceUnavailable),
-        highLatency: positiveInt.default(DEFAULT_FAILOVER.failureThresholds.highLatency),
+        serviceUnavailable: count.default(DEFAULT_FAILOVER.failureThresholds.serviceUnavailable),
+        highLatency: count.default(DEFAULT_FAILOVER.failureThresholds.highLatency),
         errorRate: z.number().gt(0).lt(1).default(DEFAULT_FAILOVER.failureThresholds.errorRate),
       })
       .strict()
       .prefault({}),
     recoveryThresholds: z
       .object({
-        consecutiveSuccess: positiveInt.default(DEFAULT_FAILOVER.recoveryThresholds.consecutiveSuccess),
+        consecutiveSuccess: count.default(DEFAULT_FAILOVER.recoveryThresholds.consecutiveSuccess),
         latencyImprovement: z.number().gt(0).max(1).default(DEFAULT_FAILOVER.recoveryThresholds.latencyImprovement),
       })
       .strict()
@@ -268,7 +275,7 @@ const failover = z
 const routing = z
   .object({
     maxLoadFactor: z.number().gt(0).max(1).default(DEFAULT_ROUTING.maxLoadFactor),
-    loadWeight: z.number().min(0).default(DEFAULT_ROUTING.loadWeight),
+    loadWeight: z.number().min(0).max(ROUTING_TABLE_LIMITS.loadWeight).default(DEFAULT_ROUTING.loadWeight),
   })
   .strict()
   .prefault({});

@@ -184,9 +184,14 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   // A zone declared with an invalid id is reported there; references to it are not reported again,
   // and it is never offered as an allowed value.
   const invalidZoneIds = new Set<unknown>(cfg.declared.zones.map((z) => z.id).filter((id) => !zoneIds.has(id as string)));
+  // With no residencyZones list at all, that one problem is reported; each reference would only repeat it.
+  const zonesDeclared = cfg.declared.zones.length > 0;
+  const allowedZones = zoneIds.size
+    ? [...zoneIds].map((id) => formatValue(id)).join(', ')
+    : 'none yet: residencyZones declares no valid zone (see its problems)';
   const checkZone = (path: string, zone: string) => {
-    if (!zoneIds.has(zone) && !invalidZoneIds.has(zone))
-      add(path, zone, `is not a declared residency zone; allowed: ${[...zoneIds].map((id) => formatValue(id)).join(', ')}`);
+    if (zonesDeclared && !zoneIds.has(zone) && !invalidZoneIds.has(zone))
+      add(path, zone, `is not a declared residency zone; allowed: ${allowedZones}`);
   };
   cfg.residencyZones.forEach((zone, i) => {
     zone?.allowedCopyTo.forEach((target, j) => {

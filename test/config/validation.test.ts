@@ -1,4 +1,6 @@
 import config from '../../regions.config';
+import { buildRoutingTable } from '../../lib/routing-table';
+import { parseRoutingTable, ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -1031,5 +1033,76 @@ describe('reserved capacity', () => {
     expect(cfg.prices).toMatchObject({ currency: 'USD', asOf: '2024-06', paymentOption: 'No Upfront', hoursPerMonth: 730 });
     expect(cfg.prices.source).toMatch(/not re-verified/);
     for (const r of cfg.regions) expect(cfg.prices.regions[r.id]).toBeDefined();
+  });
+});
+
+describe('the config never yields a routing table the gateway refuses', () => {
+  // Before: capacity 2e9, shard weight 1e12 … passed the config and synth wrote a table the
+  // gateway's loader refused at start ("must be a finite number > 0 and <= 1000000000").
+  const build = (c: Mutable) => buildRoutingTable(validateRegionsConfig(c));
+  it.each<[string, (c: Mutable) => void, string, string]>([
+    ['capacity', (c) => void (region(c, 'ap-south-1').capacity = 2e9), 'regions[3].capacity', 'must be <= 1000000000'],
+    [
+      'latency threshold',
+      (c) => void (region(c, 'ap-south-1').latencyThresholdMs = 1e12),
+      'regions[3].latencyThresholdMs',
+      'must be <= 600000',
+    ],
+    ['shard weight', (c) => void (c.shards = [{ id: 'a', residencyZone: 'apac', weight: 1e12 }]), 'shards[0].weight', 'must be <= 1000000'],
+    ['load weight', (c) => void (c.routing = { loadWeight: 1e7 }), 'routing.loadWeight', 'must be <= 1000000'],
+    [
+      'health-check interval',
+      (c) => void (c.failover = { healthCheck: { intervalSeconds: 3e6 } }),
+      'failover.healthCheck.intervalSeconds',
+      'must be <= 2147483',
+    ],
+    [
+      'circuit breaker',
+      (c) => void (c.failover = { actions: { circuitBreakerSeconds: 1e10 } }),
+      'failover.actions.circuitBreakerSeconds',
+      'must be <= 2147483',
+    ],
+    [
+      'failure count',
+      (c) => void (c.failover = { failureThresholds: { serviceUnavailable: 20_000 } }),
+      'failover.failureThresholds.serviceUnavailable',
+      'must be <= 10000',
+    ],
+  ])('%s above the gateway’s bound is a config problem', (_what, mutate, path, message) => {
+    expect(problemsOf(mutate)).toContainEqual(expect.objectContaining({ path, message }));
+  });
+
+  it('a config at every such bound gives a table the runtime accepts', () => {
+    const c = fresh();
+    for (const r of c.regions)
+      Object.assign(r, { capacity: ROUTING_TABLE_LIMITS.capacity, latencyThresholdMs: ROUTING_TABLE_LIMITS.latencyMs });
+    c.routing = { loadWeight: ROUTING_TABLE_LIMITS.loadWeight };
+    const max = Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000);
+    // (the health check and the success count are bounded tighter by the load balancers: edge checks)
+    c.failover = {
+      failureThresholds: { serviceUnavailable: ROUTING_TABLE_LIMITS.count, highLatency: ROUTING_TABLE_LIMITS.count },
+      actions: { circuitBreakerSeconds: max },
+      recovery: { stepIntervalSeconds: max },
+    };
+    c.shards = ['apac', 'emea', 'na'].map((z) => ({ id: z, residencyZone: z, weight: ROUTING_TABLE_LIMITS.shardWeight }));
+    const result = parseRoutingTable(JSON.parse(JSON.stringify(build(c))));
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+});
+
+describe('references to residency zones when none is declared', () => {
+  it('a missing residencyZones list is one problem, not one more per region naming an empty allowed list', () => {
+    const problems = problemsOf((c) => void delete c.residencyZones);
+    expect(problems).toEqual([expect.objectContaining({ path: 'residencyZones', message: 'is missing; it must be a list' })]);
+  });
+
+  it('zones declared but none valid: the reference says so instead of "allowed: " and nothing', () => {
+    const problems = problemsOf((c) => void (c.residencyZones = [{ id: 'Not Valid', description: '' }]));
+    const refs = problems.filter((p) => p.path.endsWith('.residencyZone'));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const p of refs)
+      expect(p.message).toBe(
+        'is not a declared residency zone; allowed: none yet: residencyZones declares no valid zone (see its problems)',
+      );
   });
 });
