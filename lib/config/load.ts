@@ -119,12 +119,27 @@ function compile(esbuild: Esbuild, file: string, source: string): string {
 }
 
 /** Evaluates CommonJS `code` as the module `file`; its bare imports resolve from the file's folder. */
-function evaluate(code: string, file: string): unknown {
+function evaluate(code: string, file: string, source: string): unknown {
   const module = { exports: {} as unknown };
   const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file }) as (
     ...args: unknown[]
   ) => void;
-  wrapper(module.exports, createRequire(file), module, file, dirname(file));
+  // A module that exits would end the synth with its exit code and no output, as if it succeeded.
+  // The module runs in this realm's context, whose `process` is the one to guard (under a test
+  // runner's sandbox it is not the `process` this file sees).
+  const realm = runInThisContext('process') as NodeJS.Process;
+  const exit = realm.exit;
+  realm.exit = ((code?: unknown) => {
+    throw new ConfigLoadError(
+      source,
+      `the module called process.exit(${code === undefined ? '' : formatValue(code)}) while loading; a config module must only export the config`,
+    );
+  }) as typeof process.exit;
+  try {
+    wrapper(module.exports, createRequire(file), module, file, dirname(file));
+  } finally {
+    realm.exit = exit;
+  }
   return module.exports;
 }
 
@@ -176,20 +191,26 @@ export function loadConfigModule(location: ConfigLocation): unknown {
   try {
     const esbuild = ext === '.json' ? undefined : optionalEsbuild();
     if (ext === '.json') exported = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    else if (esbuild && (TYPESCRIPT.has(ext) || JAVASCRIPT.has(ext))) exported = evaluate(compile(esbuild, file, source), file);
+    else if (esbuild && (TYPESCRIPT.has(ext) || JAVASCRIPT.has(ext))) exported = evaluate(compile(esbuild, file, source), file, source);
     else if (TYPESCRIPT.has(ext) || ext === '.mjs')
       throw new ConfigLoadError(
         source,
         `a ${ext} config needs the package esbuild to be loaded (npm install --save-dev esbuild); or compile it to a CommonJS .js file`,
       );
-    else if (JAVASCRIPT.has(ext)) exported = evaluate(readFileSync(file, 'utf8'), file);
+    else if (JAVASCRIPT.has(ext)) exported = evaluate(readFileSync(file, 'utf8'), file, source);
     else throw new ConfigLoadError(source, `has the extension "${ext}"; allowed: .ts, .mts, .cts, .js, .cjs, .mjs, .json`);
   } catch (e) {
     if (e instanceof ConfigLoadError) throw e;
     if (e instanceof SyntaxError && ext === '.json') throw new ConfigLoadError(source, `is not valid JSON: ${e.message}`);
     throw new ConfigLoadError(source, `the module threw while loading: ${describeThrown(e)}`);
   }
-  return exportedConfig(exported, source);
+  try {
+    return exportedConfig(exported, source);
+  } catch (e) {
+    // a Proxy or an object whose `then` getter throws while its export is inspected
+    if (e instanceof ConfigLoadError) throw e;
+    throw new ConfigLoadError(source, `reading its export threw ${describeThrown(e)}`);
+  }
 }
 
 /**

@@ -172,3 +172,11 @@ describe('a config that does not load names the file and says what to do', () =>
     expect(message).toContain('  - regions[0].id: Symbol(x) is a Symbol');
   });
 });
+
+describe('a module that misbehaves while it is read', () => {
+  it('a Proxy whose traps throw while its export is inspected names the file', () => {
+    const path = file('proxy.config.ts', "export default new Proxy({}, { get() { throw new Error('trap'); } });\n");
+    const message = loadError(path);
+    expect(message).toBe(`cannot load the config ${path}: reading its export threw Error: trap`);
+  });
+});

@@ -51,6 +51,25 @@ it.each([
     },
     /^synth failed: TAISHANGLAOJUN_CONFIG=".*getter\.config\.ts" is not valid \(\d+ problems\):\n {2}- project: cannot be read: its getter threw Error: vault sealed\n/,
   ],
+  [
+    // before: the synth ended with exit 0 and printed nothing, as if it had succeeded
+    'a module that calls process.exit(0)',
+    () => {
+      const f = join(work, 'exits.config.ts');
+      writeFileSync(f, 'process.exit(0);\nexport default {};\n');
+      return f;
+    },
+    /^synth failed: cannot load the config .*exits\.config\.ts": the module called process\.exit\(0\) while loading; a config module must only export the config\n$/,
+  ],
+  [
+    'a module that calls process.exit() (CommonJS)',
+    () => {
+      const f = join(work, 'exits.config.cjs');
+      writeFileSync(f, 'process.exit();\n');
+      return f;
+    },
+    /^synth failed: cannot load the config .*exits\.config\.cjs": the module called process\.exit\(\) while loading/,
+  ],
 ])('%s', (_name, makeConfig, message) => {
   const r = synth(_name.replace(/\W+/g, '-'), makeConfig());
   expect(r.status).toBe(1);
