@@ -188,7 +188,8 @@ export class RoutingRuntime {
         clock: this.#clock,
         onListenerError: this.#options.onListenerError,
       });
-      const router = new RegionRouter(table, { ...this.#options.router, health: failover });
+      // prepare(): shard tables and geo data now, so no request pays for them (a server's start).
+      const router = new RegionRouter(table, { ...this.#options.router, health: failover }).prepare();
       return { version, table, router, failover, health };
     } catch (err) {
       failover.dispose(); // it may have re-armed timers taken over from the previous controller
