@@ -6,7 +6,7 @@
  * TAISHANGLAOJUN_OFFLINE=1 for an offline plan, TAISHANGLAOJUN_EDGE_BOOTSTRAP=1 for the first deploy of
  * the edge (see README).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
@@ -74,6 +74,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     throw new Error(
       `the output directory ${outdir} is the working directory or contains it; allowed: a directory of its own such as cdktf.out`,
     );
+  assertReplaceableOutdir(outdir);
   const config = loadConfig(options.configFile);
   const offline = offlineModeFromEnv();
   assertOfflineOutdir(outdir, offline);
@@ -81,8 +82,8 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
   const edgeBootstrap = edgeBootstrapFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
   let report: ComplianceReport | undefined;
-  rmSync(staging, { recursive: true, force: true });
   try {
+    rmSync(staging, { recursive: true, force: true });
     // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
     const app = new App({ outdir: staging, stackTraces: false });
     const keepTraces = Boolean(process.env.TAISHANGLAOJUN_DEBUG);
@@ -109,10 +110,39 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch {
+      // the staging directory could not be created either; the error below says why
+    }
+    throw unwritableOutdir(e, outdir);
   }
   return { outdir, stacks: summarizeStacks(outdir), compliance: report };
+}
+
+/**
+ * The synth replaces its output directory whole, so it must be one: a new path, an empty directory
+ * or a previous synth output (manifest.json or stacks/). A file, or a folder of other things given
+ * by mistake (`--output src`), is refused before anything is built instead of being deleted.
+ */
+function assertReplaceableOutdir(outdir: string): void {
+  if (!existsSync(outdir)) return;
+  if (!statSync(outdir).isDirectory())
+    throw new Error(`the output directory ${outdir} is a file; allowed: a directory (new, empty, or a previous synth output)`);
+  const entries = readdirSync(outdir);
+  if (entries.length && !entries.includes('manifest.json') && !entries.includes('stacks'))
+    throw new Error(
+      `the output directory ${outdir} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}) and the synth replaces it whole; allowed: a new or empty directory, or a previous synth output (with manifest.json)`,
+    );
+}
+
+/** A file-system error while writing the output, said of the output directory (not the staging path inside the error). */
+function unwritableOutdir(e: unknown, outdir: string): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (!(e instanceof Error) || typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
+  return new Error(
+    `cannot write the output directory ${outdir} (${e.message.startsWith(code) ? e.message : `${code}: ${e.message}`}); allowed: a directory the synth can create and write`,
+  );
 }
 
 interface StackJson {

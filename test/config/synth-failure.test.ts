@@ -1,6 +1,6 @@
 /** The synth app (main.ts) as a user meets a bad config: one message, no stack trace, exit 1, nothing written. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -78,4 +78,47 @@ it.each([
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout).toBe('');
   expect(r.written).toBe(false);
+});
+
+describe('an output directory the synth must not replace', () => {
+  const shipped = (outdir: string) =>
+    spawnSync(process.execPath, ['tools/synth.js', '--output', outdir], {
+      cwd: root,
+      env: { ...process.env, TAISHANGLAOJUN_CONFIG: undefined },
+      encoding: 'utf8',
+    });
+
+  it('a file is refused and left as it was (before: deleted and replaced by the output)', () => {
+    const f = join(work, 'notes.txt');
+    writeFileSync(f, 'keep me\n');
+    const r = shipped(f);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `synth failed: the output directory ${f} is a file; allowed: a directory (new, empty, or a previous synth output)\n`,
+    );
+    expect(readFileSync(f, 'utf8')).toBe('keep me\n');
+  });
+
+  it('a folder of other files (--output src by mistake) is refused and left as it was', () => {
+    const d = join(work, 'src');
+    mkdirSync(d);
+    writeFileSync(join(d, 'app.ts'), 'x');
+    const r = shipped(d);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^synth failed: the output directory .*src holds other files \(app\.ts\) and the synth replaces it whole; allowed: /,
+    );
+    expect(readdirSync(d)).toEqual(['app.ts']);
+  });
+
+  it('a path under a file: the output directory and the reason, no stack trace, nothing left behind', () => {
+    const f = join(work, 'plain');
+    writeFileSync(f, '');
+    const r = shipped(join(f, 'out'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^synth failed: cannot write the output directory .*plain\/out \(ENOTDIR: .*\); allowed: a directory the synth can create and write\n$/,
+    );
+    expect(readdirSync(work).filter((n) => n.includes('staging'))).toEqual([]);
+  });
 });
