@@ -53,8 +53,9 @@ export type FlagValues<T extends FlagSpec> = { [K in keyof T]?: T[K]['type'] ext
 
 /** Parses `args` strictly against `options`; every failure becomes a {@link UsageError} naming the flag. */
 export function parseFlags<T extends FlagSpec>(args: string[], options: T, command: string): FlagValues<T> {
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as FlagValues<T>;
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
   } catch (err) {
     const message = (err as Error).message;
     const code = (err as { code?: string }).code;
@@ -75,6 +76,21 @@ export function parseFlags<T extends FlagSpec>(args: string[], options: T, comma
     }
     throw new UsageError(flag, undefined, message);
   }
+  // parseArgs keeps the last of a repeated flag; `--country DE --country FR` would silently route FR.
+  const seen = new Map<string, string | undefined>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) {
+      const both = [seen.get(token.name), token.value].filter((v) => v !== undefined).map((v) => JSON.stringify(v));
+      throw new UsageError(
+        `--${token.name}`,
+        undefined,
+        `given twice${both.length ? ` (${both.join(', then ')})` : ''}; allowed: once (a list flag takes R1,R2 in one value)`,
+      );
+    }
+    seen.set(token.name, token.value);
+  }
+  return parsed.values as FlagValues<T>;
 }
 
 /** Pretty JSON with a final newline: what commands print on stdout. */

@@ -36,6 +36,14 @@ describe('taishanglaojun CLI', () => {
     });
   });
 
+  it('a flag given twice is a usage error naming both values (before: the last one won silently)', () => {
+    expectUsageError(route('--country', 'DE', '--country', 'FR'), '--country: given twice ("DE", then "FR"); allowed: once');
+    expectUsageError(
+      run(['failover', '--table', table, '--down', 'eu-west-1', '--down=eu-west-2']),
+      '--down: given twice ("eu-west-1", then "eu-west-2")',
+    );
+  });
+
   it('route applies --down and --load', () => {
     const res = route('--country', 'DE', '--down', 'eu-central-1', '--load', 'eu-west-1=0.9,eu-west-2=0.2');
     expect(res.code).toBe(0);
