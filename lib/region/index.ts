@@ -7,3 +7,5 @@ export * from './region-network';
 export * from './region-security-groups';
 export * from './region-cluster';
 export * from './routing-table-object';
+export * from './access-log-bucket';
+export * from './security-alarms';

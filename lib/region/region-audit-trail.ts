@@ -1,8 +1,15 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { Construct } from 'constructs';
+import { policyDocument } from '../private/policy';
 import { BUCKET_PREFIXES } from './region-bucket';
+import { RegionSecurityAlarms } from './security-alarms';
+
+/** Days the trail's CloudWatch Logs copy is kept (the S3 copy keeps seven years, see BUCKET_RETENTION_DAYS). */
+export const AUDIT_LOG_GROUP_RETENTION_DAYS = 365;
 
 export interface RegionAuditTrailProps {
   /** Provider of the region. */
@@ -15,6 +22,13 @@ export interface RegionAuditTrailProps {
   readonly bucketPolicy: S3BucketPolicy;
   /** KMS key ARN that encrypts the log files. */
   readonly kmsKeyArn: string;
+  /**
+   * Record global service events (IAM, STS, root and console sign-in). Only a trail in us-east-1
+   * receives them; set it on exactly one trail of the account, the one in us-east-1. @default false
+   */
+  readonly includeGlobalServiceEvents?: boolean;
+  /** Name prefix of the log group, role, topic and alarms. @default the trail name */
+  readonly namePrefix?: string;
 }
 
 /**
@@ -29,9 +43,41 @@ export class RegionAuditTrail extends Construct {
   readonly trailArn: string;
   /** The underlying CloudTrail resource (escape hatch). */
   readonly cloudtrail: Cloudtrail;
+  /** CloudWatch Logs copy of the trail (construct id `LogGroup`). */
+  readonly logGroup: CloudwatchLogGroup;
+  /** Metric filters and alarms on the CIS-style events (construct id `Alarms`). */
+  readonly alarms: RegionSecurityAlarms;
 
   constructor(scope: Construct, id: string, props: RegionAuditTrailProps) {
     super(scope, id);
+    const prefix = props.namePrefix ?? props.trailName;
+    // CloudTrail → CloudWatch Logs (encrypted with the region key, kept a year) for the security alarms
+    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      provider: props.provider,
+      name: `/aws/cloudtrail/${props.trailName}`,
+      kmsKeyId: props.kmsKeyArn,
+      retentionInDays: AUDIT_LOG_GROUP_RETENTION_DAYS,
+    });
+    const role = new IamRole(this, 'DeliveryRole', {
+      provider: props.provider,
+      name: `${prefix}-trail-to-logs`,
+      assumeRolePolicy: policyDocument([
+        { Sid: 'CloudTrailAssumes', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+      inlinePolicy: [
+        {
+          name: 'deliver-to-log-group',
+          policy: policyDocument([
+            {
+              Sid: 'WriteTrailEvents',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: `${this.logGroup.arn}:*`,
+            },
+          ]),
+        },
+      ],
+    });
     this.cloudtrail = new Cloudtrail(this, 'Trail', {
       provider: props.provider,
       name: props.trailName,
@@ -39,10 +85,19 @@ export class RegionAuditTrail extends Construct {
       s3KeyPrefix: BUCKET_PREFIXES.audit,
       kmsKeyId: props.kmsKeyArn,
       enableLogFileValidation: true,
-      includeGlobalServiceEvents: false,
+      includeGlobalServiceEvents: props.includeGlobalServiceEvents ?? false,
       isMultiRegionTrail: false,
       enableLogging: true,
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: role.arn,
       dependsOn: [props.bucketPolicy],
+    });
+    this.alarms = new RegionSecurityAlarms(this, 'Alarms', {
+      provider: props.provider,
+      namePrefix: prefix,
+      logGroupName: this.logGroup.name,
+      globalServiceEvents: props.includeGlobalServiceEvents ?? false,
+      kmsKeyArn: props.kmsKeyArn,
     });
     this.trailName = this.cloudtrail.name;
     this.trailArn = this.cloudtrail.arn;

@@ -5,9 +5,20 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement } from '../private/policy';
+import { RegionAccessLogBucket } from './access-log-bucket';
 import type { IRegionBucket } from './interfaces';
+
+/**
+ * Days objects are kept under each prefix (lifecycle rules). Audit logs: CloudTrail records kept
+ * seven years (a common legal retention for audit evidence; the trail's CloudWatch copy keeps one).
+ * Flow logs hold client IP addresses, personal data under GDPR: kept 90 days, enough to investigate
+ * an incident, no longer (data minimisation). Old versions of any object: 90 days.
+ */
+export const BUCKET_RETENTION_DAYS = { audit: 2557, flowLogs: 90, noncurrentVersions: 90, incompleteUploads: 7 } as const;
 
 /** Object-key prefixes inside the region bucket. */
 export const BUCKET_PREFIXES = {
@@ -51,6 +62,8 @@ export class RegionBucket extends Construct implements IRegionBucket {
   readonly s3Bucket: S3Bucket;
   /** The bucket policy; resources that write into the bucket under a policy statement depend on it. */
   readonly bucketPolicy: S3BucketPolicy;
+  /** The bucket that receives this bucket's S3 server access logs (construct id `AccessLogs`). */
+  readonly accessLogs: RegionAccessLogBucket;
 
   constructor(scope: Construct, id: string, props: RegionBucketProps) {
     super(scope, id);
@@ -78,6 +91,44 @@ export class RegionBucket extends Construct implements IRegionBucket {
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
+    });
+
+    // Audit hardening: server access logs to a separate, equally hardened bucket of the same region,
+    // and lifecycle rules (retention per prefix, old versions, abandoned uploads).
+    this.accessLogs = new RegionAccessLogBucket(this, 'AccessLogs', {
+      provider,
+      bucketName: `${props.projectName}-${regionId}-${account}-access-logs`,
+      accountId: account,
+      sourceBucketArn: this.s3Bucket.arn,
+      forceDestroy: props.forceDestroy,
+    });
+    new S3BucketLoggingA(this, 'AccessLogging', {
+      provider,
+      bucket,
+      targetBucket: this.accessLogs.bucketName,
+      targetPrefix: 'region-bucket/',
+      dependsOn: [this.accessLogs.bucketPolicy],
+    });
+    const retention = BUCKET_RETENTION_DAYS;
+    new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+      provider,
+      bucket,
+      rule: [
+        {
+          id: 'old-versions-and-abandoned-uploads',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: retention.noncurrentVersions }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: retention.incompleteUploads }],
+        },
+        { id: 'audit-logs', status: 'Enabled', filter: [{ prefix: `${BUCKET_PREFIXES.audit}/` }], expiration: [{ days: retention.audit }] },
+        {
+          id: 'flow-logs',
+          status: 'Enabled',
+          filter: [{ prefix: `${BUCKET_PREFIXES.flowLogs}/` }],
+          expiration: [{ days: retention.flowLogs }],
+        },
+      ],
     });
 
     const arn = this.s3Bucket.arn;

@@ -79,6 +79,26 @@ export class RegionKey extends Construct implements IRegionKey {
             ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.regionId}:${account}:log-group:/aws/rds/*` },
           },
         },
+        // Audit hardening: CloudWatch Logs encrypts the audit trail's log group with this key, and
+        // CloudWatch alarms publish to the encrypted security-alarm topic.
+        {
+          Sid: 'CloudWatchLogsEncryptsAuditLogs',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${props.regionId}.amazonaws.com` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: {
+            ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.regionId}:${account}:log-group:/aws/cloudtrail/*` },
+          },
+        },
+        {
+          Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': account } },
+        },
         // Worker nodes (ReservedCapacity): EC2 Auto Scaling launches them with root volumes encrypted
         // with this key, through its service-linked role (which must exist in the account, see README).
         {

@@ -15,6 +15,9 @@ import { RegionSecurityGroups } from './region-security-groups';
 import { RoutingTableObject } from './routing-table-object';
 
 /** Options of the region's network. */
+/** The one region whose trail records global service events (IAM, STS, root, console sign-in): where AWS delivers them. */
+export const GLOBAL_SERVICE_EVENTS_REGION = 'us-east-1';
+
 export interface RegionNetworkOptions {
   /** One NAT gateway per AZ rather than one shared. @default true */
   readonly natGatewayPerAz?: boolean;
@@ -132,6 +135,9 @@ export class Region extends Construct implements IRegion {
       bucketName: this.bucket.bucketName,
       bucketPolicy: this.bucket.bucketPolicy,
       kmsKeyArn: this.key.keyArn,
+      namePrefix,
+      // IAM/STS/console events reach only trails in us-east-1: record them there, once
+      includeGlobalServiceEvents: spec.id === GLOBAL_SERVICE_EVENTS_REGION,
     });
     this.network = new RegionNetwork(this, 'Network', {
       provider,

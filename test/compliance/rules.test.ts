@@ -163,6 +163,76 @@ const CASES: Record<string, Case> = {
     violating: app([eks({ enabled_cluster_log_types: ['api'] })]),
     reason: /missing audit, authenticator/,
   },
+  'TSLJ-S3-3': {
+    compliant: app([
+      ...hardenedBucket(),
+      res('aws_s3_bucket', 'logs', {}),
+      res('aws_s3_bucket_logging', 'l', { bucket: ref('aws_s3_bucket', 'b'), target_bucket: ref('aws_s3_bucket', 'logs', 'bucket') }),
+    ]),
+    violating: app(hardenedBucket()),
+    reason: /has no server access logging/,
+  },
+  'TSLJ-S3-4': {
+    compliant: app([
+      ...hardenedBucket(),
+      res('aws_s3_bucket_lifecycle_configuration', 'lc', {
+        bucket: ref('aws_s3_bucket', 'b'),
+        rule: [
+          {
+            id: 'x',
+            status: 'Enabled',
+            noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+            abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+          },
+        ],
+      }),
+    ]),
+    violating: app([
+      ...hardenedBucket(),
+      res('aws_s3_bucket_lifecycle_configuration', 'lc', {
+        bucket: ref('aws_s3_bucket', 'b'),
+        rule: [
+          {
+            id: 'x',
+            status: 'Disabled',
+            noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+            abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+          },
+        ],
+      }),
+    ]),
+    reason: /no lifecycle rule for noncurrent version expiration and abort of incomplete multipart uploads/,
+  },
+  'TSLJ-AUD-4': {
+    compliant: app(
+      [trail({ include_global_service_events: false }), trail({ include_global_service_events: true })].map((t, i) =>
+        i === 1 ? { ...t, name: 't2', region: 'us-east-1', path: 'na/us-east-1/Audit/Trail' } : t,
+      ),
+    ),
+    violating: app([trail({ include_global_service_events: true })]),
+    reason: /records global service events in ap-east-1|no trail records global service events/,
+  },
+  'TSLJ-AUD-5': {
+    compliant: app([
+      res('aws_cloudwatch_log_group', 'g', { kms_key_id: 'k', retention_in_days: 365 }),
+      trail({ cloud_watch_logs_group_arn: `${ref('aws_cloudwatch_log_group', 'g', 'arn')}:*` }),
+      res('aws_cloudwatch_log_metric_filter', 'f', {
+        log_group_name: ref('aws_cloudwatch_log_group', 'g', 'name'),
+        metric_transformation: { name: 'RootUse' },
+      }),
+      res('aws_cloudwatch_metric_alarm', 'a', { metric_name: 'RootUse', alarm_actions: [ref('aws_sns_topic', 't', 'arn')] }),
+    ]),
+    violating: app([
+      res('aws_cloudwatch_log_group', 'g', { kms_key_id: 'k', retention_in_days: 365 }),
+      trail({ cloud_watch_logs_group_arn: `${ref('aws_cloudwatch_log_group', 'g', 'arn')}:*` }),
+      res('aws_cloudwatch_log_metric_filter', 'f', {
+        log_group_name: ref('aws_cloudwatch_log_group', 'g', 'name'),
+        metric_transformation: { name: 'RootUse' },
+      }),
+      res('aws_cloudwatch_metric_alarm', 'a', { metric_name: 'RootUse', alarm_actions: [] }),
+    ]),
+    reason: /1 of its 1 metric filters have no alarm with an action/,
+  },
   'TSLJ-RES-1': {
     compliant: app([
       res('aws_s3_bucket', 'dst', {}, { region: 'ap-east-1' }),
@@ -258,7 +328,7 @@ describe('every rule of the pack has a compliant and a non-compliant case', () =
       const findings = rule.check(CASES[id].violating);
       expect(findings.length).toBeGreaterThan(0);
       for (const f of findings) {
-        expect(f.path).toMatch(/^(apac|emea|apac-workloads)\//);
+        expect(f.path).toMatch(/^(apac|emea|na|apac-workloads)\//);
         expect(f.reason).toMatch(CASES[id].reason);
       }
     });

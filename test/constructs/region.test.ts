@@ -31,6 +31,8 @@ describe('Region: encryption key', () => {
       'CloudTrailEncryptsLogs',
       'LogDeliveryEncryptsFlowLogs',
       'CloudWatchLogsEncryptsDatabaseLogs',
+      'CloudWatchLogsEncryptsAuditLogs',
+      'CloudWatchAlarmsPublishToEncryptedTopic',
       'AutoScalingEncryptsNodeVolumes',
       'AutoScalingGrantsForNodeVolumes',
     ]);
@@ -40,8 +42,11 @@ describe('Region: encryption key', () => {
     );
     expect(policy.Statement[0].Principal.AWS).toBe('arn:aws:iam::111122223333:root');
     const autoScaling = 'arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
-    expect(policy.Statement[4].Principal.AWS).toBe(autoScaling);
-    expect(policy.Statement[5]).toMatchObject({
+    expect(policy.Statement[4].Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toBe(
+      'arn:aws:logs:eu-central-1:111122223333:log-group:/aws/cloudtrail/*',
+    );
+    expect(policy.Statement[6].Principal.AWS).toBe(autoScaling);
+    expect(policy.Statement[7]).toMatchObject({
       Principal: { AWS: autoScaling },
       Action: 'kms:CreateGrant',
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
@@ -52,12 +57,15 @@ describe('Region: encryption key', () => {
   });
 });
 
+/** A bucket sub-resource of the region bucket (not of its access-log bucket). */
+const ofRegionBucket = (r: { bucket: string }) => /Storage_Bucket/.test(r.bucket) && !/AccessLogs/.test(r.bucket);
+
 describe('Region: object storage', () => {
   const { json, tf } = synthRegion('eu-central-1');
   it('is versioned, KMS-encrypted with the region key and not force-destroyed', () => {
     expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: 'taishanglaojun-eu-central-1-111122223333', force_destroy: false });
     expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
-    const sse = resourcesOf(tf, 'aws_s3_bucket_server_side_encryption_configuration')[0];
+    const sse = resourcesOf(tf, 'aws_s3_bucket_server_side_encryption_configuration').find(ofRegionBucket);
     expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
     expect(sse.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/aws_kms_key\..*\.arn/);
     expect(json).toHaveResource(S3BucketServerSideEncryptionConfigurationA);
@@ -71,7 +79,7 @@ describe('Region: object storage', () => {
     });
   });
   it('denies requests without TLS and lets CloudTrail write only its own prefix', () => {
-    const policy = JSON.parse(resourcesOf(tf, 'aws_s3_bucket_policy')[0].policy);
+    const policy = JSON.parse(resourcesOf(tf, 'aws_s3_bucket_policy').find(ofRegionBucket).policy);
     const deny = policy.Statement.find((s: { Sid: string }) => s.Sid === 'DenyInsecureTransport');
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     const write = policy.Statement.find((s: { Sid: string }) => s.Sid === 'CloudTrailWrite');
@@ -176,7 +184,7 @@ describe('Region: Kubernetes cluster', () => {
     expect(eks.vpc_config.subnet_ids).toHaveLength(3);
     expect(eks.encryption_config.resources).toEqual(['secrets']);
     expect(eks.enabled_cluster_log_types).toHaveLength(5);
-    const role = resourcesOf(tf, 'aws_iam_role')[0];
+    const role = resourcesOf(tf, 'aws_iam_role').find((r) => r.name.endsWith('-cluster'));
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe('eks.amazonaws.com');
     expect(resourcesOf(tf, 'aws_iam_role_policy_attachment')[0].policy_arn).toBe('arn:aws:iam::aws:policy/AmazonEKSClusterPolicy');
   });

@@ -113,7 +113,8 @@ describe('ReplicatedDatabase: read replicas', () => {
   });
 
   it('have a ReplicaLag alarm each, on their own identifier, at the configured threshold', () => {
-    const alarms = resourcesOf(tf, 'aws_cloudwatch_metric_alarm');
+    // (the region's security alarms on the audit trail are aws_cloudwatch_metric_alarm too)
+    const alarms = resourcesOf(tf, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/RDS');
     expect(alarms.map((a) => [a.provider, a.dimensions.DBInstanceIdentifier])).toEqual([
       ['aws.eu_central_1', 'taishanglaojun-pg-eu-west-1-eu-central-1'],
       ['aws.eu_west_2', 'taishanglaojun-pg-eu-west-1-eu-west-2'],

@@ -6,6 +6,10 @@ import type { ComplianceRule, PendingRule } from '../rule';
 import { clusterAuditLogs } from '../rules/audit/cluster-audit-logs';
 import { trailInEveryRegion } from '../rules/audit/trail-in-every-region';
 import { vpcFlowLogs } from '../rules/audit/vpc-flow-logs';
+import { globalServiceEventsOnce } from '../rules/audit/global-service-events-once';
+import { trailAlarms } from '../rules/audit/trail-alarms';
+import { bucketAccessLogging } from '../rules/storage/bucket-access-logging';
+import { bucketLifecycle } from '../rules/storage/bucket-lifecycle';
 import { databaseBackupsAndProtection } from '../rules/database/database-backups-and-protection';
 import { databaseNotPublic } from '../rules/database/database-not-public';
 import { backupVaultEncrypted } from '../rules/encryption/backup-vault-encrypted';
@@ -45,9 +49,13 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
   databaseBackupsAndProtection,
   bucketPublicAccessBlocked,
   bucketVersioned,
+  bucketAccessLogging,
+  bucketLifecycle,
   trailInEveryRegion,
   vpcFlowLogs,
   clusterAuditLogs,
+  globalServiceEventsOnce,
+  trailAlarms,
   replicationStaysInZone,
   databaseReplicasInZone,
   backupCopiesInZone,

@@ -1,0 +1,31 @@
+import type { ComplianceRule } from '../../rule';
+import { resourcesOfType } from '../../view-helpers';
+
+/** The region where AWS delivers global service events (IAM, STS, root, console sign-in) to single-region trails. */
+export const GLOBAL_EVENTS_REGION = 'us-east-1';
+
+/** IAM and STS events are recorded by exactly one trail: the us-east-1 one (none loses them, two duplicate them). */
+export const globalServiceEventsOnce: ComplianceRule = {
+  id: 'TSLJ-AUD-4',
+  area: 'audit',
+  title: `Exactly one trail records global service events (IAM, STS, root, console sign-in), the one in ${GLOBAL_EVENTS_REGION}`,
+  fix: `set include_global_service_events = true on the ${GLOBAL_EVENTS_REGION} trail only (Region does this); without a ${GLOBAL_EVENTS_REGION} region, add a trail there or suppress with the reason`,
+  resourceTypes: ['aws_cloudtrail'],
+  check: (app) => {
+    const trails = resourcesOfType(app, 'aws_cloudtrail');
+    if (trails.length === 0) return [];
+    const recording = trails.filter((t) => t.attributes.include_global_service_events !== false);
+    const findings = recording
+      .filter((t) => t.region !== GLOBAL_EVENTS_REGION && t.attributes.is_multi_region_trail !== true)
+      .map((t) => ({
+        path: t.path,
+        reason: `records global service events in ${t.region ?? 'an unknown region'}, where a single-region trail receives none`,
+      }));
+    const inHome = recording.filter((t) => t.region === GLOBAL_EVENTS_REGION || t.attributes.is_multi_region_trail === true);
+    if (inHome.length === 0)
+      findings.push({ path: trails[0].path, reason: `no trail records global service events: IAM and STS activity is audited nowhere` });
+    if (inHome.length > 1)
+      for (const t of inHome.slice(1)) findings.push({ path: t.path, reason: 'a second trail records global service events (duplicates)' });
+    return findings;
+  },
+};
