@@ -7,14 +7,14 @@
  * the edge (see README).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
 import { edgeBootstrapFromEnv } from './lib/edge/bootstrap';
 import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
-import { writeReports } from './lib/reports';
+import { CHECKLIST_REPORT_FILE, buildChecklist, renderChecklistMarkdown, writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
@@ -107,6 +107,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
       mkdirSync(join(app.outdir, 'reports'), { recursive: true });
       writeFileSync(join(app.outdir, COMPLIANCE_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     }
+    writeChecklist(app.outdir);
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
   } catch (e) {
@@ -143,6 +144,19 @@ function unwritableOutdir(e: unknown, outdir: string): unknown {
   return new Error(
     `cannot write the output directory ${outdir} (${e.message.startsWith(code) ? e.message : `${code}: ${e.message}`}); allowed: a directory the synth can create and write`,
   );
+}
+
+/** Writes reports/checklist.md from what synth wrote into `outdir` (stacks and generated files). */
+function writeChecklist(outdir: string): void {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  const stacks = Object.fromEntries(
+    Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8'))]),
+  );
+  const files = (readdirSync(outdir, { recursive: true }) as string[]).map((f) => f.split(sep).join('/'));
+  mkdirSync(join(outdir, 'reports'), { recursive: true });
+  writeFileSync(join(outdir, CHECKLIST_REPORT_FILE), renderChecklistMarkdown(buildChecklist(stacks, files)));
 }
 
 interface StackJson {

@@ -133,6 +133,10 @@ describe('the shipped config passes every rule (real synth through main.ts)', ()
     expect(new Set(report.suppressed.map((s) => s.ruleId))).toEqual(new Set(['TSLJ-SEC-1', 'TSLJ-ENC-1', 'TSLJ-NET-1']));
     for (const s of report.suppressed.filter((x) => x.ruleId !== 'TSLJ-SEC-1')) expect(s.suppressionReason).toMatch(/SSE-S3|301 redirect/);
     expect(report.suppressed.some((s) => s.ruleId === 'TSLJ-ENC-1' && s.path.endsWith('/Storage/AccessLogs/Bucket'))).toBe(true);
+    const checklist = readFileSync(join(outdir, 'reports', 'checklist.md'), 'utf8');
+    expect(checklist).toMatch(/- \[x\] kubernetes_clusters — EKS clusters: 10 aws_eks_cluster \(apac, emea, na\)/);
+    expect(checklist).toMatch(/- \[x\] network_policies — Kubernetes NetworkPolicies \+ tier security groups: \d+ kubernetes_manifest/);
+    expect(checklist).toContain('- [ ] serverless_functions — missing: aws_lambda_function or google_cloudfunctions2_function');
     expect(synth.stdout).toMatch(/compliance: \d+ rules over \d+ resources, 0 violations, \d+ suppressed/);
     expect(synth.stdout).toMatch(/suppressed TSLJ-SEC-1 \(\d+ findings at apac\/ap-east-1\/Provider, .*\): offline review mode/);
   });
