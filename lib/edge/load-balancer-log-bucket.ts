@@ -88,6 +88,8 @@ export class LoadBalancerLogBucket extends Construct {
           filter: [{ prefix: `${this.prefix}/` }],
           expiration: [{ days: retentionDays }],
           noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          // compliance TSLJ-S3-4: abandoned multipart uploads are billed and never expire otherwise
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
     });

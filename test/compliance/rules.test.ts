@@ -169,7 +169,7 @@ const CASES: Record<string, Case> = {
       res('aws_s3_bucket', 'logs', {}),
       res('aws_s3_bucket_logging', 'l', { bucket: ref('aws_s3_bucket', 'b'), target_bucket: ref('aws_s3_bucket', 'logs', 'bucket') }),
     ]),
-    violating: app(hardenedBucket()),
+    violating: app([...hardenedBucket(), res('aws_lb', 'lb', { access_logs: { bucket: 'someone-elses-bucket', enabled: true } })]),
     reason: /has no server access logging/,
   },
   'TSLJ-S3-4': {
@@ -340,6 +340,12 @@ describe('rules read relations, not just attributes', () => {
     const bare = app([res('aws_s3_bucket', 'b', {})]);
     for (const id of ['TSLJ-ENC-1', 'TSLJ-TLS-1', 'TSLJ-S3-1', 'TSLJ-S3-2'])
       expect(PLATFORM_RULES.find((r) => r.id === id)!.check(bare)).toHaveLength(1);
+  });
+
+  it('TSLJ-S3-3 exempts a load balancer’s access-log bucket (a log bucket)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-S3-3')!;
+    const lb = res('aws_lb', 'lb', { access_logs: { bucket: ref('aws_s3_bucket', 'b', 'bucket'), enabled: true } });
+    expect(rule.check(app([...hardenedBucket(), lb]))).toEqual([]);
   });
 
   it('a copy to a zone the source zone allows is compliant', () => {

@@ -1,7 +1,11 @@
 import type { ComplianceRule } from '../../rule';
-import { attachedTo, refersTo, resourcesOfType } from '../../view-helpers';
+import { attachedTo, block, refersTo, resourcesOfType } from '../../view-helpers';
 
-/** Every bucket logs its requests to another bucket; a bucket that receives access logs is exempt (no loops). */
+/**
+ * Every bucket logs its requests to another bucket. A log bucket is exempt (logging a log bucket
+ * only moves the question one bucket further): the target of an aws_s3_bucket_logging, or the
+ * access-log destination of a load balancer.
+ */
 export const bucketAccessLogging: ComplianceRule = {
   id: 'TSLJ-S3-3',
   area: 'storage',
@@ -10,8 +14,11 @@ export const bucketAccessLogging: ComplianceRule = {
   resourceTypes: ['aws_s3_bucket'],
   check: (app) => {
     const logging = resourcesOfType(app, 'aws_s3_bucket_logging');
+    const lbLogTargets = resourcesOfType(app, 'aws_lb', 'aws_alb').map((lb) => block(lb.attributes.access_logs)?.bucket);
     return resourcesOfType(app, 'aws_s3_bucket').flatMap((bucket) => {
-      const isTarget = logging.some((l) => l.stack === bucket.stack && refersTo(l.attributes.target_bucket, bucket));
+      const isTarget =
+        logging.some((l) => l.stack === bucket.stack && refersTo(l.attributes.target_bucket, bucket)) ||
+        lbLogTargets.some((target) => refersTo(target, bucket));
       if (isTarget) return [];
       const own = attachedTo(app, bucket, 'bucket', 'aws_s3_bucket_logging');
       if (own.length === 0) return [{ path: bucket.path, reason: 'has no server access logging' }];
