@@ -72,7 +72,9 @@ describe('the platform stacks', () => {
         expect(resourcesOf(out[stack], type)).toHaveLength(n);
       // Buckets: the region bucket, and the gateway load balancer's access-log bucket (lib/edge).
       const buckets = resourcesOf(out[stack], 'aws_s3_bucket').map((b) => String(b.bucket));
-      expect(buckets.filter((b) => !b.includes('-lb-logs-'))).toHaveLength(n);
+      // and the region bucket's server-access-log bucket (audit hardening)
+      expect(buckets.filter((b) => b.endsWith('-access-logs'))).toHaveLength(n);
+      expect(buckets.filter((b) => !b.includes('-lb-logs-') && !b.endsWith('-access-logs'))).toHaveLength(n);
       expect(buckets.filter((b) => b.includes('-lb-logs-'))).toHaveLength(n);
     }
   });
