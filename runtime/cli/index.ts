@@ -12,10 +12,26 @@ import { COMMANDS } from './commands';
 export * from './command';
 export { COMMANDS } from './commands';
 
+/**
+ * Commands the bin (bin/taishanglaojun.js ENTRIES) runs from outside runtime/ (servers): named in
+ * the help and the allowed list so that `help` lists every command, each says `--help` for its flags.
+ */
+export const SERVER_COMMANDS: readonly { readonly name: string; readonly usage: string }[] = [
+  {
+    name: 'gateway',
+    usage: '  taishanglaojun gateway [flags]\n      Runs the API gateway (`taishanglaojun gateway --help` lists its flags).',
+  },
+  {
+    name: 'fake-upstreams',
+    usage: '  taishanglaojun fake-upstreams [flags]\n      Runs fake regional upstreams for local tests (`--help` lists its flags).',
+  },
+];
+
 /** The full usage text: every command's synopsis and flags, then the exit codes. */
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {
+  const all = commands === COMMANDS ? [...commands, ...SERVER_COMMANDS] : commands;
   return `Usage:
-${commands.map((c) => c.usage).join('\n\n')}
+${all.map((c) => c.usage).join('\n\n')}
 
 Exit codes: 0 ok, 2 bad arguments or table, 3 refused, 1 internal error.`;
 }
@@ -29,7 +45,8 @@ const defaultIo = (): CliIo => ({
 /** Runs the CLI; returns the exit code. Never throws. */
 export function main(argv: string[], io: CliIo = defaultIo(), commands: readonly CliCommand[] = COMMANDS): number {
   const [name, ...rest] = argv;
-  const allowed = [...commands.map((c) => c.name), 'help'].join(', ');
+  const servers = commands === COMMANDS ? SERVER_COMMANDS.map((c) => c.name) : [];
+  const allowed = [...commands.map((c) => c.name), ...servers, 'help'].join(', ');
   try {
     if (name === 'help' || name === '--help' || name === '-h') {
       io.stdout(`${usage(commands)}\n`);

@@ -170,6 +170,25 @@ describe('taishanglaojun CLI', () => {
     expectUsageError(run(['failover', '--down', 'eu-west-1', '--table', notJson]), 'not valid JSON');
   });
 
+  it('help and the unknown-command message name every command the bin runs, servers included (before: no gateway)', () => {
+    const bin = require('node:fs').readFileSync(join(root, 'bin', 'taishanglaojun.js'), 'utf8') as string;
+    const entries = Object.keys(
+      JSON.parse(
+        `{${/const ENTRIES = \{(.*)\};/
+          .exec(bin)![1]
+          .replace(/'/g, '"')
+          .replace(/(\w+):/g, '"$1":')}}`,
+      ),
+    );
+    expect(entries).toEqual(['gateway', 'fake-upstreams']);
+    const help = run(['help']).stdout;
+    const unknown = run(['nosuch']).stderr;
+    for (const name of entries) {
+      expect(help).toContain(`taishanglaojun ${name} [flags]`);
+      expect(unknown).toContain(`allowed: route, failover, cost, gateway, fake-upstreams, help`);
+    }
+  });
+
   it('prints usage for help: every command with its flags', () => {
     const res = run(['help']);
     expect(res.code).toBe(0);
