@@ -138,3 +138,15 @@ describe('the output directory is never the working directory', () => {
     expect(existsSync(join(cwd, 'cdktf.out/manifest.json'))).toBe(true);
   }, 60_000);
 });
+
+describe('outputs the README commands leave in the checkout', () => {
+  // before: after `npm run offline:diff -- na`, `npm test` failed its Prettier check on
+  // cdktf.offline.out/ and git listed it as untracked
+  it.each([`${OFFLINE_OUTDIR}/stacks/na/cdk.tf.json`, 'cdktf.out.staging-123/manifest.json', `${OFFLINE_OUTDIR}.staging-9/x.json`])(
+    '%s is git-ignored (so Prettier and git leave it alone)',
+    (path) => {
+      const r = spawnSync('git', ['check-ignore', '-q', '--no-index', path], { cwd: root });
+      expect(r.status).toBe(0);
+    },
+  );
+});
