@@ -6,6 +6,7 @@ import { gatewayHostOf } from '../lib/edge/hostnames';
 import { RegionIngress } from '../lib/edge/region-ingress';
 import { OFFLINE_ACCOUNT_ID } from '../lib/offline';
 import { ReservedCapacity } from '../lib/capacity';
+import { MtlsMesh } from '../lib/mesh/mtls-mesh';
 import { Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
 import { applyStateBackend, type StateBackendSettings } from '../lib/state-backend';
 
@@ -32,6 +33,8 @@ export class ContinentStack extends TerraformStack {
   readonly regions: Region[];
   /** The data tier of each residency zone whose regions are in this stack. */
   readonly dataTiers: ZoneDataTier[];
+  /** Mutual-TLS certificate hierarchy per residency zone that has compute regions here. */
+  readonly meshes: MtlsMesh[];
   /** Worker capacity of each compute region (construct id `Capacity` inside the region). */
   readonly capacities: ReservedCapacity[];
   /** The public entry (load balancer) of each region that runs the gateway, by region id. */
@@ -75,6 +78,24 @@ export class ContinentStack extends TerraformStack {
     this.dataTiers = zones.map(
       (z) => new ZoneDataTier(this, `Data-${z.id}`, { config, residencyZone: z.id, regions: this.regions, accountId }),
     );
+
+    // Mutual TLS inside each zone: a CA hierarchy in the zone's primary region (else its first
+    // region here) and an identity per compute region's gateway and services.
+    this.meshes = zones.flatMap((z) => {
+      const inZone = specs.filter((spec) => spec.residencyZone === z.id);
+      const members = inZone.filter((spec) => spec.services.includes('compute')).map((spec) => spec.id);
+      if (members.length === 0) return [];
+      const home = inZone.find((spec) => spec.primary) ?? inZone[0];
+      return [
+        new MtlsMesh(this, `Mesh-${z.id}`, {
+          residencyZone: z.id,
+          provider: this.regionById(home.id).provider,
+          memberRegions: members,
+          meshDomain: `mesh.${config.project.domain}`,
+          organization: config.project.name,
+        }),
+      ];
+    });
 
     // Worker capacity of every compute region, sized from its reserved-instance plan.
     this.capacities = this.regions.flatMap((region) =>

@@ -1,1 +1,2 @@
 export * from './tls-policy';
+export * from './mtls-mesh';

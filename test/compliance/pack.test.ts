@@ -6,6 +6,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, TerraformStack } from 'cdktf';
 import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
 import { ClusterWorkloads } from '../../lib/kubernetes';
+import { MtlsMesh } from '../../lib/mesh/mtls-mesh';
 import { Region } from '../../lib/region';
 import { specOf, validConfig } from '../helpers/platform';
 
@@ -28,6 +29,14 @@ function regionApp(name: string, extra: (stack: TerraformStack, region: Region) 
     regionId: 'us-east-1',
     vpcCidr: region.spec.cidr,
     cluster: region.cluster!,
+  });
+  // the region's gateway and services get their mesh identities (TSLJ-TLS-3)
+  new MtlsMesh(stack, 'Mesh', {
+    residencyZone: 'na',
+    provider: region.provider,
+    memberRegions: ['us-east-1'],
+    meshDomain: 'mesh.example.com',
+    organization: 'taishanglaojun',
   });
   extra(stack, region);
   const pack = CompliancePack.applyTo(app, { config: validConfig });

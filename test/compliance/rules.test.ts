@@ -129,6 +129,25 @@ const CASES: Record<string, Case> = {
     violating: app([res('aws_lb_listener', 'https', { protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' })]),
     reason: /ssl_policy "ELBSecurityPolicy-2016-08", which allows TLS below 1.2/,
   },
+  'TSLJ-TLS-3': {
+    compliant: app([
+      eks(),
+      res('aws_acmpca_certificate_authority', 'ca', { type: 'SUBORDINATE', tags: { MeshZone: 'apac' } }),
+      res('aws_acm_certificate', 'gw', {
+        certificate_authority_arn: ref('aws_acmpca_certificate_authority', 'ca', 'arn'),
+        tags: { MeshRegion: 'ap-east-1', MeshService: 'api-gateway' },
+      }),
+    ]),
+    violating: app([
+      eks(),
+      res('aws_acmpca_certificate_authority', 'ca', { type: 'SUBORDINATE', tags: { MeshZone: 'emea' } }),
+      res('aws_acm_certificate', 'gw', {
+        certificate_authority_arn: ref('aws_acmpca_certificate_authority', 'ca', 'arn'),
+        tags: { MeshRegion: 'ap-east-1', MeshService: 'api-gateway' },
+      }),
+    ]),
+    reason: /identity of "ap-east-1" \(zone "apac"\) is issued by the CA of zone "emea"/,
+  },
   'TSLJ-DB-1': { compliant: app([db()]), violating: app([db({ publicly_accessible: true })]), reason: /publicly_accessible is true/ },
   'TSLJ-DB-2': {
     compliant: app([db(), db({ replicate_source_db: ref('aws_db_instance', 'db', 'arn'), backup_retention_period: 0 })]),

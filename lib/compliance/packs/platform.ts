@@ -32,6 +32,7 @@ import { noSecretInSynth } from '../rules/secrets/no-secret-in-synth';
 import { bucketPublicAccessBlocked } from '../rules/storage/bucket-public-access-blocked';
 import { bucketVersioned } from '../rules/storage/bucket-versioned';
 import { bucketTlsOnly } from '../rules/tls/bucket-tls-only';
+import { meshIdentities } from '../rules/tls/mesh-identities';
 import { minimumTls12 } from '../rules/tls/minimum-tls12';
 import { residencyTags } from '../rules/tagging/residency-tags';
 
@@ -45,6 +46,7 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
   backupVaultEncrypted,
   bucketTlsOnly,
   minimumTls12,
+  meshIdentities,
   databaseNotPublic,
   databaseBackupsAndProtection,
   bucketPublicAccessBlocked,
@@ -70,11 +72,4 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
 ];
 
 /** Rules not written yet, with what must exist first. */
-export const PLATFORM_PENDING_RULES: readonly PendingRule[] = [
-  {
-    id: 'TSLJ-TLS-3',
-    area: 'tls',
-    title: 'mTLS required between regions (a mesh CA per residency zone and an identity per gateway)',
-    appliesWhen: 'MtlsMesh exists in the continent stacks',
-  },
-];
+export const PLATFORM_PENDING_RULES: readonly PendingRule[] = [];

@@ -1,0 +1,152 @@
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmpcaCertificate } from '@cdktf/provider-aws/lib/acmpca-certificate';
+import { AcmpcaCertificateAuthority } from '@cdktf/provider-aws/lib/acmpca-certificate-authority';
+import { AcmpcaCertificateAuthorityCertificate } from '@cdktf/provider-aws/lib/acmpca-certificate-authority-certificate';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway. */
+export const DEFAULT_MESH_SERVICES = ['api-gateway', 'ai-service', 'user-service', 'knowledge-service'] as const;
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
+const DNS_NAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+
+export interface MtlsMeshProps {
+  /** Residency zone the mesh serves; its name is in every certificate subject. */
+  readonly residencyZone: string;
+  /** Provider of the region the CAs and certificates live in (the zone's primary region). */
+  readonly provider: AwsProvider;
+  /** Compute regions of the zone whose gateways and services get an identity. */
+  readonly memberRegions: readonly string[];
+  /** DNS suffix of the identities: `<service>.<region>.<zone>.<meshDomain>`. */
+  readonly meshDomain: string;
+  /** Organisation name in the CA subjects. */
+  readonly organization: string;
+  /** Services that get an identity in each member region. @default {@link DEFAULT_MESH_SERVICES} */
+  readonly services?: readonly string[];
+  /** Validity of the root CA certificate, years. @default 10 */
+  readonly rootValidityYears?: number;
+  /** Validity of the subordinate CA certificate, years (shorter than the root's). @default 5 */
+  readonly subordinateValidityYears?: number;
+}
+
+/**
+ * Mutual TLS between the regions of one residency zone (the design's 跨区域加密 / SetupMTLS): an AWS
+ * Private CA root and a subordinate CA for the zone, and an ACM private certificate (exportable) per
+ * member region for the gateway and for each service, issued by the subordinate. The TLS policy the
+ * peers enforce is `MESH_TLS_POLICY` (runtime/mtls.ts).
+ *
+ * One hierarchy per zone, not one root for all: regions of different zones never talk to each
+ * other, so no zone trusts another zone's identities, and each continent stack stays self-contained
+ * (planned offline without another stack's state). Both CAs are general-purpose, because ACM issues
+ * private certificates only from a general-purpose CA.
+ */
+export class MtlsMesh extends Construct {
+  /** ARN of the zone's root CA. */
+  readonly rootCaArn: string;
+  /** ARN of the subordinate CA that issues the identities. */
+  readonly issuingCaArn: string;
+  /** Identity certificates by `<region>/<service>` → ACM certificate ARN. */
+  readonly identityArns: Readonly<Record<string, string>>;
+  /** Identity DNS names by `<region>/<service>`. */
+  readonly identityNames: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: MtlsMeshProps) {
+    super(scope, id);
+    const { provider, residencyZone: zone } = props;
+    const services = props.services ?? DEFAULT_MESH_SERVICES;
+    const rootYears = props.rootValidityYears ?? 10;
+    const subYears = props.subordinateValidityYears ?? 5;
+    const fail = (field: string, value: unknown, allowed: string): never => {
+      throw new Error(`${this.node.path}: ${field} ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
+    };
+    if (services.length === 0) fail('services', services, 'at least one service name');
+    for (const s of services)
+      if (!Token.isUnresolved(s) && !SERVICE_NAME.test(s)) fail('services', s, 'lower-case DNS labels such as "api-gateway"');
+    if (new Set(services).size !== services.length) fail('services', services, 'each service once');
+    if (!Token.isUnresolved(props.meshDomain) && !DNS_NAME.test(props.meshDomain))
+      fail('meshDomain', props.meshDomain, 'a lower-case DNS name');
+    if (props.memberRegions.length === 0) fail('memberRegions', props.memberRegions, 'at least one compute region of the zone');
+    if (!Number.isInteger(rootYears) || rootYears < 2 || rootYears > 30) fail('rootValidityYears', rootYears, 'an integer from 2 to 30');
+    if (!Number.isInteger(subYears) || subYears < 1 || subYears >= rootYears)
+      fail('subordinateValidityYears', subYears, `an integer from 1 to ${rootYears - 1} (shorter than the root's)`);
+
+    const subject = (commonName: string) => ({
+      commonName,
+      organization: props.organization,
+      organizationalUnit: `residency zone ${zone}`,
+    });
+    const keyAlgorithm = 'EC_prime256v1';
+    const signingAlgorithm = 'SHA256WITHECDSA';
+
+    const root = new AcmpcaCertificateAuthority(this, 'RootCa', {
+      provider,
+      type: 'ROOT',
+      usageMode: 'GENERAL_PURPOSE',
+      certificateAuthorityConfiguration: { keyAlgorithm, signingAlgorithm, subject: subject(`${zone} mesh root CA`) },
+      permanentDeletionTimeInDays: 30,
+      tags: { Name: `${zone}-mesh-root`, MeshZone: zone },
+    });
+    const rootCert = new AcmpcaCertificate(this, 'RootCaCertificate', {
+      provider,
+      certificateAuthorityArn: root.arn,
+      certificateSigningRequest: root.certificateSigningRequest,
+      signingAlgorithm,
+      templateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1',
+      validity: { type: 'YEARS', value: String(rootYears) },
+    });
+    const rootInstalled = new AcmpcaCertificateAuthorityCertificate(this, 'RootCaInstalled', {
+      provider,
+      certificateAuthorityArn: root.arn,
+      certificate: rootCert.certificate,
+    });
+
+    const issuing = new AcmpcaCertificateAuthority(this, 'IssuingCa', {
+      provider,
+      type: 'SUBORDINATE',
+      usageMode: 'GENERAL_PURPOSE',
+      certificateAuthorityConfiguration: { keyAlgorithm, signingAlgorithm, subject: subject(`${zone} mesh issuing CA`) },
+      permanentDeletionTimeInDays: 30,
+      tags: { Name: `${zone}-mesh-issuing`, MeshZone: zone },
+    });
+    const issuingCert = new AcmpcaCertificate(this, 'IssuingCaCertificate', {
+      provider,
+      certificateAuthorityArn: root.arn,
+      certificateSigningRequest: issuing.certificateSigningRequest,
+      signingAlgorithm,
+      // Path length 0: the issuing CA signs leaf certificates only.
+      templateArn: 'arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1',
+      validity: { type: 'YEARS', value: String(subYears) },
+      dependsOn: [rootInstalled],
+    });
+    const issuingInstalled = new AcmpcaCertificateAuthorityCertificate(this, 'IssuingCaInstalled', {
+      provider,
+      certificateAuthorityArn: issuing.arn,
+      certificate: issuingCert.certificate,
+      certificateChain: issuingCert.certificateChain,
+    });
+
+    const arns: Record<string, string> = {};
+    const names: Record<string, string> = {};
+    for (const region of props.memberRegions) {
+      for (const service of services) {
+        const name = `${service}.${region}.${zone}.${props.meshDomain}`;
+        const cert = new AcmCertificate(this, `Identity-${region}-${service}`, {
+          provider,
+          domainName: name,
+          certificateAuthorityArn: issuing.arn,
+          keyAlgorithm: 'EC_prime256v1',
+          tags: { Name: name, MeshZone: zone, MeshRegion: region, MeshService: service },
+          dependsOn: [issuingInstalled],
+        });
+        arns[`${region}/${service}`] = cert.arn;
+        names[`${region}/${service}`] = name;
+      }
+    }
+    this.rootCaArn = root.arn;
+    this.issuingCaArn = issuing.arn;
+    this.identityArns = arns;
+    this.identityNames = names;
+  }
+}

@@ -1,0 +1,74 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Testing, TerraformStack } from 'cdktf';
+import { DEFAULT_MESH_SERVICES, MtlsMesh, type MtlsMeshProps } from '../../lib/mesh/mtls-mesh';
+import { buildPlatform } from '../../stacks/platform';
+import { resourcesOf, validConfig } from '../helpers/platform';
+
+function synthMesh(extra: Partial<MtlsMeshProps> = {}) {
+  const stack = new TerraformStack(Testing.app(), 'mesh');
+  const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  new MtlsMesh(stack, 'Mesh', {
+    residencyZone: 'emea',
+    provider,
+    memberRegions: ['eu-west-1', 'eu-central-1'],
+    meshDomain: 'mesh.example.com',
+    organization: 'taishanglaojun',
+    ...extra,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return JSON.parse(Testing.synth(stack)) as any;
+}
+
+describe('MtlsMesh', () => {
+  const tf = synthMesh();
+  const cas = resourcesOf(tf, 'aws_acmpca_certificate_authority');
+  it('has a general-purpose root and subordinate CA with EC keys', () => {
+    expect(cas.map((c) => [c.type, c.usage_mode, c.certificate_authority_configuration.key_algorithm]).sort()).toEqual([
+      ['ROOT', 'GENERAL_PURPOSE', 'EC_prime256v1'],
+      ['SUBORDINATE', 'GENERAL_PURPOSE', 'EC_prime256v1'],
+    ]);
+    expect(cas.every((c) => c.tags.MeshZone === 'emea')).toBe(true);
+  });
+  it('signs the subordinate with the root (path length 0) and installs both certificates', () => {
+    const certs = resourcesOf(tf, 'aws_acmpca_certificate');
+    expect(certs.map((c) => c.template_arn).sort()).toEqual([
+      'arn:aws:acm-pca:::template/RootCACertificate/V1',
+      'arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1',
+    ]);
+    expect(certs.every((c) => /aws_acmpca_certificate_authority\.Mesh_RootCa_.*\.arn/.test(c.certificate_authority_arn))).toBe(true);
+    expect(certs.map((c) => c.validity.value).sort()).toEqual(['10', '5']);
+    expect(resourcesOf(tf, 'aws_acmpca_certificate_authority_certificate')).toHaveLength(2);
+  });
+  it('issues an identity per member region and service from the subordinate CA', () => {
+    const ids = resourcesOf(tf, 'aws_acm_certificate');
+    expect(ids).toHaveLength(2 * DEFAULT_MESH_SERVICES.length);
+    expect(ids.map((c) => c.domain_name)).toContain('api-gateway.eu-central-1.emea.mesh.example.com');
+    expect(ids.every((c) => /aws_acmpca_certificate_authority\.Mesh_IssuingCa_.*\.arn/.test(c.certificate_authority_arn))).toBe(true);
+    expect(ids.every((c) => c.tags.MeshZone === 'emea' && c.key_algorithm === 'EC_prime256v1')).toBe(true);
+  });
+  it.each([
+    [{ services: [] }, /services \[\] is not allowed; allowed: at least one service name/],
+    [{ services: ['API_gw'] }, /services "API_gw" is not allowed; allowed: lower-case DNS labels/],
+    [{ services: ['a-b', 'a-b'] }, /services \["a-b","a-b"\] is not allowed; allowed: each service once/],
+    [{ meshDomain: 'Mesh..x' }, /meshDomain "Mesh..x" is not allowed/],
+    [{ memberRegions: [] }, /memberRegions \[\] is not allowed/],
+    [{ subordinateValidityYears: 10 }, /subordinateValidityYears 10 is not allowed; allowed: an integer from 1 to 9/],
+  ])('names a bad prop: %j', (extra, message) => {
+    expect(() => synthMesh(extra as Partial<MtlsMeshProps>)).toThrow(message);
+  });
+});
+
+describe('MtlsMesh in the platform', () => {
+  const { continents } = buildPlatform(Testing.app(), validConfig);
+  it('gives every residency zone one mesh with every compute region of the zone', () => {
+    for (const stack of continents) {
+      const zones = new Set(stack.regions.map((r) => r.spec.residencyZone));
+      expect(stack.meshes.map((m) => m.node.id).sort()).toEqual([...zones].map((z) => `Mesh-${z}`).sort());
+      for (const mesh of stack.meshes) {
+        const members = new Set(Object.keys(mesh.identityNames).map((k) => k.split('/')[0]));
+        const compute = stack.regions.filter((r) => r.spec.services.includes('compute')).map((r) => r.regionId);
+        expect([...members].sort()).toEqual(compute.sort());
+      }
+    }
+  });
+});
