@@ -9,7 +9,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
-import { policyDocument } from '../private/policy';
+import { policyDocument, denyInsecureTransport } from '../private/policy';
 import { elbLogDeliveryPrincipal } from './private/elb-log-delivery';
 
 export interface LoadBalancerLogBucketProps {
@@ -99,14 +99,7 @@ export class LoadBalancerLogBucket extends Construct {
       bucket,
       dependsOn: [publicAccess],
       policy: policyDocument([
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport(arn),
         {
           Sid: 'ElbAccessLogDelivery',
           Effect: 'Allow',

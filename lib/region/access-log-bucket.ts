@@ -8,7 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
-import { policyDocument } from '../private/policy';
+import { policyDocument, denyInsecureTransport } from '../private/policy';
 
 /** Days S3 server access logs are kept (they hold requester IPs: personal data, kept no longer than a year of investigations needs). */
 export const ACCESS_LOG_RETENTION_DAYS = 365;
@@ -87,14 +87,7 @@ export class RegionAccessLogBucket extends Construct {
       bucket,
       dependsOn: [publicAccess],
       policy: policyDocument([
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport(arn),
         {
           Sid: 'S3ServerAccessLogsWrite',
           Effect: 'Allow',

@@ -8,7 +8,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { Construct } from 'constructs';
-import { policyDocument, type PolicyStatement } from '../private/policy';
+import { policyDocument, type PolicyStatement, denyInsecureTransport } from '../private/policy';
 import { RegionAccessLogBucket } from './access-log-bucket';
 import type { IRegionBucket } from './interfaces';
 
@@ -134,14 +134,7 @@ export class RegionBucket extends Construct implements IRegionBucket {
     const arn = this.s3Bucket.arn;
     const trailArn = `arn:aws:cloudtrail:${regionId}:${account}:trail/${props.trailName}`;
     const statements: PolicyStatement[] = [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [arn, `${arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
+      denyInsecureTransport(arn),
       {
         Sid: 'CloudTrailAclCheck',
         Effect: 'Allow',
