@@ -1,12 +1,11 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Token } from 'cdktf';
+import { lockDownBucket } from '../private/bucket-lockdown';
 import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
@@ -69,15 +68,7 @@ export class LoadBalancerLogBucket extends Construct {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    const publicAccess = lockDownBucket(this, provider, bucket);
     new S3BucketLifecycleConfiguration(this, 'Retention', {
       provider,
       bucket,

@@ -1,11 +1,10 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { lockDownBucket } from '../private/bucket-lockdown';
 import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
@@ -58,15 +57,7 @@ export class RegionAccessLogBucket extends Construct {
       'TSLJ-ENC-1',
       'S3 server access logging delivers only into buckets with SSE-S3 default encryption (SSE-KMS targets are not supported by AWS)',
     );
-    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    const publicAccess = lockDownBucket(this, provider, bucket);
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       provider,
       bucket,

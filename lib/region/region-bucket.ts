@@ -1,12 +1,11 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { lockDownBucket } from '../private/bucket-lockdown';
 import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement, denyInsecureTransport } from '../private/policy';
 import { RegionAccessLogBucket } from './access-log-bucket';
@@ -83,15 +82,7 @@ export class RegionBucket extends Construct implements IRegionBucket {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
     });
-    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    const publicAccess = lockDownBucket(this, provider, bucket);
 
     // Audit hardening: server access logs to a separate, equally hardened bucket of the same region,
     // and lifecycle rules (retention per prefix, old versions, abandoned uploads).
