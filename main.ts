@@ -11,6 +11,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
+import { withFastResolve } from './lib/private/fast-resolve';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
 import { edgeBootstrapFromEnv } from './lib/edge/bootstrap';
 import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
@@ -87,10 +88,9 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
     const app = new App({ outdir: staging, stackTraces: false });
     const keepTraces = Boolean(process.env.TAISHANGLAOJUN_DEBUG);
-    const { routingTableJson, compliance } = withoutTokenStackTraces(
-      () => buildPlatform(app, config, { offline, stateBackend, edgeBootstrap }),
-      keepTraces,
-    );
+    // cdktf's resolver with a fast path for plain data (same results, lib/private/fast-resolve.ts)
+    const tuned = <T>(fn: () => T): T => withoutTokenStackTraces(() => withFastResolve(fn), keepTraces);
+    const { routingTableJson, compliance } = tuned(() => buildPlatform(app, config, { offline, stateBackend, edgeBootstrap }));
     // The table is the gateway's one input: never write one the gateway would refuse. The config's
     // bounds keep it valid; this names any gap between the two validators instead of shipping it.
     const table = parseRoutingTable(JSON.parse(routingTableJson));
@@ -100,7 +100,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
         table.problems,
       );
     writeReports(app.outdir, config); // purchase plan and monitoring files
-    withoutTokenStackTraces(() => app.synth(), keepTraces); // the compliance pack runs here, before the first stack is written
+    tuned(() => app.synth()); // the compliance pack runs here, before the first stack is written
     writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
     report = compliance?.report;
     if (report) {

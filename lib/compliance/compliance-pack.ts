@@ -1,11 +1,11 @@
-import { Aspects, TerraformStack, type IAspect } from 'cdktf';
+import { App, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { ComplianceViolationError, evaluateRules, type ComplianceReport } from './evaluate';
 import { PLATFORM_PENDING_RULES, PLATFORM_RULES } from './packs/platform';
 import type { ComplianceRule, PendingRule } from './rule';
 import { suppressionsAt } from './suppressions';
-import { buildAppView } from './view';
+import { buildAppView, type StackJson } from './view';
 
 export interface CompliancePackProps {
   /** Rules to apply. @default PLATFORM_RULES (every rule of lib/compliance/rules) */
@@ -42,12 +42,24 @@ export class CompliancePack implements IAspect {
 
   visit(node: IConstruct): void {
     if (this.report || !TerraformStack.isStack(node)) return;
-    this.report = this.evaluate(node.node.root);
+    const root = node.node.root;
+    // Every stack's JSON as synth will write it: all stacks are prepared by now.
+    const synthesized = new Map<TerraformStack, StackJson>();
+    const stackJson = (stack: TerraformStack) => {
+      let json = synthesized.get(stack);
+      if (!json) synthesized.set(stack, (json = stack.toTerraform() as StackJson));
+      return json;
+    };
+    this.report = this.evaluate(root, stackJson);
     if (this.report.violations.length > 0) throw new ComplianceViolationError(this.report);
+    if (this.nothingChangesBeforeWrite(root)) for (const [stack, json] of synthesized) writeOnce(stack, json);
   }
 
-  /** Evaluates the pack over every stack under `root` without throwing. */
-  evaluate(root: IConstruct): ComplianceReport {
+  /**
+   * Evaluates the pack over every stack under `root` without throwing.
+   * @param stackJson a stack's synthesized JSON @default `stack.toTerraform()`
+   */
+  evaluate(root: IConstruct, stackJson?: (stack: TerraformStack) => StackJson): ComplianceReport {
     const known = new Set(this.rules.map((r) => r.id));
     const byPath = new Map(root.node.findAll().map((c) => [c.node.path, c] as const));
     for (const c of byPath.values())
@@ -56,10 +68,35 @@ export class CompliancePack implements IAspect {
           throw new Error(
             `${c.node.path}: suppression of "${s.suppression.ruleId}" names no rule of the pack; allowed: ${[...known].join(', ')}`,
           );
-    const view = buildAppView(root, this.props.config);
+    const view = buildAppView(root, this.props.config, stackJson);
     return evaluateRules(view, this.rules, this.pending, (path) => {
       const c = byPath.get(path);
       return c ? suppressionsAt(c) : [];
     });
   }
+
+  /**
+   * Whether the JSON the pack read is what synth writes: no other aspect can change the tree after
+   * this one (this pack is the only aspect in the app) and the stacks are written as JSON (not HCL).
+   */
+  private nothingChangesBeforeWrite(root: IConstruct): boolean {
+    if (App.isApp(root) && root.hclOutput) return false;
+    return root.node.findAll().every((c) => Aspects.of(c).all.every((a) => a === this));
+  }
+}
+
+/**
+ * The stack's next `toTerraform()` — the synthesizer's, when it writes the stack — returns `json`
+ * (computed by the pack after every stack was prepared, with nothing changed since) instead of
+ * resolving the whole stack a second time; later calls compute it again.
+ */
+function writeOnce(stack: TerraformStack, json: StackJson): void {
+  Object.defineProperty(stack, 'toTerraform', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      delete (stack as { toTerraform?: unknown }).toTerraform;
+      return json;
+    },
+  });
 }

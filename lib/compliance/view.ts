@@ -1,7 +1,7 @@
-/** Builds the rules' view of a cdktf app: every resource and provider, resolved as Terraform will see it. */
-import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+/** Builds the rules' view of a cdktf app: every resource and provider, as the synthesized stack JSON holds it. */
+import { TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-// cdktf's own resolver (what synth uses); the public Tokenization API lacks the stack-aware resolver.
+// cdktf's own resolver (what synth uses), for an element the stack JSON does not hold where expected.
 import { resolve } from 'cdktf/lib/_tokens';
 import type { RegionsConfig } from '../config/model';
 import type { AppView, ProviderView, ResourceView } from './rule';
@@ -18,41 +18,60 @@ function withoutMetadata(attrs: unknown): Json {
   return rest;
 }
 
+/** A stack's Terraform JSON as synth writes it (`stack.toTerraform()`). */
+export type StackJson = Record<string, unknown>;
+
 /**
- * The view of every stack under `root`. Resolves each element once more, after cdktf has prepared
- * the stacks (cross-stack references are outputs and remote state by then), so rules read the
- * same values the synthesized JSON holds.
+ * The view of every stack under `root`, read from each stack's synthesized JSON (`stackJson`,
+ * default `stack.toTerraform()`): after cdktf has prepared the stacks (cross-stack references are
+ * outputs and remote state by then), so rules read the values the written files hold. Resources
+ * and providers keep the construct tree's order. A resource or provider the stack JSON does not
+ * hold where its construct says (a moved resource, an unusual provider block) is resolved on its
+ * own, as before.
  */
-export function buildAppView(root: IConstruct, config?: RegionsConfig): AppView {
+export function buildAppView(
+  root: IConstruct,
+  config?: RegionsConfig,
+  stackJson: (stack: TerraformStack) => StackJson = (stack) => stack.toTerraform() as StackJson,
+): AppView {
   const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
   const resources: ResourceView[] = [];
   const providers: ProviderView[] = [];
   for (const stack of stacks) {
     const stackName = stack.node.id;
+    const synthesized = stackJson(stack);
     const providerViews = new Map<TerraformProvider, ProviderView>();
     const defaultProviders = new Map<string, ProviderView>();
-    const elements = stack.node.findAll();
-    for (const node of elements) {
-      if (!TerraformProvider.isTerraformProvider(node) || TerraformStack.of(node) !== stack) continue;
-      const json = resolve(stack, node.toTerraform()) as Json;
-      const [type, list] = firstEntry(json.provider) ?? [node.terraformResourceType, [{}]];
-      const attributes = withoutMetadata(Array.isArray(list) ? list[0] : list);
+    const elements = stack.node.findAll().filter((node) => TerraformElement.isTerraformElement(node) && TerraformStack.of(node) === stack);
+    const providerNodes = elements.filter((node): node is TerraformProvider => TerraformProvider.isTerraformProvider(node));
+    const providerBlocks = (synthesized.provider ?? {}) as Record<string, unknown>;
+    const seen = new Map<string, number>(); // providers of each type so far: the index of the next one's block
+    for (const node of providerNodes) {
+      const index = seen.get(node.terraformResourceType) ?? 0;
+      seen.set(node.terraformResourceType, index + 1);
+      const list = providerBlocks[node.terraformResourceType];
+      const count = providerNodes.filter((p) => p.terraformResourceType === node.terraformResourceType).length;
+      // the stack's block list holds this type's providers in construct order, one block each
+      const fromStack = Array.isArray(list) && list.length === count ? [node.terraformResourceType, list[index]] : undefined;
+      const [type, attrs] = fromStack ?? firstProvider(stack, node);
+      const attributes = withoutMetadata(attrs);
       const view: ProviderView = {
         stack: stackName,
-        type,
+        type: type as string,
         alias: attributes.alias as string | undefined,
         path: node.node.path,
         attributes,
       };
       providerViews.set(node, view);
-      if (!view.alias) defaultProviders.set(type, view);
+      if (!view.alias) defaultProviders.set(view.type, view);
       providers.push(view);
     }
+    const resourceBlocks = (synthesized.resource ?? {}) as Record<string, Record<string, unknown> | undefined>;
     for (const node of elements) {
-      if (!TerraformResource.isTerraformResource(node) || TerraformStack.of(node) !== stack) continue;
-      const json = resolve(stack, node.toTerraform()) as Json;
-      const [type, byName] = firstEntry(json.resource) ?? [node.terraformResourceType, {}];
-      const [name, attrs] = firstEntry(byName) ?? [node.friendlyUniqueId, {}];
+      if (!TerraformResource.isTerraformResource(node)) continue;
+      const attrs = resourceBlocks[node.terraformResourceType]?.[node.friendlyUniqueId];
+      const [type, name, attributes] =
+        attrs && typeof attrs === 'object' ? [node.terraformResourceType, node.friendlyUniqueId, attrs] : firstResource(stack, node);
       const provider = (node.provider && providerViews.get(node.provider)) || defaultProviders.get(type.split('_')[0]);
       const region = provider?.attributes.region;
       const tags = block(provider?.attributes.default_tags)?.tags;
@@ -61,11 +80,26 @@ export function buildAppView(root: IConstruct, config?: RegionsConfig): AppView 
         type,
         name,
         path: node.node.path,
-        attributes: withoutMetadata(attrs),
+        attributes: withoutMetadata(attributes),
         region: typeof region === 'string' && !region.includes('${') ? region : undefined,
         providerTags: tags && typeof tags === 'object' ? (tags as Record<string, string>) : {},
       });
     }
   }
   return { stacks: stacks.map((s) => s.node.id), resources, providers, config };
+}
+
+/** A provider's block resolved on its own: [type, attributes]. */
+function firstProvider(stack: TerraformStack, node: TerraformProvider): [string, unknown] {
+  const json = resolve(stack, node.toTerraform()) as Json;
+  const [type, list] = firstEntry(json.provider) ?? [node.terraformResourceType, [{}]];
+  return [type, Array.isArray(list) ? list[0] : list];
+}
+
+/** A resource's block resolved on its own: [type, name, attributes]. */
+function firstResource(stack: TerraformStack, node: TerraformResource): [string, string, unknown] {
+  const json = resolve(stack, node.toTerraform()) as Json;
+  const [type, byName] = firstEntry(json.resource) ?? [node.terraformResourceType, {}];
+  const [name, attrs] = firstEntry(byName) ?? [node.friendlyUniqueId, {}];
+  return [type, name, attrs];
 }

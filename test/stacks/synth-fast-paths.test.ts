@@ -1,0 +1,175 @@
+/**
+ * The synth's two fast paths must not change what synth writes or how it fails:
+ * - withFastResolve (lib/private/fast-resolve.ts): cdktf's resolver with a fast walk over plain data;
+ * - CompliancePack hands the stack JSON it evaluated to the synthesizer (one resolve less), only
+ *   when no other aspect could change the tree before the stacks are written.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { App, Aspects, Fn, Lazy, TerraformStack, TerraformVariable, Token, type IAspect } from 'cdktf';
+import { resolve as cdktfResolve } from 'cdktf/lib/_tokens';
+import type { IConstruct } from 'constructs';
+import { CompliancePack, PLATFORM_RULES, suppressRule } from '../../lib/compliance';
+import { withFastResolve } from '../../lib/private/fast-resolve';
+import { buildPlatform } from '../../stacks/platform';
+import { validConfig } from '../helpers/platform';
+
+const work = mkdtempSync(join(tmpdir(), 'tslj-fast-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Every file under `dir`, relative, sorted. */
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The value or the error message of `fn`. */
+function outcome(fn: () => unknown): { value?: unknown; error?: string } {
+  try {
+    return { value: fn() };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+describe('withFastResolve', () => {
+  const app = new App({ outdir: join(work, 'unit') });
+  const stack = new TerraformStack(app, 's');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  const bucket = new S3Bucket(stack, 'b', { bucket: 'b' });
+  const variable = new TerraformVariable(stack, 'v', { type: 'string' });
+  const deep: Record<string, unknown> = {};
+  let cursor = deep;
+  for (let i = 0; i < 230; i++) cursor = (cursor.next = {}) as Record<string, unknown>;
+
+  const cases: Record<string, () => unknown> = {
+    'plain data, undefined dropped': () => ({ a: 'x', b: [1, undefined, 'y', true, null], c: { d: undefined, e: { f: 2.5 } } }),
+    'empty containers kept': () => ({ a: [], b: {}, c: [[], {}] }),
+    'strings the number-token pattern matches': () => ({ a: 'node-e2e', b: '1e5', c: '-1.5e+10', d: 'a.e-1' }),
+    'string token': () => ({ name: bucket.bucket, id: `${bucket.id}-suffix`, v: variable.stringValue }),
+    'token as a key': () => ({ [bucket.bucket]: 'value', plain: 'x' }),
+    'number token': () => ({ n: variable.numberValue, inString: `${Token.asString(variable.numberValue)}` }),
+    'list tokens': () => ({ list: variable.listValue, mixed: [variable.listValue[0]], fn: Fn.concat([variable.listValue, ['a']]) }),
+    'map token': () => ({ map: Token.asStringMap(variable.value), anyMap: Token.asAnyMap(variable.value) }),
+    'lazy values deep inside': () => ({
+      a: { b: [Lazy.stringValue({ produce: () => 'lazy' }), Lazy.anyValue({ produce: () => ({ x: [1] }) })] },
+    }),
+    'functions and escapes': () => ({ a: Fn.join(',', ['a', bucket.arn]), b: '${not.a.token}', c: Fn.upper('${escaped}') }),
+    'a Date and a boolean': () => ({ d: new Date(0), t: false }),
+    'a list token as a scalar string': () => ({ bad: variable.listValue[0] }),
+    'the map token marker value': () => ({ bad: Token.STRING_MAP_TOKEN_VALUE }),
+    'a function': () => ({ bad: () => 1 }),
+    'a construct': () => ({ bad: bucket }),
+    'a circular reference (too deep)': () => deep,
+  };
+
+  const failing = new Set([
+    'a list token as a scalar string',
+    'the map token marker value',
+    'a function',
+    'a construct',
+    'a circular reference (too deep)',
+  ]);
+  for (const [name, make] of Object.entries(cases)) {
+    it(`gives cdktf's result for ${name}`, () => {
+      const expected = outcome(() => cdktfResolve(stack, make()));
+      const actual = outcome(() => withFastResolve(() => cdktfResolve(stack, make())));
+      expect(actual).toStrictEqual(expected);
+      // the bad values fail (with cdktf's message and path); the others resolve every token
+      expect(expected.error !== undefined).toBe(failing.has(name));
+      if (!failing.has(name)) expect(JSON.stringify(actual.value)).not.toContain('TfToken[');
+    });
+  }
+
+  it('replaces cdktf resolver only while the function runs', () => {
+    const mod = require('cdktf/lib/tokens/private/resolve') as { resolve: unknown };
+    const original = mod.resolve;
+    let inside: unknown;
+    withFastResolve(() => (inside = mod.resolve));
+    expect(inside).not.toBe(original);
+    expect(mod.resolve).toBe(original);
+    expect(() =>
+      withFastResolve(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(mod.resolve).toBe(original);
+  });
+});
+
+describe('the platform synth with both fast paths', () => {
+  it('writes byte for byte what plain cdktf writes (no fast resolver, no compliance pack)', () => {
+    const fast = new App({ outdir: join(work, 'fast'), stackTraces: false });
+    const fastBuilt = buildPlatform(fast, validConfig);
+    expect(fastBuilt.compliance).toBeDefined();
+    withFastResolve(() => fast.synth());
+    expect(fastBuilt.compliance!.report!.violations).toEqual([]);
+
+    const plain = new App({ outdir: join(work, 'plain'), stackTraces: false });
+    buildPlatform(plain, validConfig, { compliance: false });
+    plain.synth();
+
+    const names = files(join(work, 'plain'));
+    expect(files(join(work, 'fast'))).toEqual(names);
+    expect(names).toEqual(expect.arrayContaining(['manifest.json', 'stacks/apac/cdk.tf.json']));
+    for (const name of names) expect(readFileSync(join(work, 'fast', name), 'utf8')).toBe(readFileSync(join(work, 'plain', name), 'utf8'));
+  });
+});
+
+describe('CompliancePack hands its stack JSON to the synthesizer', () => {
+  /** Two stacks with a bare bucket each, every rule suppressed (what is written matters here, not the findings). */
+  function twoStacks(name: string) {
+    const outdir = join(work, name);
+    const app = new App({ outdir });
+    for (const id of ['one', 'two']) {
+      const stack = new TerraformStack(app, id);
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      new S3Bucket(stack, 'b', { bucket: `b-${id}` });
+      for (const rule of PLATFORM_RULES) suppressRule(stack, rule.id, 'test fixture: a bare bucket, holds no data at all');
+    }
+    const pack = CompliancePack.applyTo(app);
+    return { app, pack, outdir };
+  }
+  const written = (outdir: string, stack: string) =>
+    JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as {
+      resource: { aws_s3_bucket: Record<string, { tags?: Record<string, string> }> };
+    };
+
+  it('resolves each stack once when the pack is the only aspect', () => {
+    const { app, pack, outdir } = twoStacks('once');
+    const spy = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    try {
+      app.synth();
+      expect(pack.report!.violations).toEqual([]);
+      expect(spy).toHaveBeenCalledTimes(2); // the pack's, one per stack; the synthesizer reuses them
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written(outdir, 'two').resource.aws_s3_bucket.b.tags).toBeUndefined();
+  });
+
+  it('resolves again when another aspect may change the tree after the pack ran', () => {
+    // this aspect runs after the pack on each stack: its change must be in the written files
+    class TagBuckets implements IAspect {
+      visit(node: IConstruct): void {
+        if (node instanceof S3Bucket) node.tags = { touched: 'yes' };
+      }
+    }
+    const { app, outdir } = twoStacks('other-aspect');
+    for (const stack of app.node.findAll().filter((c) => TerraformStack.isStack(c))) Aspects.of(stack).add(new TagBuckets());
+    app.synth();
+    expect(written(outdir, 'one').resource.aws_s3_bucket.b.tags).toEqual({ touched: 'yes' });
+    expect(written(outdir, 'two').resource.aws_s3_bucket.b.tags).toEqual({ touched: 'yes' });
+  });
+});
