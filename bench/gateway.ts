@@ -115,9 +115,10 @@ async function main(): Promise<void> {
     writeFileSync(tableFile, JSON.stringify(table));
     const upstreamsFile = join(dir, 'upstreams.json');
     writeFileSync(upstreamsFile, JSON.stringify(Object.fromEntries(table.regions.map((r) => [r.id, origin]))));
+    // Both targets run compiled JavaScript (as the deployed gateway does), not through a TypeScript loader.
     const gateway = await spawnNode(
-      'gateway/cli',
-      ['--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--upstreams', upstreamsFile],
+      'bin/taishanglaojun',
+      ['gateway', '--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--upstreams', upstreamsFile],
       {
         isReady: (l) => l.event === 'listening',
         timeoutMs: 60_000,
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
       },
     );
     started.push(gateway);
-    const bare = await spawnNode('bench/gateway/bare-proxy', ['--upstream', origin, '--port', '0'], {
+    const bare = await spawnNode('bench/gateway/compiled', ['bench/gateway/bare-proxy', '--upstream', origin, '--port', '0'], {
       isReady: (l) => l.event === 'listening',
       timeoutMs: 60_000,
     });
