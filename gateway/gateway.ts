@@ -211,7 +211,7 @@ export class Gateway {
     this.#upstreams = new RegionUpstreams(props.upstream);
     this.#applyStatic(this.#runtime.current.table);
     this.metrics = new GatewayMetrics(
-      { regions: () => this.#runtime.current.failover.snapshots() },
+      { regions: () => this.#runtime.current.failover.snapshots(), inflight: () => this.#inflight },
       { processMetrics: props.processMetrics },
     );
     const countProbes = (state: RuntimeState) =>
@@ -486,22 +486,21 @@ export class Gateway {
 
   #onRequest(req: IncomingMessage, res: ServerResponse, adminHere: boolean): void {
     if (adminHere && req.url !== undefined && req.url.length < 16 && this.#admin(req, res)) return;
+    // In flight until #proxy settles: the answer was streamed, the client went away and the upstream
+    // attempt ended, or an error answer went out.
     this.#inflight++;
-    this.metrics.inflight.inc();
-    let done = false;
-    res.once('close', () => {
-      if (done) return;
-      done = true;
-      this.#inflight--;
-      this.metrics.inflight.dec();
-      if (this.#inflight === 0) for (const f of this.#idle.splice(0)) f();
-    });
     if (this.#draining) res.setHeader('connection', 'close');
-    this.#proxy(req, res).catch((err: Error) => {
+    this.#proxy(req, res).then(this.#requestDone, (err: Error) => {
       this.logger.error({ event: 'gateway-error', error: err.message }, 'unexpected gateway error');
       sendJson(res, 502, { error: 'gateway-error', detail: 'the gateway could not complete the request' });
+      this.#requestDone();
     });
   }
+
+  readonly #requestDone = (): void => {
+    this.#inflight--;
+    if (this.#inflight === 0) for (const f of this.#idle.splice(0)) f();
+  };
 
   async #proxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -509,7 +508,7 @@ export class Gateway {
     const log: Record<string, unknown> = { method, path: pathOnly(req.url) };
     const finish = (status: number, region: string, country: string) => {
       const seconds = (performance.now() - started) / 1000;
-      this.metrics.requests.inc({ region, status: String(status), country });
+      this.metrics.requests.inc([region, String(status), country]);
       this.metrics.duration.observe({ region }, seconds);
       log.status = status;
       log.region = region;
@@ -551,7 +550,7 @@ export class Gateway {
     log.zone = decision.zone;
     log.reason = decision.kind === 'routed' ? decision.reason : decision.code;
     if (decision.ignoredPreference && log.ignoredPreference === undefined) log.ignoredPreference = decision.ignoredPreference.why;
-    this.metrics.decisions.inc({ reason: decision.reason, region: decision.kind === 'routed' ? decision.region : METRIC_NONE });
+    this.metrics.decisions.inc([decision.reason, decision.kind === 'routed' ? decision.region : METRIC_NONE]);
 
     if (decision.kind === 'refused') {
       this.#refuse(res, decision, state.table);
@@ -691,7 +690,7 @@ export class Gateway {
     const pool = this.#upstreams.pool(region);
     const started = performance.now();
     if (pool === undefined) {
-      this.metrics.upstreamRequests.inc({ region, status: 'error' });
+      this.metrics.upstreamRequests.inc([region, 'error']);
       return { kind: 'error', cause: 'connect-error', message: `region ${region} has no upstream instance` };
     }
     const headers = endToEndHeaders(req.headers, SKIP_REQUEST);
@@ -703,11 +702,11 @@ export class Gateway {
     try {
       const data = await pool.request({ path: req.url ?? '/', method: req.method as Dispatcher.HttpMethod, headers, body });
       const ok = data.statusCode < 500;
-      this.metrics.upstreamRequests.inc({ region, status: String(data.statusCode) });
+      this.metrics.upstreamRequests.inc([region, String(data.statusCode)]);
       this.#record(state, region, ok, started);
       return { kind: 'response', status: data.statusCode, data };
     } catch (err) {
-      this.metrics.upstreamRequests.inc({ region, status: 'error' });
+      this.metrics.upstreamRequests.inc([region, 'error']);
       this.#record(state, region, false, started);
       return { kind: 'error', ...classify(err) };
     }

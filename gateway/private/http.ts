@@ -24,6 +24,11 @@ export function isIdempotent(method: string): boolean {
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
   const text = Array.isArray(value) ? value.join(',') : value;
+  // The common values name no header: skip the split.
+  if (text.length <= 10) {
+    const lower = text.toLowerCase();
+    if (lower === 'keep-alive' || lower === 'close') return undefined;
+  }
   const tokens = text
     .split(',')
     .map((t) => t.trim().toLowerCase())
