@@ -517,7 +517,8 @@ export class Gateway {
     };
 
     // 1. Body, within the limit.
-    const body = await this.#readBody(req, res);
+    const reading = this.#readBody(req, res);
+    const body = reading === null ? null : await reading;
     if (body === 'answered') {
       finish(res.statusCode, METRIC_NONE, METRIC_UNKNOWN);
       return;
@@ -624,11 +625,14 @@ export class Gateway {
     );
   }
 
-  /** Reads the request body within maxBodyBytes; 'answered' when a 413/400 went out instead. */
-  #readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null | 'answered'> {
+  /**
+   * Reads the request body within maxBodyBytes; 'answered' when a 413/400 went out instead; null
+   * (not a promise) when the request has no body.
+   */
+  #readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null | 'answered'> | null {
     const max = this.limits.maxBodyBytes;
     const length = req.headers['content-length'];
-    if (length === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(null);
+    if (length === undefined && req.headers['transfer-encoding'] === undefined) return null;
     const tooLarge = () => {
       this.metrics.rejected.inc({ status: '413' });
       sendJson(
