@@ -13,6 +13,10 @@ export const FAKE_UPSTREAMS_USAGE =
 
 export async function main(args: readonly string[]): Promise<number> {
   const argv = args[0] === 'fake-upstreams' ? args.slice(1) : args;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${FAKE_UPSTREAMS_USAGE}\n`);
+    return 0;
+  }
   const flag = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;

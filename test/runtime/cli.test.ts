@@ -199,5 +199,11 @@ describe('taishanglaojun CLI', () => {
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('taishanglaojun failover');
     expect(one.stdout).not.toContain('taishanglaojun route');
+    for (const server of ['gateway', 'fake-upstreams']) {
+      const usage = run([server, '--help']);
+      expect(usage.code).toBe(0);
+      expect(usage.stdout).toContain(`taishanglaojun ${server} `);
+      expect(usage.stderr).toBe('');
+    }
   });
 });
