@@ -39,6 +39,16 @@ describe('loadRoutingTable', () => {
     expect(err.problems[0].message).toContain('not valid JSON');
   });
 
+  it('describes a binary file instead of echoing its bytes', () => {
+    const file = join(dir, 'binary.json');
+    writeFileSync(file, Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a, 0x80, 0x81]));
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.problems[0].message).toBe('is not valid JSON: the file holds binary data, not UTF-8 JSON text');
+    expect(err.problems[0].value).toBe('<binary data>');
+    // eslint-disable-next-line no-control-regex -- none of the file's control bytes may reach the message
+    expect(err.message).not.toMatch(/[\u0000-\u0008\u001b\ufffd]/);
+  });
+
   it('lists every problem of an invalid table: a wrong field does not hide a wrong relation', () => {
     const t = fixture();
     t.countries.FR = 'eu-south-9'; // relation: unknown region
