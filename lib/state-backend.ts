@@ -27,22 +27,34 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
     if (!value) throw new Error(`${name} is missing; it is required when ${STATE_ENV.kind}=${kind}`);
     return value;
   };
-  if (!/^[a-zA-Z0-9._/-]+$/.test(prefix))
-    throw new Error(`${STATE_ENV.prefix}="${prefix}" is not allowed; allowed: letters, digits, ".", "_", "-", "/"`);
+  if (!/^[a-zA-Z0-9._-]+(\/[a-zA-Z0-9._-]+)*$/.test(prefix) || prefix.split('/').some((part) => part === '.' || part === '..'))
+    throw new Error(
+      `${STATE_ENV.prefix}="${prefix}" is not allowed; allowed: path segments of letters, digits, ".", "_", "-" joined by single "/" (no leading or trailing "/", no "." or ".." segment)`,
+    );
   switch (kind) {
     case 'local':
       return { kind };
     case 's3': {
       const bucket = need(STATE_ENV.bucket);
       const region = need(STATE_ENV.region);
-      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
-        throw new Error(`${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name`);
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket))
+        throw new Error(
+          `${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address`,
+        );
       if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
         throw new Error(`${STATE_ENV.region}="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`);
       return { kind, bucket, region, prefix };
     }
-    case 'gcs':
-      return { kind, bucket: need(STATE_ENV.bucket), prefix };
+    case 'gcs': {
+      const bucket = need(STATE_ENV.bucket);
+      // Cloud Storage bucket naming rules (cloud.google.com/storage/docs/buckets#naming), without dots
+      // (a dotted name needs domain verification).
+      if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(bucket) || bucket.startsWith('goog') || bucket.includes('google'))
+        throw new Error(
+          `${STATE_ENV.bucket}="${bucket}" is not a valid Cloud Storage bucket name; allowed: 3-63 lowercase letters, digits, "-" and "_", starting and ending with a letter or digit, not starting with "goog" or containing "google"`,
+        );
+      return { kind, bucket, prefix };
+    }
     default:
       throw new Error(`${STATE_ENV.kind}="${kind}" is not allowed; allowed: local, s3, gcs`);
   }

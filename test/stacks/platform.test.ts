@@ -146,7 +146,28 @@ describe('settings from the environment', () => {
     );
     expect(() =>
       stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'Bad_Bucket', [STATE_ENV.region]: 'us-east-1' }),
-    ).toThrow(/not a valid S3 bucket name/);
+    ).toThrow(/"Bad_Bucket" is not a valid S3 bucket name; allowed: 3-63 lowercase letters/);
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: '10.0.0.1', [STATE_ENV.region]: 'us-east-1' })).toThrow(
+      /not a valid S3 bucket name/,
+    );
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: 'tf_state-1', [STATE_ENV.prefix]: 'platform/prod' })).toEqual(
+      {
+        kind: 'gcs',
+        bucket: 'tf_state-1',
+        prefix: 'platform/prod',
+      },
+    );
+    for (const bucket of ['Bad', 'a', 'googthing', 'my-google-state', 'x'.repeat(64), '-lead'])
+      expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: bucket })).toThrow(
+        `TAISHANGLAOJUN_STATE_BUCKET="${bucket}" is not a valid Cloud Storage bucket name; allowed:`,
+      );
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs' })).toThrow(
+      'TAISHANGLAOJUN_STATE_BUCKET is missing; it is required when TAISHANGLAOJUN_STATE_BACKEND=gcs',
+    );
+    for (const prefix of ['/abs', 'trailing/', 'a//b', 'a/../b', 'sp ace'])
+      expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: 'state', [STATE_ENV.prefix]: prefix })).toThrow(
+        `TAISHANGLAOJUN_STATE_PREFIX="${prefix}" is not allowed; allowed: path segments`,
+      );
   });
   it('reads offline mode', () => {
     expect(offlineModeFromEnv({})).toBe(false);
