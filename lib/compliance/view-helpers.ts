@@ -40,11 +40,6 @@ export function effectiveTags(r: ResourceView): Record<string, string> {
   return { ...r.providerTags, ...(own && typeof own === 'object' ? (own as Record<string, string>) : {}) };
 }
 
-/** A literal (not a reference or an interpolation) non-empty string. */
-export function isLiteral(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && !value.includes('${');
-}
-
 /** JSON.parse of a policy document attribute; undefined when it is not JSON. */
 export function parsePolicy(value: unknown): { Statement?: Record<string, unknown>[] } | undefined {
   if (typeof value !== 'string') return undefined;
