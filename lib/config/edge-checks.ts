@@ -1,12 +1,13 @@
 /**
  * Relations of the `edge` section (host names, Cloudflare ids, country pools) to the rest of the
- * config. Called by validate.ts on a config whose sections all pass their schema.
+ * config. Called by validate.ts on a valid config, and on an invalid one whose project, failover,
+ * edge and region sections pass their own schemas (so one run names every problem).
  */
 import { isInDomain } from '../edge/hostnames';
 import type { ConfigProblem } from './errors';
 import { SERVICES, type ParsedRegionsConfig } from './schema';
 
-export function edgeConfigProblems(cfg: ParsedRegionsConfig): ConfigProblem[] {
+export function edgeConfigProblems(cfg: Pick<ParsedRegionsConfig, 'project' | 'regions' | 'edge' | 'failover'>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: string, value: unknown, message: string) => problems.push({ path, value, message });
   const { domain } = cfg.project;

@@ -405,7 +405,7 @@ export type ParsedRegionsConfig = z.output<typeof regionsConfigSchema>;
 export type RegionInput = z.input<typeof region>;
 
 /** Section schemas, for checking the valid parts of a config that fails as a whole. */
-export const sectionSchemas = { region, residencyZone, shard, project, failover, autoScaling, prices } as const;
+export const sectionSchemas = { region, residencyZone, shard, project, failover, autoScaling, prices, edge } as const;
 export type ParsedRegion = z.output<typeof region>;
 export type ReservedCapacityPlan = z.output<typeof reservedCapacity>;
 export type ReservedInstancePlan = z.output<typeof reservedInstance>;

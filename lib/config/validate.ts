@@ -443,6 +443,14 @@ function combine(first: readonly ConfigProblem[], later: readonly ConfigProblem[
 }
 
 /** Validates a config object; returns the normalised config or every problem found. */
+/** The edge section's relations in an invalid config, when every section they read passes its own schema. */
+function partialEdgeProblems(data: unknown, view: CheckView): ConfigProblem[] {
+  const edge = sectionSchemas.edge.safeParse((data as Record<string, unknown>).edge);
+  const regions = view.regions.filter((r): r is Region => r !== undefined);
+  if (!edge.success || !view.project || !view.failover || regions.length === 0 || regions.length !== view.regions.length) return [];
+  return edgeConfigProblems({ project: view.project, failover: view.failover, edge: edge.data, regions });
+}
+
 export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
   // Plain data first: a getter that throws, a function, a BigInt or a cycle becomes a problem at
   // its path instead of an exception inside the schema, and a list of millions stops here.
@@ -453,7 +461,11 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
   if (!parsed.success || plain.problems.length) {
     // Report the relations among the parts that are valid too, so one run shows every problem.
     const view = viewOfPartial(data);
-    const later = [...(parsed.success ? [] : zodProblems(data, parsed.error)), ...(view ? crossCheck(view) : [])];
+    const later = [
+      ...(parsed.success ? [] : zodProblems(data, parsed.error)),
+      ...(view ? crossCheck(view) : []),
+      ...(view ? partialEdgeProblems(data, view) : []),
+    ];
     return { ok: false, problems: combine(plain.problems, later) };
   }
   const problems = crossCheck(viewOfValid(parsed.data));

@@ -780,6 +780,27 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(new Set(cases.map((c) => c[0])).size).toBeGreaterThanOrEqual(25);
   });
 
+  it('names the edge relations even when another section fails its schema (before: skipped)', () => {
+    const problems = problemsOf((c) => {
+      c.shardsPerZone = 0; // a schema error elsewhere
+      c.autoScaling = { ...c.autoScaling, nonsense: 1 }; // and another
+      c.edge = { gatewayHosts: { 'eu-west-1': 'gw.example.org' }, countryPools: { RU: ['eu-central-1'] } };
+    });
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['shardsPerZone', 'autoScaling.nonsense', 'edge.gatewayHosts.eu-west-1', 'edge.countryPools.RU']),
+    );
+    expect(problems.find((p) => p.path === 'edge.gatewayHosts.eu-west-1')!.message).toMatch(/under "taishanglaojun.com"/);
+  });
+
+  it('does not guess edge relations when a region the edge refers to fails its own schema', () => {
+    const problems = problemsOf((c) => {
+      region(c, 'eu-west-1').cidr = 'not-a-cidr';
+      c.edge = { gatewayHosts: { 'eu-west-1': 'gw.taishanglaojun.com' } };
+    });
+    expect(problems.map((p) => p.path)).toEqual([`regions[${fresh().regions.findIndex((r: Mutable) => r.id === 'eu-west-1')}].cidr`]);
+  });
+
   it('reports every problem in one error, each with its value', () => {
     const c = fresh();
     region(c, 'eu-west-2').cidr = '10.20.0.0/16';
