@@ -2,10 +2,10 @@
 'use strict';
 /*
  * The cdktf app as cdktf.json runs it (`cdktf synth|diff|deploy`): main.ts compiled by esbuild and
- * cached (bin/compiled.js), never through a TypeScript loader. The CLI passes the output directory
- * in CDKTF_OUTDIR.
+ * cached with V8's code cache of it (bin/compiled.js), never through a TypeScript loader. The CLI
+ * passes the output directory in CDKTF_OUTDIR.
  */
 const { loadCompiled } = require('../bin/compiled');
 
-const app = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app' });
+const app = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app', codeCache: true });
 process.exitCode = app.runApp();

@@ -20,7 +20,7 @@ for (let i = 0; i < args.length; i++) {
     fail('synth failed', `unknown argument "${args[i]}"; allowed: --output DIR`);
   }
 }
-process.exitCode = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app' }).runApp({
+process.exitCode = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app', codeCache: true }).runApp({
   outdir,
   summary: true,
 });

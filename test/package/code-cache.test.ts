@@ -1,0 +1,126 @@
+/**
+ * bin/compiled.js with `codeCache` (the synth app): V8's code cache of the bundle is written after a
+ * run, used by the next start, ignored and rewritten when stale or rejected, and never runs old code
+ * for a changed source (V8 itself only checks the source's length).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A throw-away package root: a copy of bin/, package.json, the node_modules link and a one-file entry. */
+function fakeRoot(answer: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tslj-v8cache-'));
+  made.push(dir);
+  cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'answer.ts'), `export const answer: number = ${answer};`);
+  writeFileSync(
+    join(dir, 'main.ts'),
+    `import { answer } from './answer';
+     export function main(): string { return JSON.stringify({ answer, file: __filename }); }`,
+  );
+  return dir;
+}
+
+const script = (dir: string) =>
+  `const { loadCompiled } = require(${JSON.stringify(join(dir, 'bin', 'compiled.js'))});
+   process.stdout.write(loadCompiled('main', { cache: 'app', label: 'test', what: 'the app', codeCache: true }).main());`;
+const run = (dir: string) => {
+  const r = spawnSync(process.execPath, ['-e', script(dir)], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as { answer: number; file: string };
+};
+const cacheFile = (dir: string) => join(dir, '.cache', 'app', 'main.v8cache');
+/** The cache's key line and V8's data. */
+const readCache = (dir: string) => {
+  const raw = readFileSync(cacheFile(dir));
+  const eol = raw.indexOf(10);
+  return { key: raw.subarray(0, eol).toString(), data: raw.subarray(eol + 1), mtimeMs: statSync(cacheFile(dir)).mtimeMs };
+};
+
+describe('V8 code cache of the compiled app', () => {
+  it('is written after the first run next to the bundle and used, unchanged, by the next start', () => {
+    const dir = fakeRoot(41);
+    expect(run(dir)).toMatchObject({ answer: 41, file: join(dir, '.cache', 'app', 'main.js') });
+    expect(readdirSync(join(dir, '.cache', 'app')).sort()).toEqual(['main.js', 'main.manifest.json', 'main.v8cache']);
+    const first = readCache(dir);
+    expect(first.key).toContain(process.version);
+    expect(first.data.length).toBeGreaterThan(0);
+    expect(run(dir).answer).toBe(41);
+    const second = readCache(dir);
+    expect(second.mtimeMs).toBe(first.mtimeMs); // accepted by V8: not written again
+    expect(second.data.equals(first.data)).toBe(true);
+  });
+
+  it('never runs the old code for a changed source of the same length, and rewrites the cache for the new bundle', () => {
+    const dir = fakeRoot(41);
+    run(dir);
+    const before = readCache(dir);
+    writeFileSync(join(dir, 'answer.ts'), 'export const answer: number = 42;'); // same length: V8 alone would accept the old cache
+    utimesSync(join(dir, 'answer.ts'), new Date(), new Date(Date.now() + 5_000));
+    expect(run(dir).answer).toBe(42);
+    expect(readCache(dir).key).not.toBe(before.key);
+    expect(run(dir).answer).toBe(42);
+  });
+
+  it('ignores a cache V8 rejects (corrupt data) and writes a good one', () => {
+    const dir = fakeRoot(7);
+    run(dir);
+    const good = readCache(dir);
+    writeFileSync(cacheFile(dir), Buffer.concat([Buffer.from(`${good.key}\n`), Buffer.alloc(good.data.length, 0xab)]));
+    expect(run(dir).answer).toBe(7);
+    const rewritten = readCache(dir);
+    expect(rewritten.key).toBe(good.key);
+    expect(rewritten.data.equals(Buffer.alloc(good.data.length, 0xab))).toBe(false);
+  });
+
+  it('runs when the cache cannot be written', () => {
+    const dir = fakeRoot(3);
+    mkdirSync(cacheFile(dir), { recursive: true }); // a directory where the cache file would go
+    expect(run(dir).answer).toBe(3);
+    expect(run(dir).answer).toBe(3);
+    expect(statSync(cacheFile(dir)).isDirectory()).toBe(true);
+  });
+
+  it('concurrent first starts all run and leave one valid cache', async () => {
+    const dir = fakeRoot(5);
+    run(dir); // build the bundle; then start four at once with no cache
+    rmSync(cacheFile(dir));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(
+        () =>
+          new Promise<{ code: number | null; out: string; err: string }>((done) => {
+            const child = spawn(process.execPath, ['-e', script(dir)], { cwd: dir });
+            let out = '';
+            let err = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+            child.on('close', (code) => done({ code, out, err }));
+          }),
+      ),
+    );
+    for (const r of results) expect(r).toMatchObject({ code: 0, err: '', out: expect.stringContaining('"answer":5') });
+    expect(readdirSync(join(dir, '.cache', 'app')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const cache = readCache(dir);
+    expect(run(dir).answer).toBe(5);
+    expect(readCache(dir).mtimeMs).toBe(cache.mtimeMs); // the cache left behind is accepted
+  });
+});
