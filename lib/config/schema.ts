@@ -185,8 +185,15 @@ const residencyZone = z
     id: zoneId,
     /** What the zone stands for. */
     description: z.string().max(CONFIG_BOUNDS.textLength).default(''),
-    /** Other zones this zone's personal data may be copied to. @default none but itself */
-    allowedCopyTo: z.array(zoneId).max(CONFIG_BOUNDS.listItems).default([]),
+    /**
+     * Other zones this zone's personal data may be copied to: a zone id, or `{ zone, reason }` with the
+     * legal basis written down — required when the other zone's regions are under a data-protection
+     * regime this zone's regions are not (a transfer to another jurisdiction). @default none but itself
+     */
+    allowedCopyTo: z
+      .array(z.union([zoneId, z.object({ zone: zoneId, reason: writtenReason }).strict()]))
+      .max(CONFIG_BOUNDS.listItems)
+      .default([]),
     /**
      * Where the zone's law applies: its regions must be on these continents and under none but these
      * regimes (a region departs only with `overrides.jurisdiction`). @default the continent most of the zone's regions are on

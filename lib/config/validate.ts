@@ -193,9 +193,31 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     if (zonesDeclared && !zoneIds.has(zone) && !invalidZoneIds.has(zone))
       add(path, zone, `is not a declared residency zone; allowed: ${allowedZones}`);
   };
+  // Regimes of each zone's regions: a copy to a zone under a regime the source zone is not under is
+  // a transfer to another jurisdiction and needs its legal basis written down.
+  const regimesOf = new Map<string, Set<string>>();
+  for (const r of cfg.regions) {
+    if (!r) continue;
+    const set = regimesOf.get(r.residencyZone) ?? new Set<string>();
+    for (const regime of r.compliance) set.add(regime);
+    regimesOf.set(r.residencyZone, set);
+  }
   cfg.residencyZones.forEach((zone, i) => {
-    zone?.allowedCopyTo.forEach((target, j) => {
-      checkZone(`residencyZones[${i}].allowedCopyTo[${j}]`, target);
+    zone?.allowedCopyTo.forEach((entry, j) => {
+      const at = `residencyZones[${i}].allowedCopyTo[${j}]`;
+      const target = typeof entry === 'string' ? entry : entry.zone;
+      checkZone(typeof entry === 'string' ? at : `${at}.zone`, target);
+      if (typeof entry !== 'string' || target === zone.id) return;
+      const own = regimesOf.get(zone.id);
+      const theirs = regimesOf.get(target);
+      if (!own || !theirs) return; // a zone without regions: reported by the region checks
+      const foreign = [...theirs].filter((regime) => !own.has(regime));
+      if (foreign.length)
+        add(
+          at,
+          entry,
+          `copies zone "${zone.id}"'s personal data to zone "${target}", whose regions are under ${foreign.join(', ')} (zone "${zone.id}": ${[...own].join(', ')}): a transfer to another jurisdiction needs its legal basis written down; allowed: { zone: "${target}", reason: "<the legal basis, at least 10 characters>" }`,
+        );
     });
   });
 
@@ -392,7 +414,7 @@ function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
       id: z.id,
       description: z.description,
       regions: [...members.filter((r) => r.primary), ...members.filter((r) => !r.primary)].map((r) => r.id),
-      allowedCopyTo: [z.id, ...z.allowedCopyTo.filter((t) => t !== z.id)],
+      allowedCopyTo: [z.id, ...z.allowedCopyTo.map((t) => (typeof t === 'string' ? t : t.zone)).filter((t) => t !== z.id)],
     };
   });
   const zoneOf = new Map(residencyZones.map((z) => [z.id, z]));

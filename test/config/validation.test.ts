@@ -278,6 +278,30 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /not a declared residency zone/,
     ],
     [
+      'copy to another jurisdiction without a written legal basis',
+      (c) => {
+        c.residencyZones.find((z: Mutable) => z.id === 'emea').allowedCopyTo = ['na'];
+      },
+      'residencyZones[1].allowedCopyTo[0]',
+      /copies zone "emea"'s personal data to zone "na", whose regions are under .*CCPA.*: a transfer to another jurisdiction needs its legal basis written down; allowed: \{ zone: "na", reason: /,
+    ],
+    [
+      'copy with a reason that says nothing',
+      (c) => {
+        c.residencyZones[1].allowedCopyTo = [{ zone: 'na', reason: 'ok' }];
+      },
+      'residencyZones[1].allowedCopyTo[0].reason',
+      /must say why in words/,
+    ],
+    [
+      'copy with a reason to a zone that does not exist',
+      (c) => {
+        c.residencyZones[1].allowedCopyTo = [{ zone: 'mars', reason: 'Standard contractual clauses, 2026-01' }];
+      },
+      'residencyZones[1].allowedCopyTo[0].zone',
+      /not a declared residency zone/,
+    ],
+    [
       'zone without regions',
       (c) => {
         c.residencyZones.push({ id: 'latam' });
@@ -778,6 +802,26 @@ describe('bad configs are rejected with the path, the value and what is allowed'
 
   it('has at least 25 distinct bad configs', () => {
     expect(new Set(cases.map((c) => c[0])).size).toBeGreaterThanOrEqual(25);
+  });
+
+  it('accepts a copy to another jurisdiction with its legal basis, and lists the zone as a copy target', () => {
+    const c = fresh();
+    c.residencyZones[1].allowedCopyTo = [{ zone: 'na', reason: 'Standard contractual clauses (EU 2021/914), signed 2026-01' }];
+    const result = checkRegionsConfig(c);
+    expect(result.ok && result.config.residencyZones[1].allowedCopyTo).toEqual(['emea', 'na']);
+  });
+
+  it('accepts a bare zone id for a copy that stays under the same regimes', () => {
+    const c = fresh();
+    // eu-west-1 (GDPR) in a zone of its own; emea keeps eu-central-1 (GDPR, BDSG) and eu-west-2 (GDPR, DPA).
+    c.residencyZones.push({ id: 'ie', allowedCopyTo: ['emea'] });
+    c.residencyZones[1].allowedCopyTo = ['ie'];
+    region(c, 'eu-west-1').residencyZone = 'ie';
+    const result = checkRegionsConfig(c);
+    const copyProblems = (result.ok ? [] : result.problems).filter((p) => p.path.includes('allowedCopyTo'));
+    // emea -> ie: ie's GDPR is among emea's regimes, no reason needed; ie -> emea: BDSG and DPA are not ie's.
+    expect(copyProblems.map((p) => [p.path, p.value])).toEqual([['residencyZones[3].allowedCopyTo[0]', 'emea']]);
+    expect(copyProblems[0].message).toContain('whose regions are under BDSG, DPA (zone "ie": GDPR)');
   });
 
   it('names the edge relations even when another section fails its schema (before: skipped)', () => {
