@@ -2,7 +2,8 @@
  * A throw-away PKI for mTLS tests: CAs and leaf certificates generated in-process with
  * @peculiar/x509 over Node's WebCrypto (no files, no openssl).
  */
-import './reflect-metadata';
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
