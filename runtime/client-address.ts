@@ -65,6 +65,8 @@ function parseAddress(raw: string, into: Parsed): string | undefined {
     into.v4 = v4;
     return raw; // the common case, without allocating
   }
+  // A plain IPv6 address (the next most common case): one pass, no trimming or searching.
+  if (parseIPv6Range(raw, 0, raw.length, into.v6)) return ipv6Result(raw, into);
   into.family = 0;
   if (raw.length > MAX_HOP_CHARS) return undefined;
   let start = 0;
@@ -97,13 +99,18 @@ function parseAddress(raw: string, into: Parsed): string | undefined {
     return start === 0 && end === raw.length ? raw : raw.slice(start, end);
   }
   if (!parseIPv6Range(raw, start, end, into.v6)) return undefined;
+  return ipv6Result(start === 0 && end === raw.length ? raw : raw.slice(start, end), into);
+}
+
+/** The normalized text of a parsed IPv6 address (`into.v6` set): IPv4-mapped ones as IPv4, others lower-case. */
+function ipv6Result(text: string, into: Parsed): string {
   if (isIPv4Mapped(into.v6)) {
     into.family = 4;
     into.v4 = into.v6[3];
     return formatIPv4(into.v6[3]);
   }
   into.family = 6;
-  return raw.slice(start, end).toLowerCase();
+  return text.toLowerCase();
 }
 
 function isSpace(c: number): boolean {
@@ -242,7 +249,12 @@ export interface ParsedAddress {
 function copyParsed(from: Parsed, to: Parsed): void {
   to.family = from.family;
   to.v4 = from.v4;
-  to.v6.set(from.v6);
+  const a = from.v6;
+  const b = to.v6;
+  b[0] = a[0];
+  b[1] = a[1];
+  b[2] = a[2];
+  b[3] = a[3];
 }
 
 export class ClientAddressResolver {
@@ -257,6 +269,10 @@ export class ClientAddressResolver {
   #peer: string | undefined;
   #peerTrusted = false;
   readonly #peerParsed: Parsed = { family: 0, v4: 0, v6: new Uint32Array(4) };
+  /** What the last {@link resolveAddress} found besides the address. */
+  #source: ClientAddress['source'] = 'socket';
+  #malformed: string | undefined;
+  #tooManyHops = false;
 
   /** `trustedProxies`: addresses or CIDRs (IPv4 and IPv6) whose X-Forwarded-For is believed. */
   constructor(trustedProxies: readonly string[] = []) {
@@ -284,6 +300,19 @@ export class ClientAddressResolver {
    * {@link MAX_FORWARDED_HOPS} hops of at most {@link MAX_HOP_CHARS} characters are looked at.
    */
   resolve(socketAddress: string | undefined, headers: HeaderBag = {}): ClientAddress | undefined {
+    const address = this.resolveAddress(socketAddress, headers);
+    if (address === undefined) return undefined;
+    const result: ClientAddress = { address, source: this.#source };
+    if (this.#malformed !== undefined) result.malformed = this.#malformed;
+    if (this.#tooManyHops) result.tooManyHops = true;
+    return result;
+  }
+
+  /**
+   * @internal {@link resolve} without the result object (the router's per-request path): the
+   * address, with its source in {@link lastSource} and its parse in {@link lastParsed}.
+   */
+  resolveAddress(socketAddress: string | undefined, headers: HeaderBag): string | undefined {
     if (typeof socketAddress !== 'string') return undefined;
     const client = this.#client;
     if (socketAddress !== this.#peerRaw) {
@@ -295,22 +324,32 @@ export class ClientAddressResolver {
     }
     const peer = this.#peer!;
     copyParsed(this.#peerParsed, client);
-    if (!this.#peerTrusted) return { address: peer, source: 'socket' };
+    this.#source = 'socket';
+    this.#malformed = undefined;
+    this.#tooManyHops = false;
+    if (!this.#peerTrusted) return peer;
     const raw = headers['x-forwarded-for'];
-    if (raw === undefined) return { address: peer, source: 'socket' };
+    if (raw === undefined) return peer;
     const p = this.#parsed;
     const joined = typeof raw === 'string' ? raw : raw.join(',');
     let last = peer;
-    let source: ClientAddress['source'] = 'socket';
     // Walk the hops right to left without splitting the header (one hop is the common case).
     let end = joined.length;
     for (let hops = 0; end > 0;) {
-      let comma = end - 1;
-      for (; comma >= 0 && joined.charCodeAt(comma) !== 44; comma--) {
-        if (end - comma > MAX_HOP_CHARS) {
-          const tail = joined.slice(Math.max(0, end - 20), end);
-          return { address: last, source, malformed: `…${tail} (a hop longer than ${MAX_HOP_CHARS} characters)` };
-        }
+      // The last comma before `end`, searched only in the MAX_HOP_CHARS + 1 characters before it
+      // (indexOf stops at `end` at the latest: a comma, or the end of the header).
+      let comma = -1;
+      for (
+        let c = joined.indexOf(',', end > MAX_HOP_CHARS ? end - MAX_HOP_CHARS - 1 : 0);
+        c >= 0 && c < end;
+        c = joined.indexOf(',', c + 1)
+      ) {
+        comma = c;
+      }
+      if (comma < 0 && end > MAX_HOP_CHARS) {
+        const tail = joined.slice(Math.max(0, end - 20), end);
+        this.#malformed = `…${tail} (a hop longer than ${MAX_HOP_CHARS} characters)`;
+        return last;
       }
       const start = comma + 1;
       const piece = start === 0 && end === joined.length ? joined : joined.slice(start, end);
@@ -319,16 +358,27 @@ export class ClientAddressResolver {
       const hop = parseAddress(piece, p);
       if (hop === undefined) {
         const text = piece.trim();
-        if (text !== '') return { address: last, source, malformed: text };
+        if (text !== '') {
+          this.#malformed = text;
+          return last;
+        }
       } else {
         last = hop;
-        source = 'x-forwarded-for';
+        this.#source = 'x-forwarded-for';
         copyParsed(p, client);
-        if (!this.#trusted.hasParsed(p)) return { address: hop, source };
+        if (!this.#trusted.hasParsed(p)) return hop;
       }
       // Every piece counts, empty ones too, so a header of commas costs no more than one of hops.
-      if (++hops === MAX_FORWARDED_HOPS && more) return { address: last, source, tooManyHops: true };
+      if (++hops === MAX_FORWARDED_HOPS && more) {
+        this.#tooManyHops = true;
+        return last;
+      }
     }
-    return { address: last, source };
+    return last;
+  }
+
+  /** @internal Where the address the last {@link resolveAddress} returned came from. */
+  get lastSource(): ClientAddress['source'] {
+    return this.#source;
   }
 }

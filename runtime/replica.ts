@@ -41,6 +41,16 @@ export interface ReplicaOptions {
 
 const allHealthy = (): boolean => true;
 
+/** The detail of a `local-replica` choice (the router builds these once per shard and region). */
+export function localReplicaDetail(shard: string, callerRegion: string): string {
+  return `healthy replica of shard ${shard} in the caller's region ${callerRegion}`;
+}
+
+/** The detail of a `local-primary` choice. */
+export function localPrimaryDetail(shard: string, callerRegion: string): string {
+  return `healthy primary of shard ${shard} in the caller's region ${callerRegion} (the nearest copy)`;
+}
+
 function latencyGetter(source: ReplicaOptions['latencyMs']): (region: string) => number | undefined {
   if (source === undefined) return () => undefined;
   if (typeof source === 'function') return source;
@@ -60,7 +70,7 @@ export function chooseReplica(shard: ReplicaShard, options: ReplicaOptions): Rep
         endpoint: replica.endpoint,
         role: 'replica',
         reason: 'local-replica',
-        detail: `healthy replica of shard ${shard.id} in the caller's region ${callerRegion}`,
+        detail: localReplicaDetail(shard.id, callerRegion),
       };
     }
   }
@@ -70,7 +80,7 @@ export function chooseReplica(shard: ReplicaShard, options: ReplicaOptions): Rep
       endpoint: shard.primary.endpoint,
       role: 'primary',
       reason: 'local-primary',
-      detail: `healthy primary of shard ${shard.id} in the caller's region ${callerRegion} (the nearest copy)`,
+      detail: localPrimaryDetail(shard.id, callerRegion),
     };
   }
   const latencyOf = latencyGetter(options.latencyMs);

@@ -40,7 +40,7 @@ import { ClientAddressResolver, type ClientAddress, type HeaderBag } from './cli
 import { countryForIp, countryForParsed, preloadGeoDatabase, type GeoLookup } from './geo';
 import { unknownName } from './private/unknown-name';
 import { userUnit } from './private/user-hash';
-import { chooseReplica, type ReplicaChoice } from './replica';
+import { chooseReplica, localPrimaryDetail, localReplicaDetail, type ReplicaChoice } from './replica';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableShard } from './routing-table';
 import { ShardRing } from './shard-ring';
 
@@ -197,6 +197,27 @@ interface RegionInfo {
   readonly zone: string;
   readonly latencyThresholdMs: number;
   readonly capacity: number;
+  /** Position in the table's region list (indexes per-region arrays such as {@link ShardInfo.local}). */
+  readonly index: number;
+}
+
+/** A country of the table: its region and the detail of a decision by geography (built once). */
+interface CountryInfo {
+  readonly region: RegionInfo;
+  readonly geoDetail: string;
+}
+
+/** A copy of a shard that a caller in its region reads locally: the fixed parts of that replica choice. */
+interface LocalCopy {
+  readonly endpoint: string | null;
+  readonly role: 'replica' | 'primary';
+  readonly reason: 'local-replica' | 'local-primary';
+  readonly detail: string;
+}
+
+/** Per shard of the ring, built once: the local copy per caller region (by {@link RegionInfo.index}). */
+interface ShardInfo {
+  readonly local: readonly (LocalCopy | undefined)[];
 }
 
 interface ZoneInfo {
@@ -211,6 +232,7 @@ interface DecisionContext {
   readonly zoneSource: RoutedDecision['zoneSource'];
   readonly countryCode: string | undefined;
   readonly geoRegion: RegionInfo | undefined;
+  readonly geoDetail: string;
   readonly userId: string | undefined;
   readonly preferredRegion: string | undefined;
   /** Regions the rules 3 and 4 look at: the zone's, or every region for anonymous unknown-zone traffic. */
@@ -272,10 +294,12 @@ export class RegionRouter {
   readonly table: RoutingTable;
   readonly #regions = new Map<string, RegionInfo>();
   readonly #zones = new Map<string, ZoneInfo>();
-  readonly #countries = new Map<string, RegionInfo>();
+  readonly #countries = new Map<string, CountryInfo>();
   /** All regions, primaries first, for anonymous traffic with no known zone. */
   readonly #everywhere: readonly RegionInfo[];
   readonly #ring: ShardRing<RoutingTableShard>;
+  /** Keyed by the ring's own shard objects (a cached ring may hold an equal table's). */
+  readonly #shardInfo = new Map<RoutingTableShard, ShardInfo>();
   readonly #clients: ClientAddressResolver;
   readonly #geo: GeoLookup;
   #healthy: (region: string) => boolean;
@@ -294,16 +318,16 @@ export class RegionRouter {
     if (!parsed.ok) throw new RoutingTableError(parsed.problems);
     this.table = parsed.table;
     const t = parsed.table;
-    for (const r of t.regions) {
-      this.#regions.set(r.id, { id: r.id, zone: r.residencyZone, latencyThresholdMs: r.latencyThresholdMs, capacity: r.capacity });
-    }
+    t.regions.forEach((r, index) => {
+      this.#regions.set(r.id, { id: r.id, zone: r.residencyZone, latencyThresholdMs: r.latencyThresholdMs, capacity: r.capacity, index });
+    });
     for (const z of t.residencyZones) {
       const regions = z.regions.map((id) => this.#regions.get(id)).filter((r): r is RegionInfo => r !== undefined);
       this.#zones.set(z.id, { id: z.id, regions, allowed: new Set(z.allowedCopyTo) });
     }
     for (const [country, regionId] of Object.entries(t.countries)) {
       const region = this.#regions.get(regionId);
-      if (region !== undefined) this.#countries.set(country, region);
+      if (region !== undefined) this.#countries.set(country, { region, geoDetail: `country ${country} is served by ${region.id}` });
     }
     const primaries = new Set(t.regions.filter((r) => r.primary).map((r) => r.id));
     const defaultRegion = options.defaultRegion ?? (this.#regions.has(DEFAULT_REGION) ? DEFAULT_REGION : undefined);
@@ -316,6 +340,8 @@ export class RegionRouter {
       .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
       .map(([r]) => r);
     this.#ring = ringFor(t.shards);
+    for (const zone of this.#ring.zones)
+      for (const shard of this.#ring.shardsOf(zone)) this.#shardInfo.set(shard, this.#localCopies(shard));
     this.#clients = new ClientAddressResolver(options.trustedProxies ?? []);
     this.#geo = options.geoLookup ?? countryForIp;
     this.#healthy = healthFn(options.health);
@@ -352,40 +378,45 @@ export class RegionRouter {
   /** Routes an HTTP request: client address → country → {@link decide}. */
   route(request: RouteRequest): RouteResult {
     const headers = request.headers ?? {};
-    const client = this.#clients.resolve(request.socketAddress, headers);
+    const clients = this.#clients;
+    const address = clients.resolveAddress(request.socketAddress, headers);
     const country =
-      client === undefined
+      address === undefined
         ? undefined
         : this.#geo === countryForIp
-          ? countryForParsed(this.#clients.lastParsed, client.address) // the address parsed once
-          : this.#geo(client.address);
+          ? countryForParsed(clients.lastParsed, address) // the address parsed once
+          : this.#geo(address);
+    const source = address === undefined ? null : clients.lastSource;
     const raw = headers[PREFERRED_REGION_HEADER];
     const preferred = raw === undefined ? undefined : typeof raw === 'string' ? raw : raw[0];
-    const decision = this.decide({
-      country,
-      preferredRegion: preferred,
-      userId: request.userId,
-      residencyZone: request.residencyZone,
-      exclude: request.exclude,
-    });
+    const decision = this.#decide(country, preferred, request.userId, request.residencyZone, request.exclude);
     const result = decision as RouteResult;
-    result.client = { address: client?.address ?? null, source: client?.source ?? null, country: country ?? null };
+    result.client = { address: address ?? null, source, country: country ?? null };
     return result;
   }
 
   /** The routing decision for a user; see the module comment for the rules, one method each. */
   decide(input: DecisionInput): RouteDecision {
-    const exclude = input.exclude;
+    return this.#decide(input.country, input.preferredRegion, input.userId, input.residencyZone, input.exclude);
+  }
+
+  #decide(
+    country: string | undefined,
+    preferredRegion: string | undefined,
+    userId: string | undefined,
+    residencyZone: string | undefined,
+    exclude: readonly string[] | undefined,
+  ): RouteDecision {
     if (exclude !== undefined && exclude.length > 0) {
       const healthy = this.#healthy;
       this.#healthy = (region) => !exclude.includes(region) && healthy(region);
       try {
-        return this.decide({ ...input, exclude: undefined });
+        return this.#decide(country, preferredRegion, userId, residencyZone, undefined);
       } finally {
         this.#healthy = healthy;
       }
     }
-    const ctx = this.#residency(input);
+    const ctx = this.#residency(country, preferredRegion, userId, residencyZone);
     if ('kind' in ctx) return ctx;
     const choice = this.#byPreference(ctx) ?? this.#byGeography(ctx) ?? this.#byScore(ctx) ?? this.#byFallbackOrder(ctx);
     if (choice === undefined) return this.#refuse(ctx);
@@ -393,21 +424,27 @@ export class RegionRouter {
   }
 
   /** Rule 0: the user's residency zone, or a refusal when personal data has no known zone. */
-  #residency(input: DecisionInput): DecisionContext | RefusedDecision {
-    const userId = input.userId === '' ? undefined : input.userId;
-    const countryCode = input.country === undefined ? undefined : normalizeCountry(input.country);
-    const geoRegion = countryCode === undefined ? undefined : this.#countries.get(countryCode);
+  #residency(
+    country: string | undefined,
+    preferredRegion: string | undefined,
+    rawUserId: string | undefined,
+    residencyZone: string | undefined,
+  ): DecisionContext | RefusedDecision {
+    const userId = rawUserId === '' ? undefined : rawUserId;
+    const countryCode = country === undefined ? undefined : normalizeCountry(country);
+    const countryInfo = countryCode === undefined ? undefined : this.#countries.get(countryCode);
+    const geoRegion = countryInfo?.region;
     let zone: ZoneInfo | undefined;
     let zoneSource: RoutedDecision['zoneSource'] = 'unknown';
-    if (input.residencyZone !== undefined) {
-      zone = this.#zones.get(input.residencyZone);
+    if (residencyZone !== undefined) {
+      zone = this.#zones.get(residencyZone);
       if (zone === undefined) {
         return {
           kind: 'refused',
           reason: 'refused',
           code: 'unknown-zone',
           zone: null,
-          detail: `residencyZone: ${unknownName('residency zone', input.residencyZone, this.#zones.keys())}`,
+          detail: `residencyZone: ${unknownName('residency zone', residencyZone, this.#zones.keys())}`,
         };
       }
       zoneSource = 'explicit';
@@ -433,8 +470,9 @@ export class RegionRouter {
       zoneSource,
       countryCode,
       geoRegion,
+      geoDetail: countryInfo === undefined ? '' : countryInfo.geoDetail,
       userId,
-      preferredRegion: input.preferredRegion,
+      preferredRegion,
       candidates: zone === undefined ? this.#everywhere : zone.regions,
       geoNote: countryCode === undefined ? 'no country' : geoRegion === undefined ? `country ${countryCode} not in the table` : '',
     };
@@ -497,7 +535,7 @@ export class RegionRouter {
       ctx.geoNote = `country region ${geoRegion.id} is unhealthy`;
       return undefined;
     }
-    return { region: geoRegion, reason: 'geo', detail: `country ${ctx.countryCode} is served by ${geoRegion.id}` };
+    return { region: geoRegion, reason: 'geo', detail: ctx.geoDetail };
   }
 
   /** Rule 3: the best latency + load score among healthy regions under the load limit. */
@@ -608,13 +646,46 @@ export class RegionRouter {
     if (ctx.userId !== undefined && ctx.zone !== undefined) {
       const shard = this.#ring.shardFor(ctx.userId, ctx.zone.id);
       decision.shard = { id: shard.id, residencyZone: shard.residencyZone, primaryRegion: shard.primary.region };
-      decision.replica = chooseReplica(shard, {
-        callerRegion: choice.region.id,
-        isHealthy: this.#healthy,
-        latencyMs: this.#latency,
-        zoneOf: this.#zoneOf,
-      });
+      decision.replica = this.#replica(shard, choice.region);
     }
     return decision;
+  }
+
+  /**
+   * The copy of `shard` to read from `caller`: what {@link chooseReplica} answers. A caller in a
+   * region holding a copy (the usual case: shards have copies where their users are routed) gets
+   * it from the copies listed at construction, without a search or a detail string built per call.
+   */
+  #replica(shard: RoutingTableShard, caller: RegionInfo): ReplicaChoice {
+    const local = this.#shardInfo.get(shard)?.local[caller.index];
+    if (local !== undefined && this.#healthy(caller.id)) {
+      return { region: caller.id, endpoint: local.endpoint, role: local.role, reason: local.reason, detail: local.detail };
+    }
+    return chooseReplica(shard, { callerRegion: caller.id, isHealthy: this.#healthy, latencyMs: this.#latency, zoneOf: this.#zoneOf });
+  }
+
+  /** The local copy of a shard per caller region, in {@link chooseReplica}'s order: a replica there, else the primary. */
+  #localCopies(shard: RoutingTableShard): ShardInfo {
+    const local: (LocalCopy | undefined)[] = [];
+    for (const replica of shard.replicas) {
+      const region = this.#regions.get(replica.region);
+      if (region === undefined || local[region.index] !== undefined) continue;
+      local[region.index] = {
+        endpoint: replica.endpoint,
+        role: 'replica',
+        reason: 'local-replica',
+        detail: localReplicaDetail(shard.id, region.id),
+      };
+    }
+    const primary = this.#regions.get(shard.primary.region);
+    if (primary !== undefined && local[primary.index] === undefined) {
+      local[primary.index] = {
+        endpoint: shard.primary.endpoint,
+        role: 'primary',
+        reason: 'local-primary',
+        detail: localPrimaryDetail(shard.id, primary.id),
+      };
+    }
+    return { local };
   }
 }

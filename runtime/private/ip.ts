@@ -36,18 +36,17 @@ export function parseIPv4(ip: string): number {
   return parseIPv4Range(ip, 0, ip.length);
 }
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const lower = c | 0x20;
-  if (lower >= 97 && lower <= 102) return lower - 87;
-  return -1;
-}
+/** Char code → hex digit value, -1 for anything else (codes 0..127; callers check the range). */
+const HEX = new Int8Array(128).fill(-1);
+for (let c = 48; c <= 57; c++) HEX[c] = c - 48;
+for (let c = 97; c <= 102; c++) HEX[c] = HEX[c - 32] = c - 87;
 
 const groups = new Uint16Array(8);
 
 /**
  * Parses IPv6 text in `s[start, end)` into `out` (four big-endian u32 words, most significant
- * first). Returns false, leaving `out` unspecified, when it is not an IPv6 address.
+ * first). Returns false, leaving `out` unspecified, when it is not an IPv6 address. Reads each
+ * character once (a table decodes hex digits): this runs on every IPv6 request.
  */
 export function parseIPv6Range(s: string, start: number, end: number, out: Uint32Array): boolean {
   if (end - start < 2 || end - start > 45) return false;
@@ -63,19 +62,20 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
       return true; // "::"
     }
   }
-  while (i < end) {
-    if (n === 8) return false;
+  for (;;) {
+    // One group: 1-4 hex digits (or the start of a dotted IPv4 tail).
     const groupStart = i;
-    let value = 0;
-    let digits = 0;
-    while (i < end) {
-      const h = hexValue(s.charCodeAt(i));
+    let c = s.charCodeAt(i);
+    let h = c < 128 ? HEX[c] : -1;
+    if (h < 0) return false;
+    let value = h;
+    while (++i < end) {
+      c = s.charCodeAt(i);
+      h = c < 128 ? HEX[c] : -1;
       if (h < 0) break;
       value = (value << 4) | h;
-      if (++digits > 4) return false;
-      i++;
     }
-    if (i < end && s.charCodeAt(i) === 46) {
+    if (i < end && c === 46) {
       // A dotted IPv4 tail: the last 32 bits.
       if (n > 6) return false;
       const v4 = parseIPv4Range(s, groupStart, end);
@@ -84,36 +84,31 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
       groups[n++] = v4 & 0xffff;
       break; // the tail runs to the end
     }
-    if (digits === 0) return false;
+    if (i - groupStart > 4 || n === 8) return false;
     groups[n++] = value;
     if (i === end) break;
-    if (s.charCodeAt(i) !== 58) return false;
-    i++;
-    if (i < end && s.charCodeAt(i) === 58) {
+    if (c !== 58) return false;
+    if (++i === end) return false; // a lone trailing ':'
+    if (s.charCodeAt(i) === 58) {
       if (gap >= 0) return false; // a second "::"
       gap = n;
-      i++;
-      if (i === end) break; // ends with "::"
-    } else if (i === end) {
-      return false; // a lone trailing ':'
+      if (++i === end) break; // ends with "::"
     }
   }
-  if (gap < 0 ? n !== 8 : n > 7) return false;
-  // Expand: groups before the gap, zeros, groups after it.
-  const zeros = 8 - n;
-  for (let w = 0; w < 4; w++) {
-    const a = wordGroup(2 * w, gap, zeros);
-    const b = wordGroup(2 * w + 1, gap, zeros);
-    out[w] = ((a << 16) | b) >>> 0;
+  if (gap < 0) {
+    if (n !== 8) return false;
+  } else {
+    if (n > 7) return false;
+    // Expand "::": the groups after it move to the end, zeros fill the gap.
+    const zeros = 8 - n;
+    for (let k = n - 1; k >= gap; k--) groups[k + zeros] = groups[k];
+    for (let k = gap; k < gap + zeros; k++) groups[k] = 0;
   }
+  out[0] = ((groups[0] << 16) | groups[1]) >>> 0;
+  out[1] = ((groups[2] << 16) | groups[3]) >>> 0;
+  out[2] = ((groups[4] << 16) | groups[5]) >>> 0;
+  out[3] = ((groups[6] << 16) | groups[7]) >>> 0;
   return true;
-}
-
-/** The value of 16-bit group `k` (0..7) of the expanded address. */
-function wordGroup(k: number, gap: number, zeros: number): number {
-  if (gap < 0 || k < gap) return groups[k];
-  if (k < gap + zeros) return 0;
-  return groups[k - zeros];
 }
 
 /** Whether the four words are an IPv4-mapped address (`::ffff:a.b.c.d`, in any spelling). */
