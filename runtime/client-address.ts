@@ -8,7 +8,7 @@
  * stops the walk: the last address vouched for by a trusted proxy is used instead.
  */
 import { isIP } from 'node:net';
-import { formatIPv4, isIPv4Mapped, parseIPv4, parseIPv4Range, parseIPv6Range } from './private/ip';
+import { formatIPv4, isIPv4Mapped, lastIPv6HadUpperCase, parseIPv4, parseIPv4Range, parseIPv6Range } from './private/ip';
 
 export class TrustedProxyError extends Error {
   constructor(
@@ -110,7 +110,7 @@ function ipv6Result(text: string, into: Parsed): string {
     return formatIPv4(into.v6[3]);
   }
   into.family = 6;
-  return text.toLowerCase();
+  return lastIPv6HadUpperCase ? text.toLowerCase() : text;
 }
 
 function isSpace(c: number): boolean {

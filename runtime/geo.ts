@@ -39,7 +39,7 @@ interface GeoipCountryModule {
  *   then nodes of 2^4 entries (68 bytes, about one cache line) for the next 4 bits wherever a
  *   span holds more than {@link TRIE_LEAF} starts. An entry is either the index of the record
  *   covering the span's first key (the search then runs between it and the next entry's: at most
- *   TRIE_LEAF + 1 records, one or two cache lines) or `~offset` of a child node. Each node has one
+ *   TRIE_LEAF + 1 records, one or two cache lines) or `~(offset << 1 | wide)` of a child node. Each node has one
  *   more entry than it has spans: the bound of its last span. A lookup reads one root entry (the
  *   root, 256 KB, stays in cache), a node per further 4 bits in dense parts, then a few starts and
  *   one code, where a binary search over the 1.4–2.6 MB of starts misses the cache at most of its
@@ -58,8 +58,10 @@ interface GeoIndex {
 /** Starts a span may hold before it gets a child node (the leaf search then covers ≤ TRIE_LEAF + 1 records). */
 const TRIE_LEAF = 8;
 const ROOT_BITS = 16;
-const STRIDE_BITS = 4;
-const STRIDE_MASK = (1 << STRIDE_BITS) - 1;
+/** Bits of a child node: 4 (16 entries), or 8 (256) for a span of more than {@link WIDE_SPAN} records. */
+const NARROW_BITS = 4;
+const WIDE_BITS = 8;
+const WIDE_SPAN = 256;
 
 const IPV4_RECORD_SIZE = 10;
 const IPV6_RECORD_SIZE = 18;
@@ -215,15 +217,18 @@ class TrieBuilder {
       trie[offset + j] = first;
     }
     trie[offset + spans] = bound;
-    if (consumed + bits + STRIDE_BITS > this.keyBits) return offset;
+    const next = consumed + bits;
+    if (next + NARROW_BITS > this.keyBits) return offset;
     for (let j = 0; j < spans; j++) {
       const from = this.trie[offset + j];
       const to = this.trie[offset + j + 1];
       if (to - from <= TRIE_LEAF) continue;
       const sHi = shift >= 32 ? (baseHi | (j << (shift - 32))) >>> 0 : baseHi;
       const sLo = shift >= 32 ? baseLo : (baseLo | (j << shift)) >>> 0;
-      const child = this.node(sHi, sLo, consumed + bits, STRIDE_BITS, from, to);
-      this.trie[offset + j] = ~child; // after the call: it may have grown (replaced) the array
+      // A wide node only at a multiple of 8 bits, so that its span never straddles the two words.
+      const wide = to - from > WIDE_SPAN && next % 8 === 0 && next + WIDE_BITS <= this.keyBits;
+      const child = this.node(sHi, sLo, next, wide ? WIDE_BITS : NARROW_BITS, from, to);
+      this.trie[offset + j] = ~((child << 1) | (wide ? 1 : 0)); // after the call: it may have grown (replaced) the array
     }
     return offset;
   }
@@ -263,12 +268,15 @@ function lookupIpv4(ip: number): string | undefined {
   const trie = index.trie;
   let at = ip >>> 16;
   let entry = trie[at];
-  for (let shift = 16 - STRIDE_BITS; entry < 0; shift -= STRIDE_BITS) {
-    at = ~entry + ((ip >>> shift) & STRIDE_MASK);
+  for (let consumed = ROOT_BITS; entry < 0;) {
+    const child = ~entry;
+    const bits = (child & 1) === 0 ? NARROW_BITS : WIDE_BITS;
+    consumed += bits;
+    at = (child >>> 1) + ((ip >>> (32 - consumed)) & ((1 << bits) - 1));
     entry = trie[at];
   }
   let bound = trie[at + 1];
-  while (bound < 0) bound = trie[~bound]; // the next span has a node: its first entry
+  while (bound < 0) bound = trie[~bound >>> 1]; // the next span has a node: its first entry
   const starts = index.starts;
   let a = entry;
   while (a < bound) {
@@ -286,13 +294,16 @@ function lookupIpv6(hi: number, lo: number, text: string): string | undefined {
   const trie = index.trie;
   let at = hi >>> 16;
   let entry = trie[at];
-  for (let consumed = ROOT_BITS; entry < 0; consumed += STRIDE_BITS) {
-    const shift = 64 - STRIDE_BITS - consumed;
-    at = ~entry + ((shift >= 32 ? hi >>> (shift - 32) : lo >>> shift) & STRIDE_MASK);
+  for (let consumed = ROOT_BITS; entry < 0;) {
+    const child = ~entry;
+    const bits = (child & 1) === 0 ? NARROW_BITS : WIDE_BITS;
+    consumed += bits;
+    const shift = 64 - consumed;
+    at = (child >>> 1) + ((shift >= 32 ? hi >>> (shift - 32) : lo >>> shift) & ((1 << bits) - 1));
     entry = trie[at];
   }
   let bound = trie[at + 1];
-  while (bound < 0) bound = trie[~bound];
+  while (bound < 0) bound = trie[~bound >>> 1];
   const starts = index.starts;
   let a = entry;
   while (a < bound) {

@@ -36,10 +36,19 @@ export function parseIPv4(ip: string): number {
   return parseIPv4Range(ip, 0, ip.length);
 }
 
-/** Char code → hex digit value, -1 for anything else (codes 0..127; callers check the range). */
+/**
+ * Char code → hex digit value, -1 for anything else (codes 0..127; callers check the range).
+ * Upper-case letters have bit 4 set as well (`value | 16`), so a parse knows whether it saw one.
+ */
 const HEX = new Int8Array(128).fill(-1);
 for (let c = 48; c <= 57; c++) HEX[c] = c - 48;
-for (let c = 97; c <= 102; c++) HEX[c] = HEX[c - 32] = c - 87;
+for (let c = 97; c <= 102; c++) {
+  HEX[c] = c - 87;
+  HEX[c - 32] = (c - 87) | 16;
+}
+
+/** Whether the last successful {@link parseIPv6Range} saw an upper-case hex letter. */
+export let lastIPv6HadUpperCase = false;
 
 const groups = new Uint16Array(8);
 
@@ -50,6 +59,7 @@ const groups = new Uint16Array(8);
  */
 export function parseIPv6Range(s: string, start: number, end: number, out: Uint32Array): boolean {
   if (end - start < 2 || end - start > 45) return false;
+  let upper = 0; // bit 4 set once an upper-case letter was seen
   let n = 0; // groups written
   let gap = -1; // index in `groups` where "::" stands
   let i = start;
@@ -59,6 +69,7 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
     i += 2;
     if (i === end) {
       out[0] = out[1] = out[2] = out[3] = 0;
+      lastIPv6HadUpperCase = false;
       return true; // "::"
     }
   }
@@ -68,12 +79,14 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
     let c = s.charCodeAt(i);
     let h = c < 128 ? HEX[c] : -1;
     if (h < 0) return false;
-    let value = h;
+    upper |= h;
+    let value = h & 15;
     while (++i < end) {
       c = s.charCodeAt(i);
       h = c < 128 ? HEX[c] : -1;
       if (h < 0) break;
-      value = (value << 4) | h;
+      upper |= h;
+      value = (value << 4) | (h & 15);
     }
     if (i < end && c === 46) {
       // A dotted IPv4 tail: the last 32 bits.
@@ -108,6 +121,7 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
   out[1] = ((groups[2] << 16) | groups[3]) >>> 0;
   out[2] = ((groups[4] << 16) | groups[5]) >>> 0;
   out[3] = ((groups[6] << 16) | groups[7]) >>> 0;
+  lastIPv6HadUpperCase = (upper & 16) !== 0;
   return true;
 }
 
