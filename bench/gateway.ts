@@ -12,6 +12,7 @@
  * 2. Latency at a load the bare proxy holds: a fixed rate of `BENCH_RATE_SHARE` (default 0.5) of
  *    the bare proxy's measured throughput, on both; p50/p99 from every response time autocannon
  *    reports (sub-millisecond, not its 1 ms histogram). Goal: added p99 <= 1 ms.
+ *    The CPU time each proxy process used per request in those runs (/proc) is printed too.
  * 3. Memory: the gateway's RSS every second during a fixed-rate run of `BENCH_MEMORY_SECONDS`
  *    (default 10; 60 for the issue's memory-flat run): first, last, max and the least-squares slope
  *    over the second half (MB/min).
@@ -60,6 +61,8 @@ function percentile(sorted: Float64Array, p: number): number {
 
 interface Run {
   rps: number;
+  /** Responses received. */
+  total: number;
   p50: number;
   p99: number;
   errors: number;
@@ -76,15 +79,22 @@ async function load(port: number, seconds: number, rate?: number): Promise<Run> 
     ...(rate === undefined ? {} : { overallRate: Math.max(1, Math.round(rate)) }),
   });
   instance.on('response', (_c, _s, _b, ms) => times.push(ms));
-  const result = (await instance) as { requests: { average: number }; errors: number; non2xx: number };
+  const result = (await instance) as { requests: { average: number; total: number }; errors: number; non2xx: number };
   const sorted = Float64Array.from(times).sort();
   return {
     rps: result.requests.average,
+    total: result.requests.total,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     errors: result.errors,
     non2xx: result.non2xx,
   };
+}
+
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 function rssMb(pid: number): number {
@@ -156,9 +166,15 @@ async function main(): Promise<void> {
     // 2. Latency at a fixed rate the bare proxy holds.
     const rate = bareRps * RATE_SHARE;
     const fixed: Record<'bare' | 'gateway', Run[]> = { bare: [], gateway: [] };
+    // The proxy process's own CPU per request at that rate: less sensitive than throughput to what
+    // else runs on the machine (the client and the upstream share it).
+    const cpuPerRequest: Record<'bare' | 'gateway', number[]> = { bare: [], gateway: [] };
+    const pids = { bare: bare.proc.pid!, gateway: gateway.proc.pid! };
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of round % 2 === 0 ? (['bare', 'gateway'] as const) : (['gateway', 'bare'] as const)) {
+        const before = cpuMicros(pids[name]);
         const r = await load(targets[name], SECONDS, rate);
+        cpuPerRequest[name].push((cpuMicros(pids[name]) - before) / Math.max(1, r.total));
         fixed[name].push(r);
         failures += r.errors + r.non2xx;
       }
@@ -186,6 +202,7 @@ async function main(): Promise<void> {
       '',
       `throughput ratio gateway/bare: ${(gatewayRps / bareRps).toFixed(3)}x (goal >= 0.9x)   rounds: bare ${rps.bare.map((x) => x.toFixed(0)).join(', ')}; gateway ${rps.gateway.map((x) => x.toFixed(0)).join(', ')}`,
       `added latency at ${rate.toFixed(0)} req/s (${RATE_SHARE} x bare max): p50 ${signed(p('gateway', 'p50') - p('bare', 'p50'))} ms, p99 ${signed(p('gateway', 'p99') - p('bare', 'p99'))} ms (goal p99 <= +1 ms)`,
+      `proxy process CPU per request at that rate: bare ${median(cpuPerRequest.bare).toFixed(1)} µs, gateway ${median(cpuPerRequest.gateway).toFixed(1)} µs (${(median(cpuPerRequest.gateway) / median(cpuPerRequest.bare)).toFixed(2)}x; the client and the upstream use the rest of the machine)`,
       `gateway RSS over ${MEMORY_SECONDS} s at that rate: first ${samples[0][1].toFixed(1)} MB, last ${samples[samples.length - 1][1].toFixed(1)} MB, max ${Math.max(...samples.map(([, y]) => y)).toFixed(1)} MB, slope over the second half ${slopePerMinute(secondHalf).toFixed(2)} MB/min`,
       `errors and non-2xx answers over the whole run: ${failures}`,
     ];
