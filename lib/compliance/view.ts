@@ -45,14 +45,18 @@ export function buildAppView(
     const elements = stack.node.findAll().filter((node) => TerraformElement.isTerraformElement(node) && TerraformStack.of(node) === stack);
     const providerNodes = elements.filter((node): node is TerraformProvider => TerraformProvider.isTerraformProvider(node));
     const providerBlocks = (synthesized.provider ?? {}) as Record<string, unknown>;
+    const count = new Map<string, number>(); // providers of each type
+    for (const node of providerNodes) count.set(node.terraformResourceType, (count.get(node.terraformResourceType) ?? 0) + 1);
     const seen = new Map<string, number>(); // providers of each type so far: the index of the next one's block
     for (const node of providerNodes) {
       const index = seen.get(node.terraformResourceType) ?? 0;
       seen.set(node.terraformResourceType, index + 1);
       const list = providerBlocks[node.terraformResourceType];
-      const count = providerNodes.filter((p) => p.terraformResourceType === node.terraformResourceType).length;
       // the stack's block list holds this type's providers in construct order, one block each
-      const fromStack = Array.isArray(list) && list.length === count ? [node.terraformResourceType, list[index]] : undefined;
+      const fromStack =
+        Array.isArray(list) && list.length === count.get(node.terraformResourceType)
+          ? [node.terraformResourceType, list[index]]
+          : undefined;
       const [type, attrs] = fromStack ?? firstProvider(stack, node);
       const attributes = withoutMetadata(attrs);
       const view: ProviderView = {

@@ -12,7 +12,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, Aspects, Fn, Lazy, TerraformStack, TerraformVariable, Token, type IAspect } from 'cdktf';
 import { resolve as cdktfResolve } from 'cdktf/lib/_tokens';
 import type { IConstruct } from 'constructs';
-import { CompliancePack, PLATFORM_RULES, suppressRule } from '../../lib/compliance';
+import { buildAppView, CompliancePack, PLATFORM_RULES, suppressRule } from '../../lib/compliance';
 import { withFastResolve } from '../../lib/private/fast-resolve';
 import { buildPlatform } from '../../stacks/platform';
 import { validConfig } from '../helpers/platform';
@@ -171,5 +171,24 @@ describe('CompliancePack hands its stack JSON to the synthesizer', () => {
     app.synth();
     expect(written(outdir, 'one').resource.aws_s3_bucket.b.tags).toEqual({ touched: 'yes' });
     expect(written(outdir, 'two').resource.aws_s3_bucket.b.tags).toEqual({ touched: 'yes' });
+  });
+});
+
+describe('the compliance view read from the stack JSON', () => {
+  it('holds what is written (stack-level overrides too), and resolves on its own a provider the JSON does not hold one-to-one', () => {
+    const app = new App({ outdir: join(work, 'view') });
+    const stack = new TerraformStack(app, 's');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: { Owner: 'team' } }] });
+    new S3Bucket(stack, 'b', { bucket: 'b' });
+    stack.addOverride('resource.aws_s3_bucket.b.force_destroy', false);
+    // a second aws block from an override: the list no longer maps one block per provider construct
+    stack.addOverride('provider.aws', [{ region: 'us-east-1', alias: 'extra' }]);
+    const view = buildAppView(app);
+    expect(view.providers).toEqual([expect.objectContaining({ path: 's/aws', type: 'aws', alias: undefined })]);
+    expect(view.providers[0].attributes.region).toBe('eu-west-1');
+    const bucket = view.resources.find((r) => r.path === 's/b')!;
+    expect(bucket).toMatchObject({ type: 'aws_s3_bucket', name: 'b', region: 'eu-west-1', providerTags: { Owner: 'team' } });
+    expect(bucket.attributes).toMatchObject({ bucket: 'b', force_destroy: false });
+    expect(bucket.attributes['//']).toBeUndefined();
   });
 });
