@@ -31,7 +31,8 @@ interface GeoipCountryModule {
  * addresses of both families and on the ends of the database's ranges, and a file that does not
  * look like that format is not indexed (lookups then go through the package).
  *
- * Layout (built once, on the first lookup of the family):
+ * Layout (records read on the first lookup of the family; the trie built after DIRECT_LOOKUPS of
+ * them, or by preloadGeoDatabase, until then a binary search over all records answers):
  * - `starts`/`codes`: the records with the gaps between them filled by records of code 0 (no
  *   country), so the key space is covered from 0 and a lookup is "the last start <= key" with no
  *   end to check; `codes` index {@link countryNames}. IPv6 starts are (upper, lower) u32 pairs.
@@ -52,8 +53,20 @@ interface GeoIndex {
   starts: Uint32Array;
   /** Country per record: an index into {@link countryNames}; 0 = no country (a gap). */
   codes: Uint8Array;
-  trie: Int32Array;
+  /** Built after the family's first {@link DIRECT_LOOKUPS} lookups, or by {@link preloadGeoDatabase}. */
+  trie: Int32Array | undefined;
+  /** What the trie is built from, until it is. */
+  pending: GapFilled | undefined;
+  readonly keyBits: 32 | 64;
+  /** Lookups answered without the trie so far. */
+  direct: number;
 }
+
+/**
+ * Lookups per family answered by a binary search over all records before the trie is built (tens
+ * of milliseconds): a one-shot command looks up one address and builds none.
+ */
+const DIRECT_LOOKUPS = 256;
 
 /** Starts a span may hold before it gets a child node (the leaf search then covers ≤ TRIE_LEAF + 1 records). */
 const TRIE_LEAF = 8;
@@ -248,7 +261,19 @@ function buildIndex(file: string, words: 1 | 2): GeoIndex | null {
       starts[2 * i + 1] = records.lo[i];
     }
   }
-  return { starts, codes: records.codes.slice(0, n), trie: buildTrie(records, words === 1 ? 32 : 64) };
+  return { starts, codes: records.codes.slice(0, n), trie: undefined, pending: records, keyBits: words === 1 ? 32 : 64, direct: 0 };
+}
+
+/** The index's trie, built now if `force` or once its direct lookups are used up; undefined until then. */
+function trieOf(index: GeoIndex, force: boolean): Int32Array | undefined {
+  if (index.trie !== undefined) return index.trie;
+  if (!force && index.direct < DIRECT_LOOKUPS) {
+    index.direct++;
+    return undefined;
+  }
+  index.trie = buildTrie(index.pending!, index.keyBits);
+  index.pending = undefined;
+  return index.trie;
 }
 
 function ipv4Index(): GeoIndex | null {
@@ -265,20 +290,24 @@ function ipv6Index(): GeoIndex | null {
 function lookupIpv4(ip: number): string | undefined {
   const index = ipv4IndexCache ?? ipv4Index();
   if (index === null) return database().lookup(ip)?.country;
-  const trie = index.trie;
-  let at = ip >>> 16;
-  let entry = trie[at];
-  for (let consumed = ROOT_BITS; entry < 0;) {
-    const child = ~entry;
-    const bits = (child & 1) === 0 ? NARROW_BITS : WIDE_BITS;
-    consumed += bits;
-    at = (child >>> 1) + ((ip >>> (32 - consumed)) & ((1 << bits) - 1));
-    entry = trie[at];
-  }
-  let bound = trie[at + 1];
-  while (bound < 0) bound = trie[~bound >>> 1]; // the next span has a node: its first entry
   const starts = index.starts;
-  let a = entry;
+  const trie = index.trie ?? trieOf(index, false);
+  let a = 0;
+  let bound = index.codes.length - 1;
+  if (trie !== undefined) {
+    let at = ip >>> 16;
+    let entry = trie[at];
+    for (let consumed = ROOT_BITS; entry < 0;) {
+      const child = ~entry;
+      const bits = (child & 1) === 0 ? NARROW_BITS : WIDE_BITS;
+      consumed += bits;
+      at = (child >>> 1) + ((ip >>> (32 - consumed)) & ((1 << bits) - 1));
+      entry = trie[at];
+    }
+    a = entry;
+    bound = trie[at + 1];
+    while (bound < 0) bound = trie[~bound >>> 1]; // the next span has a node: its first entry
+  }
   while (a < bound) {
     const mid = (a + bound + 1) >>> 1;
     if (starts[mid] <= ip) a = mid;
@@ -291,21 +320,25 @@ function lookupIpv4(ip: number): string | undefined {
 function lookupIpv6(hi: number, lo: number, text: string): string | undefined {
   const index = ipv6IndexCache ?? ipv6Index();
   if (index === null) return database().lookup(text)?.country;
-  const trie = index.trie;
-  let at = hi >>> 16;
-  let entry = trie[at];
-  for (let consumed = ROOT_BITS; entry < 0;) {
-    const child = ~entry;
-    const bits = (child & 1) === 0 ? NARROW_BITS : WIDE_BITS;
-    consumed += bits;
-    const shift = 64 - consumed;
-    at = (child >>> 1) + ((shift >= 32 ? hi >>> (shift - 32) : lo >>> shift) & ((1 << bits) - 1));
-    entry = trie[at];
-  }
-  let bound = trie[at + 1];
-  while (bound < 0) bound = trie[~bound >>> 1];
   const starts = index.starts;
-  let a = entry;
+  const trie = index.trie ?? trieOf(index, false);
+  let a = 0;
+  let bound = index.codes.length - 1;
+  if (trie !== undefined) {
+    let at = hi >>> 16;
+    let entry = trie[at];
+    for (let consumed = ROOT_BITS; entry < 0;) {
+      const child = ~entry;
+      const bits = (child & 1) === 0 ? NARROW_BITS : WIDE_BITS;
+      consumed += bits;
+      const shift = 64 - consumed;
+      at = (child >>> 1) + ((shift >= 32 ? hi >>> (shift - 32) : lo >>> shift) & ((1 << bits) - 1));
+      entry = trie[at];
+    }
+    a = entry;
+    bound = trie[at + 1];
+    while (bound < 0) bound = trie[~bound >>> 1];
+  }
   while (a < bound) {
     const mid = (a + bound + 1) >>> 1;
     const sHi = starts[2 * mid];
@@ -327,8 +360,7 @@ export function isGeoDatabaseLoaded(): boolean {
 
 /** Loads the database now (e.g. during start-up, to keep the first request fast). */
 export function preloadGeoDatabase(): void {
-  ipv4Index();
-  ipv6Index();
+  for (const index of [ipv4Index(), ipv6Index()]) if (index !== null) trieOf(index, true);
   database();
 }
 

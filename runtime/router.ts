@@ -199,12 +199,18 @@ interface RegionInfo {
   readonly capacity: number;
   /** Position in the table's region list (indexes per-region arrays such as {@link ShardInfo.local}). */
   readonly index: number;
+  /** The last detail rule 3 built for this region, and what it was built from. */
+  scoreDetail?: { readonly note: string; readonly latency: number; readonly load: number; readonly detail: string };
 }
 
 /** A country of the table: its region and the detail of a decision by geography (built once). */
 interface CountryInfo {
   readonly region: RegionInfo;
+  /** The region's zone (undefined only if the table's zones do not list it). */
+  readonly zone: ZoneInfo | undefined;
   readonly geoDetail: string;
+  /** Why geography did not decide when the region is unhealthy. */
+  readonly unhealthyNote: string;
 }
 
 /** A copy of a shard that a caller in its region reads locally: the fixed parts of that replica choice. */
@@ -232,7 +238,7 @@ interface DecisionContext {
   readonly zoneSource: RoutedDecision['zoneSource'];
   readonly countryCode: string | undefined;
   readonly geoRegion: RegionInfo | undefined;
-  readonly geoDetail: string;
+  readonly countryInfo: CountryInfo | undefined;
   readonly userId: string | undefined;
   readonly preferredRegion: string | undefined;
   /** Regions the rules 3 and 4 look at: the zone's, or every region for anonymous unknown-zone traffic. */
@@ -295,6 +301,7 @@ export class RegionRouter {
   readonly #regions = new Map<string, RegionInfo>();
   readonly #zones = new Map<string, ZoneInfo>();
   readonly #countries = new Map<string, CountryInfo>();
+  readonly #unplaceableDetails = new Map<string, string>();
   /** All regions, primaries first, for anonymous traffic with no known zone. */
   readonly #everywhere: readonly RegionInfo[];
   readonly #ring: ShardRing<RoutingTableShard>;
@@ -327,7 +334,13 @@ export class RegionRouter {
     }
     for (const [country, regionId] of Object.entries(t.countries)) {
       const region = this.#regions.get(regionId);
-      if (region !== undefined) this.#countries.set(country, { region, geoDetail: `country ${country} is served by ${region.id}` });
+      if (region === undefined) continue;
+      this.#countries.set(country, {
+        region,
+        zone: this.#zones.get(region.zone),
+        geoDetail: `country ${country} is served by ${region.id}`,
+        unhealthyNote: `country region ${region.id} is unhealthy`,
+      });
     }
     const primaries = new Set(t.regions.filter((r) => r.primary).map((r) => r.id));
     const defaultRegion = options.defaultRegion ?? (this.#regions.has(DEFAULT_REGION) ? DEFAULT_REGION : undefined);
@@ -449,33 +462,40 @@ export class RegionRouter {
       }
       zoneSource = 'explicit';
     } else if (geoRegion !== undefined) {
-      zone = this.#zones.get(geoRegion.zone);
+      zone = countryInfo!.zone;
       zoneSource = 'country';
     } else if (this.#defaultZone !== undefined) {
       zone = this.#defaultZone;
       zoneSource = 'default';
     }
     if (zone === undefined && userId !== undefined) {
-      const what = countryCode === undefined ? 'no country' : `country ${countryCode} is not in the routing table`;
-      return {
-        kind: 'refused',
-        reason: 'refused',
-        code: 'residency-unknown',
-        zone: null,
-        detail: `cannot place user data: ${what} and no residency zone was given`,
-      };
+      return { kind: 'refused', reason: 'refused', code: 'residency-unknown', zone: null, detail: this.#unplaceable(countryCode) };
     }
     return {
       zone,
       zoneSource,
       countryCode,
       geoRegion,
-      geoDetail: countryInfo === undefined ? '' : countryInfo.geoDetail,
+      countryInfo,
       userId,
       preferredRegion,
       candidates: zone === undefined ? this.#everywhere : zone.regions,
       geoNote: countryCode === undefined ? 'no country' : geoRegion === undefined ? `country ${countryCode} not in the table` : '',
     };
+  }
+
+  /**
+   * The detail of a `residency-unknown` refusal. Geolocated countries repeat (a few hundred codes):
+   * their details are kept, for two-letter codes only, so the cache stays small whatever callers pass.
+   */
+  #unplaceable(countryCode: string | undefined): string {
+    if (countryCode === undefined) return 'cannot place user data: no country and no residency zone was given';
+    let detail = this.#unplaceableDetails.get(countryCode);
+    if (detail === undefined) {
+      detail = `cannot place user data: country ${countryCode} is not in the routing table and no residency zone was given`;
+      if (countryCode.length === 2 && this.#unplaceableDetails.size < 1024) this.#unplaceableDetails.set(countryCode, detail);
+    }
+    return detail;
   }
 
   /** Rule 1: the preferred region, if known, healthy and allowed for the user's data. */
@@ -532,10 +552,10 @@ export class RegionRouter {
       return undefined;
     }
     if (!this.#healthy(geoRegion.id)) {
-      ctx.geoNote = `country region ${geoRegion.id} is unhealthy`;
+      ctx.geoNote = ctx.countryInfo!.unhealthyNote;
       return undefined;
     }
-    return { region: geoRegion, reason: 'geo', detail: ctx.geoDetail };
+    return { region: geoRegion, reason: 'geo', detail: ctx.countryInfo!.geoDetail };
   }
 
   /** Rule 3: the best latency + load score among healthy regions under the load limit. */
@@ -559,11 +579,14 @@ export class RegionRouter {
       }
     }
     if (best === undefined) return undefined;
-    return {
-      region: best,
-      reason: 'score',
-      detail: `${ctx.geoNote}; best score ${best.id} = ${bestLatency} ms + ${bestLoad} x ${this.#loadWeight}`,
-    };
+    // The detail formats two numbers (a double's text costs more than the rest of the rule): the
+    // last one built for the region is reused while its note, latency and load are the same.
+    let memo = best.scoreDetail;
+    if (memo === undefined || memo.note !== ctx.geoNote || memo.latency !== bestLatency || memo.load !== bestLoad) {
+      const detail = `${ctx.geoNote}; best score ${best.id} = ${bestLatency} ms + ${bestLoad} x ${this.#loadWeight}`;
+      memo = best.scoreDetail = { note: ctx.geoNote, latency: bestLatency, load: bestLoad, detail };
+    }
+    return { region: best, reason: 'score', detail: memo.detail };
   }
 
   /** Rule 4: the first healthy region in the zone's fallback order. */

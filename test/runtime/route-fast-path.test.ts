@@ -184,3 +184,56 @@ describe('replica choices built per shard and region', () => {
     expect(after.replica).toEqual(chooseReplica(shard, { callerRegion: 'eu-west-1', zoneOf: (r) => zoneOf.get(r) }));
   });
 });
+
+describe('details built once per country or region', () => {
+  const table = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8')) as RoutingTable;
+
+  it('read as they did when they were built per decision', () => {
+    const router = new RegionRouter(table, { geoLookup: () => undefined, health: (r) => r !== 'eu-central-1' });
+    for (let i = 0; i < 3; i++) {
+      expect(router.decide({ country: 'ZZ', userId: 'u' })).toMatchObject({
+        code: 'residency-unknown',
+        detail: 'cannot place user data: country ZZ is not in the routing table and no residency zone was given',
+      });
+      expect(router.decide({ country: 'zzz', userId: 'u' })).toMatchObject({
+        detail: 'cannot place user data: country ZZZ is not in the routing table and no residency zone was given',
+      });
+      expect(router.decide({ userId: 'u' })).toMatchObject({
+        detail: 'cannot place user data: no country and no residency zone was given',
+      });
+      expect(router.decide({ country: 'FR' })).toMatchObject({ reason: 'geo', detail: 'country FR is served by eu-west-1' });
+      const de = router.decide({ country: 'DE' });
+      expect(de.kind === 'routed' && de.reason).toBe('score');
+      expect(de.detail).toMatch(/^country region eu-central-1 is unhealthy; best score /);
+    }
+  });
+
+  it("rule 3's detail follows the latency, load and note it is built from (it is reused only while they are the same)", () => {
+    const latencies = new Map([
+      ['eu-west-1', 80],
+      ['eu-west-2', 30],
+      ['eu-west-3', 90],
+    ]);
+    const loads = new Map([['eu-west-2', 0.25]]);
+    const router = new RegionRouter(table, { geoLookup: () => undefined, health: (r) => r !== 'eu-central-1', latencies, loads });
+    const detail = (country: string) => {
+      const d = router.decide({ country });
+      return d.kind === 'routed' && d.reason === 'score' ? `${d.region}: ${d.detail}` : `not by score: ${JSON.stringify(d)}`;
+    };
+    const weight = table.routing.loadWeight;
+    expect(detail('DE')).toBe(`eu-west-2: country region eu-central-1 is unhealthy; best score eu-west-2 = 30 ms + 0.25 x ${weight}`);
+    expect(detail('DE')).toBe(`eu-west-2: country region eu-central-1 is unhealthy; best score eu-west-2 = 30 ms + 0.25 x ${weight}`);
+    latencies.set('eu-west-2', 31.5);
+    expect(detail('DE')).toBe(`eu-west-2: country region eu-central-1 is unhealthy; best score eu-west-2 = 31.5 ms + 0.25 x ${weight}`);
+    loads.set('eu-west-2', 0.125);
+    expect(detail('DE')).toBe(`eu-west-2: country region eu-central-1 is unhealthy; best score eu-west-2 = 31.5 ms + 0.125 x ${weight}`);
+    // Another note (a country the table does not list, placed by an explicit zone), same region and figures.
+    const other = router.decide({ country: 'ZZ', residencyZone: 'emea' });
+    expect(other).toMatchObject({
+      region: 'eu-west-2',
+      reason: 'score',
+      detail: `country ZZ not in the table; best score eu-west-2 = 31.5 ms + 0.125 x ${weight}`,
+    });
+    expect(detail('DE')).toBe(`eu-west-2: country region eu-central-1 is unhealthy; best score eu-west-2 = 31.5 ms + 0.125 x ${weight}`);
+  });
+});
