@@ -13,8 +13,7 @@ import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
 
-/** Where synth writes the price file, relative to the project. */
-export const DEFAULT_PRICES_PATH = 'cdktf.out/reports/prices.json';
+export { DEFAULT_PRICES_PATH } from './cost-defaults';
 
 const nonNegative = (what: string) =>
   z

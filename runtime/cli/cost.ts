@@ -3,7 +3,7 @@
  * whether moving pays back its migration cost.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_PRICES_PATH, parsePriceFile, parseWorkloadProfile, planWorkloadCost, readJsonFile, renderCostPlan } from '../cost';
+import { DEFAULT_PRICES_PATH } from '../cost-defaults';
 import { ProblemsError } from '../problem';
 import { EXIT_OK, EXIT_USAGE, json, parseFlags, UsageError, type CliCommand, type CliIo } from './command';
 import { loadTableFlag, TABLE_FLAG_HELP } from './table-flags';
@@ -35,6 +35,9 @@ function run(args: string[], io: CliIo): number {
   if (v.profile === undefined)
     throw new UsageError('--profile', undefined, 'required: a workload profile JSON file, e.g. --profile workload.json');
   const table = loadTableFlag(v.table, io.cwd);
+  // Loaded here, not at the top: the planner validates with zod, which no other command needs.
+  const { parsePriceFile, parseWorkloadProfile, planWorkloadCost, readJsonFile, renderCostPlan } =
+    require('../cost') as typeof import('../cost');
   try {
     const profileFile = resolve(io.cwd, v.profile);
     const profile = parseWorkloadProfile(readJsonFile(profileFile, 'workload profile'), table, `workload profile ${profileFile}`);
