@@ -11,9 +11,11 @@
  *   size, mtime). A start stats those files and rebuilds only when one changed, so an edit is picked
  *   up on the next call and an unchanged checkout starts in node's own start time plus the entry's.
  * - with `codeCache` (the synth app): V8's code cache of the bundle, taken after a run (so it holds
- *   the functions that ran, compiled) and stored next to it as `<entry>.v8cache`, keyed by the
- *   bundle's manifest, size and mtime and by node's version (V8 itself only checks the source's
- *   length); the next start compiles nothing it holds. A missing, stale or rejected cache is
+ *   the functions that ran, compiled) and stored next to it as `<entry>.<flags>.v8cache`, one per
+ *   set of node options (V8 rejects a cache made under other flags, and the cdktf CLI starts the
+ *   app with NODE_OPTIONS=--max-old-space-size), keyed by the bundle's manifest, size and mtime and
+ *   by node's version (V8 itself only checks the source's length); the next start compiles nothing
+ *   it holds. A missing, stale or rejected cache is
  *   ignored and rewritten after the run; writes are atomic, so concurrent starts are safe.
  */
 const fs = require('node:fs');
@@ -79,6 +81,24 @@ function compileInMemory(code, filename) {
 }
 
 /** What a code cache must match: the bundle (manifest, size, mtime) and the node that made it. */
+/** The code cache file for this process's node options (execArgv and NODE_OPTIONS). */
+function codeCacheFile(bundle) {
+  const options = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
+  const flags = require('node:crypto').createHash('sha256').update(options).digest('hex').slice(0, 12);
+  return bundle.replace(/\.js$/, `.${flags}.v8cache`);
+}
+
+/** Deletes the code caches of a bundle that was just rebuilt (they can never match it again). */
+function removeCodeCaches(bundle) {
+  const prefix = path.basename(bundle).replace(/\.js$/, '.');
+  try {
+    for (const name of fs.readdirSync(path.dirname(bundle)))
+      if (name.startsWith(prefix) && name.endsWith('.v8cache')) fs.rmSync(path.join(path.dirname(bundle), name), { force: true });
+  } catch {
+    // nothing to remove
+  }
+}
+
 function codeCacheKey(bundle, manifestFile) {
   try {
     const st = fs.statSync(bundle);
@@ -92,7 +112,7 @@ function codeCacheKey(bundle, manifestFile) {
 
 /**
  * Runs the bundle as a CommonJS module, like `require(bundle)`, with V8's code cache next to it
- * (`<bundle>.v8cache`: one line of key, then V8's data). Writes the cache after the run when there
+ * (`<bundle>.<flags>.v8cache`: one line of key, then V8's data). Writes the cache after the run when there
  * was none for this bundle or V8 rejected it.
  */
 function requireWithCodeCache(bundle, manifestFile) {
@@ -100,7 +120,7 @@ function requireWithCodeCache(bundle, manifestFile) {
   const vm = require('node:vm');
   const cached = Module._cache[bundle];
   if (cached) return cached.exports;
-  const cacheFile = bundle.replace(/\.js$/, '.v8cache');
+  const cacheFile = codeCacheFile(bundle);
   const key = codeCacheKey(bundle, manifestFile);
   let cachedData;
   try {
@@ -186,6 +206,7 @@ function loadFromSource(entry, source, cache, label, what, codeCache) {
     fs.mkdirSync(cacheDir, { recursive: true });
     writeAtomic(bundle, code);
     writeAtomic(manifestFile, JSON.stringify({ entry, inputs }));
+    if (codeCache) removeCodeCaches(bundle);
   } catch {
     return compileInMemory(code, bundle); // read-only checkout: run without caching
   }

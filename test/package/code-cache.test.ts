@@ -42,13 +42,27 @@ function fakeRoot(answer: number): string {
 const script = (dir: string) =>
   `const { loadCompiled } = require(${JSON.stringify(join(dir, 'bin', 'compiled.js'))});
    process.stdout.write(loadCompiled('main', { cache: 'app', label: 'test', what: 'the app', codeCache: true }).main());`;
-const run = (dir: string) => {
-  const r = spawnSync(process.execPath, ['-e', script(dir)], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+const env: NodeJS.ProcessEnv = { ...process.env };
+delete env.NODE_OPTIONS;
+const run = (dir: string, nodeOptions?: string) => {
+  const r = spawnSync(process.execPath, ['-e', script(dir)], {
+    cwd: dir,
+    env: nodeOptions ? { ...env, NODE_OPTIONS: nodeOptions } : env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as { answer: number; file: string };
 };
-const cacheFile = (dir: string) => join(dir, '.cache', 'app', 'main.v8cache');
+/** The code cache files next to the bundle (one per set of node options). */
+const cacheFiles = (dir: string) => readdirSync(join(dir, '.cache', 'app')).filter((f) => f.endsWith('.v8cache'));
+/** The one code cache file (runs without node options). */
+const cacheFile = (dir: string) => {
+  const files = cacheFiles(dir);
+  expect(files).toHaveLength(1);
+  return join(dir, '.cache', 'app', files[0]);
+};
 /** The cache's key line and V8's data. */
 const readCache = (dir: string) => {
   const raw = readFileSync(cacheFile(dir));
@@ -60,7 +74,11 @@ describe('V8 code cache of the compiled app', () => {
   it('is written after the first run next to the bundle and used, unchanged, by the next start', () => {
     const dir = fakeRoot(41);
     expect(run(dir)).toMatchObject({ answer: 41, file: join(dir, '.cache', 'app', 'main.js') });
-    expect(readdirSync(join(dir, '.cache', 'app')).sort()).toEqual(['main.js', 'main.manifest.json', 'main.v8cache']);
+    const files = readdirSync(join(dir, '.cache', 'app'));
+    expect(files).toHaveLength(3);
+    expect(files).toEqual(
+      expect.arrayContaining(['main.js', 'main.manifest.json', expect.stringMatching(/^main\.[0-9a-f]{12}\.v8cache$/)]),
+    );
     const first = readCache(dir);
     expect(first.key).toContain(process.version);
     expect(first.data.length).toBeGreaterThan(0);
@@ -77,8 +95,23 @@ describe('V8 code cache of the compiled app', () => {
     writeFileSync(join(dir, 'answer.ts'), 'export const answer: number = 42;'); // same length: V8 alone would accept the old cache
     utimesSync(join(dir, 'answer.ts'), new Date(), new Date(Date.now() + 5_000));
     expect(run(dir).answer).toBe(42);
-    expect(readCache(dir).key).not.toBe(before.key);
+    expect(readCache(dir).key).not.toBe(before.key); // the old cache was removed with the old bundle: one file
     expect(run(dir).answer).toBe(42);
+  });
+
+  it('keeps one cache per set of node options, so runs under other flags (the cdktf CLI sets NODE_OPTIONS) do not evict it', () => {
+    const dir = fakeRoot(9);
+    run(dir);
+    const plain = readCache(dir);
+    expect(run(dir, '--max-old-space-size=4096').answer).toBe(9);
+    expect(cacheFiles(dir)).toHaveLength(2);
+    expect(run(dir).answer).toBe(9);
+    expect(run(dir, '--max-old-space-size=4096').answer).toBe(9);
+    const files = cacheFiles(dir).map((f) => statSync(join(dir, '.cache', 'app', f)).mtimeMs);
+    expect(run(dir).answer).toBe(9);
+    expect(run(dir, '--max-old-space-size=4096').answer).toBe(9);
+    expect(cacheFiles(dir).map((f) => statSync(join(dir, '.cache', 'app', f)).mtimeMs)).toEqual(files); // neither rewritten
+    expect(files).toContain(plain.mtimeMs);
   });
 
   it('ignores a cache V8 rejects (corrupt data) and writes a good one', () => {
@@ -94,10 +127,13 @@ describe('V8 code cache of the compiled app', () => {
 
   it('runs when the cache cannot be written', () => {
     const dir = fakeRoot(3);
-    mkdirSync(cacheFile(dir), { recursive: true }); // a directory where the cache file would go
+    run(dir);
+    const file = cacheFile(dir);
+    rmSync(file);
+    mkdirSync(file); // a directory where the cache file would go
     expect(run(dir).answer).toBe(3);
     expect(run(dir).answer).toBe(3);
-    expect(statSync(cacheFile(dir)).isDirectory()).toBe(true);
+    expect(statSync(file).isDirectory()).toBe(true);
   });
 
   it('concurrent first starts all run and leave one valid cache', async () => {
