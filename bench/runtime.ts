@@ -7,6 +7,9 @@
  *   client address + offline IP lookup, IPv4 and IPv6, from the socket and through a trusted
  *   proxy's X-Forwarded-For; the goal is a full decision (address, country, user id, shard,
  *   replica) <= 0.25x one hashring lookup measured in the same run, for both families.
+ *   The same trusted-proxy rows also run on the router the gateway uses (a RoutingRuntime's, whose
+ *   health and shares come from its FailoverController; the same region failed by health checks
+ *   instead of a health function; no load or latency figures, as in the gateway).
  * - CLI start: wall time of `taishanglaojun route` (compiled, cached bundle) vs `node -e 0`.
  * - key movement when a 17th shard is added, and balance (max/mean) over the keys, for both.
  */
@@ -15,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lookupCountry, packageLookup, preloadGeoDatabase } from '../runtime/geo';
 import { RegionRouter } from '../runtime/router';
+import { RoutingRuntime } from '../runtime/routing-runtime';
 import type { RoutingTable } from '../runtime/routing-table';
 import { ShardRing, type ShardLike } from '../runtime/shard-ring';
 
@@ -180,6 +184,22 @@ function main(): void {
   const route6XffNs = measure(ROUTE_OPS, (i) =>
     router.route({ socketAddress: 'fd00::1', headers: { 'x-forwarded-for': ips6[i] }, userId: users[i] }),
   );
+  // The gateway's router: a RoutingRuntime's (FailoverController as health and shares), with the
+  // same region failed by consecutive failed health checks.
+  const runtime = new RoutingRuntime(routing, { router: { trustedProxies: ['10.0.0.0/8', 'fd00::/8'] } });
+  const failures = runtime.current.table.failover.failureThresholds.serviceUnavailable;
+  for (let seq = 1; seq <= failures; seq++) {
+    runtime.current.failover.apply({ kind: 'probe', region: 'eu-central-1', seq, outcome: 'failure', latencyMs: 1, attempts: 1, at: 0 });
+  }
+  if (runtime.current.failover.isHealthy('eu-central-1')) throw new Error('bench: eu-central-1 should be failed');
+  const gatewayRouter = runtime.current.router;
+  const gatewayXffNs = measure(ROUTE_OPS, (i) =>
+    gatewayRouter.route({ socketAddress: '10.1.2.3', headers: { 'x-forwarded-for': ips[i] }, userId: users[i] }),
+  );
+  const gateway6XffNs = measure(ROUTE_OPS, (i) =>
+    gatewayRouter.route({ socketAddress: 'fd00::1', headers: { 'x-forwarded-for': ips6[i] }, userId: users[i] }),
+  );
+  runtime.dispose();
   const geoOnlyNs = measure(ROUTE_OPS, (i) => lookupCountry(ips[i]));
   const geo6OnlyNs = measure(ROUTE_OPS, (i) => lookupCountry(ips6[i]));
   const geo6PackageNs = measure(20_000, (i) => packageLookup(ips6[i]));
@@ -239,6 +259,8 @@ function main(): void {
       ['route(IPv6 socket -> geo, userId)', fmt(route6UserNs), share(route6UserNs)],
       ['route(trusted proxy + XFF IPv6 -> geo, userId)', fmt(route6XffNs), share(route6XffNs)],
       ['route(1024 repeating IPv4s, userId)', fmt(routeHotIpNs), share(routeHotIpNs)],
+      ["  gateway's router: trusted proxy + XFF IPv4", fmt(gatewayXffNs), share(gatewayXffNs)],
+      ["  gateway's router: trusted proxy + XFF IPv6", fmt(gateway6XffNs), share(gateway6XffNs)],
       ['  of which: IPv4 geo lookup alone', fmt(geoOnlyNs), share(geoOnlyNs)],
       [`  of which: IPv6 geo lookup alone (${fmt((100 * located6) / ROUTE_OPS, 0)} % located)`, fmt(geo6OnlyNs), share(geo6OnlyNs)],
       ['  geoip-country package, IPv6 (baseline)', fmt(geo6PackageNs), share(geo6PackageNs)],
