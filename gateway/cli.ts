@@ -8,6 +8,7 @@
  * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
  */
 import { readFileSync } from 'node:fs';
+import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
@@ -167,14 +168,22 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       case '--registry-service':
         out.registryService = value;
         break;
-      case '--trusted-proxy':
-        out.trustedProxies.push(
-          ...value
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== ''),
-        );
+      case '--trusted-proxy': {
+        const entries = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        try {
+          parseTrustedProxies(entries);
+        } catch (err) {
+          if (!(err instanceof TrustedProxyError)) throw err;
+          throw new UsageError(
+            `--trusted-proxy: ${JSON.stringify(String(err.value))} is not allowed; allowed: an IPv4/IPv6 address or CIDR such as 10.0.0.0/8 or 2001:db8::/32 (comma-separated or repeated)`,
+          );
+        }
+        out.trustedProxies.push(...entries);
         break;
+      }
       case '--max-body-bytes':
         out.limits = { ...out.limits, maxBodyBytes: intFlag(flag, value, 1, 1 << 30) };
         break;

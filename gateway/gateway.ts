@@ -8,7 +8,7 @@
  * retried once on the next region allowed for the user's zone → answer streamed back → metrics,
  * passive health, one access-log line.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -21,13 +21,14 @@ import { countryForIp } from '../runtime/geo';
 import type { ProbeFn } from '../runtime/health';
 import { loadRoutingTable } from '../runtime/load-table';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../runtime/metric-names';
+import { formatProblem } from '../runtime/problem';
 import { PREFERRED_REGION_HEADER, type RouteResult } from '../runtime/router';
 import { RoutingTableError, type RoutingTable, type RoutingTableProblem } from '../runtime/routing-table';
 import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
 import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
 import { LogBatch } from './private/log-batch';
-import { endToEndHeaders, headerValue, isIdempotent, pathOnly, sendJson } from './private/http';
+import { endToEndHeaders, headerValue, isIdempotent, originForm, pathOnly, sendJson } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
 import { RegionUpstreams, type UpstreamPoolOptions } from './upstreams';
 
@@ -110,13 +111,24 @@ export type GatewayReloadResult = { ok: true; table: RoutingTable } | { ok: fals
 
 type AttemptOutcome =
   | { kind: 'response'; status: number; data: Dispatcher.ResponseData }
-  | { kind: 'error'; cause: 'connect-error' | 'timeout' | 'reset'; message: string };
+  | { kind: 'error'; cause: 'connect-error' | 'timeout' | 'reset'; message: string }
+  /** The request itself cannot be forwarded (undici refused its arguments): the client's fault, not the upstream's. */
+  | { kind: 'unforwardable'; message: string };
 
+/**
+ * Request headers never forwarded as received: the gateway sets the forwarding headers itself (a
+ * client's own `Forwarded`/`X-Real-IP` would otherwise reach the upstream as if the gateway had
+ * vouched for them), and `Expect` is answered here (Node sends 100 Continue; the body is read
+ * before the upstream is called).
+ */
 const SKIP_REQUEST = new Set([
   'host',
   'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
+  'forwarded',
+  'x-real-ip',
+  'expect',
   UPSTREAM_REGION_HEADER,
   UPSTREAM_SHARD_HEADER,
 ]);
@@ -132,6 +144,8 @@ const CONNECT_ERRORS = new Set([
   'UND_ERR_BPL_MISSING_UPSTREAM',
 ]);
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** undici refusing the request before sending it: never an upstream failure, never retried. */
+const REQUEST_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 
 let lastTimeMs = NaN;
 let lastTimeField = '';
@@ -143,6 +157,16 @@ function isoTimeCachedPerMs(): string {
     lastTimeField = `,"time":"${new Date(now).toISOString()}"`;
   }
   return lastTimeField;
+}
+
+/** What the table file resolves to now (target path, inode, size, mtime); undefined when it cannot be read. */
+function fileFingerprint(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${realpathSync(file)}|${st.ino}|${st.size}|${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function positiveInt(name: string, value: number): number {
@@ -403,10 +427,21 @@ export class Gateway {
 
   #watch(file: string): void {
     try {
+      // The directory is watched, not the file: editors and `mv` replace the file. A change elsewhere
+      // in it reloads only when the table file now resolves to other content — a Kubernetes ConfigMap
+      // volume swaps a `..data` symlink, so the file's own name never appears in an event.
+      let seen = fileFingerprint(file);
       this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-        if (name !== null && name !== basename(file)) return;
+        if (name !== null && name !== basename(file)) {
+          const now = fileFingerprint(file);
+          if (now === seen) return;
+          seen = now;
+        }
         clearTimeout(this.#watchTimer);
-        this.#watchTimer = setTimeout(() => this.reload('watch'), 150);
+        this.#watchTimer = setTimeout(() => {
+          seen = fileFingerprint(file);
+          this.reload('watch');
+        }, 150);
       });
       this.#watcher.on('error', (err) =>
         this.logger.warn({ event: 'watch-error', file, error: err.message }, 'table watch failed; SIGHUP still reloads'),
@@ -419,7 +454,7 @@ export class Gateway {
   #rejected(trigger: ReloadTrigger, problems: RoutingTableProblem[]): GatewayReloadResult {
     this.metrics.reloads.inc({ trigger, result: 'rejected' });
     this.logger.error(
-      { event: 'reload', trigger, result: 'rejected', problems: problems.map((p) => `${p.path || '(file)'}: ${p.message}`) },
+      { event: 'reload', trigger, result: 'rejected', problems: problems.map((p) => formatProblem(p)) },
       'routing table rejected; the last good table keeps serving',
     );
     return { ok: false, problems };
@@ -442,6 +477,7 @@ export class Gateway {
             ]
           : [400, 'bad-request', 'malformed HTTP request'];
     this.metrics.rejected.inc({ status: String(status) });
+    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]); // answered, like every other request
     this.logger.warn({ event: 'client-error', status, code }, error);
     // A response already started on this socket cannot be replaced: cut it.
     if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
@@ -524,7 +560,17 @@ export class Gateway {
       return;
     }
 
-    // 2. Routing decision. An over-long preference is dropped before the router sees it.
+    // 2. The request target: a path (origin-form); an absolute URL (absolute-form) is reduced to its
+    // path and query; anything else (`OPTIONS *`, CONNECT's authority-form) is not for an upstream.
+    const target = originForm(req.url);
+    if (target === undefined) {
+      this.metrics.rejected.inc({ status: '400' });
+      sendJson(res, 400, { error: 'bad-request', detail: 'the request target must be a path such as /v1/chat' });
+      finish(400, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
+
+    // 3. Routing decision. An over-long preference is dropped before the router sees it.
     const headers = req.headers;
     const preferred = headers[PREFERRED_REGION_HEADER];
     const preferredText = Array.isArray(preferred) ? preferred.join(',') : preferred;
@@ -560,11 +606,11 @@ export class Gateway {
     }
     log.shard = decision.shard?.id;
 
-    // 3. Forward; retry an idempotent request once on the next allowed region.
+    // 4. Forward; retry an idempotent request once on the next allowed region.
     const client = decision.client.address;
-    let outcome = await this.#attempt(req, decision, body, client, state);
+    let outcome = await this.#attempt(req, target, decision, body, client, state);
     log.attempts = 1;
-    if (outcome.kind !== 'response' || outcome.status >= 500) {
+    if (outcome.kind === 'error' || (outcome.kind === 'response' && outcome.status >= 500)) {
       const cause = outcome.kind === 'response' ? 'upstream-5xx' : outcome.cause;
       log.upstreamError = outcome.kind === 'response' ? outcome.status : outcome.message;
       if (isIdempotent(method) && !res.destroyed) {
@@ -578,12 +624,18 @@ export class Gateway {
           log.reason = next.reason;
           log.shard = next.shard?.id;
           log.attempts = 2;
-          outcome = await this.#attempt(req, decision, body, client, state);
+          outcome = await this.#attempt(req, target, decision, body, client, state);
         }
       }
     }
 
-    // 4. Answer.
+    // 5. Answer.
+    if (outcome.kind === 'unforwardable') {
+      this.metrics.rejected.inc({ status: '400' });
+      sendJson(res, 400, { error: 'bad-request', detail: 'the request cannot be forwarded as sent', cause: outcome.message });
+      finish(400, decision.region, country);
+      return;
+    }
     if (outcome.kind === 'error') {
       const status = outcome.cause === 'timeout' ? 504 : 502;
       sendJson(res, status, {
@@ -685,6 +737,7 @@ export class Gateway {
 
   async #attempt(
     req: IncomingMessage,
+    target: string,
     decision: Extract<RouteResult, { kind: 'routed' }>,
     body: Buffer | null,
     client: string | null,
@@ -704,12 +757,14 @@ export class Gateway {
     headers[UPSTREAM_REGION_HEADER] = region;
     if (decision.shard) headers[UPSTREAM_SHARD_HEADER] = decision.shard.id;
     try {
-      const data = await pool.request({ path: req.url ?? '/', method: req.method as Dispatcher.HttpMethod, headers, body });
+      const data = await pool.request({ path: target, method: req.method as Dispatcher.HttpMethod, headers, body });
       const ok = data.statusCode < 500;
       this.metrics.upstreamRequests.inc([region, String(data.statusCode)]);
       this.#record(state, region, ok, started);
       return { kind: 'response', status: data.statusCode, data };
     } catch (err) {
+      const code = (err as { code?: string })?.code ?? '';
+      if (REQUEST_ERRORS.has(code)) return { kind: 'unforwardable', message: `${code}: ${(err as Error).message}` };
       this.metrics.upstreamRequests.inc([region, 'error']);
       this.#record(state, region, false, started);
       return { kind: 'error', ...classify(err) };

@@ -80,3 +80,20 @@ export function pathOnly(url: string | undefined): string {
   const path = q < 0 ? url : url.slice(0, q);
   return path.length > 256 ? `${path.slice(0, 256)}…` : path;
 }
+
+/**
+ * The request target as a path for the upstream (RFC 9112 §3.2): origin-form as is, absolute-form
+ * (`http://host/path?q`) reduced to its path and query; undefined for anything else (`*`,
+ * authority-form, garbage), which no upstream should receive.
+ */
+export function originForm(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (url.charCodeAt(0) === 47 /* / */) return url;
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@
  * The gateway in this process against in-process upstreams: routing, refusals, retries, bad
  * input, reload, metrics, access logs, shutdown. (Real processes and faults: faults.test.ts.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,25 @@ async function startGateway(
 }
 
 const fromGB = { 'x-forwarded-for': GB_IP };
+
+/** Writes `text` on a raw socket and resolves with what comes back (until close or `waitMs`). */
+function raw(port: number, text: string, waitMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(got);
+    }, waitMs);
+    socket.on('data', (d) => (got += d.toString('utf8')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    socket.on('error', reject);
+    socket.write(text);
+  });
+}
 
 describe('routing and answers', () => {
   it('proxies to the region of the client country and says which region and rule served it', async () => {
@@ -255,29 +274,12 @@ describe('bad input', () => {
     expect(sample(await gw.metrics.registry.metrics(), 'gateway_rejected_requests_total', { status: '413' })).toBe(2);
   });
 
-  async function raw(port: number, text: string, waitMs = 3000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let got = '';
-      const timer = setTimeout(() => {
-        socket.destroy();
-        resolve(got);
-      }, waitMs);
-      socket.on('data', (d) => (got += d.toString('utf8')));
-      socket.on('close', () => {
-        clearTimeout(timer);
-        resolve(got);
-      });
-      socket.on('error', reject);
-      socket.write(text);
-    });
-  }
-
   it('answers 431 to oversized headers and 400 to a malformed request, with a JSON body, and keeps serving', async () => {
-    const { port } = await startGateway({ limits: { maxHeaderBytes: 2048 } });
+    const { port, gw } = await startGateway({ limits: { maxHeaderBytes: 2048 } });
     const big = await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4096)}\r\n\r\n`);
     expect(big).toMatch(/^HTTP\/1\.1 431 /);
     expect(big).toContain('"error":"headers-too-large"');
+    expect(sample(await gw.metrics.registry.metrics(), 'http_requests_total', { region: 'none', status: '431' })).toBe(1);
     const bad = await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header Name: 1\r\n\r\n');
     expect(bad).toMatch(/^HTTP\/1\.1 400 /);
     expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
@@ -290,6 +292,58 @@ describe('bad input', () => {
     expect(slow).toMatch(/^HTTP\/1\.1 408 /);
     expect(Date.now() - started).toBeLessThan(4000);
     expect(sample(await gw.metrics.registry.metrics(), 'gateway_rejected_requests_total', { status: '408' })).toBe(1);
+  });
+});
+
+describe('requests that cannot be forwarded as sent (before: counted as upstream failures, opening the breakers)', () => {
+  it('answers 400 to a request target that is not a path, and never holds it against a region', async () => {
+    const { port, gw } = await startGateway();
+    for (let i = 0; i < 40; i++) {
+      const res = await raw(port, `OPTIONS * HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${GB_IP}\r\nConnection: close\r\n\r\n`, 2000);
+      expect(res).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect(Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0)).toBe(0);
+    for (const r of gw.routing.current.failover.snapshots()) expect(r.status).toBe('healthy');
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'gateway_upstream_retries_total')).toBeUndefined();
+    expect(sample(metrics, 'http_requests_total', { region: 'none', status: '400' })).toBe(40);
+    expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+
+  it('forwards an absolute-form target as its path and query', async () => {
+    const { port } = await startGateway();
+    const res = await raw(
+      port,
+      `GET http://api.example.com/v1/abs?x=1 HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-For: ${GB_IP}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(res).toMatch(/^HTTP\/1\.1 200 /);
+    expect(upstreams['eu-west-2'].seen).toHaveLength(1);
+  });
+
+  it('answers Expect: 100-continue itself and forwards the request without it', async () => {
+    const { port, gw } = await startGateway();
+    for (const method of ['GET', 'POST']) {
+      const res = await call(port, '/v1/upload', {
+        method,
+        headers: { ...fromGB, expect: '100-continue', 'content-length': '5' },
+        body: 'hello',
+      });
+      expect(res.status).toBe(200);
+    }
+    const seen = upstreams['eu-west-2'].seen;
+    expect(seen).toHaveLength(2);
+    for (const h of seen) expect(h.expect).toBeUndefined();
+    for (const r of gw.routing.current.failover.snapshots()) expect(r.status).toBe('healthy');
+  });
+
+  it("does not pass a client's Forwarded or X-Real-IP on to the upstream", async () => {
+    const { port } = await startGateway({ trustedProxies: ['10.0.0.0/8'] });
+    await call(port, '/v1/x', { headers: { forwarded: 'for=5.9.0.1', 'x-real-ip': '5.9.0.1', 'x-forwarded-for': '5.9.0.1' } });
+    const seen = Object.values(upstreams).flatMap((u) => u.seen);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].forwarded).toBeUndefined();
+    expect(seen[0]['x-real-ip']).toBeUndefined();
+    expect(seen[0]['x-forwarded-for']).toBe('127.0.0.1');
   });
 });
 
@@ -351,6 +405,10 @@ describe('reload', () => {
     expect(bad.ok).toBe(false);
     expect((await call(port, '/v1/x', { headers: fromGB })).headers['x-served-by-region']).toBe('eu-west-2');
     expect(logs.some((l) => l.event === 'reload' && l.result === 'rejected')).toBe(true);
+    writeFileSync(file, JSON.stringify({ ...table, schemaVersion: 2 }));
+    expect(gw.reload('api').ok).toBe(false);
+    const rejected = logs.filter((l) => l.event === 'reload' && l.result === 'rejected').pop() as { problems: string[] };
+    expect(rejected.problems.some((p) => p.startsWith('schemaVersion: 2 '))).toBe(true); // the value is named
 
     // A valid table that moves GB to eu-west-1.
     const moved = fastTable();
@@ -359,7 +417,7 @@ describe('reload', () => {
     expect(gw.reload('api').ok).toBe(true);
     expect((await call(port, '/v1/x', { headers: fromGB })).headers['x-served-by-region']).toBe('eu-west-1');
     const metrics = await gw.metrics.registry.metrics();
-    expect(sample(metrics, 'gateway_routing_table_reloads_total', { trigger: 'api', result: 'rejected' })).toBe(1);
+    expect(sample(metrics, 'gateway_routing_table_reloads_total', { trigger: 'api', result: 'rejected' })).toBe(2);
     expect(sample(metrics, 'gateway_routing_table_reloads_total', { trigger: 'api', result: 'ok' })).toBe(1);
   });
 
@@ -392,6 +450,30 @@ describe('reload', () => {
     const moved = fastTable();
     moved.countries.GB = 'eu-central-1';
     writeFileSync(file, JSON.stringify(moved));
+    const deadline = Date.now() + 5000;
+    while (gw.table.countries.GB !== 'eu-central-1' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(gw.table.countries.GB).toBe('eu-central-1');
+  });
+});
+
+describe('reload of a Kubernetes ConfigMap volume (before: missed)', () => {
+  it('reloads when the ..data symlink is swapped to a new version of the file', async () => {
+    // The layout kubelet writes: table.json -> ..data/table.json, ..data -> ..<version>/
+    const volume = join(dir, 'configmap');
+    const version = (n: number, t: RoutingTable) => {
+      mkdirSync(join(volume, `..v${n}`), { recursive: true });
+      writeFileSync(join(volume, `..v${n}`, 'table.json'), JSON.stringify(t));
+    };
+    const table = fastTable();
+    version(1, table);
+    symlinkSync(`..v1`, join(volume, '..data'));
+    symlinkSync(join('..data', 'table.json'), join(volume, 'table.json'));
+    const { gw } = await startGateway({ table, tableFile: join(volume, 'table.json') });
+    const moved = fastTable();
+    moved.countries.GB = 'eu-central-1';
+    version(2, moved);
+    symlinkSync(`..v2`, join(volume, '..data_tmp'));
+    renameSync(join(volume, '..data_tmp'), join(volume, '..data')); // atomic swap, as kubelet does
     const deadline = Date.now() + 5000;
     while (gw.table.countries.GB !== 'eu-central-1' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(gw.table.countries.GB).toBe('eu-central-1');
