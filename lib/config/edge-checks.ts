@@ -7,7 +7,12 @@ import { isInDomain } from '../edge/hostnames';
 import type { ConfigProblem } from './errors';
 import { SERVICES, type ParsedRegionsConfig } from './schema';
 
-export function edgeConfigProblems(cfg: Pick<ParsedRegionsConfig, 'project' | 'regions' | 'edge' | 'failover'>): ConfigProblem[] {
+/** What the edge checks read of a region. */
+export type EdgeCheckRegion = Pick<ParsedRegionsConfig['regions'][number], 'id' | 'services' | 'residencyZone' | 'countries'>;
+
+export function edgeConfigProblems(
+  cfg: Pick<ParsedRegionsConfig, 'project' | 'edge' | 'failover'> & { readonly regions: readonly EdgeCheckRegion[] },
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: string, value: unknown, message: string) => problems.push({ path, value, message });
   const { domain } = cfg.project;

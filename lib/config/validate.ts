@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatPath, formatValue, valueAt } from '../../runtime/problem';
 import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
-import { edgeConfigProblems } from './edge-checks';
+import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
@@ -62,8 +62,27 @@ function allowedFields(path: readonly PropertyKey[]): string {
 }
 
 function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
+  return issueProblems(input, error.issues);
+}
+
+/** Issues of the union branch that fits the value's shape (the object branch for an object …), with full paths. */
+function fittingBranch(issue: z.core.$ZodIssue & { code: 'invalid_union' }): z.core.$ZodIssue[] | undefined {
+  const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  const fits = branches.filter((b) => b.length > 0 && !b.some((i) => i.path.length === 0 && i.code === 'invalid_type'));
+  return fits.length === 1 ? fits[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] })) : undefined;
+}
+
+function issueProblems(input: unknown, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
+    if (issue.code === 'invalid_union' && issue.path[issue.path.length - 1] !== 'services') {
+      // e.g. an allowedCopyTo entry: a zone id or { zone, reason }; report what is wrong in the branch its shape chose
+      const branch = fittingBranch(issue);
+      if (branch) {
+        problems.push(...issueProblems(input, branch));
+        continue;
+      }
+    }
     if (issue.code === 'unrecognized_keys') {
       const fields = allowedFields(issue.path);
       for (const key of issue.keys) {
@@ -99,7 +118,13 @@ function zodProblems(input: unknown, error: z.ZodError): ConfigProblem[] {
             : issue.message.startsWith('Too big')
               ? `must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`
               : issue.message;
-    else if (issue.code === 'invalid_union') message = 'must be "all" or a non-empty list of "compute", "storage", "cdn"';
+    else if (issue.code === 'invalid_union')
+      message =
+        issue.path[issue.path.length - 1] === 'services'
+          ? 'must be "all" or a non-empty list of "compute", "storage", "cdn"'
+          : typeof issue.path[issue.path.length - 2] === 'string' && issue.path[issue.path.length - 2] === 'allowedCopyTo'
+            ? 'must be a residency zone id such as "na", or { zone: "na", reason: "<the legal basis>" }'
+            : issue.message;
     problems.push({ path: formatPath(issue.path), value, message: message.replace(/^Invalid string: /, '') });
   }
   return problems;
@@ -465,11 +490,24 @@ function combine(first: readonly ConfigProblem[], later: readonly ConfigProblem[
 }
 
 /** Validates a config object; returns the normalised config or every problem found. */
-/** The edge section's relations in an invalid config, when every section they read passes its own schema. */
+/** The fields of a region the edge checks read (a region failing its schema elsewhere still has these). */
+const edgeRegionFields = sectionSchemas.region.pick({ id: true, services: true, residencyZone: true, countries: true }).strip();
+
+/**
+ * The edge section's relations in an invalid config, when every field they read passes its schema:
+ * the project and failover sections, the edge section, and each region's id, services, residency
+ * zone and countries (a region with a bad capacity still has a zone and countries).
+ */
 function partialEdgeProblems(data: unknown, view: CheckView): ConfigProblem[] {
-  const edge = sectionSchemas.edge.safeParse((data as Record<string, unknown>).edge);
-  const regions = view.regions.filter((r): r is Region => r !== undefined);
-  if (!edge.success || !view.project || !view.failover || regions.length === 0 || regions.length !== view.regions.length) return [];
+  const raw = data as Record<string, unknown>;
+  const edge = sectionSchemas.edge.safeParse(raw.edge);
+  if (!edge.success || !view.project || !view.failover || !Array.isArray(raw.regions) || raw.regions.length === 0) return [];
+  const regions: EdgeCheckRegion[] = [];
+  for (const item of raw.regions) {
+    const r = edgeRegionFields.safeParse(item);
+    if (!r.success) return [];
+    regions.push(r.data);
+  }
   return edgeConfigProblems({ project: view.project, failover: view.failover, edge: edge.data, regions });
 }
 

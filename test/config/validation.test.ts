@@ -294,6 +294,22 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must say why in words/,
     ],
     [
+      'copy as an object without its reason',
+      (c) => {
+        c.residencyZones[1].allowedCopyTo = [{ zone: 'na' }];
+      },
+      'residencyZones[1].allowedCopyTo[0].reason',
+      /is missing; it must be a string/,
+    ],
+    [
+      'copy target that is neither a zone id nor { zone, reason }',
+      (c) => {
+        c.residencyZones[1].allowedCopyTo = [42];
+      },
+      'residencyZones[1].allowedCopyTo[0]',
+      /must be a residency zone id such as "na", or \{ zone: "na", reason: "<the legal basis>" \}/,
+    ],
+    [
       'copy with a reason to a zone that does not exist',
       (c) => {
         c.residencyZones[1].allowedCopyTo = [{ zone: 'mars', reason: 'Standard contractual clauses, 2026-01' }];
@@ -837,12 +853,22 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(problems.find((p) => p.path === 'edge.gatewayHosts.eu-west-1')!.message).toMatch(/under "taishanglaojun.com"/);
   });
 
+  it('names the edge relations when a region fails its schema in a field the edge checks do not read', () => {
+    const problems = problemsOf((c) => {
+      c.regions[0].capacity = -5;
+      c.edge = { countryPools: { KR: ['ap-northeast-1', 'eu-west-1'] } };
+    });
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['regions[0].capacity', 'edge.countryPools.KR[1]']));
+  });
+
   it('does not guess edge relations when a region the edge refers to fails its own schema', () => {
     const problems = problemsOf((c) => {
-      region(c, 'eu-west-1').cidr = 'not-a-cidr';
+      region(c, 'eu-west-1').residencyZone = 42; // a field the edge checks read
       c.edge = { gatewayHosts: { 'eu-west-1': 'gw.taishanglaojun.com' } };
     });
-    expect(problems.map((p) => p.path)).toEqual([`regions[${fresh().regions.findIndex((r: Mutable) => r.id === 'eu-west-1')}].cidr`]);
+    expect(problems.map((p) => p.path)).toEqual([
+      `regions[${fresh().regions.findIndex((r: Mutable) => r.id === 'eu-west-1')}].residencyZone`,
+    ]);
   });
 
   it('reports every problem in one error, each with its value', () => {
