@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -63,12 +64,15 @@ const cacheFile = (dir: string) => {
   expect(files).toHaveLength(1);
   return join(dir, '.cache', 'app', files[0]);
 };
-/** The cache's key line and V8's data. */
+/** The cache's key (its first line without the data's checksum), the whole first line and V8's data. */
 const readCache = (dir: string) => {
   const raw = readFileSync(cacheFile(dir));
   const eol = raw.indexOf(10);
-  return { key: raw.subarray(0, eol).toString(), data: raw.subarray(eol + 1), mtimeMs: statSync(cacheFile(dir)).mtimeMs };
+  const line = raw.subarray(0, eol).toString();
+  return { key: line.slice(0, line.lastIndexOf(' ')), line, data: raw.subarray(eol + 1), mtimeMs: statSync(cacheFile(dir)).mtimeMs };
 };
+/** The checksum bin/compiled.js writes after the key (crc32 on this node). */
+const checksum = (data: Buffer) => `crc32:${crc32(data).toString(16)}`;
 
 describe('V8 code cache of the compiled app', () => {
   it('is written after the first run next to the bundle and used, unchanged, by the next start', () => {
@@ -118,11 +122,27 @@ describe('V8 code cache of the compiled app', () => {
     const dir = fakeRoot(7);
     run(dir);
     const good = readCache(dir);
-    writeFileSync(cacheFile(dir), Buffer.concat([Buffer.from(`${good.key}\n`), Buffer.alloc(good.data.length, 0xab)]));
+    const junk = Buffer.alloc(good.data.length, 0xab); // a valid checksum, so V8 itself sees it and rejects it
+    writeFileSync(cacheFile(dir), Buffer.concat([Buffer.from(`${good.key} ${checksum(junk)}\n`), junk]));
     expect(run(dir).answer).toBe(7);
     const rewritten = readCache(dir);
     expect(rewritten.key).toBe(good.key);
     expect(rewritten.data.equals(Buffer.alloc(good.data.length, 0xab))).toBe(false);
+  });
+
+  it('ignores a cache whose bytes changed behind a valid header (V8 would run them: a crash) and rewrites it', () => {
+    const dir = fakeRoot(8);
+    run(dir);
+    const good = readCache(dir);
+    const damaged = Buffer.from(good.data);
+    for (let i = Math.floor(damaged.length / 2); i < damaged.length; i += 97) damaged[i] ^= 0xff; // header kept
+    expect(good.line).toBe(`${good.key} ${checksum(good.data)}`);
+    writeFileSync(cacheFile(dir), Buffer.concat([Buffer.from(`${good.line}\n`), damaged])); // the good line, damaged data
+    expect(run(dir).answer).toBe(8);
+    const rewritten = readCache(dir);
+    expect(rewritten.key).toBe(good.key);
+    expect(rewritten.data.equals(damaged)).toBe(false);
+    expect(run(dir).answer).toBe(8);
   });
 
   it('runs when the cache cannot be written', () => {
