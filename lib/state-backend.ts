@@ -20,10 +20,13 @@ export type StateBackendSettings =
 
 /** Reads the state backend from the environment; throws a clear error naming the variable on bad input. */
 export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): StateBackendSettings {
-  const kind = env[STATE_ENV.kind] || 'local';
-  const prefix = env[STATE_ENV.prefix] || 'taishanglaojun';
+  // An empty variable counts as unset: CI systems pass an unset repository variable as "" (see
+  // .github/workflows/infra.yml), and that must mean the default, as leaving it out does.
+  const get = (name: string): string | undefined => (env[name] === undefined || env[name]!.trim() === '' ? undefined : env[name]);
+  const kind = get(STATE_ENV.kind) ?? 'local';
+  const prefix = get(STATE_ENV.prefix) ?? 'taishanglaojun';
   const need = (name: string): string => {
-    const value = env[name];
+    const value = get(name);
     if (!value) throw new Error(`${name} is missing; it is required when ${STATE_ENV.kind}=${kind}`);
     return value;
   };
@@ -33,6 +36,11 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
     );
   switch (kind) {
     case 'local':
+      for (const name of [STATE_ENV.bucket, STATE_ENV.region])
+        if (get(name) !== undefined)
+          throw new Error(
+            `${name} is set, but ${STATE_ENV.kind} is local (the default); set ${STATE_ENV.kind}=s3 or gcs, or unset ${name}`,
+          );
       return { kind };
     case 's3': {
       const bucket = need(STATE_ENV.bucket);
@@ -47,11 +55,21 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
     }
     case 'gcs': {
       const bucket = need(STATE_ENV.bucket);
-      // Cloud Storage bucket naming rules (cloud.google.com/storage/docs/buckets#naming), without dots
-      // (a dotted name needs domain verification).
-      if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(bucket) || bucket.startsWith('goog') || bucket.includes('google'))
+      if (get(STATE_ENV.region) !== undefined) throw new Error(`${STATE_ENV.region} is set, but the gcs backend takes no region; unset it`);
+      // Cloud Storage bucket naming rules (cloud.google.com/storage/docs/buckets#naming): 3-63
+      // characters, or up to 222 with dots (each dot-separated part at most 63; a domain name).
+      const parts = bucket.split('.');
+      const validGcs =
+        /^[a-z0-9][a-z0-9_.-]*[a-z0-9]$/.test(bucket) &&
+        bucket.length >= 3 &&
+        bucket.length <= (parts.length > 1 ? 222 : 63) &&
+        parts.every((part) => part.length >= 1 && part.length <= 63) &&
+        !/^\d+\.\d+\.\d+\.\d+$/.test(bucket) &&
+        !bucket.startsWith('goog') &&
+        !bucket.includes('google');
+      if (!validGcs)
         throw new Error(
-          `${STATE_ENV.bucket}="${bucket}" is not a valid Cloud Storage bucket name; allowed: 3-63 lowercase letters, digits, "-" and "_", starting and ending with a letter or digit, not starting with "goog" or containing "google"`,
+          `${STATE_ENV.bucket}="${bucket}" is not a valid Cloud Storage bucket name; allowed: 3-63 lowercase letters, digits, "-", "_" and "." (up to 222 with dots, each dot-separated part at most 63), starting and ending with a letter or digit, not an IP address, not starting with "goog" or containing "google"`,
         );
       return { kind, bucket, prefix };
     }

@@ -157,7 +157,20 @@ describe('settings from the environment', () => {
         prefix: 'platform/prod',
       },
     );
-    for (const bucket of ['Bad', 'a', 'googthing', 'my-google-state', 'x'.repeat(64), '-lead'])
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: 'state.example.com' })).toMatchObject({
+      bucket: 'state.example.com',
+    });
+    // an empty variable counts as unset (CI passes unset repository variables as "")
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: '', [STATE_ENV.bucket]: '', [STATE_ENV.region]: ' ', [STATE_ENV.prefix]: '' })).toEqual({
+      kind: 'local',
+    });
+    expect(() => stateBackendFromEnv({ [STATE_ENV.bucket]: 'state' })).toThrow(
+      'TAISHANGLAOJUN_STATE_BUCKET is set, but TAISHANGLAOJUN_STATE_BACKEND is local (the default)',
+    );
+    expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: 'state', [STATE_ENV.region]: 'eu-west-1' })).toThrow(
+      'TAISHANGLAOJUN_STATE_REGION is set, but the gcs backend takes no region',
+    );
+    for (const bucket of ['Bad', 'a', 'googthing', 'my-google-state', 'x'.repeat(64), '-lead', '10.0.0.1', 'a..b', `${'x'.repeat(64)}.com`])
       expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: bucket })).toThrow(
         `TAISHANGLAOJUN_STATE_BUCKET="${bucket}" is not a valid Cloud Storage bucket name; allowed:`,
       );
