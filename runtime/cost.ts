@@ -15,11 +15,20 @@ import type { RoutingTable } from './routing-table';
 
 export { DEFAULT_PRICES_PATH } from './cost-defaults';
 
+/**
+ * Largest usage or cost a profile may state (per month, or one-off): a trillion. Bigger numbers are
+ * typing mistakes, and products of them overflow to Infinity and NaN in the plan.
+ */
+export const MAX_PROFILE_QUANTITY = 1e12;
+/** Largest unit price a price file may state (per vCPU-hour, GB-month or GB). */
+export const MAX_UNIT_PRICE = 1e6;
+
 const nonNegative = (what: string) =>
   z
     .number({ error: `must be a number (${what})` })
     .refine(Number.isFinite, 'must be a finite number')
-    .refine((n) => n >= 0, `must be >= 0 (${what})`);
+    .refine((n) => n >= 0, `must be >= 0 (${what})`)
+    .refine((n) => n <= MAX_PROFILE_QUANTITY, `is too large; allowed: at most ${MAX_PROFILE_QUANTITY} (${what})`);
 
 /** A workload as the planner sees it: what it uses per month, where it lives and what moving costs. */
 export const workloadProfileSchema = z
@@ -41,7 +50,7 @@ export const workloadProfileSchema = z
     /** Moving is worth it when the monthly saving pays the migration back within this many months. @default 6 */
     maxPaybackMonths: z
       .number()
-      .refine((n) => Number.isFinite(n) && n > 0, 'must be a number > 0 (months)')
+      .refine((n) => Number.isFinite(n) && n > 0 && n <= 1200, 'is not allowed; allowed: a number of months > 0 and <= 1200')
       .default(6),
   })
   .strict();
@@ -49,7 +58,9 @@ export const workloadProfileSchema = z
 export type WorkloadProfile = z.output<typeof workloadProfileSchema>;
 export type WorkloadProfileInput = z.input<typeof workloadProfileSchema>;
 
-const unitPrice = z.number().refine((n) => Number.isFinite(n) && n >= 0, 'must be a finite number >= 0');
+const unitPrice = z
+  .number()
+  .refine((n) => Number.isFinite(n) && n >= 0 && n <= MAX_UNIT_PRICE, `is not allowed; allowed: a price 0..${MAX_UNIT_PRICE}`);
 
 /** Unit prices per region (what `prices.json` holds). */
 export const priceFileSchema = z

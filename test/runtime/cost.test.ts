@@ -124,6 +124,13 @@ describe('cost planner: bad profiles and prices', () => {
     ],
     ['negative CPU hours', { ...emea, cpuHours: -1 }, 'cpuHours', /must be >= 0/],
     ['negative storage', { ...emea, storageGb: -5 }, 'storageGb', /must be >= 0/],
+    ['usage that overflows the plan (1e308)', { ...emea, cpuHours: 1e308 }, 'cpuHours', /is too large; allowed: at most 1000000000000/],
+    [
+      'a payback longer than a century',
+      { ...emea, maxPaybackMonths: 1e9 },
+      'maxPaybackMonths',
+      /allowed: a number of months > 0 and <= 1200/,
+    ],
     [
       'a current region of another zone',
       { ...emea, currentRegion: 'us-east-1' },
@@ -149,6 +156,9 @@ describe('cost planner: bad profiles and prices', () => {
   it('a price file with a negative price is rejected', () => {
     expect(() => parsePriceFile({ ...prices, regions: { 'eu-west-1': { vcpuHour: -1, storageGbMonth: 0, networkGb: 0 } } })).toThrow(
       /regions\["eu-west-1"\]\.vcpuHour|regions.eu-west-1.vcpuHour/,
+    );
+    expect(() => parsePriceFile({ ...prices, regions: { 'eu-west-1': { vcpuHour: 0.05, storageGbMonth: 1e300, networkGb: 0 } } })).toThrow(
+      /storageGbMonth.*allowed: a price 0\.\.1000000/,
     );
   });
 });
