@@ -4,6 +4,7 @@
  * `commands.ts`.
  */
 import { parseArgs } from 'node:util';
+import { formatValue } from '../problem';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -34,7 +35,8 @@ export class UsageError extends Error {
     readonly value: unknown,
     readonly allowed: string,
   ) {
-    super(value === undefined ? `${flag}: ${allowed}` : `${flag}: ${JSON.stringify(value)} is not valid; ${allowed}`);
+    // formatValue quotes and cuts a long value (a 5000-character flag is not echoed whole).
+    super(value === undefined ? `${flag}: ${allowed}` : `${flag}: ${formatValue(value)} is not valid; ${allowed}`);
     this.name = 'UsageError';
   }
 }

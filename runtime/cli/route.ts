@@ -62,8 +62,8 @@ function run(args: string[], io: CliIo): number {
     return EXIT_OK;
   }
   let country = v.country === undefined ? undefined : countryFlag(v.country);
-  if (v.ip !== undefined && isIP(v.ip.trim()) === 0)
-    throw new UsageError('--ip', v.ip, 'expected an IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1');
+  if (v.ip !== undefined && (isIP(v.ip.trim()) === 0 || v.ip.includes('%')))
+    throw new UsageError('--ip', v.ip, 'expected an IPv4 or IPv6 address such as 203.0.113.7 or 2001:db8::1 (no zone id such as %eth0)');
   if (v.user !== undefined && v.user.trim() === '') throw new UsageError('--user', v.user, 'expected a non-empty user id');
   const table = loadTableFlag(v.table, io.cwd);
   const preferred = v.prefer === undefined ? undefined : regionFlag(table, '--prefer', v.prefer);

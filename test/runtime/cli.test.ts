@@ -144,6 +144,14 @@ describe('taishanglaojun CLI', () => {
       ['--ip', '"300.1.1.1"', 'IPv4 or IPv6'],
     ],
     [
+      ['route', '--ip', 'fe80::1%eth0'],
+      ['--ip', '"fe80::1%eth0"', 'no zone id'],
+    ],
+    [
+      ['route', '--prefer', 'x'.repeat(5000)],
+      ['--prefer', '"xxxxxxxx', '...'],
+    ],
+    [
       ['route', '--zone', 'mars'],
       ['--zone', '"mars"', 'apac'],
     ],
@@ -155,7 +163,9 @@ describe('taishanglaojun CLI', () => {
     const withTable = args.length > 0 && ['route', 'failover'].includes(args[0]) ? [...args, '--table', table] : args;
     // put --table before a dangling flag so "--country" stays the last (value-less) argument
     const ordered = args[args.length - 1] === '--country' ? ['route', '--table', table, '--country'] : withTable;
-    expectUsageError(run(ordered), ...parts);
+    const res = run(ordered);
+    expectUsageError(res, ...parts);
+    expect(res.stderr.split('\n')[0].length).toBeLessThan(600); // a long value is cut, not echoed whole
   });
 
   it('explains a missing default table and an invalid table, exit 2', () => {
