@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       },
     );
     started.push(gateway);
-    const bare = await spawnNode('bench/gateway/compiled', ['bench/gateway/bare-proxy', '--upstream', origin, '--port', '0'], {
+    const bare = await spawnNode('bench/gateway/bare-proxy', ['--upstream', origin, '--port', '0'], {
       isReady: (l) => l.event === 'listening',
       timeoutMs: 60_000,
     });

@@ -3,7 +3,7 @@
  * `http` server, one undici Pool with the gateway's pool settings, hop-by-hop headers stripped,
  * response streamed back), with no routing, no metrics, no logs, one fixed upstream.
  *
- *   node bench/gateway/compiled.js bench/gateway/bare-proxy --upstream http://127.0.0.1:9101 --port 0
+ *   node bin/run-entry.js bench/gateway/bare-proxy --upstream http://127.0.0.1:9101 --port 0
  *   (or `node -r tsx/cjs bench/gateway/bare-proxy.ts …` from the sources)
  *
  * Prints {"event":"listening","port":N} once it listens.

@@ -6,7 +6,7 @@
  *   POST /__fake/config  {"latencyMs": 300, "status": 503, "healthLatencyMs": 300, "healthStatus": 500}
  *   GET  /__fake/stats   {"region", "requests", "health", "byHeader": {...}}
  *
- *   node -r tsx/cjs gateway/fake/upstream.ts --region eu-west-1 --port 0 [--health-path /health]
+ *   node bin/run-entry.js gateway/fake/upstream --region eu-west-1 --port 0 [--health-path /health]
  *
  * Prints one JSON line {"region","port","pid"} on stdout once it listens.
  */
@@ -115,8 +115,8 @@ export function startFakeUpstream(region: string, port: number, healthPath = '/h
   });
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
+/** `fake upstream --region REGION --port N [--health-path /health]`: runs until SIGTERM; exit 2 on bad flags. */
+export function main(args: readonly string[]): Promise<number | void> {
   const flag = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
@@ -127,14 +127,18 @@ if (require.main === module) {
     process.stderr.write(
       'usage: fake upstream --region REGION --port N [--health-path /health]; REGION a region id such as eu-west-1, N 0..65535\n',
     );
-    process.exit(2);
+    return Promise.resolve(2);
   }
-  startFakeUpstream(region, port, flag('--health-path') ?? '/health').then(
-    (s) => process.stdout.write(`${JSON.stringify({ region, port: s.port, pid: process.pid })}\n`),
+  process.on('SIGTERM', () => process.exit(0));
+  return startFakeUpstream(region, port, flag('--health-path') ?? '/health').then(
+    (s) => {
+      process.stdout.write(`${JSON.stringify({ region, port: s.port, pid: process.pid })}\n`);
+    },
     (err: Error) => {
       process.stderr.write(`fake upstream ${region}: ${err.message}\n`);
-      process.exit(1);
+      return 1;
     },
   );
-  process.on('SIGTERM', () => process.exit(0));
 }
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (typeof code === 'number' ? process.exit(code) : undefined));
