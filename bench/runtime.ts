@@ -223,7 +223,9 @@ function main(): void {
     return sum;
   });
 
-  const ratio = ketamaNs / oursNs;
+  // One baseline for every ratio: the faster of the two hashring rows (default options or cache off).
+  const hashringNs = Math.min(ketamaNs, ketamaNoCacheNs);
+  const ratio = hashringNs / oursNs;
   console.log(
     `runtime benchmark — node ${process.version}, ${ROUNDS} rounds, medians; calibration loop ${fmt(calibrationNs)} ns (≈10 ns on a current server core)\n`,
   );
@@ -237,7 +239,9 @@ function main(): void {
       ['hashring, 1024 hot keys', fmt(ketamaHotNs), 'LRU cache hits'],
     ]),
   );
-  console.log(`\nShardRing vs hashring (distinct keys): ${fmt(ratio)}x faster (goal >= 15x: ${ratio >= 15 ? 'met' : 'NOT met'})\n`);
+  console.log(
+    `\nShardRing vs hashring (distinct keys, the faster of the two hashring rows): ${fmt(ratio)}x faster (goal >= 15x: ${ratio >= 15 ? 'met' : 'NOT met'})\n`,
+  );
   console.log(
     table([
       ['16 -> 17 shards', 'keys moved', 'ideal 1/17', `balance max/mean (${BALANCE_KEYS} keys)`],
@@ -246,7 +250,6 @@ function main(): void {
     ]),
   );
   console.log('');
-  const hashringNs = Math.min(ketamaNs, ketamaNoCacheNs);
   const share = (ns: number) => `${fmt(ns / hashringNs, 3)}x`;
   console.log(
     table([
