@@ -14,8 +14,9 @@
  *    reports (sub-millisecond, not its 1 ms histogram). Goal: added p99 <= 1 ms.
  *    The CPU time each proxy process used per request in those runs (/proc) is printed too.
  * 3. Memory: the gateway's RSS every second during a fixed-rate run of `BENCH_MEMORY_SECONDS`
- *    (default 10; 60 for the issue's memory-flat run): first, last, max and the least-squares slope
- *    over the second half (MB/min).
+ *    (default 10; 60 for the issue's memory-flat run): first, last, max, the least-squares slope
+ *    over the second half (MB/min), and the slope of the floor (lowest sample per 5 s), which a
+ *    garbage collection does not move and a leak does.
  *
  * Figures depend on the machine; the two targets share it in the same run, so the ratios are what
  * to read. Nothing here leaves 127.0.0.1.
@@ -191,6 +192,13 @@ async function main(): Promise<void> {
     samples.push([(Date.now() - t0) / 1000, rssMb(gateway.proc.pid!)]);
     failures += memRun.errors + memRun.non2xx;
     const secondHalf = samples.filter(([t]) => t >= MEMORY_SECONDS / 2);
+    // RSS rises and falls with each garbage collection; a leak shows as a rising floor. The floor:
+    // the lowest sample of each 5-second window, and its slope over the whole run.
+    const floors: Array<[number, number]> = [];
+    for (let start = 0; start < MEMORY_SECONDS; start += 5) {
+      const window = samples.filter(([t]) => t >= start && t < start + 5);
+      if (window.length > 0) floors.push(window.reduce((lo, p) => (p[1] < lo[1] ? p : lo)));
+    }
 
     const f = (x: number) => x.toFixed(3);
     const signed = (x: number) => `${x >= 0 ? '+' : ''}${f(x)}`;
@@ -203,7 +211,7 @@ async function main(): Promise<void> {
       `throughput ratio gateway/bare: ${(gatewayRps / bareRps).toFixed(3)}x (goal >= 0.9x)   rounds: bare ${rps.bare.map((x) => x.toFixed(0)).join(', ')}; gateway ${rps.gateway.map((x) => x.toFixed(0)).join(', ')}`,
       `added latency at ${rate.toFixed(0)} req/s (${RATE_SHARE} x bare max): p50 ${signed(p('gateway', 'p50') - p('bare', 'p50'))} ms, p99 ${signed(p('gateway', 'p99') - p('bare', 'p99'))} ms (goal p99 <= +1 ms)`,
       `proxy process CPU per request at that rate: bare ${median(cpuPerRequest.bare).toFixed(1)} µs, gateway ${median(cpuPerRequest.gateway).toFixed(1)} µs (${(median(cpuPerRequest.gateway) / median(cpuPerRequest.bare)).toFixed(2)}x; the client and the upstream use the rest of the machine)`,
-      `gateway RSS over ${MEMORY_SECONDS} s at that rate: first ${samples[0][1].toFixed(1)} MB, last ${samples[samples.length - 1][1].toFixed(1)} MB, max ${Math.max(...samples.map(([, y]) => y)).toFixed(1)} MB, slope over the second half ${slopePerMinute(secondHalf).toFixed(2)} MB/min`,
+      `gateway RSS over ${MEMORY_SECONDS} s at that rate: first ${samples[0][1].toFixed(1)} MB, last ${samples[samples.length - 1][1].toFixed(1)} MB, max ${Math.max(...samples.map(([, y]) => y)).toFixed(1)} MB, slope over the second half ${slopePerMinute(secondHalf).toFixed(2)} MB/min (GC sawtooth included); floor (lowest per 5 s) ${floors[0]?.[1].toFixed(1)} → ${floors[floors.length - 1]?.[1].toFixed(1)} MB, its slope ${slopePerMinute(floors).toFixed(2)} MB/min`,
       `errors and non-2xx answers over the whole run: ${failures}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
