@@ -430,18 +430,28 @@ export class Gateway {
       // The directory is watched, not the file: editors and `mv` replace the file. A change elsewhere
       // in it reloads only when the table file now resolves to other content — a Kubernetes ConfigMap
       // volume swaps a `..data` symlink, so the file's own name never appears in an event.
+      // Other files' events (a log written next to the table) are checked at most every 150 ms.
       let seen = fileFingerprint(file);
-      this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-        if (name !== null && name !== basename(file)) {
-          const now = fileFingerprint(file);
-          if (now === seen) return;
-          seen = now;
-        }
+      let checking = false;
+      const reloadSoon = () => {
         clearTimeout(this.#watchTimer);
         this.#watchTimer = setTimeout(() => {
+          if (this.#draining) return;
           seen = fileFingerprint(file);
           this.reload('watch');
         }, 150);
+      };
+      this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
+        if (name === null || name === basename(file)) {
+          reloadSoon();
+          return;
+        }
+        if (checking) return;
+        checking = true;
+        setTimeout(() => {
+          checking = false;
+          if (!this.#draining && fileFingerprint(file) !== seen) reloadSoon();
+        }, 150).unref();
       });
       this.#watcher.on('error', (err) =>
         this.logger.warn({ event: 'watch-error', file, error: err.message }, 'table watch failed; SIGHUP still reloads'),
