@@ -3,29 +3,16 @@
  * must be exactly what `cdktf synth` writes, and a failure must leave no half-written output.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { filesUnder } from '../helpers/files';
 
 const root = resolve(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'tslj-direct-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' };
 delete env.TAISHANGLAOJUN_CONFIG;
-
-/** Every file under `dir`, relative, sorted. */
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const direct = (outdir: string, extraEnv: Record<string, string> = {}) =>
   spawnSync(process.execPath, [join(root, 'tools/synth.js'), '--output', outdir], {
@@ -54,8 +41,8 @@ describe('npm run synth (in-process, no cdktf CLI)', () => {
   });
 
   it('writes byte-identical output to cdktf synth', () => {
-    const names = files(viaCli);
-    expect(files(viaDirect)).toEqual(names);
+    const names = filesUnder(viaCli);
+    expect(filesUnder(viaDirect)).toEqual(names);
     expect(names).toEqual(expect.arrayContaining(['manifest.json', 'routing-table.json', 'stacks/apac/cdk.tf.json']));
     for (const name of names) expect(readFileSync(join(viaDirect, name), 'utf8')).toBe(readFileSync(join(viaCli, name), 'utf8'));
   });

@@ -4,9 +4,9 @@
  * - CompliancePack hands the stack JSON it evaluated to the synthesizer (one resolve less), only
  *   when no other aspect could change the tree before the stacks are written.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, Aspects, Fn, Lazy, TerraformStack, TerraformVariable, Token, type IAspect } from 'cdktf';
@@ -16,23 +16,10 @@ import { buildAppView, CompliancePack, PLATFORM_RULES, suppressRule } from '../.
 import { withFastResolve } from '../../lib/private/fast-resolve';
 import { buildPlatform } from '../../stacks/platform';
 import { validConfig } from '../helpers/platform';
+import { filesUnder } from '../helpers/files';
 
 const work = mkdtempSync(join(tmpdir(), 'tslj-fast-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Every file under `dir`, relative, sorted. */
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 /** The value or the error message of `fn`. */
 function outcome(fn: () => unknown): { value?: unknown; error?: string } {
@@ -120,8 +107,8 @@ describe('the platform synth with both fast paths', () => {
     buildPlatform(plain, validConfig, { compliance: false });
     plain.synth();
 
-    const names = files(join(work, 'plain'));
-    expect(files(join(work, 'fast'))).toEqual(names);
+    const names = filesUnder(join(work, 'plain'));
+    expect(filesUnder(join(work, 'fast'))).toEqual(names);
     expect(names).toEqual(expect.arrayContaining(['manifest.json', 'stacks/apac/cdk.tf.json']));
     for (const name of names) expect(readFileSync(join(work, 'fast', name), 'utf8')).toBe(readFileSync(join(work, 'plain', name), 'utf8'));
   });

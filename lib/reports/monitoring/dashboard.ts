@@ -37,6 +37,23 @@ const DATASOURCE = { type: 'prometheus' as const, uid: '${datasource}' };
 const legend = (name: string) => `{{ ${name} }}`;
 
 /** The dashboard JSON model (import into Grafana; pick the Prometheus data source). */
+/** Field config of a panel in seconds whose threshold (the alert's) turns it red. */
+function secondsTurningRedAt(alertAt: number) {
+  return {
+    defaults: {
+      unit: 's',
+      thresholds: {
+        mode: 'absolute',
+        steps: [
+          { color: 'green', value: null },
+          { color: 'red', value: alertAt },
+        ],
+      },
+    },
+    overrides: [],
+  };
+}
+
 export function buildDashboard(config: RegionsConfig): Record<string, unknown> & { panels: DashboardPanel[] } {
   const R = METRIC_LABELS.region;
   const spec: Omit<DashboardPanel, 'id' | 'datasource' | 'gridPos'>[] = [
@@ -63,19 +80,7 @@ export function buildDashboard(config: RegionsConfig): Record<string, unknown> &
       title: 'p95 latency by region',
       description: `95th percentile of the request duration per serving region, over every gateway; alert above ${config.alerts.latencyP95Seconds} s.`,
       targets: [{ refId: 'A', expr: p95LatencyByRegion(), legendFormat: `${legend(R)} p95` }],
-      fieldConfig: {
-        defaults: {
-          unit: 's',
-          thresholds: {
-            mode: 'absolute',
-            steps: [
-              { color: 'green', value: null },
-              { color: 'red', value: config.alerts.latencyP95Seconds },
-            ],
-          },
-        },
-        overrides: [],
-      },
+      fieldConfig: secondsTurningRedAt(config.alerts.latencyP95Seconds),
     },
     {
       type: 'stat',
@@ -99,19 +104,7 @@ export function buildDashboard(config: RegionsConfig): Record<string, unknown> &
           legendFormat: `${legend(REPLICA_LAG_SERIES.instanceLabel)} (${legend(REPLICA_LAG_SERIES.regionLabel)})`,
         },
       ],
-      fieldConfig: {
-        defaults: {
-          unit: 's',
-          thresholds: {
-            mode: 'absolute',
-            steps: [
-              { color: 'green', value: null },
-              { color: 'red', value: config.database.replicaLagThresholdSeconds },
-            ],
-          },
-        },
-        overrides: [],
-      },
+      fieldConfig: secondsTurningRedAt(config.database.replicaLagThresholdSeconds),
     },
     {
       type: 'timeseries',
