@@ -241,6 +241,49 @@ describe('gateway under faults (real processes)', () => {
   });
 });
 
+describe('access log of a real gateway process', () => {
+  it('has one line for every answered request, concurrent traffic included, once the process has stopped on SIGTERM', async () => {
+    // Its own process: the shared gateway's lines mix every test's requests. The lines leave in
+    // batches (gateway/private/log-batch.ts); the last, partial one only on shutdown.
+    const upstream = await spawnFakeUpstream('eu-west-2');
+    let gw: NodeProcess | undefined;
+    try {
+      gw = await spawnNode(
+        'gateway/cli',
+        [
+          ...['--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--no-health-checks'],
+          ...REGIONS.flatMap((r) => ['--upstream', `${r}=http://127.0.0.1:${upstream.port}`]),
+        ],
+        { isReady: (l) => l.event === 'listening', timeoutMs: 30_000 },
+      );
+      const origin = `http://127.0.0.1:${gw.ready.port as number}`;
+      const client = new Agent({ connections: 8 });
+      let answered = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, c) => {
+          for (let i = 0; i < 40; i++) {
+            const res = await request(`${origin}/v1/log-count`, {
+              dispatcher: client,
+              headers: { 'x-forwarded-for': GB_IP, 'x-user-id': `u-${c}-${i}` },
+            });
+            await res.body.dump();
+            if (res.statusCode === 200) answered++;
+          }
+        }),
+      );
+      await client.close();
+      expect(answered).toBe(320);
+      expect(await gw.stop('SIGTERM')).toBe(0);
+      const lines = gw.lines().filter((l) => l.path === '/v1/log-count');
+      expect(lines).toHaveLength(answered);
+      expect(lines.every((l) => l.status === 200 && l.region === 'eu-west-2')).toBe(true);
+    } finally {
+      await gw?.stop('SIGKILL');
+      await upstream.stop('SIGKILL');
+    }
+  }, 60_000);
+});
+
 describe('gateway with the etcd registry (real etcd)', () => {
   const etcdBin = findEtcdBinary();
   const run = requireTool('etcd', etcdBin !== undefined, ETCD_INSTALL_HINT) ? it : it.skip;
