@@ -8,10 +8,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { App } from 'cdktf';
-import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
+import { App, Aspects } from 'cdktf';
+import { COMPLIANCE_REPORT_FILE, CompliancePack, type ComplianceReport } from './lib/compliance';
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
 import { withFastResolve } from './lib/private/fast-resolve';
+import { withResolveOnce } from './lib/private/resolve-once';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
 import { edgeBootstrapFromEnv } from './lib/edge/bootstrap';
 import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
@@ -100,7 +101,10 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
         table.problems,
       );
     writeReports(app.outdir, config); // purchase plan and monitoring files
-    tuned(() => app.synth()); // the compliance pack runs here, before the first stack is written
+    // the compliance pack runs here, before the first stack is written; each element is resolved
+    // once while the pack is the only aspect (it reads, never writes: lib/private/resolve-once.ts)
+    const onlyThePack = () => app.node.findAll().every((c) => Aspects.of(c).all.every((a) => a instanceof CompliancePack));
+    tuned(() => withResolveOnce(() => app.synth(), onlyThePack));
     writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
     report = compliance?.report;
     if (report) {

@@ -2,18 +2,23 @@
  * The synth's two fast paths must not change what synth writes or how it fails:
  * - withFastResolve (lib/private/fast-resolve.ts): cdktf's resolver with a fast walk over plain data;
  * - CompliancePack hands the stack JSON it evaluated to the synthesizer (one resolve less), only
- *   when no other aspect could change the tree before the stacks are written.
+ *   when no other aspect could change the tree before the stacks are written;
+ * - withResolveOnce (lib/private/resolve-once.ts): each element resolved once (its prepared result
+ *   reused while nothing can change the tree), no second resolve of the whole stack, no copies.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { App, Aspects, Fn, Lazy, TerraformStack, TerraformVariable, Token, type IAspect } from 'cdktf';
+import { App, Aspects, Fn, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Token, type IAspect } from 'cdktf';
+import { deepMerge } from 'cdktf/lib/util';
+import fc from 'fast-check';
 import { resolve as cdktfResolve } from 'cdktf/lib/_tokens';
 import type { IConstruct } from 'constructs';
 import { buildAppView, CompliancePack, PLATFORM_RULES, suppressRule } from '../../lib/compliance';
 import { withFastResolve } from '../../lib/private/fast-resolve';
+import { mergeOwned, withResolveOnce } from '../../lib/private/resolve-once';
 import { buildPlatform } from '../../stacks/platform';
 import { validConfig } from '../helpers/platform';
 import { filesUnder } from '../helpers/files';
@@ -95,12 +100,13 @@ describe('withFastResolve', () => {
   });
 });
 
-describe('the platform synth with both fast paths', () => {
+describe('the platform synth with every fast path', () => {
   it('writes byte for byte what plain cdktf writes (no fast resolver, no compliance pack)', () => {
     const fast = new App({ outdir: join(work, 'fast'), stackTraces: false });
     const fastBuilt = buildPlatform(fast, validConfig);
     expect(fastBuilt.compliance).toBeDefined();
-    withFastResolve(() => fast.synth());
+    const onlyThePack = () => fast.node.findAll().every((c) => Aspects.of(c).all.every((a) => a instanceof CompliancePack));
+    withFastResolve(() => withResolveOnce(() => fast.synth(), onlyThePack));
     expect(fastBuilt.compliance!.report!.violations).toEqual([]);
 
     const plain = new App({ outdir: join(work, 'plain'), stackTraces: false });
@@ -177,5 +183,109 @@ describe('the compliance view read from the stack JSON', () => {
     expect(bucket).toMatchObject({ type: 'aws_s3_bucket', name: 'b', region: 'eu-west-1', providerTags: { Owner: 'team' } });
     expect(bucket.attributes).toMatchObject({ bucket: 'b', force_destroy: false });
     expect(bucket.attributes['//']).toBeUndefined();
+  });
+});
+
+describe('withResolveOnce', () => {
+  /**
+   * Two stacks with a cross-stack reference (the preparing resolve adds an output to one and remote
+   * state to the other), a stack-level override in a third, and an optional aspect that writes.
+   */
+  function crossStackApp(outdir: string, writingAspect: boolean) {
+    const app = new App({ outdir, stackTraces: false });
+    const origin = new TerraformStack(app, 'origin');
+    new AwsProvider(origin, 'aws', { region: 'eu-west-1' });
+    const source = new S3Bucket(origin, 'source', { bucket: 'source', tags: { Zone: 'eu' } });
+    new TerraformOutput(origin, 'arn', { value: source.arn, description: 'the source bucket' });
+    const user = new TerraformStack(app, 'user');
+    new AwsProvider(user, 'aws', { region: 'eu-central-1' });
+    new S3Bucket(user, 'copy', { bucket: `${source.bucket}-copy`, tags: { From: source.arn } });
+    const overridden = new TerraformStack(app, 'overridden');
+    new AwsProvider(overridden, 'aws', { region: 'eu-west-2' });
+    new S3Bucket(overridden, 'b', { bucket: Lazy.stringValue({ produce: () => 'lazy-name' }) });
+    overridden.addOverride('resource.aws_s3_bucket.b.force_destroy', false);
+    if (writingAspect)
+      Aspects.of(user).add({
+        visit(node: IConstruct) {
+          if (node instanceof S3Bucket) node.forceDestroy = true;
+        },
+      });
+    return app;
+  }
+
+  for (const writingAspect of [false, true])
+    it(`writes what plain cdktf writes: cross-stack references, overrides${writingAspect ? ', an aspect that writes after prepare' : ''}`, () => {
+      const plainDir = join(work, `once-plain-${writingAspect}`);
+      const onceDir = join(work, `once-${writingAspect}`);
+      crossStackApp(plainDir, writingAspect).synth();
+      const once = crossStackApp(onceDir, writingAspect);
+      withFastResolve(() =>
+        withResolveOnce(
+          () => once.synth(),
+          () => !writingAspect,
+        ),
+      );
+      const names = filesUnder(plainDir);
+      expect(filesUnder(onceDir)).toEqual(names);
+      for (const name of names) expect(readFileSync(join(onceDir, name), 'utf8')).toBe(readFileSync(join(plainDir, name), 'utf8'));
+      const user = readFileSync(join(onceDir, 'stacks', 'user', 'cdk.tf.json'), 'utf8');
+      expect(user).toContain('terraform_remote_state');
+      expect(user.includes('"force_destroy": true')).toBe(writingAspect);
+    });
+
+  it('resolves each element once when the tree cannot change after prepare, twice when it can', () => {
+    // three buckets; the one in the stack with an override is resolved by cdktf's own method (twice)
+    for (const [reusable, calls] of [
+      [true, 1 + 1 + 2],
+      [false, 2 + 2 + 2],
+    ] as const) {
+      const app = crossStackApp(join(work, `once-count-${reusable}`), false);
+      const spy = jest.spyOn(S3Bucket.prototype, 'toTerraform');
+      try {
+        withResolveOnce(
+          () => app.synth(),
+          () => reusable,
+        );
+        expect(spy).toHaveBeenCalledTimes(calls);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+  });
+
+  it("restores cdktf's methods after the function, also when it throws", () => {
+    const { prepareStack, toTerraform } = TerraformStack.prototype;
+    expect(() =>
+      withResolveOnce(
+        () => {
+          expect(TerraformStack.prototype.toTerraform).not.toBe(toTerraform);
+          throw new Error('boom');
+        },
+        () => true,
+      ),
+    ).toThrow('boom');
+    expect(TerraformStack.prototype.prepareStack).toBe(prepareStack);
+    expect(TerraformStack.prototype.toTerraform).toBe(toTerraform);
+  });
+
+  it("mergeOwned gives cdktf deepMerge's result on resolved data", () => {
+    const key = fc.constantFrom('a', 'b', 'c', 'resource', 'provider', 'aws');
+    const leaf = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean(), fc.constant(null));
+    const { tree } = fc.letrec<{ tree: unknown }>((t) => ({
+      tree: fc.oneof({ depthSize: 'small' }, leaf, fc.array(t('tree'), { maxLength: 3 }), fc.dictionary(key, t('tree'), { maxKeys: 3 })),
+    }));
+    const fragment = fc.dictionary(key, tree, { maxKeys: 4 });
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 5 }), (fragments) => {
+        const expected: Record<string, unknown> = {};
+        const actual: Record<string, unknown> = {};
+        const merged = (merge: (t: Record<string, unknown>, f: Record<string, unknown>) => unknown, into: Record<string, unknown>) =>
+          outcome(() => fragments.forEach((f) => merge(into, structuredClone(f))));
+        // both fail on the same input (merging keys into a null), or give the same data
+        expect(merged(mergeOwned, actual).error === undefined).toBe(merged(deepMerge, expected).error === undefined);
+        expect(actual).toStrictEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
