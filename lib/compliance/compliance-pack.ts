@@ -4,7 +4,7 @@ import type { RegionsConfig } from '../config/model';
 import { ComplianceViolationError, evaluateRules, type ComplianceReport } from './evaluate';
 import { PLATFORM_PENDING_RULES, PLATFORM_RULES } from './packs/platform';
 import type { ComplianceRule, PendingRule } from './rule';
-import { suppressionsAt } from './suppressions';
+import { ownSuppressions, suppressionsAt } from './suppressions';
 import { buildAppView, type StackJson } from './view';
 
 export interface CompliancePackProps {
@@ -62,12 +62,10 @@ export class CompliancePack implements IAspect {
   evaluate(root: IConstruct, stackJson?: (stack: TerraformStack) => StackJson): ComplianceReport {
     const known = new Set(this.rules.map((r) => r.id));
     const byPath = new Map(root.node.findAll().map((c) => [c.node.path, c] as const));
-    for (const c of byPath.values())
-      for (const s of suppressionsAt(c))
-        if (s.scopePath === c.node.path && !known.has(s.suppression.ruleId))
-          throw new Error(
-            `${c.node.path}: suppression of "${s.suppression.ruleId}" names no rule of the pack; allowed: ${[...known].join(', ')}`,
-          );
+    for (const [path, c] of byPath)
+      for (const s of ownSuppressions(c))
+        if (!known.has(s.ruleId))
+          throw new Error(`${path}: suppression of "${s.ruleId}" names no rule of the pack; allowed: ${[...known].join(', ')}`);
     const view = buildAppView(root, this.props.config, stackJson);
     return evaluateRules(view, this.rules, this.pending, (path) => {
       const c = byPath.get(path);

@@ -1,6 +1,7 @@
 /** Runs rules over an app view and sorts findings into violations and suppressed ones (pure). */
 import type { AppView, ComplianceRule, Finding, PendingRule } from './rule';
 import type { Suppression } from './suppressions';
+import { countOfTypes } from './view-helpers';
 
 /** Where synth writes the report, relative to the output directory. */
 export const COMPLIANCE_REPORT_FILE = 'reports/compliance.json';
@@ -61,9 +62,7 @@ export function evaluateRules(
         suppressed.push({ ...v, suppressedAt: hit.scopePath, suppressionReason: hit.suppression.reason });
       } else violations.push(v);
     }
-    const checked = app.resources.filter((r) =>
-      rule.resourceTypes.some((t) => t === '*' || t === r.type || (t.endsWith('*') && r.type.startsWith(t.slice(0, -1)))),
-    ).length;
+    const checked = countOfTypes(app, rule.resourceTypes);
     return { id: rule.id, title: rule.title, checked, violations: findings.length - s, suppressed: s };
   });
   return { rules: results, pending, resources: app.resources.length, violations, suppressed };

@@ -28,6 +28,11 @@ export function suppressRule(scope: IConstruct, ruleId: string, reason: string):
   scope.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: reason.trim() } satisfies Suppression);
 }
 
+/** Suppressions put on `scope` itself (not inherited). */
+export function ownSuppressions(scope: IConstruct): Suppression[] {
+  return scope.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA).map((m) => m.data as Suppression);
+}
+
 /** Suppressions that apply at `scope`: its own and its ancestors'. */
 export function suppressionsAt(scope: IConstruct): { suppression: Suppression; scopePath: string }[] {
   return scope.node.scopes.flatMap((s) =>

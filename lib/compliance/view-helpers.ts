@@ -1,9 +1,43 @@
 /** Helpers rules share to read resolved Terraform JSON (pure). */
 import type { AppView, ResourceView } from './rule';
 
-/** Resources of the given types. */
+/** Where each resource type and each stack/type/name is in `app.resources` (built once per resource list). */
+interface ResourceIndex {
+  readonly byType: Map<string, number[]>;
+  readonly byAddress: Map<string, ResourceView>;
+}
+const indexes = new WeakMap<readonly ResourceView[], ResourceIndex>();
+
+function indexOf(app: AppView): ResourceIndex {
+  let index = indexes.get(app.resources);
+  if (!index) {
+    index = { byType: new Map(), byAddress: new Map() };
+    app.resources.forEach((r, i) => {
+      const positions = index!.byType.get(r.type);
+      if (positions) positions.push(i);
+      else index!.byType.set(r.type, [i]);
+      const address = `${r.stack}\0${r.type}\0${r.name}`;
+      if (!index!.byAddress.has(address)) index!.byAddress.set(address, r);
+    });
+    indexes.set(app.resources, index);
+  }
+  return index;
+}
+
+/** Resources of the given types, in the app's order. */
 export function resourcesOfType(app: AppView, ...types: string[]): ResourceView[] {
-  return app.resources.filter((r) => types.includes(r.type));
+  const { byType } = indexOf(app);
+  const positions = [...new Set(types)].flatMap((t) => byType.get(t) ?? []);
+  if (types.length > 1) positions.sort((a, b) => a - b);
+  return positions.map((i) => app.resources[i]);
+}
+
+/** How many resources a rule's `resourceTypes` cover (`*` is every type, `aws_*` a prefix). */
+export function countOfTypes(app: AppView, patterns: readonly string[]): number {
+  let n = 0;
+  for (const [type, positions] of indexOf(app).byType)
+    if (patterns.some((t) => t === '*' || t === type || (t.endsWith('*') && type.startsWith(t.slice(0, -1))))) n += positions.length;
+  return n;
 }
 
 /** `${type.name}` prefix other resources use to refer to `r`. */
@@ -19,7 +53,7 @@ export function refersTo(value: unknown, target: ResourceView): boolean {
 
 /** The resources of `types` in `of`'s stack whose attribute `attribute` refers to `of`. */
 export function attachedTo(app: AppView, of: ResourceView, attribute: string, ...types: string[]): ResourceView[] {
-  return app.resources.filter((r) => r.stack === of.stack && types.includes(r.type) && refersTo(r.attributes[attribute], of));
+  return resourcesOfType(app, ...types).filter((r) => r.stack === of.stack && refersTo(r.attributes[attribute], of));
 }
 
 /** First element of a Terraform block list (cdktf renders single nested blocks as objects or one-element lists). */
@@ -87,7 +121,7 @@ export function referencedResource(app: AppView, from: ResourceView, reference: 
   if (typeof reference !== 'string') return undefined;
   const m = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z0-9_]+\}/.exec(reference);
   if (!m) return undefined;
-  return app.resources.find((r) => r.stack === from.stack && r.type === m[1] && r.name === m[2]);
+  return indexOf(app).byAddress.get(`${from.stack}\0${m[1]}\0${m[2]}`);
 }
 
 /**

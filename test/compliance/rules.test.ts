@@ -1,5 +1,6 @@
 import { PLATFORM_RULES, type AppView, type ComplianceRule } from '../../lib/compliance';
 import { TAGS_APAC, app, hardenedBucket, provider, ref, res } from './fixtures';
+import { attachedTo, countOfTypes, referencedResource, resourcesOfType } from '../../lib/compliance/view-helpers';
 
 interface Case {
   /** An app the rule passes. */
@@ -388,5 +389,59 @@ describe('rules read relations, not just attributes', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-5')!;
     const findings = rule.check(app([res('aws_vpc_peering_connection', 'p', { peer_region: 'eu-west-1' })], { config: undefined }));
     expect(findings[0].reason).toMatch(/zone "apac" to eu-west-1 in zone "emea"/);
+  });
+});
+
+describe('the view helpers read an index of the resources', () => {
+  const view = app([
+    res('aws_vpc', 'a', {}),
+    res('aws_flow_log', 'f1', { vpc_id: ref('aws_vpc', 'a') }),
+    res('aws_subnet', 's', { vpc_id: ref('aws_vpc', 'a') }),
+    res('aws_flow_log', 'f2', { vpc_id: ref('aws_vpc', 'b') }),
+    res('aws_vpc', 'b', {}),
+    res('aws_flow_log', 'f3', { vpc_id: ref('aws_vpc', 'a') }, { stack: 'other' }),
+  ]);
+
+  it('lists resources of several types in the order of the app, each once', () => {
+    expect(resourcesOfType(view, 'aws_vpc', 'aws_flow_log', 'aws_vpc').map((r) => r.name)).toEqual(['a', 'f1', 'f2', 'b', 'f3']);
+    expect(resourcesOfType(view, 'aws_nat_gateway')).toEqual([]);
+  });
+
+  it('finds what refers to a resource in its own stack only, and a referenced resource by address', () => {
+    const vpcA = view.resources[0];
+    expect(attachedTo(view, vpcA, 'vpc_id', 'aws_flow_log').map((r) => r.name)).toEqual(['f1']);
+    expect(referencedResource(view, view.resources[1], ref('aws_vpc', 'b'))?.name).toBe('b');
+    expect(referencedResource(view, view.resources[5], ref('aws_vpc', 'a'))).toBeUndefined(); // another stack
+  });
+
+  it('counts the resources a rule covers: exact types, prefixes and *', () => {
+    expect(countOfTypes(view, ['aws_flow_log'])).toBe(3);
+    expect(countOfTypes(view, ['aws_vpc', 'aws_sub*'])).toBe(3);
+    expect(countOfTypes(view, ['*'])).toBe(6);
+    expect(countOfTypes(view, ['google_*'])).toBe(0);
+  });
+});
+
+describe('TSLJ-SEC-1 names where each secret is', () => {
+  const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-SEC-1')!;
+  it('gives the path of every literal secret and every secret-shaped text, nested in lists and blocks', () => {
+    const view = app([
+      res('aws_instance', 'i', {
+        user_data: 'plain text',
+        tags: { Name: 'x' },
+        block: [{ nested: [{ token: 'literal-token' }] }, { env: ['a', `key AKIA${'A'.repeat(16)} inside`] }],
+      }),
+      res('aws_ssm_parameter', 'p', { value: `-----BEGIN RSA PRIVATE KEY-----\n...`, password: '${var.db}' }),
+    ]);
+    expect(
+      rule
+        .check(view)
+        .map((f) => f.reason)
+        .sort(),
+    ).toEqual([
+      'aws_instance.block[0].nested[0].token is a literal secret',
+      'aws_instance.block[1].env[1] holds an AWS access key id',
+      'aws_ssm_parameter.value holds a PEM private key',
+    ]);
   });
 });
