@@ -13,7 +13,8 @@ export const ROUTING_TABLE_FILE = 'routing-table.json';
 export function buildRoutingTable(config: RegionsConfig): RoutingTable {
   const countries: Record<string, string> = {};
   for (const region of config.regions) for (const country of [...region.countries].sort()) countries[country] = region.id;
-  const sortedCountries = Object.fromEntries(Object.entries(countries).sort(([a], [b]) => a.localeCompare(b)));
+  // ISO codes: code-unit order (what localeCompare gives them) without loading ICU's collator
+  const sortedCountries = Object.fromEntries(Object.entries(countries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const f = config.failover;
   return {
     schemaVersion: ROUTING_TABLE_SCHEMA_VERSION,

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import config from '../../regions.config';
 import { validateRegionsConfig, type RegionsConfig } from '../../lib/config';
+import fc from 'fast-check';
+import { money } from '../../lib/reports/reserved-instances';
 import {
   buildReservedInstancePlan,
   MissingPriceError,
@@ -166,5 +168,37 @@ describe('writeReports', () => {
     delete broken.prices.regions['ap-south-1'];
     expect(() => writeReports(dir, broken as RegionsConfig)).toThrow(/no price for c5\.2xlarge in ap-south-1/);
     expect(existsSync(join(dir, 'reports'))).toBe(false);
+  });
+});
+
+describe('amounts in the Markdown plan', () => {
+  const intl = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  it("read as toLocaleString('en-US') with two decimals writes them, for any amount", () => {
+    for (const x of [
+      0,
+      -0,
+      1.005,
+      2.675,
+      1e-7,
+      -1e-7,
+      0.005,
+      0.125,
+      0.375,
+      999.995,
+      1000,
+      1234567.891,
+      -1234.5,
+      1e20,
+      5e21,
+      NaN,
+      Infinity,
+      -Infinity,
+    ])
+      expect(money(x)).toBe(intl(x));
+    fc.assert(
+      fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true }), (x) => expect(money(x)).toBe(intl(x))),
+      { numRuns: 2000 },
+    );
+    fc.assert(fc.property(fc.integer({ min: -1e9, max: 1e9 }), (cents) => expect(money(cents / 100)).toBe(intl(cents / 100))));
   });
 });
