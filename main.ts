@@ -84,6 +84,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
   const edgeBootstrap = edgeBootstrapFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
   let report: ComplianceReport | undefined;
+  let stacks: Map<string, StackJson> | undefined;
   try {
     rmSync(staging, { recursive: true, force: true });
     // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
@@ -111,7 +112,8 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
       mkdirSync(join(app.outdir, 'reports'), { recursive: true });
       writeFileSync(join(app.outdir, COMPLIANCE_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
     }
-    writeChecklist(app.outdir);
+    stacks = readStacks(app.outdir);
+    writeChecklist(app.outdir, stacks);
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
   } catch (e) {
@@ -122,7 +124,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     }
     throw unwritableOutdir(e, outdir);
   }
-  return { outdir, stacks: summarizeStacks(outdir), compliance: report };
+  return { outdir, stacks: summarizeStacks(stacks!), compliance: report };
 }
 
 /**
@@ -150,31 +152,34 @@ function unwritableOutdir(e: unknown, outdir: string): unknown {
   );
 }
 
-/** Writes reports/checklist.md from what synth wrote into `outdir` (stacks and generated files). */
-function writeChecklist(outdir: string): void {
+/** Every stack's JSON as synth wrote it into `outdir`, in manifest order (read once for the checklist and the summary). */
+function readStacks(outdir: string): Map<string, StackJson> {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
     stacks: Record<string, { synthesizedStackPath: string }>;
   };
-  const stacks = Object.fromEntries(
-    Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8'))]),
+  return new Map(
+    Object.entries(manifest.stacks).map(([name, s]) => [
+      name,
+      JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8')) as StackJson,
+    ]),
   );
+}
+
+/** Writes reports/checklist.md from what synth wrote into `outdir` (stacks and generated files). */
+function writeChecklist(outdir: string, stacks: Map<string, StackJson>): void {
   const files = (readdirSync(outdir, { recursive: true }) as string[]).map((f) => f.split(sep).join('/'));
   mkdirSync(join(outdir, 'reports'), { recursive: true });
-  writeFileSync(join(outdir, CHECKLIST_REPORT_FILE), renderChecklistMarkdown(buildChecklist(stacks, files)));
+  writeFileSync(join(outdir, CHECKLIST_REPORT_FILE), renderChecklistMarkdown(buildChecklist(Object.fromEntries(stacks), files)));
 }
 
 interface StackJson {
   provider?: Record<string, { region?: string }[]>;
-  resource?: Record<string, Record<string, unknown>>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-/** Reads back the manifest: each stack, the regions (or providers) it deploys to, its resource count. */
-function summarizeStacks(outdir: string): SynthSummary['stacks'] {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { synthesizedStackPath: string }>;
-  };
-  return Object.entries(manifest.stacks).map(([name, stack]) => {
-    const tf = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')) as StackJson;
+/** Each stack, the regions (or providers) it deploys to, its resource count. */
+function summarizeStacks(stacks: Map<string, StackJson>): SynthSummary['stacks'] {
+  return [...stacks].map(([name, tf]) => {
     const regions = (tf.provider?.aws ?? []).map((p) => p.region).filter(Boolean);
     const where = regions.length ? regions.join(', ') : Object.keys(tf.provider ?? {}).join(', ');
     const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
