@@ -194,6 +194,8 @@ function loadFromSource(entry, source, cache, label, what, codeCache) {
       format: 'cjs',
       target: 'node20',
       external: externals(),
+      // cdktf's writer of stacks and manifest: the same text, about ten times faster (lib/private/stable-json.ts)
+      alias: { 'json-stable-stringify': './lib/private/stable-json.ts' },
       metafile: true,
       write: false,
       logLevel: 'silent',

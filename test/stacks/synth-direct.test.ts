@@ -6,6 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { App } from 'cdktf';
+import { validateRegionsConfig } from '../../lib/config';
+import shipped from '../../regions.config';
+import { buildPlatform } from '../../stacks/platform';
 import { filesUnder } from '../helpers/files';
 
 const root = resolve(__dirname, '../..');
@@ -45,6 +49,17 @@ describe('npm run synth (in-process, no cdktf CLI)', () => {
     expect(filesUnder(viaDirect)).toEqual(names);
     expect(names).toEqual(expect.arrayContaining(['manifest.json', 'routing-table.json', 'stacks/apac/cdk.tf.json']));
     for (const name of names) expect(readFileSync(join(viaDirect, name), 'utf8')).toBe(readFileSync(join(viaCli, name), 'utf8'));
+  });
+
+  it('writes what plain cdktf writes: stacks and manifest byte for byte (the bundle has its own JSON writer and resolver fast paths)', () => {
+    // plain cdktf in this process: its own json-stable-stringify, its own resolver, no compliance pack
+    const plainDir = join(work, 'plain');
+    const plain = new App({ outdir: plainDir, stackTraces: false });
+    buildPlatform(plain, validateRegionsConfig(shipped), { compliance: false });
+    plain.synth();
+    const names = filesUnder(plainDir);
+    expect(names).toEqual(expect.arrayContaining(['manifest.json', 'stacks/apac/cdk.tf.json', 'stacks/global/cdk.tf.json']));
+    for (const name of names) expect(readFileSync(join(viaDirect, name), 'utf8')).toBe(readFileSync(join(plainDir, name), 'utf8'));
   });
 
   it('prints the summary from the same process: every stack with its resource count', () => {
