@@ -13,6 +13,7 @@ import { COMPLIANCE_REPORT_FILE, CompliancePack, type ComplianceReport } from '.
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
 import { withFastResolve } from './lib/private/fast-resolve';
 import { withResolveOnce } from './lib/private/resolve-once';
+import { withCachedSnakeCase } from './lib/private/snake-case-keys';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
 import { edgeBootstrapFromEnv } from './lib/edge/bootstrap';
 import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
@@ -90,8 +91,8 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     // stackTraces: false — cdktf would otherwise capture a stack trace for every construct (a third of the synth time).
     const app = new App({ outdir: staging, stackTraces: false });
     const keepTraces = Boolean(process.env.TAISHANGLAOJUN_DEBUG);
-    // cdktf's resolver with a fast path for plain data (same results, lib/private/fast-resolve.ts)
-    const tuned = <T>(fn: () => T): T => withoutTokenStackTraces(() => withFastResolve(fn), keepTraces);
+    // cdktf's resolver with a fast path for plain data and snake_case keys remembered (same results, lib/private/)
+    const tuned = <T>(fn: () => T): T => withoutTokenStackTraces(() => withFastResolve(() => withCachedSnakeCase(fn)), keepTraces);
     const { routingTableJson, compliance } = tuned(() => buildPlatform(app, config, { offline, stateBackend, edgeBootstrap }));
     // The table is the gateway's one input: never write one the gateway would refuse. The config's
     // bounds keep it valid; this names any gap between the two validators instead of shipping it.

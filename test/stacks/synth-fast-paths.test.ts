@@ -11,14 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { App, Aspects, Fn, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Token, type IAspect } from 'cdktf';
-import { deepMerge } from 'cdktf/lib/util';
+import { App, Aspects, Fn, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Token, Tokenization, type IAspect } from 'cdktf';
+import { deepMerge, keysToSnakeCase, snakeCase } from 'cdktf/lib/util';
 import fc from 'fast-check';
 import { resolve as cdktfResolve } from 'cdktf/lib/_tokens';
 import type { IConstruct } from 'constructs';
 import { buildAppView, CompliancePack, PLATFORM_RULES, suppressRule } from '../../lib/compliance';
 import { withFastResolve } from '../../lib/private/fast-resolve';
 import { mergeOwned, withResolveOnce } from '../../lib/private/resolve-once';
+import { makeCachedKeysToSnakeCase, withCachedSnakeCase } from '../../lib/private/snake-case-keys';
 import { buildPlatform } from '../../stacks/platform';
 import { validConfig } from '../helpers/platform';
 import { filesUnder } from '../helpers/files';
@@ -106,7 +107,7 @@ describe('the platform synth with every fast path', () => {
     const fastBuilt = buildPlatform(fast, validConfig);
     expect(fastBuilt.compliance).toBeDefined();
     const onlyThePack = () => fast.node.findAll().every((c) => Aspects.of(c).all.every((a) => a instanceof CompliancePack));
-    withFastResolve(() => withResolveOnce(() => fast.synth(), onlyThePack));
+    withFastResolve(() => withCachedSnakeCase(() => withResolveOnce(() => fast.synth(), onlyThePack)));
     expect(fastBuilt.compliance!.report!.violations).toEqual([]);
 
     const plain = new App({ outdir: join(work, 'plain'), stackTraces: false });
@@ -287,5 +288,61 @@ describe('withResolveOnce', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('withCachedSnakeCase', () => {
+  it("converts keys as cdktf's keysToSnakeCase does, for any object, also on the second and later calls", () => {
+    const cached = makeCachedKeysToSnakeCase(snakeCase, (x) => Tokenization.isResolvable(x));
+    const key = fc.oneof(
+      fc.constantFrom(
+        'dependsOn',
+        'forEach',
+        'createBeforeDestroy',
+        'tags',
+        'environment',
+        'ignoreChanges',
+        'HTTPSPort',
+        'a1B2',
+        '_x_',
+        '--',
+        '',
+      ),
+      fc.string({ maxLength: 6 }),
+    );
+    const { tree } = fc.letrec<{ tree: unknown }>((t) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean(), fc.constant(undefined)),
+        fc.array(t('tree'), { maxLength: 3 }),
+        fc.dictionary(key, t('tree'), { maxKeys: 4 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { maxKeys: 5 }), (object) => {
+        const expected = outcome(() => keysToSnakeCase(object));
+        expect(outcome(() => cached(object))).toStrictEqual(expected);
+        expect(outcome(() => cached(object))).toStrictEqual(expected); // from memory now
+      }),
+      { numRuns: 500 },
+    );
+    const lazy = Lazy.anyValue({ produce: () => ({ someKey: 1 }) });
+    expect(cached({ lifecycle: lazy, nested: [{ innerKey: lazy }] })).toStrictEqual(
+      keysToSnakeCase({ lifecycle: lazy, nested: [{ innerKey: lazy }] }),
+    );
+  });
+
+  it("replaces cdktf's function only while the function runs", () => {
+    const util = require('cdktf/lib/util') as { keysToSnakeCase: unknown };
+    const original = util.keysToSnakeCase;
+    let inside: unknown;
+    expect(() =>
+      withCachedSnakeCase(() => {
+        inside = util.keysToSnakeCase;
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(inside).not.toBe(original);
+    expect(util.keysToSnakeCase).toBe(original);
   });
 });
