@@ -4,98 +4,147 @@
  * One fake upstream process; in front of it, each in its own process, the gateway (full routing:
  * trusted-proxy client address, IP → country, residency zone, shard, traffic shares, metrics,
  * pino access log to a file, active health checks) and a bare reverse proxy on the same HTTP stack
- * (Node http + undici Pool, no routing, no metrics, no logs). autocannon drives both in the same
- * run, alternating rounds, with the same requests (a GB client behind a trusted proxy, a user id).
+ * (Node http + undici Pool, no routing, no metrics, no logs). Both are driven in the same run,
+ * alternating, with the same requests (a GB client behind a trusted proxy, a user id).
  *
- * 1. Throughput: `BENCH_CONNECTIONS` connections as fast as each answers; median req/s per target
- *    over `BENCH_ROUNDS` rounds of `BENCH_SECONDS` s. Goal: gateway >= 0.9x the bare proxy.
- * 2. Latency at a load the bare proxy holds: a fixed rate of `BENCH_RATE_SHARE` (default 0.5) of
- *    the bare proxy's measured throughput, on both; p50/p99 from every response time autocannon
- *    reports (sub-millisecond, not its 1 ms histogram). Goal: added p99 <= 1 ms.
- *    The CPU time each proxy process used per request in those runs (/proc) is printed too.
- * 3. Memory: the gateway's RSS every second during a fixed-rate run of `BENCH_MEMORY_SECONDS`
- *    (default 10; 60 for the issue's memory-flat run): first, last, max, the least-squares slope
- *    over the second half (MB/min), and the slope of the floor (lowest sample per 5 s), which a
- *    garbage collection does not move and a leak does.
+ * 1. Throughput (closed loop, autocannon): `BENCH_CONNECTIONS` connections, each sending as soon as
+ *    it has its answer; median req/s per target over `BENCH_ROUNDS` rounds of `BENCH_SECONDS` s.
+ *    Goal: gateway >= 0.9x the bare proxy. The bare proxy's median is "the bare max" below.
+ * 2. Latency at loads the bare proxy holds (open loop, bench/gateway/paced-load.ts): for each share
+ *    in `BENCH_RATE_SHARES` of the bare max, `BENCH_LATENCY_ROUNDS` rounds of
+ *    `BENCH_LATENCY_SECONDS` s per target, alternating bare/gateway. Request i is sent at
+ *    start + i/rate whatever the earlier ones did, and its latency runs from that scheduled time to
+ *    the end of the response body. Per rate: p50/p99 of each (median over rounds), the added
+ *    p50/p99 (median of the per-round differences), each proxy process's CPU time per request
+ *    (/proc/PID/stat), and whether the bare proxy holds that rate (its p99 at most 2x its p99 at the
+ *    lowest share, and >= 0.97x the rate achieved). Goal: added p99 <= 1 ms at a load the bare
+ *    proxy holds; the verdict names every held rate, met or NOT met.
+ *    Why not autocannon here: its rate limit (`overallRate`) is a per-connection quota per second,
+ *    sent back to back at the start of each second: a burst at saturation, then silence. Its p99
+ *    measured the queue of that burst, not latency at a held load; and a closed-loop client does
+ *    not send while it waits, so a slow answer hides the requests that would have queued behind it
+ *    (coordinated omission). The paced client sends on schedule and counts its own lateness.
+ * 3. Memory: the gateway's RSS every second during a paced run at `BENCH_MEMORY_SHARE` of the bare
+ *    max for `BENCH_MEMORY_SECONDS` (60 for the issue's memory-flat run): first, last, max, the
+ *    least-squares slope over the second half (MB/min), and the slope of the floor (lowest sample
+ *    per 5 s), which a garbage collection does not move and a leak does.
  *
- * Figures depend on the machine; the two targets share it in the same run, so the ratios are what
- * to read. Nothing here leaves 127.0.0.1.
+ * CPU pinning (phases 2 and 3; `BENCH_PIN=0` turns it off): both proxies on the last CPU, this
+ * process (the client) and the upstream on the others (`taskset -a -pc`), so the client and the
+ * upstream do not take the proxy's CPU in the middle of a request and the proxies' latency is their
+ * own. Throughput (phase 1) runs unpinned, as before. Without taskset, or with a single CPU,
+ * pinning is skipped and said so on stderr.
+ *
+ * Figures depend on the machine; the two targets share it in the same run, so the differences and
+ * ratios are what to read. Nothing here leaves 127.0.0.1.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'undici';
 import { spawnFakeUpstream, spawnNode, type NodeProcess } from '../gateway/fake/processes';
 import type { RoutingTable } from '../runtime/routing-table';
+import { pacedLoad, type PacedLoadResult } from './gateway/paced-load';
 
 // autocannon ships no types.
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<Record<string, unknown>> & {
-  on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-};
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
-const num = (name: string, fallback: number) => {
-  const v = process.env[name];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!(n > 0)) {
-    process.stderr.write(`bench:gateway: ${name}=${JSON.stringify(v)} is not allowed; allowed: a number > 0\n`);
+/** Options of this benchmark: name → [default, what is allowed, parser (undefined: not allowed)]. */
+type Parse<T> = (v: string) => T | undefined;
+const positive: Parse<number> = (v) => (v.trim() !== '' && Number(v) > 0 && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const count: Parse<number> = (v) => (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 ? Number(v) : undefined);
+const share: Parse<number> = (v) => {
+  const n = positive(v);
+  return n !== undefined && n <= 1 ? n : undefined;
+};
+const OPTIONS = {
+  BENCH_SECONDS: { fallback: '5', allowed: 'a number > 0 (seconds)', parse: positive },
+  BENCH_ROUNDS: { fallback: '3', allowed: 'an integer >= 1', parse: count },
+  BENCH_CONNECTIONS: { fallback: '32', allowed: 'an integer >= 1', parse: count },
+  BENCH_RATE_SHARES: {
+    fallback: '0.1,0.2,0.3,0.5',
+    allowed: 'comma-separated shares of the bare max, each > 0 and <= 1, such as "0.1,0.2,0.3,0.5"',
+    parse: (v: string) => {
+      const shares = v.split(',').map((x) => share(x));
+      return shares.length > 0 && shares.every((x) => x !== undefined) ? [...new Set(shares)].sort((a, b) => a - b) : undefined;
+    },
+  },
+  BENCH_LATENCY_ROUNDS: { fallback: '5', allowed: 'an integer >= 1', parse: count },
+  BENCH_LATENCY_SECONDS: { fallback: '3', allowed: 'a number > 0 (seconds)', parse: positive },
+  BENCH_MEMORY_SHARE: { fallback: '0.25', allowed: 'a share of the bare max, > 0 and <= 1', parse: share },
+  BENCH_MEMORY_SECONDS: { fallback: '10', allowed: 'a number > 0 (seconds); 60 for the memory-flat run', parse: positive },
+  BENCH_PIN: {
+    fallback: '1',
+    allowed: '1 (pin the proxies and the client to separate CPUs) or 0',
+    parse: (v: string) => (v === '0' || v === '1' ? v === '1' : undefined),
+  },
+} as const;
+/** Read by the other benchmarks (`npm run bench:*`); ignored here. */
+const OTHER_BENCHES = new Set(['BENCH_SCALE', 'BENCH_CLI_RUNS', 'BENCH_HEALTH_CALLS', 'BENCH_BALANCE_KEYS']);
+
+type Options = { [K in keyof typeof OPTIONS]: Exclude<ReturnType<(typeof OPTIONS)[K]['parse']>, undefined> };
+
+/** Every BENCH_* variable checked; the first bad one ends the run with a message naming it. */
+function readOptions(env: NodeJS.ProcessEnv): Options {
+  const fail = (message: string): never => {
+    process.stderr.write(`bench:gateway: ${message}\n`);
     process.exit(2);
+  };
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('BENCH_') || name in OPTIONS || OTHER_BENCHES.has(name)) continue;
+    if (name === 'BENCH_RATE_SHARE')
+      fail(
+        `BENCH_RATE_SHARE=${JSON.stringify(env[name])} is no longer read; allowed: BENCH_RATE_SHARES (${OPTIONS.BENCH_RATE_SHARES.allowed})`,
+      );
+    fail(`${name}=${JSON.stringify(env[name])} is not an option of this benchmark; allowed: ${Object.keys(OPTIONS).join(', ')}`);
   }
-  return n;
-};
-const SECONDS = num('BENCH_SECONDS', 5);
-const ROUNDS = num('BENCH_ROUNDS', 3);
-const CONNECTIONS = num('BENCH_CONNECTIONS', 32);
-const RATE_SHARE = num('BENCH_RATE_SHARE', 0.5);
-const MEMORY_SECONDS = num('BENCH_MEMORY_SECONDS', 10);
-const HEADERS = { 'x-forwarded-for': '81.2.69.142', 'x-user-id': 'bench-user-42' };
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(OPTIONS)) {
+    const raw = env[name] ?? spec.fallback;
+    const value = (spec.parse as Parse<unknown>)(raw);
+    if (value === undefined) fail(`${name}=${JSON.stringify(raw)} is not allowed; allowed: ${spec.allowed}`);
+    out[name] = value;
+  }
+  return out as Options;
+}
 
-function median(xs: number[]): number {
+const opt = readOptions(process.env);
+const HEADERS = { 'x-forwarded-for': '81.2.69.142', 'x-user-id': 'bench-user-42' };
+const TARGETS = ['bare', 'gateway'] as const;
+type Target = (typeof TARGETS)[number];
+/** Alternating order: bare first in even rounds, the gateway first in odd ones. */
+const order = (round: number): readonly Target[] => (round % 2 === 0 ? TARGETS : ['gateway', 'bare']);
+
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
-interface Run {
-  rps: number;
-  /** Responses received. */
-  total: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(port: number, seconds: number, rate?: number): Promise<Run> {
-  const times: number[] = [];
-  const instance = autocannon({
+async function throughput(port: number, seconds: number): Promise<{ rps: number; failures: number }> {
+  const result = (await autocannon({
     url: `http://127.0.0.1:${port}/v1/bench`,
-    connections: CONNECTIONS,
+    connections: opt.BENCH_CONNECTIONS,
     duration: seconds,
     headers: HEADERS,
-    ...(rate === undefined ? {} : { overallRate: Math.max(1, Math.round(rate)) }),
-  });
-  instance.on('response', (_c, _s, _b, ms) => times.push(ms));
-  const result = (await instance) as { requests: { average: number; total: number }; errors: number; non2xx: number };
-  const sorted = Float64Array.from(times).sort();
-  return {
-    rps: result.requests.average,
-    total: result.requests.total,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
+  })) as { requests: { average: number }; errors: number; non2xx: number };
+  return { rps: result.requests.average, failures: result.errors + result.non2xx };
 }
 
-/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+/** Clock ticks per second of /proc/PID/stat's utime and stime. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, every thread) a process has used, in µs, from /proc. */
 function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 
 function rssMb(pid: number): number {
@@ -114,9 +163,54 @@ function slopePerMinute(points: Array<[number, number]>): number {
   return (num / den) * 60;
 }
 
+/** CPUs this process may run on (/proc/self/status), e.g. [0, 1]. */
+function allowedCpus(): number[] {
+  const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+  const cpus: number[] = [];
+  for (const part of list.split(',')) {
+    const [lo, hi] = part.split('-').map(Number);
+    if (!Number.isInteger(lo)) continue;
+    for (let c = lo; c <= (Number.isInteger(hi) ? hi : lo); c++) cpus.push(c);
+  }
+  return cpus;
+}
+
+/**
+ * Pins the proxies to the last allowed CPU and the client and the upstream to the others, every
+ * thread (`taskset -a -pc`). Returns a description, or undefined when pinning was skipped (said on
+ * stderr).
+ */
+function pin(proxies: readonly number[], others: readonly number[]): string | undefined {
+  const cpus = allowedCpus();
+  if (cpus.length < 2) {
+    process.stderr.write(
+      `bench:gateway: *** CPU PINNING SKIPPED: ${cpus.length} CPU allowed (${cpus.join(',')}); the proxies share a CPU with the client and the upstream ***\n`,
+    );
+    return undefined;
+  }
+  const proxyCpu = String(cpus[cpus.length - 1]);
+  const rest = cpus.slice(0, -1).join(',');
+  try {
+    for (const pid of proxies) execFileSync('taskset', ['-a', '-pc', proxyCpu, String(pid)], { stdio: 'ignore' });
+    for (const pid of others) execFileSync('taskset', ['-a', '-pc', rest, String(pid)], { stdio: 'ignore' });
+  } catch (err) {
+    const why = (err as { code?: string }).code === 'ENOENT' ? 'taskset not found (util-linux)' : (err as Error).message.split('\n')[0];
+    process.stderr.write(`bench:gateway: *** CPU PINNING SKIPPED: ${why}; the proxies share CPUs with the client and the upstream ***\n`);
+    return undefined;
+  }
+  return `proxies on CPU ${proxyCpu}, client and upstream on CPU ${rest}`;
+}
+
+interface LatencyRun {
+  run: PacedLoadResult;
+  /** The proxy process's CPU time per response, µs. */
+  cpuPerRequest: number;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const started: NodeProcess[] = [];
+  const pools: Pool[] = [];
   try {
     const upstream = await spawnFakeUpstream('eu-west-2');
     started.push(upstream);
@@ -144,77 +238,151 @@ async function main(): Promise<void> {
       timeoutMs: 60_000,
     });
     started.push(bare);
-    const targets = { bare: bare.ready.port as number, gateway: gateway.ready.port as number };
+    const ports: Record<Target, number> = { bare: bare.ready.port as number, gateway: gateway.ready.port as number };
+    const pids: Record<Target, number> = { bare: bare.proc.pid!, gateway: gateway.proc.pid! };
+    const url = (t: Target) => `http://127.0.0.1:${ports[t]}/v1/bench`;
 
-    process.stdout.write(`gateway benchmark: ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections, upstream ${origin}\n`);
+    process.stdout.write(
+      `gateway benchmark: throughput ${opt.BENCH_ROUNDS} rounds x ${opt.BENCH_SECONDS} s, ${opt.BENCH_CONNECTIONS} connections; ` +
+        `latency at shares ${opt.BENCH_RATE_SHARES.join(', ')} of the bare max, ${opt.BENCH_LATENCY_ROUNDS} rounds x ${opt.BENCH_LATENCY_SECONDS} s; ` +
+        `memory ${opt.BENCH_MEMORY_SECONDS} s at ${opt.BENCH_MEMORY_SHARE}; upstream ${origin}\n`,
+    );
     // Warm-up (JIT, pools, geo database).
-    await load(targets.bare, 1);
-    await load(targets.gateway, 1);
+    for (const t of TARGETS) await throughput(ports[t], 1);
 
-    // 1. Throughput, alternating.
-    const rps: Record<'bare' | 'gateway', number[]> = { bare: [], gateway: [] };
+    // 1. Throughput (closed loop), alternating.
+    const rps: Record<Target, number[]> = { bare: [], gateway: [] };
     let failures = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const name of round % 2 === 0 ? (['bare', 'gateway'] as const) : (['gateway', 'bare'] as const)) {
-        const r = await load(targets[name], SECONDS);
-        rps[name].push(r.rps);
-        failures += r.errors + r.non2xx;
+    for (let round = 0; round < opt.BENCH_ROUNDS; round++) {
+      for (const t of order(round)) {
+        const r = await throughput(ports[t], opt.BENCH_SECONDS);
+        rps[t].push(r.rps);
+        failures += r.failures;
       }
     }
-    const bareRps = median(rps.bare);
+    const bareMax = median(rps.bare);
     const gatewayRps = median(rps.gateway);
+    const f = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+    process.stdout.write(
+      `\nthroughput (closed loop, median of ${opt.BENCH_ROUNDS}): bare ${f(bareMax, 0)} req/s, gateway ${f(gatewayRps, 0)} req/s, ` +
+        `ratio ${f(gatewayRps / bareMax)}x (goal >= 0.9x: ${gatewayRps / bareMax >= 0.9 ? 'met' : 'NOT met'})   ` +
+        `rounds: bare ${rps.bare.map((x) => x.toFixed(0)).join(', ')}; gateway ${rps.gateway.map((x) => x.toFixed(0)).join(', ')}\n`,
+    );
 
-    // 2. Latency at a fixed rate the bare proxy holds.
-    const rate = bareRps * RATE_SHARE;
-    const fixed: Record<'bare' | 'gateway', Run[]> = { bare: [], gateway: [] };
-    // The proxy process's own CPU per request at that rate: less sensitive than throughput to what
-    // else runs on the machine (the client and the upstream share it).
-    const cpuPerRequest: Record<'bare' | 'gateway', number[]> = { bare: [], gateway: [] };
-    const pids = { bare: bare.proc.pid!, gateway: gateway.proc.pid! };
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const name of round % 2 === 0 ? (['bare', 'gateway'] as const) : (['gateway', 'bare'] as const)) {
-        const before = cpuMicros(pids[name]);
-        const r = await load(targets[name], SECONDS, rate);
-        cpuPerRequest[name].push((cpuMicros(pids[name]) - before) / Math.max(1, r.total));
-        fixed[name].push(r);
-        failures += r.errors + r.non2xx;
-      }
+    // 2. Latency at fixed rates (open loop), pinned.
+    const pinned = opt.BENCH_PIN ? pin([pids.bare, pids.gateway], [process.pid, upstream.proc.pid!]) : undefined;
+    if (!opt.BENCH_PIN) process.stderr.write('bench:gateway: CPU pinning off (BENCH_PIN=0)\n');
+    process.stdout.write(`CPU pinning for latency and memory: ${pinned ?? 'none'}\n`);
+    // One pool per target for the whole run: connections stay open between rounds.
+    const pool: Record<Target, Pool> = {
+      bare: new Pool(`http://127.0.0.1:${ports.bare}`, { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 }),
+      gateway: new Pool(`http://127.0.0.1:${ports.gateway}`, { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 }),
+    };
+    pools.push(pool.bare, pool.gateway);
+    const paced = async (t: Target, rate: number, seconds: number): Promise<LatencyRun> => {
+      const before = cpuMicros(pids[t]);
+      const run = await pacedLoad({ url: url(t), rate, durationSeconds: seconds, headers: HEADERS, pool: pool[t] });
+      failures += run.errors + run.non2xx;
+      return { run, cpuPerRequest: (cpuMicros(pids[t]) - before) / Math.max(1, run.count) };
+    };
+    for (const t of TARGETS) await paced(t, opt.BENCH_RATE_SHARES[0] * bareMax, 1); // connections and pinning settle
+
+    const rows: Array<{
+      share: number;
+      rate: number;
+      runs: Record<Target, LatencyRun[]>;
+      addedP50: number;
+      addedP99: number;
+    }> = [];
+    for (const s of opt.BENCH_RATE_SHARES) {
+      const rate = s * bareMax;
+      const runs: Record<Target, LatencyRun[]> = { bare: [], gateway: [] };
+      for (let round = 0; round < opt.BENCH_LATENCY_ROUNDS; round++)
+        for (const t of order(round)) runs[t].push(await paced(t, rate, opt.BENCH_LATENCY_SECONDS));
+      const added = (key: 'p50' | 'p99') => median(runs.gateway.map((g, i) => g.run[key] - runs.bare[i].run[key]));
+      rows.push({ share: s, rate, runs, addedP50: added('p50'), addedP99: added('p99') });
     }
-    const p = (name: 'bare' | 'gateway', key: 'p50' | 'p99') => median(fixed[name].map((r) => r[key]));
+    const m = (runs: LatencyRun[], pick: (r: LatencyRun) => number) => median(runs.map(pick));
+    const bareP99AtLowest = m(rows[0].runs.bare, (r) => r.run.p99);
+    const held = rows.map(
+      (row) => m(row.runs.bare, (r) => r.run.p99) <= 2 * bareP99AtLowest && m(row.runs.bare, (r) => r.run.achievedRate) >= 0.97 * row.rate,
+    );
 
-    // 3. Memory of the gateway under the fixed rate.
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${f(x)}`;
+    const tableLines = [
+      '',
+      `latency (open loop, ms from the scheduled send to the end of the body; median of ${opt.BENCH_LATENCY_ROUNDS} rounds x ${opt.BENCH_LATENCY_SECONDS} s; added = median of per-round gateway - bare)`,
+      'share  rate req/s  bare p50  bare p99  gw p50   gw p99   added p50  added p99  CPU µs/req bare  gw     achieved bare/gw  client lag max  bare holds',
+      ...rows.map((row, i) => {
+        const b = row.runs.bare;
+        const g = row.runs.gateway;
+        const lag = Math.max(...[...b, ...g].map((r) => r.run.maxLagMs));
+        return [
+          f(row.share, 2).padEnd(5),
+          f(row.rate, 0).padStart(11),
+          f(m(b, (r) => r.run.p50)).padStart(9),
+          f(m(b, (r) => r.run.p99)).padStart(9),
+          f(m(g, (r) => r.run.p50)).padStart(8),
+          f(m(g, (r) => r.run.p99)).padStart(8),
+          signed(row.addedP50).padStart(10),
+          signed(row.addedP99).padStart(10),
+          f(
+            m(b, (r) => r.cpuPerRequest),
+            1,
+          ).padStart(15),
+          f(
+            m(g, (r) => r.cpuPerRequest),
+            1,
+          ).padStart(6),
+          `${f(m(b, (r) => r.run.achievedRate) / row.rate, 3)}/${f(m(g, (r) => r.run.achievedRate) / row.rate, 3)}`.padStart(18),
+          `${f(lag, 1)} ms`.padStart(15),
+          held[i] ? '  yes' : '  NO',
+        ].join(' ');
+      }),
+      '(achieved = responses/s over the rate asked; bare holds = its p99 <= 2x its p99 at the lowest share and achieved >= 0.97)',
+    ];
+    process.stdout.write(`${tableLines.join('\n')}\n`);
+
+    const verdicts = rows.map((row, i) => {
+      const at = `${f(row.share, 2)} (${f(row.rate, 0)} req/s)`;
+      if (!held[i]) return `${at}: not judged, the bare proxy does not hold it`;
+      return `${at}: added p99 ${signed(row.addedP99)} ms → ${row.addedP99 <= 1 ? 'met' : 'NOT met'}`;
+    });
+    const metShares = rows.filter((row, i) => held[i] && row.addedP99 <= 1);
+    const notMetHeld = rows.filter((row, i) => held[i] && row.addedP99 > 1);
+    const highest = metShares.length > 0 ? metShares[metShares.length - 1] : undefined;
+    process.stdout.write(
+      `\nverdict, goal "added p99 <= +1 ms at a load the bare proxy holds":\n${verdicts.map((v) => `  ${v}`).join('\n')}\n` +
+        `  highest share where it is met: ${highest ? `${f(highest.share, 2)} (${f(highest.rate, 0)} req/s)` : 'none'}` +
+        `${notMetHeld.length > 0 ? `; NOT met at ${notMetHeld.map((r) => f(r.share, 2)).join(', ')}, loads the bare proxy holds` : ''}\n`,
+    );
+
+    // 3. Memory of the gateway under a paced load.
+    const memoryRate = opt.BENCH_MEMORY_SHARE * bareMax;
     const samples: Array<[number, number]> = [];
     const t0 = Date.now();
-    const sampler = setInterval(() => samples.push([(Date.now() - t0) / 1000, rssMb(gateway.proc.pid!)]), 1000);
-    samples.push([0, rssMb(gateway.proc.pid!)]);
-    const memRun = await load(targets.gateway, MEMORY_SECONDS, rate);
+    const sampler = setInterval(() => samples.push([(Date.now() - t0) / 1000, rssMb(pids.gateway)]), 1000);
+    samples.push([0, rssMb(pids.gateway)]);
+    const memRun = await paced('gateway', memoryRate, opt.BENCH_MEMORY_SECONDS);
     clearInterval(sampler);
-    samples.push([(Date.now() - t0) / 1000, rssMb(gateway.proc.pid!)]);
-    failures += memRun.errors + memRun.non2xx;
-    const secondHalf = samples.filter(([t]) => t >= MEMORY_SECONDS / 2);
+    samples.push([(Date.now() - t0) / 1000, rssMb(pids.gateway)]);
+    const secondHalf = samples.filter(([t]) => t >= opt.BENCH_MEMORY_SECONDS / 2);
     // RSS rises and falls with each garbage collection; a leak shows as a rising floor. The floor:
     // the lowest sample of each 5-second window, and its slope over the whole run.
     const floors: Array<[number, number]> = [];
-    for (let start = 0; start < MEMORY_SECONDS; start += 5) {
+    for (let start = 0; start < opt.BENCH_MEMORY_SECONDS; start += 5) {
       const window = samples.filter(([t]) => t >= start && t < start + 5);
       if (window.length > 0) floors.push(window.reduce((lo, p) => (p[1] < lo[1] ? p : lo)));
     }
-
-    const f = (x: number) => x.toFixed(3);
-    const signed = (x: number) => `${x >= 0 ? '+' : ''}${f(x)}`;
-    const lines = [
-      '',
-      'target    req/s (median)   p50 ms @ fixed rate   p99 ms @ fixed rate',
-      `bare      ${bareRps.toFixed(0).padStart(14)}   ${f(p('bare', 'p50')).padStart(19)}   ${f(p('bare', 'p99')).padStart(19)}`,
-      `gateway   ${gatewayRps.toFixed(0).padStart(14)}   ${f(p('gateway', 'p50')).padStart(19)}   ${f(p('gateway', 'p99')).padStart(19)}`,
-      '',
-      `throughput ratio gateway/bare: ${(gatewayRps / bareRps).toFixed(3)}x (goal >= 0.9x)   rounds: bare ${rps.bare.map((x) => x.toFixed(0)).join(', ')}; gateway ${rps.gateway.map((x) => x.toFixed(0)).join(', ')}`,
-      `added latency at ${rate.toFixed(0)} req/s (${RATE_SHARE} x bare max): p50 ${signed(p('gateway', 'p50') - p('bare', 'p50'))} ms, p99 ${signed(p('gateway', 'p99') - p('bare', 'p99'))} ms (goal p99 <= +1 ms)`,
-      `proxy process CPU per request at that rate: bare ${median(cpuPerRequest.bare).toFixed(1)} µs, gateway ${median(cpuPerRequest.gateway).toFixed(1)} µs (${(median(cpuPerRequest.gateway) / median(cpuPerRequest.bare)).toFixed(2)}x; the client and the upstream use the rest of the machine)`,
-      `gateway RSS over ${MEMORY_SECONDS} s at that rate: first ${samples[0][1].toFixed(1)} MB, last ${samples[samples.length - 1][1].toFixed(1)} MB, max ${Math.max(...samples.map(([, y]) => y)).toFixed(1)} MB, slope over the second half ${slopePerMinute(secondHalf).toFixed(2)} MB/min (GC sawtooth included); floor (lowest per 5 s) ${floors[0]?.[1].toFixed(1)} → ${floors[floors.length - 1]?.[1].toFixed(1)} MB, its slope ${slopePerMinute(floors).toFixed(2)} MB/min`,
-      `errors and non-2xx answers over the whole run: ${failures}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(
+      [
+        `gateway RSS over ${opt.BENCH_MEMORY_SECONDS} s at ${f(memoryRate, 0)} req/s (${opt.BENCH_MEMORY_SHARE} x bare max, paced; p99 ${f(memRun.run.p99)} ms): ` +
+          `first ${f(samples[0][1], 1)} MB, last ${f(samples[samples.length - 1][1], 1)} MB, max ${f(Math.max(...samples.map(([, y]) => y)), 1)} MB, ` +
+          `slope over the second half ${f(slopePerMinute(secondHalf), 2)} MB/min (GC sawtooth included); ` +
+          `floor (lowest per 5 s) ${floors[0]?.[1].toFixed(1)} → ${floors[floors.length - 1]?.[1].toFixed(1)} MB, its slope ${f(slopePerMinute(floors), 2)} MB/min`,
+        `errors and non-2xx answers over the whole run: ${failures}`,
+      ].join('\n') + '\n',
+    );
     if (failures > 0) process.exitCode = 1;
   } catch (err) {
     for (const p of started)
@@ -222,6 +390,7 @@ async function main(): Promise<void> {
         process.stderr.write(`a benchmark process exited early (${p.proc.exitCode}):\n${p.output().slice(-2000)}\n`);
     throw err;
   } finally {
+    await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     await Promise.all(started.map((p) => p.stop('SIGTERM')));
     rmSync(dir, { recursive: true, force: true });
   }

@@ -28,6 +28,12 @@ export interface PacedLoadOptions {
   readonly durationSeconds: number;
   /** Most sockets the pool opens. @default 128 */
   readonly connections?: number;
+  /**
+   * A pool to the url's origin owned by the caller (kept open across runs, so a run does not open
+   * its connections while it is measured); `connections` and `timeoutMs` are then the pool's.
+   * @default a pool of this run, closed at its end
+   */
+  readonly pool?: Pool;
   /** Request headers. @default none */
   readonly headers?: Readonly<Record<string, string>>;
   /** Time to the response headers, and longest pause in the body, before a request counts as an error. @default 10000 */
@@ -92,7 +98,9 @@ function describe(value: unknown): string {
 export const MAX_SCHEDULED = 20_000_000;
 
 /** Checks the options; throws {@link PacedLoadOptionsError} for the first bad one. */
-export function checkPacedLoadOptions(options: PacedLoadOptions): Required<PacedLoadOptions> & { origin: string; path: string } {
+export function checkPacedLoadOptions(
+  options: PacedLoadOptions,
+): Required<Omit<PacedLoadOptions, 'pool'>> & { pool: Pool | undefined; origin: string; path: string } {
   const positive = (field: string, value: unknown) => {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
       throw new PacedLoadOptionsError(field, value, 'a finite number > 0');
@@ -120,6 +128,8 @@ export function checkPacedLoadOptions(options: PacedLoadOptions): Required<Paced
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.hash)
     throw new PacedLoadOptionsError('url', options.url, urlAllowed);
+  if (options.pool !== undefined && !(options.pool instanceof Pool))
+    throw new PacedLoadOptionsError('pool', '(not a Pool)', "an undici Pool to the url's origin");
   const headers = options.headers ?? {};
   for (const [name, value] of Object.entries(headers))
     if (typeof value !== 'string') throw new PacedLoadOptionsError(`headers[${JSON.stringify(name)}]`, value, 'a string');
@@ -130,6 +140,7 @@ export function checkPacedLoadOptions(options: PacedLoadOptions): Required<Paced
     connections,
     headers,
     timeoutMs,
+    pool: options.pool,
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
   };
@@ -146,13 +157,15 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const o = checkPacedLoadOptions(options);
   const total = Math.ceil(o.rate * o.durationSeconds);
   const intervalMs = 1000 / o.rate;
-  const pool = new Pool(o.origin, {
-    connections: o.connections,
-    pipelining: 1,
-    keepAliveTimeout: 10_000,
-    headersTimeout: o.timeoutMs,
-    bodyTimeout: o.timeoutMs,
-  });
+  const pool =
+    o.pool ??
+    new Pool(o.origin, {
+      connections: o.connections,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      headersTimeout: o.timeoutMs,
+      bodyTimeout: o.timeoutMs,
+    });
   const latency = new Float64Array(total);
   const service = new Float64Array(total);
   const lag = new Float64Array(total);
@@ -228,7 +241,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
     tick();
   });
   await done;
-  await pool.close().catch(() => undefined);
+  if (o.pool === undefined) await pool.close().catch(() => undefined);
 
   const sortedLatency = latency.subarray(0, count).sort();
   const sortedService = service.subarray(0, count).sort();
