@@ -14,7 +14,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { basename, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { countryForIp } from '../runtime/geo';
@@ -28,7 +27,7 @@ import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
 import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
 import { LogBatch } from './private/log-batch';
-import { endToEndHeaders, headerValue, isIdempotent, originForm, pathOnly, sendJson } from './private/http';
+import { endToEndHeaders, forwardBody, headerValue, isIdempotent, originForm, pathOnly, sendJson } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
 import { RegionUpstreams, type UpstreamPoolOptions } from './upstreams';
 
@@ -668,8 +667,8 @@ export class Gateway {
     }
     res.writeHead(status, responseHeaders);
     await new Promise<void>((resolve) => {
-      pipeline(data.body, res, (err) => {
-        if (err) log.streamError = (err as Error).message;
+      forwardBody(data.body, res, (err) => {
+        if (err) log.streamError = err.message;
         resolve();
       });
     });

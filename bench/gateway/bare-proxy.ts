@@ -1,7 +1,7 @@
 /**
  * The benchmark's baseline: a bare reverse proxy on the same HTTP stack as the gateway (Node
  * `http` server, one undici Pool with the gateway's pool settings, hop-by-hop headers stripped,
- * response streamed back), with no routing, no metrics, no logs, one fixed upstream.
+ * response streamed back with the gateway's `forwardBody`), with no routing, no metrics, no logs, one fixed upstream.
  *
  *   node bin/run-entry.js bench/gateway/bare-proxy --upstream http://127.0.0.1:9101 --port 0
  *   (or `node -r tsx/cjs bench/gateway/bare-proxy.ts …` from the sources)
@@ -10,9 +10,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
-import { endToEndHeaders } from '../../gateway/private/http';
+import { endToEndHeaders, forwardBody } from '../../gateway/private/http';
 import { UPSTREAM_DEFAULTS } from '../../gateway/upstreams';
 
 /** Starts the bare proxy with `args` (`--upstream URL [--port N]`). */
@@ -45,7 +44,7 @@ export function main(args: readonly string[]): void {
       .then(
         (data) => {
           res.writeHead(data.statusCode, endToEndHeaders(data.headers as Record<string, string | string[]>, new Set()));
-          pipeline(data.body, res, () => undefined);
+          forwardBody(data.body, res, () => undefined);
         },
         () => {
           res.writeHead(502);

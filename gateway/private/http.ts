@@ -1,5 +1,6 @@
 /** HTTP helpers of the gateway: hop-by-hop headers, idempotency, small JSON answers. */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded. */
 const HOP_BY_HOP = new Set([
@@ -96,4 +97,41 @@ export function originForm(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const ignore = () => undefined;
+
+/**
+ * Streams an upstream response body into the client's response; `done` is called once: without an
+ * error when the response has been handed to the socket, with one when the body failed (the
+ * client's response is then cut, so it cannot pass for complete) or the client went away first
+ * (the body is then destroyed, which frees the upstream connection).
+ *
+ * What `stream.pipeline(body, res, done)` does for these two streams, without its cost: in Node 20
+ * every pipeline creates an AbortController and aborts it when it completes, constructing a
+ * DOMException with a stack trace; that was ~10 % of a proxy's CPU per request (CPU profile of the
+ * gateway and of the bare proxy under paced load).
+ */
+export function forwardBody(body: Readable, res: ServerResponse, done: (err?: Error) => void): void {
+  let settled = false;
+  const settle = (err?: Error) => {
+    if (settled) return;
+    settled = true;
+    done(err);
+  };
+  body.on('error', (err: Error) => {
+    res.destroy();
+    settle(err);
+  });
+  res.on('error', ignore); // the socket's errors are the server's; the close below settles
+  res.once('finish', () => settle());
+  res.once('close', () => {
+    if (res.writableFinished) {
+      settle();
+      return;
+    }
+    body.destroy();
+    settle(new Error('the client closed the connection before the response was sent'));
+  });
+  body.pipe(res);
 }
