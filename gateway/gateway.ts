@@ -26,6 +26,7 @@ import { RoutingTableError, type RoutingTable, type RoutingTableProblem } from '
 import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
 import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
+import { isoTimeCachedPerMs } from './private/iso-time';
 import { LogBatch } from './private/log-batch';
 import { endToEndHeaders, forwardBody, headerValue, isIdempotent, originForm, pathOnly, sendJson } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
@@ -145,18 +146,6 @@ const CONNECT_ERRORS = new Set([
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 /** undici refusing the request before sending it: never an upstream failure, never retried. */
 const REQUEST_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
-
-let lastTimeMs = NaN;
-let lastTimeField = '';
-/** pino's ISO-8601 `time` field, formatted once per millisecond (lines under load share milliseconds). */
-function isoTimeCachedPerMs(): string {
-  const now = Date.now();
-  if (now !== lastTimeMs) {
-    lastTimeMs = now;
-    lastTimeField = `,"time":"${new Date(now).toISOString()}"`;
-  }
-  return lastTimeField;
-}
 
 /** What the table file resolves to now (target path, inode, size, mtime); undefined when it cannot be read. */
 function fileFingerprint(file: string): string | undefined {
