@@ -205,7 +205,7 @@ export class Gateway {
       throw new Error('gateway: no upstreams; allowed: resolveUpstreams (static URLs) and/or registry (service registry instances)');
     }
     if (props.logger === undefined) {
-      // Batched, asynchronous writes to stdout (~8 KiB per write, see LogBatch): a write per request
+      // Batched, asynchronous writes to stdout (~64 KiB per write, see LogBatch): a write per request
       // costs throughput; the batch is written synchronously on shutdown.
       this.#logDestination = new LogBatch(pino.destination({ dest: 1, sync: false }));
       this.logger = pino({ base: undefined, timestamp: isoTimeCachedPerMs }, this.#logDestination);

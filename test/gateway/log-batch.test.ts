@@ -51,6 +51,17 @@ test('lines stay in the batch until it is full or flushed, then all arrive in or
   sink.end();
 });
 
+test('by default a batch is handed over at 64 KiB: fewer writes, each holding the event loop', () => {
+  const writes: string[] = [];
+  const sink = { write: (s: string) => writes.push(s) } as unknown as ReturnType<typeof pino.destination>;
+  const batch = new LogBatch(sink);
+  const line = `${'x'.repeat(1023)}\n`; // 1 KiB
+  for (let i = 0; i < 63; i++) batch.write(line);
+  expect(writes).toEqual([]);
+  batch.write(line);
+  expect(writes.map((w) => w.length)).toEqual([65_536]);
+});
+
 test('flushSync writes everything at once (shutdown)', () => {
   const file = join(dir, 'b.log');
   const sink = pino.destination({ dest: openSync(file, 'w'), sync: false }); // an open fd, as stdout is
