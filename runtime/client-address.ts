@@ -8,7 +8,11 @@
  * stops the walk: the last address vouched for by a trusted proxy is used instead.
  */
 import { isIP } from 'node:net';
-import { formatIPv4, isIPv4Mapped, lastIPv6HadUpperCase, parseIPv4, parseIPv4Range, parseIPv6Range } from './private/ip';
+import * as ipText from './private/ip';
+
+// The per-request functions as local bindings: one read at load instead of one per call (a
+// bundler's or loader's ES-module interop, tsx's among them, reads imports through getters).
+const { formatIPv4, isIPv4Mapped, parseIPv4, parseIPv4Range, parseIPv6Range, IPV6_UPPER } = ipText;
 
 export class TrustedProxyError extends Error {
   constructor(
@@ -39,7 +43,7 @@ export interface ClientAddress {
 
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-export { parseIPv4 } from './private/ip';
+export { parseIPv4 };
 
 /** Most `X-Forwarded-For` hops looked at, from the right; the walk stops there (see {@link ClientAddress.tooManyHops}). */
 export const MAX_FORWARDED_HOPS = 16;
@@ -66,7 +70,8 @@ function parseAddress(raw: string, into: Parsed): string | undefined {
     return raw; // the common case, without allocating
   }
   // A plain IPv6 address (the next most common case): one pass, no trimming or searching.
-  if (parseIPv6Range(raw, 0, raw.length, into.v6)) return ipv6Result(raw, into);
+  const six = parseIPv6Range(raw, 0, raw.length, into.v6);
+  if (six !== 0) return ipv6Result(raw, into, six);
   into.family = 0;
   if (raw.length > MAX_HOP_CHARS) return undefined;
   let start = 0;
@@ -98,19 +103,24 @@ function parseAddress(raw: string, into: Parsed): string | undefined {
     into.v4 = four;
     return start === 0 && end === raw.length ? raw : raw.slice(start, end);
   }
-  if (!parseIPv6Range(raw, start, end, into.v6)) return undefined;
-  return ipv6Result(start === 0 && end === raw.length ? raw : raw.slice(start, end), into);
+  const inner = parseIPv6Range(raw, start, end, into.v6);
+  if (inner === 0) return undefined;
+  return ipv6Result(start === 0 && end === raw.length ? raw : raw.slice(start, end), into, inner);
 }
 
-/** The normalized text of a parsed IPv6 address (`into.v6` set): IPv4-mapped ones as IPv4, others lower-case. */
-function ipv6Result(text: string, into: Parsed): string {
-  if (isIPv4Mapped(into.v6)) {
+/**
+ * The normalized text of a parsed IPv6 address (`into.v6` set, `status` what the parse returned):
+ * IPv4-mapped ones as IPv4, others lower-case.
+ */
+function ipv6Result(text: string, into: Parsed, status: number): string {
+  const v6 = into.v6;
+  if (v6[0] === 0 && v6[1] === 0 && v6[2] === 0xffff) {
     into.family = 4;
-    into.v4 = into.v6[3];
-    return formatIPv4(into.v6[3]);
+    into.v4 = v6[3];
+    return formatIPv4(v6[3]);
   }
   into.family = 6;
-  return lastIPv6HadUpperCase ? text.toLowerCase() : text;
+  return status === IPV6_UPPER ? text.toLowerCase() : text;
 }
 
 function isSpace(c: number): boolean {

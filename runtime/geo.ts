@@ -7,7 +7,10 @@
  * loaded on the first lookup, not at import.
  */
 import { CidrSet, type ParsedAddress } from './client-address';
-import { isIPv4Mapped, parseIPv4, parseIPv6Range } from './private/ip';
+import * as ipText from './private/ip';
+
+// Local bindings of the per-request functions (see client-address.ts: no getter per call).
+const { isIPv4Mapped, parseIPv4, parseIPv6Range } = ipText;
 
 export type GeoFailure = 'invalid-ip' | 'private' | 'not-found';
 
@@ -416,7 +419,7 @@ export function lookupCountry(ip: string): GeoResult {
   if (typeof ip !== 'string') return { ok: false, reason: 'invalid-ip', detail: `expected an IP address string, got ${typeof ip}` };
   let v4 = parseIPv4(ip);
   if (v4 < 0) {
-    if (!parseIPv6Range(ip, 0, ip.length, words)) {
+    if (parseIPv6Range(ip, 0, ip.length, words) === 0) {
       return {
         ok: false,
         reason: 'invalid-ip',
@@ -442,7 +445,7 @@ export const countryForIp: GeoLookup = (ip) => {
   if (typeof ip !== 'string') return undefined;
   let v4 = parseIPv4(ip);
   if (v4 < 0) {
-    if (!parseIPv6Range(ip, 0, ip.length, words)) return undefined;
+    if (parseIPv6Range(ip, 0, ip.length, words) === 0) return undefined;
     if (!isIPv4Mapped(words)) return lookupIpv6(words[0], words[1], ip);
     v4 = words[3];
   }

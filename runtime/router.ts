@@ -37,12 +37,20 @@
  * the user's zone — never another zone) and the replica to read from the routed region.
  */
 import { ClientAddressResolver, type ClientAddress, type HeaderBag } from './client-address';
-import { countryForIp, countryForParsed, preloadGeoDatabase, type GeoLookup } from './geo';
+import * as geo from './geo';
+import type { GeoLookup } from './geo';
 import { unknownName } from './private/unknown-name';
-import { userUnit } from './private/user-hash';
-import { chooseReplica, localPrimaryDetail, localReplicaDetail, type ReplicaChoice } from './replica';
+import * as userHash from './private/user-hash';
+import * as replicas from './replica';
+import type { ReplicaChoice } from './replica';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableShard } from './routing-table';
 import { ShardRing } from './shard-ring';
+
+// The functions called per request as local bindings: one read at load instead of one per call (a
+// loader's ES-module interop, such as tsx's, reads imports through getters).
+const { countryForIp, countryForParsed, preloadGeoDatabase } = geo;
+const { userUnit } = userHash;
+const { chooseReplica, localPrimaryDetail, localReplicaDetail } = replicas;
 
 export type RouteReason = 'preference' | 'geo' | 'score' | 'fallback' | 'shed';
 export type IgnoredPreferenceWhy = 'unknown-region' | 'unhealthy' | 'residency';
@@ -399,41 +407,65 @@ export class RegionRouter {
         : this.#geo === countryForIp
           ? countryForParsed(clients.lastParsed, address) // the address parsed once
           : this.#geo(address);
-    const source = address === undefined ? null : clients.lastSource;
+    const client: RouteResult['client'] = {
+      address: address ?? null,
+      source: address === undefined ? null : clients.lastSource,
+      country: country ?? null,
+    };
     const raw = headers[PREFERRED_REGION_HEADER];
     const preferred = raw === undefined ? undefined : typeof raw === 'string' ? raw : raw[0];
-    const decision = this.#decide(country, preferred, request.userId, request.residencyZone, request.exclude);
-    const result = decision as RouteResult;
-    result.client = { address: address ?? null, source, country: country ?? null };
-    return result;
+    const decision = this.#decide(country, preferred, request.userId, request.residencyZone, request.exclude, client);
+    // A routed decision built by #routed already holds `client`, as its last field.
+    if (decision.kind !== 'routed' || (decision as RouteResult).client !== client) (decision as RouteResult).client = client;
+    return decision as RouteResult;
   }
 
   /** The routing decision for a user; see the module comment for the rules, one method each. */
   decide(input: DecisionInput): RouteDecision {
-    return this.#decide(input.country, input.preferredRegion, input.userId, input.residencyZone, input.exclude);
+    return this.#decide(input.country, input.preferredRegion, input.userId, input.residencyZone, input.exclude, undefined);
   }
 
+  /** `client` (route() only) is added to a routed decision as its last field. */
   #decide(
     country: string | undefined,
     preferredRegion: string | undefined,
     userId: string | undefined,
     residencyZone: string | undefined,
     exclude: readonly string[] | undefined,
+    client: RouteResult['client'] | undefined,
   ): RouteDecision {
     if (exclude !== undefined && exclude.length > 0) {
       const healthy = this.#healthy;
       this.#healthy = (region) => !exclude.includes(region) && healthy(region);
       try {
-        return this.#decide(country, preferredRegion, userId, residencyZone, undefined);
+        return this.#decide(country, preferredRegion, userId, residencyZone, undefined, client);
       } finally {
         this.#healthy = healthy;
+      }
+    }
+    // The common case, decided without the context and choice objects of the general path: a
+    // country of the table whose region is healthy, no explicit zone, no preference, and a region
+    // that keeps all its traffic. Rules 0-2 and 5 then answer geography in the country's zone; the
+    // general path below gives the same decision (a test compares them) with the same health and
+    // share calls in the same order.
+    if (country !== undefined && residencyZone === undefined && (preferredRegion === undefined || preferredRegion === '')) {
+      const info = this.#countries.get(normalizeCountry(country));
+      if (info !== undefined && info.zone !== undefined && this.#healthy(info.region.id)) {
+        const kept = this.#share === undefined ? 1 : shareFraction(this.#share(info.region.id));
+        if (kept >= 1) {
+          return this.#decision(info.region, 'geo', info.geoDetail, info.zone, 'country', userId === '' ? undefined : userId, client);
+        }
+        // Rule 5 may move it: the general path's context (rule 0 finds the same zone) and share.
+        const ctx = this.#residency(country, preferredRegion, userId, residencyZone) as DecisionContext;
+        const geoChoice: Choice = { region: info.region, reason: 'geo', detail: info.geoDetail };
+        return this.#routed(this.#withinShare(geoChoice, ctx, kept), ctx, client);
       }
     }
     const ctx = this.#residency(country, preferredRegion, userId, residencyZone);
     if ('kind' in ctx) return ctx;
     const choice = this.#byPreference(ctx) ?? this.#byGeography(ctx) ?? this.#byScore(ctx) ?? this.#byFallbackOrder(ctx);
     if (choice === undefined) return this.#refuse(ctx);
-    return this.#routed(this.#withinShare(choice, ctx), ctx);
+    return this.#routed(this.#withinShare(choice, ctx), ctx, client);
   }
 
   /** Rule 0: the user's residency zone, or a refusal when personal data has no known zone. */
@@ -607,9 +639,9 @@ export class RegionRouter {
    * Rule 5: the chosen region keeps the request only within its traffic share; otherwise the
    * request goes to a zone peer picked by the peers' redistributed weights (capacity × share).
    */
-  #withinShare(choice: Choice, ctx: DecisionContext): Choice {
+  #withinShare(choice: Choice, ctx: DecisionContext, knownKept = -1): Choice {
     if (this.#share === undefined) return choice;
-    const kept = shareFraction(this.#share(choice.region.id));
+    const kept = knownKept >= 0 ? knownKept : shareFraction(this.#share(choice.region.id));
     if (kept >= 1) return choice;
     const u = ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, SHARE_SEED);
     if (u < kept) return choice;
@@ -655,7 +687,10 @@ export class RegionRouter {
   }
 
   /** The routed decision, with the user's shard and replica when there is a user and a zone. */
-  #routed(choice: Choice, ctx: DecisionContext): RoutedDecision {
+  #routed(choice: Choice, ctx: DecisionContext, client: RouteResult['client'] | undefined): RoutedDecision {
+    if (ctx.ignoredPreference === undefined && choice.shedFrom === undefined) {
+      return this.#decision(choice.region, choice.reason, choice.detail, ctx.zone, ctx.zoneSource, ctx.userId, client);
+    }
     const decision: RoutedDecision = {
       kind: 'routed',
       region: choice.region.id,
@@ -671,7 +706,37 @@ export class RegionRouter {
       decision.shard = { id: shard.id, residencyZone: shard.residencyZone, primaryRegion: shard.primary.region };
       decision.replica = this.#replica(shard, choice.region);
     }
+    if (client !== undefined) (decision as RouteResult).client = client;
     return decision;
+  }
+
+  /**
+   * A routed decision without an ignored preference or a shed: each of its four shapes built as
+   * one object literal, its fields in the order the general path adds them (`client`, from
+   * route(), last), so that the objects of one shape share one hidden class from the start.
+   */
+  #decision(
+    region: RegionInfo,
+    reason: RouteReason,
+    detail: string,
+    zone: ZoneInfo | undefined,
+    zoneSource: RoutedDecision['zoneSource'],
+    userId: string | undefined,
+    client: RouteResult['client'] | undefined,
+  ): RoutedDecision {
+    const zoneId = zone === undefined ? null : zone.id;
+    if (userId === undefined || zone === undefined) {
+      return client === undefined
+        ? { kind: 'routed', region: region.id, reason, detail, zone: zoneId, zoneSource }
+        : ({ kind: 'routed', region: region.id, reason, detail, zone: zoneId, zoneSource, client } as RouteResult & RoutedDecision);
+    }
+    const found = this.#ring.shardFor(userId, zone.id);
+    const shard: ShardRef = { id: found.id, residencyZone: found.residencyZone, primaryRegion: found.primary.region };
+    const replica = this.#replica(found, region);
+    return client === undefined
+      ? { kind: 'routed', region: region.id, reason, detail, zone: zoneId, zoneSource, shard, replica }
+      : ({ kind: 'routed', region: region.id, reason, detail, zone: zoneId, zoneSource, shard, replica, client } as RouteResult &
+          RoutedDecision);
   }
 
   /**

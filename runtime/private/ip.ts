@@ -47,38 +47,42 @@ for (let c = 97; c <= 102; c++) {
   HEX[c - 32] = (c - 87) | 16;
 }
 
-/** Whether the last successful {@link parseIPv6Range} saw an upper-case hex letter. */
-export let lastIPv6HadUpperCase = false;
+/** {@link parseIPv6Range}'s answers: not an IPv6 address, one in lower case, one with an upper-case hex letter. */
+export const NOT_IPV6 = 0;
+export const IPV6_LOWER = 1;
+export const IPV6_UPPER = 2;
 
 const groups = new Uint16Array(8);
 
 /**
  * Parses IPv6 text in `s[start, end)` into `out` (four big-endian u32 words, most significant
- * first). Returns false, leaving `out` unspecified, when it is not an IPv6 address. Reads each
- * character once (a table decodes hex digits): this runs on every IPv6 request.
+ * first). Returns {@link NOT_IPV6} (0, leaving `out` unspecified) when it is not an IPv6 address,
+ * else {@link IPV6_LOWER} or {@link IPV6_UPPER} (whether a hex letter was upper-case, so a caller
+ * knows whether the text needs lower-casing): a small int, no object and no module state. Reads
+ * each character once (a table decodes hex digits): this runs on every IPv6 request.
  */
-export function parseIPv6Range(s: string, start: number, end: number, out: Uint32Array): boolean {
-  if (end - start < 2 || end - start > 45) return false;
+export function parseIPv6Range(s: string, start: number, end: number, out: Uint32Array): number {
+  if (end - start < 2 || end - start > 45) return NOT_IPV6;
   let upper = 0; // bit 4 set once an upper-case letter was seen
   let n = 0; // groups written
   let gap = -1; // index in `groups` where "::" stands
   let i = start;
-  if (s.charCodeAt(i) === 58) {
-    if (s.charCodeAt(i + 1) !== 58) return false; // a lone leading ':'
+  let c = s.charCodeAt(i);
+  if (c === 58) {
+    if (s.charCodeAt(i + 1) !== 58) return NOT_IPV6; // a lone leading ':'
     gap = 0;
     i += 2;
     if (i === end) {
       out[0] = out[1] = out[2] = out[3] = 0;
-      lastIPv6HadUpperCase = false;
-      return true; // "::"
+      return IPV6_LOWER; // "::"
     }
+    c = s.charCodeAt(i);
   }
   for (;;) {
-    // One group: 1-4 hex digits (or the start of a dotted IPv4 tail).
+    // One group: 1-4 hex digits (or the start of a dotted IPv4 tail); `c` is its first character.
     const groupStart = i;
-    let c = s.charCodeAt(i);
     let h = c < 128 ? HEX[c] : -1;
-    if (h < 0) return false;
+    if (h < 0) return NOT_IPV6;
     upper |= h;
     let value = h & 15;
     while (++i < end) {
@@ -90,28 +94,30 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
     }
     if (i < end && c === 46) {
       // A dotted IPv4 tail: the last 32 bits.
-      if (n > 6) return false;
+      if (n > 6) return NOT_IPV6;
       const v4 = parseIPv4Range(s, groupStart, end);
-      if (v4 < 0) return false;
+      if (v4 < 0) return NOT_IPV6;
       groups[n++] = v4 >>> 16;
       groups[n++] = v4 & 0xffff;
       break; // the tail runs to the end
     }
-    if (i - groupStart > 4 || n === 8) return false;
+    if (i - groupStart > 4 || n === 8) return NOT_IPV6;
     groups[n++] = value;
     if (i === end) break;
-    if (c !== 58) return false;
-    if (++i === end) return false; // a lone trailing ':'
-    if (s.charCodeAt(i) === 58) {
-      if (gap >= 0) return false; // a second "::"
+    if (c !== 58) return NOT_IPV6;
+    if (++i === end) return NOT_IPV6; // a lone trailing ':'
+    c = s.charCodeAt(i);
+    if (c === 58) {
+      if (gap >= 0) return NOT_IPV6; // a second "::"
       gap = n;
       if (++i === end) break; // ends with "::"
+      c = s.charCodeAt(i);
     }
   }
   if (gap < 0) {
-    if (n !== 8) return false;
+    if (n !== 8) return NOT_IPV6;
   } else {
-    if (n > 7) return false;
+    if (n > 7) return NOT_IPV6;
     // Expand "::": the groups after it move to the end, zeros fill the gap.
     const zeros = 8 - n;
     for (let k = n - 1; k >= gap; k--) groups[k + zeros] = groups[k];
@@ -121,8 +127,7 @@ export function parseIPv6Range(s: string, start: number, end: number, out: Uint3
   out[1] = ((groups[2] << 16) | groups[3]) >>> 0;
   out[2] = ((groups[4] << 16) | groups[5]) >>> 0;
   out[3] = ((groups[6] << 16) | groups[7]) >>> 0;
-  lastIPv6HadUpperCase = (upper & 16) !== 0;
-  return true;
+  return (upper & 16) === 0 ? IPV6_LOWER : IPV6_UPPER;
 }
 
 /** Whether the four words are an IPv4-mapped address (`::ffff:a.b.c.d`, in any spelling). */
