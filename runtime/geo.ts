@@ -42,15 +42,16 @@ interface GeoipCountryModule {
  * - `trie`: a radix index over the key's leading bits: a root of 2^16 entries (the first 16 bits),
  *   then, wherever a span's keys are covered by records of more than one country and more than
  *   {@link TRIE_LEAF} + 1 records, a child node sized to that span's records: 2^4 to 2^16 entries,
- *   about {@link NODE_SPREAD} per record (never straddling the two u32 words of an IPv6 key). An
+ *   about {@link NODE_SPREAD} per record, a large one up to 3 bits more when that is all its
+ *   records' starts need (no small node below it); a node may straddle the two words of an IPv6 key. An
  *   entry is one int32: `code << 4` when every key of the span has one country (the answer, no
  *   record read: most lookups end there), `first << 4 | n` when records first..first+n (n 1..15)
  *   cover the span (a binary search over those few starts), or `~(offset << 5 | bits)` for a child
  *   node. No entry needs its neighbour, so a lookup reads one entry per level and, at most, a few
  *   starts and one code. On the bench's addresses an IPv4 lookup reads 1.1 entries (94 % end on a
- *   country), an IPv6 one 4 (61 %), where the fixed 16-way nodes read about 5 and then always
+ *   country), an IPv6 one 3.7 (68 %), where the fixed 16-way nodes read about 5 and then always
  *   searched the starts. Built in a few hundred milliseconds for both families (at prepare(), or
- *   after DIRECT_LOOKUPS); ~5 MB (IPv4) and ~7 MB (IPv6) of trie beside 1.5 and 2.6 MB of starts.
+ *   after DIRECT_LOOKUPS); ~6 MB (IPv4) and ~11 MB (IPv6) of trie beside 1.5 and 2.6 MB of starts.
  */
 interface GeoIndex {
   /** IPv4: one u32 per record; IPv6: (upper, lower) u32 per record. */
@@ -79,6 +80,8 @@ const ROOT_BITS = 16;
 const MIN_NODE_BITS = 4;
 const MAX_NODE_BITS = 16;
 const NODE_SPREAD = 2;
+/** A node of at least 2^ABSORB_FROM_BITS entries takes the few bits more its records need (memory only where spans are dense). */
+const ABSORB_FROM_BITS = 12;
 
 const IPV4_RECORD_SIZE = 10;
 const IPV6_RECORD_SIZE = 18;
@@ -205,6 +208,20 @@ function buildTrie(r: GapFilled, keyBits: 32 | 64): Int32Array | undefined {
   return builder.trie.slice(0, builder.used);
 }
 
+let startHi = 0;
+let startLo = 0;
+
+/** The first key of span `j` of a node at (baseHi, baseLo) whose span index sits `shift` bits up: (startHi, startLo). */
+function spanStart(baseHi: number, baseLo: number, j: number, shift: number): void {
+  if (shift >= 32) {
+    startHi = (baseHi | (j << (shift - 32))) >>> 0;
+    startLo = baseLo;
+  } else {
+    startHi = shift === 0 ? baseHi : (baseHi | (j >>> (32 - shift))) >>> 0;
+    startLo = (baseLo | (j << shift)) >>> 0;
+  }
+}
+
 /** Largest node offset an entry can hold (`~(offset << 5 | bits)` must stay a negative int32). */
 const MAX_TRIE_OFFSET = 1 << 26;
 
@@ -218,19 +235,31 @@ class TrieBuilder {
     this.trie = new Int32Array((1 << ROOT_BITS) + r.n);
   }
 
-  /** Bits of a child node over `count + 1` records after `consumed` bits: sized to the records, within one u32 word. */
-  childBits(count: number, consumed: number): number {
+  /**
+   * Bits of a child node over records from..to after `consumed` bits: sized to the records (about
+   * NODE_SPREAD entries each), or, for a large node, deep enough to tell every record's start
+   * apart when that takes fewer than MIN_NODE_BITS more bits (no small node left below it: dense
+   * IPv6 blocks have records down to /64).
+   */
+  childBits(from: number, to: number, consumed: number): number {
     let bits = MIN_NODE_BITS;
-    while (bits < MAX_NODE_BITS && 1 << bits < count * NODE_SPREAD) bits++;
-    if (consumed < 32 && consumed + bits > 32) bits = 32 - consumed;
-    if (consumed + bits > this.keyBits) bits = this.keyBits - consumed;
-    return bits;
+    while (bits < MAX_NODE_BITS && 1 << bits < (to - from) * NODE_SPREAD) bits++;
+    // The deepest bit any start of the span sets (the first record may start before the span).
+    const { hi, lo } = this.r;
+    let depth = 0;
+    for (let k = from + 1; k <= to; k++) {
+      const d = lo[k] !== 0 ? 33 + Math.clz32(lo[k] & -lo[k]) : hi[k] !== 0 ? 1 + Math.clz32(hi[k] & -hi[k]) : 0;
+      if (d > depth) depth = d;
+    }
+    const need = depth - consumed;
+    if (bits >= ABSORB_FROM_BITS && need > bits && need - bits < MIN_NODE_BITS && need <= MAX_NODE_BITS) bits = need;
+    return Math.min(bits, this.keyBits - consumed);
   }
 
   /**
    * A node for the span starting at (baseHi, baseLo) after `consumed` bits, `bits` wide, whose keys
    * are covered by records first..last; returns its offset, or -1 when the trie outgrew
-   * {@link MAX_TRIE_OFFSET}. A node never straddles the two u32 words of an IPv6 key.
+   * {@link MAX_TRIE_OFFSET}. A node's bits may straddle the two u32 words of an IPv6 key.
    */
   node(baseHi: number, baseLo: number, consumed: number, bits: number, first: number, last: number): number {
     const spans = 1 << bits;
@@ -252,8 +281,9 @@ class TrieBuilder {
       let to = last;
       if (j + 1 < spans) {
         // The first key of the next span; the span's last record is the last one starting before it.
-        const nHi = shift >= 32 ? (baseHi | ((j + 1) << (shift - 32))) >>> 0 : baseHi;
-        const nLo = shift >= 32 ? baseLo : (baseLo | ((j + 1) << shift)) >>> 0;
+        spanStart(baseHi, baseLo, j + 1, shift);
+        const nHi = startHi;
+        const nLo = startLo;
         to = from;
         while (to < last && less64(hi[to + 1], lo[to + 1], nHi, nLo)) to++;
       }
@@ -265,10 +295,9 @@ class TrieBuilder {
       } else if (to - from <= TRIE_LEAF) {
         entry = (from << 4) | (to - from);
       } else {
-        const sHi = shift >= 32 ? (baseHi | (j << (shift - 32))) >>> 0 : baseHi;
-        const sLo = shift >= 32 ? baseLo : (baseLo | (j << shift)) >>> 0;
-        const childBits = this.childBits(to - from, next);
-        const child = this.node(sHi, sLo, next, childBits, from, to);
+        spanStart(baseHi, baseLo, j, shift);
+        const childBits = this.childBits(from, to, next);
+        const child = this.node(startHi, startLo, next, childBits, from, to);
         if (child < 0) return -1;
         entry = ~((child << 5) | childBits);
       }
@@ -276,9 +305,8 @@ class TrieBuilder {
       // The next span starts in the record this one ends in, or in the one after it.
       from = to;
       if (j + 1 < spans && to < last) {
-        const nHi = shift >= 32 ? (baseHi | ((j + 1) << (shift - 32))) >>> 0 : baseHi;
-        const nLo = shift >= 32 ? baseLo : (baseLo | ((j + 1) << shift)) >>> 0;
-        if (!less64(nHi, nLo, hi[to + 1], lo[to + 1])) from = to + 1;
+        spanStart(baseHi, baseLo, j + 1, shift);
+        if (!less64(startHi, startLo, hi[to + 1], lo[to + 1])) from = to + 1;
       }
     }
     return offset;
@@ -371,8 +399,14 @@ function lookupIpv6(address: Uint32Array, text: string): string | undefined {
     for (let consumed = ROOT_BITS; entry < 0;) {
       const child = ~entry;
       const bits = child & 31;
-      consumed += bits; // a node never straddles the two words
-      const key = consumed <= 32 ? hi >>> (32 - consumed) : lo >>> (64 - consumed);
+      consumed += bits;
+      // The node's bits of the key: in the upper word, in the lower one, or across the two.
+      const key =
+        consumed <= 32
+          ? hi >>> (32 - consumed)
+          : consumed - bits >= 32
+            ? lo >>> (64 - consumed)
+            : (hi << (consumed - 32)) | (lo >>> (64 - consumed));
       entry = trie[(child >>> 5) + (key & ((1 << bits) - 1))];
     }
     a = entry >>> 4;
