@@ -8,8 +8,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { App, Aspects } from 'cdktf';
-import { COMPLIANCE_REPORT_FILE, CompliancePack, type ComplianceReport } from './lib/compliance';
+import { App } from 'cdktf';
+import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
 import { withFastResolve } from './lib/private/fast-resolve';
 import { withResolveOnce } from './lib/private/resolve-once';
@@ -104,9 +104,8 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
       );
     writeReports(app.outdir, config); // purchase plan and monitoring files
     // the compliance pack runs here, before the first stack is written; each element is resolved
-    // once while the pack is the only aspect (it reads, never writes: lib/private/resolve-once.ts)
-    const onlyThePack = () => app.node.findAll().every((c) => Aspects.of(c).all.every((a) => a instanceof CompliancePack));
-    tuned(() => withResolveOnce(() => app.synth(), onlyThePack));
+    // once for its stack's JSON, not again with the whole stack (lib/private/resolve-once.ts)
+    tuned(() => withResolveOnce(() => app.synth()));
     writeFileSync(join(app.outdir, ROUTING_TABLE_FILE), routingTableJson);
     report = compliance?.report;
     if (report) {

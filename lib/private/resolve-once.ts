@@ -4,20 +4,18 @@
  * `toTerraform` once more over the whole merged stack — by then plain data with nothing left to
  * resolve. `deepMerge` also copies every fragment while merging it into the stack.
  *
- * {@link withResolveOnce} changes that for the duration of a function (the app's synth):
- * - `prepareStack` keeps each element's prepared result, and the stack's next `toTerraform` uses it
- *   instead of resolving the element again — only while `reusable()` says nothing can change the
- *   tree between the two (no aspect that writes: aspects run after the stacks are prepared). A
- *   prepared result is used once; any later `toTerraform` resolves afresh.
- * - `toTerraform` resolves only what is not resolved yet (the `//` block), merges the resolved
- *   fragments without copying them (they are fresh objects nobody else holds), and falls back to
- *   cdktf's own method when the stack has raw overrides (`stack.addOverride`), which may hold tokens.
+ * {@link withResolveOnce} makes the stack's JSON resolve each element once for the duration of a
+ * function (the app's synth): `toTerraform` resolves each element's fragment and the `//` block,
+ * not the merged stack again, and merges the fragments without copying them (they are fresh
+ * objects nobody else holds); a stack with raw overrides (`stack.addOverride`, which may hold
+ * tokens) uses cdktf's own method. The prepared results are not reused: cdktf prepares the stacks
+ * one after another and preparing one adds outputs to another, so a value computed from the tree
+ * (a Lazy) may differ between prepare and write — cdktf writes the later one, and so does this.
  *
- * A preparing resolve differs from a plain one only for cross-stack references, and it records the
- * identifier it returns before returning it, so both give the same data. cdktf 0.21.0 is the final
- * release, so the methods patched here are fixed; if the module shape ever differs, nothing is
- * patched. test/stacks/synth-fast-paths.test.ts compares the whole synth byte for byte with plain
- * cdktf's, cross-stack references, overrides and a writing aspect included.
+ * cdktf 0.21.0 is the final release, so the method patched here is fixed; if the module shape ever
+ * differs, nothing is patched. test/stacks/synth-fast-paths.test.ts compares the whole synth byte
+ * for byte with plain cdktf's: cross-stack references, overrides, a writing aspect, and Lazy values
+ * that count what preparing other stacks adds or change on every call.
  */
 type Json = Record<string, unknown>;
 interface Element {
@@ -30,8 +28,6 @@ interface Stack {
   readonly node: { readonly id: string; readonly children: readonly unknown[] };
   readonly rawOverrides: Json;
   readonly cdktfVersion: string;
-  ensureBackendExists(): unknown;
-  prepareStack(): void;
   toTerraform(): unknown;
 }
 interface Cdktf {
@@ -55,7 +51,7 @@ function cdktfParts(): Cdktf | undefined {
     const { resolve } = require('cdktf/lib/_tokens') as { resolve: Cdktf['resolve'] };
     const { deepMerge } = require('cdktf/lib/util') as { deepMerge: Cdktf['deepMerge'] };
     const proto = TerraformStack.prototype;
-    if (typeof proto.prepareStack !== 'function' || typeof proto.toTerraform !== 'function') return undefined;
+    if (typeof proto.toTerraform !== 'function') return undefined;
     return {
       proto,
       isStack: (x) => TerraformStack.isStack(x),
@@ -99,29 +95,15 @@ export function mergeOwned(target: Json, source: Json): void {
   }
 }
 
-/** Runs `fn` with cdktf's stacks resolving each element once (see the file comment), restoring cdktf's methods after. */
-export function withResolveOnce<T>(fn: () => T, reusable: () => boolean): T {
+/** Runs `fn` with cdktf's stacks resolving each element once for their JSON (see the file comment), restoring cdktf's method after. */
+export function withResolveOnce<T>(fn: () => T): T {
   const cdktf = cdktfParts();
   if (!cdktf) return fn();
   const { proto, resolve, deepMerge } = cdktf;
-  const originalPrepare = proto.prepareStack;
   const originalToTerraform = proto.toTerraform;
-  const prepared = new WeakMap<Stack, Map<Element, unknown>>();
-  let reuse: boolean | undefined;
-
-  proto.prepareStack = function prepareStack(this: Stack): void {
-    this.ensureBackendExists();
-    const results = new Map<Element, unknown>();
-    // A preparing resolve may add elements (cross-stack outputs and remote state); they are resolved later.
-    for (const e of elementsOf(cdktf, this)) results.set(e, resolve(this, e.toTerraform(), true));
-    prepared.set(this, results);
-  };
 
   proto.toTerraform = function toTerraform(this: Stack): unknown {
-    const kept = prepared.get(this);
-    prepared.delete(this);
     if (Object.keys(this.rawOverrides).length > 0) return originalToTerraform.call(this);
-    reuse ??= reusable();
     const metadata: Json = { version: this.cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
     const elements = elementsOf(cdktf, this);
     for (const meta of elements.map((e) => resolve(this, e.toMetadata()))) deepMerge(metadata, meta);
@@ -134,17 +116,13 @@ export function withResolveOnce<T>(fn: () => T, reusable: () => boolean): T {
       deepMerge(outputs, nested);
     }
     const tf: Json = { '//': resolve(this, { metadata, outputs }) };
-    for (const e of elements) {
-      const fragment = reuse && kept?.has(e) ? kept.get(e) : resolve(this, e.toTerraform());
-      mergeOwned(tf, fragment as Json);
-    }
+    for (const e of elements) mergeOwned(tf, resolve(this, e.toTerraform()) as Json);
     return tf;
   };
 
   try {
     return fn();
   } finally {
-    proto.prepareStack = originalPrepare;
     proto.toTerraform = originalToTerraform;
   }
 }
