@@ -14,7 +14,9 @@
  * - key movement when a 17th shard is added, and balance (max/mean) over the keys, for both.
  *
  * Each section (shards, routes) runs in a fresh child process of this script (BENCH_SECTION set),
- * and every ratio's hashring baseline is measured in the same process as its subject: what one
+ * compiled as the gateway runs it (an esbuild bundle through bin/run-entry.js, not a TypeScript
+ * loader: a loader's module interop reads every import through a getter, which the deployed
+ * gateway never pays), and every ratio's hashring baseline is measured in the same process as its subject: what one
  * section leaves behind (the balance section's million keys, the heap and GC state) otherwise moved
  * the IPv6 route rows between ~0.3x and ~0.5x from one run to the next. Inside the route section the
  * rows run one after the other in one process, as before (one router sees IPv4 and IPv6, socket and
@@ -24,8 +26,8 @@
  * HTTP parser.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { lookupCountry, packageLookup, preloadGeoDatabase } from '../runtime/geo';
 import { RegionRouter } from '../runtime/router';
 import { RoutingRuntime } from '../runtime/routing-runtime';
@@ -36,6 +38,14 @@ interface HashRingLike {
   get(key: string): string;
 }
 const HashRing = require('hashring') as new (servers: string[], algorithm?: string, options?: Record<string, unknown>) => HashRingLike;
+
+/** The repository root: this file's folder's parent from the sources, found upwards from a compiled bundle. */
+const ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'bench', 'runtime.ts'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`bench/runtime: no repository root above ${__dirname}`);
+  }
+})();
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SHARDS = 16;
@@ -85,7 +95,6 @@ function addresses(n: number): string[] {
  * random address in its upper 64 bits' range, random lower 64 bits.
  */
 function addresses6(n: number): string[] {
-  const { dirname } = require('node:path') as typeof import('node:path');
   const buf = readFileSync(join(dirname(require.resolve('geoip-country/package.json')), 'data', 'geoip-country6.dat'));
   const records = buf.length / 18;
   let s = 0x9e3779b9;
@@ -149,7 +158,7 @@ function hashringBaseline(ids: string[], keys: string[]): { ketamaNs: number; ke
 
 /** Runs one section of this script in a fresh process and prints what it printed. */
 function section(name: 'shards' | 'routes'): void {
-  const res = spawnSync(process.execPath, [...process.execArgv, __filename], {
+  const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'run-entry.js'), 'bench/runtime'], {
     encoding: 'utf8',
     env: { ...process.env, BENCH_SECTION: name },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -167,7 +176,7 @@ function main(): void {
     return sum;
   });
   console.log(
-    `runtime benchmark — node ${process.version}, ${ROUNDS} rounds, medians; calibration loop ${fmt(calibrationNs)} ns (≈10 ns on a current server core); each section in its own process\n`,
+    `runtime benchmark — node ${process.version}, ${ROUNDS} rounds, medians; calibration loop ${fmt(calibrationNs)} ns (≈10 ns on a current server core); each section in its own process, compiled (bin/run-entry.js)\n`,
   );
   section('shards');
   section('routes');
@@ -243,7 +252,7 @@ function routeSection(): void {
   const { ketamaNs, ketamaNoCacheNs, hashringNs } = hashringBaseline(shardIds(), keys);
 
   // Route decisions on the fixture table (the same format synth writes).
-  const routing = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures', 'routing-table.json'), 'utf8')) as RoutingTable;
+  const routing = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'routing-table.json'), 'utf8')) as RoutingTable;
   const loads = new Map<string, number>(routing.regions.map((r, i) => [r.id, (i % 5) / 10]));
   const latencies = new Map<string, number>(routing.regions.map((r, i) => [r.id, 20 + i * 7]));
   const down = new Set(['eu-central-1']);
@@ -321,8 +330,8 @@ function routeSection(): void {
 
 function cliSection(): void {
   // CLI start: the compiled command (cached bundle) against node's own start, same run.
-  const bin = join(__dirname, '..', 'bin', 'taishanglaojun.js');
-  const fixture = join(__dirname, '..', 'test', 'fixtures', 'routing-table.json');
+  const bin = join(ROOT, 'bin', 'taishanglaojun.js');
+  const fixture = join(ROOT, 'test', 'fixtures', 'routing-table.json');
   const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 7);
   const nodeStartMs = spawnMs(['-e', '0'], CLI_RUNS);
   const cliRouteMs = spawnMs([bin, 'route', '--table', fixture, '--country', 'DE', '--user', 'alice'], CLI_RUNS);
@@ -341,6 +350,13 @@ function cliSection(): void {
   console.log(`\nCLI start: worst ${fmt(worstCli)} ms (goal < 500 ms: ${worstCli < 500 ? 'met' : 'NOT met'})`);
 }
 
-if (process.env.BENCH_SECTION === 'shards') shardSection();
-else if (process.env.BENCH_SECTION === 'routes') routeSection();
-else main();
+/** The entry bin/run-entry.js calls for a section; `npm run bench:runtime` runs the whole bench. */
+export { runSection as main };
+
+function runSection(): void {
+  if (process.env.BENCH_SECTION === 'shards') shardSection();
+  else if (process.env.BENCH_SECTION === 'routes') routeSection();
+  else main();
+}
+
+if (require.main === module) runSection();
