@@ -15,8 +15,8 @@ export const PROJECT_NAME = {
   allowed: '2-21 lower-case letters, digits and "-", starting with a letter',
 } as const;
 
-/** Cloud region id such as "eu-west-1" or "us-gov-west-1". */
-export const REGION_ID = { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, allowed: 'a cloud region id such as "eu-west-1"' } as const;
+/** The id rules (region, residency zone, shard) are shared with the routing table, so they live in the runtime. */
+export { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../runtime/ids';
 
 /** Kubernetes version of a region cluster, "1.<minor>". */
 export const KUBERNETES_VERSION = { pattern: /^1\.\d{2}$/, allowed: '"1.<minor>", e.g. "1.31"' } as const;

@@ -4,6 +4,7 @@
  * request review and the deploy job.
  */
 import { GcsBackend, S3Backend, type TerraformStack } from 'cdktf';
+import { REGION_ID } from './limits';
 
 /** Environment variables read by {@link stateBackendFromEnv}. */
 export const STATE_ENV = {
@@ -49,7 +50,7 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
         throw new Error(
           `${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address`,
         );
-      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+      if (!REGION_ID.pattern.test(region))
         throw new Error(`${STATE_ENV.region}="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`);
       return { kind, bucket, region, prefix };
     }

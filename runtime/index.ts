@@ -19,3 +19,4 @@ export * from './metric-names';
 export * from './mtls';
 export * from './routing-runtime';
 export * from './cost';
+export * from './ids';

@@ -12,6 +12,7 @@
  * ~90 ms import out of the gateway's and the CLI's start.
  */
 import { Checker, join, type NumberRule, type StringRule } from './private/checker';
+import { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID as ZONE_ID, SHARD_ID } from './ids';
 import { unknownName } from './private/unknown-name';
 import { formatValue, ProblemsError, type Problem } from './problem';
 
@@ -39,7 +40,7 @@ export const ROUTING_TABLE_LIMITS = {
   /** Items of any other list (services, copy targets, recovery steps). */
   listItems: 100,
   /** Characters of an id. */
-  idLength: 64,
+  idLength: ID_MAX_LENGTH,
   /** Characters of a free-text field, a path or an endpoint. */
   textLength: 512,
   /** Requests a region absorbs at 100 % load. */
@@ -140,18 +141,7 @@ export class RoutingTableError extends ProblemsError {
 }
 
 const L = ROUTING_TABLE_LIMITS;
-const REGION_ID: StringRule = {
-  maxLength: L.idLength,
-  pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/,
-  allowed: 'a cloud region id such as "eu-west-1"',
-};
-const ZONE_ID: StringRule = {
-  maxLength: L.idLength,
-  pattern: /^[a-z][a-z0-9-]*$/,
-  allowed: 'a residency zone id such as "emea" (lower-case letters, digits, "-")',
-};
 const COUNTRY: StringRule = { maxLength: 2, pattern: /^[A-Z]{2}$/, allowed: 'an ISO 3166-1 alpha-2 country code such as "DE"' };
-const SHARD_ID: StringRule = { minLength: 1, maxLength: L.idLength };
 const TEXT: StringRule = { maxLength: L.textLength };
 const ENDPOINT: StringRule = { minLength: 1, maxLength: L.textLength };
 const HEALTH_PATH: StringRule = { maxLength: L.textLength, pattern: /^\//, allowed: 'a path starting with "/"' };

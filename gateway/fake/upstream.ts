@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REGION_ID } from '../../runtime/ids';
 
 export interface FakeUpstreamFaults {
   /** Delay before answering an API request. */
@@ -123,7 +124,7 @@ export function main(args: readonly string[]): Promise<number | void> {
   };
   const region = flag('--region');
   const port = Number(flag('--port') ?? '0');
-  if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) || !Number.isInteger(port) || port < 0 || port > 65535) {
+  if (region === undefined || !REGION_ID.pattern.test(region) || !Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(
       'usage: fake upstream --region REGION --port N [--health-path /health]; REGION a region id such as eu-west-1, N 0..65535\n',
     );

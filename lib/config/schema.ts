@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
-import { AZ_COUNT, PROJECT_NAME, REGION_ID } from '../limits';
+import { AZ_COUNT, ID_MAX_LENGTH, PROJECT_NAME, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../limits';
 import { DEFAULT_PRICES } from './prices';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 
@@ -22,8 +22,6 @@ export type ComplianceRegime = (typeof COMPLIANCE_REGIMES)[number];
 export const SERVICES = ['compute', 'storage', 'cdn'] as const;
 export type Service = (typeof SERVICES)[number];
 
-const ZONE_ID = /^[a-z][a-z0-9-]{0,30}$/;
-const SHARD_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
 
 /**
@@ -40,7 +38,7 @@ export const CONFIG_BOUNDS = {
   /** Countries of one region (ISO 3166-1 has 249 codes). */
   countries: 300,
   /** Characters of an id, a CIDR, an AZ name or a short name. */
-  idLength: 64,
+  idLength: ID_MAX_LENGTH,
   /** Characters of a free-text field (location, description) or a path. */
   textLength: 512,
   /** Items of any other list (reservations, recovery steps, copy targets). */
@@ -48,7 +46,7 @@ export const CONFIG_BOUNDS = {
 } as const;
 
 const regionId = z.string().max(CONFIG_BOUNDS.idLength).regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
-const zoneId = z.string().max(CONFIG_BOUNDS.idLength).regex(ZONE_ID, 'must be lower-case letters, digits and "-", starting with a letter');
+const zoneId = z.string().max(RESIDENCY_ZONE_ID.maxLength).regex(RESIDENCY_ZONE_ID.pattern, `must be ${RESIDENCY_ZONE_ID.allowed}`);
 /** A written reason for an override: a sentence, not a flag. */
 const writtenReason = z
   .string()
@@ -213,7 +211,7 @@ const residencyZone = z
 const shard = z
   .object({
     /** Shard id, unique. */
-    id: z.string().max(CONFIG_BOUNDS.idLength).regex(SHARD_ID, 'must be lower-case letters, digits and "-"'),
+    id: z.string().max(SHARD_ID.maxLength).regex(SHARD_ID.pattern, `must be ${SHARD_ID.allowed}`),
     /** Residency zone whose users the shard holds. */
     residencyZone: zoneId,
     /** Relative share of the zone's keys. @default 1 */

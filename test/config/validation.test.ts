@@ -1197,3 +1197,46 @@ describe('references to residency zones when none is declared', () => {
       );
   });
 });
+
+describe('the config and the routing table accept the same ids (one rule each, runtime/ids.ts)', () => {
+  const long = (n: number) => `a${'b'.repeat(n - 1)}`;
+  // [id, accepted]: the config and the routing table must agree on each.
+  const zoneIds: [string, boolean][] = [
+    ['emea', true],
+    ['z', true],
+    ['eu-2', true],
+    [long(31), true],
+    [long(32), false], // the routing table accepted up to 64 before
+    [long(64), false],
+    ['Emea', false],
+    ['1emea', false],
+    ['em_ea', false],
+    ['', false],
+  ];
+  const shardIds: [string, boolean][] = [
+    ['emea-01', true],
+    ['1', true],
+    [long(63), true],
+    [long(64), false], // the routing table accepted any 1-64 characters before
+    ['Shard', false],
+    ['-a', false],
+    ['a b', false],
+  ];
+  /** The shipped config as JSON, with every occurrence of the string `from` as a whole value replaced by `to`. */
+  const renamed = (value: unknown, from: string, to: string) =>
+    JSON.parse(JSON.stringify(value).split(JSON.stringify(from)).join(JSON.stringify(to)));
+  const configAccepts = (c: unknown) => checkRegionsConfig(c).ok;
+  const tableAccepts = (t: unknown) => parseRoutingTable(t).ok;
+
+  it.each(zoneIds)('residency zone id %j: accepted = %s by both', (id, accepted) => {
+    expect(configAccepts(renamed(config, 'emea', id))).toBe(accepted);
+    expect(tableAccepts(renamed(buildRoutingTable(validateRegionsConfig(config)), 'emea', id))).toBe(accepted);
+  });
+
+  it.each(shardIds)('shard id %j: accepted = %s by both', (id, accepted) => {
+    const c = fresh();
+    c.shards = ['apac', 'emea', 'na'].map((z) => ({ id: `${z}-shard`, residencyZone: z }));
+    expect(configAccepts(renamed(c, 'emea-shard', id))).toBe(accepted);
+    expect(tableAccepts(renamed(buildRoutingTable(validateRegionsConfig(c)), 'emea-shard', id))).toBe(accepted);
+  });
+});

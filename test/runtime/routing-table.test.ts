@@ -238,3 +238,18 @@ describe('RoutingTableError', () => {
     }
   });
 });
+
+describe('residency zone ids (the rule of the config: runtime/ids.ts)', () => {
+  it('rejects a zone id longer than the config allows, naming the field and the allowed pattern', () => {
+    const t = fixture();
+    const id = `e${'m'.repeat(31)}`; // 32 characters: the config allows 31
+    t.residencyZones[0].id = id;
+    const problem = problemsOf(t).find((p) => p.path === 'residencyZones[0].id');
+    expect(problem).toEqual({
+      path: 'residencyZones[0].id',
+      value: id,
+      message:
+        'must be a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter (at most 31 characters)',
+    });
+  });
+});

@@ -181,6 +181,14 @@ describe('settings from the environment', () => {
       expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: 'state', [STATE_ENV.prefix]: prefix })).toThrow(
         `TAISHANGLAOJUN_STATE_PREFIX="${prefix}" is not allowed; allowed: path segments`,
       );
+    // the region rule is the one of the config and the routing table (runtime/ids.ts)
+    for (const region of ['eu-west', 'EU-west-1', 'euwest1', 'e-west-1'])
+      expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: region })).toThrow(
+        `TAISHANGLAOJUN_STATE_REGION="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`,
+      );
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: 'us-gov-west-1' })).toMatchObject({
+      region: 'us-gov-west-1',
+    });
   });
   it('reads offline mode', () => {
     expect(offlineModeFromEnv({})).toBe(false);

@@ -1,0 +1,29 @@
+/**
+ * The id rules the config (`lib/config/schema.ts`), the constructs (`lib/limits.ts`) and the
+ * routing table (`routing-table.ts`) share, defined once here, in the lowest layer all of them use:
+ * an id the config accepts is an id the routing table accepts, and the other way round.
+ */
+
+/** Characters of any id (region, zone, shard, AZ name) in the config and the routing table. */
+export const ID_MAX_LENGTH = 64;
+
+/** Cloud region id such as "eu-west-1" or "us-gov-west-1". */
+export const REGION_ID = {
+  pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+  maxLength: ID_MAX_LENGTH,
+  allowed: 'a cloud region id such as "eu-west-1"',
+} as const;
+
+/** Residency zone id such as "emea": 1-31 characters. */
+export const RESIDENCY_ZONE_ID = {
+  pattern: /^[a-z][a-z0-9-]{0,30}$/,
+  maxLength: 31,
+  allowed: 'a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter',
+} as const;
+
+/** Shard id such as "emea-01": 1-63 characters. */
+export const SHARD_ID = {
+  pattern: /^[a-z0-9][a-z0-9-]{0,62}$/,
+  maxLength: 63,
+  allowed: 'a shard id such as "emea-01": 1-63 lower-case letters, digits and "-", starting with a letter or digit',
+} as const;
