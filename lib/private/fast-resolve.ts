@@ -13,7 +13,7 @@
  * Each check is a superset of cdktf's (it may hand over a value cdktf would have copied, never the
  * reverse), so the result, the errors and their paths are cdktf's. cdktf 0.21.0 is the final
  * release, so the private module path is fixed; if it ever differs, nothing is patched.
- * test/stacks/fast-resolve.test.ts compares both resolvers on tricky values and on the whole synth.
+ * test/stacks/synth-fast-paths.test.ts compares both resolvers on tricky values and on the whole synth.
  */
 type ResolveOptions = { prefix?: string[]; previousContext?: unknown; [key: string]: unknown };
 type Resolve = (obj: unknown, options: ResolveOptions) => unknown;
