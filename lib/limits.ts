@@ -20,3 +20,13 @@ export { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../runtim
 
 /** Kubernetes version of a region cluster, "1.<minor>". */
 export const KUBERNETES_VERSION = { pattern: /^1\.\d{2}$/, allowed: '"1.<minor>", e.g. "1.31"' } as const;
+
+/**
+ * Availability zone of a region network: a name such as "eu-west-1a" or a zone id such as
+ * "euw1-az1". The config validator checks names against the AWS region table (aws-regions.ts); a
+ * construct, which may get zones of a region that table does not list, checks the shape.
+ */
+export const AVAILABILITY_ZONE = {
+  pattern: /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]{3,4}\d+-az\d+$/,
+  allowed: 'an availability zone name such as "eu-west-1a" (or a zone id such as "euw1-az1")',
+} as const;

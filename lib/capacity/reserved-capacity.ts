@@ -6,6 +6,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ReservedCapacityPlan } from '../config/schema';
 import { policyDocument } from '../private/policy';
+import { propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { clusterAutoscalerArgs, sizeCapacity, type CapacitySizing, type NodeGroupSizing, type ScalingPolicy } from './sizing';
 
@@ -62,15 +63,16 @@ export class ReservedCapacity extends Construct {
   constructor(scope: Construct, id: string, props: ReservedCapacityProps) {
     super(scope, id);
     const { region, scaling } = props;
-    const fail: (what: string, value: unknown, allowed: string) => never = (what, value, allowed) => {
-      throw new Error(`${this.node.path}: ${what} ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
-    };
+    const fail: (what: string, value: unknown, allowed: string) => never = (what, value, allowed) => propError(this, what, value, allowed);
     const cluster = region.cluster;
     if (!cluster) fail('region', region.regionId, 'a region that serves "compute" (it has no cluster)');
     const plan = props.reservedCapacity ?? region.spec.reservedCapacity;
     if (!plan) fail('reservedCapacity of region', region.regionId, 'a reserved-capacity plan (config or props)');
+    // The node groups' sizes are computed here from the thresholds and the plan: literals only.
+    const SIZED = 'the node groups are sized from it at synth';
     const percent = (name: string, v: number, min: number) => {
-      if (!Token.isUnresolved(v) && !(v >= min && v <= 100)) fail(name, v, `a number from ${min} to 100`);
+      requireLiteral(this, name, v, `a number from ${min} to 100`, SIZED);
+      if (!(v >= min && v <= 100)) fail(name, v, `a number from ${min} to 100`);
     };
     percent('scaling.scaleOutThresholdPercent', scaling.scaleOutThresholdPercent, 1);
     percent('scaling.scaleInThresholdPercent', scaling.scaleInThresholdPercent, 0);
@@ -81,9 +83,19 @@ export class ReservedCapacity extends Construct {
         scaling.scaleInThresholdPercent,
         `below scaleOutThresholdPercent (${scaling.scaleOutThresholdPercent})`,
       );
+    requireLiteral(this, 'reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer', SIZED);
     if (!Number.isInteger(plan.baselineCapacity) || plan.baselineCapacity < 1)
       fail('reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer');
+    requireLiteral(this, 'reservedCapacity.instanceTypes', plan.instanceTypes, 'a literal list of reserved instance types', SIZED);
     plan.instanceTypes.forEach((r, i) => {
+      requireLiteral(this, `reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer', SIZED);
+      requireLiteral(
+        this,
+        `reservedCapacity.instanceTypes[${i}].type`,
+        r.type,
+        'an EC2 instance type such as "m6i.xlarge"',
+        'it names a node group',
+      );
       if (!Number.isInteger(r.count) || r.count < 1) fail(`reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer');
     });
     const reserved = plan.instanceTypes.reduce((n, r) => n + r.count, 0);

@@ -8,12 +8,14 @@ import { DatabaseParameterGroup, type DatabaseParameter } from './database-param
 import { DATABASE_PORT, databaseNameOf } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import { assertCopyAllowed } from './private/residency';
+import { formatValue } from '../../runtime/problem';
+import { propError, requireLiteral } from '../private/prop-checks';
 
 /** One copy of a database (the primary or a read replica), as other constructs see it. */
 export interface IDatabaseCopy {
   /** Region the copy runs in. */
   readonly regionId: string;
-  /** RDS instance identifier (known at synth). */
+  /** RDS instance identifier (known at synth, unless the project name is a token). */
   readonly instanceIdentifier: string;
   readonly instanceArn: string;
   /** RDS host name (known after apply); the stable name is in DatabaseEndpoints. */
@@ -98,17 +100,18 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
   readonly replicaInstances: Record<string, DbInstance> = {};
   /** Replica-lag alarms, per region id. */
   readonly replicaLagAlarms: Record<string, CloudwatchMetricAlarm> = {};
+  #identifier = '';
+  #homeRegion = '';
 
   constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
     super(scope, id);
     const path = this.node.path;
-    const fail = (field: string, value: unknown, allowed: string): never => {
-      throw new Error(`${path}: ${field} ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
-    };
+    const fail = (field: string, value: unknown, allowed: string): never => propError(this, field, value, allowed);
     const home = props.primaryRegion;
     const zone = home.spec.residencyZone;
     this.residencyZone = zone;
     this.databaseName = props.databaseName ?? databaseNameOf(home.regionId);
+    requireLiteral(this, 'databaseName', this.databaseName, '2-31 lower-case letters, digits and "-"', 'it names the endpoints at synth');
     if (!/^[a-z][a-z0-9-]{1,30}$/.test(this.databaseName))
       fail('databaseName', this.databaseName, '2-31 lower-case letters, digits and "-"');
     if (!home.spec.services.includes('storage'))
@@ -177,11 +180,35 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
 
     const identifier = `${props.projectName}-${this.databaseName}`;
     // RDS identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no "-" at the end.
-    for (const id of [identifier, ...replicaRegions.map((r) => `${identifier}-${r.regionId}`)])
+    // A token project name (a Terraform variable) is checked where it is known: its shortest
+    // allowed length stands in for it here, and the rest of the identifier is checked as written.
+    const tokenProject = Token.isUnresolved(props.projectName);
+    for (const suffix of ['', ...replicaRegions.map((r) => `-${r.regionId}`)]) {
+      const id = `${tokenProject ? 'pp' : props.projectName}-${this.databaseName}${suffix}`;
       if (id.length > 63 || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(id) || id.includes('--'))
         throw new Error(
-          `${path}: projectName "${props.projectName}" with databaseName "${this.databaseName}" gives the RDS identifier "${id}" (${id.length} characters), which is not allowed; allowed: at most 63 letters, digits and single hyphens, ending in a letter or digit (shorten the database name)`,
+          `${path}: projectName ${tokenProject ? '(a token)' : formatValue(props.projectName)} with databaseName ${formatValue(this.databaseName)} gives the RDS identifier ${tokenProject ? `"<projectName>-${this.databaseName}${suffix}"` : formatValue(id)} (${tokenProject ? `${id.length - 2} characters + the project name's` : `${id.length} characters`}), which is not allowed; allowed: at most 63 letters, digits and single hyphens, ending in a letter or digit (shorten the database name)`,
         );
+    }
+    // Two databases with one identifier in one region would collide in RDS (whichever stacks declare
+    // them: one account); checked across the app once the tree is built.
+    this.node.addValidation({
+      validate: () => {
+        const twins = this.node.root.node
+          .findAll()
+          .filter(
+            (c): c is ReplicatedDatabase =>
+              c instanceof ReplicatedDatabase && c !== this && c.#identifier === identifier && c.#homeRegion === home.regionId,
+          );
+        return twins.length > 0
+          ? [
+              `databaseName ${formatValue(this.databaseName)} gives the RDS identifier of another database in ${home.regionId} (${twins.map((t) => t.node.path).join(', ')}); allowed: one database per name and region`,
+            ]
+          : [];
+      },
+    });
+    this.#identifier = identifier;
+    this.#homeRegion = home.regionId;
     const common = (region: IRegion, name: string) => {
       const subnets = new DbSubnetGroup(this, `${name}SubnetGroup`, {
         provider: region.provider,

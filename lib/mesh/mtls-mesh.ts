@@ -5,6 +5,9 @@ import { AcmpcaCertificateAuthorityCertificate } from '@cdktf/provider-aws/lib/a
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
+import { propError, requireLiteral } from '../private/prop-checks';
+import type { IRegion } from '../region/interfaces';
 
 /** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway. */
 export const DEFAULT_MESH_SERVICES = ['api-gateway', 'ai-service', 'user-service', 'knowledge-service'] as const;
@@ -17,8 +20,8 @@ export interface MtlsMeshProps {
   readonly residencyZone: string;
   /** Provider of the region the CAs and certificates live in (the zone's primary region). */
   readonly provider: AwsProvider;
-  /** Compute regions of the zone whose gateways and services get an identity. */
-  readonly memberRegions: readonly string[];
+  /** Compute regions of the zone whose gateways and services get an identity: region ids, or regions (any {@link IRegion}). Literal ids: they name the identities. */
+  readonly memberRegions: readonly (string | Pick<IRegion, 'regionId'>)[];
   /** DNS suffix of the identities: `<service>.<region>.<zone>.<meshDomain>`. */
   readonly meshDomain: string;
   /** Organisation name in the CA subjects. */
@@ -58,16 +61,29 @@ export class MtlsMesh extends Construct {
     const services = props.services ?? DEFAULT_MESH_SERVICES;
     const rootYears = props.rootValidityYears ?? 10;
     const subYears = props.subordinateValidityYears ?? 5;
-    const fail = (field: string, value: unknown, allowed: string): never => {
-      throw new Error(`${this.node.path}: ${field} ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
-    };
+    const fail = (field: string, value: unknown, allowed: string): never => propError(this, field, value, allowed);
+    // The zone and the member regions name the identities (construct ids, certificate names): literals.
+    requireLiteral(this, 'residencyZone', zone, RESIDENCY_ZONE_ID.allowed, 'it names the CAs and identities at synth');
+    if (!RESIDENCY_ZONE_ID.pattern.test(zone)) fail('residencyZone', zone, RESIDENCY_ZONE_ID.allowed);
+    requireLiteral(this, 'memberRegions', props.memberRegions, 'a literal list of region ids', 'one identity per region and service');
+    const members = props.memberRegions.map((m) => (typeof m === 'string' ? m : m.regionId));
+    members.forEach((region, i) => {
+      requireLiteral(this, `memberRegions[${i}]`, region, REGION_ID.allowed, 'it names the identities at synth');
+      if (typeof region !== 'string' || !REGION_ID.pattern.test(region)) fail(`memberRegions[${i}]`, region, REGION_ID.allowed);
+      if (members.indexOf(region) !== i) fail(`memberRegions[${i}]`, region, 'each region once');
+    });
+    for (const [field, years] of [
+      ['rootValidityYears', rootYears],
+      ['subordinateValidityYears', subYears],
+    ] as const)
+      requireLiteral(this, field, years, 'an integer number of years', 'the two validities are compared at synth');
     if (services.length === 0) fail('services', services, 'at least one service name');
     for (const s of services)
       if (!Token.isUnresolved(s) && !SERVICE_NAME.test(s)) fail('services', s, 'lower-case DNS labels such as "api-gateway"');
     if (new Set(services).size !== services.length) fail('services', services, 'each service once');
     if (!Token.isUnresolved(props.meshDomain) && !DNS_NAME.test(props.meshDomain))
       fail('meshDomain', props.meshDomain, 'a lower-case DNS name');
-    if (props.memberRegions.length === 0) fail('memberRegions', props.memberRegions, 'at least one compute region of the zone');
+    if (members.length === 0) fail('memberRegions', props.memberRegions, 'at least one compute region of the zone');
     if (!Number.isInteger(rootYears) || rootYears < 2 || rootYears > 30) fail('rootValidityYears', rootYears, 'an integer from 2 to 30');
     if (!Number.isInteger(subYears) || subYears < 1 || subYears >= rootYears)
       fail('subordinateValidityYears', subYears, `an integer from 1 to ${rootYears - 1} (shorter than the root's)`);
@@ -129,7 +145,7 @@ export class MtlsMesh extends Construct {
 
     const arns: Record<string, string> = {};
     const names: Record<string, string> = {};
-    for (const region of props.memberRegions) {
+    for (const region of members) {
       for (const service of services) {
         const name = `${service}.${region}.${zone}.${props.meshDomain}`;
         const cert = new AcmCertificate(this, `Identity-${region}-${service}`, {

@@ -11,7 +11,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
+import { propError } from '../private/prop-checks';
+import { AVAILABILITY_ZONE, AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { formatCidr, parseCidr, subnetOf } from '../private/cidr';
 import type { IRegionNetwork } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
@@ -80,6 +81,12 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
         `${this.node.path}: availabilityZones ${JSON.stringify(azs)} is not allowed; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max} zones`,
       );
     }
+    azs.forEach((az, i) => {
+      if (Token.isUnresolved(az)) return;
+      if (typeof az !== 'string' || !AVAILABILITY_ZONE.pattern.test(az))
+        propError(this, `availabilityZones[${i}]`, az, AVAILABILITY_ZONE.allowed);
+      if (azs.indexOf(az) !== i) propError(this, `availabilityZones[${i}]`, az, 'each zone once (one subnet pair per zone)');
+    });
 
     this.vpc = new Vpc(this, 'Vpc', {
       provider,

@@ -1,9 +1,11 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionSpec } from '../config/model';
-import { PROJECT_NAME } from '../limits';
+import { PROJECT_NAME, REGION_ID } from '../limits';
 import { offlineProviderSettings } from '../offline';
+import { parseCidr } from '../private/cidr';
+import { ACCOUNT_ID, propError, requireLiteral } from '../private/prop-checks';
 import { regionTags } from '../private/tags';
 import type { IRegion } from './interfaces';
 import { RegionAuditTrail } from './region-audit-trail';
@@ -14,10 +16,10 @@ import { RegionNetwork } from './region-network';
 import { RegionSecurityGroups } from './region-security-groups';
 import { RoutingTableObject } from './routing-table-object';
 
-/** Options of the region's network. */
 /** The one region whose trail records global service events (IAM, STS, root, console sign-in): where AWS delivers them. */
 export const GLOBAL_SERVICE_EVENTS_REGION = 'us-east-1';
 
+/** Options of the region's network. */
 export interface RegionNetworkOptions {
   /** One NAT gateway per AZ rather than one shared. @default true */
   readonly natGatewayPerAz?: boolean;
@@ -94,8 +96,35 @@ export class Region extends Construct implements IRegion {
     const { spec, projectName, accountId } = props;
     this.spec = spec;
     this.regionId = spec.id;
-    if (!Token.isUnresolved(projectName) && !PROJECT_NAME.pattern.test(projectName)) {
-      throw new Error(`${this.node.path}: projectName "${projectName}" is not allowed; allowed: ${PROJECT_NAME.allowed}`);
+    if (!Token.isUnresolved(projectName) && !PROJECT_NAME.pattern.test(projectName))
+      propError(this, 'projectName', projectName, PROJECT_NAME.allowed);
+    // The region id names the provider alias, construct ids and resource names: a literal.
+    requireLiteral(this, 'spec.id', spec.id, REGION_ID.allowed, 'it names the provider, resources and outputs at synth');
+    if (!REGION_ID.pattern.test(spec.id)) propError(this, 'spec.id', spec.id, REGION_ID.allowed);
+    if (!Token.isUnresolved(accountId) && !ACCOUNT_ID.pattern.test(accountId)) propError(this, 'accountId', accountId, ACCOUNT_ID.allowed);
+    const ingressCidrs = props.network?.publicIngressCidrs;
+    if (ingressCidrs !== undefined) {
+      requireLiteral(
+        this,
+        'network.publicIngressCidrs',
+        ingressCidrs,
+        'a literal list of IPv4 CIDRs (each may be a token)',
+        'one rule per CIDR',
+      );
+      if (ingressCidrs.length === 0)
+        propError(this, 'network.publicIngressCidrs', ingressCidrs, 'at least one IPv4 CIDR (omit it for the public API, 0.0.0.0/0)');
+      ingressCidrs.forEach((cidr, i) => {
+        if (Token.isUnresolved(cidr)) return;
+        const parsed = parseCidr(cidr);
+        if ('error' in parsed)
+          propError(
+            this,
+            `network.publicIngressCidrs[${i}]`,
+            cidr,
+            `an IPv4 CIDR in canonical form such as "203.0.113.0/24" (it ${parsed.error})`,
+          );
+      });
+      if (new Set(ingressCidrs).size !== ingressCidrs.length) propError(this, 'network.publicIngressCidrs', ingressCidrs, 'each CIDR once');
     }
     const namePrefix = `${projectName}-${spec.id}`;
     this.provider =
@@ -114,6 +143,22 @@ export class Region extends Construct implements IRegion {
         const region = provider.region;
         return region !== undefined && !Token.isUnresolved(region) && region !== spec.id
           ? [`provider region "${region}" is not the region's id "${spec.id}"; allowed: a provider for ${spec.id}`]
+          : [];
+      },
+    });
+
+    // Two Regions for one region id in a stack would declare two providers with one alias and the
+    // same resource names: Terraform refuses the first, AWS the second. Checked once the tree is built.
+    this.node.addValidation({
+      validate: () => {
+        const stack = TerraformStack.of(this);
+        const twins = stack.node
+          .findAll()
+          .filter((c): c is Region => c instanceof Region && c !== this && c.regionId === this.regionId && TerraformStack.of(c) === stack);
+        return twins.length > 0
+          ? [
+              `region "${this.regionId}" is declared again in this stack at ${twins.map((t) => t.node.path).join(', ')}; allowed: one Region per region id and stack`,
+            ]
           : [];
       },
     });

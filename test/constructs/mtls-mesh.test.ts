@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { DEFAULT_MESH_SERVICES, MtlsMesh, type MtlsMeshProps } from '../../lib/mesh/mtls-mesh';
 import { buildPlatform } from '../../stacks/platform';
 import { resourcesOf, validConfig } from '../helpers/platform';
@@ -53,8 +53,33 @@ describe('MtlsMesh', () => {
     [{ meshDomain: 'Mesh..x' }, /meshDomain "Mesh..x" is not allowed/],
     [{ memberRegions: [] }, /memberRegions \[\] is not allowed/],
     [{ subordinateValidityYears: 10 }, /subordinateValidityYears 10 is not allowed; allowed: an integer from 1 to 9/],
+    [{ memberRegions: ['EU WEST!'] }, /memberRegions\[0\] "EU WEST!" is not allowed; allowed: a cloud region id such as "eu-west-1"/],
+    [{ memberRegions: ['eu-west-1', 'eu-west-1'] }, /memberRegions\[1\] "eu-west-1" is not allowed; allowed: each region once/],
+    [{ residencyZone: 'Bad Zone!' }, /residencyZone "Bad Zone!" is not allowed; allowed: a residency zone id such as "emea"/],
   ])('names a bad prop: %j', (extra, message) => {
     expect(() => synthMesh(extra as Partial<MtlsMeshProps>)).toThrow(message);
+  });
+});
+
+describe('MtlsMesh: tokens and regions', () => {
+  it('refuses tokens where the identities are named or validities compared, by name', () => {
+    const stack = new TerraformStack(Testing.app(), 'tok');
+    const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const base = { residencyZone: 'emea', provider, memberRegions: ['eu-west-1'], meshDomain: 'mesh.example.com', organization: 'o' };
+    const region = new TerraformVariable(stack, 'region', { type: 'string' }).stringValue;
+    const years = new TerraformVariable(stack, 'years', { type: 'number' }).numberValue;
+    const zone = new TerraformVariable(stack, 'zone', { type: 'string' }).stringValue;
+    expect(() => new MtlsMesh(stack, 'a', { ...base, memberRegions: [region] })).toThrow(
+      /tok\/a: memberRegions\[0\] is a token; allowed: a cloud region id/,
+    );
+    expect(() => new MtlsMesh(stack, 'b', { ...base, rootValidityYears: years })).toThrow(/tok\/b: rootValidityYears is a token/);
+    expect(() => new MtlsMesh(stack, 'c', { ...base, residencyZone: zone })).toThrow(/tok\/c: residencyZone is a token/);
+    const org = new TerraformVariable(stack, 'org', { type: 'string' }).stringValue;
+    expect(() => new MtlsMesh(stack, 'd', { ...base, organization: org })).not.toThrow();
+  });
+  it('takes regions as well as region ids', () => {
+    const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
+    expect(resourcesOf(tf, 'aws_acm_certificate').map((c) => c.domain_name)).toContain('ai-service.eu-west-1.emea.mesh.example.com');
   });
 });
 

@@ -11,6 +11,7 @@ import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { resolve as resolveTokens } from 'cdktf/lib/_tokens';
 import {
   Region,
+  RegionCluster,
   type IRegionBucket,
   type IRegionCluster,
   type IRegionKey,
@@ -315,14 +316,15 @@ describe('Region: token-aware validation', () => {
   it('refuses a token CIDR by name (subnets are computed from it at synth)', () => {
     const stack = new TerraformStack(Testing.app(), 'tokens');
     const cidr = new TerraformVariable(stack, 'cidr', { type: 'string' }).stringValue;
-    expect(() => new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr }, projectName: 'p-x', accountId: '1' })).toThrow(
+    expect(() => new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr }, projectName: 'p-x', accountId: '111122223333' })).toThrow(
       /tokens\/r\/Network: cidr is a token; allowed: a literal IPv4 CIDR/,
     );
   });
   it('refuses a CIDR that is not canonical', () => {
     const stack = new TerraformStack(Testing.app(), 'canon');
     expect(
-      () => new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr: '010.010.0.0/16' }, projectName: 'p-x', accountId: '1' }),
+      () =>
+        new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr: '010.010.0.0/16' }, projectName: 'p-x', accountId: '111122223333' }),
     ).toThrow(/cidr "010.010.0.0\/16" is not canonical; write it as "10.10.0.0\/16"/);
   });
   it('checks once the tree is built that a provider handed in serves the region', () => {
@@ -341,5 +343,92 @@ describe('Region: token-aware validation', () => {
       provider: new AwsProvider(ok, 'aws', { region: 'eu-west-2' }),
     });
     expect(validate(ok)).toEqual([]);
+  });
+});
+
+describe('Region: props checked by name', () => {
+  const make = (extra: Record<string, unknown>, spec = specOf('eu-west-2')) => {
+    const stack = new TerraformStack(Testing.app(), 'props');
+    return () => new Region(stack, 'r', { spec, projectName: 'p-x', accountId: '111122223333', ...extra });
+  };
+  it('refuses a region id that is not one, and a token region id', () => {
+    expect(make({}, { ...specOf('eu-west-2'), id: 'EU-WEST' })).toThrow(
+      /props\/r: spec.id "EU-WEST" is not allowed; allowed: a cloud region id such as "eu-west-1"/,
+    );
+    const stack = new TerraformStack(Testing.app(), 'tok');
+    const id = new TerraformVariable(stack, 'region', { type: 'string' }).stringValue;
+    expect(() => new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), id }, projectName: 'p-x', accountId: '111122223333' })).toThrow(
+      /tok\/r: spec.id is a token; allowed: a cloud region id/,
+    );
+  });
+  it('refuses an account id that is not twelve digits, and accepts a token one', () => {
+    expect(make({ accountId: 'abc' })).toThrow(/props\/r: accountId "abc" is not allowed; allowed: a 12-digit AWS account id/);
+    const stack = new TerraformStack(Testing.app(), 'acct');
+    const account = new TerraformVariable(stack, 'account', { type: 'string' }).stringValue;
+    expect(() => new Region(stack, 'r', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: account })).not.toThrow();
+  });
+  it('checks each public ingress CIDR, and names a token list', () => {
+    expect(make({ network: { publicIngressCidrs: ['nope'] } })).toThrow(
+      /props\/r: network.publicIngressCidrs\[0\] "nope" is not allowed; allowed: an IPv4 CIDR in canonical form/,
+    );
+    expect(make({ network: { publicIngressCidrs: ['203.0.113.0/24', '203.0.113.0/24'] } })).toThrow(/each CIDR once/);
+    expect(make({ network: { publicIngressCidrs: [] } })).toThrow(/network.publicIngressCidrs \[\] is not allowed; allowed: at least one/);
+    const stack = new TerraformStack(Testing.app(), 'list');
+    const cidrs = new TerraformVariable(stack, 'cidrs', { type: 'list(string)' }).listValue;
+    expect(
+      () =>
+        new Region(stack, 'r', {
+          spec: specOf('eu-west-2'),
+          projectName: 'p-x',
+          accountId: '111122223333',
+          network: { publicIngressCidrs: cidrs },
+        }),
+    ).toThrow(/list\/r: network.publicIngressCidrs is a token; allowed: a literal list of IPv4 CIDRs \(each may be a token\)/);
+    const one = new TerraformVariable(stack, 'office', { type: 'string' }).stringValue;
+    expect(
+      () =>
+        new Region(stack, 'ok', {
+          spec: specOf('eu-west-2'),
+          projectName: 'p-x',
+          accountId: '111122223333',
+          network: { publicIngressCidrs: [one] },
+        }),
+    ).not.toThrow();
+  });
+  it('refuses duplicate and malformed availability zones by index', () => {
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', 'eu-west-2a'] })).toThrow(
+      /props\/r\/Network: availabilityZones\[1\] "eu-west-2a" is not allowed; allowed: each zone once/,
+    );
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', ''] })).toThrow(
+      /availabilityZones\[1\] "" is not allowed; allowed: an availability zone name such as "eu-west-1a"/,
+    );
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['euw2-az1', 'euw2-az2'] })).not.toThrow();
+  });
+  it('refuses a second Region for the same region id in one stack once the tree is built', () => {
+    const stack = new TerraformStack(Testing.app(), 'twins');
+    new Region(stack, 'a', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: '111122223333' });
+    new Region(stack, 'b', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: '111122223333' });
+    const errors = stack.node.findAll().flatMap((c) => c.node.validate());
+    expect(errors.join('\n')).toMatch(
+      /region "eu-west-2" is declared again in this stack at twins\/b; allowed: one Region per region id and stack/,
+    );
+    const single = new TerraformStack(Testing.app(), 'single');
+    new Region(single, 'a', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: '111122223333' });
+    new Region(single, 'b', { spec: specOf('eu-west-1'), projectName: 'p-x', accountId: '111122223333' });
+    expect(single.node.findAll().flatMap((c) => c.node.validate())).toEqual([]);
+  });
+});
+
+describe('RegionCluster: props checked by name', () => {
+  it('refuses a cluster name EKS does not take, and accepts a token one', () => {
+    const stack = new TerraformStack(Testing.app(), 'eks');
+    const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-2' });
+    const props = { provider, subnetIds: ['subnet-1', 'subnet-2'], kmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/x' };
+    expect(() => new RegionCluster(stack, 'bad', { ...props, clusterName: 'Bad Name!!' })).toThrow(
+      /eks\/bad: clusterName "Bad Name!!" is not allowed; allowed: 1-100 letters, digits, "-" and "_"/,
+    );
+    const name = new TerraformVariable(stack, 'name', { type: 'string' }).stringValue;
+    expect(() => new RegionCluster(stack, 'tok', { ...props, clusterName: name })).not.toThrow();
+    expect(() => new RegionCluster(stack, 'ok', { ...props, clusterName: 'p-x-eu-west-2' })).not.toThrow();
   });
 });

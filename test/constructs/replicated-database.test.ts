@@ -1,5 +1,6 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { TerraformVariable } from 'cdktf';
 import { ReplicatedDatabase, REPLICATION_PARAMETERS, type ReplicatedDatabaseProps } from '../../lib/data';
 import type { Region } from '../../lib/region';
 import { keyArnOf, synthData } from '../helpers/data';
@@ -183,6 +184,44 @@ describe('ReplicatedDatabase: bad props', () => {
     ],
   ])('%j is refused', (props, message) => {
     expect(() => synthData(EMEA, database(props))).toThrow(message);
+  });
+
+  it('a token project name (a Terraform variable) is accepted; the rest of the identifier is still checked', () => {
+    const { tf } = synthData(['eu-west-1'], (stack, regions) => {
+      const projectName = new TerraformVariable(stack, 'project', { type: 'string' }).stringValue;
+      database({ projectName })(stack, regions);
+    });
+    expect(resourcesOf(tf, 'aws_db_instance')[0].identifier).toBe('${var.project}-pg-eu-west-1');
+    expect(() =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        const projectName = new TerraformVariable(stack, 'project', { type: 'string' }).stringValue;
+        database({ projectName, databaseName: 'ord--ers' })(stack, regions);
+      }),
+    ).toThrow(
+      /projectName \(a token\) with databaseName "ord--ers" gives the RDS identifier "<projectName>-ord--ers" \(9 characters \+ the project name's\), which is not allowed/,
+    );
+    expect(() =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        const databaseName = new TerraformVariable(stack, 'db', { type: 'string' }).stringValue;
+        database({ databaseName })(stack, regions);
+      }),
+    ).toThrow(/test\/Db: databaseName is a token; allowed: 2-31 lower-case letters/);
+  });
+
+  it('two databases with one identifier in one region are refused once the tree is built', () => {
+    const errorsOf = (second: string | undefined) => {
+      let errors: string[] = [];
+      synthData(['eu-west-1'], (stack, regions) => {
+        new ReplicatedDatabase(stack, 'A', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun', databaseName: 'orders' });
+        new ReplicatedDatabase(stack, 'B', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun', databaseName: second });
+        errors = stack.node.findAll().flatMap((c) => c.node.validate());
+      });
+      return errors.join('\n');
+    };
+    expect(errorsOf('orders')).toMatch(
+      /databaseName "orders" gives the RDS identifier of another database in eu-west-1 \(test\/B\); allowed: one database per name and region/,
+    );
+    expect(errorsOf('invoices')).not.toMatch(/another database/);
   });
 
   it('PostgreSQL 17 gets the postgres17 parameter family', () => {

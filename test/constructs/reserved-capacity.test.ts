@@ -1,7 +1,7 @@
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { ReservedCapacity, sizeCapacity, type ReservedCapacityProps, type ScalingPolicy } from '../../lib/capacity';
 import { DEFAULT_AUTO_SCALING } from '../../lib/config';
 import { Region } from '../../lib/region';
@@ -181,9 +181,29 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
       /scaleInThresholdPercent 90 is not allowed; allowed: below scaleOutThresholdPercent \(80\)/,
     ],
     ['a tiny root volume', { rootVolumeGiB: 4 }, /rootVolumeGiB 4 is not allowed; allowed: an integer from 20 to 16384/],
+    ['a NaN threshold', { scaling: { ...design, scaleOutThresholdPercent: NaN } }, /scaleOutThresholdPercent NaN is not allowed/],
   ];
   it.each(bad)('%s', (_name, extra, message) => {
     expect(() => synthCapacity('eu-west-1', extra)).toThrow(message);
+  });
+
+  it('a token where the node groups are sized: refused by name, never compared as a number', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    const region = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+    const out = new TerraformVariable(stack, 'out', { type: 'number' }).numberValue;
+    expect(() => new ReservedCapacity(region, 'A', { region, scaling: { ...design, scaleOutThresholdPercent: out } })).toThrow(
+      /test\/eu-west-1\/A: scaling.scaleOutThresholdPercent is a token; allowed: a number from 1 to 100 \(the node groups are sized from it at synth\)/,
+    );
+    const both = { ...design, scaleOutThresholdPercent: out, scaleInThresholdPercent: out };
+    expect(() => new ReservedCapacity(region, 'B', { region, scaling: both })).toThrow(/B: scaling.scaleOutThresholdPercent is a token/);
+    const count = new TerraformVariable(stack, 'count', { type: 'number' }).numberValue;
+    const plan = { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'c5.2xlarge', count, term: '1year' as const }] };
+    expect(() => new ReservedCapacity(region, 'C', { region, scaling: design, reservedCapacity: plan })).toThrow(
+      /C: reservedCapacity.instanceTypes\[0\].count is a token/,
+    );
+    const volume = new TerraformVariable(stack, 'volume', { type: 'number' }).numberValue;
+    expect(() => new ReservedCapacity(region, 'D', { region, scaling: design, rootVolumeGiB: volume })).not.toThrow();
   });
 
   it('a region without compute (no cluster)', () => {
