@@ -85,7 +85,7 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
     },
   },
-  // runtime/x.ts, runtime/a/x.ts, runtime/a/b/x.ts, runtime/a/b/c/x.ts: each with its own root.
+  // Files directly in runtime/ and one to three folders below it, each depth with its own root (deeper ones as four).
   ...[0, 1, 2, 3].map((depth) => ({ files: [`runtime/${'*/'.repeat(depth)}*.ts`], rules: runtimeRules(depth) })),
   { files: ['runtime/*/*/*/*/**/*.ts'], rules: runtimeRules(4) },
 );
