@@ -12,6 +12,7 @@ import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-addres
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
+import { unknownName } from '../runtime/private/unknown-name';
 import { Gateway, LIMIT_DEFAULTS, type GatewayLimits } from './gateway';
 import { UpstreamConfigError, resolveStaticUpstreams } from './upstreams';
 
@@ -105,9 +106,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       continue;
     }
     if (!flagsWithValue.has(flag)) {
-      throw new UsageError(
-        `unknown flag ${JSON.stringify(flag)}; allowed: ${[...flagsWithValue, '--no-health-checks', '--log-client-address'].join(', ')}`,
-      );
+      throw new UsageError(unknownName('flag', flag, [...flagsWithValue, '--no-health-checks', '--log-client-address']));
     }
     if (value === undefined) {
       value = argv[++i];

@@ -6,6 +6,7 @@
  * JSON file or environment variables, or from a service registry (see `registry-upstreams.ts`).
  */
 import { BalancedPool } from 'undici';
+import { unknownName } from '../runtime/private/unknown-name';
 
 /** Timeouts and pool size for every upstream. */
 export interface UpstreamPoolOptions {
@@ -93,8 +94,7 @@ export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<strin
   const known = new Set(input.regions);
   const out: Record<string, string> = {};
   for (const region of Object.keys(input.overrides ?? {})) {
-    if (!known.has(region))
-      problems.push(`upstream ${JSON.stringify(region)}: not a region of the routing table; allowed: ${input.regions.join(', ')}`);
+    if (!known.has(region)) problems.push(`upstream: ${unknownName('region of the routing table', region, input.regions)}`);
   }
   const template = input.template ?? env[UPSTREAM_TEMPLATE_ENV];
   if (template !== undefined && !template.includes('{region}')) {

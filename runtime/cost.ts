@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
+import { disallowedName, unknownName } from './private/unknown-name';
 
 export { DEFAULT_PRICES_PATH } from './cost-defaults';
 
@@ -138,20 +139,31 @@ export function parseWorkloadProfile(input: unknown, table: RoutingTable, subjec
     problems.push({
       path: 'residencyZone',
       value: profile.residencyZone,
-      message: `is not a residency zone of the routing table; allowed: ${table.residencyZones.map((z) => `"${z.id}"`).join(', ')}`,
+      message: `is an ${unknownName(
+        'residency zone of the routing table',
+        undefined,
+        table.residencyZones.map((z) => z.id),
+      )}`,
     });
   const region = table.regions.find((r) => r.id === profile.currentRegion);
   if (!region)
     problems.push({
       path: 'currentRegion',
       value: profile.currentRegion,
-      message: `is not a region of the routing table; allowed: ${table.regions.map((r) => `"${r.id}"`).join(', ')}`,
+      message: `is an ${unknownName(
+        'region of the routing table',
+        undefined,
+        table.regions.map((r) => r.id),
+      )}`,
     });
   else if (zone && region.residencyZone !== zone.id)
     problems.push({
       path: 'currentRegion',
       value: profile.currentRegion,
-      message: `is in residency zone "${region.residencyZone}", not the workload's zone "${zone.id}"; allowed: ${zone.regions.map((r) => `"${r}"`).join(', ')}`,
+      message: disallowedName(
+        `is in residency zone ${JSON.stringify(region.residencyZone)}, not the workload's zone ${JSON.stringify(zone.id)}`,
+        zone.regions,
+      ),
     });
   if (problems.length) throw new ProblemsError(subject, problems);
   return profile;

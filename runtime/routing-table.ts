@@ -13,7 +13,7 @@
  */
 import { Checker, join, type NumberRule, type StringRule } from './private/checker';
 import { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID as ZONE_ID, SHARD_ID } from './ids';
-import { unknownName } from './private/unknown-name';
+import { disallowedName, unknownName } from './private/unknown-name';
 import { formatValue, ProblemsError, type Problem } from './problem';
 
 /** The schema version this runtime reads and synth writes. */
@@ -482,7 +482,10 @@ function relationProblems(
       c.add(
         `shards[${si}].primary.region`,
         primaryId,
-        `must be in the shard's residency zone ${JSON.stringify(zone.id)} (allowed: ${(zone.regions ?? []).filter((r) => r !== undefined).join(', ')})`,
+        disallowedName(
+          `must be in the shard's residency zone ${JSON.stringify(zone.id)}`,
+          (zone.regions ?? []).filter((r): r is string => r !== undefined),
+        ),
       );
     const holders = new Set<string>(primaryId === undefined ? [] : [primaryId]);
     shard.replicas?.forEach((replica, ri) => {

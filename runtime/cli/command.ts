@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatValue } from '../problem';
+import { unknownName } from '../private/unknown-name';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -44,10 +45,8 @@ export class UsageError extends Error {
 /** Flag specification as `node:util` `parseArgs` takes it (strings and booleans only). */
 export type FlagSpec = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
 
-function flagList(options: FlagSpec): string {
-  return Object.keys(options)
-    .map((k) => `--${k}`)
-    .join(', ');
+function flagNames(options: FlagSpec): string[] {
+  return Object.keys(options).map((k) => `--${k}`);
 }
 
 /** The values of parsed flags: a string or boolean per flag given, undefined when absent. */
@@ -63,10 +62,10 @@ export function parseFlags<T extends FlagSpec>(args: string[], options: T, comma
     const code = (err as { code?: string }).code;
     const flag = /'(-{1,2}[^'\s<]+)/.exec(message)?.[1] ?? '(argument)';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      throw new UsageError(flag, undefined, `unknown flag for "${command}"; allowed: ${flagList(options)}`);
+      throw new UsageError(flag, undefined, unknownName(`flag for "${command}"`, undefined, flagNames(options)));
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const value = /'([^']*)'/.exec(message)?.[1];
-      throw new UsageError(command, value, `unexpected argument; "${command}" takes only flags (${flagList(options)})`);
+      throw new UsageError(command, value, `unexpected argument; "${command}" takes only flags (${flagNames(options).join(', ')})`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const spec = options[flag.replace(/^-+/, '')];

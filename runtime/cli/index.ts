@@ -6,6 +6,7 @@
  * Errors never print a stack trace.
  */
 import { RoutingTableError } from '../routing-table';
+import { allowedNames, unknownName } from '../private/unknown-name';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIo } from './command';
 import { COMMANDS } from './commands';
 
@@ -46,15 +47,15 @@ const defaultIo = (): CliIo => ({
 export function main(argv: string[], io: CliIo = defaultIo(), commands: readonly CliCommand[] = COMMANDS): number {
   const [name, ...rest] = argv;
   const servers = commands === COMMANDS ? SERVER_COMMANDS.map((c) => c.name) : [];
-  const allowed = [...commands.map((c) => c.name), ...servers, 'help'].join(', ');
+  const names = [...commands.map((c) => c.name), ...servers, 'help'];
   try {
     if (name === 'help' || name === '--help' || name === '-h') {
       io.stdout(`${usage(commands)}\n`);
       return EXIT_OK;
     }
-    if (name === undefined) throw new UsageError('command', undefined, `missing; allowed: ${allowed}`);
+    if (name === undefined) throw new UsageError('command', undefined, `missing; ${allowedNames(names)}`);
     const command = commands.find((c) => c.name === name);
-    if (command === undefined) throw new UsageError('command', name, `unknown command; allowed: ${allowed}`);
+    if (command === undefined) throw new UsageError('command', name, unknownName('command', undefined, names));
     return command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -23,3 +23,9 @@ test('good trusted proxies, comma-separated and repeated', () => {
     '2001:db8::/32',
   ]);
 });
+
+test('an unknown flag is named with every allowed flag, in the one unknown-name wording', () => {
+  expect(() => parseGatewayFlags(['--portt', '1'])).toThrow(
+    /^unknown flag "--portt"; allowed: --[a-z-]+(, --[a-z-]+)*, --no-health-checks, --log-client-address$/,
+  );
+});

@@ -88,7 +88,12 @@ describe('parseRoutingTable', () => {
     const fr = problems.find((p) => p.path === 'countries.FR');
     expect(fr?.value).toBe('eu-south-9');
     expect(fr?.message).toContain('eu-west-1');
-    expect(problems.find((p) => p.path === 'shards[5].primary.region')?.message).toContain('"emea"');
+    expect(problems.find((p) => p.path === 'shards[5].primary.region')?.message).toBe(
+      'must be in the shard\'s residency zone "emea"; allowed: eu-west-1, eu-central-1, eu-west-2',
+    );
+    expect(fr?.message).toBe(
+      'is an unknown region; allowed: ap-east-1, ap-southeast-1, ap-northeast-1, ap-south-1, eu-west-1, eu-central-1, eu-west-2, us-east-1, us-west-2, ca-central-1',
+    );
   });
 
   it('requires every zone to list exactly its regions and to own a shard', () => {
