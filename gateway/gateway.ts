@@ -28,7 +28,7 @@ import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
 import { isoTimeCachedPerMs } from './private/iso-time';
 import { LogBatch } from './private/log-batch';
-import { endToEndHeaders, forwardBody, headerValue, isIdempotent, originForm, pathOnly, sendJson } from './private/http';
+import { endToEndHeaders, forwardBody, headerValue, isIdempotent, logPath, originForm, pathOnly, sendJson } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
 import { RegionUpstreams, type UpstreamPoolOptions } from './upstreams';
 
@@ -539,7 +539,7 @@ export class Gateway {
   async #proxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    const log: Record<string, unknown> = { method, path: pathOnly(req.url) };
+    const log: Record<string, unknown> = { method, path: logPath(req.url) };
     const finish = (status: number, region: string, country: string) => {
       const seconds = (performance.now() - started) / 1000;
       this.metrics.requests.inc([region, String(status), country]);

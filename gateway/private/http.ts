@@ -83,6 +83,23 @@ export function pathOnly(url: string | undefined): string {
 }
 
 /**
+ * The path the access log records for a request target: origin-form without its query;
+ * absolute-form (`http://user:pass@host/p?q`) as its path only (`/p`), never its userinfo or host;
+ * `*` as is; anything else (CONNECT's `host:port`, garbage) as ''.
+ */
+export function logPath(url: string | undefined): string {
+  if (url === undefined || url === '') return '';
+  if (url.charCodeAt(0) === 47 /* / */) return pathOnly(url);
+  if (url === '*') return '*';
+  if (!/^https?:\/\//i.test(url)) return '';
+  try {
+    return pathOnly(new URL(url).pathname);
+  } catch {
+    return '';
+  }
+}
+
+/**
  * The request target as a path for the upstream (RFC 9112 §3.2): origin-form as is, absolute-form
  * (`http://host/path?q`) reduced to its path and query; undefined for anything else (`*`,
  * authority-form, garbage), which no upstream should receive.

@@ -2,7 +2,7 @@
 import { createServer, request, type ClientRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { endToEndHeaders, forwardBody } from '../../gateway/private/http';
+import { endToEndHeaders, forwardBody, logPath } from '../../gateway/private/http';
 
 test.each([
   ['keep-alive', { 'keep-alive': 'timeout=5', 'x-a': '1' }, { 'x-a': '1' }],
@@ -97,4 +97,18 @@ describe('forwardBody (the response stream of the gateway and the bare proxy)', 
     expect((await outcome)?.message).toMatch(/client closed/);
     expect((await source).destroyed).toBe(true);
   });
+});
+
+test.each([
+  ['/v1/chat?user=1', '/v1/chat'],
+  ['https://u:p@h:99/a/b?c', '/a/b'],
+  ['http://api.example.com/v1/abs?x=1', '/v1/abs'],
+  ['HTTP://user@host', '/'],
+  ['*', '*'],
+  ['1.2.3.4:443', ''],
+  ['http://[bad', ''],
+  ['garbage', ''],
+  [undefined, ''],
+])('the access log records %s as %j: the path only, never userinfo, host or query', (url, path) => {
+  expect(logPath(url)).toBe(path);
 });
