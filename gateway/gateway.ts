@@ -251,12 +251,14 @@ export class Gateway {
     const admin = props.adminPort !== undefined;
     this.server = createServer(serverOptions, (req, res) => this.#onRequest(req, res, !admin));
     this.server.on('clientError', (err, socket) => this.#onClientError(err, socket));
+    this.server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#onConnect(req, socket));
     if (admin) {
       this.adminServer = createServer(serverOptions, (req, res) => {
         if (!this.#admin(req, res))
           sendJson(res, 404, { error: 'not-found', detail: 'admin port serves /healthz, /readyz and /metrics only' });
       });
       this.adminServer.on('clientError', (err, socket) => this.#onClientError(err, socket));
+      this.adminServer.on('connect', (req: IncomingMessage, socket: Duplex) => this.#onConnect(req, socket));
     }
   }
 
@@ -485,6 +487,39 @@ export class Gateway {
     const body = JSON.stringify({ error, detail });
     socket.end(
       `HTTP/1.1 ${status} ${error}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  }
+
+  /**
+   * CONNECT (authority-form target, a tunnel request): not for an upstream. Node hands the socket
+   * over without a response object and destroys it when nobody listens; answered 400 like `OPTIONS *`,
+   * counted and logged once, connection closed.
+   */
+  #onConnect(req: IncomingMessage, socket: Duplex): void {
+    const started = performance.now();
+    socket.on('error', () => socket.destroy()); // Node removed its own error handler with the hand-over
+    const status = 400;
+    this.metrics.rejected.inc({ status: String(status) });
+    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]);
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.duration.observe({ region: METRIC_NONE }, seconds);
+    this.logger.info({
+      method: req.method ?? 'CONNECT',
+      path: logPath(req.url),
+      status,
+      region: METRIC_NONE,
+      latencyMs: Math.round(seconds * 100_000) / 100,
+    });
+    const body = JSON.stringify({
+      error: 'bad-request',
+      detail: 'CONNECT is not served: the request target must be a path such as /v1/chat',
+    });
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
     );
   }
 

@@ -347,6 +347,34 @@ describe('requests that cannot be forwarded as sent (before: counted as upstream
   });
 });
 
+/** The access-log lines of requests (not events). */
+function accessLines(logs: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return logs.filter((l) => l.event === undefined && l.method !== undefined);
+}
+
+/** Lets the close/error handlers of a finished connection run. */
+const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+describe('CONNECT (before: dropped with no answer, no log, no metric)', () => {
+  it('answers 400 bad-request JSON, logs and counts it once, and closes the connection', async () => {
+    const { gw, port, logs } = await startGateway();
+    const started = Date.now();
+    const res = await raw(port, 'CONNECT 1.2.3.4:443 HTTP/1.1\r\nHost: 1.2.3.4:443\r\n\r\n', 3000);
+    expect(Date.now() - started).toBeLessThan(2500); // closed by the gateway
+    expect(res).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(res.slice(res.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'bad-request', detail: expect.any(String) });
+    await settle();
+    const lines = accessLines(logs);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: 'CONNECT', status: 400, region: 'none' });
+    expect(JSON.stringify(lines[0])).not.toContain('1.2.3.4');
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'http_requests_total', { region: 'none', status: '400' })).toBe(1);
+    expect(Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0)).toBe(0);
+    expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+});
+
 describe('clients that go away', () => {
   it('survives a client that disconnects while the upstream is answering, and keeps serving', async () => {
     upstreams['eu-west-2'].delayMs = 200;
