@@ -115,6 +115,12 @@ type AttemptOutcome =
   /** The request itself cannot be forwarded (undici refused its arguments): the client's fault, not the upstream's. */
   | { kind: 'unforwardable'; message: string };
 
+/** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
+type BodyAnswer = (status: number, error: string, detail: string) => void;
+
+/** Status logged and counted for a client that went away before its request body arrived. */
+export const CLIENT_GONE_STATUS = 499;
+
 /**
  * Request headers never forwarded as received: the gateway sets the forwarding headers itself (a
  * client's own `Forwarded`/`X-Real-IP` would otherwise reach the upstream as if the gateway had
@@ -191,6 +197,10 @@ export class Gateway {
   #inflight = 0;
   #idle: Array<() => void> = [];
   #draining = false;
+  /** The request whose body is being read on a socket answers that socket's client errors itself. */
+  readonly #bodyAnswers = new WeakMap<Duplex, BodyAnswer>();
+  /** Sockets whose client error was answered: later parser errors on them are not new requests. */
+  readonly #clientErrorAnswered = new WeakSet<Duplex>();
   #started = false;
   #closed: Promise<void> | undefined;
   #logDestination: LogBatch | undefined;
@@ -463,9 +473,12 @@ export class Gateway {
   #onClientError(err: Error & { code?: string }, socket: Duplex): void {
     const code = err.code ?? '';
     if (code === 'ECONNRESET' || code === 'EPIPE' || !socket.writable) {
+      // Nobody to answer; a request whose body was being read is logged once by its reader (499).
       socket.destroy();
       return;
     }
+    // The parser stays in error: more bytes on this socket raise the same error again.
+    if (this.#clientErrorAnswered.has(socket)) return;
     const [status, error, detail] =
       code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'headers-too-large', `request headers exceed ${this.limits.maxHeaderBytes} bytes`]
@@ -475,11 +488,23 @@ export class Gateway {
               'request-timeout',
               `request not received within ${this.limits.headersTimeoutMs} ms (headers) / ${this.limits.requestTimeoutMs} ms (whole request)`,
             ]
-          : [400, 'bad-request', 'malformed HTTP request'];
+          : code === 'HPE_INVALID_EOF_STATE'
+            ? [400, 'bad-request', 'the connection ended before the whole request arrived']
+            : [400, 'bad-request', 'malformed HTTP request'];
+    // A request whose headers were accepted and whose body is being read: it answers (its headers
+    // are not sent yet), counts and logs itself, once.
+    const answer = this.#bodyAnswers.get(socket);
+    if (answer !== undefined) {
+      this.#clientErrorAnswered.add(socket);
+      answer(status, error, detail);
+      return;
+    }
+    this.#clientErrorAnswered.add(socket);
     this.metrics.rejected.inc({ status: String(status) });
     this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]); // answered, like every other request
     this.logger.warn({ event: 'client-error', status, code }, error);
-    // A response already started on this socket cannot be replaced: cut it.
+    // A response of an earlier request is still pending on this socket (pipelining): it cannot be
+    // replaced or followed by this answer: cut the connection.
     if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
       socket.destroy();
       return;
@@ -711,8 +736,11 @@ export class Gateway {
   }
 
   /**
-   * Reads the request body within maxBodyBytes; 'answered' when a 413/400 went out instead; null
-   * (not a promise) when the request has no body.
+   * Reads the request body within maxBodyBytes; 'answered' when an answer went out instead (413;
+   * 400/408 from the client-error path), or when the client went away first (no answer possible:
+   * status 499); null (not a promise)
+   * when the request has no body. Each outcome is settled once, so the request is counted and
+   * logged once.
    */
   #readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null | 'answered'> | null {
     const max = this.limits.maxBodyBytes;
@@ -731,6 +759,7 @@ export class Gateway {
       tooLarge();
       return Promise.resolve('answered');
     }
+    const socket = req.socket;
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -738,33 +767,41 @@ export class Gateway {
       const settle = (v: Buffer | null | 'answered') => {
         if (settled) return;
         settled = true;
+        if (this.#bodyAnswers.get(socket) === answer) this.#bodyAnswers.delete(socket);
         resolve(v);
       };
+      const discard = () => {
+        req.removeAllListeners('data');
+        req.resume();
+      };
+      const answer: BodyAnswer = (status, error, detail) => {
+        if (settled) return;
+        this.metrics.rejected.inc({ status: String(status) });
+        sendJson(res, status, { error, detail }, { connection: 'close' });
+        discard();
+        settle('answered');
+      };
+      const gone = () => {
+        if (req.complete || settled) return;
+        res.statusCode = CLIENT_GONE_STATUS;
+        res.destroy();
+        settle('answered');
+      };
+      this.#bodyAnswers.set(socket, answer);
       req.on('data', (chunk: Buffer) => {
         if (settled) return;
         size += chunk.length;
         if (size > max) {
           tooLarge();
-          req.removeAllListeners('data');
-          req.resume();
+          discard();
           settle('answered');
           return;
         }
         chunks.push(chunk);
       });
       req.once('end', () => settle(size === 0 ? null : Buffer.concat(chunks, size)));
-      req.once('error', () => {
-        res.statusCode = 408;
-        res.destroy();
-        settle('answered');
-      });
-      req.once('close', () => {
-        if (!req.complete && !settled) {
-          res.statusCode = 408;
-          res.destroy();
-          settle('answered');
-        }
-      });
+      req.on('error', gone);
+      req.once('close', gone);
     });
   }
 

@@ -110,8 +110,11 @@ async function startGateway(
 
 const fromGB = { 'x-forwarded-for': GB_IP };
 
-/** Writes `text` on a raw socket and resolves with what comes back (until close or `waitMs`). */
-function raw(port: number, text: string, waitMs = 3000): Promise<string> {
+/**
+ * Writes `text` on a raw socket and resolves with what comes back (until close or `waitMs`);
+ * `halfClose` ends the sending side after the text (as `nc` does at the end of its input).
+ */
+function raw(port: number, text: string, waitMs = 3000, halfClose = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let got = '';
@@ -125,7 +128,8 @@ function raw(port: number, text: string, waitMs = 3000): Promise<string> {
       resolve(got);
     });
     socket.on('error', reject);
-    socket.write(text);
+    if (halfClose) socket.end(text);
+    else socket.write(text);
   });
 }
 
@@ -355,6 +359,95 @@ function accessLines(logs: Array<Record<string, unknown>>): Array<Record<string,
 /** Lets the close/error handlers of a finished connection run. */
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
+describe('bad request bodies after accepted headers (before: socket cut, counted and logged as 400 and 408)', () => {
+  const bodies: Array<[string, string, string]> = [
+    ['an invalid chunk size', 'Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n', 'malformed'],
+    ['Transfer-Encoding: xchunked', 'Transfer-Encoding: xchunked\r\n\r\nabc', 'malformed'],
+    ['Transfer-Encoding: identity without a length', 'Transfer-Encoding: identity\r\n\r\nabc', 'malformed'],
+    ['a Content-Length body cut short by a half-close', 'Content-Length: 10\r\n\r\nabc', 'ended before'],
+  ];
+
+  it.each(bodies)('%s: answers 400 bad-request JSON with connection: close, counted and logged once', async (_name, rest, detail) => {
+    const { port, gw, logs } = await startGateway();
+    const started = Date.now();
+    const res = await raw(port, `POST /v1/s HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${GB_IP}\r\n${rest}`, 3000, true);
+    expect(Date.now() - started).toBeLessThan(2500); // closed by the gateway, not by the helper's timer
+    expect(res).toMatch(/^HTTP\/1\.1 400 /);
+    expect(res.toLowerCase()).toContain('connection: close');
+    const body = JSON.parse(res.slice(res.indexOf('\r\n\r\n') + 4)) as { error: string; detail: string };
+    expect(body.error).toBe('bad-request');
+    expect(body.detail).toContain(detail);
+    await settle();
+    const lines = [...accessLines(logs), ...logs.filter((l) => l.event === 'client-error')];
+    expect(lines).toHaveLength(1);
+    expect(lines[0].status).toBe(400);
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'http_requests_total', { status: '400' })).toBe(1);
+    expect(sample(metrics, 'http_requests_total', { status: '408' })).toBeUndefined();
+    expect(sample(metrics, 'http_requests_total', { status: '499' })).toBeUndefined();
+    expect(sample(metrics, 'gateway_rejected_requests_total', { status: '400' })).toBe(1);
+    expect(Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0)).toBe(0);
+    expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+
+  it('a client that goes away (connection reset) in the middle of its body is logged and counted once, as 499', async () => {
+    const { gw, port, logs } = await startGateway();
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(`POST /v1/gone-mid-body HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${GB_IP}\r\nContent-Length: 100\r\n\r\nabc`);
+        setTimeout(() => {
+          socket.resetAndDestroy(); // RST: gone for good (a FIN alone is a half-close, answered 400 above)
+          resolve();
+        }, 100);
+      });
+    });
+    await settle(300);
+    const lines = [...accessLines(logs), ...logs.filter((l) => l.event === 'client-error')];
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ path: '/v1/gone-mid-body', status: 499 });
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'http_requests_total', { status: '499' })).toBe(1);
+    expect(sample(metrics, 'http_requests_total', { status: '408' })).toBeUndefined();
+    expect(sample(metrics, 'http_requests_total', { status: '400' })).toBeUndefined();
+  });
+
+  it('a body slower than the request timeout gets 408 request-timeout JSON, counted and logged once', async () => {
+    const { gw, port, logs } = await startGateway({ limits: { headersTimeoutMs: 400, requestTimeoutMs: 800 } });
+    const started = Date.now();
+    const res = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let got = '';
+      const drip = setInterval(() => {
+        if (socket.writable) socket.write('a');
+      }, 100);
+      const done = () => {
+        clearInterval(drip);
+        clearTimeout(timer);
+        resolve(got);
+      };
+      const timer = setTimeout(() => {
+        socket.destroy();
+        done();
+      }, 6000);
+      socket.on('data', (d) => (got += d.toString('utf8')));
+      socket.on('error', () => undefined); // writes racing the close
+      socket.on('close', done);
+      socket.write(`POST /v1/slow-body HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${GB_IP}\r\nContent-Length: 100000\r\n\r\n`);
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(res).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(res.slice(res.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'request-timeout' });
+    await settle();
+    const lines = [...accessLines(logs), ...logs.filter((l) => l.event === 'client-error')];
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ path: '/v1/slow-body', status: 408 });
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'http_requests_total', { status: '408' })).toBe(1);
+    expect(sample(metrics, 'gateway_rejected_requests_total', { status: '408' })).toBe(1);
+    expect(Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0)).toBe(0);
+  });
+});
+
 describe('CONNECT (before: dropped with no answer, no log, no metric)', () => {
   it('answers 400 bad-request JSON, logs and counts it once, and closes the connection', async () => {
     const { gw, port, logs } = await startGateway();
@@ -372,6 +465,21 @@ describe('CONNECT (before: dropped with no answer, no log, no metric)', () => {
     expect(sample(metrics, 'http_requests_total', { region: 'none', status: '400' })).toBe(1);
     expect(Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0)).toBe(0);
     expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+});
+
+describe('absolute-form targets in the access log (before: userinfo and host logged)', () => {
+  it('logs the path only, never the credentials or the host of the URL', async () => {
+    const { port, logs } = await startGateway();
+    const res = await raw(port, `GET https://u:p@h:99/a/b?c HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: ${GB_IP}\r\nConnection: close\r\n\r\n`);
+    expect(res).toMatch(/^HTTP\/1\.1 200 /);
+    await settle();
+    const lines = accessLines(logs);
+    expect(lines).toHaveLength(1);
+    expect(lines[0].path).toBe('/a/b');
+    const text = JSON.stringify(logs);
+    expect(text).not.toContain('u:p');
+    expect(text).not.toContain('h:99');
   });
 });
 
