@@ -113,11 +113,17 @@ type AttemptOutcome =
   | { kind: 'response'; status: number; data: Dispatcher.ResponseData }
   | { kind: 'error'; cause: 'connect-error' | 'timeout' | 'reset'; message: string }
   /** The request itself cannot be forwarded (undici refused its arguments): the client's fault, not the upstream's. */
-  | { kind: 'unforwardable'; message: string };
+  | { kind: 'unforwardable'; message: string }
+  /** The gateway's own shutdown cut the attempt at the drain deadline: nothing the upstream did. */
+  | { kind: 'cut' };
 
 /** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
 type BodyAnswer = (status: number, error: string, detail: string) => void;
 
+/** The access-log `cut` value of a request the gateway's shutdown cut at the drain deadline. */
+export const CUT_DRAIN_DEADLINE = 'drain-deadline';
+/** Status logged and counted for a request cut at the drain deadline (the client gets no answer). */
+export const CUT_STATUS = 503;
 /** Status logged and counted for a client that went away before its request body arrived. */
 export const CLIENT_GONE_STATUS = 499;
 
@@ -197,6 +203,8 @@ export class Gateway {
   #inflight = 0;
   #idle: Array<() => void> = [];
   #draining = false;
+  /** The drain deadline passed: the remaining connections and upstream attempts are being cut. */
+  #cut = false;
   /** The request whose body is being read on a socket answers that socket's client errors itself. */
   readonly #bodyAnswers = new WeakMap<Duplex, BodyAnswer>();
   /** Sockets whose client error was answered: later parser errors on them are not new requests. */
@@ -374,6 +382,9 @@ export class Gateway {
     const closed = Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const s of closing) s.closeIdleConnections();
     const drained = await this.#waitIdle(this.#drainTimeoutMs);
+    // Past the deadline what is still in flight is cut by the gateway: logged with `cut`, never
+    // counted or recorded as an upstream failure (the pools are destroyed below).
+    if (!drained) this.#cut = true;
     for (const s of closing) s.closeAllConnections();
     await closed;
     this.#runtime.dispose();
@@ -611,7 +622,7 @@ export class Gateway {
     };
 
     // 1. Body, within the limit.
-    const reading = this.#readBody(req, res);
+    const reading = this.#readBody(req, res, log);
     const body = reading === null ? null : await reading;
     if (body === 'answered') {
       finish(res.statusCode, METRIC_NONE, METRIC_UNKNOWN);
@@ -688,6 +699,12 @@ export class Gateway {
     }
 
     // 5. Answer.
+    if (outcome.kind === 'cut') {
+      log.cut = CUT_DRAIN_DEADLINE;
+      res.destroy();
+      finish(CUT_STATUS, decision.region, country);
+      return;
+    }
     if (outcome.kind === 'unforwardable') {
       this.metrics.rejected.inc({ status: '400' });
       sendJson(res, 400, { error: 'bad-request', detail: 'the request cannot be forwarded as sent', cause: outcome.message });
@@ -718,6 +735,7 @@ export class Gateway {
     await new Promise<void>((resolve) => {
       forwardBody(data.body, res, (err) => {
         if (err) log.streamError = err.message;
+        if (err && this.#cut) log.cut = CUT_DRAIN_DEADLINE;
         resolve();
       });
     });
@@ -738,11 +756,11 @@ export class Gateway {
   /**
    * Reads the request body within maxBodyBytes; 'answered' when an answer went out instead (413;
    * 400/408 from the client-error path), or when the client went away first (no answer possible:
-   * status 499); null (not a promise)
+   * status 499, or 503 with `cut` when the gateway's drain deadline cut it); null (not a promise)
    * when the request has no body. Each outcome is settled once, so the request is counted and
    * logged once.
    */
-  #readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null | 'answered'> | null {
+  #readBody(req: IncomingMessage, res: ServerResponse, log: Record<string, unknown>): Promise<Buffer | null | 'answered'> | null {
     const max = this.limits.maxBodyBytes;
     const length = req.headers['content-length'];
     if (length === undefined && req.headers['transfer-encoding'] === undefined) return null;
@@ -783,7 +801,8 @@ export class Gateway {
       };
       const gone = () => {
         if (req.complete || settled) return;
-        res.statusCode = CLIENT_GONE_STATUS;
+        if (this.#cut) log.cut = CUT_DRAIN_DEADLINE;
+        res.statusCode = this.#cut ? CUT_STATUS : CLIENT_GONE_STATUS;
         res.destroy();
         settle('answered');
       };
@@ -833,6 +852,8 @@ export class Gateway {
       this.#record(state, region, ok, started);
       return { kind: 'response', status: data.statusCode, data };
     } catch (err) {
+      // Cut by the gateway's own shutdown (pools destroyed at the drain deadline): not the upstream's failure.
+      if (this.#cut) return { kind: 'cut' };
       const code = (err as { code?: string })?.code ?? '';
       if (REQUEST_ERRORS.has(code)) return { kind: 'unforwardable', message: `${code}: ${(err as Error).message}` };
       this.metrics.upstreamRequests.inc([region, 'error']);

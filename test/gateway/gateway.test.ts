@@ -646,6 +646,31 @@ describe('graceful shutdown', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await inflight).toBe('cut');
   });
+
+  it('logs a request cut at the drain deadline as cut by the shutdown, never as an upstream failure (before: 502 UND_ERR_DESTROYED)', async () => {
+    upstreams['eu-west-2'].delayMs = 3000;
+    const { port, gw, logs } = await startGateway({ drainTimeoutMs: 200 });
+    const signals: Array<{ kind: string; ok?: boolean }> = [];
+    gw.routing.current.health.onSignal((s) => signals.push(s as unknown as { kind: string; ok?: boolean }));
+    const inflight = call(port, '/v1/cut', { headers: fromGB }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const metrics = await (async () => {
+      await gw.shutdown();
+      return gw.metrics.registry.metrics();
+    })();
+    expect(await inflight).toBe('cut');
+    const line = accessLines(logs).find((l) => l.path === '/v1/cut');
+    expect(line).toMatchObject({ status: 503, cut: 'drain-deadline', region: 'eu-west-2' });
+    expect(line?.upstreamError).toBeUndefined();
+    expect(sample(metrics, 'http_requests_total', { status: '503' })).toBe(1);
+    expect(sample(metrics, 'http_requests_total', { status: '502' })).toBeUndefined();
+    expect(sample(metrics, 'gateway_upstream_requests_total', { status: 'error' })).toBeUndefined();
+    expect(sample(metrics, 'gateway_upstream_retries_total')).toBeUndefined();
+    expect(signals.filter((s) => s.kind !== 'probe')).toEqual([]); // no passive health result
+  });
 });
 
 describe('fake upstream', () => {
