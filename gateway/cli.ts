@@ -8,6 +8,7 @@
  * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
  */
 import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
@@ -203,19 +204,42 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
   return out;
 }
 
-/** Builds a gateway from command-line flags (no listening yet). Throws UsageError, RoutingTableError, UpstreamConfigError. */
-export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = process.env): Gateway {
+/**
+ * Builds a gateway from command-line flags (no listening yet). Throws UsageError, RoutingTableError, UpstreamConfigError.
+ *
+ * An `--upstream`/`--upstreams` entry for a region the table does not have is an error at start (a
+ * typo); on a reload it is a region the new table dropped: ignored, with one warning
+ * (`event: "upstream-ignored"`) until the region is back in a table. A region a reloaded table adds
+ * still needs an upstream (override, environment, template or registry), else the reload is rejected.
+ */
+export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = process.env, options: { logger?: Logger } = {}): Gateway {
   const table = loadRoutingTable(flags.table);
   const registry = flags.etcd === undefined ? undefined : new EtcdRegistry({ hosts: flags.etcd, onError: () => undefined });
-  const resolve = (t: RoutingTable) =>
-    resolveStaticUpstreams({
-      regions: t.regions.map((r) => r.id),
+  const built: { gateway?: Gateway } = {}; // no gateway yet while its constructor resolves the first table
+  const warned = new Set<string>();
+  const resolve = (t: RoutingTable) => {
+    const regions = t.regions.map((r) => r.id);
+    const known = new Set(regions);
+    const dropped = built.gateway === undefined ? [] : Object.keys(flags.upstreams).filter((r) => !known.has(r));
+    const resolved = resolveStaticUpstreams({
+      regions,
       template: flags.template,
-      overrides: flags.upstreams,
+      overrides: dropped.length === 0 ? flags.upstreams : Object.fromEntries(Object.entries(flags.upstreams).filter(([r]) => known.has(r))),
       env,
       optional: registry !== undefined,
     });
-  return new Gateway({
+    for (const r of warned) if (known.has(r)) warned.delete(r);
+    const fresh = dropped.filter((r) => !warned.has(r));
+    if (fresh.length > 0) {
+      for (const r of fresh) warned.add(r);
+      built.gateway?.logger.warn(
+        { event: 'upstream-ignored', regions: fresh },
+        'upstream overrides for regions the routing table no longer has are ignored',
+      );
+    }
+    return resolved;
+  };
+  const gateway = new Gateway({
     table,
     tableFile: flags.table,
     resolveUpstreams: resolve,
@@ -227,7 +251,10 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
     activeHealthChecks: flags.healthChecks,
     logClientAddress: flags.logClientAddress,
     adminPort: flags.adminPort,
+    logger: options.logger,
   });
+  built.gateway = gateway;
+  return gateway;
 }
 
 /** Runs the gateway; resolves with the exit code once it has stopped (or failed to start). */

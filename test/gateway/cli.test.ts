@@ -1,5 +1,12 @@
 /** `taishanglaojun gateway` flags: each bad value is a usage error naming the flag, the value and what is allowed. */
-import { parseGatewayFlags, UsageError } from '../../gateway/cli';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { gatewayFromFlags, parseGatewayFlags, UsageError } from '../../gateway/cli';
+import type { Gateway } from '../../gateway/gateway';
+import { UpstreamConfigError } from '../../gateway/upstreams';
+import { tableOf } from '../helpers/gateway';
 
 test.each([
   ['garbage', /--trusted-proxy: "garbage" is not allowed; allowed: an IPv4\/IPv6 address or CIDR/],
@@ -28,4 +35,62 @@ test('an unknown flag is named with every allowed flag, in the one unknown-name 
   expect(() => parseGatewayFlags(['--portt', '1'])).toThrow(
     /^unknown flag "--portt"; allowed: --[a-z-]+(, --[a-z-]+)*, --no-health-checks, --log-client-address$/,
   );
+});
+
+describe('reload with --upstreams/--upstream overrides (before: a table without a region of the map was rejected)', () => {
+  const EMEA = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
+  const ALL = [...EMEA, 'us-east-1'];
+  let dir: string;
+  const gateways: Gateway[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gw-cli-'));
+  });
+  afterEach(async () => {
+    await Promise.all(gateways.splice(0).map((g) => g.shutdown()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function build(regions: readonly string[], upstreamRegions: readonly string[], extra: string[] = []) {
+    const tableFile = join(dir, 'table.json');
+    writeFileSync(tableFile, JSON.stringify(tableOf(regions)));
+    const upstreamsFile = join(dir, 'upstreams.json');
+    writeFileSync(upstreamsFile, JSON.stringify(Object.fromEntries(upstreamRegions.map((r, i) => [r, `http://127.0.0.1:${9101 + i}`]))));
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = pino({ base: undefined }, { write: (s: string) => logs.push(JSON.parse(s) as Record<string, unknown>) });
+    const flags = parseGatewayFlags(['--table', tableFile, '--upstreams', upstreamsFile, '--no-health-checks', ...extra]);
+    const gw = gatewayFromFlags(flags, {}, { logger });
+    gateways.push(gw);
+    return { gw, logs, tableFile };
+  }
+
+  it('ignores overrides for regions the new table no longer has, warns once, and accepts the reload', () => {
+    const { gw, logs, tableFile } = build(ALL, ALL, ['--upstream', 'us-east-1=http://127.0.0.1:9200']);
+    writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
+    const first = gw.reload('api');
+    expect(first.ok).toBe(true);
+    expect(gw.table.regions.map((r) => r.id).sort()).toEqual([...EMEA].sort());
+    expect(gw.reload('api').ok).toBe(true); // the same table again: no second warning
+    const warnings = logs.filter((l) => l.event === 'upstream-ignored');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, regions: ['us-east-1'] });
+    expect(logs.filter((l) => l.event === 'reload' && l.result === 'rejected')).toHaveLength(0);
+    // The region comes back: its override applies again.
+    writeFileSync(tableFile, JSON.stringify(tableOf(ALL)));
+    expect(gw.reload('api').ok).toBe(true);
+    expect(gw.table.regions.map((r) => r.id)).toContain('us-east-1');
+  });
+
+  it('still rejects an override for a region the table does not have at start (a typo)', () => {
+    expect(() => build(EMEA, EMEA, ['--upstream', 'eu-wset-1=http://127.0.0.1:9200'])).toThrow(UpstreamConfigError);
+  });
+
+  it('still rejects a reload whose new region has no upstream, and keeps serving the old table', () => {
+    const { gw, logs, tableFile } = build(EMEA, EMEA);
+    writeFileSync(tableFile, JSON.stringify(tableOf(ALL)));
+    const result = gw.reload('api');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.message).join('\n')).toContain('no upstream for us-east-1');
+    expect(gw.table.regions.map((r) => r.id)).not.toContain('us-east-1');
+    expect(logs.filter((l) => l.event === 'upstream-ignored')).toHaveLength(0);
+  });
 });
