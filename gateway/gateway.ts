@@ -118,7 +118,7 @@ type AttemptOutcome =
   | { kind: 'cut' };
 
 /** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
-type BodyAnswer = (status: number, error: string, detail: string) => void;
+type BodyAnswer = (status: number, error: string, detail: string, code: string) => void;
 
 /** The access-log `cut` value of a request the gateway's shutdown cut at the drain deadline. */
 export const CUT_DRAIN_DEADLINE = 'drain-deadline';
@@ -507,7 +507,7 @@ export class Gateway {
     const answer = this.#bodyAnswers.get(socket);
     if (answer !== undefined) {
       this.#clientErrorAnswered.add(socket);
-      answer(status, error, detail);
+      answer(status, error, detail, code);
       return;
     }
     this.#clientErrorAnswered.add(socket);
@@ -792,8 +792,9 @@ export class Gateway {
         req.removeAllListeners('data');
         req.resume();
       };
-      const answer: BodyAnswer = (status, error, detail) => {
+      const answer: BodyAnswer = (status, error, detail, code) => {
         if (settled) return;
+        log.clientError = code; // the parser's or server's error code (HPE_INVALID_CHUNK_SIZE, ERR_HTTP_REQUEST_TIMEOUT, …)
         this.metrics.rejected.inc({ status: String(status) });
         sendJson(res, status, { error, detail }, { connection: 'close' });
         discard();

@@ -380,7 +380,7 @@ describe('bad request bodies after accepted headers (before: socket cut, counted
     await settle();
     const lines = [...accessLines(logs), ...logs.filter((l) => l.event === 'client-error')];
     expect(lines).toHaveLength(1);
-    expect(lines[0].status).toBe(400);
+    expect(lines[0]).toMatchObject({ path: '/v1/s', status: 400, clientError: expect.stringMatching(/^HPE_/) });
     const metrics = await gw.metrics.registry.metrics();
     expect(sample(metrics, 'http_requests_total', { status: '400' })).toBe(1);
     expect(sample(metrics, 'http_requests_total', { status: '408' })).toBeUndefined();
@@ -440,7 +440,7 @@ describe('bad request bodies after accepted headers (before: socket cut, counted
     await settle();
     const lines = [...accessLines(logs), ...logs.filter((l) => l.event === 'client-error')];
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ path: '/v1/slow-body', status: 408 });
+    expect(lines[0]).toMatchObject({ path: '/v1/slow-body', status: 408, clientError: 'ERR_HTTP_REQUEST_TIMEOUT' });
     const metrics = await gw.metrics.registry.metrics();
     expect(sample(metrics, 'http_requests_total', { status: '408' })).toBe(1);
     expect(sample(metrics, 'gateway_rejected_requests_total', { status: '408' })).toBe(1);
