@@ -11,6 +11,7 @@
  * valid can overflow later (a capacity of 1e308 would make every weight 0), and it keeps zod's
  * ~90 ms import out of the gateway's and the CLI's start.
  */
+import { COUNTRY_CODE_ALLOWED, isCountryCode } from './country-codes';
 import { Checker, join, type NumberRule, type StringRule } from './private/checker';
 import { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID as ZONE_ID, SHARD_ID } from './ids';
 import { disallowedName, unknownName } from './private/unknown-name';
@@ -311,6 +312,7 @@ export function parseRoutingTable(input: unknown): ParseRoutingTableResult {
       for (const key of keys) {
         const path = join('countries', key);
         if (!COUNTRY.pattern!.test(key)) c.add(path, key, `is not a country key; keys must be ${COUNTRY.allowed}`);
+        else if (!isCountryCode(key)) c.add(path, key, `is not a country key; keys must be ${COUNTRY_CODE_ALLOWED}`);
         else countries.push([key, c.string(countryMap[key], path, REGION_ID)]);
       }
   }

@@ -56,6 +56,19 @@ describe('parseRoutingTable', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('takes only country codes in use as keys, the list the config and the CLI take', () => {
+    const table = fixture() as unknown as { countries: Record<string, unknown> };
+    table.countries.UK = 'eu-west-2';
+    table.countries.ZZ = 'eu-west-2';
+    table.countries.XK = 'eu-central-1'; // Kosovo: in use
+    const problems = problemsOf(table);
+    expect(problems.map((p) => [p.path, p.value])).toEqual([
+      ['countries.UK', 'UK'],
+      ['countries.ZZ', 'ZZ'],
+    ]);
+    expect(problems[0].message).toMatch(/is not a country key; keys must be an ISO 3166-1 alpha-2 country code in use such as "DE"/);
+  });
+
   it('reports every cross-reference problem at once', () => {
     const t = fixture();
     t.countries.FR = 'eu-south-9';
