@@ -403,8 +403,16 @@ function relationProblems(
   for (const r of regionList) if (r?.id !== undefined && !regions.has(r.id)) regions.set(r.id, r);
   const zones = new Map<string, NonNullable<PartialZone>>();
   for (const z of zoneList) if (z?.id !== undefined && !zones.has(z.id)) zones.set(z.id, z);
-  const unknownRegion = unknownName('region', undefined, regions.keys());
-  const unknownZone = unknownName('residency zone', undefined, zones.keys());
+  // A region or zone entry without a readable id (reported above) may be the one a reference
+  // means: the unknown-name problems say so, instead of reading as independent mistakes.
+  const idless = (list: readonly ({ id?: string } | undefined)[], field: string) => {
+    const at = list.flatMap((x, i) => (x?.id === undefined ? [`${field}[${i}]`] : []));
+    return at.length === 0
+      ? ''
+      : ` (${at.slice(0, 3).join(', ')}${at.length > 3 ? ', …' : ''} ${at.length === 1 ? 'has' : 'have'} no valid id: it may be meant)`;
+  };
+  const unknownRegion = unknownName('region', undefined, regions.keys()) + idless(regionList, 'regions');
+  const unknownZone = unknownName('residency zone', undefined, zones.keys()) + idless(zoneList, 'residencyZones');
 
   duplicates(
     c,
