@@ -236,6 +236,16 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
       prefix = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
       if (!(prefix >= 0 && prefix <= max)) throw new TrustedProxyError(i, entry, `prefix length must be 0..${max}`);
     }
+    // "::ffff:10.0.0.0/8" reads like 10/8 but is an IPv6 /8: it would trust every IPv4 peer.
+    if (family === 6 && prefix < 96) {
+      const words = new Uint32Array(4);
+      if (parseIPv6Range(address, 0, address.length, words) !== 0 && isIPv4Mapped(words) && words[3] !== 0)
+        throw new TrustedProxyError(
+          i,
+          entry,
+          `an IPv4-mapped range needs a prefix of /96 or more (/${prefix} covers every IPv4 address); write ${formatIPv4(words[3])}/${Math.max(0, prefix)} or ${address}/${96 + Math.min(32, prefix)}`,
+        );
+    }
     list.add(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
   });
   return list;

@@ -596,11 +596,14 @@ export class RegionRouter {
     let bestScore = Infinity;
     let bestLoad = 0;
     let bestLatency = 0;
+    let figures = false;
     for (const region of ctx.candidates) {
       if (!this.#healthy(region.id)) continue;
-      const load = this.#load(region.id) ?? 0;
+      const loadFigure = this.#load(region.id);
+      const load = loadFigure ?? 0;
       if (!(load >= 0) || load >= this.#maxLoad) continue;
       const measured = this.#latency(region.id);
+      if (loadFigure !== undefined || measured !== undefined) figures = true;
       const latency = measured !== undefined && measured >= 0 && Number.isFinite(measured) ? measured : region.latencyThresholdMs;
       const score = latency + load * this.#loadWeight;
       if (score < bestScore) {
@@ -611,6 +614,12 @@ export class RegionRouter {
       }
     }
     if (best === undefined) return undefined;
+    // No latency or load figure for any candidate (a gateway that feeds none): the score would send
+    // every user of a zone's country to the region with the lowest configured threshold. They are
+    // spread instead by the zone's redistributed weights (capacity x traffic share), per user, as
+    // traffic a region sheds is; FailoverController.weights() plans with the same split. Anonymous
+    // traffic of no known zone keeps the ranking (the default region, then the primaries).
+    if (!figures && ctx.zone !== undefined) return this.#byWeights(ctx);
     // The detail formats two numbers (a double's text costs more than the rest of the rule): the
     // last one built for the region is reused while its note, latency and load are the same.
     let memo = best.scoreDetail;
@@ -619,6 +628,34 @@ export class RegionRouter {
       memo = best.scoreDetail = { note: ctx.geoNote, latency: bestLatency, load: bestLoad, detail };
     }
     return { region: best, reason: 'score', detail: memo.detail };
+  }
+
+  /** Rule 3 without figures: a healthy candidate by capacity x share, deterministic per user. */
+  #byWeights(ctx: DecisionContext): Choice | undefined {
+    const candidates = ctx.candidates;
+    let total = 0;
+    const weights: number[] = [];
+    for (const region of candidates) {
+      const w = this.#healthy(region.id) ? region.capacity * (this.#share === undefined ? 1 : shareFraction(this.#share(region.id))) : 0;
+      weights.push(w);
+      total += w;
+    }
+    if (!(total > 0)) return undefined;
+    const v = (ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, PEER_SEED)) * total;
+    let acc = 0;
+    let picked: RegionInfo | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      if (weights[i] <= 0) continue;
+      picked = candidates[i];
+      acc += weights[i];
+      if (v < acc) break;
+    }
+    const percent = Math.round((weights[candidates.indexOf(picked!)] / total) * 10_000) / 100;
+    return {
+      region: picked!,
+      reason: 'score',
+      detail: `${ctx.geoNote}; no latency or load figures to score: ${picked!.id} by the zone's weights (capacity x traffic share, ${percent} % of this traffic)`,
+    };
   }
 
   /** Rule 4: the first healthy region in the zone's fallback order. */

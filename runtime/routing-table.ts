@@ -11,6 +11,7 @@
  * valid can overflow later (a capacity of 1e308 would make every weight 0), and it keeps zod's
  * ~90 ms import out of the gateway's and the CLI's start.
  */
+import { COUNTRY_CODE_ALLOWED, isCountryCode } from './country-codes';
 import { Checker, join, type NumberRule, type StringRule } from './private/checker';
 import { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID as ZONE_ID, SHARD_ID } from './ids';
 import { disallowedName, unknownName } from './private/unknown-name';
@@ -311,6 +312,7 @@ export function parseRoutingTable(input: unknown): ParseRoutingTableResult {
       for (const key of keys) {
         const path = join('countries', key);
         if (!COUNTRY.pattern!.test(key)) c.add(path, key, `is not a country key; keys must be ${COUNTRY.allowed}`);
+        else if (!isCountryCode(key)) c.add(path, key, `is not a country key; keys must be ${COUNTRY_CODE_ALLOWED}`);
         else countries.push([key, c.string(countryMap[key], path, REGION_ID)]);
       }
   }
@@ -401,8 +403,16 @@ function relationProblems(
   for (const r of regionList) if (r?.id !== undefined && !regions.has(r.id)) regions.set(r.id, r);
   const zones = new Map<string, NonNullable<PartialZone>>();
   for (const z of zoneList) if (z?.id !== undefined && !zones.has(z.id)) zones.set(z.id, z);
-  const unknownRegion = unknownName('region', undefined, regions.keys());
-  const unknownZone = unknownName('residency zone', undefined, zones.keys());
+  // A region or zone entry without a readable id (reported above) may be the one a reference
+  // means: the unknown-name problems say so, instead of reading as independent mistakes.
+  const idless = (list: readonly ({ id?: string } | undefined)[], field: string) => {
+    const at = list.flatMap((x, i) => (x?.id === undefined ? [`${field}[${i}]`] : []));
+    return at.length === 0
+      ? ''
+      : ` (${at.slice(0, 3).join(', ')}${at.length > 3 ? ', …' : ''} ${at.length === 1 ? 'has' : 'have'} no valid id: it may be meant)`;
+  };
+  const unknownRegion = unknownName('region', undefined, regions.keys()) + idless(regionList, 'regions');
+  const unknownZone = unknownName('residency zone', undefined, zones.keys()) + idless(zoneList, 'residencyZones');
 
   duplicates(
     c,

@@ -12,16 +12,10 @@ import { toPlainData } from './private/plain-data';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import { checkReservedCapacity, deriveReservedCapacity } from './reserved-capacity';
+import { isCountryCode } from '../../runtime/country-codes';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
-
-/** ISO 3166-1 alpha-2 codes in use (from `countries-list`; Kosovo's XK included). */
-let countryCodes: ReadonlySet<string> | undefined;
-function isCountryCode(code: string): boolean {
-  countryCodes ??= new Set(Object.keys((require('countries-list') as { countries: Record<string, unknown> }).countries));
-  return countryCodes.has(code);
-}
 
 const EXPECTED: Record<string, string> = {
   string: 'a string',

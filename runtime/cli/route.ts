@@ -2,6 +2,7 @@
  * `taishanglaojun route`: the routing decision the gateway would make for one request.
  */
 import { isIP } from 'node:net';
+import { isCountryCode } from '../country-codes';
 import { lookupCountry, type GeoResult } from '../geo';
 import { unknownName } from '../private/unknown-name';
 import { RegionRouter } from '../router';
@@ -35,13 +36,6 @@ const USAGE = `  taishanglaojun route --country CC [--prefer REGION] [--ip ADDR]
       --load R=F,...    load factor per region (load / capacity, a number >= 0)
       --latency R=MS    latency per region in ms (a number >= 0)
       ${TABLE_FLAG_HELP}`;
-
-let countryCodes: ReadonlySet<string> | undefined;
-/** ISO 3166-1 alpha-2 codes in use, from `countries-list` (the list the config validation uses). */
-function isCountryCode(code: string): boolean {
-  countryCodes ??= new Set(Object.keys(require('countries-list/minimal/countries.2to3.min.json') as Record<string, string>));
-  return countryCodes.has(code);
-}
 
 function countryFlag(value: string): string {
   const code = value.trim().toUpperCase();

@@ -4,7 +4,9 @@
  * Each registration owns a lease of `ttlSeconds` kept alive by the client; the instance is `put`
  * with that lease at `/services/<region>/<name>/<id>`. When the keep-alive is lost (etcd down for
  * longer than the lease, or the lease expired server-side) the registration re-grants a lease and
- * re-puts its key, retrying with capped backoff until etcd answers again. Watches use the client's
+ * re-puts its key — only if the key is gone or still carries its previous lease, never over a
+ * replacement that registered the same id meanwhile — retrying with capped backoff until etcd
+ * answers again. Watches use the client's
  * watcher, which reconnects and resumes from the last revision it saw.
  *
  * Nothing connects at import: the client is created by the constructor.
@@ -60,6 +62,8 @@ interface Registration {
   value: string;
   ttl: number;
   lease?: Lease;
+  /** The id of the lease the key was last put with by this registration. */
+  leaseId?: string;
   establishing: boolean;
   closed: boolean;
 }
@@ -193,12 +197,36 @@ export class EtcdRegistry implements ServiceRegistry {
     }
   }
 
-  private async putWithNewLease(reg: Registration): Promise<void> {
+  /**
+   * Grants a lease and puts the key with it. A first registration overwrites whatever is there (the
+   * newest registration of an instance id wins). A re-registration after a lost lease puts only
+   * if the key is absent or still carries this registration's previous lease (one transaction
+   * each): a replacement that registered the same instance id meanwhile owns the key, and an old
+   * process coming back from a partition must not overwrite it (and later delete it). Answers
+   * false when the key belongs to another owner; the new lease is then revoked.
+   */
+  private async putWithNewLease(reg: Registration, onlyIfOurs = false): Promise<boolean> {
     const lease = this.client.lease(reg.ttl);
     reg.lease = lease;
     lease.on('lost', (err) => this.onLost(reg, lease, err));
     try {
-      await lease.put(reg.key).value(reg.value);
+      const leaseId = await lease.grant();
+      const put = () => this.client.put(reg.key).value(reg.value).lease(leaseId);
+      let written = true;
+      if (!onlyIfOurs) await put();
+      else {
+        written = (await this.client.if(reg.key, 'Create', '==', 0).then(put()).commit()).succeeded;
+        if (!written && reg.leaseId !== undefined)
+          written = (await this.client.if(reg.key, 'Lease', '==', reg.leaseId).then(put()).commit()).succeeded;
+      }
+      if (!written) {
+        if (reg.lease === lease) reg.lease = undefined;
+        lease.release();
+        await lease.revoke().catch(() => undefined);
+        return false;
+      }
+      reg.leaseId = leaseId;
+      return true;
     } catch (err) {
       if (reg.lease === lease) reg.lease = undefined;
       lease.release();
@@ -221,7 +249,15 @@ export class EtcdRegistry implements ServiceRegistry {
     try {
       while (!reg.closed && !this.closed) {
         try {
-          await this.putWithNewLease(reg);
+          if (!(await this.putWithNewLease(reg, true))) {
+            // Another owner registered this instance id while the lease was lost: it keeps the key;
+            // this registration ends (its deregister() then deletes nothing).
+            this.stop(reg);
+            this.onError(
+              new Error(`${reg.key} was registered by another owner while this registration's lease was lost; this registration stops`),
+            );
+            return;
+          }
           // Closed while re-registering: stop keeping the fresh lease alive.
           if (reg.closed || this.closed) (reg.lease as Lease | undefined)?.release();
           return;

@@ -49,6 +49,11 @@ export class MemoryStore {
     return lease.id;
   }
 
+  /** The lease a key is bound to, as etcd's `get` tells (undefined for a key that is not there). */
+  leaseOf(key: string): number | undefined {
+    return this.entries.get(key)?.lease;
+  }
+
   /** Returns false if the lease no longer exists (expired or revoked). */
   keepAlive(leaseId: number): boolean {
     const lease = this.leases.get(leaseId);

@@ -3,6 +3,7 @@
  *
  * Key layout: `/services/<region>/<name>/<id>`; the value is the JSON of a {@link ServiceInstance}.
  */
+import { formatValue } from '../problem';
 import { z } from 'zod';
 
 export const SERVICE_KEY_PREFIX = '/services/';
@@ -125,9 +126,14 @@ export function parseInstance(input: unknown): ServiceInstance {
   return res.data;
 }
 
+/** etcd's longest lease TTL (MaxLeaseTTL, 9e9 s); both registries take the same range. */
+export const MAX_TTL_SECONDS = 9_000_000_000;
+
 export function validateTtl(ttlSeconds: unknown): number {
-  if (typeof ttlSeconds !== 'number' || !Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
-    throw new Error(`service registry: invalid ttlSeconds ${JSON.stringify(ttlSeconds)}; allowed: an integer >= 1`);
+  if (typeof ttlSeconds !== 'number' || !Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
+    throw new Error(
+      `service registry: invalid ttlSeconds ${formatValue(ttlSeconds)}; allowed: an integer from 1 to ${MAX_TTL_SECONDS} (etcd's longest lease)`,
+    );
   }
   return ttlSeconds;
 }

@@ -46,18 +46,20 @@ describe('monitoring files: structure', () => {
     expect(parse(files.get(MONITORING_FILES.scrapeConfig)!)).toEqual(scrape);
   });
 
-  it('has the four alerts, with the config thresholds and durations', () => {
+  it('has the six alerts, with the config thresholds and durations', () => {
     const rules = buildAlertRules(validConfig).groups.flatMap((g) => g.rules);
     expect(rules.map((r) => [r.alert, r.for, r.labels.severity])).toEqual([
       ['RegionDown', '1m', 'critical'],
       ['HighLatency', '2m', 'warning'],
       ['HighErrorRate', '1m', 'critical'],
+      ['RegionOutOfTraffic', '1m', 'critical'],
+      ['ZoneRefusing', '1m', 'critical'],
       ['ReplicationLag', '5m', 'warning'],
     ]);
     expect(rules[1].expr).toMatch(
       /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5$/,
     );
-    expect(rules[3].expr).toMatch(/> 30$/);
+    expect(rules[5].expr).toMatch(/> 30$/);
   });
 
   it('uses only metric names the gateway exports (runtime/metric-names.ts), up, and the replica-lag series', () => {
@@ -117,7 +119,7 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
 
   it('promtool check rules accepts the alert rules', () => {
     const r = promtool('check', 'rules', MONITORING_FILES.rules);
-    expect(r.out).toMatch(/SUCCESS: 4 rules found/);
+    expect(r.out).toMatch(/SUCCESS: 6 rules found/);
     expect(r.code).toBe(0);
   });
 
@@ -187,6 +189,16 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
           { series: 'http_requests_total{job="gateway",region="us-west-2",status="500",country="MX",instance="b"}', values: '0+2x20' },
           // Refusals (region "none") are not a region's error rate.
           { series: 'http_requests_total{job="gateway",region="none",status="503",country="DE",instance="a"}', values: '0+50x20' },
+          // Region up per gateway: eu-central-1 out on both gateways (fires), us-east-1 out on one only
+          // (quiet: the other still sends it traffic), eu-west-2 out for less than the 1m `for` (quiet).
+          { series: 'gateway_region_up{job="gateway",region="eu-central-1",zone="emea",instance="a"}', values: '1 0x19' },
+          { series: 'gateway_region_up{job="gateway",region="eu-central-1",zone="emea",instance="b"}', values: '1 0x19' },
+          { series: 'gateway_region_up{job="gateway",region="us-east-1",zone="na",instance="a"}', values: '0x20' },
+          { series: 'gateway_region_up{job="gateway",region="us-east-1",zone="na",instance="b"}', values: '1x20' },
+          { series: 'gateway_region_up{job="gateway",region="eu-west-2",zone="emea",instance="a"}', values: '1 0 1x18' },
+          // Refusals: emea refused on one gateway from minute 2 (fires), apac never (a flat counter, quiet).
+          { series: 'gateway_refusals_total{job="gateway",zone="emea",instance="a"}', values: '0 0 0+30x18' },
+          { series: 'gateway_refusals_total{job="gateway",zone="apac",instance="a"}', values: '7x20' },
           // Replica lag: one replica 45 s behind for 20 min (fires), one 5 s (quiet), one 45 s for 3 min only (quiet).
           {
             series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="eu-central-1",dimension_DBInstanceIdentifier="pg-emea-eu-central-1"}`,
@@ -216,6 +228,14 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
           },
           { eval_time: '10m', alertname: 'HighLatency', exp_alerts: [expected('HighLatency', 'warning', { region: 'us-east-1' })] },
           { eval_time: '10m', alertname: 'HighErrorRate', exp_alerts: [expected('HighErrorRate', 'critical', { region: 'eu-central-1' })] },
+          { eval_time: '1m', alertname: 'RegionOutOfTraffic', exp_alerts: [] },
+          {
+            eval_time: '10m',
+            alertname: 'RegionOutOfTraffic',
+            exp_alerts: [expected('RegionOutOfTraffic', 'critical', { region: 'eu-central-1', zone: 'emea' })],
+          },
+          { eval_time: '1m', alertname: 'ZoneRefusing', exp_alerts: [] },
+          { eval_time: '10m', alertname: 'ZoneRefusing', exp_alerts: [expected('ZoneRefusing', 'critical', { zone: 'emea' })] },
           {
             eval_time: '10m',
             alertname: 'ReplicationLag',

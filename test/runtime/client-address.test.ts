@@ -91,6 +91,13 @@ describe('ClientAddressResolver', () => {
     expect(normalizeAddress('::5102:458e')).toBe('::5102:458e');
   });
 
+  it('refuses an IPv4-mapped range shorter than /96, which would trust every IPv4 peer', () => {
+    expect(() => new ClientAddressResolver(['10.0.0.0/8', '::ffff:10.0.0.0/8'])).toThrow(
+      /trustedProxies\[1\]: "::ffff:10.0.0.0\/8" is not valid: an IPv4-mapped range needs a prefix of \/96 or more \(\/8 covers every IPv4 address\); write 10.0.0.0\/8 or ::ffff:10.0.0.0\/104/,
+    );
+    expect(() => new ClientAddressResolver(['::/0', '::ffff:10.0.0.0/104', '2001:db8::/32'])).not.toThrow();
+  });
+
   it('matches a trusted proxy written as an IPv4-mapped IPv6 range against the peer in any form', () => {
     const mappedProxies = new ClientAddressResolver(['::ffff:10.0.0.0/104']);
     for (const peer of ['10.1.2.3', '::ffff:10.1.2.3', '::ffff:a01:203', '0:0:0:0:0:ffff:a01:203']) {

@@ -24,6 +24,8 @@ interface Fixture {
   until(what: string, check: () => Promise<boolean> | boolean, maxMs: number): Promise<void>;
   /** Lets `ms` pass (manual clock: advanced; etcd: real time). */
   pass(ms: number): Promise<void>;
+  /** Ends the lease `key` is bound to on the server side, as an expiry during a partition does. */
+  expireLeaseOf(key: string): Promise<void>;
   teardown(): Promise<void>;
   etcd?: EtcdServer;
   errors: string[];
@@ -48,6 +50,11 @@ async function memoryFixture(): Promise<Fixture> {
       throw new Error(`memory: not within ${maxMs} ms: ${what}`);
     },
     pass: (ms) => clock.advanceAsync(ms),
+    async expireLeaseOf(key) {
+      const lease = store.leaseOf(key);
+      if (lease === undefined) throw new Error(`memory: no key ${key}`);
+      store.revoke(lease);
+    },
     async teardown() {
       await Promise.all(clients.map((c) => c.close()));
     },
@@ -91,6 +98,18 @@ async function etcdFixture(): Promise<Fixture> {
       }
     },
     pass: (ms) => new Promise((r) => setTimeout(r, ms)),
+    async expireLeaseOf(key) {
+      const admin = new EtcdRegistry({ hosts: etcd.url });
+      try {
+        const kv = (await admin.client.get(key).exec()).kvs[0];
+        if (kv === undefined) throw new Error(`etcd: no key ${key}`);
+        // etcd3 exposes revoking a lease by id only through its lease client.
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        await (admin.client as any).leaseClient.leaseRevoke({ ID: kv.lease });
+      } finally {
+        await admin.close({ deregister: false });
+      }
+    },
     async teardown() {
       await Promise.all(clients.map((c) => c.close({ deregister: false }).catch(() => undefined)));
     },
@@ -146,6 +165,23 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     // The replacement's own deregistration still removes its entries.
     await replacement.close();
     expect(await fx.client().discover('eu-west-1', 'gateway')).toEqual([]);
+  });
+
+  it('an old process whose lease was lost does not take the instance id back from its replacement', async () => {
+    const old = fx.client();
+    const replacement = fx.client();
+    const observer = fx.client();
+    const addresses = async () => (await observer.discover('eu-west-1', 'gateway')).map((i) => i.address);
+    const stale = await old.register(inst('gw-1', { address: '10.0.0.1' }), { ttlSeconds: 2 });
+    await fx.expireLeaseOf(stale.key); // a partition: the old process's lease expires server-side
+    expect(await addresses()).toEqual([]);
+    await replacement.register(inst('gw-1', { address: '10.9.9.9' }), { ttlSeconds: 2 });
+    await fx.pass(5_000); // the old process notices its lost lease (and, on etcd, tries to re-register)
+    expect(await addresses()).toEqual(['10.9.9.9']);
+    await stale.deregister();
+    await fx.pass(3_000);
+    expect(await addresses()).toEqual(['10.9.9.9']);
+    if (fx.etcd) expect(fx.errors.join('\n')).toMatch(/gw-1 was registered by another owner while this registration's lease was lost/);
   });
 
   it('register -> discover by region and name; deregister removes it', async () => {
@@ -243,7 +279,14 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     await expect(a.register(inst('a/b'), { ttlSeconds: 5 })).rejects.toThrow(/invalid id "a\/b"; allowed: non-empty.*\(no "\/"\)/);
     await expect(a.register(inst('x', { region: '' }), { ttlSeconds: 5 })).rejects.toThrow(/invalid region ""/);
     await expect(a.register(inst('x', { port: 70000 }), { ttlSeconds: 5 })).rejects.toThrow(/port: /);
-    await expect(a.register(inst('x'), { ttlSeconds: 0.5 })).rejects.toThrow(/invalid ttlSeconds 0.5; allowed: an integer >= 1/);
+    await expect(a.register(inst('x'), { ttlSeconds: 0.5 })).rejects.toThrow(
+      /invalid ttlSeconds 0.5; allowed: an integer from 1 to 9000000000/,
+    );
+    await expect(a.register(inst('x'), { ttlSeconds: 2 ** 40 })).rejects.toThrow(
+      /invalid ttlSeconds 1099511627776; allowed: an integer from 1 to/,
+    );
+    await expect(a.register(inst('x'), { ttlSeconds: NaN })).rejects.toThrow(/invalid ttlSeconds NaN;/);
+    await a.register(inst('long'), { ttlSeconds: 9_000_000_000 }); // the longest lease etcd grants
     await expect(a.discover('eu-west-1', 'bad name')).rejects.toThrow(/invalid name "bad name"/);
     await expect(a.watch({ name: 'gateway' }, () => undefined)).rejects.toThrow(/needs a region/);
   });

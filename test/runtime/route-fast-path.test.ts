@@ -189,7 +189,8 @@ describe('details built once per country or region', () => {
   const table = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8')) as RoutingTable;
 
   it('read as they did when they were built per decision', () => {
-    const router = new RegionRouter(table, { geoLookup: () => undefined, health: (r) => r !== 'eu-central-1' });
+    const latencies = Object.fromEntries(table.regions.map((r, i) => [r.id, 20 + i]));
+    const router = new RegionRouter(table, { geoLookup: () => undefined, health: (r) => r !== 'eu-central-1', latencies });
     for (let i = 0; i < 3; i++) {
       expect(router.decide({ country: 'ZZ', userId: 'u' })).toMatchObject({
         code: 'residency-unknown',

@@ -282,10 +282,14 @@ describe('RegionRouter traffic shares (rule 5)', () => {
     expectSplit(split(r, 'DE'), 'eu-central-1', 100, {});
     probe('failure', table.failover.failureThresholds.serviceUnavailable);
     expect(ctl.trafficPercent('eu-central-1')).toBe(0);
-    // Failed: not a candidate at all; rule 3 (score) places its users inside the zone.
+    // Failed: not a candidate at all; rule 3 places its users inside the zone. With no latency or
+    // load figures (as in the gateway) it spreads them by the peers' capacity x share, as the
+    // controller's weights plan, instead of sending them all to one peer.
     const failed = split(r, 'DE');
     expect(failed.get('eu-central-1')).toBeUndefined();
-    for (const x of failed.keys()) expect(emea).toContain(x);
+    expectSplit(failed, 'eu-central-1', 0, {});
+    const weights = ctl.weights();
+    for (const x of ['eu-west-1', 'eu-west-2']) expect(Math.abs((failed.get(x) ?? 0) - weights[x] / 100)).toBeLessThan(0.02);
     probe('success', table.failover.recoveryThresholds.consecutiveSuccess);
     let before = new Set<string>();
     for (const step of table.failover.recovery.stepsPercent) {
@@ -333,6 +337,17 @@ describe('RegionRouter traffic shares (rule 5)', () => {
     expect(anon.decide({ country: 'GB' })).toMatchObject({ region: 'eu-west-2', reason: 'geo' });
     const anonShed = router({ shares: (x) => shares[x] ?? 100, random: () => 0.5 });
     expect(anonShed.decide({ country: 'GB' })).toMatchObject({ reason: 'shed', zone: 'emea' });
+  });
+
+  it("scores by the figures when there are any: the failed region's users go to the best-scoring peer", () => {
+    const r = router({ health: down('eu-central-1'), latencies: { 'eu-west-1': 30, 'eu-west-2': 10 } });
+    const got = split(r, 'DE');
+    expect(got.get('eu-west-2')).toBe(1);
+    expect(r.decide({ country: 'DE', userId: 'u' }).detail).toMatch(/best score eu-west-2 = 10 ms/);
+    const none = router({ health: down('eu-central-1') });
+    expect(none.decide({ country: 'DE', userId: 'u' }).detail).toMatch(
+      /^country region eu-central-1 is unhealthy; no latency or load figures to score: eu-west-[12] by the zone's weights/,
+    );
   });
 
   it('treats NaN and negative shares as 0 and shares above 100 as 100', () => {

@@ -56,6 +56,33 @@ describe('parseRoutingTable', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('takes only country codes in use as keys, the list the config and the CLI take', () => {
+    const table = fixture() as unknown as { countries: Record<string, unknown> };
+    table.countries.UK = 'eu-west-2';
+    table.countries.ZZ = 'eu-west-2';
+    table.countries.XK = 'eu-central-1'; // Kosovo: in use
+    const problems = problemsOf(table);
+    expect(problems.map((p) => [p.path, p.value])).toEqual([
+      ['countries.UK', 'UK'],
+      ['countries.ZZ', 'ZZ'],
+    ]);
+    expect(problems[0].message).toMatch(/is not a country key; keys must be an ISO 3166-1 alpha-2 country code in use such as "DE"/);
+  });
+
+  it('says when a reference may mean a region entry that has no valid id', () => {
+    const table = fixture() as unknown as { regions: unknown[] };
+    table.regions[0] = 42;
+    const problems = problemsOf(table);
+    expect(problems[0]).toMatchObject({ path: 'regions[0]', value: 42 });
+    const unknown = problems.filter((p) => /unknown region/.test(p.message));
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const p of unknown) expect(p.message).toMatch(/\(regions\[0\] has no valid id: it may be meant\)$/);
+    // With every id readable, the message is the plain one.
+    const plain = fixture() as unknown as { countries: Record<string, unknown> };
+    plain.countries.FR = 'eu-south-9';
+    expect(problemsOf(plain).find((p) => p.path === 'countries.FR')!.message).not.toMatch(/no valid id/);
+  });
+
   it('reports every cross-reference problem at once', () => {
     const t = fixture();
     t.countries.FR = 'eu-south-9';

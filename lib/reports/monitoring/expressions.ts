@@ -6,6 +6,7 @@
  * summed by the label the question is about first (`le` kept for the quantile).
  */
 import {
+  GATEWAY_REFUSALS_TOTAL,
   GATEWAY_REGION_UP,
   HTTP_REQUEST_DURATION_SECONDS,
   HTTP_REQUESTS_TOTAL,
@@ -48,3 +49,11 @@ export const regionTakingTraffic = (): string => `min by (${R}) (${GATEWAY_REGIO
 /** Each serving region's share of all served requests. */
 export const trafficShareByRegion = (window = '5m'): string =>
   `sum by (${R}) (rate(${requests}{${served}}[${window}])) / ignoring (${R}) group_left sum(rate(${requests}{${served}}[${window}]))`;
+
+/** Regions every gateway has taken out of traffic (failed or circuit open): 0 on all of them. */
+export const regionOutOfTraffic = (): string =>
+  `max by (${R}, ${METRIC_LABELS.zone}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"}) == 0`;
+
+/** Requests refused per second because no healthy region of the user's residency zone exists, per zone. */
+export const refusalRateByZone = (window = '5m'): string =>
+  `sum by (${METRIC_LABELS.zone}) (rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}"}[${window}]))`;

@@ -1,7 +1,13 @@
-/** The alert rules: the design's RegionDown, HighLatency and HighErrorRate, and ReplicationLag. */
+/**
+ * The alert rules: the design's RegionDown, HighLatency and HighErrorRate, and ReplicationLag; and
+ * two the design lacks, because a region whose upstream fails is taken out of traffic and then
+ * answers no requests (no error rate), and refusals carry no region: RegionOutOfTraffic (every
+ * gateway's failover controller has failed the region) and ZoneRefusing (users of a residency zone
+ * are refused because no region of their zone is healthy).
+ */
 import type { RegionsConfig } from '../../config';
 import { METRIC_LABELS } from '../../../runtime/metric-names';
-import { errorRatioByRegion, gatewayDown, p95LatencyByRegion, replicaLag } from './expressions';
+import { errorRatioByRegion, gatewayDown, p95LatencyByRegion, refusalRateByZone, regionOutOfTraffic, replicaLag } from './expressions';
 import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
 import { duration } from './prometheus';
 
@@ -49,6 +55,22 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             for: duration(a.errorRateForSeconds),
             labels: { severity: 'critical' },
             annotations: { summary: `More than ${a.errorRate * 100} % of the requests served by region ${label(R)} fail with 5xx` },
+          },
+          {
+            alert: 'RegionOutOfTraffic',
+            expr: regionOutOfTraffic(),
+            for: duration(a.regionDownForSeconds),
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: `Region ${label(R)} (zone ${label(METRIC_LABELS.zone)}) is out of traffic on every gateway: failed health checks or an open circuit`,
+            },
+          },
+          {
+            alert: 'ZoneRefusing',
+            expr: `${refusalRateByZone()} > 0`,
+            for: duration(a.errorRateForSeconds),
+            labels: { severity: 'critical' },
+            annotations: { summary: `Users of residency zone ${label(METRIC_LABELS.zone)} are refused: no healthy region of the zone` },
           },
         ],
       },
