@@ -632,30 +632,47 @@ export class RegionRouter {
 
   /** Rule 3 without figures: a healthy candidate by capacity x share, deterministic per user. */
   #byWeights(ctx: DecisionContext): Choice | undefined {
-    const candidates = ctx.candidates;
+    const pick = this.#pickByWeight(ctx.candidates, undefined, ctx.userId);
+    if (pick === undefined) return undefined;
+    const percent = Math.round(pick.fraction * 10_000) / 100;
+    return {
+      region: pick.region,
+      reason: 'score',
+      detail: `${ctx.geoNote}; no latency or load figures to score: ${pick.region.id} by the zone's weights (capacity x traffic share, ${percent} % of this traffic)`,
+    };
+  }
+
+  /**
+   * A healthy region of `regions` other than `except`, picked with probability capacity x share
+   * (deterministic per user id, random for anonymous traffic): the zone's redistributed weights,
+   * used for shed traffic and for rule 3 without figures. Undefined when no region has weight.
+   */
+  #pickByWeight(
+    regions: readonly RegionInfo[],
+    except: RegionInfo | undefined,
+    userId: string | undefined,
+  ): { region: RegionInfo; fraction: number } | undefined {
     let total = 0;
     const weights: number[] = [];
-    for (const region of candidates) {
-      const w = this.#healthy(region.id) ? region.capacity * (this.#share === undefined ? 1 : shareFraction(this.#share(region.id))) : 0;
+    for (const region of regions) {
+      const w =
+        region === except || !this.#healthy(region.id)
+          ? 0
+          : region.capacity * (this.#share === undefined ? 1 : shareFraction(this.#share(region.id)));
       weights.push(w);
       total += w;
     }
     if (!(total > 0)) return undefined;
-    const v = (ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, PEER_SEED)) * total;
+    const v = (userId === undefined ? this.#random() : userUnit(userId, PEER_SEED)) * total;
     let acc = 0;
-    let picked: RegionInfo | undefined;
-    for (let i = 0; i < candidates.length; i++) {
+    let picked = 0;
+    for (let i = 0; i < regions.length; i++) {
       if (weights[i] <= 0) continue;
-      picked = candidates[i];
+      picked = i;
       acc += weights[i];
       if (v < acc) break;
     }
-    const percent = Math.round((weights[candidates.indexOf(picked!)] / total) * 10_000) / 100;
-    return {
-      region: picked!,
-      reason: 'score',
-      detail: `${ctx.geoNote}; no latency or load figures to score: ${picked!.id} by the zone's weights (capacity x traffic share, ${percent} % of this traffic)`,
-    };
+    return { region: regions[picked], fraction: weights[picked] / total };
   }
 
   /** Rule 4: the first healthy region in the zone's fallback order. */
@@ -683,23 +700,9 @@ export class RegionRouter {
     const u = ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, SHARE_SEED);
     if (u < kept) return choice;
     const peers = (ctx.zone ?? this.#zones.get(choice.region.zone))?.regions ?? [];
-    let total = 0;
-    const weights: number[] = [];
-    for (const peer of peers) {
-      const w = peer === choice.region || !this.#healthy(peer.id) ? 0 : peer.capacity * shareFraction(this.#share(peer.id));
-      weights.push(w);
-      total += w;
-    }
-    if (!(total > 0)) return choice;
-    const v = (ctx.userId === undefined ? this.#random() : userUnit(ctx.userId, PEER_SEED)) * total;
-    let acc = 0;
-    let picked = peers[0];
-    for (let i = 0; i < peers.length; i++) {
-      if (weights[i] <= 0) continue;
-      picked = peers[i];
-      acc += weights[i];
-      if (v < acc) break;
-    }
+    const pick = this.#pickByWeight(peers, choice.region, ctx.userId);
+    if (pick === undefined) return choice;
+    const picked = pick.region;
     const percent = Math.round(kept * 10_000) / 100;
     return {
       region: picked,
