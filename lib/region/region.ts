@@ -213,6 +213,7 @@ export class Region extends Construct implements IRegion {
         provider,
         bucket: this.bucket,
         content: props.routingTableJson,
+        encryptionKey: this.key,
         dependsOn: [this.bucket.bucketPolicy],
       });
     }

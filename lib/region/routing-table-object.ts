@@ -2,7 +2,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { IRegionBucket } from './interfaces';
+import type { IRegionBucket, IRegionKey } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
 
 /** Object key of the routing table in each region bucket. */
@@ -20,6 +20,12 @@ export interface RoutingTableObjectProps {
   readonly content: string;
   /** Object key. @default {@link ROUTING_TABLE_OBJECT_KEY} */
   readonly key?: string;
+  /**
+   * Customer-managed key the object is encrypted with (SSE-KMS), named on the object itself rather
+   * than left to the bucket's default encryption, so the object stays under the region key even in
+   * a bucket of your own whose default is SSE-S3. @default none: the bucket's default encryption
+   */
+  readonly encryptionKey?: IRegionKey;
   /** What must exist before the object is written (the bucket policy). @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -42,6 +48,7 @@ export class RoutingTableObject extends S3Object {
       key: objectKey,
       content: props.content,
       contentType: 'application/json',
+      ...(props.encryptionKey ? { serverSideEncryption: 'aws:kms', kmsKeyId: props.encryptionKey.keyArn } : {}),
       dependsOn: props.dependsOn,
     });
     if (props.content.trim() === '') throw new Error(`${this.node.path}: content is empty; allowed: the routing table as JSON`);

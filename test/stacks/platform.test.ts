@@ -88,6 +88,18 @@ describe('the platform stacks', () => {
     expect(parsed.ok).toBe(true);
   });
 
+  it('encrypts each routing table object with its own region key (SSE-KMS on the object, CKV_AWS_186)', () => {
+    for (const stack of ['apac', 'emea', 'na']) {
+      const keys = new Map(
+        Object.entries(out[stack].resource.aws_kms_key).map(([name, k]) => [(k as { provider: string }).provider, name]),
+      );
+      for (const o of resourcesOf(out[stack], 'aws_s3_object')) {
+        expect(o.server_side_encryption).toBe('aws:kms');
+        expect(o.kms_key_id).toBe(`\${aws_kms_key.${keys.get(o.provider)}.arn}`);
+      }
+    }
+  });
+
   it('builds a routing table that maps countries to their region and keeps shards in their zone', () => {
     const t = out.routingTable;
     expect(t.countries.DE).toBe('eu-central-1');
