@@ -155,6 +155,9 @@ export class MtlsMesh extends Construct {
           keyAlgorithm: 'EC_prime256v1',
           tags: { Name: name, MeshZone: zone, MeshRegion: region, MeshService: service },
           dependsOn: [issuingInstalled],
+          // A replaced identity (new key algorithm, CA or name) is issued before the old one is
+          // deleted, so the services holding it are never without a certificate (checkov CKV_AWS_233).
+          lifecycle: { createBeforeDestroy: true },
         });
         arns[`${region}/${service}`] = cert.arn;
         names[`${region}/${service}`] = name;

@@ -46,6 +46,11 @@ describe('MtlsMesh', () => {
     expect(ids.every((c) => /aws_acmpca_certificate_authority\.Mesh_IssuingCa_.*\.arn/.test(c.certificate_authority_arn))).toBe(true);
     expect(ids.every((c) => c.tags.MeshZone === 'emea' && c.key_algorithm === 'EC_prime256v1')).toBe(true);
   });
+  it('issues a replaced identity before deleting the old one (create_before_destroy, CKV_AWS_233)', () => {
+    const ids = resourcesOf(tf, 'aws_acm_certificate');
+    expect(ids.length).toBeGreaterThan(0);
+    for (const c of ids) expect(c.lifecycle).toEqual({ create_before_destroy: true });
+  });
   it.each([
     [{ services: [] }, /services \[\] is not allowed; allowed: at least one service name/],
     [{ services: ['API_gw'] }, /services "API_gw" is not allowed; allowed: lower-case DNS labels/],
