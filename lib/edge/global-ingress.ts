@@ -82,13 +82,16 @@ export const OWASP_RULE_SETS = [
   'sessionfixation-v33-stable',
 ] as const;
 
+/** Cloud Armor's preconfigured Log4j (Log4Shell) signatures, enforced in the edge policy (checkov CKV_GCP_73). */
+export const LOG4J_EXPRESSION = "evaluatePreconfiguredExpr('cve-canary')";
+
 const SCHEME = 'EXTERNAL_MANAGED';
 
 /**
  * The design's GKE Ingress + ManagedCertificate in Terraform: Google Cloud's global external
  * Application Load Balancer in front of every region's gateway (on AWS, reached through internet
  * NEGs), with a Certificate Manager certificate for the API host and its wildcard, an SSL policy
- * (TLS 1.2+), Cloud Armor (rate limit, OWASP rules) and HTTP→HTTPS redirect.
+ * (TLS 1.2+), Cloud Armor (Log4j signatures denied, rate limit, OWASP rules) and HTTP→HTTPS redirect.
  *
  * Residency: the URL map sends `<region>.<apiHost>` to that region only; every other host (the
  * plain API host, the refusal host) gets the default route, a 503 refusal from a backend service
@@ -150,6 +153,15 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
     });
 
     const rules: ComputeSecurityPolicyRule[] = [
+      {
+        // Enforced whatever owaspPreview says: the Log4Shell signatures have no false positives on
+        // ordinary API traffic. Before the rate limit, whose conforming requests end the evaluation.
+        priority: 900,
+        description: 'Log4j JNDI lookups (CVE-2021-44228, CVE-2021-45046): denied',
+        action: 'deny(403)',
+        preview: false,
+        match: { expr: { expression: LOG4J_EXPRESSION } },
+      },
       {
         priority: 1000,
         description: `Throttle a client above ${rate.requests} requests per ${rate.intervalSeconds} s (key: ${rate.clientHeader})`,

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
-import { GlobalIngress, OWASP_RULE_SETS } from '../../lib/edge/global-ingress';
+import { GlobalIngress, LOG4J_EXPRESSION, OWASP_RULE_SETS } from '../../lib/edge/global-ingress';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from '../../lib/edge/hostnames';
 import { refTo, resourceNamed, synthGlobal, type Tf } from '../helpers/edge';
 import { resourcesOf, validConfig } from '../helpers/platform';
@@ -129,6 +129,15 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
     expect(armor.rule.find((r: Tf) => r.priority === 2147483647).action).toBe('allow');
   });
 
+  it('denies Log4j JNDI lookups, enforced and ahead of the rate limit (checkov CKV_GCP_73)', () => {
+    const armor = resourceNamed(tf, 'google_compute_security_policy', 'Armor');
+    const log4j = armor.rule.filter((r: Tf) => r.match.expr?.expression === "evaluatePreconfiguredExpr('cve-canary')");
+    expect(LOG4J_EXPRESSION).toBe("evaluatePreconfiguredExpr('cve-canary')");
+    expect(log4j).toHaveLength(1);
+    expect(log4j[0]).toMatchObject({ action: 'deny(403)', preview: false });
+    expect(log4j[0].priority).toBeLessThan(armor.rule.find((r: Tf) => r.action === 'throttle').priority);
+  });
+
   describe('props', () => {
     const synthIngress = (props: Partial<ConstructorParameters<typeof GlobalIngress>[2]>) => {
       const stack = new TerraformStack(Testing.app(), 't');
@@ -140,7 +149,10 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
       const out = synthIngress({ owaspPreview: false, sslProfile: 'RESTRICTED', rateLimit: { requests: 100, intervalSeconds: 10 } });
       const armor = resourceNamed(out, 'google_compute_security_policy', 'Armor');
       for (const r of armor.rule.filter((x: Tf) => x.match.expr)) expect(r.preview).toBe(false);
-      expect(armor.rule[0].rate_limit_options.rate_limit_threshold).toEqual({ count: 100, interval_sec: 10 });
+      expect(armor.rule.find((r: Tf) => r.action === 'throttle').rate_limit_options.rate_limit_threshold).toEqual({
+        count: 100,
+        interval_sec: 10,
+      });
       expect(resourceNamed(out, 'google_compute_ssl_policy', 'SslPolicy').profile).toBe('RESTRICTED');
     });
 
