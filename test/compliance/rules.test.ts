@@ -113,6 +113,11 @@ const CASES: Record<string, Case> = {
     violating: app([res('aws_backup_vault', 'v', {})]),
     reason: /kms_key_arn is unset/,
   },
+  'TSLJ-ENC-8': {
+    compliant: app([res('aws_s3_object', 'o', { server_side_encryption: 'aws:kms', kms_key_id: ref('aws_kms_key', 'k', 'arn') })]),
+    violating: app([res('aws_s3_object', 'o', { content: '{}' })]),
+    reason: /server_side_encryption is unset; kms_key_id is unset/,
+  },
   'TSLJ-TLS-1': {
     compliant: app(hardenedBucket()),
     violating: app(hardenedBucket({ policy: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] })),

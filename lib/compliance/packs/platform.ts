@@ -18,6 +18,7 @@ import { clusterSecretsEncrypted } from '../rules/encryption/cluster-secrets-enc
 import { databaseEncrypted } from '../rules/encryption/database-encrypted';
 import { kmsKeyRotation } from '../rules/encryption/kms-key-rotation';
 import { logGroupEncrypted } from '../rules/encryption/log-group-encrypted';
+import { objectEncryptedWithCmk } from '../rules/encryption/object-encrypted-with-cmk';
 import { trailEncrypted } from '../rules/encryption/trail-encrypted';
 import { defaultDenyNetworkPolicy } from '../rules/kubernetes/default-deny-network-policy';
 import { clusterEndpointPrivate } from '../rules/network/cluster-endpoint-private';
@@ -44,6 +45,7 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
   clusterSecretsEncrypted,
   databaseEncrypted,
   backupVaultEncrypted,
+  objectEncryptedWithCmk,
   bucketTlsOnly,
   minimumTls12,
   meshIdentities,
