@@ -82,6 +82,15 @@ export const OWASP_RULE_SETS = [
   'sessionfixation-v33-stable',
 ] as const;
 
+/**
+ * Cloud Armor priorities (lower first): Log4j deny, the OWASP sets, then the per-client throttle,
+ * whose conforming requests are allowed and end the evaluation (so it must come after every deny
+ * rule; a preview rule only logs and evaluation goes on past it), then the default allow.
+ */
+export const LOG4J_PRIORITY = 900;
+export const OWASP_PRIORITY = 1000;
+export const THROTTLE_PRIORITY = 2000;
+
 /** Cloud Armor's preconfigured Log4j (Log4Shell) signatures, enforced in the edge policy (checkov CKV_GCP_73). */
 export const LOG4J_EXPRESSION = "evaluatePreconfiguredExpr('cve-canary')";
 
@@ -155,15 +164,23 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
     const rules: ComputeSecurityPolicyRule[] = [
       {
         // Enforced whatever owaspPreview says: the Log4Shell signatures have no false positives on
-        // ordinary API traffic. Before the rate limit, whose conforming requests end the evaluation.
-        priority: 900,
+        // ordinary API traffic. Every deny rule stands before the rate limit: a request that matches
+        // the throttle rule and is under the limit is allowed there and no later rule is evaluated.
+        priority: LOG4J_PRIORITY,
         description: 'Log4j JNDI lookups (CVE-2021-44228, CVE-2021-45046): denied',
         action: 'deny(403)',
         preview: false,
         match: { expr: { expression: LOG4J_EXPRESSION } },
       },
+      ...OWASP_RULE_SETS.map((ruleSet, i): ComputeSecurityPolicyRule => ({
+        priority: OWASP_PRIORITY + i,
+        description: `OWASP: ${ruleSet}${(props.owaspPreview ?? true) ? ' (preview: logged, not enforced)' : ''}`,
+        action: 'deny(403)',
+        preview: props.owaspPreview ?? true,
+        match: { expr: { expression: `evaluatePreconfiguredWaf('${ruleSet}', {'sensitivity': 1})` } },
+      })),
       {
-        priority: 1000,
+        priority: THROTTLE_PRIORITY,
         description: `Throttle a client above ${rate.requests} requests per ${rate.intervalSeconds} s (key: ${rate.clientHeader})`,
         action: 'throttle',
         match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } },
@@ -175,13 +192,6 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
           rateLimitThreshold: { count: rate.requests, intervalSec: rate.intervalSeconds },
         },
       },
-      ...OWASP_RULE_SETS.map((ruleSet, i): ComputeSecurityPolicyRule => ({
-        priority: 2000 + i,
-        description: `OWASP: ${ruleSet}${(props.owaspPreview ?? true) ? ' (preview: logged, not enforced)' : ''}`,
-        action: 'deny(403)',
-        preview: props.owaspPreview ?? true,
-        match: { expr: { expression: `evaluatePreconfiguredWaf('${ruleSet}', {'sensitivity': 1})` } },
-      })),
       {
         priority: 2147483647,
         description: 'Default: allow',

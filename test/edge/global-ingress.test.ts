@@ -138,6 +138,20 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
     expect(log4j[0].priority).toBeLessThan(armor.rule.find((r: Tf) => r.action === 'throttle').priority);
   });
 
+  it('evaluates every deny rule before the rate limit, whose conforming requests end the evaluation', () => {
+    for (const owaspPreview of [true, false]) {
+      const stack = new TerraformStack(Testing.app(), 't');
+      new GlobalIngress(stack, 'Ingress', { config: validConfig, owaspPreview });
+      const armor = resourceNamed(JSON.parse(Testing.synth(stack)) as Tf, 'google_compute_security_policy', 'Armor');
+      const throttle = armor.rule.find((r: Tf) => r.action === 'throttle');
+      const denies = armor.rule.filter((r: Tf) => String(r.action).startsWith('deny'));
+      expect(denies).toHaveLength(OWASP_RULE_SETS.length + 1);
+      for (const r of denies) expect(r.priority).toBeLessThan(throttle.priority);
+      // Only the default allow comes after the throttle.
+      expect(armor.rule.filter((r: Tf) => r.priority > throttle.priority).map((r: Tf) => r.action)).toEqual(['allow']);
+    }
+  });
+
   describe('props', () => {
     const synthIngress = (props: Partial<ConstructorParameters<typeof GlobalIngress>[2]>) => {
       const stack = new TerraformStack(Testing.app(), 't');
