@@ -71,7 +71,10 @@ export interface ReplicatedDatabaseProps {
   readonly maintenanceWindow?: string;
   /** Replica lag, seconds, above which a replica's alarm fires. @default 30 */
   readonly replicaLagThresholdSeconds?: number;
-  /** SNS topic ARNs notified by the replica-lag alarms, per region id. @default none */
+  /**
+   * SNS topic ARNs notified by the replica-lag alarms, per region id (an empty list: none).
+   * @default the replica region's alarm topic ({@link IRegion.alarmTopicArn}), none when it has none
+   */
   readonly alarmActions?: Readonly<Record<string, readonly string[]>>;
   /** Retention of the exported PostgreSQL logs, days. @default 365 */
   readonly logRetentionDays?: number;
@@ -302,6 +305,7 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
       });
       this.replicaInstances[region.regionId] = instance;
       this.replicas.push(copyOf(region.regionId, replicaId, instance));
+      const notify = props.alarmActions?.[region.regionId] ?? (region.alarmTopicArn !== undefined ? [region.alarmTopicArn] : []);
       this.replicaLagAlarms[region.regionId] = new CloudwatchMetricAlarm(this, `${name}LagAlarm`, {
         provider: region.provider,
         alarmName: `${replicaId}-replica-lag`,
@@ -317,8 +321,9 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
         comparisonOperator: 'GreaterThanThreshold',
         // No data means replication (or the replica) stopped reporting: treat as lagging.
         treatMissingData: 'breaching',
-        alarmActions: [...(props.alarmActions?.[region.regionId] ?? [])],
-        okActions: [...(props.alarmActions?.[region.regionId] ?? [])],
+        // An alarm that notifies no one is not an alarm: the region's topic unless told otherwise.
+        alarmActions: [...notify],
+        okActions: [...notify],
       });
     }
   }

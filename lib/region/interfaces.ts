@@ -91,4 +91,9 @@ export interface IRegion {
   readonly securityGroups: IRegionSecurityGroups;
   /** The region's cluster; only where the region serves compute. */
   readonly cluster?: IRegionCluster;
+  /**
+   * SNS topic (in the region, encrypted with its key) that the region's alarms notify; constructs
+   * built on the region send their alarms here unless told otherwise. @default none
+   */
+  readonly alarmTopicArn?: string;
 }

@@ -90,6 +90,8 @@ export class Region extends Construct implements IRegion {
   readonly cluster?: RegionCluster;
   /** The routing table in the region's bucket (construct id `RoutingTable`); undefined when no table was given. */
   readonly routingTable?: RoutingTableObject;
+  /** The audit trail's alarm topic (`<prefix>-security-alarms`, encrypted with the region key): the region's alarms notify it. */
+  readonly alarmTopicArn: string;
 
   constructor(scope: Construct, id: string, props: RegionProps) {
     super(scope, id);
@@ -184,6 +186,7 @@ export class Region extends Construct implements IRegion {
       // IAM/STS/console events reach only trails in us-east-1: record them there, once
       includeGlobalServiceEvents: spec.id === GLOBAL_SERVICE_EVENTS_REGION,
     });
+    this.alarmTopicArn = this.auditTrail.alarms.topic.arn;
     this.network = new RegionNetwork(this, 'Network', {
       provider,
       namePrefix,

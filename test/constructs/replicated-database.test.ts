@@ -129,6 +129,22 @@ describe('ReplicatedDatabase: read replicas', () => {
       });
   });
 
+  it("notify the replica region's alarm topic by default, and the topics given in alarmActions instead", () => {
+    const topicOf = (regionId: string) =>
+      expect.stringMatching(new RegExp(`^\\$\\{aws_sns_topic\\.${regionId}_Audit_Alarms_Topic_[A-F0-9]+\\.arn\\}$`));
+    const lagAlarms = (t: typeof tf) => resourcesOf(t, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/RDS');
+    for (const a of lagAlarms(tf)) {
+      const regionId = String(a.dimensions.DBInstanceIdentifier).replace('taishanglaojun-pg-eu-west-1-', '');
+      expect(a.alarm_actions).toEqual([topicOf(regionId)]);
+      expect(a.ok_actions).toEqual([topicOf(regionId)]);
+    }
+    const pager = 'arn:aws:sns:eu-west-2:123456789012:pager';
+    const { tf: told } = synthData(EMEA, database({ alarmActions: { 'eu-west-2': [pager], 'eu-central-1': [] } }));
+    const byRegion = Object.fromEntries(lagAlarms(told).map((a) => [a.provider, a]));
+    expect(byRegion['aws.eu_west_2']).toMatchObject({ alarm_actions: [pager], ok_actions: [pager] });
+    expect(byRegion['aws.eu_central_1'].alarm_actions ?? []).toEqual([]);
+  });
+
   it('are placed only where asked, and the alarm threshold follows the prop', () => {
     const { json, tf: one } = synthData(EMEA, database({ replicaRegionIds: ['eu-west-2'], replicaLagThresholdSeconds: 12 }));
     expect(resourcesOf(one, 'aws_db_instance')).toHaveLength(2);
