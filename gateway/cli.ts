@@ -32,6 +32,9 @@ export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --max-header-bytes N      largest header block (default ${LIMIT_DEFAULTS.maxHeaderBytes}); larger gets 431
   --headers-timeout-ms N    time to send the headers (default ${LIMIT_DEFAULTS.headersTimeoutMs}); then 408
   --request-timeout-ms N    time to send the whole request (default ${LIMIT_DEFAULTS.requestTimeoutMs}); then 408
+  --max-header-count N      most header fields in a request (default ${LIMIT_DEFAULTS.maxHeaderCount}); more gets 431
+  --max-pipelined N         pipelined requests of one connection proxied at once (default ${LIMIT_DEFAULTS.maxPipelinedRequests}); the rest wait
+  --client-idle-timeout-ms N  close a client connection idle both ways this long (default ${LIMIT_DEFAULTS.clientIdleTimeoutMs})
   --drain-timeout-ms N      time in-flight requests get on shutdown (default 10000)
   --no-health-checks        no active health checks (passive outlier detection only)
   --log-client-address      put the client address in access logs (personal data; default off)`;
@@ -88,6 +91,9 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     '--max-header-bytes',
     '--headers-timeout-ms',
     '--request-timeout-ms',
+    '--max-header-count',
+    '--max-pipelined',
+    '--client-idle-timeout-ms',
     '--drain-timeout-ms',
   ]);
   for (let i = 0; i < argv.length; i++) {
@@ -195,6 +201,15 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         break;
       case '--request-timeout-ms':
         out.limits = { ...out.limits, requestTimeoutMs: intFlag(flag, value, 1, 3_600_000) };
+        break;
+      case '--max-header-count':
+        out.limits = { ...out.limits, maxHeaderCount: intFlag(flag, value, 8, 10_000) };
+        break;
+      case '--max-pipelined':
+        out.limits = { ...out.limits, maxPipelinedRequests: intFlag(flag, value, 1, 1024) };
+        break;
+      case '--client-idle-timeout-ms':
+        out.limits = { ...out.limits, clientIdleTimeoutMs: intFlag(flag, value, 1000, 3_600_000) };
         break;
       case '--drain-timeout-ms':
         out.drainTimeoutMs = intFlag(flag, value, 1, 600_000);

@@ -9,9 +9,18 @@
  * passive health, one access-log line.
  */
 import { realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  validateHeaderName,
+  validateHeaderValue,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import { basename, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
@@ -46,6 +55,19 @@ export interface GatewayLimits {
   readonly keepAliveTimeoutMs?: number;
   /** Longest `x-preferred-region` considered; a longer one is ignored. @default 64 */
   readonly maxPreferredRegionLength?: number;
+  /** Most header fields in a request; more gets 431 (Node would drop the rest silently). @default 100 */
+  readonly maxHeaderCount?: number;
+  /**
+   * Pipelined requests of one connection proxied at once; later ones wait their turn (the client's
+   * answers go out in order anyway), so one connection cannot fan out to thousands of upstream calls.
+   * @default 8
+   */
+  readonly maxPipelinedRequests?: number;
+  /**
+   * A client connection on which no byte moves either way for this long is closed, e.g. a client
+   * that stops reading its answer (nginx's send_timeout); above the upstream timeouts. @default 60000
+   */
+  readonly clientIdleTimeoutMs?: number;
 }
 
 export const LIMIT_DEFAULTS: Required<GatewayLimits> = {
@@ -55,6 +77,9 @@ export const LIMIT_DEFAULTS: Required<GatewayLimits> = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   maxPreferredRegionLength: 64,
+  maxHeaderCount: 100,
+  maxPipelinedRequests: 8,
+  clientIdleTimeoutMs: 60_000,
 };
 
 /** Header carrying the authenticated user id (set by the auth layer in front of the gateway). */
@@ -111,11 +136,27 @@ export type GatewayReloadResult = { ok: true; table: RoutingTable } | { ok: fals
 
 type AttemptOutcome =
   | { kind: 'response'; status: number; data: Dispatcher.ResponseData }
+  /** The client's connection closed first: the upstream attempt was cancelled, nothing to answer. */
+  | { kind: 'gone' }
   | { kind: 'error'; cause: 'connect-error' | 'timeout' | 'reset'; message: string }
   /** The request itself cannot be forwarded (undici refused its arguments): the client's fault, not the upstream's. */
   | { kind: 'unforwardable'; message: string }
   /** The gateway's own shutdown cut the attempt at the drain deadline: nothing the upstream did. */
   | { kind: 'cut' };
+
+/**
+ * A client connection: its pipelined requests are proxied at most `maxPipelinedRequests` at a time
+ * (the rest wait in arrival order), and its end cancels what is left of them: `gone` emits 'abort',
+ * which undici takes as the upstream request's signal (an EventEmitter; one per connection, not per
+ * request) and which drops a body still streaming into a response the socket can no longer carry.
+ * Node emits nothing on the responses of pipelined requests that never got the socket.
+ */
+interface ClientConnection {
+  active: number;
+  waiting: Array<[IncomingMessage, ServerResponse]> | undefined;
+  readonly gone: EventEmitter;
+  closed: boolean;
+}
 
 /** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
 type BodyAnswer = (status: number, error: string, detail: string, code: string) => void;
@@ -183,6 +224,65 @@ function classify(err: unknown): { cause: 'connect-error' | 'timeout' | 'reset';
   return { cause: 'reset', message };
 }
 
+/** The routing header given more than once (Node joins repeats with ", "), or undefined. */
+function repeatedIdentityHeader(req: IncomingMessage, userId: string | undefined, zone: string | undefined): string | undefined {
+  // A joined value holds ", "; only then are the raw header lines looked at.
+  if (userId !== undefined && userId.includes(',') && (req.headersDistinct[USER_ID_HEADER]?.length ?? 0) > 1) return USER_ID_HEADER;
+  if (zone !== undefined && zone.includes(',') && (req.headersDistinct[RESIDENCY_ZONE_HEADER]?.length ?? 0) > 1)
+    return RESIDENCY_ZONE_HEADER;
+  return undefined;
+}
+
+/**
+ * writeHead, keeping the answer when an upstream header cannot be written as it came (Node refuses
+ * characters above U+00FF, control characters and names that are not tokens): a value that undici
+ * decoded from UTF-8 is written as those UTF-8 bytes again, anything else unwritable is dropped.
+ * Returns the names dropped or re-encoded, or undefined when all went through as they were.
+ */
+function writeHeadSafely(res: ServerResponse, status: number, headers: Record<string, string | string[]>): string[] | undefined {
+  try {
+    res.writeHead(status, headers);
+    return undefined;
+  } catch {
+    const changed: string[] = [];
+    const clean: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      const fixed = writableHeader(name, value);
+      if (fixed !== value) changed.push(name);
+      if (fixed !== undefined) clean[name] = fixed;
+    }
+    res.writeHead(status, clean);
+    return changed;
+  }
+}
+
+function writableHeader(name: string, value: string | string[]): string | string[] | undefined {
+  try {
+    validateHeaderName(name);
+  } catch {
+    return undefined;
+  }
+  const one = (v: string): string | undefined => {
+    try {
+      validateHeaderValue(name, v);
+      return v;
+    } catch {
+      const bytes = Buffer.from(v, 'utf8').toString('latin1');
+      try {
+        validateHeaderValue(name, bytes);
+        return bytes;
+      } catch {
+        return undefined;
+      }
+    }
+  };
+  if (!Array.isArray(value)) return one(value);
+  const out = value.map(one);
+  if (out.every((v, i) => v === value[i])) return value;
+  const kept = out.filter((v): v is string => v !== undefined);
+  return kept.length === 0 ? undefined : kept;
+}
+
 export class Gateway {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
@@ -209,6 +309,8 @@ export class Gateway {
   readonly #bodyAnswers = new WeakMap<Duplex, BodyAnswer>();
   /** Sockets whose client error was answered: later parser errors on them are not new requests. */
   readonly #clientErrorAnswered = new WeakSet<Duplex>();
+  /** The main server's client connections. */
+  readonly #connections = new WeakMap<Duplex, ClientConnection>();
   #started = false;
   #closed: Promise<void> | undefined;
   #logDestination: LogBatch | undefined;
@@ -268,6 +370,9 @@ export class Gateway {
     };
     const admin = props.adminPort !== undefined;
     this.server = createServer(serverOptions, (req, res) => this.#onRequest(req, res, !admin));
+    this.server.maxHeadersCount = this.limits.maxHeaderCount + 1; // one more, to tell "too many" from "just enough"
+    this.server.timeout = this.limits.clientIdleTimeoutMs; // no 'timeout' listener: Node destroys the idle socket
+    this.server.on('connection', (socket: Duplex) => this.#onConnection(socket));
     this.server.on('clientError', (err, socket) => this.#onClientError(err, socket));
     this.server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#onConnect(req, socket));
     if (admin) {
@@ -589,17 +694,72 @@ export class Gateway {
     return false;
   }
 
+  #onConnection(socket: Duplex): void {
+    const gone = new EventEmitter();
+    gone.setMaxListeners(0); // one listener per request of the connection in flight
+    const conn: ClientConnection = { active: 0, waiting: undefined, gone, closed: false };
+    this.#connections.set(socket, conn);
+    socket.once('close', () => {
+      conn.closed = true;
+      gone.emit('abort');
+      // Pipelined requests that never had their turn: answered to nobody, counted and logged once.
+      const waiting = conn.waiting;
+      conn.waiting = undefined;
+      if (waiting !== undefined) for (const [req] of waiting) this.#droppedUnstarted(req);
+    });
+  }
+
   #onRequest(req: IncomingMessage, res: ServerResponse, adminHere: boolean): void {
     if (adminHere && req.url !== undefined && req.url.length < 16 && this.#admin(req, res)) return;
     // In flight until #proxy settles: the answer was streamed, the client went away and the upstream
     // attempt ended, or an error answer went out.
     this.#inflight++;
+    const conn = this.#connections.get(req.socket);
+    if (conn !== undefined && conn.active >= this.limits.maxPipelinedRequests) {
+      // A pipelined request beyond the window waits for its turn; reading more of the connection
+      // stops until the queue is empty (Node parses what it already read).
+      (conn.waiting ??= []).push([req, res]);
+      req.socket.pause();
+      return;
+    }
+    this.#start(req, res, conn);
+  }
+
+  #start(req: IncomingMessage, res: ServerResponse, conn: ClientConnection | undefined): void {
     if (this.#draining) res.setHeader('connection', 'close');
-    this.#proxy(req, res).then(this.#requestDone, (err: Error) => {
+    if (conn !== undefined) conn.active++;
+    const done = () => {
+      this.#requestDone();
+      if (conn === undefined) return;
+      conn.active--;
+      const next = conn.waiting?.shift();
+      if (next === undefined) return;
+      if (conn.waiting!.length === 0) {
+        conn.waiting = undefined;
+        if (!conn.closed) req.socket.resume();
+      }
+      this.#start(next[0], next[1], conn);
+    };
+    this.#proxy(req, res, conn).then(done, (err: Error) => {
       this.logger.error({ event: 'gateway-error', error: err.message }, 'unexpected gateway error');
       sendJson(res, 502, { error: 'gateway-error', detail: 'the gateway could not complete the request' });
-      this.#requestDone();
+      done();
     });
+  }
+
+  /** A pipelined request whose connection closed before its turn: nobody to answer; logged and counted once as 499. */
+  #droppedUnstarted(req: IncomingMessage): void {
+    this.metrics.requests.inc([METRIC_NONE, String(CLIENT_GONE_STATUS), METRIC_UNKNOWN]);
+    this.metrics.duration.observe({ region: METRIC_NONE }, 0);
+    this.logger.info({
+      method: req.method ?? 'GET',
+      path: logPath(req.url),
+      status: CLIENT_GONE_STATUS,
+      region: METRIC_NONE,
+      latencyMs: 0,
+      clientGone: 'before-its-turn',
+    });
+    this.#requestDone();
   }
 
   readonly #requestDone = (): void => {
@@ -607,11 +767,14 @@ export class Gateway {
     if (this.#inflight === 0) for (const f of this.#idle.splice(0)) f();
   };
 
-  async #proxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #proxy(req: IncomingMessage, res: ServerResponse, conn: ClientConnection | undefined): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const log: Record<string, unknown> = { method, path: logPath(req.url) };
+    let finished = false;
     const finish = (status: number, region: string, country: string) => {
+      if (finished) return;
+      finished = true;
       const seconds = (performance.now() - started) / 1000;
       this.metrics.requests.inc([region, String(status), country]);
       this.metrics.duration.observe({ region }, seconds);
@@ -620,6 +783,20 @@ export class Gateway {
       log.latencyMs = Math.round(seconds * 100_000) / 100;
       this.logger.info(log);
     };
+
+    // 0. What is refused before the body: more header fields than allowed (Node keeps only the
+    // first maxHeadersCount, so a routing header after them would be lost or a duplicate would win);
+    // TRACE (it echoes the request, credentials included, to whoever asks: nginx answers 405 too).
+    if (req.rawHeaders.length > 2 * this.limits.maxHeaderCount) {
+      this.#reject(res, 431, 'too-many-headers', `more than ${this.limits.maxHeaderCount} header fields`, { connection: 'close' });
+      finish(431, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
+    if (method === 'TRACE') {
+      this.#reject(res, 405, 'method-not-allowed', 'TRACE is not served', { allow: 'GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE' });
+      finish(405, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
 
     // 1. Body, within the limit.
     const reading = this.#readBody(req, res, log);
@@ -651,6 +828,13 @@ export class Gateway {
     }
     const userId = headerValue(headers, USER_ID_HEADER);
     const residencyZone = headerValue(headers, RESIDENCY_ZONE_HEADER);
+    // Node joins repeated headers with ", ": two user ids would pick the shard of neither.
+    const repeated = repeatedIdentityHeader(req, userId, residencyZone);
+    if (repeated !== undefined) {
+      this.#reject(res, 400, 'repeated-header', `${repeated} appears more than once; allowed: one value`);
+      finish(400, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
     const request = {
       headers: routeHeaders,
       socketAddress: req.socket.remoteAddress,
@@ -677,7 +861,7 @@ export class Gateway {
 
     // 4. Forward; retry an idempotent request once on the next allowed region.
     const client = decision.client.address;
-    let outcome = await this.#attempt(req, target, decision, body, client, state);
+    let outcome = await this.#attempt(req, target, decision, body, client, state, conn);
     log.attempts = 1;
     if (outcome.kind === 'error' || (outcome.kind === 'response' && outcome.status >= 500)) {
       const cause = outcome.kind === 'response' ? 'upstream-5xx' : outcome.cause;
@@ -693,12 +877,17 @@ export class Gateway {
           log.reason = next.reason;
           log.shard = next.shard?.id;
           log.attempts = 2;
-          outcome = await this.#attempt(req, target, decision, body, client, state);
+          outcome = await this.#attempt(req, target, decision, body, client, state, conn);
         }
       }
     }
 
     // 5. Answer.
+    if (outcome.kind === 'gone') {
+      log.clientGone = 'waiting-for-upstream';
+      finish(CLIENT_GONE_STATUS, decision.region, country);
+      return;
+    }
     if (outcome.kind === 'cut') {
       log.cut = CUT_DRAIN_DEADLINE;
       res.destroy();
@@ -731,15 +920,35 @@ export class Gateway {
       finish(499, decision.region, country);
       return;
     }
-    res.writeHead(status, responseHeaders);
+    const dropped = writeHeadSafely(res, status, responseHeaders);
+    if (dropped !== undefined) log.droppedResponseHeaders = dropped;
+    if (status === 204 || status === 304 || method === 'HEAD') {
+      // No body whatever the upstream's Content-Length says (RFC 9110 §6.4.1): answer now; undici
+      // would wait for the announced bytes of a 304 until its body timeout.
+      res.end();
+      data.body.dump().catch(() => undefined);
+      finish(status, decision.region, country);
+      return;
+    }
     await new Promise<void>((resolve) => {
-      forwardBody(data.body, res, (err) => {
-        if (err) log.streamError = err.message;
-        if (err && this.#cut) log.cut = CUT_DRAIN_DEADLINE;
-        resolve();
-      });
+      forwardBody(
+        data.body,
+        res,
+        (err) => {
+          if (err) log.streamError = err.message;
+          if (err && this.#cut) log.cut = CUT_DRAIN_DEADLINE;
+          resolve();
+        },
+        conn?.gone,
+      );
     });
     finish(status, decision.region, country);
+  }
+
+  /** A client error answered by the gateway: counted in the rejections, JSON body. */
+  #reject(res: ServerResponse, status: number, error: string, detail: string, headers?: OutgoingHttpHeaders): void {
+    this.metrics.rejected.inc({ status: String(status) });
+    sendJson(res, status, { error, detail }, headers);
   }
 
   #refuse(res: ServerResponse, decision: Extract<RouteResult, { kind: 'refused' }>, table: RoutingTable): void {
@@ -832,7 +1041,9 @@ export class Gateway {
     body: Buffer | null,
     client: string | null,
     state: RuntimeState,
+    conn: ClientConnection | undefined,
   ): Promise<AttemptOutcome> {
+    if (conn?.closed) return { kind: 'gone' };
     const region = decision.region;
     const pool = this.#upstreams.pool(region);
     const started = performance.now();
@@ -847,7 +1058,7 @@ export class Gateway {
     headers[UPSTREAM_REGION_HEADER] = region;
     if (decision.shard) headers[UPSTREAM_SHARD_HEADER] = decision.shard.id;
     try {
-      const data = await pool.request({ path: target, method: req.method as Dispatcher.HttpMethod, headers, body });
+      const data = await pool.request({ path: target, method: req.method as Dispatcher.HttpMethod, headers, body, signal: conn?.gone });
       const ok = data.statusCode < 500;
       this.metrics.upstreamRequests.inc([region, String(data.statusCode)]);
       this.#record(state, region, ok, started);
@@ -855,6 +1066,8 @@ export class Gateway {
     } catch (err) {
       // Cut by the gateway's own shutdown (pools destroyed at the drain deadline): not the upstream's failure.
       if (this.#cut) return { kind: 'cut' };
+      // Cancelled because the client's connection closed: not the upstream's failure either.
+      if (conn?.closed) return { kind: 'gone' };
       const code = (err as { code?: string })?.code ?? '';
       if (REQUEST_ERRORS.has(code)) return { kind: 'unforwardable', message: `${code}: ${(err as Error).message}` };
       this.metrics.upstreamRequests.inc([region, 'error']);

@@ -1,5 +1,6 @@
 /** HTTP helpers of the gateway: hop-by-hop headers, idempotency, small JSON answers. */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded. */
@@ -77,7 +78,8 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 /** The path of a request URL without its query (what the access log records). */
 export function pathOnly(url: string | undefined): string {
   if (url === undefined) return '';
-  const q = url.indexOf('?');
+  let q = url.indexOf('?');
+  if (q < 0) q = url.indexOf('#'); // a fragment (never part of a request target; may hold a token)
   const path = q < 0 ? url : url.slice(0, q);
   return path.length > 256 ? `${path.slice(0, 256)}…` : path;
 }
@@ -106,7 +108,11 @@ export function logPath(url: string | undefined): string {
  */
 export function originForm(url: string | undefined): string | undefined {
   if (url === undefined || url === '') return undefined;
-  if (url.charCodeAt(0) === 47 /* / */) return url;
+  if (url.charCodeAt(0) === 47 /* / */) {
+    // A fragment is the client's own and never sent (RFC 9110 §4.2.4); some clients send it anyway.
+    const hash = url.indexOf('#');
+    return hash < 0 ? url : url.slice(0, hash);
+  }
   if (!/^https?:\/\//i.test(url)) return undefined;
   try {
     const parsed = new URL(url);
@@ -122,20 +128,29 @@ const ignore = () => undefined;
  * Streams an upstream response body into the client's response; `done` is called once: without an
  * error when the response has been handed to the socket, with one when the body failed (the
  * client's response is then cut, so it cannot pass for complete) or the client went away first
- * (the body is then destroyed, which frees the upstream connection).
+ * (the body is then destroyed, which frees the upstream connection). `gone`, the client
+ * connection's emitter, emits 'abort' when the connection closes: a response still queued behind
+ * pipelined ones then never gets a socket and emits neither 'finish' nor 'close' itself.
  *
  * What `stream.pipeline(body, res, done)` does for these two streams, without its cost: in Node 20
  * every pipeline creates an AbortController and aborts it when it completes, constructing a
  * DOMException with a stack trace; that was ~10 % of a proxy's CPU per request (CPU profile of the
  * gateway and of the bare proxy under paced load).
  */
-export function forwardBody(body: Readable, res: ServerResponse, done: (err?: Error) => void): void {
+export function forwardBody(body: Readable, res: ServerResponse, done: (err?: Error) => void, gone?: EventEmitter): void {
   let settled = false;
+  const onGone = () => {
+    body.destroy();
+    res.destroy();
+    settle(new Error('the client connection closed before the response was sent'));
+  };
   const settle = (err?: Error) => {
     if (settled) return;
     settled = true;
+    gone?.removeListener('abort', onGone);
     done(err);
   };
+  gone?.once('abort', onGone);
   body.on('error', (err: Error) => {
     res.destroy();
     settle(err);

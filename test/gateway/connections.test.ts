@@ -1,0 +1,267 @@
+/**
+ * The gateway and its client connections: pipelined requests (a window per connection, and what is
+ * left when the client closes), a client that stops reading, header counts and repeats, TRACE,
+ * fragments, and upstream answers Node cannot write as they came (non-Latin-1 header values, a 304
+ * announcing a body).
+ */
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import pino from 'pino';
+import { Gateway, type GatewayLimits } from '../../gateway/gateway';
+import { GB_IP, call, eventually, fastTable } from '../helpers/gateway';
+
+/** An upstream whose answer depends on the path; it counts requests in progress and the paths it saw. */
+interface Upstream {
+  url: string;
+  server: Server;
+  paths: string[];
+  active: number;
+  maxActive: number;
+  open: Set<() => void>;
+}
+
+async function startUpstream(): Promise<Upstream> {
+  const u: Upstream = { url: '', server: undefined as unknown as Server, paths: [], active: 0, maxActive: 0, open: new Set() };
+  u.server = createServer((req, res) => {
+    if (req.url === '/health') return void res.end('ok');
+    u.paths.push(req.url ?? '');
+    u.active++;
+    u.maxActive = Math.max(u.maxActive, u.active);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      u.active--;
+      u.open.delete(end);
+    };
+    res.on('close', end);
+    u.open.add(end);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const ms = Number(url.searchParams.get('ms') ?? 0);
+    if (url.pathname === '/hold') return; // answers never; the gateway must let go when its client does
+    if (url.pathname === '/big') {
+      // `mb` MiB (default 8) in 64 KiB chunks, as fast as the client reads.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(65_536, 97);
+      let left = 16 * Number(url.searchParams.get('mb') ?? 8);
+      const pump = () => {
+        while (left > 0) {
+          left--;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      return pump();
+    }
+    if (url.pathname === '/304') {
+      // Legal (RFC 9110 §15.4.5): the length the full answer would have; no body follows.
+      res.socket!.write('HTTP/1.1 304 Not Modified\r\nContent-Length: 1234\r\nETag: "v1"\r\n\r\n');
+      return;
+    }
+    if (url.pathname === '/odd-headers') {
+      // Bytes Node's writeHead refuses as undici hands them over: UTF-8 text, a name that is no token.
+      res.socket!.write(
+        Buffer.concat([
+          Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-City: '),
+          Buffer.from('東京', 'utf8'),
+          Buffer.from('\r\nX-Bad Name: 1\r\nX-Plain: yes\r\n\r\nok'),
+        ]),
+      );
+      return;
+    }
+    setTimeout(() => res.end(JSON.stringify({ path: req.url })), ms);
+  });
+  await new Promise<void>((r) => u.server.listen(0, '127.0.0.1', () => r()));
+  u.url = `http://127.0.0.1:${(u.server.address() as AddressInfo).port}`;
+  return u;
+}
+
+let upstream: Upstream;
+const gateways: Gateway[] = [];
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(gateways.splice(0).map((g) => g.shutdown()));
+  for (const end of [...upstream.open]) end();
+  upstream.paths = [];
+  upstream.maxActive = 0;
+  upstream.server.closeAllConnections();
+});
+
+afterAll(async () => {
+  upstream.server.closeAllConnections();
+  await new Promise<void>((r) => upstream.server.close(() => r()));
+});
+
+async function startGateway(limits: GatewayLimits = {}) {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ base: undefined }, { write: (s: string) => logs.push(JSON.parse(s) as Record<string, unknown>) });
+  const table = fastTable();
+  const gw = new Gateway({
+    table,
+    resolveUpstreams: () => Object.fromEntries(table.regions.map((r) => [r.id, upstream.url])),
+    trustedProxies: ['127.0.0.1'],
+    activeHealthChecks: false,
+    processMetrics: false,
+    drainTimeoutMs: 500,
+    logger,
+    limits,
+  });
+  gateways.push(gw);
+  const { port } = await gw.listen(0);
+  const accessLines = () => logs.filter((l) => typeof l.status === 'number' && l.method !== undefined);
+  return { gw, port, logs, accessLines };
+}
+
+/** A raw client connection; `got` collects what comes back. */
+function client(port: number): Promise<{ socket: Socket; got: () => string; closed: Promise<void> }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (text += d));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.once('connect', () => resolve({ socket, got: () => text, closed }));
+  });
+}
+
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: gw\r\nX-Forwarded-For: ${GB_IP}\r\n${extra}\r\n`;
+
+describe('pipelined requests', () => {
+  it('are proxied at most maxPipelinedRequests at a time per connection, all answered in order', async () => {
+    const { port, accessLines } = await startGateway({ maxPipelinedRequests: 4 });
+    const c = await client(port);
+    c.socket.write(Array.from({ length: 30 }, (_, i) => get(`/v1/p${i}?ms=20`)).join(''));
+    await eventually('30 answers', () => ((c.got().match(/HTTP\/1\.1 200/g) ?? []).length === 30 ? true : undefined));
+    expect(upstream.maxActive).toBe(4);
+    const order = [...c.got().matchAll(/"path":"\/v1\/p(\d+)/g)].map((m) => Number(m[1]));
+    expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(accessLines()).toHaveLength(30);
+  });
+
+  it('left behind by a client that closes: upstream attempts cancelled, each request logged and counted once, nothing stays in flight', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxPipelinedRequests: 4 });
+    const c = await client(port);
+    c.socket.write(Array.from({ length: 10 }, (_, i) => get(`/hold?n=${i}`)).join(''));
+    await eventually('4 held upstream', () => (upstream.active === 4 ? true : undefined));
+    c.socket.destroy();
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 5000);
+    await eventually('upstream let go', () => (upstream.active === 0 ? true : undefined), 5000);
+    expect(upstream.paths).toHaveLength(4); // the six that never had their turn never reached it
+    const lines = accessLines();
+    expect(lines).toHaveLength(10);
+    expect(lines.every((l) => l.status === 499)).toBe(true);
+    expect(lines.filter((l) => l.clientGone === 'waiting-for-upstream')).toHaveLength(4);
+    expect(lines.filter((l) => l.clientGone === 'before-its-turn')).toHaveLength(6);
+    const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
+    const total = [...metrics.matchAll(/^http_requests_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+    expect(total).toBe(10);
+  });
+
+  it('a response queued behind a held one is dropped when the client closes, freeing its upstream connection', async () => {
+    const { gw, port } = await startGateway({ maxPipelinedRequests: 4 });
+    const c = await client(port);
+    // The first never answers; the second's 8 MiB body cannot reach the socket before it.
+    c.socket.write(get('/hold') + get('/big'));
+    await eventually('both upstream', () => (upstream.paths.length === 2 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 100));
+    c.socket.destroy();
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 5000);
+    await eventually('upstream let go', () => (upstream.active === 0 ? true : undefined), 5000);
+  });
+});
+
+describe('a client that stops reading', () => {
+  it('is closed after clientIdleTimeoutMs and its upstream attempt is let go', async () => {
+    const { gw, port } = await startGateway({ clientIdleTimeoutMs: 1000 });
+    const c = await client(port);
+    c.socket.pause(); // reads nothing: a 256 MiB answer stalls once the socket buffers are full
+    c.socket.write(get('/big?mb=256'));
+    await eventually('upstream started', () => (upstream.paths.length === 1 ? true : undefined));
+    const started = Date.now();
+    // The gateway closes the connection about a second after the last byte moved, which ends the request.
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 10_000);
+    await eventually('upstream let go', () => (upstream.active === 0 ? true : undefined), 5000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  }, 15_000);
+});
+
+describe('requests refused before routing', () => {
+  it('answers 431 above maxHeaderCount header fields, and serves exactly that many', async () => {
+    const { port, accessLines } = await startGateway({ maxHeaderCount: 20 });
+    const headers = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, 'v']));
+    // call() adds Host and Connection: 18 + 2 = 20 fields.
+    expect((await call(port, '/v1/a', { headers: headers(18) })).status).toBe(200);
+    const over = await call(port, '/v1/a', { headers: headers(19) });
+    expect(over.status).toBe(431);
+    expect(JSON.parse(over.body)).toEqual({ error: 'too-many-headers', detail: 'more than 20 header fields' });
+    expect(accessLines().map((l) => l.status)).toEqual([200, 431]);
+  });
+
+  it('answers 400 to a repeated x-user-id or x-residency-zone instead of routing a joined value', async () => {
+    const { port } = await startGateway();
+    for (const name of ['X-User-Id', 'X-Residency-Zone']) {
+      const c = await client(port);
+      c.socket.write(get('/v1/a', `${name}: emea\r\n${name}: emea\r\nConnection: close\r\n`));
+      await c.closed;
+      expect(c.got()).toMatch(/^HTTP\/1\.1 400 /);
+      expect(c.got()).toContain(`"error":"repeated-header","detail":"${name.toLowerCase()} appears more than once; allowed: one value"`);
+    }
+    expect(upstream.paths).toEqual([]);
+    // One value with a comma in it is one value.
+    expect((await call(port, '/v1/a', { headers: { 'x-forwarded-for': GB_IP, 'x-user-id': 'a,b' } })).status).toBe(200);
+  });
+
+  it('answers 405 to TRACE and never forwards it', async () => {
+    const { port } = await startGateway();
+    const answer = await call(port, '/v1/a', { method: 'TRACE', headers: { 'x-forwarded-for': GB_IP } });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toContain('GET');
+    expect(upstream.paths).toEqual([]);
+  });
+
+  it('never forwards or logs a fragment', async () => {
+    const { port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/v1/cb?x=1#access_token=SECRET', 'Connection: close\r\n'));
+    await c.closed;
+    expect(c.got()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(upstream.paths).toEqual(['/v1/cb?x=1']);
+    expect(JSON.stringify(accessLines())).not.toContain('SECRET');
+  });
+});
+
+describe('upstream answers Node cannot write as they came', () => {
+  it('passes UTF-8 header values through as their bytes, drops a header whose name is no token, logs both', async () => {
+    const { port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/odd-headers', 'Connection: close\r\n'));
+    await c.closed;
+    const text = c.got();
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(Buffer.from(text, 'latin1').includes(Buffer.from('x-city: 東京', 'utf8'))).toBe(true);
+    expect(text.toLowerCase()).toContain('x-plain: yes');
+    expect(text.toLowerCase()).not.toContain('x-bad');
+    expect(text.endsWith('ok')).toBe(true);
+    const [line] = accessLines();
+    expect(line).toMatchObject({ status: 200, droppedResponseHeaders: ['x-city', 'x-bad name'] });
+  });
+
+  it('answers a 304 that announces a length at once, without waiting for a body that never comes', async () => {
+    const { port, accessLines } = await startGateway();
+    const started = Date.now();
+    const answer = await call(port, '/304', { headers: { 'x-forwarded-for': GB_IP } });
+    expect(answer.status).toBe(304);
+    expect(answer.headers.etag).toBe('"v1"');
+    expect(Date.now() - started).toBeLessThan(2000); // the upstream body timeout is 30 s
+    expect(accessLines()[0]).toMatchObject({ status: 304 });
+    expect(accessLines()[0].streamError).toBeUndefined();
+  });
+});
