@@ -373,6 +373,14 @@ export class Gateway {
     this.server.maxHeadersCount = this.limits.maxHeaderCount + 1; // one more, to tell "too many" from "just enough"
     this.server.timeout = this.limits.clientIdleTimeoutMs; // no 'timeout' listener: Node destroys the idle socket
     this.server.on('connection', (socket: Duplex) => this.#onConnection(socket));
+    // `Expect: 100-continue`: "go on" only for a body the gateway will take; a declared length over
+    // maxBodyBytes gets its 413 before the client sends the body (Node would send 100 first).
+    this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (!(Number(req.headers['content-length']) > this.limits.maxBodyBytes)) res.writeContinue();
+      this.#onRequest(req, res, !admin);
+    });
+    // Any other expectation: 417, as JSON, logged and counted like every answer (Node's own 417 was neither).
+    this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => this.#expectationFailed(req, res));
     this.server.on('clientError', (err, socket) => this.#onClientError(err, socket));
     this.server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#onConnect(req, socket));
     if (admin) {
@@ -745,6 +753,21 @@ export class Gateway {
       sendJson(res, 502, { error: 'gateway-error', detail: 'the gateway could not complete the request' });
       done();
     });
+  }
+
+  #expectationFailed(req: IncomingMessage, res: ServerResponse): void {
+    const status = 417;
+    this.metrics.rejected.inc({ status: String(status) });
+    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]);
+    this.metrics.duration.observe({ region: METRIC_NONE }, 0);
+    this.logger.info({ method: req.method ?? 'GET', path: logPath(req.url), status, region: METRIC_NONE, latencyMs: 0 });
+    // The body (if any) is not read: the connection closes after the answer.
+    sendJson(
+      res,
+      status,
+      { error: 'expectation-failed', detail: 'the only expectation served is Expect: 100-continue' },
+      { connection: 'close' },
+    );
   }
 
   /** A pipelined request whose connection closed before its turn: nobody to answer; logged and counted once as 499. */

@@ -238,6 +238,35 @@ describe('requests refused before routing', () => {
   });
 });
 
+describe('Expect', () => {
+  it('sends 100 Continue for a body within the limit, and a 413 without it for a declared length over the limit', async () => {
+    const { port, accessLines } = await startGateway({ maxBodyBytes: 1000 });
+    const small = await client(port);
+    small.socket.write(`POST /v1/a HTTP/1.1\r\nHost: gw\r\nX-Forwarded-For: ${GB_IP}\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n`);
+    await eventually('100 Continue', () => (small.got().startsWith('HTTP/1.1 100 Continue\r\n') ? true : undefined));
+    small.socket.write('hello');
+    await eventually('200', () => (/HTTP\/1\.1 200 /.test(small.got()) ? true : undefined));
+    const big = await client(port);
+    big.socket.write(`POST /v1/a HTTP/1.1\r\nHost: gw\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n`);
+    await big.closed;
+    expect(big.got()).toMatch(/^HTTP\/1\.1 413 /);
+    expect(big.got()).not.toContain('100 Continue');
+    expect(accessLines().map((l) => l.status)).toEqual([200, 413]);
+  });
+
+  it('answers any other expectation 417 as JSON, logged and counted once', async () => {
+    const { gw, port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(`GET /v1/a HTTP/1.1\r\nHost: gw\r\nExpect: teapot\r\n\r\n`);
+    await c.closed;
+    expect(c.got()).toMatch(/^HTTP\/1\.1 417 /);
+    expect(c.got()).toContain('"error":"expectation-failed"');
+    expect(accessLines().map((l) => l.status)).toEqual([417]);
+    expect(await gw.metrics.registry.getSingleMetricAsString('http_requests_total')).toMatch(/status="417"[^\n]*\} 1$/m);
+    expect(upstream.paths).toEqual([]);
+  });
+});
+
 describe('upstream answers Node cannot write as they came', () => {
   it('passes UTF-8 header values through as their bytes, drops a header whose name is no token, logs both', async () => {
     const { port, accessLines } = await startGateway();
