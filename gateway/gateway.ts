@@ -603,6 +603,9 @@ export class Gateway {
     }
     // The parser stays in error: more bytes on this socket raise the same error again.
     if (this.#clientErrorAnswered.has(socket)) return;
+    // Bytes after a request that said `Connection: close`: not a request (RFC 9112 §9.6). That
+    // request is still answered; the connection closes after it.
+    if (code === 'HPE_CLOSED_CONNECTION') return;
     const [status, error, detail] =
       code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'headers-too-large', `request headers exceed ${this.limits.maxHeaderBytes} bytes`]

@@ -178,6 +178,20 @@ describe('pipelined requests', () => {
   });
 });
 
+describe('Connection: close', () => {
+  it('answers the request that asked to close, and ignores what the client pipelined after it', async () => {
+    const { gw, port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/v1/first?ms=50', 'Connection: close\r\n') + get('/v1/second'));
+    await c.closed;
+    expect(c.got()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(c.got()).toContain('"path":"/v1/first?ms=50"');
+    expect(upstream.paths).toEqual(['/v1/first?ms=50']);
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined));
+    expect(accessLines().map((l) => l.status)).toEqual([200]);
+  });
+});
+
 describe('a client that stops reading', () => {
   it('is closed after clientIdleTimeoutMs and its upstream attempt is let go', async () => {
     const { gw, port } = await startGateway({ clientIdleTimeoutMs: 1000 });
