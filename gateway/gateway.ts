@@ -39,7 +39,7 @@ import { isoTimeCachedPerMs } from './private/iso-time';
 import { LogBatch } from './private/log-batch';
 import { endToEndHeaders, forwardBody, headerValue, isIdempotent, logPath, originForm, pathOnly, sendJson } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
-import { RegionUpstreams, type UpstreamPoolOptions } from './upstreams';
+import { RegionUpstreams, UPSTREAM_DEFAULTS, type UpstreamPoolOptions } from './upstreams';
 
 /** Bounds on what a client may send. */
 export interface GatewayLimits {
@@ -145,24 +145,44 @@ type AttemptOutcome =
   | { kind: 'cut' };
 
 /**
- * A client connection: its pipelined requests are proxied at most `maxPipelinedRequests` at a time
- * (the rest wait in arrival order), and its end cancels what is left of them: `gone` emits 'abort',
+ * A client connection: its pipelined requests are routed and forwarded at most `maxPipelinedRequests`
+ * at a time (each body is read first; the rest wait in arrival order), and its end cancels what is
+ * left of them: `gone` emits 'abort',
  * which undici takes as the upstream request's signal (an EventEmitter; one per connection, not per
  * request) and which drops a body still streaming into a response the socket can no longer carry.
  * Node emits nothing on the responses of pipelined requests that never got the socket.
  */
 interface ClientConnection {
+  readonly socket: Duplex;
+  /** Requests of this connection past their turn (routing, upstream, answer), at most maxPipelinedRequests. */
   active: number;
-  waiting: Array<[IncomingMessage, ServerResponse]> | undefined;
+  /** Requests whose body is read and which wait for a turn, in arrival order (true: go; false: the connection closed). */
+  waiting: Array<(go: boolean) => void> | undefined;
   readonly gone: EventEmitter;
   closed: boolean;
+  /** Requests seen on the connection (each request's number, in pipeline order). */
+  seq: number;
+  /**
+   * The number of the request whose answer closes the connection (`Connection: close`), Infinity
+   * while none: requests after it cannot be answered and are not forwarded; those before it are.
+   */
+  closeAfter: number;
+  /** The gateway closed it: no byte either way for clientIdleTimeoutMs. */
+  idleTimedOut: boolean;
 }
+
+/** Requests waiting for a turn on one connection at which reading the connection pauses (resumes at half). */
+const PIPELINE_PAUSE_AT = 128;
 
 /** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
 type BodyAnswer = (status: number, error: string, detail: string, code: string) => void;
 
 /** The access-log `cut` value of a request the gateway's shutdown cut at the drain deadline. */
 export const CUT_DRAIN_DEADLINE = 'drain-deadline';
+/** The access-log `cut` value of a request whose connection the gateway closed for idleness (clientIdleTimeoutMs). */
+export const CUT_CLIENT_IDLE = 'client-idle-timeout';
+/** The access-log `cut` value of a pipelined request after an answer that closed the connection: never forwarded, never answered. */
+export const CUT_CONNECTION_CLOSING = 'connection-closing';
 /** Status logged and counted for a request cut at the drain deadline (the client gets no answer). */
 export const CUT_STATUS = 503;
 /** Status logged and counted for a client that went away before its request body arrived. */
@@ -311,6 +331,8 @@ export class Gateway {
   readonly #clientErrorAnswered = new WeakSet<Duplex>();
   /** The main server's client connections. */
   readonly #connections = new WeakMap<Duplex, ClientConnection>();
+  /** Responses whose request holds a turn of its connection (released when the request is done). */
+  readonly #turnHolders = new WeakSet<ServerResponse>();
   #started = false;
   #closed: Promise<void> | undefined;
   #logDestination: LogBatch | undefined;
@@ -341,6 +363,15 @@ export class Gateway {
       onListenerError: (err) => this.logger.warn({ event: 'listener-error', error: String(err) }, 'runtime listener failed'),
     });
     this.#upstreams = new RegionUpstreams(props.upstream);
+    // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every
+    // slow answer the upstream timeouts still allow.
+    const upstream = { ...UPSTREAM_DEFAULTS, ...props.upstream };
+    const waitMs = Math.max(upstream.headersTimeoutMs, upstream.bodyTimeoutMs);
+    if (this.limits.clientIdleTimeoutMs <= waitMs) {
+      throw new RangeError(
+        `gateway limits.clientIdleTimeoutMs: ${this.limits.clientIdleTimeoutMs}; allowed: more than the upstream headers and body timeouts (${upstream.headersTimeoutMs} and ${upstream.bodyTimeoutMs} ms), or the gateway would cut answers they still allow`,
+      );
+    }
     this.#applyStatic(this.#runtime.current.table);
     this.metrics = new GatewayMetrics(
       { regions: () => this.#runtime.current.failover.snapshots(), inflight: () => this.#inflight },
@@ -371,7 +402,12 @@ export class Gateway {
     const admin = props.adminPort !== undefined;
     this.server = createServer(serverOptions, (req, res) => this.#onRequest(req, res, !admin));
     this.server.maxHeadersCount = this.limits.maxHeaderCount + 1; // one more, to tell "too many" from "just enough"
-    this.server.timeout = this.limits.clientIdleTimeoutMs; // no 'timeout' listener: Node destroys the idle socket
+    this.server.timeout = this.limits.clientIdleTimeoutMs;
+    this.server.on('timeout', (socket: Duplex) => {
+      const conn = this.#connections.get(socket);
+      if (conn !== undefined) conn.idleTimedOut = true; // what is cut is logged as the gateway's doing
+      socket.destroy();
+    });
     this.server.on('connection', (socket: Duplex) => this.#onConnection(socket));
     // `Expect: 100-continue`: "go on" only for a body the gateway will take; a declared length over
     // maxBodyBytes gets its 413 before the client sends the body (Node would send 100 first).
@@ -629,7 +665,8 @@ export class Gateway {
     this.#clientErrorAnswered.add(socket);
     this.metrics.rejected.inc({ status: String(status) });
     this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]); // answered, like every other request
-    this.logger.warn({ event: 'client-error', status, code }, error);
+    this.metrics.duration.observe({ region: METRIC_NONE }, 0); // and timed: the counter and the histogram agree
+    this.logger.warn({ event: 'client-error', status, code, region: METRIC_NONE, latencyMs: 0 }, error);
     // A response of an earlier request is still pending on this socket (pipelining): it cannot be
     // replaced or followed by this answer: cut the connection.
     if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
@@ -708,16 +745,54 @@ export class Gateway {
   #onConnection(socket: Duplex): void {
     const gone = new EventEmitter();
     gone.setMaxListeners(0); // one listener per request of the connection in flight
-    const conn: ClientConnection = { active: 0, waiting: undefined, gone, closed: false };
+    const conn: ClientConnection = {
+      socket,
+      active: 0,
+      waiting: undefined,
+      gone,
+      closed: false,
+      seq: 0,
+      closeAfter: Infinity,
+      idleTimedOut: false,
+    };
     this.#connections.set(socket, conn);
     socket.once('close', () => {
       conn.closed = true;
       gone.emit('abort');
-      // Pipelined requests that never had their turn: answered to nobody, counted and logged once.
+      // Requests that never had their turn: each answers to nobody, and is logged and counted once by its #proxy.
       const waiting = conn.waiting;
       conn.waiting = undefined;
-      if (waiting !== undefined) for (const [req] of waiting) this.#droppedUnstarted(req);
+      if (waiting !== undefined) for (const go of waiting) go(false);
     });
+  }
+
+  /** A turn for a request of `conn` now (undefined), or a promise of one (false: the connection closed first). */
+  #turn(conn: ClientConnection): Promise<boolean> | undefined {
+    if (conn.active < this.limits.maxPipelinedRequests) {
+      conn.active++;
+      return undefined;
+    }
+    if (conn.closed) return Promise.resolve(false);
+    return new Promise<boolean>((go) => {
+      const waiting = (conn.waiting ??= []);
+      waiting.push(go);
+      // A client pipelining far ahead: stop reading until the queue shortens (bodies are read before
+      // the turn, so this holds only requests not yet parsed).
+      if (waiting.length === PIPELINE_PAUSE_AT) conn.socket.pause();
+    });
+  }
+
+  /** The end of a turn: hands it to the next waiting request of the connection. */
+  #release(conn: ClientConnection): void {
+    const waiting = conn.waiting;
+    const next = waiting?.shift();
+    if (next === undefined) {
+      conn.active--;
+      return;
+    }
+    if (waiting!.length === 0) conn.waiting = undefined;
+    if (waiting!.length === PIPELINE_PAUSE_AT / 2 && !conn.closed) conn.socket.resume();
+    next(true);
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse, adminHere: boolean): void {
@@ -726,36 +801,15 @@ export class Gateway {
     // attempt ended, or an error answer went out.
     this.#inflight++;
     const conn = this.#connections.get(req.socket);
-    if (conn !== undefined && conn.active >= this.limits.maxPipelinedRequests) {
-      // A pipelined request beyond the window waits for its turn; reading more of the connection
-      // stops until the queue is empty (Node parses what it already read).
-      (conn.waiting ??= []).push([req, res]);
-      req.socket.pause();
-      return;
-    }
-    this.#start(req, res, conn);
-  }
-
-  #start(req: IncomingMessage, res: ServerResponse, conn: ClientConnection | undefined): void {
-    if (this.#draining) res.setHeader('connection', 'close');
-    if (conn !== undefined) conn.active++;
-    const done = () => {
-      this.#requestDone();
-      if (conn === undefined) return;
-      conn.active--;
-      const next = conn.waiting?.shift();
-      if (next === undefined) return;
-      if (conn.waiting!.length === 0) {
-        conn.waiting = undefined;
-        if (!conn.closed) req.socket.resume();
-      }
-      this.#start(next[0], next[1], conn);
-    };
-    this.#proxy(req, res, conn).then(done, (err: Error) => {
-      this.logger.error({ event: 'gateway-error', error: err.message }, 'unexpected gateway error');
-      sendJson(res, 502, { error: 'gateway-error', detail: 'the gateway could not complete the request' });
-      done();
-    });
+    const seq = conn === undefined ? 0 : ++conn.seq;
+    this.#proxy(req, res, conn, seq).then(
+      () => this.#requestDone(conn, res),
+      (err: Error) => {
+        this.logger.error({ event: 'gateway-error', error: err.message }, 'unexpected gateway error');
+        sendJson(res, 502, { error: 'gateway-error', detail: 'the gateway could not complete the request' });
+        this.#requestDone(conn, res);
+      },
+    );
   }
 
   #expectationFailed(req: IncomingMessage, res: ServerResponse): void {
@@ -765,6 +819,8 @@ export class Gateway {
     this.metrics.duration.observe({ region: METRIC_NONE }, 0);
     this.logger.info({ method: req.method ?? 'GET', path: logPath(req.url), status, region: METRIC_NONE, latencyMs: 0 });
     // The body (if any) is not read: the connection closes after the answer.
+    const conn = this.#connections.get(req.socket);
+    if (conn !== undefined) this.#closing(res, ++conn.seq);
     sendJson(
       res,
       status,
@@ -773,27 +829,13 @@ export class Gateway {
     );
   }
 
-  /** A pipelined request whose connection closed before its turn: nobody to answer; logged and counted once as 499. */
-  #droppedUnstarted(req: IncomingMessage): void {
-    this.metrics.requests.inc([METRIC_NONE, String(CLIENT_GONE_STATUS), METRIC_UNKNOWN]);
-    this.metrics.duration.observe({ region: METRIC_NONE }, 0);
-    this.logger.info({
-      method: req.method ?? 'GET',
-      path: logPath(req.url),
-      status: CLIENT_GONE_STATUS,
-      region: METRIC_NONE,
-      latencyMs: 0,
-      clientGone: 'before-its-turn',
-    });
-    this.#requestDone();
-  }
-
-  readonly #requestDone = (): void => {
+  #requestDone(conn: ClientConnection | undefined, res: ServerResponse): void {
+    if (conn !== undefined && this.#turnHolders.delete(res)) this.#release(conn);
     this.#inflight--;
     if (this.#inflight === 0) for (const f of this.#idle.splice(0)) f();
-  };
+  }
 
-  async #proxy(req: IncomingMessage, res: ServerResponse, conn: ClientConnection | undefined): Promise<void> {
+  async #proxy(req: IncomingMessage, res: ServerResponse, conn: ClientConnection | undefined, seq: number): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const log: Record<string, unknown> = { method, path: logPath(req.url) };
@@ -814,6 +856,7 @@ export class Gateway {
     // first maxHeadersCount, so a routing header after them would be lost or a duplicate would win);
     // TRACE (it echoes the request, credentials included, to whoever asks: nginx answers 405 too).
     if (req.rawHeaders.length > 2 * this.limits.maxHeaderCount) {
+      this.#closing(res, seq);
       this.#reject(res, 431, 'too-many-headers', `more than ${this.limits.maxHeaderCount} header fields`, { connection: 'close' });
       finish(431, METRIC_NONE, METRIC_UNKNOWN);
       return;
@@ -825,7 +868,7 @@ export class Gateway {
     }
 
     // 1. Body, within the limit.
-    const reading = this.#readBody(req, res, log);
+    const reading = this.#readBody(req, res, log, seq);
     const body = reading === null ? null : await reading;
     if (body === 'answered') {
       finish(res.statusCode, METRIC_NONE, METRIC_UNKNOWN);
@@ -842,7 +885,27 @@ export class Gateway {
       return;
     }
 
-    // 3. Routing decision. An over-long preference is dropped before the router sees it.
+    // 3. The connection's turn (pipelined requests: at most maxPipelinedRequests past this point),
+    // and nothing forwarded that can no longer be answered.
+    if (conn !== undefined) {
+      const turn = this.#turn(conn);
+      if (turn !== undefined && !(await turn)) {
+        this.#notForwarded(log, conn, 'before-its-turn');
+        finish(log.cut === undefined ? CLIENT_GONE_STATUS : CUT_STATUS, METRIC_NONE, METRIC_UNKNOWN);
+        return;
+      }
+      this.#turnHolders.add(res);
+      if (this.#draining && conn.closeAfter === Infinity) {
+        conn.closeAfter = seq; // this answer says close: the last one of the connection
+        res.setHeader('connection', 'close');
+      } else if (seq > conn.closeAfter || conn.closed) {
+        this.#notForwarded(log, conn, 'before-its-turn');
+        finish(log.cut === undefined ? CLIENT_GONE_STATUS : CUT_STATUS, METRIC_NONE, METRIC_UNKNOWN);
+        return;
+      }
+    } else if (this.#draining) res.setHeader('connection', 'close');
+
+    // 4. Routing decision. An over-long preference is dropped before the router sees it.
     const headers = req.headers;
     const preferred = headers[PREFERRED_REGION_HEADER];
     const preferredText = Array.isArray(preferred) ? preferred.join(',') : preferred;
@@ -885,7 +948,7 @@ export class Gateway {
     }
     log.shard = decision.shard?.id;
 
-    // 4. Forward; retry an idempotent request once on the next allowed region.
+    // 5. Forward; retry an idempotent request once on the next allowed region.
     const client = decision.client.address;
     let outcome = await this.#attempt(req, target, decision, body, client, state, conn);
     log.attempts = 1;
@@ -908,10 +971,10 @@ export class Gateway {
       }
     }
 
-    // 5. Answer.
+    // 6. Answer.
     if (outcome.kind === 'gone') {
-      log.clientGone = 'waiting-for-upstream';
-      finish(CLIENT_GONE_STATUS, decision.region, country);
+      this.#notForwarded(log, conn, 'waiting-for-upstream');
+      finish(log.cut === undefined ? CLIENT_GONE_STATUS : CUT_STATUS, decision.region, country);
       return;
     }
     if (outcome.kind === 'cut') {
@@ -963,6 +1026,7 @@ export class Gateway {
         (err) => {
           if (err) log.streamError = err.message;
           if (err && this.#cut) log.cut = CUT_DRAIN_DEADLINE;
+          else if (err && conn?.idleTimedOut) log.cut = CUT_CLIENT_IDLE;
           resolve();
         },
         conn?.gone,
@@ -975,6 +1039,20 @@ export class Gateway {
   #reject(res: ServerResponse, status: number, error: string, detail: string, headers?: OutgoingHttpHeaders): void {
     this.metrics.rejected.inc({ status: String(status) });
     sendJson(res, status, { error, detail }, headers);
+  }
+
+  /** The answer to request `seq` closes its connection: what is pipelined after it is not forwarded. */
+  #closing(res: ServerResponse, seq: number): void {
+    const conn = this.#connections.get(res.req.socket);
+    if (conn !== undefined && seq < conn.closeAfter) conn.closeAfter = seq;
+  }
+
+  /** Why a request was not (or no longer) forwarded: its connection closed or is closing. */
+  #notForwarded(log: Record<string, unknown>, conn: ClientConnection | undefined, when: string): void {
+    if (this.#cut) log.cut = CUT_DRAIN_DEADLINE;
+    else if (conn?.idleTimedOut) log.cut = CUT_CLIENT_IDLE;
+    else if (conn !== undefined && conn.closeAfter !== Infinity && !conn.closed) log.cut = CUT_CONNECTION_CLOSING;
+    else log.clientGone = when;
   }
 
   #refuse(res: ServerResponse, decision: Extract<RouteResult, { kind: 'refused' }>, table: RoutingTable): void {
@@ -995,12 +1073,18 @@ export class Gateway {
    * when the request has no body. Each outcome is settled once, so the request is counted and
    * logged once.
    */
-  #readBody(req: IncomingMessage, res: ServerResponse, log: Record<string, unknown>): Promise<Buffer | null | 'answered'> | null {
+  #readBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    log: Record<string, unknown>,
+    seq: number,
+  ): Promise<Buffer | null | 'answered'> | null {
     const max = this.limits.maxBodyBytes;
     const length = req.headers['content-length'];
     if (length === undefined && req.headers['transfer-encoding'] === undefined) return null;
     const tooLarge = () => {
       this.metrics.rejected.inc({ status: '413' });
+      this.#closing(res, seq);
       sendJson(
         res,
         413,
@@ -1031,6 +1115,7 @@ export class Gateway {
         if (settled) return;
         log.clientError = code; // the parser's or server's error code (HPE_INVALID_CHUNK_SIZE, ERR_HTTP_REQUEST_TIMEOUT, …)
         this.metrics.rejected.inc({ status: String(status) });
+        this.#closing(res, seq);
         sendJson(res, status, { error, detail }, { connection: 'close' });
         discard();
         settle('answered');

@@ -78,9 +78,11 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 /** The path of a request URL without its query (what the access log records). */
 export function pathOnly(url: string | undefined): string {
   if (url === undefined) return '';
-  let q = url.indexOf('?');
-  if (q < 0) q = url.indexOf('#'); // a fragment (never part of a request target; may hold a token)
-  const path = q < 0 ? url : url.slice(0, q);
+  // The query and a fragment (never part of a request target, may hold a token), whichever comes first.
+  const q = url.indexOf('?');
+  const h = url.indexOf('#');
+  const cut = q < 0 ? h : h < 0 ? q : Math.min(q, h);
+  const path = cut < 0 ? url : url.slice(0, cut);
   return path.length > 256 ? `${path.slice(0, 256)}…` : path;
 }
 

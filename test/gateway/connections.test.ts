@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import pino from 'pino';
 import { Gateway, type GatewayLimits } from '../../gateway/gateway';
+import type { UpstreamPoolOptions } from '../../gateway/upstreams';
 import { GB_IP, call, eventually, fastTable } from '../helpers/gateway';
 
 /** An upstream whose answer depends on the path; it counts requests in progress and the paths it saw. */
@@ -98,7 +99,7 @@ afterAll(async () => {
   await new Promise<void>((r) => upstream.server.close(() => r()));
 });
 
-async function startGateway(limits: GatewayLimits = {}) {
+async function startGateway(limits: GatewayLimits = {}, upstreamOptions?: UpstreamPoolOptions) {
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ base: undefined }, { write: (s: string) => logs.push(JSON.parse(s) as Record<string, unknown>) });
   const table = fastTable();
@@ -111,6 +112,7 @@ async function startGateway(limits: GatewayLimits = {}) {
     drainTimeoutMs: 500,
     logger,
     limits,
+    upstream: upstreamOptions,
   });
   gateways.push(gw);
   const { port } = await gw.listen(0);
@@ -165,6 +167,84 @@ describe('pipelined requests', () => {
     expect(total).toBe(10);
   });
 
+  it('reads the body of a request waiting for its turn, so its request timeout does not run out in the queue', async () => {
+    const { port, accessLines } = await startGateway({ maxPipelinedRequests: 2, requestTimeoutMs: 1000, headersTimeoutMs: 1000 });
+    const c = await client(port);
+    const post = `POST /v1/post HTTP/1.1\r\nHost: gw\r\nX-Forwarded-For: ${GB_IP}\r\nContent-Length: 5\r\n\r\n`;
+    c.socket.write(get('/v1/a?ms=1500') + get('/v1/b?ms=1500') + post);
+    await new Promise((r) => setTimeout(r, 300));
+    c.socket.write('hello');
+    await eventually('3 answers', () => ((c.got().match(/HTTP\/1\.1 200/g) ?? []).length === 3 ? true : undefined), 8000);
+    expect(accessLines().map((l) => l.status)).toEqual([200, 200, 200]);
+  });
+
+  it('after an answer that closes the connection (431, 413, 417), forwards nothing pipelined behind it', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxHeaderCount: 20, maxBodyBytes: 10 });
+    const many = Array.from({ length: 25 }, (_, i) => `X-H${i}: v\r\n`).join('');
+    for (const refused of [get('/v1/431', many), `POST /v1/413 HTTP/1.1\r\nHost: gw\r\nContent-Length: 50\r\n\r\n${'x'.repeat(50)}`]) {
+      const c = await client(port);
+      c.socket.write(get('/v1/first?ms=100') + refused + get('/v1/after-1') + get('/v1/after-2'));
+      await c.closed;
+      expect(c.got()).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 4(31|13) /);
+    }
+    expect(upstream.paths).toEqual(['/v1/first?ms=100', '/v1/first?ms=100']);
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined));
+    const lines = accessLines();
+    const byPath = lines.map((l) => `${String(l.path)} ${String(l.status)} ${String(l.cut ?? '')}`).sort();
+    expect(byPath).toEqual([
+      '/v1/413 413 ',
+      '/v1/431 431 ',
+      '/v1/after-1 503 connection-closing',
+      '/v1/after-1 503 connection-closing',
+      '/v1/after-2 503 connection-closing',
+      '/v1/after-2 503 connection-closing',
+      '/v1/first 200 ',
+      '/v1/first 200 ',
+    ]);
+  });
+
+  it('on shutdown, answers what is in flight and the next request with Connection: close, forwards nothing after it', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxPipelinedRequests: 2 });
+    const c = await client(port);
+    c.socket.write(Array.from({ length: 6 }, (_, i) => get(`/v1/d${i}?ms=100`)).join(''));
+    await eventually('2 upstream', () => (upstream.paths.length === 2 ? true : undefined));
+    const stopped = gw.shutdown();
+    await c.closed;
+    await stopped;
+    expect((c.got().match(/HTTP\/1\.1 200/g) ?? []).length).toBe(3);
+    expect(c.got().toLowerCase()).toContain('connection: close');
+    expect(upstream.paths).toEqual(['/v1/d0?ms=100', '/v1/d1?ms=100', '/v1/d2?ms=100']);
+    expect(
+      accessLines()
+        .map((l) => `${String(l.path)} ${String(l.status)} ${String(l.cut ?? '')}`)
+        .sort(),
+    ).toEqual([
+      '/v1/d0 200 ',
+      '/v1/d1 200 ',
+      '/v1/d2 200 ',
+      '/v1/d3 503 connection-closing',
+      '/v1/d4 503 connection-closing',
+      '/v1/d5 503 connection-closing',
+    ]);
+  });
+
+  it('a malformed body behind pipelined requests: they are answered, then its 400; each counted and timed once', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxPipelinedRequests: 2 });
+    const c = await client(port);
+    // (the same write carries the bad chunk: it is parsed while the three are in flight)
+    const bad = `POST /v1/bad HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`;
+    c.socket.write(get('/v1/a?ms=200') + get('/v1/b?ms=200') + get('/v1/c?ms=200') + bad);
+    await c.closed;
+    expect((c.got().match(/HTTP\/1\.1 200/g) ?? []).length).toBe(3);
+    expect(c.got()).toMatch(/HTTP\/1\.1 400 /);
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined));
+    expect(accessLines().map((l) => l.status).sort()).toEqual([200, 200, 200, 400]);
+    const text = await gw.metrics.registry.metrics();
+    const sum = (re: RegExp) => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
+    expect(sum(/^http_requests_total\{[^}]*\} (\d+)$/gm)).toBe(4);
+    expect(sum(/^http_request_duration_seconds_count\{[^}]*\} (\d+)$/gm)).toBe(4);
+  });
+
   it('a response queued behind a held one is dropped when the client closes, freeing its upstream connection', async () => {
     const { gw, port } = await startGateway({ maxPipelinedRequests: 4 });
     const c = await client(port);
@@ -194,7 +274,7 @@ describe('Connection: close', () => {
 
 describe('a client that stops reading', () => {
   it('is closed after clientIdleTimeoutMs and its upstream attempt is let go', async () => {
-    const { gw, port } = await startGateway({ clientIdleTimeoutMs: 1000 });
+    const { gw, port, accessLines } = await startGateway({ clientIdleTimeoutMs: 1000 }, { headersTimeoutMs: 900, bodyTimeoutMs: 900 });
     const c = await client(port);
     c.socket.pause(); // reads nothing: a 256 MiB answer stalls once the socket buffers are full
     c.socket.write(get('/big?mb=256'));
@@ -204,6 +284,8 @@ describe('a client that stops reading', () => {
     await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 10_000);
     await eventually('upstream let go', () => (upstream.active === 0 ? true : undefined), 5000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // The gateway's doing, not the client's.
+    expect(accessLines()).toEqual([expect.objectContaining({ status: 200, cut: 'client-idle-timeout' })]);
   }, 15_000);
 });
 

@@ -101,6 +101,9 @@ describe('forwardBody (the response stream of the gateway and the bare proxy)', 
 
 test.each([
   ['/v1/chat?user=1', '/v1/chat'],
+  ['/cb#access_token=s', '/cb'],
+  ['/cb#s?tok=1', '/cb'],
+  ['/cb?x=1#s', '/cb'],
   ['https://u:p@h:99/a/b?c', '/a/b'],
   ['http://api.example.com/v1/abs?x=1', '/v1/abs'],
   ['HTTP://user@host', '/'],
@@ -109,6 +112,6 @@ test.each([
   ['http://[bad', ''],
   ['garbage', ''],
   [undefined, ''],
-])('the access log records %s as %j: the path only, never userinfo, host or query', (url, path) => {
+])('the access log records %s as %j: the path only, never userinfo, host, query or fragment', (url, path) => {
   expect(logPath(url)).toBe(path);
 });
