@@ -238,7 +238,11 @@ describe('pipelined requests', () => {
     expect((c.got().match(/HTTP\/1\.1 200/g) ?? []).length).toBe(3);
     expect(c.got()).toMatch(/HTTP\/1\.1 400 /);
     await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined));
-    expect(accessLines().map((l) => l.status).sort()).toEqual([200, 200, 200, 400]);
+    expect(
+      accessLines()
+        .map((l) => l.status)
+        .sort(),
+    ).toEqual([200, 200, 200, 400]);
     const text = await gw.metrics.registry.metrics();
     const sum = (re: RegExp) => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
     expect(sum(/^http_requests_total\{[^}]*\} (\d+)$/gm)).toBe(4);
