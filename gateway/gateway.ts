@@ -167,12 +167,16 @@ interface ClientConnection {
    * while none: requests after it cannot be answered and are not forwarded; those before it are.
    */
   closeAfter: number;
-  /** The gateway closed it: no byte either way for clientIdleTimeoutMs. */
-  idleTimedOut: boolean;
+  /** Why the gateway cut it (logged as `cut` on its requests), or undefined when it did not. */
+  cutBy: string | undefined;
 }
 
-/** Requests waiting for a turn on one connection at which reading the connection pauses (resumes at half). */
-const PIPELINE_PAUSE_AT = 128;
+/**
+ * Requests waiting for a turn on one connection at which the connection is cut: Node's parser
+ * reads on whatever the socket is told, so a client pipelining far ahead would otherwise hold a
+ * request and a response object (~3 KB) per request it sends.
+ */
+const PIPELINE_MAX_WAITING = 1024;
 
 /** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
 type BodyAnswer = (status: number, error: string, detail: string, code: string) => void;
@@ -181,6 +185,10 @@ type BodyAnswer = (status: number, error: string, detail: string, code: string) 
 export const CUT_DRAIN_DEADLINE = 'drain-deadline';
 /** The access-log `cut` value of a request whose connection the gateway closed for idleness (clientIdleTimeoutMs). */
 export const CUT_CLIENT_IDLE = 'client-idle-timeout';
+/** The access-log `cut` value of the requests of a connection cut for pipelining more than PIPELINE_MAX_WAITING requests ahead. */
+export const CUT_PIPELINE_OVERFLOW = 'pipeline-overflow';
+/** The access-log `cut` value of the requests of a connection cut by a malformed request behind them (the parser cannot go on). */
+export const CUT_CLIENT_ERROR = 'client-error';
 /** The access-log `cut` value of a pipelined request after an answer that closed the connection: never forwarded, never answered. */
 export const CUT_CONNECTION_CLOSING = 'connection-closing';
 /** Status logged and counted for a request cut at the drain deadline (the client gets no answer). */
@@ -342,6 +350,20 @@ export class Gateway {
     this.#props = props;
     this.limits = { ...LIMIT_DEFAULTS, ...props.limits };
     for (const [k, v] of Object.entries(this.limits)) positiveInt(`limits.${k}`, v);
+    if (this.limits.headersTimeoutMs > this.limits.requestTimeoutMs) {
+      throw new RangeError(
+        `gateway limits.headersTimeoutMs: ${this.limits.headersTimeoutMs}; allowed: at most limits.requestTimeoutMs (${this.limits.requestTimeoutMs}): the headers are part of the request`,
+      );
+    }
+    // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every
+    // slow answer the upstream timeouts still allow.
+    const upstream = { ...UPSTREAM_DEFAULTS, ...props.upstream };
+    const waitMs = Math.max(upstream.headersTimeoutMs, upstream.bodyTimeoutMs);
+    if (this.limits.clientIdleTimeoutMs <= waitMs) {
+      throw new RangeError(
+        `gateway limits.clientIdleTimeoutMs: ${this.limits.clientIdleTimeoutMs}; allowed: more than the upstream headers and body timeouts (${upstream.headersTimeoutMs} and ${upstream.bodyTimeoutMs} ms), or the gateway would cut answers they still allow`,
+      );
+    }
     this.#drainTimeoutMs = positiveInt('drainTimeoutMs', props.drainTimeoutMs ?? 10_000);
     if (props.resolveUpstreams === undefined && props.registry === undefined) {
       throw new Error('gateway: no upstreams; allowed: resolveUpstreams (static URLs) and/or registry (service registry instances)');
@@ -363,15 +385,6 @@ export class Gateway {
       onListenerError: (err) => this.logger.warn({ event: 'listener-error', error: String(err) }, 'runtime listener failed'),
     });
     this.#upstreams = new RegionUpstreams(props.upstream);
-    // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every
-    // slow answer the upstream timeouts still allow.
-    const upstream = { ...UPSTREAM_DEFAULTS, ...props.upstream };
-    const waitMs = Math.max(upstream.headersTimeoutMs, upstream.bodyTimeoutMs);
-    if (this.limits.clientIdleTimeoutMs <= waitMs) {
-      throw new RangeError(
-        `gateway limits.clientIdleTimeoutMs: ${this.limits.clientIdleTimeoutMs}; allowed: more than the upstream headers and body timeouts (${upstream.headersTimeoutMs} and ${upstream.bodyTimeoutMs} ms), or the gateway would cut answers they still allow`,
-      );
-    }
     this.#applyStatic(this.#runtime.current.table);
     this.metrics = new GatewayMetrics(
       { regions: () => this.#runtime.current.failover.snapshots(), inflight: () => this.#inflight },
@@ -405,7 +418,7 @@ export class Gateway {
     this.server.timeout = this.limits.clientIdleTimeoutMs;
     this.server.on('timeout', (socket: Duplex) => {
       const conn = this.#connections.get(socket);
-      if (conn !== undefined) conn.idleTimedOut = true; // what is cut is logged as the gateway's doing
+      if (conn !== undefined) conn.cutBy ??= CUT_CLIENT_IDLE; // what is cut is logged as the gateway's doing
       socket.destroy();
     });
     this.server.on('connection', (socket: Duplex) => this.#onConnection(socket));
@@ -662,6 +675,11 @@ export class Gateway {
       answer(status, error, detail, code);
       return;
     }
+    // The connection's last answer is decided (413, 431, 417, …: it says close): what the parser
+    // says after it concerns bytes nobody will answer (an unread body's EOF or timeout). The answers
+    // before it still go out; the connection closes after the last.
+    const conn = this.#connections.get(socket);
+    if (conn !== undefined && conn.closeAfter !== Infinity) return;
     this.#clientErrorAnswered.add(socket);
     this.metrics.rejected.inc({ status: String(status) });
     this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]); // answered, like every other request
@@ -670,6 +688,7 @@ export class Gateway {
     // A response of an earlier request is still pending on this socket (pipelining): it cannot be
     // replaced or followed by this answer: cut the connection.
     if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      if (conn !== undefined) conn.cutBy ??= CUT_CLIENT_ERROR; // the requests cut are logged as the gateway's doing
       socket.destroy();
       return;
     }
@@ -753,7 +772,7 @@ export class Gateway {
       closed: false,
       seq: 0,
       closeAfter: Infinity,
-      idleTimedOut: false,
+      cutBy: undefined,
     };
     this.#connections.set(socket, conn);
     socket.once('close', () => {
@@ -776,9 +795,10 @@ export class Gateway {
     return new Promise<boolean>((go) => {
       const waiting = (conn.waiting ??= []);
       waiting.push(go);
-      // A client pipelining far ahead: stop reading until the queue shortens (bodies are read before
-      // the turn, so this holds only requests not yet parsed).
-      if (waiting.length === PIPELINE_PAUSE_AT) conn.socket.pause();
+      if (waiting.length > PIPELINE_MAX_WAITING) {
+        conn.cutBy ??= CUT_PIPELINE_OVERFLOW;
+        conn.socket.destroy(); // its close settles every waiting request once
+      }
     });
   }
 
@@ -791,7 +811,6 @@ export class Gateway {
       return;
     }
     if (waiting!.length === 0) conn.waiting = undefined;
-    if (waiting!.length === PIPELINE_PAUSE_AT / 2 && !conn.closed) conn.socket.resume();
     next(true);
   }
 
@@ -1009,6 +1028,11 @@ export class Gateway {
       finish(499, decision.region, country);
       return;
     }
+    if (this.#draining && conn !== undefined && seq === conn.seq && conn.closeAfter === Infinity && !res.headersSent) {
+      // In flight when the drain began and the connection's latest request: its answer says close.
+      conn.closeAfter = seq;
+      responseHeaders.connection = 'close';
+    }
     const dropped = writeHeadSafely(res, status, responseHeaders);
     if (dropped !== undefined) log.droppedResponseHeaders = dropped;
     if (status === 204 || status === 304 || method === 'HEAD') {
@@ -1026,7 +1050,7 @@ export class Gateway {
         (err) => {
           if (err) log.streamError = err.message;
           if (err && this.#cut) log.cut = CUT_DRAIN_DEADLINE;
-          else if (err && conn?.idleTimedOut) log.cut = CUT_CLIENT_IDLE;
+          else if (err && conn?.cutBy !== undefined) log.cut = conn.cutBy;
           resolve();
         },
         conn?.gone,
@@ -1050,7 +1074,7 @@ export class Gateway {
   /** Why a request was not (or no longer) forwarded: its connection closed or is closing. */
   #notForwarded(log: Record<string, unknown>, conn: ClientConnection | undefined, when: string): void {
     if (this.#cut) log.cut = CUT_DRAIN_DEADLINE;
-    else if (conn?.idleTimedOut) log.cut = CUT_CLIENT_IDLE;
+    else if (conn?.cutBy !== undefined) log.cut = conn.cutBy;
     else if (conn !== undefined && conn.closeAfter !== Infinity && !conn.closed) log.cut = CUT_CONNECTION_CLOSING;
     else log.clientGone = when;
   }
@@ -1094,6 +1118,9 @@ export class Gateway {
     };
     if (length !== undefined && Number(length) > max) {
       tooLarge();
+      // Read the body into nothing: the connection keeps moving (a client that leaves is seen), and
+      // what is pipelined after it is parsed, and not forwarded (the 413 closes the connection).
+      req.resume();
       return Promise.resolve('answered');
     }
     const socket = req.socket;

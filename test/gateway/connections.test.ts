@@ -249,6 +249,60 @@ describe('pipelined requests', () => {
     expect(sum(/^http_request_duration_seconds_count\{[^}]*\} (\d+)$/gm)).toBe(4);
   });
 
+  it('cuts a connection that pipelines more than 1024 requests ahead; each request logged and counted once as the gateway cut', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxPipelinedRequests: 1 });
+    const c = await client(port);
+    c.socket.write(Array.from({ length: 1500 }, (_, i) => get(`/hold?n=${i}`)).join(''));
+    await c.closed;
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 5000);
+    expect(upstream.paths.length).toBeLessThanOrEqual(1); // the first may have left before the cut
+    const lines = accessLines();
+    expect(lines.length).toBeGreaterThan(1024);
+    expect(lines.every((l) => l.status === 503 && l.cut === 'pipeline-overflow')).toBe(true);
+    const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
+    expect([...metrics.matchAll(/^http_requests_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0)).toBe(lines.length);
+  });
+
+  it('a 413 on a declared length behind a slower answer: its unread body is not counted again when the client ends', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxBodyBytes: 1000 });
+    const c = await client(port);
+    c.socket.write(get('/v1/slow?ms=300') + `POST /v1/up HTTP/1.1\r\nHost: gw\r\nContent-Length: 2000000\r\n\r\n${'x'.repeat(100)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    c.socket.end(); // FIN in the middle of the announced body
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      accessLines()
+        .map((l) => l.status)
+        .sort(),
+    ).toEqual([200, 413]);
+    const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
+    expect([...metrics.matchAll(/^http_requests_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0)).toBe(2);
+  });
+
+  it('a malformed request behind answers in flight cuts the connection; those requests are logged as the gateway cut', async () => {
+    const { gw, port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/hold?a') + get('/hold?b') + `GET /v1/x HTTP/1.1\r\nHost: gw\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    await c.closed;
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 5000);
+    const lines = accessLines().filter((l) => l.path === '/hold');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatchObject({ status: 503, cut: 'client-error' });
+  });
+
+  it('on shutdown, a request in flight on its own connection is answered with Connection: close', async () => {
+    const { gw, port } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/v1/one?ms=200'));
+    await eventually('upstream', () => (upstream.paths.length === 1 ? true : undefined));
+    const stopped = gw.shutdown();
+    await c.closed;
+    await stopped;
+    expect(c.got()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(c.got().toLowerCase()).toContain('connection: close');
+  });
+
   it('a response queued behind a held one is dropped when the client closes, freeing its upstream connection', async () => {
     const { gw, port } = await startGateway({ maxPipelinedRequests: 4 });
     const c = await client(port);
@@ -392,5 +446,33 @@ describe('upstream answers Node cannot write as they came', () => {
     expect(Date.now() - started).toBeLessThan(2000); // the upstream body timeout is 30 s
     expect(accessLines()[0]).toMatchObject({ status: 304 });
     expect(accessLines()[0].streamError).toBeUndefined();
+  });
+});
+
+describe('limits that contradict each other', () => {
+  it.each([
+    [{ requestTimeoutMs: 3000 }, undefined, /limits\.headersTimeoutMs: 10000; allowed: at most limits\.requestTimeoutMs \(3000\)/],
+    [
+      { clientIdleTimeoutMs: 20_000 },
+      undefined,
+      /limits\.clientIdleTimeoutMs: 20000; allowed: more than the upstream headers and body timeouts \(15000 and 30000 ms\)/,
+    ],
+    [
+      { clientIdleTimeoutMs: 5000 },
+      { bodyTimeoutMs: 5000 },
+      /limits\.clientIdleTimeoutMs: 5000; allowed: more than .* \(15000 and 5000 ms\)/,
+    ],
+  ])('refuses %j (upstream %j) naming both values', (limits, upstreamOptions, message) => {
+    const table = fastTable();
+    expect(
+      () =>
+        new Gateway({
+          table,
+          resolveUpstreams: () => Object.fromEntries(table.regions.map((r) => [r.id, upstream.url])),
+          limits,
+          upstream: upstreamOptions,
+          logger: pino({ enabled: false }),
+        }),
+    ).toThrow(message);
   });
 });
