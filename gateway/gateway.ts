@@ -37,7 +37,17 @@ import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
 import { isoTimeCachedPerMs } from './private/iso-time';
 import { LogBatch } from './private/log-batch';
-import { endToEndHeaders, forwardBody, headerValue, isIdempotent, logPath, originForm, pathOnly, sendJson } from './private/http';
+import {
+  endToEndHeaders,
+  forwardBody,
+  responseHeaderBytes,
+  headerValue,
+  isIdempotent,
+  logPath,
+  originForm,
+  pathOnly,
+  sendJson,
+} from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
 import { RegionUpstreams, UPSTREAM_DEFAULTS, type UpstreamPoolOptions } from './upstreams';
 
@@ -1020,6 +1030,7 @@ export class Gateway {
     }
     const { data, status } = outcome;
     const responseHeaders = endToEndHeaders(data.headers as Record<string, string | string[]>, SKIP_RESPONSE);
+    responseHeaderBytes(responseHeaders);
     responseHeaders[REGION_RESPONSE_HEADER] = decision.region;
     responseHeaders[REASON_RESPONSE_HEADER] = decision.reason;
     if (res.destroyed) {

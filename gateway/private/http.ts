@@ -53,6 +53,27 @@ export function endToEndHeaders(
   return out;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * Response header values as the upstream sent their bytes: undici decodes header bytes as UTF-8 and
+ * Node writes every character below U+0100 as one byte, so an `é` sent as C3 A9 would leave as E9
+ * (and `東京` would be refused). A value with a non-ASCII character is handed to Node as its UTF-8
+ * bytes, one character each. Bytes that were not UTF-8 reached the gateway as U+FFFD already and leave
+ * as its UTF-8 bytes. Request headers need nothing: Node reads them as Latin-1 and undici writes
+ * them back as Latin-1, byte for byte.
+ */
+export function responseHeaderBytes(headers: Record<string, string | string[]>): void {
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value === 'string') {
+      if (NON_ASCII.test(value)) headers[name] = Buffer.from(value, 'utf8').toString('latin1');
+    } else if (value.some((v) => NON_ASCII.test(v))) {
+      headers[name] = value.map((v) => (NON_ASCII.test(v) ? Buffer.from(v, 'utf8').toString('latin1') : v));
+    }
+  }
+}
+
 /** Answers a small JSON document (the gateway's own answers: refusals, errors, admin). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   if (res.headersSent) {

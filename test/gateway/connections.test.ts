@@ -65,6 +65,8 @@ async function startUpstream(): Promise<Upstream> {
         Buffer.concat([
           Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-City: '),
           Buffer.from('東京', 'utf8'),
+          Buffer.from('\r\nX-Cafe: caf'),
+          Buffer.from('é', 'utf8'),
           Buffer.from('\r\nX-Bad Name: 1\r\nX-Plain: yes\r\n\r\nok'),
         ]),
       );
@@ -422,7 +424,7 @@ describe('Expect', () => {
 });
 
 describe('upstream answers Node cannot write as they came', () => {
-  it('passes UTF-8 header values through as their bytes, drops a header whose name is no token, logs both', async () => {
+  it('passes UTF-8 header values through as their bytes, drops a header whose name is no token and logs it', async () => {
     const { port, accessLines } = await startGateway();
     const c = await client(port);
     c.socket.write(get('/odd-headers', 'Connection: close\r\n'));
@@ -430,11 +432,13 @@ describe('upstream answers Node cannot write as they came', () => {
     const text = c.got();
     expect(text).toMatch(/^HTTP\/1\.1 200 /);
     expect(Buffer.from(text, 'latin1').includes(Buffer.from('x-city: 東京', 'utf8'))).toBe(true);
+    // A character below U+0100 too: the upstream's C3 A9, not Latin-1's E9.
+    expect(Buffer.from(text, 'latin1').includes(Buffer.from('x-cafe: café\r\n', 'utf8'))).toBe(true);
     expect(text.toLowerCase()).toContain('x-plain: yes');
     expect(text.toLowerCase()).not.toContain('x-bad');
     expect(text.endsWith('ok')).toBe(true);
     const [line] = accessLines();
-    expect(line).toMatchObject({ status: 200, droppedResponseHeaders: ['x-city', 'x-bad name'] });
+    expect(line).toMatchObject({ status: 200, droppedResponseHeaders: ['x-bad name'] });
   });
 
   it('answers a 304 that announces a length at once, without waiting for a body that never comes', async () => {
