@@ -9,6 +9,7 @@
  * the process exits (on-exit-leak-free, as pino does for its own destinations; a batch that is
  * garbage-collected is unregistered).
  */
+import { writeSync } from 'node:fs';
 import type pino from 'pino';
 
 // on-exit-leak-free ships no types: the one function used here.
@@ -55,14 +56,29 @@ export class LogBatch {
     this.#sink.flush(cb);
   }
 
-  /** Writes everything now (shutdown, exit). */
+  /**
+   * Writes everything now (shutdown, exit). The collected lines are written with a synchronous
+   * write of their own: handed to sonic-boom, they would start an asynchronous write that its
+   * flushSync leaves in flight (lost if the process exits first). What sonic-boom holds is written
+   * first; when a write of an earlier batch is still in flight, the lines queue behind it, in order,
+   * and sonic-boom's flushSync writes them.
+   */
   flushSync(): void {
-    this.#handOver();
+    const text = this.#take();
     if (this.#closed()) return;
+    const sink = this.#sink as unknown as { fd: number; _writing: boolean };
     try {
       this.#sink.flushSync();
     } catch {
       // A destination whose file is still opening cannot write synchronously; it writes once open.
+    }
+    if (text === '') return;
+    if (sink.fd >= 0 && !sink._writing && writeAllSync(sink.fd, text)) return;
+    this.#sink.write(text);
+    try {
+      this.#sink.flushSync();
+    } catch {
+      // Still opening: written once open.
     }
   }
 
@@ -73,9 +89,46 @@ export class LogBatch {
 
   #handOver(): void {
     if (this.#lines.length === 0 || this.#closed()) return;
+    this.#sink.write(this.#take());
+  }
+
+  /** The collected lines as one string ('' when none), and the batch emptied. */
+  #take(): string {
+    if (this.#lines.length === 0) return '';
     const text = this.#lines.length === 1 ? this.#lines[0] : this.#lines.join('');
     this.#lines = [];
     this.#chars = 0;
-    this.#sink.write(text);
+    return text;
   }
+}
+
+/**
+ * Writes all of `text` to `fd` synchronously, retrying a full pipe (EAGAIN) for up to a second;
+ * false when it could not (the caller then leaves it to sonic-boom).
+ */
+function writeAllSync(fd: number, text: string): boolean {
+  let buf = Buffer.from(text, 'utf8');
+  const deadline = Date.now() + 1000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if ((code !== 'EAGAIN' && code !== 'EBUSY') || Date.now() > deadline)
+        return buf.length === Buffer.byteLength(text) ? false : rest(fd, buf);
+      Atomics.wait(pause, 0, 0, 1); // 1 ms
+    }
+  }
+  return true;
+}
+
+/** A partly written text cannot go back to sonic-boom (it would be written twice): the rest, once more, or dropped. */
+function rest(fd: number, buf: Buffer): boolean {
+  try {
+    writeSync(fd, buf);
+  } catch {
+    // dropped: the destination refuses writes while the process is stopping
+  }
+  return true;
 }
