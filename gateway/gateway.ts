@@ -691,9 +691,7 @@ export class Gateway {
     const conn = this.#connections.get(socket);
     if (conn !== undefined && conn.closeAfter !== Infinity) return;
     this.#clientErrorAnswered.add(socket);
-    this.metrics.rejected.inc({ status: String(status) });
-    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]); // answered, like every other request
-    this.metrics.duration.observe({ region: METRIC_NONE }, 0); // and timed: the counter and the histogram agree
+    this.#countRejected(status, 0);
     this.logger.warn({ event: 'client-error', status, code, region: METRIC_NONE, latencyMs: 0 }, error);
     // A response of an earlier request is still pending on this socket (pipelining): it cannot be
     // replaced or followed by this answer: cut the connection.
@@ -717,10 +715,8 @@ export class Gateway {
     const started = performance.now();
     socket.on('error', () => socket.destroy()); // Node removed its own error handler with the hand-over
     const status = 400;
-    this.metrics.rejected.inc({ status: String(status) });
-    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]);
     const seconds = (performance.now() - started) / 1000;
-    this.metrics.duration.observe({ region: METRIC_NONE }, seconds);
+    this.#countRejected(status, seconds);
     this.logger.info({
       method: req.method ?? 'CONNECT',
       path: logPath(req.url),
@@ -843,19 +839,28 @@ export class Gateway {
 
   #expectationFailed(req: IncomingMessage, res: ServerResponse): void {
     const status = 417;
-    this.metrics.rejected.inc({ status: String(status) });
-    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]);
-    this.metrics.duration.observe({ region: METRIC_NONE }, 0);
+    this.#countRejected(status, 0);
     this.logger.info({ method: req.method ?? 'GET', path: logPath(req.url), status, region: METRIC_NONE, latencyMs: 0 });
     // The body (if any) is not read: the connection closes after the answer.
     const conn = this.#connections.get(req.socket);
-    if (conn !== undefined) this.#closing(res, ++conn.seq);
+    if (conn !== undefined) this.#closing(conn, ++conn.seq);
     sendJson(
       res,
       status,
       { error: 'expectation-failed', detail: 'the only expectation served is Expect: 100-continue' },
       { connection: 'close' },
     );
+  }
+
+  /**
+   * A request the gateway answered itself before it had a route (a client error, CONNECT, an
+   * expectation it does not serve): counted as rejected, and in the request counter and the
+   * duration histogram like every other answered request, so that the two always agree.
+   */
+  #countRejected(status: number, seconds: number): void {
+    this.metrics.rejected.inc({ status: String(status) });
+    this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]);
+    this.metrics.duration.observe({ region: METRIC_NONE }, seconds);
   }
 
   #requestDone(conn: ClientConnection | undefined, res: ServerResponse): void {
@@ -885,7 +890,7 @@ export class Gateway {
     // first maxHeadersCount, so a routing header after them would be lost or a duplicate would win);
     // TRACE (it echoes the request, credentials included, to whoever asks: nginx answers 405 too).
     if (req.rawHeaders.length > 2 * this.limits.maxHeaderCount) {
-      this.#closing(res, seq);
+      this.#closing(conn, seq);
       this.#reject(res, 431, 'too-many-headers', `more than ${this.limits.maxHeaderCount} header fields`, { connection: 'close' });
       finish(431, METRIC_NONE, METRIC_UNKNOWN);
       return;
@@ -897,7 +902,7 @@ export class Gateway {
     }
 
     // 1. Body, within the limit.
-    const reading = this.#readBody(req, res, log, seq);
+    const reading = this.#readBody(req, res, log, conn, seq);
     const body = reading === null ? null : await reading;
     if (body === 'answered') {
       finish(res.statusCode, METRIC_NONE, METRIC_UNKNOWN);
@@ -1077,8 +1082,7 @@ export class Gateway {
   }
 
   /** The answer to request `seq` closes its connection: what is pipelined after it is not forwarded. */
-  #closing(res: ServerResponse, seq: number): void {
-    const conn = this.#connections.get(res.req.socket);
+  #closing(conn: ClientConnection | undefined, seq: number): void {
     if (conn !== undefined && seq < conn.closeAfter) conn.closeAfter = seq;
   }
 
@@ -1112,6 +1116,7 @@ export class Gateway {
     req: IncomingMessage,
     res: ServerResponse,
     log: Record<string, unknown>,
+    conn: ClientConnection | undefined,
     seq: number,
   ): Promise<Buffer | null | 'answered'> | null {
     const max = this.limits.maxBodyBytes;
@@ -1119,7 +1124,7 @@ export class Gateway {
     if (length === undefined && req.headers['transfer-encoding'] === undefined) return null;
     const tooLarge = () => {
       this.metrics.rejected.inc({ status: '413' });
-      this.#closing(res, seq);
+      this.#closing(conn, seq);
       sendJson(
         res,
         413,
@@ -1153,7 +1158,7 @@ export class Gateway {
         if (settled) return;
         log.clientError = code; // the parser's or server's error code (HPE_INVALID_CHUNK_SIZE, ERR_HTTP_REQUEST_TIMEOUT, …)
         this.metrics.rejected.inc({ status: String(status) });
-        this.#closing(res, seq);
+        this.#closing(conn, seq);
         sendJson(res, status, { error, detail }, { connection: 'close' });
         discard();
         settle('answered');
