@@ -17,7 +17,7 @@ import { withCachedSnakeCase } from './lib/private/snake-case-keys';
 import { withoutTokenStackTraces } from './lib/private/token-stack-traces';
 import { edgeBootstrapFromEnv } from './lib/edge/bootstrap';
 import { assertOfflineOutdir, offlineModeFromEnv } from './lib/offline';
-import { CHECKLIST_REPORT_FILE, buildChecklist, renderChecklistMarkdown, writeReports } from './lib/reports';
+import { CHECKLIST_REPORT_FILE, MONITORING_DIR, REPORTS_DIR, buildChecklist, renderChecklistMarkdown, writeReports } from './lib/reports';
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
@@ -128,18 +128,28 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
 }
 
 /**
+ * What a synth output holds at its top level: cdktf's manifest and stacks, and what this app adds.
+ * Anything else (`cdktf diff` and `deploy` write only inside `stacks/<name>/`) is someone's file.
+ */
+const SYNTH_OUTPUT_ENTRIES = new Set(['manifest.json', 'stacks', ROUTING_TABLE_FILE, REPORTS_DIR, MONITORING_DIR]);
+
+/**
  * The synth replaces its output directory whole, so it must be one: a new path, an empty directory
- * or a previous synth output (manifest.json or stacks/). A file, or a folder of other things given
- * by mistake (`--output src`), is refused before anything is built instead of being deleted.
+ * or a previous synth output (only the entries a synth writes, see {@link SYNTH_OUTPUT_ENTRIES}). A
+ * file, or a folder with anything else in it given by mistake (`--output src`, or a web app's
+ * `public/` that happens to hold a manifest.json), is refused before anything is built instead of
+ * being deleted.
  */
 function assertReplaceableOutdir(outdir: string): void {
   if (!existsSync(outdir)) return;
   if (!statSync(outdir).isDirectory())
     throw new Error(`the output directory ${outdir} is a file; allowed: a directory (new, empty, or a previous synth output)`);
-  const entries = readdirSync(outdir);
-  if (entries.length && !entries.includes('manifest.json') && !entries.includes('stacks'))
+  const entries = readdirSync(outdir).sort();
+  const foreign = entries.filter((e) => !SYNTH_OUTPUT_ENTRIES.has(e));
+  if (foreign.length > 0)
     throw new Error(
-      `the output directory ${outdir} holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}) and the synth replaces it whole; allowed: a new or empty directory, or a previous synth output (with manifest.json)`,
+      `the output directory ${outdir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and the synth replaces it whole; ` +
+        `allowed: a new or empty directory, or a previous synth output (only ${[...SYNTH_OUTPUT_ENTRIES].join(', ')})`,
     );
 }
 

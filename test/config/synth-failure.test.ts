@@ -111,6 +111,32 @@ describe('an output directory the synth must not replace', () => {
     expect(readdirSync(d)).toEqual(['app.ts']);
   });
 
+  it('a folder with a manifest.json among other files (a web app public/ folder) is refused and left as it was (before: deleted)', () => {
+    const d = join(work, 'public');
+    mkdirSync(d);
+    writeFileSync(join(d, 'manifest.json'), '{}');
+    writeFileSync(join(d, 'thesis.docx'), 'precious');
+    const r = shipped(d);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^synth failed: the output directory .*public holds other files \(thesis\.docx\) and the synth replaces it whole; allowed: .*only manifest\.json, stacks, routing-table\.json, reports, monitoring\)\n$/,
+    );
+    expect(readdirSync(d).sort()).toEqual(['manifest.json', 'thesis.docx']);
+    expect(readFileSync(join(d, 'thesis.docx'), 'utf8')).toBe('precious');
+  });
+
+  it('a previous synth output is replaced (the entries a synth writes, nothing else)', () => {
+    const d = join(work, 'previous');
+    mkdirSync(join(d, 'stacks', 'old'), { recursive: true });
+    writeFileSync(join(d, 'manifest.json'), '{}');
+    writeFileSync(join(d, 'routing-table.json'), '{}');
+    const r = shipped(d);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(d).sort()).toEqual(['manifest.json', 'monitoring', 'reports', 'routing-table.json', 'stacks']);
+    expect(readdirSync(join(d, 'stacks'))).not.toContain('old');
+  });
+
   it('a path under a file: the output directory and the reason, no stack trace, nothing left behind', () => {
     const f = join(work, 'plain');
     writeFileSync(f, '');
