@@ -3,7 +3,8 @@
  * config. Called by validate.ts on a valid config, and on an invalid one whose project, failover,
  * edge and region sections pass their own schemas (so one run names every problem).
  */
-import { isInDomain } from '../edge/hostnames';
+import { isInDomain, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
+import { formatPath } from '../../runtime/problem';
 import type { ConfigProblem } from './errors';
 import { SERVICES, type ParsedRegionsConfig } from './schema';
 
@@ -24,34 +25,66 @@ export function edgeConfigProblems(
   const zoneOfRegion = new Map(cfg.regions.map((r) => [r.id, r.residencyZone]));
   const zoneOfCountry = new Map(cfg.regions.flatMap((r) => r.countries.map((c) => [c, r.residencyZone] as const)));
 
+  // The names the edge itself answers under the API host: the API host, its proxied wildcard (the
+  // region-pinned `<region>.<apiHost>` names, the origin host by default, the refusal host). A
+  // gateway's direct DNS record there would collide with the API record or override the wildcard
+  // for that name (a region-pinned host sent straight to another region's load balancer, past the
+  // edge's residency rules).
+  const { apiHost } = cfg.project;
+  const underApi = (host: string) => host === apiHost || host.endsWith(`.${apiHost}`);
   const hosts = new Map<string, string>();
+  for (const regionId of gatewayIds)
+    if (cfg.edge.gatewayHosts[regionId] === undefined) hosts.set(`${regionId}.gateway.${domain}`, regionId); // the defaults
   for (const [regionId, host] of Object.entries(cfg.edge.gatewayHosts)) {
-    const at = `edge.gatewayHosts.${regionId}`;
+    const at = formatPath(['edge', 'gatewayHosts', regionId]); // edge.gatewayHosts["eu-west-1"], as the schema's problems say it
     if (!runsGateway(regionId)) add(at, host, `names no region that runs the gateway; allowed keys: ${gatewayIds.join(', ') || '(none)'}`);
     if (!isInDomain(host, domain)) add(at, host, `must be a name under "${domain}" (its DNS record lives in that zone)`);
-    if (hosts.has(host)) add(at, host, `is already the gateway host of ${hosts.get(host)}; each region needs its own`);
+    else if (underApi(host))
+      add(
+        at,
+        host,
+        `must not be "${apiHost}" or a name under it (the edge's proxied API records and its *.${apiHost} wildcard); allowed: a name such as "${regionId}.gateway.${domain}"`,
+      );
+    const owner = hosts.get(host);
+    if (owner !== undefined)
+      add(
+        at,
+        host,
+        `is already the gateway host of ${owner}${cfg.edge.gatewayHosts[owner] === undefined ? ' (its default)' : ''}; each region needs its own`,
+      );
     hosts.set(host, regionId);
   }
-  if (cfg.edge.apiOriginHost !== undefined && !isInDomain(cfg.edge.apiOriginHost, domain))
-    add(
-      'edge.apiOriginHost',
-      cfg.edge.apiOriginHost,
-      `must be a name under "${domain}" (Cloudflare origin rules resolve names of the zone)`,
-    );
+  const origin = cfg.edge.apiOriginHost;
+  if (origin !== undefined) {
+    if (!isInDomain(origin, domain))
+      add('edge.apiOriginHost', origin, `must be a name under "${domain}" (Cloudflare origin rules resolve names of the zone)`);
+    else if (origin === apiHost || origin === refusalHostOf(cfg) || gatewayIds.some((id) => origin === regionApiHostOf(cfg, id)))
+      add(
+        'edge.apiOriginHost',
+        origin,
+        `is a name the edge already answers (the API host, a region-pinned "<region>.${apiHost}" or the refusal host); allowed: another name, such as "origin.${apiHost}"`,
+      );
+    else if (hosts.has(origin))
+      add(
+        'edge.apiOriginHost',
+        origin,
+        `is the gateway host of ${hosts.get(origin)} (a direct, unproxied record); allowed: a name of its own`,
+      );
+  }
 
   for (const [country, regions] of Object.entries(cfg.edge.countryPools)) {
     const countryZone = zoneOfCountry.get(country);
     if (countryZone === undefined) {
       add(
-        `edge.countryPools.${country}`,
+        formatPath(['edge', 'countryPools', country]),
         regions,
         'names a country no region serves; allowed: a country listed in some region\'s "countries"',
       );
       continue;
     }
-    if (new Set(regions).size !== regions.length) add(`edge.countryPools.${country}`, regions, 'lists a region twice');
+    if (new Set(regions).size !== regions.length) add(formatPath(['edge', 'countryPools', country]), regions, 'lists a region twice');
     regions.forEach((regionId, j) => {
-      const at = `edge.countryPools.${country}[${j}]`;
+      const at = formatPath(['edge', 'countryPools', country, j]);
       const poolZone = zoneOfRegion.get(regionId);
       if (!runsGateway(regionId)) add(at, regionId, `is not a region that runs the gateway; allowed: ${gatewayIds.join(', ')}`);
       else if (poolZone !== countryZone)

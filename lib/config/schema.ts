@@ -322,7 +322,7 @@ const alerts = z
   .prefault({});
 
 // ---- the global edge (GlobalIngress, CdnZone, RegionIngress) ----
-const hostName = z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS name such as "gateway.example.com"');
+const hostName = dnsName('gateway.example.com');
 const cloudflareId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a Cloudflare id: 32 lower-case hex digits');
 
 const edge = z

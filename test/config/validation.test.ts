@@ -740,7 +740,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       (c) => {
         c.edge = { gatewayHosts: { 'eu-west-1': 'gw.example.org' } };
       },
-      'edge.gatewayHosts.eu-west-1',
+      'edge.gatewayHosts["eu-west-1"]',
       /under "taishanglaojun.com"/,
     ],
     [
@@ -748,8 +748,88 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       (c) => {
         c.edge = { gatewayHosts: { 'eu-west-1': 'gw.taishanglaojun.com', 'eu-west-2': 'gw.taishanglaojun.com' } };
       },
-      'edge.gatewayHosts.eu-west-2',
+      'edge.gatewayHosts["eu-west-2"]',
       /already the gateway host of eu-west-1/,
+    ],
+    [
+      'edge: the API host as a gateway host (two records for one name: the proxied A and a direct CNAME)',
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': 'api.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /must not be "api\.taishanglaojun\.com" or a name under it/,
+    ],
+    [
+      "edge: another region's pinned API host as a gateway host (overrides the proxied wildcard: NA traffic to an EU balancer)",
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': 'us-east-1.api.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /must not be "api\.taishanglaojun\.com" or a name under it/,
+    ],
+    [
+      'edge: the origin host as a gateway host',
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': 'origin.api.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /must not be "api\.taishanglaojun\.com" or a name under it/,
+    ],
+    [
+      "edge: another region's default gateway host",
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': 'eu-west-2.gateway.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /already the gateway host of eu-west-2 \(its default\)/,
+    ],
+    [
+      'edge: a gateway host with a label starting with "-"',
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': '-bad-.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /lower-case DNS name/,
+    ],
+    [
+      'edge: a gateway host with a label over 63 characters',
+      (c) => {
+        c.edge = { gatewayHosts: { 'eu-west-1': `${'a'.repeat(70)}.taishanglaojun.com` } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /lower-case DNS name/,
+    ],
+    [
+      'edge: the API host as the origin host',
+      (c) => {
+        c.edge = { apiOriginHost: 'api.taishanglaojun.com' };
+      },
+      'edge.apiOriginHost',
+      /a name the edge already answers/,
+    ],
+    [
+      "edge: a region's pinned API host as the origin host",
+      (c) => {
+        c.edge = { apiOriginHost: 'eu-west-1.api.taishanglaojun.com' };
+      },
+      'edge.apiOriginHost',
+      /a name the edge already answers/,
+    ],
+    [
+      "edge: a gateway's host as the origin host",
+      (c) => {
+        c.edge = { apiOriginHost: 'eu-west-1.gateway.taishanglaojun.com' };
+      },
+      'edge.apiOriginHost',
+      /is the gateway host of eu-west-1/,
+    ],
+    [
+      'edge: an origin host with a label ending in "-"',
+      (c) => {
+        c.edge = { apiOriginHost: 'x-.taishanglaojun.com' };
+      },
+      'edge.apiOriginHost',
+      /lower-case DNS name/,
     ],
     [
       'edge: bad Cloudflare zone id',
@@ -848,9 +928,9 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     });
     const paths = problems.map((p) => p.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['shardsPerZone', 'autoScaling.nonsense', 'edge.gatewayHosts.eu-west-1', 'edge.countryPools.RU']),
+      expect.arrayContaining(['shardsPerZone', 'autoScaling.nonsense', 'edge.gatewayHosts["eu-west-1"]', 'edge.countryPools.RU']),
     );
-    expect(problems.find((p) => p.path === 'edge.gatewayHosts.eu-west-1')!.message).toMatch(/under "taishanglaojun.com"/);
+    expect(problems.find((p) => p.path === 'edge.gatewayHosts["eu-west-1"]')!.message).toMatch(/under "taishanglaojun.com"/);
   });
 
   it('names the edge relations when a region fails its schema in a field the edge checks do not read', () => {
