@@ -4,7 +4,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ReservedCapacityPlan } from '../config/schema';
+import { EKS_MAX_NODES_PER_NODE_GROUP, INSTANCE_TYPE, type ReservedCapacityPlan } from '../config/schema';
 import { policyDocument } from '../private/policy';
 import { propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
@@ -97,6 +97,8 @@ export class ReservedCapacity extends Construct {
         'it names a node group',
       );
       if (!Number.isInteger(r.count) || r.count < 1) fail(`reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer');
+      if (typeof r.type !== 'string' || !INSTANCE_TYPE.test(r.type))
+        fail(`reservedCapacity.instanceTypes[${i}].type`, r.type, 'an EC2 instance type such as "m6i.xlarge"');
     });
     const reserved = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
     if (reserved > plan.baselineCapacity)
@@ -108,6 +110,19 @@ export class ReservedCapacity extends Construct {
     const { provider } = region;
     const clusterName = cluster.clusterName;
     this.sizing = sizeCapacity(plan, scaling);
+    // Every node group must fit EKS's quota of nodes per managed node group (not adjustable).
+    const groups = [
+      ...this.sizing.reserved.map((g, i) => [`reservedCapacity.instanceTypes[${i}].count`, g.maxSize] as const),
+      ['reservedCapacity.baselineCapacity (its spot node group)', this.sizing.spot?.maxSize ?? 0] as const,
+      ['reservedCapacity.baselineCapacity (its on-demand node group)', this.sizing.onDemand?.maxSize ?? 0] as const,
+    ];
+    for (const [name, size] of groups)
+      if (size > EKS_MAX_NODES_PER_NODE_GROUP)
+        fail(
+          name,
+          size,
+          `a node group of at most ${EKS_MAX_NODES_PER_NODE_GROUP} nodes (EKS quota per managed node group); lower the baseline or split the region's capacity`,
+        );
     this.clusterAutoscalerArgs = clusterAutoscalerArgs(clusterName, scaling);
     this.scaleOutTargetUtilizationPercent = scaling.scaleOutThresholdPercent;
 

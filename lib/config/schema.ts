@@ -22,13 +22,22 @@ export type ComplianceRegime = (typeof COMPLIANCE_REGIMES)[number];
 export const SERVICES = ['compute', 'storage', 'cdn'] as const;
 export type Service = (typeof SERVICES)[number];
 
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
+/** An EC2 instance type name, e.g. "c5.2xlarge". */
+export const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
 
 /**
  * Upper bounds on sizes: far above any real platform, low enough that a mistake (a generated list
  * of millions) is one clear problem instead of millions of them or an exhausted heap.
  */
+/** EKS service quota: nodes per managed node group (not adjustable). */
+export const EKS_MAX_NODES_PER_NODE_GROUP = 450;
+
+/** Largest prices accepted in the price table (sanity bounds, far above any AWS list price). */
+export const PRICE_BOUNDS = { hourly: 10_000, perGb: 1_000 } as const;
+
 export const CONFIG_BOUNDS = {
+  /** Instances of one region's reserved-capacity baseline. */
+  baselineCapacity: 100_000,
   /** Regions in the config (AWS has about 35). */
   regions: 128,
   /** Residency zones. */
@@ -85,7 +94,10 @@ const reservedInstance = z
 const reservedCapacity = z
   .object({
     /** Instances the region needs at its normal peak. */
-    baselineCapacity: positiveInt,
+    baselineCapacity: positiveInt.max(
+      CONFIG_BOUNDS.baselineCapacity,
+      `must be at most ${CONFIG_BOUNDS.baselineCapacity} instances (its node groups must also fit EKS's ${EKS_MAX_NODES_PER_NODE_GROUP} nodes each)`,
+    ),
     /** Share of the baseline bought as reserved instances. */
     reservedPercent: percent,
     /** The reservations to buy (may be empty: a region with no reservation). */
@@ -93,14 +105,26 @@ const reservedCapacity = z
   })
   .strict();
 
+/**
+ * An instance-hour price: positive and at most PRICE_BOUNDS.hourly (the largest EC2 instances list
+ * at a few hundred dollars an hour), so a typo such as 1e306 is refused instead of turning the
+ * purchase plan's totals into Infinity and NaN.
+ */
+const hourlyPrice = z
+  .number()
+  .positive()
+  .max(PRICE_BOUNDS.hourly, `must be at most ${PRICE_BOUNDS.hourly} per instance-hour (the largest EC2 instances list at a few hundred)`);
+const unitPrice = (unit: string) =>
+  z.number().nonnegative().max(PRICE_BOUNDS.perGb, `must be at most ${PRICE_BOUNDS.perGb} ${unit} (AWS lists cents per GB)`);
+
 const instancePrice = z
   .object({
     /** On-demand price per instance-hour. */
-    onDemandHourly: z.number().positive(),
+    onDemandHourly: hourlyPrice,
     /** Effective hourly price of a 1-year reservation. */
-    reserved1YearHourly: z.number().positive(),
+    reserved1YearHourly: hourlyPrice,
     /** Effective hourly price of a 3-year reservation. */
-    reserved3YearHourly: z.number().positive(),
+    reserved3YearHourly: hourlyPrice,
   })
   .strict();
 
@@ -109,9 +133,9 @@ const regionPrices = z
     /** Prices per EC2 instance type. */
     instances: z.record(z.string().regex(INSTANCE_TYPE, 'must be an EC2 instance type such as "c5.2xlarge"'), instancePrice),
     /** Object storage per GB-month. */
-    storageGbMonth: z.number().nonnegative(),
+    storageGbMonth: unitPrice('per GB-month'),
     /** Data sent to the internet per GB. */
-    networkGb: z.number().nonnegative(),
+    networkGb: unitPrice('per GB sent'),
   })
   .strict();
 
@@ -127,7 +151,11 @@ const prices = z
     /** Payment option the reserved prices are for. */
     paymentOption: z.enum(['No Upfront', 'Partial Upfront', 'All Upfront']),
     /** Hours in a billing month (AWS prices monthly as 730 h). @default 730 */
-    hoursPerMonth: z.number().positive().default(730),
+    hoursPerMonth: z
+      .number()
+      .min(672, 'must be from 672 to 744 (the hours of a 28- to 31-day month)')
+      .max(744, 'must be from 672 to 744 (the hours of a 28- to 31-day month)')
+      .default(730),
     /** Prices per region id. */
     regions: z.record(regionId, regionPrices),
   })
@@ -294,12 +322,28 @@ const autoScaling = z
   .strict()
   .prefault({});
 
+/**
+ * Cloudflare's zone setting `browser_cache_ttl` takes only these values, seconds (Cloudflare API
+ * schema `zones_browser_cache_ttl_value`, read 2026-11-27; 0, "respect existing headers", is not
+ * offered here).
+ */
+export const CLOUDFLARE_BROWSER_CACHE_TTLS = [
+  30, 60, 120, 300, 1200, 1800, 3600, 7200, 10800, 14400, 18000, 28800, 43200, 57600, 72000, 86400, 172800, 259200, 345600, 432000, 691200,
+  1382400, 2073600, 2678400, 5356800, 16070400, 31536000,
+] as const;
+/** An edge cache TTL of a cache rule: at most one year (Cloudflare's longest). */
+const edgeTtl = positiveInt.max(31_536_000, "must be at most 31536000 seconds (one year, Cloudflare's longest edge cache TTL)");
+
 const cdn = z
   .object({
     cacheLevel: z.enum(['basic', 'simplified', 'aggressive']).default(DEFAULT_CDN.cacheLevel),
-    browserCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.browserCacheTtlSeconds),
-    edgeCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.edgeCacheTtlSeconds),
-    staticEdgeCacheTtlSeconds: positiveInt.default(DEFAULT_CDN.staticEdgeCacheTtlSeconds),
+    browserCacheTtlSeconds: positiveInt
+      .refine((v) => (CLOUDFLARE_BROWSER_CACHE_TTLS as readonly number[]).includes(v), {
+        message: `must be one of the Browser Cache TTLs Cloudflare accepts: ${CLOUDFLARE_BROWSER_CACHE_TTLS.join(', ')}`,
+      })
+      .default(DEFAULT_CDN.browserCacheTtlSeconds),
+    edgeCacheTtlSeconds: edgeTtl.default(DEFAULT_CDN.edgeCacheTtlSeconds),
+    staticEdgeCacheTtlSeconds: edgeTtl.default(DEFAULT_CDN.staticEdgeCacheTtlSeconds),
     alwaysOnline: z.boolean().default(DEFAULT_CDN.alwaysOnline),
     staticPathPrefix: urlPath.endsWith('/', 'must end with "/"').default(DEFAULT_CDN.staticPathPrefix),
     apiPathPrefix: urlPath.endsWith('/', 'must end with "/"').default(DEFAULT_CDN.apiPathPrefix),
@@ -355,7 +399,12 @@ const database = z
       .max(35, 'must be at most 35 days (RDS limit)')
       .default(DEFAULT_DATABASE.automatedBackupRetentionDays),
     /** AWS Backup daily recovery points and their in-zone copies, days. @default 35 */
-    backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').default(DEFAULT_DATABASE.backupRetentionDays),
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(7, 'must be at least 7 days')
+      .max(36_500, 'must be at most 36500 days (AWS Backup keeps recovery points up to 100 years)')
+      .default(DEFAULT_DATABASE.backupRetentionDays),
     /** Replica lag (seconds) above which a replica's CloudWatch alarm fires. @default 30 */
     replicaLagThresholdSeconds: seconds.default(DEFAULT_DATABASE.replicaLagThresholdSeconds),
   })

@@ -880,6 +880,64 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /at least 7 days/,
     ],
     [
+      'an instance price of 1e306 (before: Infinity and NaN in the purchase plan)',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        c.prices.regions['us-east-1'].instances['m5.xlarge'].onDemandHourly = 1e306;
+      },
+      'prices.regions["us-east-1"].instances["m5.xlarge"].onDemandHourly',
+      /must be at most 10000 per instance-hour/,
+    ],
+    [
+      'a storage price of 1e9 per GB-month',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        c.prices.regions['us-east-1'].storageGbMonth = 1e9;
+      },
+      'prices.regions["us-east-1"].storageGbMonth',
+      /must be at most 1000 per GB-month/,
+    ],
+    [
+      'a month of 1e300 hours',
+      (c) => {
+        c.prices = { ...structuredClone(DEFAULT_PRICES), hoursPerMonth: 1e300 };
+      },
+      'prices.hoursPerMonth',
+      /must be from 672 to 744/,
+    ],
+    [
+      'a baseline of a billion instances',
+      (c) => {
+        region(c, 'eu-west-1').reservedCapacity = { baselineCapacity: 1e9, reservedPercent: 60, instanceTypes: [] };
+      },
+      'regions[4].reservedCapacity.baselineCapacity',
+      /must be at most 100000 instances/,
+    ],
+    [
+      'backups kept for a billion days',
+      (c) => {
+        c.database = { backupRetentionDays: 1e9 };
+      },
+      'database.backupRetentionDays',
+      /must be at most 36500 days/,
+    ],
+    [
+      'an edge cache TTL of 1e15 seconds',
+      (c) => {
+        c.cdn = { staticEdgeCacheTtlSeconds: 1e15 };
+      },
+      'cdn.staticEdgeCacheTtlSeconds',
+      /must be at most 31536000 seconds/,
+    ],
+    [
+      'a browser cache TTL Cloudflare does not offer',
+      (c) => {
+        c.cdn = { browserCacheTtlSeconds: 12345 };
+      },
+      'cdn.browserCacheTtlSeconds',
+      /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
+    ],
+    [
       'replica lag threshold of 0 (data tier)',
       (c) => {
         c.database = { replicaLagThresholdSeconds: 0 };

@@ -181,6 +181,27 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
       /scaleInThresholdPercent 90 is not allowed; allowed: below scaleOutThresholdPercent \(80\)/,
     ],
     ['a tiny root volume', { rootVolumeGiB: 4 }, /rootVolumeGiB 4 is not allowed; allowed: an integer from 20 to 16384/],
+    [
+      'an instance type that is no EC2 type',
+      { reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'huge', count: 5, term: '1year' }] } },
+      /instanceTypes\[0\]\.type "huge" is not allowed; allowed: an EC2 instance type such as "m6i.xlarge"/,
+    ],
+    [
+      'a baseline whose spot node group would exceed the EKS quota of 450 nodes (before: max_size 624999960 written)',
+      { reservedCapacity: { baselineCapacity: 1000, reservedPercent: 0, instanceTypes: [] } },
+      /reservedCapacity.baselineCapacity \(its spot node group\) 625 is not allowed; allowed: a node group of at most 450 nodes \(EKS quota/,
+    ],
+    [
+      'a reservation of more than 450 instances of one type (one node group)',
+      {
+        reservedCapacity: {
+          baselineCapacity: 500,
+          reservedPercent: 100,
+          instanceTypes: [{ type: 'c5.2xlarge', count: 451, term: '1year' }],
+        },
+      },
+      /reservedCapacity.instanceTypes\[0\]\.count 451 is not allowed; allowed: a node group of at most 450 nodes/,
+    ],
     ['a NaN threshold', { scaling: { ...design, scaleOutThresholdPercent: NaN } }, /scaleOutThresholdPercent NaN is not allowed/],
   ];
   it.each(bad)('%s', (_name, extra, message) => {
