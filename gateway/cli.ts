@@ -6,6 +6,7 @@
  *     --upstream-template 'https://api.{region}.internal' --upstream eu-west-1=http://127.0.0.1:9101
  *
  * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
+ * Cannot start (the address in use, the service registry not answering within 10 s): exit 1 with the reason.
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -63,6 +64,21 @@ function intFlag(flag: string, value: string, min: number, max: number): number 
   return n;
 }
 
+/** Flags that may be given more than once (each adds to a list). */
+const REPEATABLE_FLAGS = new Set(['--upstream', '--trusted-proxy']);
+
+/** An etcd client URL: http(s)://host:port, nothing after the port. */
+function etcdUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && (u.pathname === '/' || u.pathname === '') && !u.search
+    );
+  } catch {
+    return false;
+  }
+}
+
 export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
   const out: ParsedFlags = {
     table: DEFAULT_ROUTING_TABLE_PATH,
@@ -96,6 +112,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     '--client-idle-timeout-ms',
     '--drain-timeout-ms',
   ]);
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i];
     let value: string | undefined;
@@ -104,12 +121,12 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       value = flag.slice(eq + 1);
       flag = flag.slice(0, eq);
     }
-    if (flag === '--no-health-checks') {
-      out.healthChecks = false;
-      continue;
-    }
-    if (flag === '--log-client-address') {
-      out.logClientAddress = true;
+    if (flag === '--no-health-checks' || flag === '--log-client-address') {
+      // A switch: `--log-client-address=false` must not turn client addresses on.
+      if (value !== undefined)
+        throw new UsageError(`${flag}: takes no value (given ${JSON.stringify(value)}); allowed: ${flag} alone, or leave it out`);
+      if (flag === '--no-health-checks') out.healthChecks = false;
+      else out.logClientAddress = true;
       continue;
     }
     if (!flagsWithValue.has(flag)) {
@@ -118,6 +135,11 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     if (value === undefined) {
       value = argv[++i];
       if (value === undefined) throw new UsageError(`${flag}: missing value`);
+    }
+    if (value.trim() === '') throw new UsageError(`${flag}: an empty value is not allowed`);
+    if (!REPEATABLE_FLAGS.has(flag)) {
+      if (given.has(flag)) throw new UsageError(`${flag}: given twice; allowed: once`);
+      given.add(flag);
     }
     switch (flag) {
       case '--table':
@@ -168,8 +190,11 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
           .split(',')
           .map((h) => h.trim())
           .filter((h) => h !== '');
-        if (out.etcd.length === 0)
-          throw new UsageError(`--etcd: ${JSON.stringify(value)}; allowed: etcd client URLs such as http://127.0.0.1:2379`);
+        for (const url of out.etcd.length === 0 ? [value] : out.etcd)
+          if (!etcdUrl(url))
+            throw new UsageError(
+              `--etcd: ${JSON.stringify(url)} is not allowed; allowed: etcd client URLs such as http://127.0.0.1:2379 (comma-separated)`,
+            );
         break;
       case '--registry-service':
         out.registryService = value;
@@ -229,8 +254,18 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
  */
 export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = process.env, options: { logger?: Logger } = {}): Gateway {
   const table = loadRoutingTable(flags.table);
-  const registry = flags.etcd === undefined ? undefined : new EtcdRegistry({ hosts: flags.etcd, onError: () => undefined });
   const built: { gateway?: Gateway } = {}; // no gateway yet while its constructor resolves the first table
+  // Registry errors (etcd unreachable, a watch lost, a bad value) are logged, each message at most
+  // once a minute: the client retries on its own, and the gateway keeps the last known instances.
+  const lastLogged = new Map<string, number>();
+  const onRegistryError = (err: Error) => {
+    const now = Date.now();
+    if ((lastLogged.get(err.message) ?? -Infinity) > now - 60_000) return;
+    if (lastLogged.size > 1000) lastLogged.clear();
+    lastLogged.set(err.message, now);
+    built.gateway?.logger.warn({ event: 'registry-error', error: err.message }, 'service registry error');
+  };
+  const registry = flags.etcd === undefined ? undefined : new EtcdRegistry({ hosts: flags.etcd, onError: onRegistryError });
   const warned = new Set<string>();
   const resolve = (t: RoutingTable) => {
     const regions = t.regions.map((r) => r.id);

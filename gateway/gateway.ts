@@ -137,6 +137,12 @@ export interface GatewayProps {
   readonly adminPort?: number;
   /** Time given to in-flight requests on shutdown before connections are cut. @default 10000 */
   readonly drainTimeoutMs?: number;
+  /**
+   * Time the service registry has at start to answer every region's instances; past it `listen`
+   * fails with a message naming the registry (an unreachable etcd would otherwise hold the start
+   * forever, silently: its client retries without end). @default 10000
+   */
+  readonly registryStartTimeoutMs?: number;
   /** Default Node process metrics on /metrics. @default true */
   readonly processMetrics?: boolean;
 }
@@ -475,7 +481,28 @@ export class Gateway {
       this.#registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
         this.#setOrigins(region, origins),
       );
-      await this.#registry.start(this.#runtime.current.table.regions.map((r) => r.id));
+      const starting = this.#registry.start(this.#runtime.current.table.regions.map((r) => r.id));
+      starting.catch(() => undefined); // past the timeout it settles unobserved
+      const ms = this.#props.registryStartTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          starting,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `the service registry did not list the regions' instances within ${ms} ms (is etcd reachable at the --etcd URLs?)`,
+                  ),
+                ),
+              ms,
+            );
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     countryForIp('81.2.69.142'); // load the geo database now, not on the first request
     if (this.#activeChecks) this.#runtime.start();

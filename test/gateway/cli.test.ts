@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { gatewayFromFlags, parseGatewayFlags, UsageError } from '../../gateway/cli';
-import type { Gateway } from '../../gateway/gateway';
+import { Gateway } from '../../gateway/gateway';
+import { EtcdRegistry } from '../../runtime/registry/etcd';
 import { UpstreamConfigError } from '../../gateway/upstreams';
 import { tableOf } from '../helpers/gateway';
 
@@ -35,6 +36,63 @@ test('an unknown flag is named with every allowed flag, in the one unknown-name 
   expect(() => parseGatewayFlags(['--portt', '1'])).toThrow(
     /^unknown flag "--portt"; allowed: --[a-z-]+(, --[a-z-]+)*, --no-health-checks, --log-client-address$/,
   );
+});
+
+test.each([
+  [
+    ['--log-client-address=false'],
+    /^--log-client-address: takes no value \(given "false"\); allowed: --log-client-address alone, or leave it out$/,
+  ],
+  [['--no-health-checks=false'], /^--no-health-checks: takes no value \(given "false"\)/],
+  [['--port', '8080', '--port', '0'], /^--port: given twice; allowed: once$/],
+  [['--table', 'a.json', '--table=b.json'], /^--table: given twice; allowed: once$/],
+  [['--registry-service', ''], /^--registry-service: an empty value is not allowed$/],
+  [['--trusted-proxy', ' '], /^--trusted-proxy: an empty value is not allowed$/],
+  [['--etcd', 'notaurl'], /^--etcd: "notaurl" is not allowed; allowed: etcd client URLs such as http:\/\/127.0.0.1:2379/],
+  [['--etcd', 'http://127.0.0.1:2379,ftp://x:1'], /^--etcd: "ftp:\/\/x:1" is not allowed/],
+  [['--etcd', 'http://127.0.0.1:2379/v3/kv'], /^--etcd: "http:\/\/127.0.0.1:2379\/v3\/kv" is not allowed/],
+])(
+  '%j is a usage error (before: a switch with =false was turned on, a repeat won silently, an empty value or a bad etcd URL passed)',
+  (argv, message) => {
+    expect(() => parseGatewayFlags(argv)).toThrow(UsageError);
+    expect(() => parseGatewayFlags(argv)).toThrow(message);
+  },
+);
+
+test('the switches alone, repeatable flags repeated, etcd URLs comma-separated', () => {
+  const flags = parseGatewayFlags([
+    '--log-client-address',
+    '--no-health-checks',
+    '--upstream',
+    'eu-west-1=http://127.0.0.1:1',
+    '--upstream',
+    'eu-west-2=http://127.0.0.1:2',
+    '--etcd',
+    'http://127.0.0.1:2379, https://etcd.internal:2379',
+  ]);
+  expect(flags.logClientAddress).toBe(true);
+  expect(flags.healthChecks).toBe(false);
+  expect(flags.upstreams).toEqual({ 'eu-west-1': 'http://127.0.0.1:1', 'eu-west-2': 'http://127.0.0.1:2' });
+  expect(flags.etcd).toEqual(['http://127.0.0.1:2379', 'https://etcd.internal:2379']);
+});
+
+test('an etcd that does not answer: listen fails with a message naming the registry within the start timeout (before: a silent hang)', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
+  const gateway = new Gateway({
+    table: tableOf(['eu-west-1']),
+    registry: new EtcdRegistry({ hosts: ['http://127.0.0.1:1'], onError: () => undefined }),
+    registryStartTimeoutMs: 300,
+    activeHealthChecks: false,
+    logger,
+  });
+  try {
+    const started = Date.now();
+    await expect(gateway.listen(0)).rejects.toThrow(/the service registry did not list the regions' instances within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  } finally {
+    await gateway.shutdown();
+  }
 });
 
 describe('reload with --upstreams/--upstream overrides (before: a table without a region of the map was rejected)', () => {
