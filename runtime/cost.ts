@@ -8,10 +8,11 @@
  * (`cdktf.out/reports/prices.json`, unit prices per region derived from the config's price table).
  * Pure and deterministic: equal totals are ordered by region id.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
+import { findDuplicateKeys } from './private/json-duplicate-keys';
+import { FileTooLargeError, readTextBounded } from './private/read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
 
 export { DEFAULT_PRICES_PATH } from './cost-defaults';
@@ -176,22 +177,41 @@ export function parsePriceFile(input: unknown, subject = 'price file'): PriceFil
   return parsed.data;
 }
 
-/** Reads and parses a JSON file; a missing or malformed file is a problem naming the file. */
+/** Largest profile or price file read, in bytes (both are a few KB). */
+export const MAX_COST_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads and parses a JSON file; a missing, unreadable, over-large (more than
+ * {@link MAX_COST_FILE_BYTES}, devices and pipes included) or malformed file, or one that repeats
+ * a key inside an object (JSON.parse would keep the last silently), is a problem naming the file.
+ */
 export function readJsonFile(file: string, subject: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextBounded(file, MAX_COST_FILE_BYTES);
   } catch (e) {
+    if (e instanceof FileTooLargeError)
+      throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `is too large; at most ${MAX_COST_FILE_BYTES} bytes are read` }]);
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ProblemsError(`${subject} ${file}`, [
-      { path: '', message: code === 'ENOENT' ? 'file not found' : `cannot be read (${code})` },
-    ]);
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+    throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: why }]);
   }
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text) as unknown;
   } catch (e) {
     throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `is not JSON: ${(e as Error).message}` }]);
   }
+  const duplicates = findDuplicateKeys(text);
+  if (duplicates.length > 0)
+    throw new ProblemsError(
+      `${subject} ${file}`,
+      duplicates.map(({ path, count }) => ({
+        path,
+        message: `appears ${count} times in the same object; JSON keeps only the last, so each key must appear once`,
+      })),
+    );
+  return json;
 }
 
 const cents = (x: number): number => Math.round((x + Number.EPSILON) * 100) / 100;

@@ -1,9 +1,9 @@
 /**
  * Reading the routing table from disk and keeping the last good one while it is reloaded.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { type ListenerErrorHandler, TypedEmitter } from './events';
 import { findDuplicateKeys } from './private/json-duplicate-keys';
+import { FileTooLargeError, readTextBounded } from './private/read-bounded';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
 
 /** The default location synth writes the table to (relative to the working directory). */
@@ -21,16 +21,19 @@ export const MAX_ROUTING_TABLE_BYTES = 16 * 1024 * 1024;
 export function loadRoutingTable(file: string): RoutingTable {
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_ROUTING_TABLE_BYTES) {
+    text = readTextBounded(file, MAX_ROUTING_TABLE_BYTES);
+  } catch (err) {
+    if (err instanceof FileTooLargeError)
       throw new RoutingTableError(
-        [{ path: '', value: size, message: `bytes is too large for a routing table; at most ${MAX_ROUTING_TABLE_BYTES} bytes are read` }],
+        [
+          {
+            path: '',
+            value: `more than ${MAX_ROUTING_TABLE_BYTES} bytes`,
+            message: `is too large for a routing table; at most ${MAX_ROUTING_TABLE_BYTES} bytes are read`,
+          },
+        ],
         file,
       );
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof RoutingTableError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'

@@ -9,6 +9,7 @@ import {
   parsePriceFile,
   parseWorkloadProfile,
   planWorkloadCost,
+  readJsonFile,
   renderCostPlan,
   type PriceFile,
   type WorkloadProfileInput,
@@ -236,5 +237,22 @@ describe('taishanglaojun cost (the command)', () => {
     expect([missing.code, /file not found/.test(missing.stderr)]).toEqual([2, true]);
     const notJson = cost('--profile', profileFile('text.json', 'cpuHours: 3'));
     expect([notJson.code, /is not JSON/.test(notJson.stderr)]).toEqual([2, true]);
+  });
+
+  it('exits 2 for a key given twice in the profile or the price file (before: the last one was used silently)', () => {
+    const text = JSON.stringify(emea).replace('{', '{"cpuHours": 40000, ');
+    const r = cost('--profile', profileFile('twice.json', text));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cpuHours: appears 2 times in the same object; JSON keeps only the last, so each key must appear once/);
+    const prices = join(tmp, 'prices-twice.json');
+    writeFileSync(prices, '{"currency": "USD", "currency": "EUR"}');
+    expect(() => readJsonFile(prices, 'price file')).toThrow(ProblemsError);
+    expect(() => readJsonFile(prices, 'price file')).toThrow(/currency: appears 2 times in the same object/);
+  });
+
+  it('exits 2 for an endless device instead of reading it whole (before: /dev/zero filled memory)', () => {
+    const r = cost('--profile', '/dev/zero');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\/dev\/zero is not valid \(1 problem\):\n {2}- \(root\): is too large; at most 1048576 bytes are read\n$/);
   });
 });

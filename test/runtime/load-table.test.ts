@@ -73,13 +73,22 @@ describe('loadRoutingTable', () => {
     ]);
   });
 
-  it('refuses a file larger than the limit before reading it', () => {
+  it('refuses a file larger than the limit, reading at most the limit and one byte', () => {
     const file = join(dir, 'huge.json');
     writeFileSync(file, Buffer.alloc(MAX_ROUTING_TABLE_BYTES + 1, 0x20));
     const err = thrown(() => loadRoutingTable(file));
     expect(err.problems).toEqual([
-      expect.objectContaining({ value: MAX_ROUTING_TABLE_BYTES + 1, message: expect.stringContaining('too large') }),
+      {
+        path: '',
+        value: `more than ${MAX_ROUTING_TABLE_BYTES} bytes`,
+        message: `is too large for a routing table; at most ${MAX_ROUTING_TABLE_BYTES} bytes are read`,
+      },
     ]);
+  });
+
+  it('refuses an endless device the same way (before: /dev/zero has size 0, was read whole and filled memory)', () => {
+    const err = thrown(() => loadRoutingTable('/dev/zero'));
+    expect(err.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('is too large for a routing table') })]);
   });
 });
 
