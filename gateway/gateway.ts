@@ -577,15 +577,22 @@ export class Gateway {
     this.logger.info({ event: 'shutdown', inflight: this.#inflight }, 'draining');
     this.#watcher?.close();
     clearTimeout(this.#watchTimer);
-    const closing = [this.server, this.adminServer].filter((s): s is Server => s !== undefined && s.listening);
-    const closed = Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    for (const s of closing) s.closeIdleConnections();
+    // The traffic listener stops accepting now. A separate admin listener stays open through the
+    // drain, so that a readiness probe (a new connection each time) sees /readyz answer 503 and
+    // the last metrics can be scraped; it closes with the rest once the drain is over.
+    const close = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
+    const traffic = this.server.listening ? this.server : undefined;
+    const closed = traffic === undefined ? Promise.resolve() : close(traffic);
+    traffic?.closeIdleConnections();
     const drained = await this.#waitIdle(this.#drainTimeoutMs);
     // Past the deadline what is still in flight is cut by the gateway: logged with `cut`, never
     // counted or recorded as an upstream failure (the pools are destroyed below).
     if (!drained) this.#cut = true;
-    for (const s of closing) s.closeAllConnections();
-    await closed;
+    traffic?.closeAllConnections();
+    const admin = this.adminServer?.listening ? this.adminServer : undefined;
+    const adminClosed = admin === undefined ? Promise.resolve() : close(admin);
+    admin?.closeAllConnections();
+    await Promise.all([closed, adminClosed]);
     this.#runtime.dispose();
     await this.#registry?.close();
     const left = Math.max(100, this.#drainTimeoutMs - (performance.now() - started));

@@ -633,6 +633,24 @@ describe('graceful shutdown', () => {
     expect(gw.server.listening).toBe(false);
   });
 
+  it('keeps a separate admin listener open through the drain: a new probe sees /readyz 503 and /healthz 200 (before: refused at once)', async () => {
+    upstreams['eu-west-2'].delayMs = 400;
+    const { port, gw } = await startGateway({ drainTimeoutMs: 5000, adminPort: 0 });
+    const adminPort = (gw.adminServer!.address() as AddressInfo).port;
+    expect((await call(adminPort, '/readyz')).status).toBe(200);
+    const inflight = call(port, '/v1/slow', { headers: fromGB });
+    await new Promise((r) => setTimeout(r, 100));
+    const stopping = gw.shutdown();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(call(port, '/v1/new', { headers: fromGB })).rejects.toThrow(/ECONNREFUSED/);
+    expect((await call(adminPort, '/readyz')).status).toBe(503);
+    expect((await call(adminPort, '/healthz')).status).toBe(200);
+    expect((await inflight).status).toBe(200);
+    await stopping;
+    expect(gw.adminServer!.listening).toBe(false);
+    await expect(call(adminPort, '/readyz')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
   it('cuts a request that outlives the drain deadline', async () => {
     upstreams['eu-west-2'].delayMs = 3000;
     const { port, gw } = await startGateway({ drainTimeoutMs: 200 });
