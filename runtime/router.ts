@@ -600,10 +600,12 @@ export class RegionRouter {
     for (const region of ctx.candidates) {
       if (!this.#healthy(region.id)) continue;
       const loadFigure = this.#load(region.id);
+      const measured = this.#latency(region.id);
+      // A region left out for its load is a figure too: without it, a zone where only the
+      // overloaded region had a figure fell back to the weights, which could pick that region.
+      if (loadFigure !== undefined || measured !== undefined) figures = true;
       const load = loadFigure ?? 0;
       if (!(load >= 0) || load >= this.#maxLoad) continue;
-      const measured = this.#latency(region.id);
-      if (loadFigure !== undefined || measured !== undefined) figures = true;
       const latency = measured !== undefined && measured >= 0 && Number.isFinite(measured) ? measured : region.latencyThresholdMs;
       const score = latency + load * this.#loadWeight;
       if (score < bestScore) {

@@ -101,6 +101,15 @@ describe('RegionRouter.decide', () => {
     expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-central-1', reason: 'geo' });
   });
 
+  it('never picks the overloaded region when it is the only one with a figure (before: the weights picked it for ~55 % of users)', () => {
+    const r = router({ health: down('eu-central-1'), loads: { 'eu-west-1': 0.9 } });
+    for (const userId of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', undefined]) {
+      const d = r.decide({ country: 'DE', userId });
+      expect(d).toMatchObject({ region: 'eu-west-2', reason: 'score' });
+      expect(d.kind === 'routed' && d.detail).toMatch(/best score eu-west-2/);
+    }
+  });
+
   it('falls back to the zone order when every healthy region is overloaded', () => {
     const r = router({ health: down('eu-central-1'), loads: { 'eu-west-1': 0.95, 'eu-west-2': 0.8 } });
     expect(r.decide({ country: 'DE' })).toMatchObject({ region: 'eu-west-1', reason: 'fallback' });
