@@ -144,7 +144,10 @@ export class RoutingTableError extends ProblemsError {
 const L = ROUTING_TABLE_LIMITS;
 const COUNTRY: StringRule = { maxLength: 2, pattern: /^[A-Z]{2}$/, allowed: 'an ISO 3166-1 alpha-2 country code such as "DE"' };
 const TEXT: StringRule = { maxLength: L.textLength };
-const ENDPOINT: StringRule = { minLength: 1, maxLength: L.textLength };
+/** `host:port`: a DNS name or IPv4 address, or an IPv6 address in brackets; a port 1-65535. */
+const ENDPOINT_PATTERN =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*):(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;
+const ENDPOINT: StringRule = { minLength: 1, maxLength: L.textLength, pattern: ENDPOINT_PATTERN };
 const HEALTH_PATH: StringRule = { maxLength: L.textLength, pattern: /^\//, allowed: 'a path starting with "/"' };
 const DURATION: NumberRule = { gt: 0, max: L.durationMs };
 const COUNT: NumberRule = { int: true, min: 1, max: L.count };
@@ -205,7 +208,12 @@ function checkEndpoint(c: Checker, value: unknown, path: string): Checked<Replic
   return {
     region: c.string(o.region, join(path, 'region'), REGION_ID),
     endpoint:
-      o.endpoint === null ? null : c.string(o.endpoint, join(path, 'endpoint'), { ...ENDPOINT, allowed: 'null or a "host:port" string' }),
+      o.endpoint === null
+        ? null
+        : c.string(o.endpoint, join(path, 'endpoint'), {
+            ...ENDPOINT,
+            allowed: 'null or a "host:port" string (a DNS name, an IPv4 address or a bracketed IPv6 address; a port 1-65535)',
+          }),
   };
 }
 

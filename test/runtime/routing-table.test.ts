@@ -206,6 +206,33 @@ describe('parseRoutingTable', () => {
     expect(problemsOf(t)).toEqual([{ path, value, message: expect.stringMatching(/^must be /) }]);
   });
 
+  it.each(['nocolon', 'host:99999', 'http://x:1', 'a b:1', 'h:-1', 'h:0', 'h:080', '-h:1', ':5432', 'db.internal:'])(
+    'rejects the shard endpoint %j (before: any non-empty text)',
+    (endpoint) => {
+      const t = fixture();
+      t.shards[0].primary.endpoint = endpoint;
+      expect(problemsOf(t)).toEqual([
+        {
+          path: 'shards[0].primary.endpoint',
+          value: endpoint,
+          message: expect.stringContaining(
+            'null or a "host:port" string (a DNS name, an IPv4 address or a bracketed IPv6 address; a port 1-65535)',
+          ),
+        },
+      ]);
+    },
+  );
+
+  it.each(['pg-eu-west-1.emea.db.example.com:5432', '10.0.3.7:5432', '[fd00::7]:5432', 'DB-1:65535', 'h:1'])(
+    'accepts the shard endpoint %j',
+    (endpoint) => {
+      const t = fixture();
+      t.shards[0].primary.endpoint = endpoint;
+      const result = parseRoutingTable(t);
+      expect(result.ok && result.table.shards[0].primary.endpoint).toBe(endpoint);
+    },
+  );
+
   it('accepts the largest values its limits allow (a timer delay of 2^31-1 ms)', () => {
     const t = fixture();
     t.failover.actions.circuitBreakerMs = MAX_TIMER_MS;
