@@ -15,6 +15,12 @@ export const PROJECT_NAME = {
   allowed: '2-21 lower-case letters, digits and "-", starting with a letter',
 } as const;
 
+/** A lower-case DNS name: labels of 1-63 letters, digits and "-" (not at either end), 253 characters at most. */
+export const DNS_NAME = {
+  pattern: /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  allowed: 'a lower-case DNS name (labels of letters, digits and "-", not starting or ending with "-", at most 63 characters each)',
+} as const;
+
 /** The id rules (region, residency zone, shard) are shared with the routing table, so they live in the runtime. */
 export { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../runtime/ids';
 

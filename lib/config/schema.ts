@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
-import { AZ_COUNT, ID_MAX_LENGTH, PROJECT_NAME, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../limits';
+import { AZ_COUNT, DNS_NAME as DNS_NAME_RULE, ID_MAX_LENGTH, PROJECT_NAME, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../limits';
 import { DEFAULT_PRICES } from './prices';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 
@@ -68,7 +68,7 @@ const urlPath = z
   .max(CONFIG_BOUNDS.textLength)
   .regex(URL_PATH, `must be a URL path: "/" then letters, digits, "-._~!$&'()*+,;=:@/" or %XX escapes (no spaces, CR/LF, "?" or "#")`);
 /** DNS name: labels of 1-63 lower-case letters, digits and "-", not starting or ending with "-"; 253 characters at most. */
-const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const DNS_NAME = DNS_NAME_RULE.pattern;
 const dnsName = (example: string) =>
   z
     .string()

@@ -9,7 +9,8 @@ import { DATABASE_PORT, databaseNameOf } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import { assertCopyAllowed } from './private/residency';
 import { formatValue } from '../../runtime/problem';
-import { propError, requireLiteral } from '../private/prop-checks';
+import { checkText, propError, requireLiteral } from '../private/prop-checks';
+import { PROJECT_NAME } from '../limits';
 
 /** One copy of a database (the primary or a read replica), as other constructs see it. */
 export interface IDatabaseCopy {
@@ -181,6 +182,7 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
       return region!;
     });
 
+    checkText(this, 'projectName', props.projectName, PROJECT_NAME);
     const identifier = `${props.projectName}-${this.databaseName}`;
     // RDS identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no "-" at the end.
     // A token project name (a Terraform variable) is checked where it is known: its shortest

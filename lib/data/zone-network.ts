@@ -8,6 +8,7 @@ import { DATABASE_PORT } from './endpoint-names';
 import { privateSubnetCidrs } from './private/gateway-cidrs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
+import { ACCOUNT_ID, checkText } from '../private/prop-checks';
 
 export interface ZoneNetworkProps {
   /** The regions of one residency zone (all in this stack). */
@@ -40,6 +41,7 @@ export class ZoneNetwork extends Construct {
   constructor(scope: Construct, id: string, props: ZoneNetworkProps) {
     super(scope, id);
     const { regions } = props;
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     if (regions.length === 0) throw new Error(`${this.node.path}: regions [] is not allowed; allowed: the regions of one residency zone`);
     this.residencyZone = regions[0].spec.residencyZone;
     const placement = (r: IRegion) => ({ regionId: r.regionId, residencyZone: r.spec.residencyZone });

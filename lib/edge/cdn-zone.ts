@@ -12,6 +12,7 @@ import type { RegionsConfig } from '../config/model';
 import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
 import type { DnsRecordSpec, IGlobalIngress } from './global-ingress';
 import { apiOriginHostOf, gatewayHostOf, gatewayRegions, refusalHostOf, regionApiHostOf } from './hostnames';
+import { assertValidatedConfig, checkText, CLOUDFLARE_ACCOUNT_ID } from '../private/prop-checks';
 
 /** What CdnZone needs from a region's public entry (RegionIngress in the continent stacks). */
 export interface IRegionalEntry {
@@ -56,6 +57,8 @@ export class CdnZone extends Construct {
   constructor(scope: Construct, id: string, props: CdnZoneProps) {
     super(scope, id);
     const { config, ingress, accountId } = props;
+    assertValidatedConfig(this, config);
+    checkText(this, 'accountId', accountId, CLOUDFLARE_ACCOUNT_ID);
     const { project, cdn, failover } = config;
     const apiHost = project.apiHost;
 

@@ -16,6 +16,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from './hostnames';
+import { assertValidatedConfig, propError } from '../private/prop-checks';
 
 /** A DNS record another system must publish (e.g. Certificate Manager's DNS authorization). */
 export interface DnsRecordSpec {
@@ -118,9 +119,12 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
   constructor(scope: Construct, id: string, props: GlobalIngressProps) {
     super(scope, id);
     const { config } = props;
+    assertValidatedConfig(this, config);
     const { project } = config;
     const name = (suffix: string) => `${project.name}-${suffix}`;
     const rate = validateRateLimit(props.rateLimit ?? {});
+    if (props.sslProfile !== undefined && props.sslProfile !== 'MODERN' && props.sslProfile !== 'RESTRICTED')
+      propError(this, 'sslProfile', props.sslProfile, '"MODERN" or "RESTRICTED" (both with TLS 1.2 minimum)');
 
     this.address = new ComputeGlobalAddress(this, 'Address', {
       name: name('global-ip'),

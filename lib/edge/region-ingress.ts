@@ -10,6 +10,9 @@ import { suppressRule } from '../compliance/suppressions';
 import type { IRegion } from '../region/interfaces';
 import type { DnsRecordSpec } from './global-ingress';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
+import { DNS_NAME, PROJECT_NAME } from '../limits';
+import { parseCidr } from '../private/cidr';
+import { ACCOUNT_ID, checkText, propError, requireLiteral } from '../private/prop-checks';
 
 /** Health check of the gateway target group (the design's, from `failover` in the config). */
 export interface GatewayHealthCheck {
@@ -89,6 +92,19 @@ export class RegionIngress extends Construct {
   constructor(scope: Construct, id: string, props: RegionIngressProps) {
     super(scope, id);
     const { region, projectName } = props;
+    checkText(this, 'projectName', projectName, PROJECT_NAME);
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
+    requireLiteral(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs', 'one ingress rule per CIDR');
+    (props.httpRedirectCidrs ?? []).forEach((cidr, i) => {
+      const parsed = typeof cidr === 'string' && !Token.isUnresolved(cidr) ? parseCidr(cidr) : undefined;
+      if (typeof cidr !== 'string' || (parsed !== undefined && 'error' in parsed))
+        propError(
+          this,
+          `httpRedirectCidrs[${i}]`,
+          cidr,
+          'an IPv4 CIDR such as "0.0.0.0/0" or "203.0.113.0/24" (network address, prefix 0-32), or a token',
+        );
+    });
     const provider = region.provider;
     const regionId = region.regionId;
     const hc = validateHealthCheck(this.node.path, props.healthCheck ?? {});
@@ -97,8 +113,7 @@ export class RegionIngress extends Construct {
       throw new Error(
         `${this.node.path}: sslPolicy "${sslPolicy}" is not allowed; allowed (TLS 1.2 minimum): ${TLS12_POLICIES.join(', ')}`,
       );
-    if (!Token.isUnresolved(props.gatewayHost) && !/^([a-z0-9-]+\.)+[a-z]{2,}$/.test(props.gatewayHost))
-      throw new Error(`${this.node.path}: gatewayHost "${props.gatewayHost}" is not allowed; allowed: a lower-case DNS name`);
+    checkText(this, 'gatewayHost', props.gatewayHost, DNS_NAME);
 
     const certificate = new AcmCertificate(this, 'Certificate', {
       provider,

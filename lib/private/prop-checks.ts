@@ -29,3 +29,38 @@ export const EKS_CLUSTER_NAME = {
   pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,
   allowed: '1-100 letters, digits, "-" and "_", starting with a letter or digit',
 } as const;
+
+/**
+ * Checks a text prop against `rule` unless it is a token: a value that is not a string (a
+ * missing field read as `undefined`) is refused, never tested as its text "undefined".
+ */
+export function checkText(scope: IConstruct, field: string, value: unknown, rule: { pattern: RegExp; allowed: string }): void {
+  if (Token.isUnresolved(value)) return;
+  if (typeof value !== 'string' || !rule.pattern.test(value)) propError(scope, field, value, rule.allowed);
+}
+
+/** Cloudflare account id: 32 lower-case hex digits. */
+export const CLOUDFLARE_ACCOUNT_ID = {
+  pattern: /^[0-9a-f]{32}$/,
+  allowed: 'a Cloudflare account id (32 lower-case hex digits), or a token',
+} as const;
+
+/**
+ * Refuses a `config` prop that is not a validated config (an object with the sections
+ * validateRegionsConfig fills in): an unvalidated one failed deep inside with a TypeError.
+ */
+export function assertValidatedConfig(scope: IConstruct, config: unknown): void {
+  const c = config as { project?: unknown; regions?: unknown; edge?: unknown; cdn?: unknown; failover?: unknown } | null;
+  if (
+    c === null ||
+    typeof c !== 'object' ||
+    [c.project, c.edge, c.cdn, c.failover].some((x) => x === null || typeof x !== 'object') ||
+    !Array.isArray(c.regions)
+  )
+    propError(
+      scope,
+      'config',
+      config === null || typeof config !== 'object' ? config : '(an object without every section)',
+      'the validated config: validateRegionsConfig(...) (it fills in every section and default)',
+    );
+}

@@ -5,7 +5,7 @@ import type { RegionSpec } from '../config/model';
 import { PROJECT_NAME, REGION_ID } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
-import { ACCOUNT_ID, propError, requireLiteral } from '../private/prop-checks';
+import { ACCOUNT_ID, checkText, propError, requireLiteral } from '../private/prop-checks';
 import { regionTags } from '../private/tags';
 import type { IRegion } from './interfaces';
 import { RegionAuditTrail } from './region-audit-trail';
@@ -96,14 +96,23 @@ export class Region extends Construct implements IRegion {
   constructor(scope: Construct, id: string, props: RegionProps) {
     super(scope, id);
     const { spec, projectName, accountId } = props;
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+      propError(this, 'spec', spec, 'a region of the validated config (validateRegionsConfig(...).regions)');
+    for (const field of ['id', 'cidr', 'availabilityZones', 'services', 'residencyZone'] as const)
+      if (spec[field] === undefined)
+        propError(
+          this,
+          `spec.${field}`,
+          spec[field],
+          'a region of the validated config (validateRegionsConfig(...).regions): it sets every field',
+        );
     this.spec = spec;
     this.regionId = spec.id;
-    if (!Token.isUnresolved(projectName) && !PROJECT_NAME.pattern.test(projectName))
-      propError(this, 'projectName', projectName, PROJECT_NAME.allowed);
+    checkText(this, 'projectName', projectName, PROJECT_NAME);
     // The region id names the provider alias, construct ids and resource names: a literal.
     requireLiteral(this, 'spec.id', spec.id, REGION_ID.allowed, 'it names the provider, resources and outputs at synth');
     if (!REGION_ID.pattern.test(spec.id)) propError(this, 'spec.id', spec.id, REGION_ID.allowed);
-    if (!Token.isUnresolved(accountId) && !ACCOUNT_ID.pattern.test(accountId)) propError(this, 'accountId', accountId, ACCOUNT_ID.allowed);
+    checkText(this, 'accountId', accountId, ACCOUNT_ID);
     const ingressCidrs = props.network?.publicIngressCidrs;
     if (ingressCidrs !== undefined) {
       requireLiteral(

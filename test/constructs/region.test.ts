@@ -361,6 +361,13 @@ describe('Region: props checked by name', () => {
       /tok\/r: spec.id is a token; allowed: a cloud region id/,
     );
   });
+  it('refuses a missing project name or spec by name (before: "undefined-eu-west-2-audit", or a TypeError)', () => {
+    expect(make({ projectName: undefined })).toThrow(/props\/r: projectName undefined is not allowed; allowed: 2-21 lower-case letters/);
+    expect(make({ spec: undefined })).toThrow(/props\/r: spec undefined is not allowed; allowed: a region of the validated config/);
+    expect(make({ spec: { id: 'eu-west-1' } })).toThrow(
+      /props\/r: spec.cidr undefined is not allowed; allowed: a region of the validated config/,
+    );
+  });
   it('refuses an account id that is not twelve digits, and accepts a token one', () => {
     expect(make({ accountId: 'abc' })).toThrow(/props\/r: accountId "abc" is not allowed; allowed: a 12-digit AWS account id/);
     const stack = new TerraformStack(Testing.app(), 'acct');

@@ -71,6 +71,15 @@ describe('ZoneNetwork', () => {
     expect(subnets.map((s) => s.cidr_block)).toEqual(privateSubnetCidrs(specOf('eu-west-2').cidr, 3));
   });
 
+  it('refuses an account id that is not twelve digits (before: written as the peer owner)', () => {
+    expect(() =>
+      synthData(
+        ['eu-west-1', 'eu-west-2'],
+        (stack, regions) => new ZoneNetwork(stack, 'Net', { regions, accountId: 'abc', namePrefix: 'tslj' }),
+      ),
+    ).toThrow(/test\/Net: accountId "abc" is not allowed; allowed: a 12-digit AWS account id/);
+  });
+
   it('refuses to connect regions of different residency zones', () => {
     expect(() =>
       synthData(

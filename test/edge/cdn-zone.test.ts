@@ -3,6 +3,9 @@ import { LoadBalancer } from '@cdktf/provider-cloudflare/lib/load-balancer';
 import { validateRegionsConfig, type RegionsConfig } from '../../lib/config';
 import { EdgeResidencyError, edgeResidencyProblems, type EdgeSteering } from '../../lib/edge/edge-residency';
 import { gatewayRegions, refusalHostOf, regionApiHostOf } from '../../lib/edge/hostnames';
+import { TerraformStack, Testing } from 'cdktf';
+import { CdnZone } from '../../lib/edge/cdn-zone';
+import { GlobalIngress } from '../../lib/edge/global-ingress';
 import config from '../../regions.config';
 import { refTo, resourceNamed, synthGlobal, type Tf } from '../helpers/edge';
 import { resourcesOf, validConfig } from '../helpers/platform';
@@ -291,5 +294,19 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
       proxied: false,
       name: '${trimsuffix("_abc.eu-west-1.gateway.taishanglaojun.com.", ".")}',
     });
+  });
+});
+
+describe('CdnZone props', () => {
+  it('refuses a Cloudflare account id that is not 32 hex digits (before: written to the zone, pools and monitor)', () => {
+    for (const accountId of ['xyz', '111122223333']) {
+      const stack = new TerraformStack(Testing.app(), 't');
+      const ingress = new GlobalIngress(stack, 'Ingress', { config: validConfig });
+      expect(() => new CdnZone(stack, 'Cdn', { config: validConfig, ingress, accountId })).toThrow(
+        new RegExp(
+          `t/Cdn: accountId "${accountId}" is not allowed; allowed: a Cloudflare account id \\(32 lower-case hex digits\\), or a token`,
+        ),
+      );
+    }
   });
 });

@@ -177,5 +177,14 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
     ])('rejects a bad rate limit %j naming the field, the value and what is allowed', (rateLimit, message) => {
       expect(() => synthIngress({ rateLimit })).toThrow(message);
     });
+
+    it('rejects an SSL profile Google does not offer, and a config that was not validated (before: a TypeError)', () => {
+      expect(() => synthIngress({ sslProfile: 'BOGUS' as never })).toThrow(
+        /t\/Ingress: sslProfile "BOGUS" is not allowed; allowed: "MODERN" or "RESTRICTED"/,
+      );
+      expect(() => synthIngress({ config: { project: validConfig.project } as never })).toThrow(
+        /t\/Ingress: config .* is not allowed; allowed: the validated config: validateRegionsConfig/,
+      );
+    });
   });
 });

@@ -209,6 +209,12 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
       [{ healthCheck: { path: 'health' } }, /healthCheck.path "health" is not allowed/],
       [{ gatewayHost: 'Not A Host' }, /gatewayHost "Not A Host" is not allowed/],
       [{ accessLogRetentionDays: 0 }, /retentionDays 0 is not allowed/],
+      [{ gatewayHost: '-bad-.example.com' }, /gatewayHost "-bad-.example.com" is not allowed; allowed: a lower-case DNS name/],
+      [{ projectName: 'BAD NAME' }, /projectName "BAD NAME" is not allowed; allowed: 2-21 lower-case letters/],
+      [{ projectName: undefined as unknown as string }, /projectName undefined is not allowed/],
+      [{ accountId: 'nope' }, /accountId "nope" is not allowed; allowed: a 12-digit AWS account id/],
+      [{ httpRedirectCidrs: ['300.0.0.0/8'] }, /httpRedirectCidrs\[0\] "300.0.0.0\/8" is not allowed; allowed: an IPv4 CIDR/],
+      [{ httpRedirectCidrs: ['10.0.0.1/8'] }, /httpRedirectCidrs\[0\] "10.0.0.1\/8" is not allowed/],
     ])('rejects %j naming the prop, the value and what is allowed', (props, message) => {
       expect(() => synthIngress(props)).toThrow(message);
     });
