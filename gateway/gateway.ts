@@ -1010,6 +1010,13 @@ export class Gateway {
     this.metrics.decisions.inc([decision.reason, decision.kind === 'routed' ? decision.region : METRIC_NONE]);
 
     if (decision.kind === 'refused') {
+      if (decision.code === 'unknown-zone') {
+        // The client named a residency zone the table does not have: its error, and a retry
+        // would get the same answer (a 503 with Retry-After invited one).
+        this.#reject(res, 400, 'unknown-residency-zone', decision.detail.replace(/^residencyZone:/, `${RESIDENCY_ZONE_HEADER}:`));
+        finish(400, METRIC_NONE, country);
+        return;
+      }
       this.#refuse(res, decision, state.table);
       finish(503, METRIC_NONE, country);
       return;

@@ -179,6 +179,21 @@ describe('routing and answers', () => {
     expect(sample(metrics, 'http_requests_total', { region: 'none', status: '503', country: 'GB' })).toBe(1);
     expect(sample(metrics, 'gateway_routing_decisions_total', { reason: 'refused', region: 'none' })).toBe(1);
   });
+
+  it('answers 400 without Retry-After to a residency zone the table does not have (before: 503 and Retry-After, though a retry cannot succeed)', async () => {
+    const { port, gw, logs } = await startGateway();
+    const res = await call(port, '/v1/x', { headers: { ...fromGB, 'x-user-id': 'bob', 'x-residency-zone': 'mars' } });
+    expect(res.status).toBe(400);
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(JSON.parse(res.body)).toEqual({
+      error: 'unknown-residency-zone',
+      detail: expect.stringMatching(/^x-residency-zone: unknown residency zone "mars"; allowed: /),
+    });
+    for (const u of Object.values(upstreams)) expect(u.seen).toHaveLength(0);
+    const metrics = await gw.metrics.registry.metrics();
+    expect(sample(metrics, 'http_requests_total', { region: 'none', status: '400', country: 'GB' })).toBe(1);
+    expect(logs.find((l) => l.path === '/v1/x')).toMatchObject({ status: 400, reason: 'unknown-zone' });
+  });
 });
 
 describe('retries', () => {
