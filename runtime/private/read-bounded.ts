@@ -16,7 +16,7 @@ export class FileTooLargeError extends Error {
 }
 
 /**
- * The file's text (UTF-8), at most `maxBytes` bytes; throws {@link FileTooLargeError} past it and
+ * The file's text (UTF-8, without a leading byte order mark), at most `maxBytes` bytes; throws {@link FileTooLargeError} past it and
  * the file system's error (ENOENT, EISDIR, EACCES, …) when it cannot be read.
  */
 export function readTextBounded(file: string, maxBytes: number): string {
@@ -32,7 +32,10 @@ export function readTextBounded(file: string, maxBytes: number): string {
       total += n;
       if (total > maxBytes) throw new FileTooLargeError(file, maxBytes);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    const bytes = Buffer.concat(chunks, total);
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of the text.
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return bytes.toString('utf8', bom ? 3 : 0);
   } finally {
     closeSync(fd);
   }

@@ -86,6 +86,12 @@ describe('loadRoutingTable', () => {
     ]);
   });
 
+  it('reads a table that starts with a UTF-8 byte order mark (before: refused, quoting the invisible character)', () => {
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixturePath)]));
+    expect(loadRoutingTable(file).regions.length).toBe(fixture().regions.length);
+  });
+
   it('refuses an endless device the same way (before: /dev/zero has size 0, was read whole and filled memory)', () => {
     const err = thrown(() => loadRoutingTable('/dev/zero'));
     expect(err.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('is too large for a routing table') })]);
