@@ -332,6 +332,10 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`taishanglaojun gateway: cannot start: ${(err as Error).message}\n`);
     await gateway.shutdown();
+    // An etcd client whose calls never got an answer keeps retrying (timers, sockets) after it is
+    // given up: the process would stay alive with nothing to do. It ends a second after the exit
+    // code is set, if nothing else ended it first (the timer does not keep it alive).
+    setTimeout(() => process.exit(1), 1000).unref();
     return 1;
   }
   const onHup = () => gateway.reload('sighup');

@@ -1,4 +1,5 @@
 /** `taishanglaojun gateway` flags: each bad value is a usage error naming the flag, the value and what is allowed. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,28 @@ test('a registry that does not answer: listen fails with a message naming the re
     await gateway.shutdown();
   }
 });
+
+test('the command with an etcd that does not answer: exit 1 with the reason after the 10 s start timeout (before: a silent hang)', () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(__dirname, '..', '..', 'bin', 'taishanglaojun.js'),
+      'gateway',
+      '--table',
+      join(__dirname, '..', 'fixtures', 'routing-table.json'),
+      '--etcd',
+      'http://127.0.0.1:1',
+      '--port',
+      '0',
+    ],
+    { encoding: 'utf8', timeout: 40_000 },
+  );
+  expect(r.signal).toBeNull(); // not killed by the timeout: it ended on its own
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(
+    /cannot start: the service registry did not list the regions' instances within 10000 ms \(is etcd reachable at the --etcd URLs\?\)\n$/,
+  );
+}, 60_000);
 
 describe('reload with --upstreams/--upstream overrides (before: a table without a region of the map was rejected)', () => {
   const EMEA = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
