@@ -84,6 +84,41 @@ export interface ReplicatedDatabaseProps {
 }
 
 const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+/** The retention periods CloudWatch Logs accepts, days (PutRetentionPolicy). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const WEEK = 7 * 1440;
+
+/** Minutes since Monday 00:00 of `ddd:hh:mm`, or minutes since midnight of `hh:mm`. */
+function minutesOf(text: string): number {
+  const parts = text.split(':');
+  const [day, h, m] = parts.length === 3 ? [DAYS.indexOf(parts[0]), parts[1], parts[2]] : [0, parts[0], parts[1]];
+  return day * 1440 + Number(h) * 60 + Number(m);
+}
+
+/**
+ * Whether the daily backup window `hh:mm-hh:mm` overlaps the weekly maintenance window
+ * `ddd:hh:mm-ddd:hh:mm` (both UTC, either may cross midnight or the week's end).
+ */
+export function windowsOverlap(backup: string, maintenance: string): boolean {
+  const [b0, b1] = backup.split('-').map(minutesOf);
+  const [m0, m1] = maintenance.split('-').map(minutesOf);
+  const span = (a: number, b: number, period: number) => [a, b > a ? b : b + period] as const;
+  const [ms, me] = span(m0, m1, WEEK);
+  const [bs, be] = span(b0, b1, 1440);
+  // The backup window repeats every day: test each day's copy (and the week before, for a
+  // maintenance window that wraps past Sunday) against the maintenance window.
+  for (let day = -1; day <= 7; day++) {
+    const s = bs + day * 1440;
+    const e = be + day * 1440;
+    if (s < me && ms < e) return true;
+  }
+  return false;
+}
+
 const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
 
 /**
@@ -155,6 +190,14 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     if (!Token.isUnresolved(lagThreshold) && !(lagThreshold > 0))
       fail('replicaLagThresholdSeconds', lagThreshold, 'a number of seconds > 0');
     const logRetention = props.logRetentionDays ?? 365;
+    if (!Token.isUnresolved(logRetention) && !(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetention))
+      fail('logRetentionDays', logRetention, `one of CloudWatch Logs' retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);
+    if (!Token.isUnresolved(backupWindow) && !Token.isUnresolved(maintenanceWindow) && windowsOverlap(backupWindow, maintenanceWindow))
+      fail(
+        'backupWindow',
+        backupWindow,
+        `a window that does not overlap the maintenance window ${formatValue(maintenanceWindow)} on any day (RDS refuses overlapping windows)`,
+      );
 
     // Replica placement: explicit ids, else the zone's other storage regions; every copy checked.
     const regions = props.regions ?? [home];

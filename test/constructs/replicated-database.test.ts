@@ -2,6 +2,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { TerraformVariable } from 'cdktf';
 import { ReplicatedDatabase, REPLICATION_PARAMETERS, type ReplicatedDatabaseProps } from '../../lib/data';
+import { windowsOverlap } from '../../lib/data/replicated-database';
 import type { Region } from '../../lib/region';
 import { keyArnOf, synthData } from '../helpers/data';
 import { resourcesOf } from '../helpers/platform';
@@ -185,6 +186,22 @@ describe('ReplicatedDatabase: bad props', () => {
     [{ backupWindow: '25:00-26:00' }, 'backupWindow "25:00-26:00" is not allowed'],
     [{ maintenanceWindow: 'sunday 3am' }, 'maintenanceWindow "sunday 3am" is not allowed'],
     [
+      { backupWindow: '18:00-19:00' },
+      'backupWindow "18:00-19:00" is not allowed; allowed: a window that does not overlap the maintenance window "sun:18:30-sun:19:30" on any day',
+    ],
+    [
+      { backupWindow: '23:30-00:30', maintenanceWindow: 'mon:00:00-mon:01:00' },
+      'backupWindow "23:30-00:30" is not allowed; allowed: a window that does not overlap',
+    ],
+    [
+      { backupWindow: '00:00-00:45', maintenanceWindow: 'sun:23:30-mon:00:15' },
+      'backupWindow "00:00-00:45" is not allowed; allowed: a window that does not overlap',
+    ],
+    [
+      { logRetentionDays: 42 },
+      "logRetentionDays 42 is not allowed; allowed: one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30",
+    ],
+    [
       { replicaRegionIds: ['eu-north-1'] },
       'replicaRegionIds[0] "eu-north-1" is not allowed; allowed: one of the given regions (eu-west-1, eu-central-1, eu-west-2)',
     ],
@@ -243,5 +260,18 @@ describe('ReplicatedDatabase: bad props', () => {
   it('PostgreSQL 17 gets the postgres17 parameter family', () => {
     const { tf } = synthData(['eu-west-1'], database({ engineVersion: '17.2' }));
     expect(resourcesOf(tf, 'aws_db_parameter_group')[0].family).toBe('postgres17');
+  });
+});
+
+describe('windowsOverlap (backup window, daily; maintenance window, weekly; both UTC)', () => {
+  it.each([
+    ['17:00-18:00', 'sun:18:30-sun:19:30', false],
+    ['18:00-19:00', 'sun:18:30-sun:19:30', true],
+    ['01:00-02:00', 'sun:23:00-mon:00:30', false],
+    ['00:00-00:45', 'sun:23:30-mon:00:15', true],
+    ['23:30-00:30', 'wed:00:00-wed:01:00', true],
+    ['22:00-23:00', 'sat:23:00-sat:23:30', false],
+  ])('%s against %s: %s', (backup, maintenance, overlap) => {
+    expect(windowsOverlap(backup, maintenance)).toBe(overlap);
   });
 });
