@@ -207,9 +207,12 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         try {
           parseTrustedProxies(entries);
         } catch (err) {
-          if (!(err instanceof TrustedProxyError)) throw err;
+          if (!(err instanceof TrustedProxyError) && !(err instanceof RangeError)) throw err;
+          // A RangeError comes from the range set itself (an address net accepts but a range cannot
+          // hold, such as a zone id): said of the flag like the rest.
+          const bad = err instanceof TrustedProxyError ? String(err.value) : (entries.find((e) => e.includes('%')) ?? entries.join(','));
           throw new UsageError(
-            `--trusted-proxy: ${JSON.stringify(String(err.value))} is not allowed; allowed: an IPv4/IPv6 address or CIDR such as 10.0.0.0/8 or 2001:db8::/32 (comma-separated or repeated)`,
+            `--trusted-proxy: ${JSON.stringify(bad)} is not allowed; allowed: an IPv4/IPv6 address or CIDR such as 10.0.0.0/8 or 2001:db8::/32, without a zone id (comma-separated or repeated)`,
           );
         }
         out.trustedProxies.push(...entries);
