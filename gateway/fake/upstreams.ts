@@ -3,7 +3,8 @@
  * 127.0.0.1, ports from --base-port in table order; writes {"<region>": "<url>"} to --out for
  * `taishanglaojun gateway --upstreams`. Runs until SIGINT/SIGTERM, then stops its children.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadRoutingTable } from '../../runtime/load-table';
 import { RoutingTableError } from '../../runtime/routing-table';
 import { spawnFakeUpstream, type NodeProcess } from './processes';
@@ -17,20 +18,36 @@ export async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(`${FAKE_UPSTREAMS_USAGE}\n`);
     return 0;
   }
-  const flag = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const unknown = argv.filter(
-    (a, i) =>
-      a.startsWith('--') && !['--table', '--base-port', '--out'].includes(a) && !['--table', '--base-port', '--out'].includes(argv[i - 1]),
-  );
-  const basePort = Number(flag('--base-port') ?? '9100');
-  if (unknown.length > 0 || !Number.isInteger(basePort) || basePort < 1024 || basePort > 65000) {
-    process.stderr.write(
-      `fake-upstreams: ${unknown.length > 0 ? `unknown flag ${unknown[0]}` : `--base-port ${JSON.stringify(flag('--base-port'))} is not allowed; allowed: an integer 1024..65000`}\n${FAKE_UPSTREAMS_USAGE}\n`,
-    );
+  // Each flag once, with a value (a repeat or a flag without its value was read silently before).
+  const FLAGS = ['--table', '--base-port', '--out'];
+  const given = new Map<string, string>();
+  const usage = (message: string) => {
+    process.stderr.write(`fake-upstreams: ${message}\n${FAKE_UPSTREAMS_USAGE}\n`);
     return 2;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i];
+    if (!FLAGS.includes(name)) return usage(`unknown argument ${JSON.stringify(name)}; allowed: ${FLAGS.join(', ')}`);
+    const value = argv[++i];
+    if (value === undefined || value.startsWith('--')) return usage(`${name}: missing value`);
+    if (value.trim() === '') return usage(`${name}: an empty value is not allowed`);
+    if (given.has(name)) return usage(`${name}: given twice; allowed: once`);
+    given.set(name, value);
+  }
+  const flag = (name: string) => given.get(name);
+  const basePortText = flag('--base-port') ?? '9100';
+  const basePort = /^\d+$/.test(basePortText) ? Number(basePortText) : NaN;
+  if (!(basePort >= 1024 && basePort <= 65000))
+    return usage(`--base-port ${JSON.stringify(basePortText)} is not allowed; allowed: an integer 1024..65000`);
+  const out = flag('--out');
+  if (out !== undefined) {
+    // Checked before any upstream starts: a folder that is not there was an internal error after.
+    const folder = dirname(resolve(out));
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      return usage(
+        `--out ${JSON.stringify(out)} is not allowed: the folder ${folder} does not exist; allowed: a file in an existing folder`,
+      );
+    if (existsSync(out) && statSync(out).isDirectory()) return usage(`--out ${JSON.stringify(out)} is a directory; allowed: a file path`);
   }
   let regions: string[];
   try {
@@ -53,8 +70,15 @@ export async function main(args: readonly string[]): Promise<number> {
     await Promise.all(children.map((c) => c.stop()));
     return 1;
   }
-  const out = flag('--out');
-  if (out !== undefined) writeFileSync(out, `${JSON.stringify(urls, null, 2)}\n`);
+  if (out !== undefined) {
+    try {
+      writeFileSync(out, `${JSON.stringify(urls, null, 2)}\n`);
+    } catch (err) {
+      process.stderr.write(`fake-upstreams: --out ${JSON.stringify(out)} cannot be written (${(err as Error).message})\n`);
+      await Promise.all(children.map((c) => c.stop()));
+      return 2;
+    }
+  }
   process.stdout.write(`${JSON.stringify({ event: 'fake-upstreams', upstreams: urls })}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
