@@ -36,7 +36,13 @@ const nonNegative = (what: string) =>
 export const workloadProfileSchema = z
   .object({
     /** Name shown in the output. @default "workload" */
-    name: z.string().min(1).max(100).default('workload'),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not hold control characters (it is printed to the terminal)')
+      .default('workload'),
     /** Residency zone of the workload's data, e.g. "emea". */
     residencyZone: z.string().min(1),
     /** Region the workload runs in now. */
@@ -118,12 +124,18 @@ export interface CostPlan {
   readonly recommendation: string;
 }
 
-function zodProblems(input: unknown, error: z.ZodError, prefix: string): Problem[] {
+function zodProblems(input: unknown, error: z.ZodError, prefix: string, rootFields?: readonly string[]): Problem[] {
   return error.issues.map((issue) => {
     const value = issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path);
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      message =
+        `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` +
+        (issue.path.length === 0 && rootFields ? `; allowed: ${rootFields.join(', ')}` : '');
     else if (issue.code === 'invalid_type' && value === undefined) message = `is missing; it must be a ${issue.expected}`;
+    else if (issue.code === 'invalid_type' && /^Invalid input/.test(message)) message = `is not allowed; allowed: a ${issue.expected}`;
+    else if (issue.code === 'too_small' && issue.origin === 'string') message = 'must not be empty';
+    else if (issue.code === 'too_big' && issue.origin === 'string') message = `must be at most ${String(issue.maximum)} characters`;
     const path = formatPath(issue.path);
     return { path: prefix && path ? `${prefix}.${path}` : prefix || path, value, message };
   });
@@ -132,7 +144,7 @@ function zodProblems(input: unknown, error: z.ZodError, prefix: string): Problem
 /** Validates a workload profile against the schema and the routing table (zone and region exist, region in zone). */
 export function parseWorkloadProfile(input: unknown, table: RoutingTable, subject = 'workload profile'): WorkloadProfile {
   const parsed = workloadProfileSchema.safeParse(input);
-  if (!parsed.success) throw new ProblemsError(subject, zodProblems(input, parsed.error, ''));
+  if (!parsed.success) throw new ProblemsError(subject, zodProblems(input, parsed.error, '', Object.keys(workloadProfileSchema.shape)));
   const profile = parsed.data;
   const problems: Problem[] = [];
   const zone = table.residencyZones.find((z) => z.id === profile.residencyZone);

@@ -124,6 +124,20 @@ describe('cost planner: bad profiles and prices', () => {
       /^is an unknown residency zone of the routing table; allowed: apac, emea, na$/,
     ],
     ['negative CPU hours', { ...emea, cpuHours: -1 }, 'cpuHours', /must be >= 0/],
+    ['an empty name', { ...emea, name: '' }, 'name', /^must not be empty$/],
+    ['a name with a terminal escape', { ...emea, name: 'a\u001b[31mred' }, 'name', /^must not hold control characters/],
+    [
+      'a number given as text',
+      { ...emea, maxPaybackMonths: '6' as unknown as number },
+      'maxPaybackMonths',
+      /^is not allowed; allowed: a number$/,
+    ],
+    [
+      'an unknown field',
+      { ...emea, foo: 1 } as typeof emea,
+      '',
+      /^has unknown field\(s\) "foo"; allowed: name, residencyZone, currentRegion, cpuHours, storageGb, networkGb, migrationCost, maxPaybackMonths$/,
+    ],
     ['negative storage', { ...emea, storageGb: -5 }, 'storageGb', /must be >= 0/],
     ['usage that overflows the plan (1e308)', { ...emea, cpuHours: 1e308 }, 'cpuHours', /is too large; allowed: at most 1000000000000/],
     [
