@@ -33,8 +33,24 @@ export function edgeConfigProblems(
   const { apiHost } = cfg.project;
   const underApi = (host: string) => host === apiHost || host.endsWith(`.${apiHost}`);
   const hosts = new Map<string, string>();
+  const coveredDefaults: string[] = [];
   for (const regionId of gatewayIds)
-    if (cfg.edge.gatewayHosts[regionId] === undefined) hosts.set(`${regionId}.gateway.${domain}`, regionId); // the defaults
+    if (cfg.edge.gatewayHosts[regionId] === undefined) {
+      const host = `${regionId}.gateway.${domain}`; // the default
+      hosts.set(host, regionId);
+      if (apiHost !== domain && underApi(host)) coveredDefaults.push(host);
+    }
+  if (coveredDefaults.length > 0)
+    add(
+      'project.apiHost',
+      apiHost,
+      `covers the default gateway host${coveredDefaults.length > 1 ? 's' : ''} ${coveredDefaults
+        .slice(0, 3)
+        .map((h) => `"${h}"`)
+        .join(
+          ', ',
+        )}${coveredDefaults.length > 3 ? ', …' : ''} (a direct record under the edge's proxied *.${apiHost} wildcard bypasses the edge); allowed: an API host such as "api.${domain}", or edge.gatewayHosts outside it`,
+    );
   for (const [regionId, host] of Object.entries(cfg.edge.gatewayHosts)) {
     const at = formatPath(['edge', 'gatewayHosts', regionId]); // edge.gatewayHosts["eu-west-1"], as the schema's problems say it
     if (!runsGateway(regionId)) add(at, host, `names no region that runs the gateway; allowed keys: ${gatewayIds.join(', ') || '(none)'}`);
@@ -43,7 +59,7 @@ export function edgeConfigProblems(
       add(
         at,
         host,
-        `must not be "${apiHost}" or a name under it (the edge's proxied API records and its *.${apiHost} wildcard); allowed: a name such as "${regionId}.gateway.${domain}"`,
+        `must not be "${apiHost}" or a name under it (the edge's proxied API records and its *.${apiHost} wildcard); allowed: a name under "${domain}" outside "${apiHost}"${underApi(`${regionId}.gateway.${domain}`) ? '' : `, such as "${regionId}.gateway.${domain}"`}`,
       );
     const owner = hosts.get(host);
     if (owner !== undefined)

@@ -411,8 +411,14 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     );
   }
   checkReservedCapacity(cfg.regions, cfg.prices, add);
-  if (cfg.project && cfg.project.apiHost !== cfg.project.domain && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
-    add('project.apiHost', cfg.project.apiHost, `must be "${cfg.project.domain}" or a name under it`);
+  if (cfg.project && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
+    add(
+      'project.apiHost',
+      cfg.project.apiHost,
+      cfg.project.apiHost === cfg.project.domain
+        ? `must be a name under "${cfg.project.domain}", not the domain itself (the edge's proxied *.<apiHost> wildcard would cover every name of the zone, the gateways' direct records included); allowed: a name such as "api.${cfg.project.domain}"`
+        : `must be a name under "${cfg.project.domain}", such as "api.${cfg.project.domain}"`,
+    );
   }
   return problems;
 }

@@ -479,7 +479,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         c.project.apiHost = 'api.example.org';
       },
       'project.apiHost',
-      /under it/,
+      /must be a name under "taishanglaojun.com", such as "api.taishanglaojun.com"/,
     ],
     [
       'bad reserved-instance type',
@@ -830,6 +830,22 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       },
       'edge.apiOriginHost',
       /lower-case DNS name/,
+    ],
+    [
+      "an API host that covers the default gateway hosts (gateway.<domain>: their direct records bypass the edge's wildcard)",
+      (c) => {
+        c.project.apiHost = 'gateway.taishanglaojun.com';
+      },
+      'project.apiHost',
+      /covers the default gateway hosts "ap-east-1\.gateway\.taishanglaojun\.com", .*; allowed: an API host such as "api\.taishanglaojun\.com"/,
+    ],
+    [
+      'the domain itself as the API host',
+      (c) => {
+        c.project.apiHost = 'taishanglaojun.com';
+      },
+      'project.apiHost',
+      /must be a name under "taishanglaojun\.com", not the domain itself/,
     ],
     [
       'edge: bad Cloudflare zone id',
