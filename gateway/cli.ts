@@ -8,10 +8,11 @@
  * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
  * Cannot start (the address in use, the service registry not answering within 10 s): exit 1 with the reason.
  */
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
+import { findDuplicateKeys } from '../runtime/private/json-duplicate-keys';
+import { FileTooLargeError, readTextBounded } from '../runtime/private/read-bounded';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
 import { unknownName } from '../runtime/private/unknown-name';
@@ -64,6 +65,9 @@ function intFlag(flag: string, value: string, min: number, max: number): number 
   return n;
 }
 
+/** Largest --upstreams file read, in bytes (a region per line: a few KB). */
+const MAX_UPSTREAMS_FILE_BYTES = 1024 * 1024;
+
 /** Flags that may be given more than once (each adds to a list). */
 const REPEATABLE_FLAGS = new Set(['--upstream', '--trusted-proxy']);
 
@@ -72,7 +76,14 @@ function etcdUrl(text: string): boolean {
   try {
     const u = new URL(text);
     return (
-      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && (u.pathname === '/' || u.pathname === '') && !u.search
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.hostname !== '' &&
+      /:\d+\/?$/.test(text) && // an explicit port: etcd has no default one on http(s)
+      u.username === '' &&
+      u.password === '' &&
+      (u.pathname === '/' || u.pathname === '') &&
+      !u.search &&
+      !u.hash
     );
   } catch {
     return false;
@@ -168,13 +179,21 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       }
       case '--upstreams': {
         let json: unknown;
+        let text: string;
         try {
-          json = JSON.parse(readFileSync(value, 'utf8'));
+          text = readTextBounded(value, MAX_UPSTREAMS_FILE_BYTES);
+          json = JSON.parse(text);
         } catch (err) {
+          const why = err instanceof FileTooLargeError ? `more than ${MAX_UPSTREAMS_FILE_BYTES} bytes` : (err as Error).message;
           throw new UsageError(
-            `--upstreams: cannot read ${JSON.stringify(value)} as JSON (${(err as Error).message}); allowed: a JSON object {"<region>": "<url>"}`,
+            `--upstreams: cannot read ${JSON.stringify(value)} as JSON (${why}); allowed: a JSON object {"<region>": "<url>"}`,
           );
         }
+        const repeated = findDuplicateKeys(text);
+        if (repeated.length > 0)
+          throw new UsageError(
+            `--upstreams: ${value}: ${repeated[0].path} appears ${repeated[0].count} times in the same object; allowed: each region once`,
+          );
         if (json === null || typeof json !== 'object' || Array.isArray(json)) {
           throw new UsageError(`--upstreams: ${JSON.stringify(value)} does not hold a JSON object; allowed: {"<region>": "<url>"}`);
         }
@@ -186,11 +205,8 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         break;
       }
       case '--etcd':
-        out.etcd = value
-          .split(',')
-          .map((h) => h.trim())
-          .filter((h) => h !== '');
-        for (const url of out.etcd.length === 0 ? [value] : out.etcd)
+        out.etcd = value.split(',').map((h) => h.trim());
+        for (const url of out.etcd)
           if (!etcdUrl(url))
             throw new UsageError(
               `--etcd: ${JSON.stringify(url)} is not allowed; allowed: etcd client URLs such as http://127.0.0.1:2379 (comma-separated)`,

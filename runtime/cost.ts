@@ -40,8 +40,12 @@ export const workloadProfileSchema = z
       .string()
       .min(1)
       .max(100)
-      // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not hold control characters (it is printed to the terminal)')
+      .regex(
+        // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+        /^[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/,
+        'must not hold control characters (it is printed to the terminal)',
+      )
+      .refine((n) => n.trim() !== '', 'must not be blank')
       .default('workload'),
     /** Residency zone of the workload's data, e.g. "emea". */
     residencyZone: z.string().min(1),

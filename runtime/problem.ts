@@ -181,6 +181,9 @@ function writeProperty(obj: object, key: PropertyKey, out: Out, seen: Set<object
  * long strings and lists cut at `maxLength` characters (a list cut short says how many items it has).
  * Never throws.
  */
+/** Characters JSON.stringify does not escape that a terminal acts on (DEL, C1, bidi controls). */
+const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 export function formatValue(value: unknown, maxLength: number = DEFAULT_VALUE_LENGTH): string {
   const limit = Math.max(8, maxLength);
   const out = new Out(limit);
@@ -189,7 +192,9 @@ export function formatValue(value: unknown, maxLength: number = DEFAULT_VALUE_LE
   } catch {
     return '[unprintable value]';
   }
-  const text = out.text;
+  // JSON.stringify leaves DEL, the C1 controls (a CSI is U+009B) and the bidirectional overrides
+  // as they are: escaped here, so that a printed value cannot drive or reorder the terminal.
+  const text = out.text.replace(UNSAFE_FOR_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (text.length <= limit) return text;
   let items = '';
   try {

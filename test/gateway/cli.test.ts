@@ -53,6 +53,9 @@ test.each([
   [['--etcd', 'notaurl'], /^--etcd: "notaurl" is not allowed; allowed: etcd client URLs such as http:\/\/127.0.0.1:2379/],
   [['--etcd', 'http://127.0.0.1:2379,ftp://x:1'], /^--etcd: "ftp:\/\/x:1" is not allowed/],
   [['--etcd', 'http://127.0.0.1:2379/v3/kv'], /^--etcd: "http:\/\/127.0.0.1:2379\/v3\/kv" is not allowed/],
+  [['--etcd', 'http://etcd.local'], /^--etcd: "http:\/\/etcd.local" is not allowed/],
+  [['--etcd', 'http://user:pw@127.0.0.1:2379'], /^--etcd: "http:\/\/user:pw@127.0.0.1:2379" is not allowed/],
+  [['--etcd', 'http://127.0.0.1:2379,'], /^--etcd: "" is not allowed/],
 ])(
   '%j is a usage error (before: a switch with =false was turned on, a repeat won silently, an empty value or a bad etcd URL passed)',
   (argv, message) => {
@@ -60,6 +63,25 @@ test.each([
     expect(() => parseGatewayFlags(argv)).toThrow(message);
   },
 );
+
+test('--upstreams is read with a bound, a BOM is dropped and a region given twice is refused (before: /dev/zero read until the process died)', () => {
+  expect(() => parseGatewayFlags(['--upstreams', '/dev/zero'])).toThrow(
+    /^--upstreams: cannot read "\/dev\/zero" as JSON \(more than 1048576 bytes\)/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'gw-upstreams-'));
+  try {
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, '{"eu-west-1": "http://127.0.0.1:1", "eu-west-1": "http://127.0.0.1:2"}');
+    expect(() => parseGatewayFlags(['--upstreams', twice])).toThrow(
+      /eu-west-1"?\]? appears 2 times in the same object; allowed: each region once/,
+    );
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"eu-west-1": "http://127.0.0.1:1"}')]));
+    expect(parseGatewayFlags(['--upstreams', bom]).upstreams).toEqual({ 'eu-west-1': 'http://127.0.0.1:1' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('the switches alone, repeatable flags repeated, etcd URLs comma-separated', () => {
   const flags = parseGatewayFlags([

@@ -126,6 +126,9 @@ describe('cost planner: bad profiles and prices', () => {
     ['negative CPU hours', { ...emea, cpuHours: -1 }, 'cpuHours', /must be >= 0/],
     ['an empty name', { ...emea, name: '' }, 'name', /^must not be empty$/],
     ['a name with a terminal escape', { ...emea, name: 'a\u001b[31mred' }, 'name', /^must not hold control characters/],
+    ['a name with a C1 CSI', { ...emea, name: 'a\u009b31mX' }, 'name', /^must not hold control characters/],
+    ['a name with a right-to-left override', { ...emea, name: 'abc\u202edef' }, 'name', /^must not hold control characters/],
+    ['a blank name', { ...emea, name: '   ' }, 'name', /^must not be blank$/],
     [
       'a number given as text',
       { ...emea, maxPaybackMonths: '6' as unknown as number },

@@ -124,3 +124,11 @@ describe('formatProblems', () => {
     expect(error.message).toContain('  - a[3]: 3n is bad');
   });
 });
+
+describe('formatValue and the terminal', () => {
+  it('escapes DEL, the C1 controls and the bidirectional overrides that JSON leaves as they are (before: a CSI reached the terminal)', () => {
+    expect(formatValue('a\u009b31mX\u007f')).toBe('"a\\u009b31mX\\u007f"');
+    expect(formatValue('abc\u202edef')).toBe('"abc\\u202edef"');
+    expect(formatValue('plain é ü 中文')).toBe('"plain é ü 中文"');
+  });
+});
