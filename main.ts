@@ -6,7 +6,7 @@
  * TAISHANGLAOJUN_OFFLINE=1 for an offline plan, TAISHANGLAOJUN_EDGE_BOOTSTRAP=1 for the first deploy of
  * the edge (see README).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
@@ -145,12 +145,36 @@ function assertReplaceableOutdir(outdir: string): void {
   if (!statSync(outdir).isDirectory())
     throw new Error(`the output directory ${outdir} is a file; allowed: a directory (new, empty, or a previous synth output)`);
   const entries = readdirSync(outdir).sort();
+  const allowed = `allowed: a new or empty directory, or a previous synth output (only ${[...SYNTH_OUTPUT_ENTRIES].join(', ')})`;
   const foreign = entries.filter((e) => !SYNTH_OUTPUT_ENTRIES.has(e));
   if (foreign.length > 0)
     throw new Error(
-      `the output directory ${outdir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and the synth replaces it whole; ` +
-        `allowed: a new or empty directory, or a previous synth output (only ${[...SYNTH_OUTPUT_ENTRIES].join(', ')})`,
+      `the output directory ${outdir} holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and the synth replaces it whole; ${allowed}`,
     );
+  // The right names are not enough: each must be what a synth writes there (a file named `stacks`
+  // or a folder named `manifest.json` is someone's), and a manifest must be cdktf's.
+  for (const entry of entries) {
+    const stat = lstatSync(join(outdir, entry));
+    const wantsFile = entry.endsWith('.json');
+    if (wantsFile ? !stat.isFile() : !stat.isDirectory())
+      throw new Error(
+        `the output directory ${outdir} holds ${entry} as ${stat.isSymbolicLink() ? 'a symbolic link' : wantsFile ? 'a folder' : 'a file'}, which a synth never writes, and the synth replaces it whole; ${allowed}`,
+      );
+  }
+  if (entries.includes('manifest.json') && !isCdktfManifest(join(outdir, 'manifest.json')))
+    throw new Error(
+      `the output directory ${outdir} holds a manifest.json that is not a cdktf manifest (no "version" and "stacks"), and the synth replaces it whole; ${allowed}`,
+    );
+}
+
+/** Whether `file` holds a cdktf manifest (a JSON object with a version and a stacks object). */
+function isCdktfManifest(file: string): boolean {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; stacks?: unknown } | null;
+    return m !== null && typeof m === 'object' && typeof m.version === 'string' && m.stacks !== null && typeof m.stacks === 'object';
+  } catch {
+    return false;
+  }
 }
 
 /** A file-system error while writing the output, said of the output directory (not the staging path inside the error). */

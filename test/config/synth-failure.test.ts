@@ -125,10 +125,39 @@ describe('an output directory the synth must not replace', () => {
     expect(readFileSync(join(d, 'thesis.docx'), 'utf8')).toBe('precious');
   });
 
+  it.each([
+    [
+      'a file named stacks',
+      (d: string) => writeFileSync(join(d, 'stacks'), 'precious'),
+      /holds stacks as a file, which a synth never writes/,
+    ],
+    [
+      'a folder named manifest.json',
+      (d: string) => {
+        mkdirSync(join(d, 'manifest.json'));
+        writeFileSync(join(d, 'manifest.json', 'data'), 'precious');
+      },
+      /holds manifest.json as a folder, which a synth never writes/,
+    ],
+    [
+      "a manifest.json that is not cdktf's",
+      (d: string) => writeFileSync(join(d, 'manifest.json'), '{"name": "my web app"}'),
+      /holds a manifest.json that is not a cdktf manifest/,
+    ],
+  ])('%s is refused and left as it was (before: deleted)', (_name, make, message) => {
+    const d = mkdtempSync(join(work, 'kinds-'));
+    make(d);
+    const before = readdirSync(d, { recursive: true }).sort();
+    const r = shipped(d);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(d, { recursive: true }).sort()).toEqual(before);
+  });
+
   it('a previous synth output is replaced (the entries a synth writes, nothing else)', () => {
     const d = join(work, 'previous');
     mkdirSync(join(d, 'stacks', 'old'), { recursive: true });
-    writeFileSync(join(d, 'manifest.json'), '{}');
+    writeFileSync(join(d, 'manifest.json'), '{"version": "0.21.0", "stacks": {}}');
     writeFileSync(join(d, 'routing-table.json'), '{}');
     const r = shipped(d);
     expect(r.stderr).toBe('');
