@@ -144,9 +144,17 @@ export class RoutingTableError extends ProblemsError {
 const L = ROUTING_TABLE_LIMITS;
 const COUNTRY: StringRule = { maxLength: 2, pattern: /^[A-Z]{2}$/, allowed: 'an ISO 3166-1 alpha-2 country code such as "DE"' };
 const TEXT: StringRule = { maxLength: L.textLength };
-/** `host:port`: a DNS name or IPv4 address, or an IPv6 address in brackets; a port 1-65535. */
-const ENDPOINT_PATTERN =
-  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*):(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;
+/**
+ * `host:port`: a DNS name, an IPv4 address (a host of digits and dots must be a valid one: 999.1.1.1
+ * is neither) or an IPv6 address in brackets; a port 1-65535.
+ */
+const ENDPOINT_PATTERN = new RegExp(
+  '^(?:' +
+    '(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)' + // IPv4
+    '|\\[[0-9A-Fa-f:.]+\\]' + // [IPv6]
+    '|(?![\\d.]+:)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*' + // DNS name
+    '):(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3})$',
+);
 const ENDPOINT: StringRule = { minLength: 1, maxLength: L.textLength, pattern: ENDPOINT_PATTERN };
 const HEALTH_PATH: StringRule = { maxLength: L.textLength, pattern: /^\//, allowed: 'a path starting with "/"' };
 const DURATION: NumberRule = { gt: 0, max: L.durationMs };

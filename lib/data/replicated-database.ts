@@ -99,6 +99,12 @@ function minutesOf(text: string): number {
   return day * 1440 + Number(h) * 60 + Number(m);
 }
 
+/** Length in minutes of `start-end` (`hh:mm` within a day, `ddd:hh:mm` within a week); 0 when start = end. */
+function windowMinutes(window: string, period: number): number {
+  const [a, b] = window.split('-').map(minutesOf);
+  return (((b - a) % period) + period) % period;
+}
+
 /**
  * Whether the daily backup window `hh:mm-hh:mm` overlaps the weekly maintenance window
  * `ddd:hh:mm-ddd:hh:mm` (both UTC, either may cross midnight or the week's end).
@@ -192,12 +198,24 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     const logRetention = props.logRetentionDays ?? 365;
     if (!Token.isUnresolved(logRetention) && !(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetention))
       fail('logRetentionDays', logRetention, `one of CloudWatch Logs' retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);
-    if (!Token.isUnresolved(backupWindow) && !Token.isUnresolved(maintenanceWindow) && windowsOverlap(backupWindow, maintenanceWindow))
+    if (!Token.isUnresolved(backupWindow) && windowMinutes(backupWindow, 1440) < 30)
+      fail('backupWindow', backupWindow, 'a window of at least 30 minutes, UTC "hh:mm-hh:mm" (RDS minimum)');
+    if (!Token.isUnresolved(maintenanceWindow) && windowMinutes(maintenanceWindow, WEEK) < 30)
+      fail('maintenanceWindow', maintenanceWindow, 'a window of at least 30 minutes, UTC "ddd:hh:mm-ddd:hh:mm" (RDS minimum)');
+    if (!Token.isUnresolved(backupWindow) && !Token.isUnresolved(maintenanceWindow) && windowsOverlap(backupWindow, maintenanceWindow)) {
+      // Named by the window the caller set (the other one is then the default).
+      if (props.backupWindow === undefined)
+        fail(
+          'maintenanceWindow',
+          maintenanceWindow,
+          `a window that does not overlap the backup window ${formatValue(backupWindow)} (the default) on any day (RDS refuses overlapping windows)`,
+        );
       fail(
         'backupWindow',
         backupWindow,
-        `a window that does not overlap the maintenance window ${formatValue(maintenanceWindow)} on any day (RDS refuses overlapping windows)`,
+        `a window that does not overlap the maintenance window ${formatValue(maintenanceWindow)}${props.maintenanceWindow === undefined ? ' (the default)' : ''} on any day (RDS refuses overlapping windows)`,
       );
+    }
 
     // Replica placement: explicit ids, else the zone's other storage regions; every copy checked.
     const regions = props.regions ?? [home];

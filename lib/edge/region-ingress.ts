@@ -95,6 +95,8 @@ export class RegionIngress extends Construct {
     checkText(this, 'projectName', projectName, PROJECT_NAME);
     checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     requireLiteral(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs', 'one ingress rule per CIDR');
+    if (props.httpRedirectCidrs !== undefined && !Array.isArray(props.httpRedirectCidrs))
+      propError(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs such as ["0.0.0.0/0"]');
     (props.httpRedirectCidrs ?? []).forEach((cidr, i) => {
       const parsed = typeof cidr === 'string' && !Token.isUnresolved(cidr) ? parseCidr(cidr) : undefined;
       if (typeof cidr !== 'string' || (parsed !== undefined && 'error' in parsed))

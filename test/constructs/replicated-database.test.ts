@@ -187,7 +187,7 @@ describe('ReplicatedDatabase: bad props', () => {
     [{ maintenanceWindow: 'sunday 3am' }, 'maintenanceWindow "sunday 3am" is not allowed'],
     [
       { backupWindow: '18:00-19:00' },
-      'backupWindow "18:00-19:00" is not allowed; allowed: a window that does not overlap the maintenance window "sun:18:30-sun:19:30" on any day',
+      'backupWindow "18:00-19:00" is not allowed; allowed: a window that does not overlap the maintenance window "sun:18:30-sun:19:30" (the default) on any day',
     ],
     [
       { backupWindow: '23:30-00:30', maintenanceWindow: 'mon:00:00-mon:01:00' },
@@ -196,6 +196,16 @@ describe('ReplicatedDatabase: bad props', () => {
     [
       { backupWindow: '00:00-00:45', maintenanceWindow: 'sun:23:30-mon:00:15' },
       'backupWindow "00:00-00:45" is not allowed; allowed: a window that does not overlap',
+    ],
+    [{ backupWindow: '03:00-03:10' }, 'backupWindow "03:00-03:10" is not allowed; allowed: a window of at least 30 minutes'],
+    [{ backupWindow: '03:00-03:00' }, 'backupWindow "03:00-03:00" is not allowed; allowed: a window of at least 30 minutes'],
+    [
+      { maintenanceWindow: 'mon:04:00-mon:04:10' },
+      'maintenanceWindow "mon:04:00-mon:04:10" is not allowed; allowed: a window of at least 30 minutes',
+    ],
+    [
+      { maintenanceWindow: 'tue:17:15-tue:17:45' },
+      'maintenanceWindow "tue:17:15-tue:17:45" is not allowed; allowed: a window that does not overlap the backup window "17:00-18:00" (the default)',
     ],
     [
       { logRetentionDays: 42 },

@@ -215,6 +215,10 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
       [{ accountId: 'nope' }, /accountId "nope" is not allowed; allowed: a 12-digit AWS account id/],
       [{ httpRedirectCidrs: ['300.0.0.0/8'] }, /httpRedirectCidrs\[0\] "300.0.0.0\/8" is not allowed; allowed: an IPv4 CIDR/],
       [{ httpRedirectCidrs: ['10.0.0.1/8'] }, /httpRedirectCidrs\[0\] "10.0.0.1\/8" is not allowed/],
+      [
+        { httpRedirectCidrs: '0.0.0.0/0' as unknown as string[] },
+        /httpRedirectCidrs "0.0.0.0\/0" is not allowed; allowed: a list of IPv4 CIDRs/,
+      ],
     ])('rejects %j naming the prop, the value and what is allowed', (props, message) => {
       expect(() => synthIngress(props)).toThrow(message);
     });
