@@ -2,9 +2,8 @@ import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { EKS_CLUSTER_NAME, propError } from '../private/prop-checks';
+import { checkText, EKS_CLUSTER_NAME } from '../private/prop-checks';
 import { KUBERNETES_VERSION } from '../limits';
 import { policyDocument } from '../private/policy';
 import type { IRegionCluster } from './interfaces';
@@ -54,10 +53,8 @@ export class RegionCluster extends Construct implements IRegionCluster {
     super(scope, id);
     const { provider } = props;
     const version = props.kubernetesVersion ?? '1.31';
-    if (!Token.isUnresolved(props.clusterName) && !EKS_CLUSTER_NAME.pattern.test(props.clusterName))
-      propError(this, 'clusterName', props.clusterName, EKS_CLUSTER_NAME.allowed);
-    if (!Token.isUnresolved(version) && !KUBERNETES_VERSION.pattern.test(version))
-      throw new Error(`${this.node.path}: kubernetesVersion "${version}" is not allowed; allowed: ${KUBERNETES_VERSION.allowed}`);
+    checkText(this, 'clusterName', props.clusterName, EKS_CLUSTER_NAME);
+    checkText(this, 'kubernetesVersion', version, KUBERNETES_VERSION);
     this.role = new IamRole(this, 'Role', {
       provider,
       name: `${props.clusterName}-cluster`,

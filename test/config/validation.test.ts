@@ -6,6 +6,10 @@ import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegi
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fresh = (): Mutable => structuredClone(config) as Mutable;
 const region = (c: Mutable, id: string): Mutable => c.regions.find((r: Mutable) => r.id === id);
+/** A mutation that sets eu-west-1's gateway host. */
+const euWest1GatewayHost = (host: string) => (c: Mutable) => {
+  c.edge = { gatewayHosts: { 'eu-west-1': host } };
+};
 
 function problemsOf(mutate: (c: Mutable) => void): ConfigProblem[] {
   const c = fresh();
@@ -753,49 +757,37 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     ],
     [
       'edge: the API host as a gateway host (two records for one name: the proxied A and a direct CNAME)',
-      (c) => {
-        c.edge = { gatewayHosts: { 'eu-west-1': 'api.taishanglaojun.com' } };
-      },
+      euWest1GatewayHost('api.taishanglaojun.com'),
       'edge.gatewayHosts["eu-west-1"]',
       /must not be "api\.taishanglaojun\.com" or a name under it/,
     ],
     [
       "edge: another region's pinned API host as a gateway host (overrides the proxied wildcard: NA traffic to an EU balancer)",
-      (c) => {
-        c.edge = { gatewayHosts: { 'eu-west-1': 'us-east-1.api.taishanglaojun.com' } };
-      },
+      euWest1GatewayHost('us-east-1.api.taishanglaojun.com'),
       'edge.gatewayHosts["eu-west-1"]',
       /must not be "api\.taishanglaojun\.com" or a name under it/,
     ],
     [
       'edge: the origin host as a gateway host',
-      (c) => {
-        c.edge = { gatewayHosts: { 'eu-west-1': 'origin.api.taishanglaojun.com' } };
-      },
+      euWest1GatewayHost('origin.api.taishanglaojun.com'),
       'edge.gatewayHosts["eu-west-1"]',
       /must not be "api\.taishanglaojun\.com" or a name under it/,
     ],
     [
       "edge: another region's default gateway host",
-      (c) => {
-        c.edge = { gatewayHosts: { 'eu-west-1': 'eu-west-2.gateway.taishanglaojun.com' } };
-      },
+      euWest1GatewayHost('eu-west-2.gateway.taishanglaojun.com'),
       'edge.gatewayHosts["eu-west-1"]',
       /already the gateway host of eu-west-2 \(its default\)/,
     ],
     [
       'edge: a gateway host with a label starting with "-"',
-      (c) => {
-        c.edge = { gatewayHosts: { 'eu-west-1': '-bad-.taishanglaojun.com' } };
-      },
+      euWest1GatewayHost('-bad-.taishanglaojun.com'),
       'edge.gatewayHosts["eu-west-1"]',
       /lower-case DNS name/,
     ],
     [
       'edge: a gateway host with a label over 63 characters',
-      (c) => {
-        c.edge = { gatewayHosts: { 'eu-west-1': `${'a'.repeat(70)}.taishanglaojun.com` } };
-      },
+      euWest1GatewayHost(`${'a'.repeat(70)}.taishanglaojun.com`),
       'edge.gatewayHosts["eu-west-1"]',
       /lower-case DNS name/,
     ],
