@@ -7,7 +7,7 @@ import { RegionIngress } from '../lib/edge/region-ingress';
 import { OFFLINE_ACCOUNT_ID } from '../lib/offline';
 import { ReservedCapacity } from '../lib/capacity';
 import { MtlsMesh } from '../lib/mesh/mtls-mesh';
-import { Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
+import { globalServiceEventsRegion, Region, ROUTING_TABLE_OBJECT_KEY } from '../lib/region';
 import { applyStateBackend, type StateBackendSettings } from '../lib/state-backend';
 
 export interface ContinentStackProps {
@@ -61,6 +61,7 @@ export class ContinentStack extends TerraformStack {
         ],
       }).stringValue;
 
+    const globalEventsRegion = globalServiceEventsRegion(config);
     this.regions = specs.map(
       (spec) =>
         new Region(this, spec.id, {
@@ -69,6 +70,7 @@ export class ContinentStack extends TerraformStack {
           accountId,
           offline: props.offline,
           routingTableJson: props.routingTableJson,
+          globalServiceEvents: spec.id === globalEventsRegion,
         }),
     );
     for (const region of this.regions) this.addRegionOutputs(region);

@@ -23,10 +23,16 @@ export interface RegionAuditTrailProps {
   /** KMS key ARN that encrypts the log files. */
   readonly kmsKeyArn: string;
   /**
-   * Record global service events (IAM, STS, root and console sign-in). Only a trail in us-east-1
-   * receives them; set it on exactly one trail of the account, the one in us-east-1. @default false
+   * Record global service events (IAM, STS, root and console sign-in). AWS delivers them to a
+   * single-region trail only in us-east-1, and to a multi-region trail wherever it lives: set it on
+   * exactly one trail of the account (elsewhere than us-east-1, with {@link multiRegionTrail}). @default false
    */
   readonly includeGlobalServiceEvents?: boolean;
+  /**
+   * Make the trail a multi-region trail (it then records the management events of every region as
+   * well, into this region's bucket): how a fleet without us-east-1 records global service events. @default false
+   */
+  readonly multiRegionTrail?: boolean;
   /** Name prefix of the log group, role, topic and alarms. @default the trail name */
   readonly namePrefix?: string;
 }
@@ -86,7 +92,7 @@ export class RegionAuditTrail extends Construct {
       kmsKeyId: props.kmsKeyArn,
       enableLogFileValidation: true,
       includeGlobalServiceEvents: props.includeGlobalServiceEvents ?? false,
-      isMultiRegionTrail: false,
+      isMultiRegionTrail: props.multiRegionTrail ?? false,
       enableLogging: true,
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
       cloudWatchLogsRoleArn: role.arn,

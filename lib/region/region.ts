@@ -19,6 +19,16 @@ import { RoutingTableObject } from './routing-table-object';
 /** The one region whose trail records global service events (IAM, STS, root, console sign-in): where AWS delivers them. */
 export const GLOBAL_SERVICE_EVENTS_REGION = 'us-east-1';
 
+/**
+ * The region of a config whose trail records global service events (IAM, STS, root and console
+ * sign-in), once for the account: us-east-1 when the config has it (a single-region trail there
+ * receives them), else the config's first region, whose trail is then a multi-region trail (the
+ * only kind AWS delivers them to outside us-east-1).
+ */
+export function globalServiceEventsRegion(config: { readonly regions: readonly { readonly id: string }[] }): string {
+  return config.regions.some((r) => r.id === GLOBAL_SERVICE_EVENTS_REGION) ? GLOBAL_SERVICE_EVENTS_REGION : config.regions[0].id;
+}
+
 /** Options of the region's network. */
 export interface RegionNetworkOptions {
   /** One NAT gateway per AZ rather than one shared. @default true */
@@ -60,6 +70,13 @@ export interface RegionProps {
   readonly bucket?: RegionBucketOptions;
   /** The routing table as JSON, published in the region's bucket for its gateway. @default not published */
   readonly routingTableJson?: string;
+  /**
+   * Record the account's global service events (IAM, STS, root and console sign-in) in this region's
+   * trail, with their alarms. Outside us-east-1 the trail becomes a multi-region trail (AWS delivers
+   * these events to single-region trails only in us-east-1). Exactly one Region of an account should:
+   * {@link globalServiceEventsRegion} picks it from a config. @default true in us-east-1, false elsewhere
+   */
+  readonly globalServiceEvents?: boolean;
 }
 
 /**
@@ -174,6 +191,8 @@ export class Region extends Construct implements IRegion {
       },
     });
 
+    const globalEvents = props.globalServiceEvents ?? spec.id === GLOBAL_SERVICE_EVENTS_REGION;
+    if (typeof globalEvents !== 'boolean') propError(this, 'globalServiceEvents', globalEvents, 'true or false');
     this.key = new RegionKey(this, 'Key', { provider, regionId: spec.id, projectName, accountId });
     const trailName = `${namePrefix}-audit`;
     this.bucket = new RegionBucket(this, 'Storage', {
@@ -192,8 +211,10 @@ export class Region extends Construct implements IRegion {
       bucketPolicy: this.bucket.bucketPolicy,
       kmsKeyArn: this.key.keyArn,
       namePrefix,
-      // IAM/STS/console events reach only trails in us-east-1: record them there, once
-      includeGlobalServiceEvents: spec.id === GLOBAL_SERVICE_EVENTS_REGION,
+      // IAM/STS/console events reach single-region trails only in us-east-1: record them once, there
+      // or in a multi-region trail of the region chosen to (a fleet without us-east-1).
+      includeGlobalServiceEvents: globalEvents,
+      multiRegionTrail: globalEvents && spec.id !== GLOBAL_SERVICE_EVENTS_REGION,
     });
     this.alarmTopicArn = this.auditTrail.alarms.topic.arn;
     this.network = new RegionNetwork(this, 'Network', {

@@ -150,3 +150,27 @@ describe('the shipped config passes every rule (real synth through main.ts)', ()
     expect(synth.stdout).toMatch(/suppressed TSLJ-SEC-1 \(\d+ findings at apac\/ap-east-1\/Provider, .*\): offline review mode/);
   });
 });
+
+describe('a config without us-east-1 (real synth through main.ts)', () => {
+  it('records global service events once, in a multi-region trail of its first region, and passes TSLJ-AUD-4', () => {
+    const outdir = join(work, 'nordics');
+    const env = { ...process.env, TAISHANGLAOJUN_OFFLINE: '1', TAISHANGLAOJUN_CONFIG: 'test/fixtures/nordics-and-ohio.config.json' };
+    const synth = spawnSync(process.execPath, ['tools/synth.js', '--output', outdir], { cwd: root, env, encoding: 'utf8' });
+    expect(synth.stderr).toBe('');
+    expect(synth.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(outdir, 'reports', 'compliance.json'), 'utf8')) as ComplianceReport;
+    expect(report.violations).toEqual([]);
+    expect(report.rules.find((r) => r.id === 'TSLJ-AUD-4')).toBeDefined();
+    const trails = ['emea', 'na'].flatMap((stack) =>
+      Object.entries(
+        (JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> }).resource
+          .aws_cloudtrail as Record<string, { is_multi_region_trail: boolean; include_global_service_events: boolean }>,
+      ).map(([key, t]) => [key.split('_')[0], t.is_multi_region_trail, t.include_global_service_events]),
+    );
+    expect(trails).toEqual([
+      ['eu-north-1', true, true],
+      ['eu-south-1', false, false],
+      ['us-east-2', false, false],
+    ]);
+  });
+});

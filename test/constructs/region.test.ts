@@ -108,6 +108,19 @@ describe('Region: audit trail', () => {
   it('waits for the bucket policy that lets it write', () => {
     expect(resourcesOf(tf, 'aws_cloudtrail')[0].depends_on.join()).toMatch(/aws_s3_bucket_policy/);
   });
+  it('records global service events only in us-east-1 by default; elsewhere on request, as a multi-region trail', () => {
+    const trailOf = (id: string, extra = {}) => {
+      const t = resourcesOf(synthRegion(id, extra).tf, 'aws_cloudtrail')[0];
+      return [t.is_multi_region_trail, t.include_global_service_events];
+    };
+    expect(trailOf('us-east-1')).toEqual([false, true]);
+    expect(trailOf('eu-central-1')).toEqual([false, false]);
+    expect(trailOf('eu-central-1', { globalServiceEvents: true })).toEqual([true, true]);
+    expect(trailOf('us-east-1', { globalServiceEvents: false })).toEqual([false, false]);
+    expect(() => synthRegion('eu-central-1', { globalServiceEvents: 'yes' as unknown as boolean })).toThrow(
+      'test/eu-central-1: globalServiceEvents "yes" is not allowed; allowed: true or false',
+    );
+  });
 });
 
 describe('Region: network', () => {

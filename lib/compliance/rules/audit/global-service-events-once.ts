@@ -4,12 +4,12 @@ import { resourcesOfType } from '../../view-helpers';
 /** The region where AWS delivers global service events (IAM, STS, root, console sign-in) to single-region trails. */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
 
-/** IAM and STS events are recorded by exactly one trail: the us-east-1 one (none loses them, two duplicate them). */
+/** IAM and STS events are recorded by exactly one trail: the us-east-1 one or a multi-region one (none loses them, two duplicate them). */
 export const globalServiceEventsOnce: ComplianceRule = {
   id: 'TSLJ-AUD-4',
   area: 'audit',
-  title: `Exactly one trail records global service events (IAM, STS, root, console sign-in), the one in ${GLOBAL_EVENTS_REGION}`,
-  fix: `set include_global_service_events = true on the ${GLOBAL_EVENTS_REGION} trail only (Region does this); without a ${GLOBAL_EVENTS_REGION} region, add a trail there or suppress with the reason`,
+  title: `Exactly one trail records global service events (IAM, STS, root, console sign-in): a trail in ${GLOBAL_EVENTS_REGION} or a multi-region trail`,
+  fix: `set include_global_service_events = true on one trail only: the ${GLOBAL_EVENTS_REGION} one, or a multi-region trail elsewhere (Region does this: in ${GLOBAL_EVENTS_REGION}, else with globalServiceEvents: true, which ContinentStack sets on the config's first region when the config has no ${GLOBAL_EVENTS_REGION})`,
   resourceTypes: ['aws_cloudtrail'],
   check: (app) => {
     const trails = resourcesOfType(app, 'aws_cloudtrail');
