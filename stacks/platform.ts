@@ -45,6 +45,7 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
       const stack = new WorkloadStack(app, workloadStackNameOf(c.node.id), {
         continent: config.continents.find((x) => stackNameOf(x.id) === c.node.id)!.id,
         regions: c.regions,
+        metricsPort: config.alerts.metricsPort,
         stateBackend: options.stateBackend,
       });
       stack.addDependency(c);

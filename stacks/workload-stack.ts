@@ -10,6 +10,8 @@ export interface WorkloadStackProps {
   readonly continent: Continent;
   /** The continent's regions; those with a cluster get its workloads. Their attributes come from the continent stack by cross-stack reference. */
   readonly regions: readonly IRegion[];
+  /** The gateway's admin port (`/metrics`), opened to each cluster's `monitoring` namespace. @default 9090 (config `alerts.metricsPort`) */
+  readonly metricsPort?: number;
   /** Where Terraform keeps this stack's state. @default local */
   readonly stateBackend?: StateBackendSettings;
 }
@@ -33,7 +35,13 @@ export class WorkloadStack extends TerraformStack {
         `${this.node.path}: continent "${props.continent}" has no region that serves compute; allowed: at least one region with a cluster`,
       );
     this.clusters = compute.map(
-      (r) => new ClusterWorkloads(this, r.regionId, { regionId: r.regionId, vpcCidr: r.spec.cidr, cluster: r.cluster! }),
+      (r) =>
+        new ClusterWorkloads(this, r.regionId, {
+          regionId: r.regionId,
+          vpcCidr: r.spec.cidr,
+          cluster: r.cluster!,
+          metricsPort: props.metricsPort,
+        }),
     );
   }
 }

@@ -361,6 +361,13 @@ const alerts = z
     scrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.scrapeIntervalSeconds),
     gatewayScrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
     metricsPort: z.number().int().min(1).max(65535).default(DEFAULT_ALERTS.metricsPort),
+    remoteWriteUrl: z
+      .string()
+      .regex(
+        /^https:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?\/[\x21-\x7e]*$/,
+        'must be the https:// URL of the central Prometheus\'s remote-write receiver, such as "https://prometheus.example.com/api/v1/write"',
+      )
+      .optional(),
   })
   .strict()
   .prefault({});

@@ -2,7 +2,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IRegionCluster } from '../region/interfaces';
 import { KubernetesManifest } from './manifest';
-import { workloadNamespaces, workloadNetworkPolicies } from './network-policies';
+import { gatewayMetricsService, workloadNamespaces, workloadNetworkPolicies } from './network-policies';
 import { KubernetesProvider } from './provider';
 
 export interface ClusterWorkloadsProps {
@@ -10,6 +10,8 @@ export interface ClusterWorkloadsProps {
   readonly regionId: string;
   /** CIDR of the region's VPC. */
   readonly vpcCidr: string;
+  /** The gateway's admin port (`/metrics`), opened to the `monitoring` namespace. @default 9090 */
+  readonly metricsPort?: number;
   /** The cluster (its endpoint and CA may be tokens of another stack: cdktf passes them by remote state). */
   readonly cluster: IRegionCluster;
 }
@@ -23,6 +25,8 @@ export class ClusterWorkloads extends Construct {
   readonly provider: KubernetesProvider;
   readonly namespaces: KubernetesManifest[];
   readonly networkPolicies: KubernetesManifest[];
+  /** The headless Service over the gateway pods' admin port, by which the region's Prometheus agent finds them. */
+  readonly gatewayMetricsService: KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: ClusterWorkloadsProps) {
     super(scope, id);
@@ -39,7 +43,7 @@ export class ClusterWorkloads extends Construct {
     this.namespaces = workloadNamespaces().map(
       (m) => new KubernetesManifest(this, `Namespace-${m.metadata.name}`, { provider: this.provider, manifest: m }),
     );
-    this.networkPolicies = workloadNetworkPolicies({ vpcCidr: props.vpcCidr }).map(
+    this.networkPolicies = workloadNetworkPolicies({ vpcCidr: props.vpcCidr, metricsPort: props.metricsPort }).map(
       (m) =>
         new KubernetesManifest(this, `NetworkPolicy-${m.metadata.namespace}-${m.metadata.name}`, {
           provider: this.provider,
@@ -47,5 +51,10 @@ export class ClusterWorkloads extends Construct {
           dependsOn: this.namespaces,
         }),
     );
+    this.gatewayMetricsService = new KubernetesManifest(this, 'Service-gateway-metrics', {
+      provider: this.provider,
+      manifest: gatewayMetricsService(props.metricsPort),
+      dependsOn: this.namespaces,
+    });
   }
 }

@@ -18,12 +18,19 @@
  */
 import type { KubernetesObject } from './manifest';
 
-export const WORKLOAD_NAMESPACES = { gateway: 'api-gateway', services: 'services', database: 'database' } as const;
-export const WORKLOAD_PORTS = { gateway: 8080, database: 5432, https: 443, dns: 53 } as const;
+export const WORKLOAD_NAMESPACES = {
+  gateway: 'api-gateway',
+  services: 'services',
+  database: 'database',
+  monitoring: 'monitoring',
+} as const;
+export const WORKLOAD_PORTS = { gateway: 8080, database: 5432, https: 443, dns: 53, metrics: 9090 } as const;
 
 export interface WorkloadNetworkPolicyOptions {
   /** CIDR of the region's VPC (the load balancer's and the managed database's addresses). */
   readonly vpcCidr: string;
+  /** The gateway's admin port (`/metrics`), open to the region's Prometheus agent in `monitoring` only. @default 9090 (config `alerts.metricsPort`) */
+  readonly metricsPort?: number;
 }
 
 const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
@@ -45,6 +52,9 @@ const httpsOutside = (vpcCidr: string) => [
   { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [vpcCidr] } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.https }] },
 ];
 
+/** HTTPS to anywhere, the VPC included (the central Prometheus may be reached through it). */
+const httpsAnywhere = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.https }] }];
+
 function policy(namespace: string, name: string, spec: Record<string, unknown>): KubernetesObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -63,9 +73,36 @@ export function workloadNamespaces(): KubernetesObject[] {
   }));
 }
 
+/** Pod label the gateway Deployment's pods carry (the metrics Service selects them by it). */
+export const GATEWAY_POD_LABEL = { 'app.kubernetes.io/name': 'gateway' } as const;
+/** Headless Service whose DNS name lists every gateway pod: how the region's Prometheus agent finds them. */
+export const GATEWAY_METRICS_SERVICE = 'gateway-metrics';
+
+/** The DNS name of {@link GATEWAY_METRICS_SERVICE}: one A record per ready gateway pod. */
+export const gatewayMetricsDnsName = (): string => `${GATEWAY_METRICS_SERVICE}.${WORKLOAD_NAMESPACES.gateway}.svc.cluster.local`;
+
+/** The headless Service over the gateway pods' admin port (no cluster IP: its name resolves to the pods). */
+export function gatewayMetricsService(metricsPort: number = WORKLOAD_PORTS.metrics): KubernetesObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: GATEWAY_METRICS_SERVICE,
+      namespace: WORKLOAD_NAMESPACES.gateway,
+      labels: { 'app.kubernetes.io/managed-by': 'cdktf' },
+    },
+    spec: {
+      clusterIP: 'None',
+      selector: { ...GATEWAY_POD_LABEL },
+      ports: [{ name: 'metrics', protocol: 'TCP', port: metricsPort, targetPort: metricsPort }],
+    },
+  };
+}
+
 /** Default deny in every namespace, then the allow policies above. */
 export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): KubernetesObject[] {
-  const { gateway, services, database } = WORKLOAD_NAMESPACES;
+  const { gateway, services, database, monitoring } = WORKLOAD_NAMESPACES;
+  const metricsPort = options.metricsPort ?? WORKLOAD_PORTS.metrics;
   const deny = Object.values(WORKLOAD_NAMESPACES).map((n) =>
     policy(n, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
   );
@@ -84,7 +121,11 @@ export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): 
     policy(gateway, 'gateway-policy', {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] }],
+      ingress: [
+        { from: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] },
+        // the region's Prometheus agent scrapes /metrics on the admin port (never the load balancer)
+        { from: [ns(monitoring)], ports: [{ protocol: 'TCP', port: metricsPort }] },
+      ],
       egress: [
         { to: [ns(services)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] },
         ...httpsOutside(options.vpcCidr),
@@ -99,6 +140,13 @@ export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): 
         { to: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }] },
         ...clusterDns,
       ],
+    }),
+    // The region's Prometheus agent: finds the gateway pods by the metrics Service's DNS name, scrapes
+    // their admin port and remote-writes to the central Prometheus (HTTPS, 443); takes no traffic.
+    policy(monitoring, 'prometheus-agent-policy', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [ns(gateway)], ports: [{ protocol: 'TCP', port: metricsPort }] }, ...httpsAnywhere, ...clusterDns],
     }),
   ];
 }

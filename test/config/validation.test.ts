@@ -89,6 +89,14 @@ describe('the shipped regions.config.ts', () => {
 describe('bad configs are rejected with the path, the value and what is allowed', () => {
   const cases: [string, (c: Mutable) => void, string, RegExp][] = [
     [
+      'remote-write URL that is not https',
+      (c) => {
+        c.alerts = { remoteWriteUrl: 'http://prometheus.example.com/api/v1/write' };
+      },
+      'alerts.remoteWriteUrl',
+      /^must be the https:\/\/ URL of the central Prometheus's remote-write receiver/,
+    ],
+    [
       'duplicate region id',
       (c) => {
         region(c, 'eu-west-2').id = 'eu-west-1';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { workloadNetworkPolicies } from '../../lib/kubernetes';
+import { Service } from 'kubernetes-models/v1/Service';
+import { gatewayMetricsService, workloadNetworkPolicies } from '../../lib/kubernetes';
 import { DEPLOYMENT_PHASES, buildPlatform, deploymentOrder } from '../../stacks';
 import { validConfig } from '../helpers/platform';
 
@@ -69,14 +70,23 @@ describe('per-continent workload stacks', () => {
     const objects = objectsOf(name);
     expect(objects.length).toBeGreaterThan(0);
     for (const o of objects) {
-      const model = o.kind === 'Namespace' ? new Namespace(o) : o.kind === 'NetworkPolicy' ? new NetworkPolicy(o) : undefined;
+      const model =
+        o.kind === 'Namespace'
+          ? new Namespace(o)
+          : o.kind === 'NetworkPolicy'
+            ? new NetworkPolicy(o)
+            : o.kind === 'Service'
+              ? new Service(o)
+              : undefined;
       expect(model).toBeDefined();
       expect(() => model!.validate()).not.toThrow();
     }
   });
 
   it('the schema check can fail: a wrong port and policy type are rejected', () => {
-    const bad = { ...workloadNetworkPolicies({ vpcCidr: '10.0.0.0/16' })[3] } as any;
+    const bad = {
+      ...workloadNetworkPolicies({ vpcCidr: '10.0.0.0/16' }).find((p) => p.metadata.name === 'global-security-policy')!,
+    } as any;
     bad.spec = { ...bad.spec, policyTypes: ['Both'], ingress: [{ ports: [{ protocol: 'TCP', port: { number: 8080 } }] }] };
     expect(() => new NetworkPolicy(bad).validate()).toThrow(/policyTypes\/0 must be equal to one of the allowed values/);
   });
@@ -85,7 +95,7 @@ describe('per-continent workload stacks', () => {
     for (const name of workloadStacks) {
       const objects = objectsOf(name);
       const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
-      expect(new Set(namespaces)).toEqual(new Set(['api-gateway', 'services', 'database']));
+      expect(new Set(namespaces)).toEqual(new Set(['api-gateway', 'services', 'database', 'monitoring']));
       for (const ns of namespaces) {
         const deny = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && o.metadata.name === 'default-deny');
         expect(deny).toHaveLength(computeRegions(name.split('-')[0].toUpperCase()).length);
@@ -122,10 +132,53 @@ describe('per-continent workload stacks', () => {
       { protocol: 'UDP', port: 53 },
       { protocol: 'TCP', port: 53 },
     ]);
-    // no rule is open to every destination in the design's `to: []` form
+    // no rule is open to every destination in the design's `to: []` form (the agent's 443 names 0.0.0.0/0)
     for (const p of workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16' }))
       for (const rule of [...(((p.spec as any).ingress as any[]) ?? []), ...(((p.spec as any).egress as any[]) ?? [])])
         expect((rule.to ?? rule.from ?? []).length).toBeGreaterThan(0);
+  });
+});
+
+describe('monitoring in each cluster: the Prometheus agent scrapes the gateways on their admin port only', () => {
+  const policies = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16', metricsPort: 9191 });
+  const byName = (name: string) => policies.find((p) => p.metadata.name === name)!.spec as any;
+  const from = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+  it('the gateway takes its traffic port from the VPC and its metrics port from the monitoring namespace, nothing else', () => {
+    expect(byName('gateway-policy').ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [from('monitoring')], ports: [{ protocol: 'TCP', port: 9191 }] },
+    ]);
+  });
+  it('the agent takes no traffic and reaches the gateways, HTTPS (API server, remote write) and the cluster DNS only', () => {
+    const agent = byName('prometheus-agent-policy');
+    expect(agent.policyTypes).toEqual(['Egress']);
+    expect(agent.ingress).toBeUndefined();
+    expect(agent.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[9191], [443], [53, 53]]);
+    expect(agent.egress[0].to).toEqual([from('api-gateway')]);
+  });
+  it('a headless Service over the gateway pods (label app.kubernetes.io/name=gateway) on the metrics port, in every cluster', () => {
+    expect(gatewayMetricsService(9191)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'gateway-metrics', namespace: 'api-gateway', labels: { 'app.kubernetes.io/managed-by': 'cdktf' } },
+      spec: {
+        clusterIP: 'None',
+        selector: { 'app.kubernetes.io/name': 'gateway' },
+        ports: [{ name: 'metrics', protocol: 'TCP', port: 9191, targetPort: 9191 }],
+      },
+    });
+    for (const name of workloadStacks) {
+      const services = objectsOf(name).filter((o) => o.kind === 'Service');
+      expect(services).toHaveLength(computeRegions(name.split('-')[0].toUpperCase()).length);
+      for (const svc of services) expect((svc.spec as any).ports[0].port).toBe(validConfig.alerts.metricsPort);
+    }
+  });
+  it("the platform passes the config's metrics port to every cluster", () => {
+    for (const name of workloadStacks) {
+      const gw = objectsOf(name).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'gateway-policy');
+      expect(gw.length).toBeGreaterThan(0);
+      for (const p of gw) expect((p.spec as any).ingress[1].ports).toEqual([{ protocol: 'TCP', port: validConfig.alerts.metricsPort }]);
+    }
   });
 });
 

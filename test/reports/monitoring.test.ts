@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { GATEWAY_METRICS } from '../../runtime/metric-names';
 import {
+  agentConfigFile,
+  buildAgentConfig,
   buildAlertRules,
   buildDashboard,
   buildMonitoringFiles,
@@ -32,34 +34,81 @@ const promtool = (...args: string[]) => {
 };
 
 describe('monitoring files: structure', () => {
-  it('scrapes the gateway of every compute region at its host from the config, labelled with its region', () => {
-    const scrape = buildScrapeConfig(validConfig) as {
-      scrape_configs: { job_name: string; static_configs: { targets: string[]; labels: Record<string, string> }[] }[];
-    };
-    const gateway = scrape.scrape_configs.find((j) => j.job_name === 'gateway')!;
-    const compute = validConfig.regions.filter((r) => r.services.includes('compute'));
-    expect(gateway.static_configs).toHaveLength(compute.length);
-    expect(gateway.static_configs.find((s) => s.labels.gateway_region === 'eu-west-2')).toEqual({
-      targets: ['eu-west-2.gateway.taishanglaojun.com:9090'],
-      labels: { gateway_region: 'eu-west-2', residency_zone: 'emea', continent: 'EMEA' },
-    });
-    expect(parse(files.get(MONITORING_FILES.scrapeConfig)!)).toEqual(scrape);
+  it("central config: the rules and the CloudWatch exporter; the gateways' series arrive from the regions' agents", () => {
+    const central = buildScrapeConfig(validConfig) as { rule_files: string[]; scrape_configs: { job_name: string }[] };
+    expect(central.rule_files).toEqual([MONITORING_FILES.rules]);
+    expect(central.scrape_configs.map((j) => j.job_name)).toEqual(['cloudwatch']);
+    expect(parse(files.get(MONITORING_FILES.scrapeConfig)!)).toEqual(central);
   });
 
-  it('has the six alerts, with the config thresholds and durations', () => {
+  it("one agent per compute region: its gateway pods by the metrics Service's DNS name, on the admin port, labelled with the region", () => {
+    const compute = validConfig.regions.filter((r) => r.services.includes('compute')).map((r) => r.id);
+    expect([...files.keys()].filter((f) => f.startsWith('prometheus-agent-'))).toEqual(compute.map((r) => agentConfigFile(r)));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const agent = buildAgentConfig(validConfig, 'eu-west-2') as any;
+    expect(agent.global.external_labels).toEqual({
+      platform: 'taishanglaojun',
+      gateway_region: 'eu-west-2',
+      residency_zone: 'emea',
+      continent: 'EMEA',
+    });
+    expect(agent.scrape_configs).toHaveLength(1);
+    const job = agent.scrape_configs[0];
+    expect(job.job_name).toBe('gateway');
+    expect(job.dns_sd_configs).toEqual([
+      { names: ['gateway-metrics.api-gateway.svc.cluster.local'], type: 'A', port: 9090, refresh_interval: '30s' },
+    ]);
+    expect(agent.remote_write).toEqual([{ url: 'https://prometheus.taishanglaojun.com/api/v1/write' }]);
+    expect(parse(files.get(agentConfigFile('eu-west-2'))!)).toEqual(agent);
+    // the config's port and receiver are used
+    const custom = {
+      ...validConfig,
+      alerts: { ...validConfig.alerts, metricsPort: 9191, remoteWriteUrl: 'https://metrics.example.net/push' },
+    };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const customAgent = buildAgentConfig(custom, 'eu-west-2') as any;
+    expect(customAgent.scrape_configs[0].dns_sd_configs[0].port).toBe(9191);
+    expect(customAgent.remote_write).toEqual([{ url: 'https://metrics.example.net/push' }]);
+    // a region that runs no gateway has no agent
+    expect(() => buildAgentConfig(validConfig, 'eu-nowhere-1')).toThrow(
+      `monitoring: region "eu-nowhere-1" runs no gateway; allowed: ${compute.join(', ')}`,
+    );
+  });
+
+  it("the CloudWatch exporter's config (YACE) asks for the replica lag, statistic Maximum, in every storage region", () => {
+    const yace = parse(files.get(MONITORING_FILES.cloudwatchExporter)!);
+    expect(yace).toEqual({
+      apiVersion: 'v1alpha1',
+      discovery: {
+        jobs: [
+          {
+            type: 'AWS/RDS',
+            regions: validConfig.regions.filter((r) => r.services.includes('storage')).map((r) => r.id),
+            period: 60,
+            length: 300,
+            metrics: [{ name: 'ReplicaLag', statistics: ['Maximum'] }],
+          },
+        ],
+      },
+    });
+  });
+
+  it('has the eight alerts, with the config thresholds and durations', () => {
     const rules = buildAlertRules(validConfig).groups.flatMap((g) => g.rules);
     expect(rules.map((r) => [r.alert, r.for, r.labels.severity])).toEqual([
       ['RegionDown', '1m', 'critical'],
+      ['RegionUnreported', '1m', 'critical'],
       ['HighLatency', '2m', 'warning'],
       ['HighErrorRate', '1m', 'critical'],
       ['RegionOutOfTraffic', '1m', 'critical'],
       ['ZoneRefusing', '1m', 'critical'],
       ['ReplicationLag', '5m', 'warning'],
+      ['ReplicationLagUnreported', '5m', 'warning'],
     ]);
-    expect(rules[1].expr).toMatch(
+    expect(rules[2].expr).toMatch(
       /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5$/,
     );
-    expect(rules[5].expr).toMatch(/> 30$/);
+    expect(rules[6].expr).toMatch(/> 30$/);
   });
 
   it('uses only metric names the gateway exports (runtime/metric-names.ts), up, and the replica-lag series', () => {
@@ -83,7 +132,7 @@ describe('monitoring files: structure', () => {
   it('names the CloudWatch replica lag as the exporter (YACE) does', () => {
     expect(yaceMetricName('AWS/RDS', 'ReplicaLag', 'Average')).toBe('aws_rds_replica_lag_average');
     expect(REPLICA_LAG_SERIES).toEqual({
-      name: 'aws_rds_replica_lag_average',
+      name: 'aws_rds_replica_lag_maximum',
       instanceLabel: 'dimension_DBInstanceIdentifier',
       regionLabel: 'region',
     });
@@ -111,15 +160,22 @@ describe('monitoring files: structure', () => {
 const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'promtool is not on PATH (Debian package "prometheus")');
 
 (ready ? describe : describe.skip)('monitoring files: promtool', () => {
-  it('promtool check config accepts the scrape config (and the rule file it names)', () => {
+  it('promtool check config accepts the scrape config (and the rule file it names) and every agent config', () => {
     const r = promtool('check', 'config', MONITORING_FILES.scrapeConfig);
     expect(r.out).toMatch(/SUCCESS: prometheus.yml is valid prometheus config file syntax/);
     expect(r.code).toBe(0);
+    const agents = [...files.keys()].filter((f) => f.startsWith('prometheus-agent-'));
+    expect(agents.length).toBeGreaterThan(0);
+    for (const agent of agents) {
+      const a = promtool('check', 'config', agent);
+      expect(a.out).toContain(`SUCCESS: ${agent} is valid prometheus config file syntax`);
+      expect(a.code).toBe(0);
+    }
   });
 
   it('promtool check rules accepts the alert rules', () => {
     const r = promtool('check', 'rules', MONITORING_FILES.rules);
-    expect(r.out).toMatch(/SUCCESS: 6 rules found/);
+    expect(r.out).toMatch(/SUCCESS: 8 rules found/);
     expect(r.code).toBe(0);
   });
 
@@ -196,6 +252,12 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
           { series: 'gateway_region_up{job="gateway",region="us-east-1",zone="na",instance="a"}', values: '0x20' },
           { series: 'gateway_region_up{job="gateway",region="us-east-1",zone="na",instance="b"}', values: '1x20' },
           { series: 'gateway_region_up{job="gateway",region="eu-west-2",zone="emea",instance="a"}', values: '1 0 1x18' },
+          // ca-central-1: its one request of the window failed (100 % 5xx) but below the traffic floor → quiet.
+          { series: 'http_requests_total{job="gateway",region="ca-central-1",status="500",country="CA",instance="a"}', values: '0 1x19' },
+          // Users whose zone is unknown refused: their case, not an outage → quiet.
+          { series: 'gateway_refusals_total{job="gateway",zone="unknown",instance="a"}', values: '0+30x20' },
+          // The CloudWatch exporter answers (ReplicationLagUnreported quiet).
+          { series: 'up{job="cloudwatch",instance="localhost:5000"}', values: '1x20' },
           // Refusals: emea refused on one gateway from minute 2 (fires), apac never (a flat counter, quiet).
           { series: 'gateway_refusals_total{job="gateway",zone="emea",instance="a"}', values: '0 0 0+30x18' },
           { series: 'gateway_refusals_total{job="gateway",zone="apac",instance="a"}', values: '7x20' },
@@ -226,6 +288,15 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
               }),
             ],
           },
+          // The compute regions of which no `up` series arrives at all: each fires, those that report do not.
+          {
+            eval_time: '10m',
+            alertname: 'RegionUnreported',
+            exp_alerts: validConfig.regions
+              .filter((r) => r.services.includes('compute') && !['eu-west-1', 'eu-central-1', 'eu-west-2'].includes(r.id))
+              .map((r) => expected('RegionUnreported', 'critical', { job: 'gateway', gateway_region: r.id })),
+          },
+          { eval_time: '10m', alertname: 'ReplicationLagUnreported', exp_alerts: [] },
           { eval_time: '10m', alertname: 'HighLatency', exp_alerts: [expected('HighLatency', 'warning', { region: 'us-east-1' })] },
           { eval_time: '10m', alertname: 'HighErrorRate', exp_alerts: [expected('HighErrorRate', 'critical', { region: 'eu-central-1' })] },
           { eval_time: '1m', alertname: 'RegionOutOfTraffic', exp_alerts: [] },
@@ -244,6 +315,22 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
             ],
           },
           { eval_time: '4m', alertname: 'ReplicationLag', exp_alerts: [] },
+        ],
+      },
+      {
+        // No replica lag arrives and the exporter is down: both are named.
+        interval: '1m',
+        input_series: [{ series: 'up{job="cloudwatch",instance="localhost:5000"}', values: '0x30' }],
+        alert_rule_test: [
+          { eval_time: '2m', alertname: 'ReplicationLagUnreported', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'ReplicationLagUnreported',
+            exp_alerts: [
+              expected('ReplicationLagUnreported', 'warning', {}),
+              expected('ReplicationLagUnreported', 'warning', { job: 'cloudwatch', instance: 'localhost:5000' }),
+            ],
+          },
         ],
       },
     ],

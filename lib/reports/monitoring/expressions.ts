@@ -12,8 +12,9 @@ import {
   HTTP_REQUESTS_TOTAL,
   METRIC_LABELS,
   METRIC_NONE,
+  METRIC_UNKNOWN,
 } from '../../../runtime/metric-names';
-import { GATEWAY_JOB, GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
+import { CLOUDWATCH_JOB, GATEWAY_JOB, GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
 
 const R = METRIC_LABELS.region;
 /** Requests answered by some region (refusals and gateway errors carry region "none"). */
@@ -23,6 +24,13 @@ const requests = HTTP_REQUESTS_TOTAL.name;
 /** Gateways Prometheus cannot scrape. */
 export const gatewayDown = (): string => `up{job="${GATEWAY_JOB}"} == 0`;
 
+/**
+ * Regions of which no gateway has reported over the window (`regions`: the compute regions): the
+ * region's agent or every gateway pod is gone, which `up == 0` cannot see (no target, no `up`).
+ */
+export const regionUnreported = (regions: readonly string[], window = '5m'): string =>
+  regions.map((r) => `absent_over_time(up{job="${GATEWAY_JOB}",${GATEWAY_REGION_LABEL}="${r}"}[${window}])`).join(' or ');
+
 /** p95 latency per serving region, over every gateway's histogram. */
 export const p95LatencyByRegion = (window = '5m'): string =>
   `histogram_quantile(0.95, sum by (le, ${R}) (rate(${HTTP_REQUEST_DURATION_SECONDS.name}_bucket{${served}}[${window}])))`;
@@ -30,6 +38,13 @@ export const p95LatencyByRegion = (window = '5m'): string =>
 /** Share of 5xx answers per serving region. */
 export const errorRatioByRegion = (window = '5m'): string =>
   `sum by (${R}) (rate(${requests}{${served},${METRIC_LABELS.status}=~"5.."}[${window}])) / sum by (${R}) (rate(${requests}{${served}}[${window}]))`;
+
+/** Requests per second each serving region answered over the window. */
+export const requestRateByRegion = (window = '5m'): string => `sum by (${R}) (rate(${requests}{${served}}[${window}]))`;
+
+/** The replica-lag series has not arrived over the window, or the CloudWatch exporter cannot be scraped. */
+export const replicaLagUnreported = (window = '15m'): string =>
+  `absent_over_time(${REPLICA_LAG_SERIES.name}[${window}]) or up{job="${CLOUDWATCH_JOB}"} == 0`;
 
 /** Replica lag in seconds, per replica instance and region. */
 export const replicaLag = (): string =>
@@ -54,6 +69,10 @@ export const trafficShareByRegion = (window = '5m'): string =>
 export const regionOutOfTraffic = (): string =>
   `max by (${R}, ${METRIC_LABELS.zone}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"}) == 0`;
 
-/** Requests refused per second because no healthy region of the user's residency zone exists, per zone. */
+/**
+ * Requests refused per second because no healthy region of the user's residency zone exists, per
+ * zone. Refusals of users whose zone is unknown (zone "unknown": an address that locates to no zone's
+ * country) are the client's case, not an outage, and are left out.
+ */
 export const refusalRateByZone = (window = '5m'): string =>
-  `sum by (${METRIC_LABELS.zone}) (rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}"}[${window}]))`;
+  `sum by (${METRIC_LABELS.zone}) (rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}!="${METRIC_UNKNOWN}"}[${window}]))`;

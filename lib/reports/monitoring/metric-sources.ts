@@ -5,7 +5,8 @@
  *   own `region` label is the region that served the request;
  * - the data tier's replica lag, a CloudWatch metric (lib/data: `AWS/RDS` `ReplicaLag` per
  *   `DBInstanceIdentifier`) that reaches Prometheus through the CloudWatch exporter YACE
- *   (yet-another-cloudwatch-exporter), which names it `aws_rds_replica_lag_average` with the label
+ *   (yet-another-cloudwatch-exporter; its config is generated too, `yace.yml`), which names it
+ *   `aws_rds_replica_lag_maximum` (the statistic the CloudWatch alarm reads, too) with the label
  *   `dimension_DBInstanceIdentifier` and the AWS `region`.
  */
 import { REPLICA_LAG_METRIC } from '../../data/replicated-database';
@@ -27,8 +28,35 @@ export function yaceMetricName(namespace: string, metricName: string, statistic:
 }
 
 /** The replica-lag series in Prometheus, and its labels. */
+/** The statistic of the replica lag Prometheus gets: the worst lag of each minute, as the CloudWatch alarm reads it. */
+export const REPLICA_LAG_STATISTIC = 'Maximum';
+
 export const REPLICA_LAG_SERIES = {
-  name: yaceMetricName(REPLICA_LAG_METRIC.namespace, REPLICA_LAG_METRIC.metricName, 'Average'),
+  name: yaceMetricName(REPLICA_LAG_METRIC.namespace, REPLICA_LAG_METRIC.metricName, REPLICA_LAG_STATISTIC),
   instanceLabel: `dimension_${REPLICA_LAG_METRIC.dimension}`,
   regionLabel: 'region',
 } as const;
+
+/** File name of the CloudWatch exporter's config, next to the Prometheus configs. */
+export const CLOUDWATCH_EXPORTER_FILE = 'yace.yml';
+
+/**
+ * The CloudWatch exporter's config (YACE, `apiVersion: v1alpha1`): the replica lag of every RDS
+ * instance in the regions that hold databases, at one-minute periods, as {@link REPLICA_LAG_SERIES}.
+ */
+export function buildCloudwatchExporterConfig(regionIds: readonly string[]): Record<string, unknown> {
+  return {
+    apiVersion: 'v1alpha1',
+    discovery: {
+      jobs: [
+        {
+          type: REPLICA_LAG_METRIC.namespace,
+          regions: [...regionIds],
+          period: 60,
+          length: 300,
+          metrics: [{ name: REPLICA_LAG_METRIC.metricName, statistics: [REPLICA_LAG_STATISTIC] }],
+        },
+      ],
+    },
+  };
+}

@@ -1,6 +1,15 @@
-/** The Prometheus scrape config: every compute region's gateway, and the CloudWatch exporter. */
+/**
+ * The Prometheus configs. Each compute region's cluster runs a Prometheus agent (namespace
+ * `monitoring`) that finds the gateway pods by the DNS name of a headless Service over them
+ * (`gateway-metrics.api-gateway.svc.cluster.local`, one A record per ready pod), scrapes their admin port
+ * (`alerts.metricsPort`, which the load balancer does not expose and the network policy opens to
+ * `monitoring` only) pod by pod, and remote-writes to the central Prometheus with the region as an
+ * external label. The central Prometheus receives them (`--web.enable-remote-write-receiver`), scrapes
+ * the CloudWatch exporter, and evaluates the alert rules over every region.
+ */
 import type { RegionsConfig } from '../../config';
-import { gatewayHostOf, gatewayRegions } from '../../edge/hostnames';
+import { gatewayRegions } from '../../edge/hostnames';
+import { gatewayMetricsDnsName } from '../../kubernetes/network-policies';
 import { CLOUDWATCH_JOB, DEFAULT_CLOUDWATCH_EXPORTER_TARGET, GATEWAY_JOB, GATEWAY_REGION_LABEL } from './metric-sources';
 
 /** File name of the alert rules, next to the scrape config. */
@@ -14,7 +23,12 @@ export interface ScrapeConfigOptions {
   readonly cloudwatchExporterTarget?: string;
 }
 
-/** The scrape config as a plain object (rendered as YAML). */
+/** Where the regions' agents write: `alerts.remoteWriteUrl`, else `https://prometheus.<project.domain>/api/v1/write`. */
+export function remoteWriteUrlOf(config: RegionsConfig): string {
+  return config.alerts.remoteWriteUrl ?? `https://prometheus.${config.project.domain}/api/v1/write`;
+}
+
+/** The central Prometheus's config as a plain object (rendered as YAML): rules, and the CloudWatch exporter. */
 export function buildScrapeConfig(config: RegionsConfig, options: ScrapeConfigOptions = {}): Record<string, unknown> {
   const a = config.alerts;
   return {
@@ -24,16 +38,8 @@ export function buildScrapeConfig(config: RegionsConfig, options: ScrapeConfigOp
       external_labels: { platform: config.project.name },
     },
     rule_files: [RULES_FILE],
+    // The gateways' series arrive by remote write from each region's agent (prometheus-agent-<region>.yml).
     scrape_configs: [
-      {
-        job_name: GATEWAY_JOB,
-        metrics_path: '/metrics',
-        scrape_interval: duration(a.gatewayScrapeIntervalSeconds),
-        static_configs: gatewayRegions(config).map((r) => ({
-          targets: [`${gatewayHostOf(config, r.id)}:${a.metricsPort}`],
-          labels: { [GATEWAY_REGION_LABEL]: r.id, residency_zone: r.residencyZone, continent: r.continent },
-        })),
-      },
       {
         job_name: CLOUDWATCH_JOB,
         // CloudWatch has one-minute resolution; YACE polls it on its own schedule.
@@ -41,5 +47,44 @@ export function buildScrapeConfig(config: RegionsConfig, options: ScrapeConfigOp
         static_configs: [{ targets: [options.cloudwatchExporterTarget ?? DEFAULT_CLOUDWATCH_EXPORTER_TARGET] }],
       },
     ],
+  };
+}
+
+/** File name of a region's agent config. */
+export const agentConfigFile = (regionId: string): string => `prometheus-agent-${regionId}.yml`;
+
+/**
+ * The Prometheus agent config of one compute region (run with `--enable-feature=agent`): every
+ * gateway pod of the cluster, scraped on its admin port, each series labelled with the region
+ * (`gateway_region`), its residency zone and continent, written to the central Prometheus.
+ */
+export function buildAgentConfig(config: RegionsConfig, regionId: string): Record<string, unknown> {
+  const region = gatewayRegions(config).find((r) => r.id === regionId);
+  if (region === undefined)
+    throw new Error(
+      `monitoring: region "${regionId}" runs no gateway; allowed: ${gatewayRegions(config)
+        .map((r) => r.id)
+        .join(', ')}`,
+    );
+  const a = config.alerts;
+  return {
+    global: {
+      scrape_interval: duration(a.gatewayScrapeIntervalSeconds),
+      external_labels: {
+        platform: config.project.name,
+        [GATEWAY_REGION_LABEL]: region.id,
+        residency_zone: region.residencyZone,
+        continent: region.continent,
+      },
+    },
+    scrape_configs: [
+      {
+        job_name: GATEWAY_JOB,
+        metrics_path: '/metrics',
+        // every ready gateway pod, by the headless metrics Service's DNS name, on its admin port
+        dns_sd_configs: [{ names: [gatewayMetricsDnsName()], type: 'A', port: a.metricsPort, refresh_interval: '30s' }],
+      },
+    ],
+    remote_write: [{ url: remoteWriteUrlOf(config) }],
   };
 }

@@ -7,7 +7,18 @@
  */
 import type { RegionsConfig } from '../../config';
 import { METRIC_LABELS } from '../../../runtime/metric-names';
-import { errorRatioByRegion, gatewayDown, p95LatencyByRegion, refusalRateByZone, regionOutOfTraffic, replicaLag } from './expressions';
+import { gatewayRegions } from '../../edge/hostnames';
+import {
+  errorRatioByRegion,
+  gatewayDown,
+  p95LatencyByRegion,
+  refusalRateByZone,
+  regionOutOfTraffic,
+  regionUnreported,
+  replicaLag,
+  replicaLagUnreported,
+  requestRateByRegion,
+} from './expressions';
 import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
 import { duration } from './prometheus';
 
@@ -22,6 +33,12 @@ export interface AlertRule {
 
 /** How long the replica lag must stay high before ReplicationLag fires (CloudWatch data arrives per minute). */
 export const REPLICATION_LAG_FOR_SECONDS = 300;
+
+/**
+ * Fewest requests per second (over the 5-minute window) a region must answer before its error ratio
+ * can page: 30 requests in 5 minutes. Below it one failed request of one is "100 % errors".
+ */
+export const ERROR_RATE_MIN_REQUESTS_PER_SECOND = 0.1;
 
 const label = (name: string) => `{{ $labels.${name} }}`;
 
@@ -43,6 +60,15 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             annotations: { summary: `Gateway of region ${label(GATEWAY_REGION_LABEL)} cannot be scraped (${label('instance')})` },
           },
           {
+            alert: 'RegionUnreported',
+            expr: regionUnreported(gatewayRegions(config).map((r) => r.id)),
+            for: duration(a.regionDownForSeconds),
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: `No gateway of region ${label(GATEWAY_REGION_LABEL)} has reported for 5 minutes: its Prometheus agent or every gateway pod is gone`,
+            },
+          },
+          {
             alert: 'HighLatency',
             expr: `${p95LatencyByRegion()} > ${a.latencyP95Seconds}`,
             for: duration(a.latencyForSeconds),
@@ -51,7 +77,7 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
           },
           {
             alert: 'HighErrorRate',
-            expr: `(${errorRatioByRegion()}) > ${a.errorRate}`,
+            expr: `(${errorRatioByRegion()}) > ${a.errorRate} and ${requestRateByRegion()} >= ${ERROR_RATE_MIN_REQUESTS_PER_SECOND}`,
             for: duration(a.errorRateForSeconds),
             labels: { severity: 'critical' },
             annotations: { summary: `More than ${a.errorRate * 100} % of the requests served by region ${label(R)} fail with 5xx` },
@@ -84,6 +110,16 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             labels: { severity: 'warning' },
             annotations: {
               summary: `Replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} lags more than ${lag} s behind its primary`,
+            },
+          },
+          {
+            alert: 'ReplicationLagUnreported',
+            expr: replicaLagUnreported(),
+            for: duration(REPLICATION_LAG_FOR_SECONDS),
+            labels: { severity: 'warning' },
+            annotations: {
+              summary:
+                'No replica lag has arrived from CloudWatch for 15 minutes, or its exporter cannot be scraped: replication is unwatched',
             },
           },
         ],
