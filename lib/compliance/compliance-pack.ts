@@ -61,11 +61,18 @@ export class CompliancePack implements IAspect {
    */
   evaluate(root: IConstruct, stackJson?: (stack: TerraformStack) => StackJson): ComplianceReport {
     const known = new Set(this.rules.map((r) => r.id));
+    // A transfer of personal data out of its zone is allowed by the config (allowedCopyTo, with its
+    // legal basis), never by a suppression on a construct.
+    const residency = new Set(this.rules.filter((r) => r.area === 'residency').map((r) => r.id));
     const byPath = new Map(root.node.findAll().map((c) => [c.node.path, c] as const));
     for (const [path, c] of byPath)
       for (const s of ownSuppressions(c))
         if (!known.has(s.ruleId))
           throw new Error(`${path}: suppression of "${s.ruleId}" names no rule of the pack; allowed: ${[...known].join(', ')}`);
+        else if (residency.has(s.ruleId))
+          throw new Error(
+            `${path}: suppression of "${s.ruleId}" is not allowed: residency rules cannot be suppressed; allowed: declare the destination zone in the source zone's allowedCopyTo in regions.config.ts, with its legal basis`,
+          );
     const view = buildAppView(root, this.props.config, stackJson);
     return evaluateRules(view, this.rules, this.pending, (path) => {
       const c = byPath.get(path);

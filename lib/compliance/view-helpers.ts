@@ -110,6 +110,11 @@ export function zoneOfRegion(app: AppView, region: string | undefined): string |
   return undefined;
 }
 
+/** Residency zone of an AWS region according to the config only (undefined without a config or for a region it does not declare). */
+export function zoneOfConfigRegion(app: AppView, region: string | undefined): string | undefined {
+  return region ? app.config?.regions.find((r) => r.id === region)?.residencyZone : undefined;
+}
+
 /** Whether personal data of zone `from` may be copied into zone `to` (same zone, or listed in the config's `allowedCopyTo`). */
 export function mayCopy(app: AppView, from: string, to: string): boolean {
   if (from === to) return true;

@@ -124,6 +124,15 @@ describe('CompliancePack at synth', () => {
       /s: suppression of "TSLJ-XYZ-9" names no rule of the pack; allowed: TSLJ-ENC-1/,
     );
   });
+
+  it('refuses to suppress a residency rule, whatever the reason: a transfer is allowed by the config only', () => {
+    const app = new App({ outdir: join(work, 'refuse-residency') });
+    const stack = new TerraformStack(app, 'emea');
+    suppressRule(stack, 'TSLJ-RES-1', 'aaaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(() => new CompliancePack({ config: validConfig }).evaluate(app)).toThrow(
+      `emea: suppression of "TSLJ-RES-1" is not allowed: residency rules cannot be suppressed; allowed: declare the destination zone in the source zone's allowedCopyTo in regions.config.ts, with its legal basis`,
+    );
+  });
 });
 
 describe('the shipped config passes every rule (real synth through main.ts)', () => {

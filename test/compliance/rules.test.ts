@@ -1,5 +1,5 @@
 import { PLATFORM_RULES, type AppView, type ComplianceRule } from '../../lib/compliance';
-import { TAGS_APAC, app, hardenedBucket, provider, ref, res } from './fixtures';
+import { TAGS_APAC, TAGS_EMEA, app, hardenedBucket, provider, ref, res } from './fixtures';
 import { attachedTo, countOfTypes, referencedResource, resourcesOfType } from '../../lib/compliance/view-helpers';
 
 interface Case {
@@ -297,6 +297,38 @@ const CASES: Record<string, Case> = {
     violating: app([res('aws_flow_log', 'f', { log_destination: 'arn:aws:s3:::someone-elses-bucket/flow-logs/' })]),
     reason: /flow log delivery goes to "arn:aws:s3:::someone-elses-bucket\/flow-logs\/", whose region\/residency zone cannot be proven/,
   },
+  'TSLJ-RES-6': {
+    compliant: app([
+      res('aws_db_instance_automated_backups_replication', 'abr', { source_db_instance_arn: 'arn:aws:rds:ap-southeast-1:1:db:primary' }),
+      res('aws_db_snapshot_copy', 'sc', { source_db_snapshot_identifier: 'arn:aws:rds:ap-south-1:1:snapshot:s' }),
+    ]),
+    violating: app([
+      // the copy lives in (and goes to) ap-east-1; its source is in eu-west-1
+      res('aws_db_instance_automated_backups_replication', 'abr', { source_db_instance_arn: 'arn:aws:rds:eu-west-1:1:db:primary' }),
+      // a snapshot of an ap-east-1 database copied to us-east-1
+      res('aws_db_snapshot_copy', 'sc', { source_db_snapshot_identifier: 's', destination_region: 'us-east-1' }),
+    ]),
+    reason:
+      /automated backup replication copies data of zone "emea" to ap-east-1 in zone "apac"|database snapshot copy copies data of zone "apac" to us-east-1 in zone "na"/,
+  },
+  'TSLJ-RES-7': {
+    compliant: app([
+      res('google_storage_bucket', 'g', { location: 'EU', labels: { residency_zone: 'emea' } }, { region: undefined }),
+      res('google_storage_bucket', 'h', { location: 'asia-east2', labels: { residency_zone: 'apac' } }, { region: undefined }),
+    ]),
+    violating: app([
+      res('google_storage_bucket', 'g', { location: 'US', labels: { residency_zone: 'emea' } }, { region: undefined }),
+      res('google_storage_bucket', 'u', { location: 'EU' }, { region: undefined }),
+      res('google_storage_bucket', 'x', { location: 'mars-north1', labels: { residency_zone: 'na' } }, { region: undefined }),
+    ]),
+    reason:
+      /holds data of zone "emea" \(EMEA\) in location US on NA|label residency_zone undefined names no residency zone of the config|location "mars-north1" is on no known continent/,
+  },
+  'TSLJ-TLS-4': {
+    compliant: app([res('google_compute_managed_ssl_certificate', 'c', { managed: { domains: ['api.example.com', 'www.example.com'] } })]),
+    violating: app([res('google_compute_managed_ssl_certificate', 'c', { managed: { domains: ['*.api.example.com'] } })]),
+    reason: /managed domains "\*\.api\.example\.com": Google-managed certificates take no wildcard/,
+  },
   'TSLJ-RES-5': {
     compliant: app([res('aws_vpc_peering_connection', 'p', { peer_region: 'ap-southeast-1' })]),
     violating: app([res('aws_vpc_peering_connection', 'p', { peer_region: 'eu-west-1' })]),
@@ -371,6 +403,38 @@ describe('rules read relations, not just attributes', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-S3-3')!;
     const lb = res('aws_lb', 'lb', { access_logs: { bucket: ref('aws_s3_bucket', 'b', 'bucket'), enabled: true } });
     expect(rule.check(app([...hardenedBucket(), lb]))).toEqual([]);
+  });
+
+  it('TSLJ-TLS-1 names a bucket with two policies (S3 keeps one: the TLS-only one may be the one replaced)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-TLS-1')!;
+    const second = res('aws_s3_bucket_policy', 'second', {
+      bucket: ref('aws_s3_bucket', 'b'),
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] }),
+    });
+    expect(rule.check(app(hardenedBucket()))).toEqual([]);
+    const findings = rule.check(app([...hardenedBucket(), second]));
+    expect(findings).toHaveLength(1);
+    expect(findings[0].reason).toMatch(/^has 2 bucket policies \(.*apac\/ap-east-1\/second\): S3 keeps one/);
+  });
+
+  it('TSLJ-TAG-1 names a resource tagged with a zone other than its region’s', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-TAG-1')!;
+    const misTagged = res('aws_s3_bucket', 'b', {}, { region: 'us-east-1', providerTags: TAGS_EMEA });
+    expect(rule.check(app([misTagged]))).toEqual([
+      { path: 'apac/ap-east-1/b', reason: 'tag ResidencyZone "emea" but its region us-east-1 is in zone "na"' },
+    ]);
+  });
+
+  it('TSLJ-RES-4 names a log subscription that ships a region’s logs to another zone', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-4')!;
+    const sub = (arn: string) => res('aws_cloudwatch_log_subscription_filter', 's', { destination_arn: arn });
+    expect(rule.check(app([sub('arn:aws:firehose:ap-southeast-1:1:deliverystream/x')]))).toEqual([]);
+    expect(rule.check(app([sub('arn:aws:firehose:us-east-1:1:deliverystream/x')]))).toEqual([
+      {
+        path: 'apac/ap-east-1/s',
+        reason: 'log subscription copies data of zone "apac" to us-east-1 in zone "na", which "apac" does not allow',
+      },
+    ]);
   });
 
   it('a copy to a zone the source zone allows is compliant', () => {

@@ -25,6 +25,9 @@ import { clusterEndpointPrivate } from '../rules/network/cluster-endpoint-privat
 import { defaultSecurityGroupClosed } from '../rules/network/default-security-group-closed';
 import { noPublicIngress } from '../rules/network/no-public-ingress';
 import { backupCopiesInZone } from '../rules/residency/backup-copies-in-zone';
+import { databaseBackupCopiesInZone } from '../rules/residency/database-backup-copies-in-zone';
+import { googleStorageInZone } from '../rules/residency/google-storage-in-zone';
+import { managedCertificateNoWildcard } from '../rules/tls/managed-certificate-no-wildcard';
 import { databaseReplicasInZone } from '../rules/residency/database-replicas-in-zone';
 import { logDestinationsInZone } from '../rules/residency/log-destinations-in-zone';
 import { peeringInZone } from '../rules/residency/peering-in-zone';
@@ -49,6 +52,7 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
   bucketTlsOnly,
   minimumTls12,
   meshIdentities,
+  managedCertificateNoWildcard,
   databaseNotPublic,
   databaseBackupsAndProtection,
   bucketPublicAccessBlocked,
@@ -64,6 +68,8 @@ export const PLATFORM_RULES: readonly ComplianceRule[] = [
   databaseReplicasInZone,
   backupCopiesInZone,
   logDestinationsInZone,
+  databaseBackupCopiesInZone,
+  googleStorageInZone,
   peeringInZone,
   noPublicIngress,
   defaultSecurityGroupClosed,
