@@ -9,6 +9,7 @@ import { policyDocument } from '../private/policy';
 import { propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { clusterAutoscalerArgs, sizeCapacity, type CapacitySizing, type NodeGroupSizing, type ScalingPolicy } from './sizing';
+import { claimAppUnique } from '../private/app-unique';
 
 /** The managed policies a worker node needs, and no more. */
 export const NODE_MANAGED_POLICIES = [
@@ -126,6 +127,14 @@ export class ReservedCapacity extends Construct {
     this.clusterAutoscalerArgs = clusterAutoscalerArgs(clusterName, scaling);
     this.scaleOutTargetUtilizationPercent = scaling.scaleOutThresholdPercent;
 
+    // Node role, launch template and node groups are named after the cluster: one ReservedCapacity per cluster.
+    claimAppUnique(
+      this,
+      'ReservedCapacity',
+      [clusterName],
+      `the node role, launch template and node groups of the cluster of ${region.regionId}`,
+      'one ReservedCapacity per cluster',
+    );
     this.nodeRole = new IamRole(this, 'NodeRole', {
       provider,
       name: `${clusterName}-node`,

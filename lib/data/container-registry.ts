@@ -4,6 +4,7 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Construct } from 'constructs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
+import { claimAppUnique } from '../private/app-unique';
 
 export interface ContainerRegistryProps {
   /** The compute region the repositories live in. */
@@ -66,6 +67,10 @@ export class ContainerRegistry extends Construct {
       if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(image))
         throw new Error(`${path}: images[${i}] "${image}" is not allowed; allowed: lower-case letters, digits and single ".", "_" or "-"`);
     });
+    images.forEach((image, i) => {
+      if (images.indexOf(image) !== i)
+        throw new Error(`${path}: images[${i}] "${image}" is given twice; allowed: each image name once (one repository each)`);
+    });
     const keep = props.keepTaggedImages ?? 50;
     const untagged = props.untaggedExpiryDays ?? 7;
     if (!Number.isInteger(keep) || keep < 1) throw new Error(`${path}: keepTaggedImages ${keep} is not allowed; allowed: an integer ≥ 1`);
@@ -73,6 +78,13 @@ export class ContainerRegistry extends Construct {
       throw new Error(`${path}: untaggedExpiryDays ${untagged} is not allowed; allowed: an integer ≥ 1`);
 
     for (const image of images) {
+      claimAppUnique(
+        this,
+        'ContainerRegistry',
+        [props.projectName, region.regionId, image],
+        `the repository ${props.projectName}/${image} in ${region.regionId}`,
+        'one repository per name and region in an app (another image name or project)',
+      );
       const repo = new EcrRepository(this, `Repository-${image}`, {
         provider: region.provider,
         name: `${props.projectName}/${image}`,

@@ -17,6 +17,8 @@ import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from './hostnames';
 import { assertValidatedConfig, propError } from '../private/prop-checks';
+import { claimAppUnique } from '../private/app-unique';
+import { formatValue } from '../../runtime/problem';
 
 /** A DNS record another system must publish (e.g. Certificate Manager's DNS authorization). */
 export interface DnsRecordSpec {
@@ -122,6 +124,15 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
     assertValidatedConfig(this, config);
     const { project } = config;
     const name = (suffix: string) => `${project.name}-${suffix}`;
+    // Its Google resources are named after the project: one GlobalIngress per project and Google project.
+    claimAppUnique(
+      this,
+      'GlobalIngress',
+      [project.name],
+      `the Google resources of project ${formatValue(project.name)} (certificate, backend services, URL maps, security policy)`,
+      'one GlobalIngress per project and Google Cloud project in an app',
+      project.gcpProject,
+    );
     const rate = validateRateLimit(props.rateLimit ?? {});
     if (props.sslProfile !== undefined && props.sslProfile !== 'MODERN' && props.sslProfile !== 'RESTRICTED')
       propError(this, 'sslProfile', props.sslProfile, '"MODERN" or "RESTRICTED" (both with TLS 1.2 minimum)');

@@ -13,6 +13,8 @@ import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { DNS_NAME, PROJECT_NAME } from '../limits';
 import { parseCidr } from '../private/cidr';
 import { ACCOUNT_ID, checkText, propError, requireLiteral } from '../private/prop-checks';
+import { claimAppUnique } from '../private/app-unique';
+import { formatValue } from '../../runtime/problem';
 
 /** Health check of the gateway target group (the design's, from `failover` in the config). */
 export interface GatewayHealthCheck {
@@ -131,6 +133,15 @@ export class RegionIngress extends Construct {
     };
     this.certificateArn = certificate.arn;
 
+    // The load balancer, target group and log bucket are named by project and region: one per app and account.
+    claimAppUnique(
+      this,
+      'RegionIngress',
+      [projectName, regionId],
+      `the names of the ingress of ${regionId} for project ${formatValue(projectName)} (load balancer, target group, log bucket)`,
+      'one RegionIngress per region, project and account in an app',
+      props.accountId,
+    );
     this.accessLogs = new LoadBalancerLogBucket(this, 'AccessLogs', {
       provider,
       regionId,

@@ -15,6 +15,8 @@ import { RegionKey } from './region-key';
 import { RegionNetwork } from './region-network';
 import { RegionSecurityGroups } from './region-security-groups';
 import { RoutingTableObject } from './routing-table-object';
+import { claimAppUnique } from '../private/app-unique';
+import { formatValue } from '../../runtime/problem';
 
 /** The one region whose trail records global service events (IAM, STS, root, console sign-in): where AWS delivers them. */
 export const GLOBAL_SERVICE_EVENTS_REGION = 'us-east-1';
@@ -190,6 +192,16 @@ export class Region extends Construct implements IRegion {
           : [];
       },
     });
+    // In two stacks of one app, the same project's region would create the same bucket, key alias,
+    // cluster, trail and IAM roles (names of project and region) in one account.
+    claimAppUnique(
+      this,
+      'Region',
+      [projectName, spec.id],
+      `the names of Region ${spec.id} of project ${formatValue(projectName)} (bucket, key alias, cluster, trail, IAM roles)`,
+      'one Region per region id, project and account in an app (another project name, or another account)',
+      accountId,
+    );
 
     const globalEvents = props.globalServiceEvents ?? spec.id === GLOBAL_SERVICE_EVENTS_REGION;
     if (typeof globalEvents !== 'boolean') propError(this, 'globalServiceEvents', globalEvents, 'true or false');

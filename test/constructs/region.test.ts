@@ -348,7 +348,7 @@ describe('Region: token-aware validation', () => {
     const validate = (scope: TerraformStack) => scope.node.findAll().flatMap((c) => c.node.validate());
     const errors = validate(stack);
     expect(errors.join('\n')).toMatch(/provider region "us-east-1" is not the region's id "eu-west-2"/);
-    const ok = new TerraformStack(app, 'provider-ok');
+    const ok = new TerraformStack(Testing.app(), 'provider-ok');
     new Region(ok, 'r', {
       spec: specOf('eu-west-2'),
       projectName: 'p-x',
