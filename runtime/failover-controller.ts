@@ -121,9 +121,21 @@ export class FailoverController {
 
   /** Feeds this controller from a health source (a `HealthChecker`, `HealthProber`, `OutlierDetector`); returns the unsubscribe. */
   attach(source: HealthSource): () => void {
-    return source.onSignal((s) => {
+    const offSignals = source.onSignal((s) => {
       this.apply(s);
     });
+    // A region that starts recovering from failed or an open circuit is judged on its traffic from now
+    // on: errors from before it went out (still in the source's window) would reopen its circuit at once.
+    const offEpisodes =
+      source.startEpisode === undefined
+        ? () => undefined
+        : this.onTransition((e) => {
+            if (e.to === 'recovering' && (e.from === 'failed' || e.from === 'circuit-open')) source.startEpisode!(e.region);
+          });
+    return () => {
+      offSignals();
+      offEpisodes();
+    };
   }
 
   /**

@@ -61,6 +61,14 @@ export class BucketedErrorWindow {
     }
   }
 
+  /** Forgets every result (a new episode: a region coming back is judged on what it does now). */
+  clear(): void {
+    this.samples.fill(0);
+    this.errors.fill(0);
+    this.totalSamples = 0;
+    this.totalErrors = 0;
+  }
+
   /** Results and error rate in the window at monotonic time `t`. */
   rate(t: number): { errorRate: number; samples: number } {
     this.advance(t);
@@ -149,6 +157,15 @@ export class OutlierDetector implements HealthSource {
   /** Current error rate of a region's window. */
   errorRate(region: string): { errorRate: number; samples: number } {
     return this.window(region, 'errorRate').rate(this.clock.monotonicNow());
+  }
+
+  /**
+   * Forgets a region's live-traffic results so far: called when it starts recovering from failed or
+   * an open circuit, so that the errors that took it out (up to a window old) cannot open its
+   * circuit again at the first request of its recovery.
+   */
+  startEpisode(region: string): void {
+    this.window(region, 'startEpisode').clear();
   }
 
   /** Takes over the windows of `previous` for regions both know (same window settings only). */

@@ -54,6 +54,11 @@ export type HealthListener = (signal: HealthSignal) => void;
 /** Anything a `FailoverController` can attach to. */
 export interface HealthSource {
   onSignal(listener: HealthListener): () => void;
+  /**
+   * Forgets what the source has gathered about a region's live traffic (its error window): the
+   * controller calls it when the region starts recovering from failed or an open circuit. @default nothing to forget
+   */
+  startEpisode?(region: string): void;
 }
 
 /** The events of a health source. */

@@ -68,6 +68,11 @@ export class HealthChecker implements HealthSource {
     };
   }
 
+  /** See {@link OutlierDetector.startEpisode}. */
+  startEpisode(region: string): void {
+    this.outliers.startEpisode(region);
+  }
+
   /** See {@link HealthProber.addTarget}. */
   addTarget(region: string, baseUrl: string): void {
     this.prober.addTarget(region, baseUrl);

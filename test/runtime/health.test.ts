@@ -394,3 +394,40 @@ describe('HealthChecker against a real HTTP server on 127.0.0.1', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('a region that comes back is judged on its traffic from then on', () => {
+  it('errors from before it failed do not reopen its circuit at the first request of its recovery', () => {
+    const clock = new ManualClock();
+    const table = makeTable();
+    const hc = new HealthChecker(table, { clock });
+    const ctl = new FailoverController(table, { clock });
+    const off = ctl.attach(hc);
+    let seq = 0;
+    const probe = (outcome: 'success' | 'failure', times: number) => {
+      for (let i = 0; i < times; i++)
+        ctl.apply({ kind: 'probe', region: 'eu-west-1', seq: ++seq, outcome, latencyMs: 20, attempts: 1, at: clock.now() });
+    };
+    // Live traffic while the region dies: 95 answered, 5 failed (5 %: at the threshold, not over it).
+    for (let i = 0; i < 95; i++) hc.recordResult('eu-west-1', { ok: true, latencyMs: 20 });
+    for (let i = 0; i < 5; i++) hc.recordResult('eu-west-1', { ok: false, latencyMs: 20 });
+    probe('failure', 3);
+    expect(ctl.snapshot('eu-west-1').status).toBe('failed');
+    // It comes back 10 s later (well inside the 60 s error window) and passes its checks.
+    clock.advance(10_000);
+    probe('success', 5);
+    expect(ctl.snapshot('eu-west-1')).toMatchObject({ status: 'recovering', trafficPercent: 10 });
+    // Its first request fails: 1 of 1 since it came back. The old window would read 6/101 (5.9 %) and
+    // reopen the circuit; with too few samples since the episode began, nothing happens.
+    hc.recordResult('eu-west-1', { ok: false, latencyMs: 20 });
+    expect(ctl.snapshot('eu-west-1')).toMatchObject({ status: 'recovering', trafficPercent: 10 });
+    expect(hc.outliers.errorRate('eu-west-1')).toEqual({ errorRate: 1, samples: 1 });
+    // Errors of the recovery itself still open the circuit.
+    for (let i = 0; i < 30; i++) hc.recordResult('eu-west-1', { ok: i % 5 !== 0, latencyMs: 20 });
+    expect(ctl.snapshot('eu-west-1').status).toBe('circuit-open');
+    // A region that never failed keeps its window (degraded is live traffic, nothing to forget).
+    for (let i = 0; i < 40; i++) hc.recordResult('eu-central-1', { ok: true, latencyMs: 20 });
+    expect(hc.outliers.errorRate('eu-central-1').samples).toBe(40);
+    off();
+    ctl.dispose();
+  });
+});
