@@ -23,7 +23,7 @@ export const DEFAULT_WINDOW_BUCKETS = 60;
 export interface OutlierDetectorOptions {
   /** Time (monotonic part used). @default systemClock */
   readonly clock?: Clock;
-  /** Length of the window, ms; must not exceed `failover.actions.circuitBreakerMs`. @default 60 000 */
+  /** Length of the window, ms; must not exceed `failover.actions.circuitBreakerMs`. @default 60 000, or the circuit-breaker time when that is shorter */
   readonly windowMs?: number;
   /** Results needed in the window before its error rate counts. @default 20 */
   readonly minSamples?: number;
@@ -106,10 +106,12 @@ export class OutlierDetector implements HealthSource {
 
   constructor(table: RoutingTable, options: OutlierDetectorOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.windowMs = options.windowMs ?? DEFAULT_ERROR_WINDOW_MS;
+    const breaker = table.failover.actions.circuitBreakerMs;
+    // A table whose circuit half-opens sooner than a minute gets a window as long as its breaker: every
+    // table the validators accept can be served (errors still leave the window before the half-open).
+    this.windowMs = options.windowMs ?? Math.min(DEFAULT_ERROR_WINDOW_MS, breaker);
     this.minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
     this.buckets = options.buckets ?? DEFAULT_WINDOW_BUCKETS;
-    const breaker = table.failover.actions.circuitBreakerMs;
     if (!(this.windowMs > 0) || !Number.isFinite(this.windowMs) || this.windowMs > breaker) {
       throw new RangeError(
         `OutlierDetector: windowMs must be > 0 and <= failover.actions.circuitBreakerMs (${breaker}) so errors from before a circuit opened have left the window when it half-opens; got ${this.windowMs}`,

@@ -4,6 +4,7 @@ import { ManualClock } from '../../runtime/clock';
 import { FailoverController } from '../../runtime/failover';
 import { BucketedErrorWindow, HealthChecker, HealthProber, OutlierDetector, type HealthSignal, type ProbeFn } from '../../runtime/health';
 import { type RoutingTable, routingTableSchema } from '../../runtime/routing-table';
+import { RoutingRuntime } from '../../runtime/routing-runtime';
 
 function makeTable(
   overrides: { timeoutMs?: number; retries?: number; intervalMs?: number; latencyThresholdMs?: number } = {},
@@ -142,6 +143,13 @@ describe('HealthChecker active checks (injected probe, manual clock)', () => {
     expect(() => new HealthChecker(makeTable(), { windowMs: 600_000 })).toThrow(
       /windowMs must be > 0 and <= failover.actions.circuitBreakerMs \(300000\).*got 600000/,
     );
+  });
+  it('a table whose circuit half-opens within a minute gets an error window as long as its breaker (no table the validators accept is refused)', () => {
+    const table = makeTable();
+    const quick = { ...table, failover: { ...table.failover, actions: { ...table.failover.actions, circuitBreakerMs: 10_000 } } };
+    expect(new HealthChecker(quick, { clock: new ManualClock() }).outliers.windowMs).toBe(10_000);
+    expect(new HealthChecker(table, { clock: new ManualClock() }).outliers.windowMs).toBe(60_000);
+    expect(() => new RoutingRuntime(quick).dispose()).not.toThrow();
   });
 });
 
