@@ -369,7 +369,17 @@ export async function main(args: readonly string[]): Promise<number> {
     process.on('SIGINT', stop);
   });
   process.off('SIGHUP', onHup);
-  await gateway.shutdown();
+  // Until the drain ends, a reload (SIGHUP) or another stop signal is logged and ignored: without a
+  // handler node's default action would end the process at once, cutting the requests being drained.
+  const duringDrain = (signal: NodeJS.Signals) =>
+    gateway.logger.warn({ event: 'signal-ignored', signal }, `${signal} ignored: the gateway is draining`);
+  const drainSignals: NodeJS.Signals[] = ['SIGHUP', 'SIGTERM', 'SIGINT'];
+  for (const signal of drainSignals) process.on(signal, duringDrain);
+  try {
+    await gateway.shutdown();
+  } finally {
+    for (const signal of drainSignals) process.off(signal, duringDrain);
+  }
   return 0;
 }
 

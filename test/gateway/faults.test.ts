@@ -284,6 +284,45 @@ describe('access log of a real gateway process', () => {
   }, 60_000);
 });
 
+describe('signals during a drain', () => {
+  it('a SIGHUP or a second SIGTERM while draining is logged and ignored: the request in flight is answered, exit 0', async () => {
+    const upstream = await spawnFakeUpstream('eu-west-2');
+    let gw: NodeProcess | undefined;
+    try {
+      gw = await spawnNode(
+        'gateway/cli',
+        [
+          ...['--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--no-health-checks'],
+          ...REGIONS.flatMap((r) => ['--upstream', `${r}=http://127.0.0.1:${upstream.port}`]),
+        ],
+        { isReady: (l) => l.event === 'listening', timeoutMs: 30_000 },
+      );
+      const slow = await request(`http://127.0.0.1:${upstream.port}/__fake/config`, {
+        method: 'POST',
+        body: JSON.stringify({ latencyMs: 1500 }),
+      });
+      await slow.body.dump();
+      const inFlight = request(`http://127.0.0.1:${gw.ready.port as number}/v1/slow`, { headers: { 'x-forwarded-for': GB_IP } });
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = new Promise<number | null>((resolve) => gw!.proc.once('exit', (code) => resolve(code)));
+      gw.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      gw.proc.kill('SIGHUP');
+      gw.proc.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+      expect(await exited).toBe(0);
+      const ignored = gw.lines().filter((l) => l.event === 'signal-ignored');
+      expect(ignored.map((l) => l.signal).sort()).toEqual(['SIGHUP', 'SIGTERM']);
+      expect(gw.lines().some((l) => l.event === 'shutdown')).toBe(true);
+    } finally {
+      await gw?.stop('SIGKILL');
+      await upstream.stop('SIGKILL');
+    }
+  }, 60_000);
+});
+
 describe('gateway with the etcd registry (real etcd)', () => {
   const etcdBin = findEtcdBinary();
   const run = requireTool('etcd', etcdBin !== undefined, ETCD_INSTALL_HINT) ? it : it.skip;
