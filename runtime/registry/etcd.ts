@@ -144,6 +144,15 @@ export class EtcdRegistry implements ServiceRegistry {
     });
     // Without an 'error' listener an EventEmitter error would crash the process.
     watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
+    // The client reconnects on its own (the watch resumes where it stopped); the loss is reported so
+    // that an operator sees the registry is not being followed meanwhile.
+    watcher.on('disconnected', (err: Error | undefined) =>
+      this.onError(
+        new Error(
+          `watch ${prefix}: disconnected from etcd (the last known instances stay in use until it is back)${err?.message ? `: ${err.message}` : ''}`,
+        ),
+      ),
+    );
     return {
       close: async () => {
         this.watchers.delete(watcher);

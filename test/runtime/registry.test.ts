@@ -330,6 +330,8 @@ describe('key layout helpers', () => {
     // The re-put shows up as a new put on the resumed watch.
     await fx.until('re-put seen by the resumed watch', () => events.filter((e) => e.type === 'put').length >= 2, 30_000);
     expect(fx.errors.some((m) => /lease for \/services\/eu-west-1\/gateway\/gw-survivor lost/.test(m))).toBe(true);
+    // The watch's loss of etcd was reported, not only the lease's.
+    expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: disconnected from etcd/.test(m))).toBe(true);
     // Well past the old lease's TTL the instance is still there: the new lease is kept alive.
     await new Promise((r) => setTimeout(r, 6_000));
     expect((await observer.discover('eu-west-1', 'gateway')).map((i) => i.id)).toEqual(['gw-survivor']);
