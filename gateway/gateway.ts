@@ -503,6 +503,15 @@ export class Gateway {
       } finally {
         clearTimeout(timer);
       }
+      // Regions the registry lists no instance for take no traffic until one registers: said at start
+      // (a misspelt --registry-service would otherwise look like a healthy start answering 503).
+      const service = this.#props.registryService ?? 'api';
+      const empty = this.#runtime.current.table.regions.map((r) => r.id).filter((region) => this.#registry!.origins(region).length === 0);
+      if (empty.length > 0)
+        this.logger.warn(
+          { event: 'no-instances', service, regions: empty },
+          `the service registry lists no instance of service "${service}" in ${empty.join(', ')}: no traffic goes there until one registers`,
+        );
     }
     countryForIp('81.2.69.142'); // load the geo database now, not on the first request
     if (this.#activeChecks) this.#runtime.start();

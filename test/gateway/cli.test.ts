@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { gatewayFromFlags, parseGatewayFlags, UsageError } from '../../gateway/cli';
 import { Gateway } from '../../gateway/gateway';
+import { MemoryRegistry } from '../../runtime/registry/memory';
 import type { ServiceRegistry } from '../../runtime/registry/types';
 import { UpstreamConfigError } from '../../gateway/upstreams';
 import { tableOf } from '../helpers/gateway';
@@ -115,6 +116,38 @@ test('a registry that does not answer: listen fails with a message naming the re
   } finally {
     await gateway.shutdown();
   }
+});
+
+test('registry mode names at start the regions the registry lists no instance for (a misspelt service looked like a healthy start)', async () => {
+  const registry = new MemoryRegistry();
+  await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  for (const [service, empty] of [
+    ['api', ['eu-west-2']],
+    ['nothere', ['eu-west-1', 'eu-west-2']],
+  ] as const) {
+    lines.length = 0;
+    const gateway = new Gateway({
+      table: tableOf(['eu-west-1', 'eu-west-2']),
+      registry,
+      registryService: service,
+      activeHealthChecks: false,
+      logger,
+    });
+    try {
+      await gateway.listen(0);
+      const warned = lines.filter((l) => l.event === 'no-instances');
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatchObject({ service, regions: empty });
+      expect(warned[0].msg).toBe(
+        `the service registry lists no instance of service "${service}" in ${empty.join(', ')}: no traffic goes there until one registers`,
+      );
+    } finally {
+      await gateway.shutdown();
+    }
+  }
+  await registry.close();
 });
 
 test('the command with an etcd that does not answer: exit 1 with the reason after the 10 s start timeout (before: a silent hang)', () => {
