@@ -418,6 +418,22 @@ export class Gateway {
         'region state',
       ),
     );
+    // An instance that fails its check leaves its region's pool until it passes again (a region with
+    // one dead instance among live ones keeps serving from those).
+    this.#runtime.onInstanceResult((e) => {
+      if (this.#upstreams.origins(e.region).length < 2) return;
+      const healthy = e.outcome !== 'failure';
+      if (!this.#upstreams.setInstanceHealth(e.region, e.baseUrl, healthy)) return;
+      this.logger[healthy ? 'info' : 'warn'](
+        {
+          event: healthy ? 'instance-restored' : 'instance-ejected',
+          region: e.region,
+          origin: e.baseUrl,
+          ...(healthy ? {} : { error: e.error ?? `HTTP ${e.status}` }),
+        },
+        healthy ? 'instance back in its pool' : 'instance out of its pool: failed its health check',
+      );
+    });
     this.metrics.tableLoaded.set(Date.now() / 1000);
 
     const serverOptions = {
@@ -643,9 +659,11 @@ export class Gateway {
     this.#upstreams.set(region, effective);
     const after = this.#upstreams.origins(region);
     const health = this.#runtime.current.health;
-    if (this.#activeChecks && (before[0] !== after[0] || health.targetUrl(region) === undefined)) {
+    // Every instance is checked; the region is as healthy as its best one, and one that fails its
+    // checks leaves the pool until it passes again (onInstanceResult in the constructor).
+    if (this.#activeChecks && (before.join() !== after.join() || health.targetUrl(region) === undefined)) {
       if (health.targetUrl(region) !== undefined) this.#runtime.removeTarget(region);
-      if (after[0] !== undefined) this.#runtime.addTarget(region, after[0]);
+      if (after.length > 0) this.#runtime.addTarget(region, after);
     }
     this.#missing = this.#runtime.current.table.regions.map((r) => r.id).filter((r) => this.#upstreams.pool(r) === undefined);
     if (before.join() !== after.join()) this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');

@@ -136,6 +136,9 @@ export class RegionUpstreams {
   readonly #options: Required<UpstreamPoolOptions>;
   readonly #pools = new Map<string, BalancedPool>();
   readonly #origins = new Map<string, readonly string[]>();
+  /** Per region: the origins in its pool now (its origins less the ejected ones). */
+  readonly #members = new Map<string, readonly string[]>();
+  readonly #ejected = new Map<string, Set<string>>();
 
   constructor(options: UpstreamPoolOptions = {}) {
     this.#options = { ...UPSTREAM_DEFAULTS, ...options };
@@ -154,13 +157,48 @@ export class RegionUpstreams {
     const old = this.#origins.get(region) ?? [];
     if (old.length === wanted.length && old.every((o, i) => o === wanted[i])) return;
     this.#origins.set(region, wanted);
+    const ejected = this.#ejected.get(region);
+    if (ejected !== undefined) for (const o of [...ejected]) if (!wanted.includes(o)) ejected.delete(o);
+    this.#sync(region);
+  }
+
+  /**
+   * Takes an instance that fails its health checks out of its region's pool (`healthy` false), or
+   * puts it back. A region whose every instance fails keeps them all: the region's own health then
+   * takes it out of traffic. Returns whether the pool changed.
+   */
+  setInstanceHealth(region: string, origin: string, healthy: boolean): boolean {
+    if (!this.origins(region).includes(origin)) return false;
+    let ejected = this.#ejected.get(region);
+    if (ejected === undefined) this.#ejected.set(region, (ejected = new Set()));
+    if (healthy === !ejected.has(origin)) return false;
+    if (healthy) ejected.delete(origin);
+    else ejected.add(origin);
+    return this.#sync(region);
+  }
+
+  /** Origins of a region taken out of its pool for failing their health checks. */
+  ejected(region: string): readonly string[] {
+    return [...(this.#ejected.get(region) ?? [])].sort();
+  }
+
+  /** Makes the region's pool hold its origins less the ejected ones (all of them if none is left). Returns whether it changed. */
+  #sync(region: string): boolean {
+    const all = this.origins(region);
+    const ejected = this.#ejected.get(region);
+    let members = ejected === undefined ? [...all] : all.filter((o) => !ejected.has(o));
+    if (members.length === 0) members = [...all];
+    const current = this.#members.get(region) ?? [];
+    if (current.length === members.length && current.every((o, i) => o === members[i])) return false;
+    this.#members.set(region, members);
     let pool = this.#pools.get(region);
-    if (wanted.length === 0) {
+    if (members.length === 0) {
+      this.#members.delete(region);
       if (pool !== undefined) {
         this.#pools.delete(region);
         void pool.close().catch(() => undefined);
       }
-      return;
+      return true;
     }
     if (pool === undefined) {
       pool = new BalancedPool([], {
@@ -173,8 +211,9 @@ export class RegionUpstreams {
       });
       this.#pools.set(region, pool);
     }
-    for (const o of old) if (!wanted.includes(o)) pool.removeUpstream(o);
-    for (const o of wanted) if (!old.includes(o)) pool.addUpstream(o);
+    for (const o of current) if (!members.includes(o)) pool.removeUpstream(o);
+    for (const o of members) if (!current.includes(o)) pool.addUpstream(o);
+    return true;
   }
 
   /** Removes regions not in `keep` (after a table reload). */
@@ -196,6 +235,8 @@ export class RegionUpstreams {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     this.#origins.clear();
+    this.#members.clear();
+    this.#ejected.clear();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);

@@ -49,11 +49,29 @@ export interface HealthProberOptions {
 
 interface Target {
   region: RoutingTableRegion;
-  baseUrl: string;
-  url: string;
+  /** The region's instances (one or more), as given. */
+  baseUrls: readonly string[];
+  /** Their health-check URLs, in the same order. */
+  urls: readonly string[];
   timer?: TimerHandle;
   running: boolean;
 }
+
+/** The result of one instance's check, within a region's check. */
+export interface InstanceCheckResult {
+  readonly region: string;
+  /** The instance's base URL, as given to {@link HealthProber.addTarget}. */
+  readonly baseUrl: string;
+  readonly outcome: ProbeOutcome;
+  readonly latencyMs: number;
+  readonly status?: number;
+  readonly error?: string;
+}
+
+type CheckResult = Omit<InstanceCheckResult, 'region' | 'baseUrl'> & { readonly attempts: number };
+
+/** success before slow before failure; among equals the faster. */
+const rank = (r: CheckResult): number => (r.outcome === 'success' ? 0 : r.outcome === 'slow' ? 1 : 2);
 
 /** Active probing of the regions of one routing table. */
 export class HealthProber implements HealthSource {
@@ -66,6 +84,7 @@ export class HealthProber implements HealthSource {
   private readonly targets = new Map<string, Target>();
   private readonly seqs = new Map<string, number>();
   private readonly events: TypedEmitter<HealthEvents>;
+  private readonly instanceListeners = new Set<(result: InstanceCheckResult) => void>();
   private started = false;
 
   constructor(
@@ -88,12 +107,30 @@ export class HealthProber implements HealthSource {
     return this.events.on('signal', listener);
   }
 
-  /** Probes `<baseUrl><healthCheck.path>` for `region`. One target per region. */
-  addTarget(region: string, baseUrl: string): void {
+  /**
+   * Subscribes to each instance's result within a region's check (a region with several instances
+   * is as healthy as its best one; a caller may take the failing ones out of its pool). Returns the
+   * unsubscribe function.
+   */
+  onInstanceResult(listener: (result: InstanceCheckResult) => void): () => void {
+    this.instanceListeners.add(listener);
+    return () => this.instanceListeners.delete(listener);
+  }
+
+  /**
+   * Probes `<baseUrl><healthCheck.path>` for `region`: one base URL, or each of a region's instances.
+   * A check of several instances probes them all and counts as its best outcome (success, else slow,
+   * else failure): one dead instance does not fail a region another instance serves. One target per region.
+   */
+  addTarget(region: string, baseUrl: string | readonly string[]): void {
     const r = this.region(region, 'addTarget');
     const existing = this.targets.get(region);
-    if (existing) throw new Error(`HealthProber.addTarget: region "${region}" already has a target (${existing.url}); remove it first`);
-    const target: Target = { region: r, baseUrl, url: this.urlFor(region, baseUrl), running: false };
+    if (existing)
+      throw new Error(`HealthProber.addTarget: region "${region}" already has a target (${existing.urls.join(', ')}); remove it first`);
+    const baseUrls = [...new Set(typeof baseUrl === 'string' ? [baseUrl] : baseUrl)];
+    if (baseUrls.length === 0)
+      throw new Error(`HealthProber.addTarget: region "${region}" was given no base URL; allowed: one or more http(s) URLs`);
+    const target: Target = { region: r, baseUrls, urls: baseUrls.map((b) => this.urlFor(region, b)), running: false };
     this.targets.set(region, target);
     if (this.started) this.schedule(target, 0);
   }
@@ -105,14 +142,19 @@ export class HealthProber implements HealthSource {
     this.targets.delete(region);
   }
 
-  /** The URL probed for a region, if it has a target. */
+  /** The URL probed for a region (its first instance's), if it has a target. */
   targetUrl(region: string): string | undefined {
-    return this.targets.get(region)?.url;
+    return this.targets.get(region)?.urls[0];
   }
 
-  /** Region → base URL, as given to {@link addTarget}, of every target. */
-  targetBaseUrls(): Map<string, string> {
-    return new Map([...this.targets].map(([region, t]) => [region, t.baseUrl]));
+  /** Every URL probed for a region (one per instance), empty when it has no target. */
+  targetUrls(region: string): readonly string[] {
+    return this.targets.get(region)?.urls ?? [];
+  }
+
+  /** Region → base URLs, as given to {@link addTarget}, of every target. */
+  targetBaseUrls(): Map<string, readonly string[]> {
+    return new Map([...this.targets].map(([region, t]) => [region, t.baseUrls]));
   }
 
   /** True between start() and stop(). */
@@ -143,29 +185,37 @@ export class HealthProber implements HealthSource {
       throw new Error(`HealthProber.checkNow: region "${region}" has no target; ${unknownName('target', undefined, this.targets.keys())}`);
     const seq = (this.seqs.get(region) ?? 0) + 1;
     this.seqs.set(region, seq);
+    const results = await Promise.all(target.urls.map((url) => this.checkUrl(target, url)));
+    results.forEach((r, i) => {
+      const { attempts: _attempts, ...result } = r;
+      for (const listener of this.instanceListeners) {
+        try {
+          listener({ region, baseUrl: target.baseUrls[i], ...result });
+        } catch {
+          // a listener's failure is its own; the region's signal still goes out
+        }
+      }
+    });
+    let best = results[0];
+    for (const r of results) if (rank(r) < rank(best) || (rank(r) === rank(best) && r.latencyMs < best.latencyMs)) best = r;
+    return this.emit({ kind: 'probe', region, source: this.source, seq, ...best, at: this.clock.now() });
+  }
+
+  /** One instance's check: up to `1 + retries` attempts until a healthy status. */
+  private async checkUrl(target: Target, url: string): Promise<CheckResult> {
     const { retries, timeoutMs } = this.table.failover.healthCheck;
     let last: { latencyMs: number; status?: number; error?: string } = { latencyMs: 0 };
     let attempts = 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0 && this.retryDelayMs > 0) await new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.retryDelayMs));
       attempts++;
-      last = await this.attempt(target.url, timeoutMs);
+      last = await this.attempt(url, timeoutMs);
       if (last.status !== undefined && isHealthyStatus(last.status)) {
         const outcome: ProbeOutcome = last.latencyMs > target.region.latencyThresholdMs ? 'slow' : 'success';
-        return this.emit({
-          kind: 'probe',
-          region,
-          source: this.source,
-          seq,
-          outcome,
-          latencyMs: last.latencyMs,
-          attempts,
-          status: last.status,
-          at: this.clock.now(),
-        });
+        return { outcome, latencyMs: last.latencyMs, attempts, status: last.status };
       }
     }
-    return this.emit({ kind: 'probe', region, source: this.source, seq, outcome: 'failure', attempts, ...last, at: this.clock.now() });
+    return { outcome: 'failure', attempts, ...last };
   }
 
   private urlFor(region: string, baseUrl: string): string {

@@ -74,7 +74,7 @@ export class HealthChecker implements HealthSource {
   }
 
   /** See {@link HealthProber.addTarget}. */
-  addTarget(region: string, baseUrl: string): void {
+  addTarget(region: string, baseUrl: string | readonly string[]): void {
     this.prober.addTarget(region, baseUrl);
   }
 

@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './clock';
 import { type ListenerErrorHandler, TypedEmitter } from './events';
 import { FailoverController, type TransitionEvent, type TransitionListener } from './failover-controller';
 import { HealthChecker, type HealthCheckerOptions } from './health';
+import type { InstanceCheckResult } from './health-prober';
 import type { TrafficSignal } from './health-signals';
 import {
   RegionRouter,
@@ -45,6 +46,8 @@ export type RoutingRuntimeEvents = {
   transition: TransitionEvent;
   /** A new table was accepted. */
   reloaded: { version: number; added: string[]; removed: string[]; kept: string[] };
+  /** One instance's result within a region's active check (regions with several instances). */
+  instance: InstanceCheckResult;
 };
 
 export interface RoutingRuntimeOptions {
@@ -99,7 +102,7 @@ export class RoutingRuntime {
   }
 
   /** Adds an active health-check target; it is kept across reloads while the region exists. */
-  addTarget(region: string, baseUrl: string): void {
+  addTarget(region: string, baseUrl: string | readonly string[]): void {
     this.#state.health.addTarget(region, baseUrl);
   }
 
@@ -121,6 +124,11 @@ export class RoutingRuntime {
   /** Subscribes to failover transitions, across reloads; returns the unsubscribe function. */
   onTransition(listener: TransitionListener): () => void {
     return this.#events.on('transition', listener);
+  }
+
+  /** Subscribes to each instance's active-check result, across reloads; returns the unsubscribe function. */
+  onInstanceResult(listener: (result: InstanceCheckResult) => void): () => void {
+    return this.#events.on('instance', listener);
   }
 
   /** Subscribes to accepted reloads; returns the unsubscribe function. */
@@ -200,9 +208,11 @@ export class RoutingRuntime {
   #wire(state: RuntimeState): void {
     const offSignals = state.failover.attach(state.health);
     const offTransitions = state.failover.onTransition((e) => this.#events.emit('transition', e));
+    const offInstances = state.health.prober.onInstanceResult((e) => this.#events.emit('instance', e));
     this.#detach = () => {
       offSignals();
       offTransitions();
+      offInstances();
     };
   }
 }

@@ -11,7 +11,8 @@ import pino from 'pino';
 import { Gateway, type GatewayProps } from '../../gateway/gateway';
 import { startFakeUpstream } from '../../gateway/fake/upstream';
 import type { RoutingTable } from '../../runtime/routing-table';
-import { GB_IP, US_IP, call, fastTable, sample } from '../helpers/gateway';
+import { MemoryRegistry } from '../../runtime/registry/memory';
+import { GB_IP, US_IP, call, eventually, fastTable, sample } from '../helpers/gateway';
 
 interface Upstream {
   region: string;
@@ -515,6 +516,33 @@ describe('clients that go away', () => {
     expect(logs.find((l) => l.path === '/v1/gone')?.status).toBe(499);
     upstreams['eu-west-2'].delayMs = 0;
     expect((await call(port, '/v1/x', { headers: fromGB })).status).toBe(200);
+  });
+});
+
+describe('regions with several instances (service registry)', () => {
+  it('a dead instance among live ones leaves its pool and the region keeps serving (before: its checks failed the whole region)', async () => {
+    const registry = new MemoryRegistry();
+    const dead = await closedPort();
+    // the dead instance sorts first: it was the one instance the region's checks probed
+    await registry.register({ id: 'dead', name: 'api', region: 'eu-west-2', address: '127.0.0.1', port: dead }, { ttlSeconds: 60 });
+    await registry.register(
+      { id: 'live', name: 'api', region: 'eu-west-2', address: '127.0.0.1', port: upstreams['eu-west-2'].port },
+      { ttlSeconds: 60 },
+    );
+    try {
+      const { gw, port, logs } = await startGateway({ registry, activeHealthChecks: true, table: fastTable({ intervalMs: 200 }) });
+      await eventually('the dead instance ejected', () => (logs.some((l) => l.event === 'instance-ejected') ? true : undefined), 5000);
+      expect(logs.find((l) => l.event === 'instance-ejected')).toMatchObject({ region: 'eu-west-2', origin: `http://127.0.0.1:${dead}` });
+      // several checks later the region is still healthy and every request is served there
+      await new Promise((r) => setTimeout(r, 600));
+      expect(gw.routing.current.failover.snapshot('eu-west-2')).toMatchObject({ status: 'healthy' });
+      for (let i = 0; i < 20; i++) {
+        const res = await call(port, '/v1/x', { headers: { ...fromGB, 'x-user-id': `u${i}` } });
+        expect([res.status, res.headers['x-served-by-region']]).toEqual([200, 'eu-west-2']);
+      }
+    } finally {
+      await registry.close();
+    }
   });
 });
 

@@ -439,3 +439,21 @@ describe('a region that comes back is judged on its traffic from then on', () =>
     ctl.dispose();
   });
 });
+
+describe('a region with several instances', () => {
+  it('is as healthy as its best instance; each instance result is reported', async () => {
+    const clock = new ManualClock();
+    const alive = new Set(['http://b:1/health']);
+    const probe: ProbeFn = (url) => (alive.has(url) ? Promise.resolve(200) : Promise.reject(new Error('ECONNREFUSED')));
+    const prober = new HealthProber(makeTable({ retries: 0 }), { clock, probe });
+    const instances: string[] = [];
+    prober.onInstanceResult((r) => instances.push(`${r.baseUrl} ${r.outcome}`));
+    prober.addTarget('eu-west-1', ['http://a:1', 'http://b:1']);
+    expect(prober.targetUrls('eu-west-1')).toEqual(['http://a:1/health', 'http://b:1/health']);
+    expect(await prober.checkNow('eu-west-1')).toMatchObject({ outcome: 'success', status: 200 });
+    expect(instances.sort()).toEqual(['http://a:1 failure', 'http://b:1 success']);
+    alive.clear();
+    expect(await prober.checkNow('eu-west-1')).toMatchObject({ outcome: 'failure', error: 'ECONNREFUSED' });
+    expect(() => prober.addTarget('eu-central-1', [])).toThrow('region "eu-central-1" was given no base URL');
+  });
+});
