@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
 import { propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
+import { formatValue } from '../../runtime/problem';
 
 /** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway. */
 export const DEFAULT_MESH_SERVICES = ['api-gateway', 'ai-service', 'user-service', 'knowledge-service'] as const;
@@ -71,6 +72,34 @@ export class MtlsMesh extends Construct {
       requireLiteral(this, `memberRegions[${i}]`, region, REGION_ID.allowed, 'it names the identities at synth');
       if (typeof region !== 'string' || !REGION_ID.pattern.test(region)) fail(`memberRegions[${i}]`, region, REGION_ID.allowed);
       if (members.indexOf(region) !== i) fail(`memberRegions[${i}]`, region, 'each region once');
+      // A member given as a region (not only its id) says its zone and services: check them.
+      const spec = typeof props.memberRegions[i] === 'string' ? undefined : (props.memberRegions[i] as Partial<Pick<IRegion, 'spec'>>).spec;
+      if (spec !== undefined && spec.residencyZone !== zone)
+        fail(`memberRegions[${i}]`, region, `a region of residency zone "${zone}" (${region} is in zone "${spec.residencyZone}")`);
+      if (spec !== undefined && !spec.services.includes('compute'))
+        fail(
+          `memberRegions[${i}]`,
+          region,
+          `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`,
+        );
+    });
+    if (typeof props.organization !== 'string' || props.organization.trim() === '' || /[\u0000-\u001f\u007f]/.test(props.organization))
+      if (!Token.isUnresolved(props.organization))
+        fail('organization', props.organization, "a non-empty name without control characters (the certificates' O)");
+    // The CAs and the identities' private keys live where the provider creates them: in the zone.
+    // The provider's region may be a token, its zone is read from its default tags (a Region's
+    // provider carries ResidencyZone), once the tree is built.
+    this.node.addValidation({
+      validate: () => {
+        const tags = (Array.isArray(provider.defaultTags) ? provider.defaultTags[0]?.tags : undefined) as
+          Record<string, string> | undefined;
+        const providerZone = tags?.ResidencyZone;
+        return typeof providerZone === 'string' && !Token.isUnresolved(providerZone) && providerZone !== zone
+          ? [
+              `provider of region ${formatValue(provider.region)} is in residency zone "${providerZone}"; allowed: the provider of a region of zone "${zone}" (the CAs and the identities' private keys stay in the zone)`,
+            ]
+          : [];
+      },
     });
     for (const [field, years] of [
       ['rootValidityYears', rootYears],

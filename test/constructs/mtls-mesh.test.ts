@@ -1,8 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { DEFAULT_MESH_SERVICES, MtlsMesh, type MtlsMeshProps } from '../../lib/mesh/mtls-mesh';
+import { Region } from '../../lib/region';
 import { buildPlatform } from '../../stacks/platform';
-import { resourcesOf, validConfig } from '../helpers/platform';
+import { resourcesOf, specOf, validConfig } from '../helpers/platform';
 
 function synthMesh(extra: Partial<MtlsMeshProps> = {}) {
   const stack = new TerraformStack(Testing.app(), 'mesh');
@@ -81,6 +82,26 @@ describe('MtlsMesh: tokens and regions', () => {
     expect(() => new MtlsMesh(stack, 'c', { ...base, residencyZone: zone })).toThrow(/tok\/c: residencyZone is a token/);
     const org = new TerraformVariable(stack, 'org', { type: 'string' }).stringValue;
     expect(() => new MtlsMesh(stack, 'd', { ...base, organization: org })).not.toThrow();
+  });
+  it('keeps the CAs and keys in the zone: refuses a provider of another zone, members of another zone or without compute, an empty organization', () => {
+    const stack = new TerraformStack(Testing.app(), 'zone');
+    const na = new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), projectName: 'p-x', accountId: '111122223333' });
+    const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'p-x', accountId: '111122223333' });
+    const base = { residencyZone: 'emea', meshDomain: 'mesh.example.com', organization: 'o' };
+    new MtlsMesh(stack, 'a', { ...base, provider: na.provider, memberRegions: [emea] });
+    expect(stack.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      `provider of region "us-east-1" is in residency zone "na"; allowed: the provider of a region of zone "emea" (the CAs and the identities' private keys stay in the zone)`,
+    ]);
+    expect(() => new MtlsMesh(stack, 'b', { ...base, provider: emea.provider, memberRegions: [emea, na] })).toThrow(
+      'zone/b: memberRegions[1] "us-east-1" is not allowed; allowed: a region of residency zone "emea" (us-east-1 is in zone "na")',
+    );
+    const storage = { regionId: 'eu-west-9', spec: { ...specOf('eu-west-1'), id: 'eu-west-9', services: ['storage'] as const } };
+    expect(() => new MtlsMesh(stack, 'c', { ...base, provider: emea.provider, memberRegions: [storage] })).toThrow(
+      'zone/c: memberRegions[0] "eu-west-9" is not allowed; allowed: a compute region of the zone (eu-west-9 runs storage: no gateway or service to identify)',
+    );
+    expect(() => new MtlsMesh(stack, 'd', { ...base, provider: emea.provider, memberRegions: [emea], organization: ' ' })).toThrow(
+      `zone/d: organization " " is not allowed; allowed: a non-empty name without control characters (the certificates' O)`,
+    );
   });
   it('takes regions as well as region ids', () => {
     const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
