@@ -87,6 +87,8 @@ export class ReservedCapacity extends Construct {
     requireLiteral(this, 'reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer', SIZED);
     if (!Number.isInteger(plan.baselineCapacity) || plan.baselineCapacity < 1)
       fail('reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer');
+    if (!Number.isFinite(plan.reservedPercent) || plan.reservedPercent < 0 || plan.reservedPercent > 100)
+      fail('reservedCapacity.reservedPercent', plan.reservedPercent, 'a number from 0 to 100');
     requireLiteral(this, 'reservedCapacity.instanceTypes', plan.instanceTypes, 'a literal list of reserved instance types', SIZED);
     plan.instanceTypes.forEach((r, i) => {
       requireLiteral(this, `reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer', SIZED);
@@ -98,6 +100,10 @@ export class ReservedCapacity extends Construct {
         'it names a node group',
       );
       if (!Number.isInteger(r.count) || r.count < 1) fail(`reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer');
+      if (r.term !== '1year' && r.term !== '3year')
+        fail(`reservedCapacity.instanceTypes[${i}].term`, r.term, '"1year" or "3year" (the reserved-instance terms AWS sells)');
+      if (plan.instanceTypes.findIndex((x) => x.type === r.type) !== i)
+        fail(`reservedCapacity.instanceTypes[${i}].type`, r.type, 'each instance type once (it names a node group)');
       if (typeof r.type !== 'string' || !INSTANCE_TYPE.test(r.type))
         fail(`reservedCapacity.instanceTypes[${i}].type`, r.type, 'an EC2 instance type such as "m6i.xlarge"');
     });

@@ -2,6 +2,8 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
+import { DNS_NAME } from '../limits';
+import { checkText } from '../private/prop-checks';
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import type { IReplicatedDatabase } from './replicated-database';
@@ -48,6 +50,8 @@ export class DatabaseEndpoints extends Construct {
           `${path}: regions[${i}] ${r.regionId} (residency zone "${r.spec.residencyZone}") is not allowed; the database names of zone "${zone}" resolve only in the VPCs of that zone`,
         );
     });
+    // The names must be the ones the routing table publishes (lower-case DNS names under the domain).
+    checkText(this, 'domain', props.domain, DNS_NAME);
     this.zoneName = databaseZoneDomain(zone, props.domain);
     const provider = props.provider ?? props.regions[0].provider;
     this.hostedZone = new Route53Zone(this, 'HostedZone', {

@@ -389,6 +389,15 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
         okActions: [...notify],
       });
     }
+    // Actions for a region without a replica would notify no one of anything: a typo, named.
+    const withReplica = Object.keys(this.replicaLagAlarms);
+    for (const key of Object.keys(props.alarmActions ?? {}))
+      if (!withReplica.includes(key))
+        fail(
+          `alarmActions.${key}`,
+          key,
+          withReplica.length > 0 ? `a region with a replica: ${withReplica.join(', ')}` : 'nothing: the database has no replica',
+        );
   }
 }
 

@@ -42,6 +42,10 @@ export class ZoneNetwork extends Construct {
     super(scope, id);
     const { regions } = props;
     checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
+    checkText(this, 'namePrefix', props.namePrefix, {
+      pattern: /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
+      allowed: 'lower-case letters, digits and "-", not empty, not starting or ending with "-" (it begins every peering\'s Name tag)',
+    });
     if (regions.length === 0) throw new Error(`${this.node.path}: regions [] is not allowed; allowed: the regions of one residency zone`);
     this.residencyZone = regions[0].spec.residencyZone;
     const placement = (r: IRegion) => ({ regionId: r.regionId, residencyZone: r.spec.residencyZone });

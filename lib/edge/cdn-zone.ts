@@ -12,7 +12,7 @@ import type { RegionsConfig } from '../config/model';
 import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
 import type { DnsRecordSpec, IGlobalIngress } from './global-ingress';
 import { apiOriginHostOf, gatewayHostOf, gatewayRegions, refusalHostOf, regionApiHostOf } from './hostnames';
-import { assertValidatedConfig, checkText, CLOUDFLARE_ACCOUNT_ID } from '../private/prop-checks';
+import { assertValidatedConfig, checkText, CLOUDFLARE_ACCOUNT_ID, propError } from '../private/prop-checks';
 
 /** What CdnZone needs from a region's public entry (RegionIngress in the continent stacks). */
 export interface IRegionalEntry {
@@ -193,7 +193,11 @@ export class CdnZone extends Construct {
           comment: 'Google Certificate Manager DNS authorization of the API certificate',
         }),
     );
+    const gatewayIds = gatewayRegions(config).map((r) => r.id);
     for (const [regionId, entry] of Object.entries(props.regionalEntries ?? {})) {
+      // A name for a region the config runs no gateway in would point the edge at nothing it routes to.
+      if (!gatewayIds.includes(regionId))
+        propError(this, `regionalEntries.${regionId}`, regionId, `a region of the config that runs the gateway: ${gatewayIds.join(', ')}`);
       new DnsRecord(this, `Gateway-${regionId}`, {
         zoneId,
         name: gatewayHostOf(config, regionId),

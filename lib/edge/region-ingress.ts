@@ -94,6 +94,13 @@ export class RegionIngress extends Construct {
   constructor(scope: Construct, id: string, props: RegionIngressProps) {
     super(scope, id);
     const { region, projectName } = props;
+    if (region?.spec !== undefined && !region.spec.services.includes('compute'))
+      propError(
+        this,
+        'region',
+        region.regionId,
+        `a region that runs "compute" (the gateway behind the load balancer); ${region.regionId} runs ${region.spec.services.join(', ')}`,
+      );
     checkText(this, 'projectName', projectName, PROJECT_NAME);
     checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     requireLiteral(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs', 'one ingress rule per CIDR');

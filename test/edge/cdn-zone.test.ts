@@ -295,6 +295,13 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
       name: '${trimsuffix("_abc.eu-west-1.gateway.taishanglaojun.com.", ".")}',
     });
   });
+
+  it('refuses an entry for a region that runs no gateway in the config, naming the allowed ones', () => {
+    const entry = { loadBalancerDnsName: 'x.elb.amazonaws.com', certificateValidationRecord: { name: '_a.', type: 'CNAME', value: '_b.' } };
+    expect(() => synthGlobal({ regionalEntries: { 'eu-north-1': entry } })).toThrow(
+      /Cdn: regionalEntries.eu-north-1 "eu-north-1" is not allowed; allowed: a region of the config that runs the gateway: ap-east-1, /,
+    );
+  });
 });
 
 describe('CdnZone props', () => {
