@@ -83,7 +83,8 @@ export class MtlsMesh extends Construct {
           `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`,
         );
     });
-    if (typeof props.organization !== 'string' || props.organization.trim() === '' || /[\u0000-\u001f\u007f]/.test(props.organization))
+    const hasControl = (text: string) => [...text].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+    if (typeof props.organization !== 'string' || props.organization.trim() === '' || hasControl(props.organization))
       if (!Token.isUnresolved(props.organization))
         fail('organization', props.organization, "a non-empty name without control characters (the certificates' O)");
     // The CAs and the identities' private keys live where the provider creates them: in the zone.
