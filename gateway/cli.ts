@@ -17,7 +17,7 @@ import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-ta
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
 import { unknownName } from '../runtime/private/unknown-name';
 import { Gateway, LIMIT_DEFAULTS, type GatewayLimits } from './gateway';
-import { UpstreamConfigError, resolveStaticUpstreams } from './upstreams';
+import { UPSTREAM_TEMPLATE_ENV, UpstreamConfigError, resolveStaticUpstreams, upstreamEnvName } from './upstreams';
 
 export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --table FILE              routing table (default ${DEFAULT_ROUTING_TABLE_PATH}); SIGHUP or a change of the file reloads it
@@ -95,7 +95,8 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     table: DEFAULT_ROUTING_TABLE_PATH,
     port: 8080,
     host: '127.0.0.1',
-    upstreams: {},
+    // No prototype: a region key "__proto__" (from a file or a flag) is a key like any other, named as unknown.
+    upstreams: Object.create(null) as Record<string, string>,
     registryService: 'api',
     trustedProxies: [],
     limits: {},
@@ -289,6 +290,18 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
   const resolve = (t: RoutingTable) => {
     const regions = t.regions.map((r) => r.id);
     const known = new Set(regions);
+    if (built.gateway === undefined) {
+      // At start, a per-region variable that names no region of the table is a typo, as a --upstream flag is.
+      const names = new Set(regions.map(upstreamEnvName));
+      const prefix = upstreamEnvName('');
+      const strays = Object.keys(env)
+        .filter((k) => k.startsWith(prefix) && k !== UPSTREAM_TEMPLATE_ENV && !names.has(k))
+        .sort();
+      if (strays.length > 0)
+        throw new UpstreamConfigError(
+          strays.map((k) => `${k}: names no region of the routing table; allowed: ${[...names].join(', ')} (or unset it)`),
+        );
+    }
     const dropped = built.gateway === undefined ? [] : Object.keys(flags.upstreams).filter((r) => !known.has(r));
     const resolved = resolveStaticUpstreams({
       regions,

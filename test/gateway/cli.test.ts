@@ -198,6 +198,41 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
     return { gw, logs, tableFile };
   }
 
+  it('at start, a TAISHANGLAOJUN_UPSTREAM_<REGION> variable that names no region of the table is an error, as a --upstream flag is (before: ignored)', () => {
+    const tableFile = join(dir, 'table.json');
+    writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
+    const flags = parseGatewayFlags(['--table', tableFile, '--upstream-template', 'http://{region}.internal:8080', '--no-health-checks']);
+    const env = { TAISHANGLAOJUN_UPSTREAM_EU_WEST_9: 'http://x:1', TAISHANGLAOJUN_UPSTREAM_TEMPLATE: 'http://{region}.internal:8080' };
+    expect(() => gatewayFromFlags(flags, env)).toThrow(UpstreamConfigError);
+    expect(() => gatewayFromFlags(flags, env)).toThrow(
+      /TAISHANGLAOJUN_UPSTREAM_EU_WEST_9: names no region of the routing table; allowed: TAISHANGLAOJUN_UPSTREAM_EU_/,
+    );
+    const ok = gatewayFromFlags(flags, { TAISHANGLAOJUN_UPSTREAM_EU_WEST_1: 'http://127.0.0.1:9101' });
+    gateways.push(ok);
+  });
+
+  it('an upstreams file or flag with the key "__proto__" is an unknown region like any other (before: dropped silently)', () => {
+    const tableFile = join(dir, 'table.json');
+    writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
+    const upstreamsFile = join(dir, 'proto.json');
+    writeFileSync(upstreamsFile, '{"__proto__": "http://x:1", "eu-west-1": "http://127.0.0.1:9101"}');
+    for (const source of [
+      ['--upstreams', upstreamsFile],
+      ['--upstream', '__proto__=http://x:1'],
+    ]) {
+      const flags = parseGatewayFlags([
+        '--table',
+        tableFile,
+        '--upstream-template',
+        'http://{region}.internal:8080',
+        '--no-health-checks',
+        ...source,
+      ]);
+      expect(Object.keys(flags.upstreams)).toContain('__proto__');
+      expect(() => gatewayFromFlags(flags, {})).toThrow(/upstream: unknown region of the routing table "__proto__"/);
+    }
+  });
+
   it('ignores overrides for regions the new table no longer has, warns once, and accepts the reload', () => {
     const { gw, logs, tableFile } = build(ALL, ALL, ['--upstream', 'us-east-1=http://127.0.0.1:9200']);
     writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
