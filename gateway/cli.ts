@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
+import { validateSegment } from '../runtime/registry/types';
 import { findDuplicateKeys } from '../runtime/private/json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from '../runtime/private/read-bounded';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
@@ -214,7 +215,11 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
             );
         break;
       case '--registry-service':
-        out.registryService = value;
+        try {
+          out.registryService = validateSegment('name', value);
+        } catch (err) {
+          throw new UsageError(`--registry-service: ${(err as Error).message.replace(/^service registry: invalid name /, '')}`);
+        }
         break;
       case '--trusted-proxy': {
         const entries = value
@@ -262,6 +267,24 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     }
   }
   return out;
+}
+
+/** The flag of each gateway limit, so that a limit's error names what the operator typed. */
+const LIMIT_FLAGS: Readonly<Record<string, string>> = {
+  maxBodyBytes: '--max-body-bytes',
+  maxHeaderBytes: '--max-header-bytes',
+  headersTimeoutMs: '--headers-timeout-ms',
+  requestTimeoutMs: '--request-timeout-ms',
+  maxHeaderCount: '--max-header-count',
+  maxPipelinedRequests: '--max-pipelined',
+  clientIdleTimeoutMs: '--client-idle-timeout-ms',
+};
+
+/** `limits.requestTimeoutMs` → `--request-timeout-ms (limits.requestTimeoutMs)` in a message. */
+export function withLimitFlags(message: string): string {
+  return message.replace(/limits\.([A-Za-z]+)/g, (whole, field: string) =>
+    LIMIT_FLAGS[field] ? `${LIMIT_FLAGS[field]} (${whole})` : whole,
+  );
 }
 
 /**
@@ -353,7 +376,7 @@ export async function main(args: readonly string[]): Promise<number> {
     gateway = gatewayFromFlags(flags);
   } catch (err) {
     if (err instanceof UsageError || err instanceof RoutingTableError || err instanceof UpstreamConfigError || err instanceof RangeError) {
-      process.stderr.write(`taishanglaojun gateway: ${err.message}\n`);
+      process.stderr.write(`taishanglaojun gateway: ${err instanceof RangeError ? withLimitFlags(err.message) : (err as Error).message}\n`);
       if (err instanceof UsageError) process.stderr.write(`${GATEWAY_USAGE}\n`);
       return 2;
     }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { gatewayFromFlags, parseGatewayFlags, UsageError } from '../../gateway/cli';
+import { gatewayFromFlags, parseGatewayFlags, UsageError, withLimitFlags } from '../../gateway/cli';
 import { Gateway } from '../../gateway/gateway';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import type { ServiceRegistry } from '../../runtime/registry/types';
@@ -57,6 +57,7 @@ test.each([
   [['--etcd', 'http://etcd.local'], /^--etcd: "http:\/\/etcd.local" is not allowed/],
   [['--etcd', 'http://user:pw@127.0.0.1:2379'], /^--etcd: "http:\/\/user:pw@127.0.0.1:2379" is not allowed/],
   [['--etcd', 'http://127.0.0.1:2379,'], /^--etcd: "" is not allowed/],
+  [['--registry-service', 'a/b'], /^--registry-service: "a\/b"; allowed: non-empty, at most 128 characters/],
 ])(
   '%j is a usage error (before: a switch with =false was turned on, a repeat won silently, an empty value or a bad etcd URL passed)',
   (argv, message) => {
@@ -116,6 +117,28 @@ test('a registry that does not answer: listen fails with a message naming the re
   } finally {
     await gateway.shutdown();
   }
+});
+
+test('a limit error names the flags the operator typed (before: only limits.<field>)', () => {
+  expect(withLimitFlags('gateway limits.headersTimeoutMs: 10000; allowed: at most limits.requestTimeoutMs (1000)')).toBe(
+    'gateway --headers-timeout-ms (limits.headersTimeoutMs): 10000; allowed: at most --request-timeout-ms (limits.requestTimeoutMs) (1000)',
+  );
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(__dirname, '..', '..', 'bin', 'taishanglaojun.js'),
+      'gateway',
+      '--table',
+      join(__dirname, '..', 'fixtures', 'routing-table.json'),
+      '--upstream-template',
+      'http://{region}.internal:1',
+      '--request-timeout-ms',
+      '1000',
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain('--headers-timeout-ms (limits.headersTimeoutMs): 10000; allowed: at most --request-timeout-ms');
 });
 
 test('registry mode names at start the regions the registry lists no instance for (a misspelt service looked like a healthy start)', async () => {
