@@ -4,7 +4,8 @@
  * what it receives, and takes faults at run time:
  *
  *   POST /__fake/config  {"latencyMs": 300, "status": 503, "healthLatencyMs": 300, "healthStatus": 500}
- *   GET  /__fake/stats   {"region", "requests", "health", "byHeader": {...}}
+ *   GET  /__fake/stats   {"region", "requests", "health", "byTag": {...}}
+ *   (config values: latencies 0..600000 ms, statuses 100..599; anything else is a 400 naming the field)
  *
  *   node bin/run-entry.js gateway/fake/upstream --region eu-west-1 --port 0 [--health-path /health]
  *
@@ -23,6 +24,25 @@ export interface FakeUpstreamFaults {
   healthLatencyMs: number;
   /** Status of health checks. */
   healthStatus: number;
+}
+
+const FAULT_RANGES: Readonly<Record<keyof FakeUpstreamFaults, readonly [number, number]>> = {
+  latencyMs: [0, 600_000],
+  status: [100, 599],
+  healthLatencyMs: [0, 600_000],
+  healthStatus: [100, 599],
+};
+
+/** What is wrong with a POSTed config (an object of known fields, each an integer in its range), or undefined. */
+export function configProblem(cfg: unknown): string | undefined {
+  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) return 'the config must be a JSON object';
+  for (const [field, value] of Object.entries(cfg)) {
+    const range = (FAULT_RANGES as Record<string, readonly [number, number]>)[field];
+    if (range === undefined) return `${field} is not a field; allowed: ${Object.keys(FAULT_RANGES).join(', ')}`;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1])
+      return `${field} ${JSON.stringify(value)} is not allowed; allowed: an integer from ${range[0]} to ${range[1]}`;
+  }
+  return undefined;
 }
 
 export interface FakeUpstreamStats {
@@ -68,6 +88,11 @@ export function startFakeUpstream(region: string, port: number, healthPath = '/h
     if (url === '/__fake/config' && req.method === 'POST') {
       readJson(req).then(
         (cfg) => {
+          const problem = configProblem(cfg);
+          if (problem !== undefined) {
+            send(res, 400, { error: 'bad-config', detail: problem });
+            return;
+          }
           faults = { ...faults, ...(cfg as Partial<FakeUpstreamFaults>) };
           send(res, 200, faults);
         },

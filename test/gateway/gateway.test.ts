@@ -747,4 +747,21 @@ describe('fake upstream', () => {
       await fake.close();
     }
   });
+  it('refuses a config value it cannot honour, naming the field, and keeps serving (before: status 99 crashed it)', async () => {
+    const fake = await startFakeUpstream('eu-west-1', 0);
+    try {
+      for (const [cfg, detail] of [
+        [{ status: 99 }, 'status 99 is not allowed; allowed: an integer from 100 to 599'],
+        [{ latencyMs: -1 }, 'latencyMs -1 is not allowed; allowed: an integer from 0 to 600000'],
+        [{ delay: 5 }, 'delay is not a field; allowed: latencyMs, status, healthLatencyMs, healthStatus'],
+        [[1], 'the config must be a JSON object'],
+      ] as const) {
+        const res = await call(fake.port, '/__fake/config', { method: 'POST', body: JSON.stringify(cfg) });
+        expect([res.status, JSON.parse(res.body)]).toEqual([400, { error: 'bad-config', detail }]);
+      }
+      expect((await call(fake.port, '/x')).status).toBe(200);
+    } finally {
+      await fake.close();
+    }
+  });
 });
