@@ -47,10 +47,16 @@ export const workloadProfileSchema = z
       )
       .refine((n) => n.trim() !== '', 'must not be blank')
       .default('workload'),
-    /** Residency zone of the workload's data, e.g. "emea". */
-    residencyZone: z.string().min(1),
-    /** Region the workload runs in now. */
-    currentRegion: z.string().min(1),
+    /** Residency zone of the workload's data, e.g. "emea" (ids are lower-case; "EMEA" is read as "emea", as `route` does). */
+    residencyZone: z
+      .string()
+      .min(1)
+      .transform((v) => v.toLowerCase()),
+    /** Region the workload runs in now (lower-cased, as `route` does). */
+    currentRegion: z
+      .string()
+      .min(1)
+      .transform((v) => v.toLowerCase()),
     /** vCPU-hours per month. */
     cpuHours: nonNegative('vCPU-hours per month'),
     /** Stored GB (GB-month). */
@@ -107,12 +113,17 @@ export interface RegionCost {
   readonly total: number;
 }
 
+/** "a" or "an" before a type name ("an object", "a number"). */
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
 /** The planner's answer. */
 export interface CostPlan {
   readonly workload: string;
   readonly residencyZone: string;
   readonly currency: string;
   readonly pricesAsOf: string;
+  /** Where the prices come from (the price file's `source`). */
+  readonly pricesSource: string;
   /** Regions of the zone, cheapest first; equal totals by region id. */
   readonly ranking: readonly RegionCost[];
   readonly currentRegion: string;
@@ -136,8 +147,10 @@ function zodProblems(input: unknown, error: z.ZodError, prefix: string, rootFiel
       message =
         `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` +
         (issue.path.length === 0 && rootFields ? `; allowed: ${rootFields.join(', ')}` : '');
-    else if (issue.code === 'invalid_type' && value === undefined) message = `is missing; it must be a ${issue.expected}`;
-    else if (issue.code === 'invalid_type' && /^Invalid input/.test(message)) message = `is not allowed; allowed: a ${issue.expected}`;
+    else if (issue.code === 'invalid_type' && value === undefined)
+      message = `is missing; it must be ${article(String(issue.expected))} ${issue.expected}`;
+    else if (issue.code === 'invalid_type' && /^Invalid input/.test(message))
+      message = `is not allowed; allowed: ${article(String(issue.expected))} ${issue.expected}`;
     else if (issue.code === 'too_small' && issue.origin === 'string') message = 'must not be empty';
     else if (issue.code === 'too_big' && issue.origin === 'string') message = `must be at most ${String(issue.maximum)} characters`;
     const path = formatPath(issue.path);
@@ -278,6 +291,7 @@ export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile
     residencyZone: zone.id,
     currency: c,
     pricesAsOf: prices.asOf,
+    pricesSource: prices.source,
     ranking,
     currentRegion: current.region,
     cheapestRegion: cheapest.region,
@@ -309,7 +323,7 @@ export function renderCostPlan(plan: CostPlan): string {
       .join('  ')
       .trimEnd();
   return [
-    `workload ${plan.workload}, residency zone ${plan.residencyZone} (only its regions are ranked), prices as of ${plan.pricesAsOf}`,
+    `workload ${plan.workload}, residency zone ${plan.residencyZone} (only its regions are ranked), prices as of ${plan.pricesAsOf} (source: ${plan.pricesSource})`,
     line(head),
     ...rows.map(line),
     plan.recommendation,

@@ -197,9 +197,14 @@ describe('the price file synth writes', () => {
   it('renders a ranking table a person reads', () => {
     const text = renderCostPlan(planWorkloadCost(table, file, parseWorkloadProfile(emea, table)));
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/residency zone emea \(only its regions are ranked\), prices as of 2024-06/);
+    expect(lines[0]).toMatch(/residency zone emea \(only its regions are ranked\), prices as of 2024-06 \(source: AWS public list prices/);
     expect(lines[1]).toMatch(/^rank\s+region\s+compute\s+storage\s+network\s+total USD\/month$/);
     expect(lines).toHaveLength(2 + 3 + 1);
+  });
+  it('says where its prices come from in the plan, reads ids in any case as route does, and names types with their article', () => {
+    const plan = planWorkloadCost(table, file, parseWorkloadProfile({ ...emea, residencyZone: 'EMEA', currentRegion: 'EU-West-1' }, table));
+    expect(plan).toMatchObject({ residencyZone: 'emea', currentRegion: 'eu-west-1', pricesSource: file.source });
+    expect(() => parseWorkloadProfile([1], table)).toThrow(/\(root\): \[1\] is not allowed; allowed: an object/);
   });
 });
 
