@@ -133,7 +133,7 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
       'one GlobalIngress per project and Google Cloud project in an app',
       project.gcpProject,
     );
-    const rate = validateRateLimit(props.rateLimit ?? {});
+    const rate = validateRateLimit(this, props.rateLimit ?? {});
     if (props.sslProfile !== undefined && props.sslProfile !== 'MODERN' && props.sslProfile !== 'RESTRICTED')
       propError(this, 'sslProfile', props.sslProfile, '"MODERN" or "RESTRICTED" (both with TLS 1.2 minimum)');
 
@@ -306,19 +306,15 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
   }
 }
 
-function validateRateLimit(r: EdgeRateLimit): Required<EdgeRateLimit> {
+function validateRateLimit(scope: Construct, r: EdgeRateLimit): Required<EdgeRateLimit> {
   const requests = r.requests ?? 600;
   const intervalSeconds = r.intervalSeconds ?? 60;
   const clientHeader = r.clientHeader ?? 'CF-Connecting-IP';
   if (!Token.isUnresolved(requests) && (!Number.isInteger(requests) || requests < 1 || requests > 1_000_000))
-    throw new Error(`GlobalIngress rateLimit.requests: ${requests} is not allowed; allowed: an integer from 1 to 1000000`);
+    propError(scope, 'rateLimit.requests', requests, 'an integer from 1 to 1000000');
   if (!Token.isUnresolved(intervalSeconds) && !(CLOUD_ARMOR_INTERVALS as readonly number[]).includes(intervalSeconds))
-    throw new Error(
-      `GlobalIngress rateLimit.intervalSeconds: ${intervalSeconds} is not allowed; allowed: ${CLOUD_ARMOR_INTERVALS.join(', ')}`,
-    );
-  if (!Token.isUnresolved(clientHeader) && !/^[A-Za-z0-9-]{1,64}$/.test(clientHeader))
-    throw new Error(
-      `GlobalIngress rateLimit.clientHeader: "${clientHeader}" is not allowed; allowed: an HTTP header name (letters, digits, "-")`,
-    );
+    propError(scope, 'rateLimit.intervalSeconds', intervalSeconds, CLOUD_ARMOR_INTERVALS.join(', '));
+  if (!Token.isUnresolved(clientHeader) && (typeof clientHeader !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(clientHeader)))
+    propError(scope, 'rateLimit.clientHeader', clientHeader, 'an HTTP header name (letters, digits, "-")');
   return { requests, intervalSeconds, clientHeader };
 }

@@ -171,9 +171,9 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
     });
 
     it.each([
-      [{ intervalSeconds: 45 }, /rateLimit.intervalSeconds: 45 is not allowed; allowed: 10, 30, 60/],
-      [{ requests: 0 }, /rateLimit.requests: 0 is not allowed; allowed: an integer from 1/],
-      [{ clientHeader: 'X Bad' }, /rateLimit.clientHeader: "X Bad" is not allowed/],
+      [{ intervalSeconds: 45 }, /^t\/Ingress: rateLimit.intervalSeconds 45 is not allowed; allowed: 10, 30, 60/],
+      [{ requests: 0 }, /^t\/Ingress: rateLimit.requests 0 is not allowed; allowed: an integer from 1/],
+      [{ clientHeader: 'X Bad' }, /^t\/Ingress: rateLimit.clientHeader "X Bad" is not allowed/],
     ])('rejects a bad rate limit %j naming the field, the value and what is allowed', (rateLimit, message) => {
       expect(() => synthIngress({ rateLimit })).toThrow(message);
     });
