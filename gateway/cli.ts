@@ -8,6 +8,7 @@
  * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
  * Cannot start (the address in use, the service registry not answering within 10 s): exit 1 with the reason.
  */
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
@@ -161,9 +162,16 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       case '--port':
         out.port = intFlag(flag, value, 0, 65535);
         break;
-      case '--host':
+      case '--host': {
+        // An IP address, or a host name to resolve; dotted digits that are no IPv4 address (999.1.1.1) are a typo.
+        const dotted = /^[\d.]+$/.test(value);
+        if ((dotted && isIP(value) !== 4) || (!dotted && isIP(value) === 0 && !HOST_NAME.test(value)))
+          throw new UsageError(
+            `--host: ${JSON.stringify(value)} is not allowed; allowed: an IP address to listen on, such as 0.0.0.0, 127.0.0.1 or ::, or a host name`,
+          );
         out.host = value;
         break;
+      }
       case '--admin-port':
         out.adminPort = intFlag(flag, value, 0, 65535);
         break;
@@ -266,8 +274,15 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         break;
     }
   }
+  if (out.adminPort !== undefined && out.adminPort !== 0 && out.adminPort === out.port)
+    throw new UsageError(
+      `--admin-port: ${out.adminPort} is not allowed; allowed: a port other than --port (${out.port}), or 0 for any free port`,
+    );
   return out;
 }
+
+/** A host name --host may resolve (letters, digits, "-" and "."). */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** The flag of each gateway limit, so that a limit's error names what the operator typed. */
 const LIMIT_FLAGS: Readonly<Record<string, string>> = {

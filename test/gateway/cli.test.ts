@@ -58,6 +58,9 @@ test.each([
   [['--etcd', 'http://user:pw@127.0.0.1:2379'], /^--etcd: "http:\/\/user:pw@127.0.0.1:2379" is not allowed/],
   [['--etcd', 'http://127.0.0.1:2379,'], /^--etcd: "" is not allowed/],
   [['--registry-service', 'a/b'], /^--registry-service: "a\/b"; allowed: non-empty, at most 128 characters/],
+  [['--host', '999.1.1.1'], /^--host: "999.1.1.1" is not allowed; allowed: an IP address to listen on/],
+  [['--host', 'bad host'], /^--host: "bad host" is not allowed/],
+  [['--port', '9400', '--admin-port', '9400'], /^--admin-port: 9400 is not allowed; allowed: a port other than --port \(9400\)/],
 ])(
   '%j is a usage error (before: a switch with =false was turned on, a repeat won silently, an empty value or a bad etcd URL passed)',
   (argv, message) => {
