@@ -134,6 +134,7 @@ interface Declared {
   readonly residencyZone?: unknown;
   readonly continent?: unknown;
   readonly primary?: unknown;
+  readonly cidr?: unknown;
 }
 
 /**
@@ -244,12 +245,25 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   const countryOwner = new Map<string, string>();
   const cidrs: { cidr: Ipv4Cidr; index: number; id: string }[] = [];
   for (const r of cfg.declared.regions) if (typeof r.id === 'string') regionIds.add(r.id);
+  // Ids and networks are compared over every declared region, also those with problems elsewhere
+  // (one run names a duplicate id or an overlapping network next to a region's other problems).
   const seenRegionIds = new Set<string>();
+  cfg.declared.regions.forEach((r, i) => {
+    if (typeof r.id !== 'string') return;
+    if (seenRegionIds.has(r.id)) add(`regions[${i}].id`, r.id, 'is declared twice; region ids must be unique');
+    seenRegionIds.add(r.id);
+    if (cfg.regions[i] !== undefined || typeof r.cidr !== 'string') return;
+    const parsed = parseCidr(r.cidr);
+    if ('error' in parsed) return; // the region's own schema problems say what is wrong with it
+    if (formatCidr(parsed) !== r.cidr)
+      add(`regions[${i}].cidr`, r.cidr, `is not canonical; write it as ${formatValue(formatCidr(parsed))}`);
+    else if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
+      add(`regions[${i}].cidr`, r.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
+    else cidrs.push({ cidr: parsed, index: i, id: r.id });
+  });
   cfg.regions.forEach((region, i) => {
     if (!region) return;
     const at = `regions[${i}]`;
-    if (seenRegionIds.has(region.id)) add(`${at}.id`, region.id, 'is declared twice; region ids must be unique');
-    seenRegionIds.add(region.id);
 
     checkZone(`${at}.residencyZone`, region.residencyZone);
 

@@ -1015,6 +1015,18 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['regions[0].capacity', 'edge.countryPools.KR[1]']));
   });
 
+  it("names a duplicate region id and a region's network problems next to that region's schema problems, in one run (before: the next run)", () => {
+    const problems = problemsOf((c) => {
+      c.regions[0].capacity = 'lots'; // a schema problem of region 0
+      c.regions[0].cidr = '10.0.0.0/8'; // and a network the cross checks refuse (too large)
+      c.regions[1].id = c.regions[0].id; // a second region with its id
+    });
+    const at = (path: string) => problems.filter((p) => p.path === path).map((p) => p.message);
+    expect(at('regions[0].capacity')).toHaveLength(1);
+    expect(at('regions[0].cidr')).toEqual(['must have a prefix length from /16 to /20']);
+    expect(at('regions[1].id')).toEqual(['is declared twice; region ids must be unique']);
+  });
+
   it('does not guess edge relations when a region the edge refers to fails its own schema', () => {
     const problems = problemsOf((c) => {
       region(c, 'eu-west-1').residencyZone = 42; // a field the edge checks read
