@@ -18,7 +18,12 @@ export const NODE_MANAGED_POLICIES = [
   'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
 ] as const;
 
-/** Node label that says what a node runs on: `reserved`, `on-demand` or `spot`. */
+/**
+ * Node label that says what a node runs on: `reserved`, `on-demand` or `spot`. The key is in this
+ * library's own namespace (as `karpenter.sh/capacity-type` is Karpenter's), the same in every
+ * project: the cluster autoscaler's arguments and your workloads' node selectors name it, not the
+ * project's domain.
+ */
 export const CAPACITY_LABEL = 'taishanglaojun.com/capacity';
 
 export interface ReservedCapacityProps {
