@@ -456,6 +456,22 @@ export const regionsConfigSchema = z
     edge,
     /** The data tier: backups and replica-lag alarm. */
     database,
+    /**
+     * Where the account's global service events (IAM, STS, console sign-in) are recorded when the
+     * config has no us-east-1 (AWS delivers them to single-region trails only there): that region's
+     * trail becomes a multi-region trail, which records every region's management events too, so a
+     * config spanning several residency zones must say which zone keeps them, and why.
+     * @default us-east-1 when the config has it; else the first region, if every region is in one zone
+     */
+    globalServiceEvents: z
+      .object({
+        /** The region whose trail records them (a region of this config). */
+        region: z.string().min(1),
+        /** Why that region's zone may keep every region's management events (audit metadata: operators, API calls). */
+        reason: writtenReason,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -544,8 +544,51 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
   }
   const problems = crossCheck(viewOfValid(parsed.data));
   problems.push(...edgeConfigProblems(parsed.data)); // the edge section's relations (lib/config/edge-checks.ts)
+  problems.push(...globalServiceEventsProblems(parsed.data));
   if (problems.length) return { ok: false, problems };
   return { ok: true, config: normalise(parsed.data) };
+}
+
+/**
+ * Where the account's global service events are recorded (see the schema's `globalServiceEvents`):
+ * us-east-1 when the config has it (the field is then refused: it would change nothing); else the
+ * named region, which must be one of the config; a config without us-east-1 whose regions span
+ * several zones must name it, because the multi-region trail copies every region's management
+ * events into that region's zone.
+ */
+function globalServiceEventsProblems(cfg: ParsedRegionsConfig): ConfigProblem[] {
+  const ids = cfg.regions.map((r) => r.id);
+  const zones = [...new Set(cfg.regions.map((r) => r.residencyZone))];
+  const chosen = cfg.globalServiceEvents;
+  if (ids.includes('us-east-1'))
+    return chosen === undefined
+      ? []
+      : [
+          {
+            path: 'globalServiceEvents',
+            value: chosen,
+            message:
+              'is not allowed: the config has us-east-1, whose trail records the global service events (AWS delivers them there); remove the field',
+          },
+        ];
+  if (chosen !== undefined)
+    return ids.includes(chosen.region)
+      ? []
+      : [
+          {
+            path: 'globalServiceEvents.region',
+            value: chosen.region,
+            message: `is not a region of this config; allowed: ${ids.join(', ')}`,
+          },
+        ];
+  if (zones.length < 2) return [];
+  return [
+    {
+      path: 'globalServiceEvents',
+      value: undefined,
+      message: `is missing: without us-east-1, the account's global service events (IAM, STS, console sign-in) are recorded by a multi-region trail, which also copies the management events of every region (zones ${zones.join(', ')}) into its own region's zone; allowed: { region: "<one of ${ids.join(', ')}>", reason: "<why that zone may keep them, at least 10 characters>" }, or add us-east-1`,
+    },
+  ];
 }
 
 /**

@@ -24,11 +24,16 @@ export const GLOBAL_SERVICE_EVENTS_REGION = 'us-east-1';
 /**
  * The region of a config whose trail records global service events (IAM, STS, root and console
  * sign-in), once for the account: us-east-1 when the config has it (a single-region trail there
- * receives them), else the config's first region, whose trail is then a multi-region trail (the
- * only kind AWS delivers them to outside us-east-1).
+ * receives them), else the region the config names (`globalServiceEvents.region`) or its first
+ * region, whose trail is then a multi-region trail (the only kind AWS delivers them to outside
+ * us-east-1). The validator makes a config spanning several zones name it, with a reason.
  */
-export function globalServiceEventsRegion(config: { readonly regions: readonly { readonly id: string }[] }): string {
-  return config.regions.some((r) => r.id === GLOBAL_SERVICE_EVENTS_REGION) ? GLOBAL_SERVICE_EVENTS_REGION : config.regions[0].id;
+export function globalServiceEventsRegion(config: {
+  readonly regions: readonly { readonly id: string }[];
+  readonly globalServiceEvents?: { readonly region: string };
+}): string {
+  if (config.regions.some((r) => r.id === GLOBAL_SERVICE_EVENTS_REGION)) return GLOBAL_SERVICE_EVENTS_REGION;
+  return config.globalServiceEvents?.region ?? config.regions[0].id;
 }
 
 /** Options of the region's network. */

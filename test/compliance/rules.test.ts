@@ -1,6 +1,7 @@
 import { PLATFORM_RULES, type AppView, type ComplianceRule } from '../../lib/compliance';
 import { TAGS_APAC, TAGS_EMEA, app, hardenedBucket, provider, ref, res } from './fixtures';
 import { attachedTo, countOfTypes, referencedResource, resourcesOfType } from '../../lib/compliance/view-helpers';
+import { validConfig } from '../helpers/platform';
 
 interface Case {
   /** An app the rule passes. */
@@ -423,6 +424,18 @@ describe('rules read relations, not just attributes', () => {
     expect(rule.check(app([misTagged]))).toEqual([
       { path: 'apac/ap-east-1/b', reason: 'tag ResidencyZone "emea" but its region us-east-1 is in zone "na"' },
     ]);
+  });
+
+  it('TSLJ-RES-4 names a multi-region trail that copies other zones’ management events, unless the config declares it', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-4')!;
+    const multi = [res('aws_s3_bucket', 'b', {}), trail({ is_multi_region_trail: true })];
+    const findings = rule.check(app(multi));
+    expect(findings).toHaveLength(1);
+    expect(findings[0].reason).toMatch(
+      /^a multi-region trail in ap-east-1 \(zone "apac"\) copies the management events of the regions of zone\(s\) "emea", "na" into zone "apac"; declare it in the config/,
+    );
+    const declared = { ...validConfig, globalServiceEvents: { region: 'ap-east-1', reason: 'operator audit metadata kept in one place' } };
+    expect(rule.check(app(multi, { config: declared }))).toEqual([]);
   });
 
   it('TSLJ-RES-4 names a log subscription that ships a region’s logs to another zone', () => {

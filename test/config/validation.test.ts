@@ -1015,6 +1015,36 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['regions[0].capacity', 'edge.countryPools.KR[1]']));
   });
 
+  it('global service events: a config without us-east-1 spanning zones names where they go, with a reason; one with us-east-1 takes no such field', () => {
+    const withoutUsEast1 = (c: Mutable) => {
+      const i = c.regions.findIndex((r: Mutable) => r.id === 'us-east-1');
+      c.regions[i].id = 'us-east-2';
+      c.regions[i].availabilityZones = ['us-east-2a', 'us-east-2b', 'us-east-2c'];
+      c.shards = undefined;
+    };
+    const missing = problemsOf(withoutUsEast1).filter((p) => p.path === 'globalServiceEvents');
+    expect(missing).toHaveLength(1);
+    expect(missing[0].message).toMatch(
+      /^is missing: without us-east-1, .* \(zones apac, emea, na\) .*allowed: \{ region: "<one of ap-east-1, /,
+    );
+    expect(
+      problemsOf((c) => {
+        withoutUsEast1(c);
+        c.globalServiceEvents = { region: 'eu-north-9', reason: 'audit metadata in the EU' };
+      }).find((p) => p.path === 'globalServiceEvents.region')?.message,
+    ).toMatch(/^is not a region of this config; allowed: ap-east-1, /);
+    expect(
+      problemsOf((c) => {
+        c.globalServiceEvents = { region: 'eu-west-1', reason: 'audit metadata in the EU' };
+      }).find((p) => p.path === 'globalServiceEvents')?.message,
+    ).toMatch(/^is not allowed: the config has us-east-1/);
+    const c = fresh();
+    withoutUsEast1(c);
+    c.globalServiceEvents = { region: 'eu-west-1', reason: 'audit metadata in the EU' };
+    const ok = checkRegionsConfig(c);
+    expect(ok.ok ? [] : ok.problems.filter((p) => p.path.startsWith('globalServiceEvents'))).toEqual([]);
+  });
+
   it("names a duplicate region id and a region's network problems next to that region's schema problems, in one run (before: the next run)", () => {
     const problems = problemsOf((c) => {
       c.regions[0].capacity = 'lots'; // a schema problem of region 0
