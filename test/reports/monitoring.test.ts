@@ -93,7 +93,7 @@ describe('monitoring files: structure', () => {
     });
   });
 
-  it('has the eight alerts, with the config thresholds and durations', () => {
+  it('has the nine alerts, with the config thresholds and durations', () => {
     const rules = buildAlertRules(validConfig).groups.flatMap((g) => g.rules);
     expect(rules.map((r) => [r.alert, r.for, r.labels.severity])).toEqual([
       ['RegionDown', '1m', 'critical'],
@@ -102,13 +102,14 @@ describe('monitoring files: structure', () => {
       ['HighErrorRate', '1m', 'critical'],
       ['RegionOutOfTraffic', '1m', 'critical'],
       ['ZoneRefusing', '1m', 'critical'],
+      ['UnlocatedClients', '5m', 'critical'],
       ['ReplicationLag', '5m', 'warning'],
       ['ReplicationLagUnreported', '5m', 'warning'],
     ]);
     expect(rules[2].expr).toMatch(
       /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5$/,
     );
-    expect(rules[6].expr).toMatch(/> 30$/);
+    expect(rules[7].expr).toMatch(/> 30$/);
   });
 
   it('uses only metric names the gateway exports (runtime/metric-names.ts), up, and the replica-lag series', () => {
@@ -175,7 +176,7 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
 
   it('promtool check rules accepts the alert rules', () => {
     const r = promtool('check', 'rules', MONITORING_FILES.rules);
-    expect(r.out).toMatch(/SUCCESS: 8 rules found/);
+    expect(r.out).toMatch(/SUCCESS: 9 rules found/);
     expect(r.code).toBe(0);
   });
 
@@ -315,6 +316,26 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
             ],
           },
           { eval_time: '4m', alertname: 'ReplicationLag', exp_alerts: [] },
+        ],
+      },
+      {
+        // Unlocated clients: 1 % of the requests (a few such clients, quiet), then 60 % (every client
+        // unlocated: a wrong trusted-proxy range or geo database) from minute 10 (fires).
+        interval: '1m',
+        input_series: [
+          {
+            series: 'http_requests_total{job="gateway",region="eu-west-1",status="200",country="DE",instance="a"}',
+            values: '0+99x10 1089+40x20',
+          },
+          {
+            series: 'http_requests_total{job="gateway",region="none",status="503",country="unknown",instance="a"}',
+            values: '0+1x10 11+60x20',
+          },
+          { series: 'gateway_refusals_total{job="gateway",zone="unknown",instance="a"}', values: '0+1x10 11+60x20' },
+        ],
+        alert_rule_test: [
+          { eval_time: '9m', alertname: 'UnlocatedClients', exp_alerts: [] },
+          { eval_time: '25m', alertname: 'UnlocatedClients', exp_alerts: [expected('UnlocatedClients', 'critical', {})] },
         ],
       },
       {

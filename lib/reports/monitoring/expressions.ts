@@ -70,6 +70,19 @@ export const regionOutOfTraffic = (): string =>
   `max by (${R}, ${METRIC_LABELS.zone}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"}) == 0`;
 
 /**
+ * Share of all requests refused because the client's residency zone is unknown (an address that
+ * locates to no zone's country), over the window. A few such clients are normal; a large share means
+ * every client looks unlocated: a wrong trusted-proxy range after a load-balancer change, or a broken
+ * geo database.
+ */
+export const unlocatedRefusalShare = (window = '5m'): string =>
+  `sum(rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}="${METRIC_UNKNOWN}"}[${window}])) / sum(rate(${requests}{job="${GATEWAY_JOB}"}[${window}]))`;
+
+/** Refusals of unlocated clients per second over the window. */
+export const unlocatedRefusalRate = (window = '5m'): string =>
+  `sum(rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}="${METRIC_UNKNOWN}"}[${window}]))`;
+
+/**
  * Requests refused per second because no healthy region of the user's residency zone exists, per
  * zone. Refusals of users whose zone is unknown (zone "unknown": an address that locates to no zone's
  * country) are the client's case, not an outage, and are left out.

@@ -18,6 +18,8 @@ import {
   replicaLag,
   replicaLagUnreported,
   requestRateByRegion,
+  unlocatedRefusalRate,
+  unlocatedRefusalShare,
 } from './expressions';
 import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
 import { duration } from './prometheus';
@@ -39,6 +41,9 @@ export const REPLICATION_LAG_FOR_SECONDS = 300;
  * can page: 30 requests in 5 minutes. Below it one failed request of one is "100 % errors".
  */
 export const ERROR_RATE_MIN_REQUESTS_PER_SECOND = 0.1;
+
+/** Share of all requests refused as unlocated (zone unknown) above which UnlocatedClients fires. */
+export const UNLOCATED_SHARE_THRESHOLD = 0.2;
 
 const label = (name: string) => `{{ $labels.${name} }}`;
 
@@ -97,6 +102,15 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             for: duration(a.errorRateForSeconds),
             labels: { severity: 'critical' },
             annotations: { summary: `Users of residency zone ${label(METRIC_LABELS.zone)} are refused: no healthy region of the zone` },
+          },
+          {
+            alert: 'UnlocatedClients',
+            expr: `(${unlocatedRefusalShare()}) > ${UNLOCATED_SHARE_THRESHOLD} and ${unlocatedRefusalRate()} >= ${ERROR_RATE_MIN_REQUESTS_PER_SECOND}`,
+            for: duration(REPLICATION_LAG_FOR_SECONDS),
+            labels: { severity: 'critical' },
+            annotations: {
+              summary: `More than ${UNLOCATED_SHARE_THRESHOLD * 100} % of the requests are refused because their client locates to no residency zone: check the trusted-proxy ranges and the geo database`,
+            },
           },
         ],
       },
