@@ -36,3 +36,6 @@ export const AVAILABILITY_ZONE = {
   pattern: /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]{3,4}\d+-az\d+$/,
   allowed: 'an availability zone name such as "eu-west-1a" (or a zone id such as "euw1-az1")',
 } as const;
+
+/** The port the gateway serves traffic on in a cluster (the load balancer's target); its admin port must differ. */
+export const GATEWAY_TRAFFIC_PORT = 8080;

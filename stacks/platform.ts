@@ -6,6 +6,7 @@ import type { StateBackendSettings } from '../lib/state-backend';
 import { ContinentStack } from './continent-stack';
 import { GlobalStack } from './global-stack';
 import { WorkloadStack } from './workload-stack';
+import { remoteWritePortOf } from '../lib/reports/monitoring/prometheus';
 
 export interface PlatformOptions {
   /** Offline plan mode for the AWS stacks. @default false */
@@ -46,6 +47,7 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
         continent: config.continents.find((x) => stackNameOf(x.id) === c.node.id)!.id,
         regions: c.regions,
         metricsPort: config.alerts.metricsPort,
+        remoteWritePort: remoteWritePortOf(config),
         stateBackend: options.stateBackend,
       });
       stack.addDependency(c);

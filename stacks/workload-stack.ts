@@ -12,6 +12,8 @@ export interface WorkloadStackProps {
   readonly regions: readonly IRegion[];
   /** The gateway's admin port (`/metrics`), opened to each cluster's `monitoring` namespace. @default 9090 (config `alerts.metricsPort`) */
   readonly metricsPort?: number;
+  /** The central Prometheus's remote-write port, opened to each cluster's `monitoring` namespace. @default 443 */
+  readonly remoteWritePort?: number;
   /** Where Terraform keeps this stack's state. @default local */
   readonly stateBackend?: StateBackendSettings;
 }
@@ -41,6 +43,7 @@ export class WorkloadStack extends TerraformStack {
           vpcCidr: r.spec.cidr,
           cluster: r.cluster!,
           metricsPort: props.metricsPort,
+          remoteWritePort: props.remoteWritePort,
         }),
     );
   }

@@ -6,7 +6,16 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
-import { AZ_COUNT, DNS_NAME as DNS_NAME_RULE, ID_MAX_LENGTH, PROJECT_NAME, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../limits';
+import {
+  AZ_COUNT,
+  DNS_NAME as DNS_NAME_RULE,
+  GATEWAY_TRAFFIC_PORT,
+  ID_MAX_LENGTH,
+  PROJECT_NAME,
+  REGION_ID,
+  RESIDENCY_ZONE_ID,
+  SHARD_ID,
+} from '../limits';
 import { DEFAULT_PRICES } from './prices';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 
@@ -360,12 +369,21 @@ const alerts = z
     errorRateForSeconds: seconds.default(DEFAULT_ALERTS.errorRateForSeconds),
     scrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.scrapeIntervalSeconds),
     gatewayScrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
-    metricsPort: z.number().int().min(1).max(65535).default(DEFAULT_ALERTS.metricsPort),
+    metricsPort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .refine(
+        (p) => p !== GATEWAY_TRAFFIC_PORT,
+        `must not be the gateway's traffic port ${GATEWAY_TRAFFIC_PORT} (the admin port is a separate listener)`,
+      )
+      .default(DEFAULT_ALERTS.metricsPort),
     remoteWriteUrl: z
       .string()
       .regex(
-        /^https:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?\/[\x21-\x7e]*$/,
-        'must be the https:// URL of the central Prometheus\'s remote-write receiver, such as "https://prometheus.example.com/api/v1/write"',
+        /^https:\/\/[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:(6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?\/[\x21-\x7e]*$/,
+        'must be the https:// URL of the central Prometheus\'s remote-write receiver, such as "https://prometheus.example.com/api/v1/write" (a port 1-65535 if not 443; no user or password: the agents present a bearer token)',
       )
       .optional(),
   })

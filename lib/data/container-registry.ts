@@ -83,7 +83,8 @@ export class ContainerRegistry extends Construct {
         'ContainerRegistry',
         [props.projectName, region.regionId, image],
         `the repository ${props.projectName}/${image} in ${region.regionId}`,
-        'one repository per name and region in an app (another image name or project)',
+        'one repository per name, region and account in an app (another image name, project or account)',
+        props.accountId,
       );
       const repo = new EcrRepository(this, `Repository-${image}`, {
         provider: region.provider,

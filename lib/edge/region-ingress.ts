@@ -10,7 +10,7 @@ import { suppressRule } from '../compliance/suppressions';
 import type { IRegion } from '../region/interfaces';
 import type { DnsRecordSpec } from './global-ingress';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
-import { DNS_NAME, PROJECT_NAME } from '../limits';
+import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
 import { parseCidr } from '../private/cidr';
 import { ACCOUNT_ID, checkText, propError, requireLiteral } from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
@@ -72,7 +72,7 @@ export const TLS12_POLICIES = [
 ] as const;
 
 /** Port the gateway listens on (the gateway tier's security group allows it from the load balancer only). */
-export const GATEWAY_PORT = 8080;
+export const GATEWAY_PORT = GATEWAY_TRAFFIC_PORT;
 
 /**
  * A region's public entry: an internet-facing Application Load Balancer in the public subnets with

@@ -12,6 +12,8 @@ export interface ClusterWorkloadsProps {
   readonly vpcCidr: string;
   /** The gateway's admin port (`/metrics`), opened to the `monitoring` namespace. @default 9090 */
   readonly metricsPort?: number;
+  /** The central Prometheus's remote-write port, the monitoring namespace's one way out. @default 443 */
+  readonly remoteWritePort?: number;
   /** The cluster (its endpoint and CA may be tokens of another stack: cdktf passes them by remote state). */
   readonly cluster: IRegionCluster;
 }
@@ -43,7 +45,11 @@ export class ClusterWorkloads extends Construct {
     this.namespaces = workloadNamespaces().map(
       (m) => new KubernetesManifest(this, `Namespace-${m.metadata.name}`, { provider: this.provider, manifest: m }),
     );
-    this.networkPolicies = workloadNetworkPolicies({ vpcCidr: props.vpcCidr, metricsPort: props.metricsPort }).map(
+    this.networkPolicies = workloadNetworkPolicies({
+      vpcCidr: props.vpcCidr,
+      metricsPort: props.metricsPort,
+      remoteWritePort: props.remoteWritePort,
+    }).map(
       (m) =>
         new KubernetesManifest(this, `NetworkPolicy-${m.metadata.namespace}-${m.metadata.name}`, {
           provider: this.provider,

@@ -17,6 +17,7 @@
  * 443 inside the network is only what another rule allows.
  */
 import type { KubernetesObject } from './manifest';
+import { GATEWAY_TRAFFIC_PORT } from '../limits';
 
 export const WORKLOAD_NAMESPACES = {
   gateway: 'api-gateway',
@@ -24,13 +25,15 @@ export const WORKLOAD_NAMESPACES = {
   database: 'database',
   monitoring: 'monitoring',
 } as const;
-export const WORKLOAD_PORTS = { gateway: 8080, database: 5432, https: 443, dns: 53, metrics: 9090 } as const;
+export const WORKLOAD_PORTS = { gateway: GATEWAY_TRAFFIC_PORT, database: 5432, https: 443, dns: 53, metrics: 9090 } as const;
 
 export interface WorkloadNetworkPolicyOptions {
   /** CIDR of the region's VPC (the load balancer's and the managed database's addresses). */
   readonly vpcCidr: string;
   /** The gateway's admin port (`/metrics`), open to the region's Prometheus agent in `monitoring` only. @default 9090 (config `alerts.metricsPort`) */
   readonly metricsPort?: number;
+  /** The port of the central Prometheus's remote-write receiver, the agent's one way out. @default 443 (config `alerts.remoteWriteUrl`) */
+  readonly remoteWritePort?: number;
 }
 
 const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
@@ -51,9 +54,6 @@ const clusterDns = [
 const httpsOutside = (vpcCidr: string) => [
   { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [vpcCidr] } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.https }] },
 ];
-
-/** HTTPS to anywhere, the VPC included (the central Prometheus may be reached through it). */
-const httpsAnywhere = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.https }] }];
 
 function policy(namespace: string, name: string, spec: Record<string, unknown>): KubernetesObject {
   return {
@@ -142,11 +142,15 @@ export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): 
       ],
     }),
     // The region's Prometheus agent: finds the gateway pods by the metrics Service's DNS name, scrapes
-    // their admin port and remote-writes to the central Prometheus (HTTPS, 443); takes no traffic.
+    // their admin port and remote-writes to the central Prometheus (HTTPS, the receiver's port); takes no traffic.
     policy(monitoring, 'prometheus-agent-policy', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ to: [ns(gateway)], ports: [{ protocol: 'TCP', port: metricsPort }] }, ...httpsAnywhere, ...clusterDns],
+      egress: [
+        { to: [ns(gateway)], ports: [{ protocol: 'TCP', port: metricsPort }] },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: options.remoteWritePort ?? WORKLOAD_PORTS.https }] },
+        ...clusterDns,
+      ],
     }),
   ];
 }

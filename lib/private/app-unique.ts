@@ -47,9 +47,7 @@ export function claimAppUnique(
   scope.node.addValidation({
     validate: () => {
       const others = holders.filter((c) => c.scope !== scope && sameAccount(c.account, account));
-      return others.length > 0
-        ? [`${what} are also created at ${others.map((c) => c.scope.node.path).join(', ')}; allowed: ${allowed}`]
-        : [];
+      return others.length > 0 ? [`${what}: created again at ${others.map((c) => c.scope.node.path).join(', ')}; allowed: ${allowed}`] : [];
     },
   });
 }

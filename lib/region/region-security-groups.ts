@@ -4,9 +4,10 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import type { IRegionSecurityGroups } from './interfaces';
+import { GATEWAY_TRAFFIC_PORT } from '../limits';
 
 /** Ports of the design's network policy (安全架构: global-security-policy.yaml). */
-export const TIER_PORTS = { https: 443, gateway: 8080, database: 5432, dns: 53 } as const;
+export const TIER_PORTS = { https: 443, gateway: GATEWAY_TRAFFIC_PORT, database: 5432, dns: 53 } as const;
 
 export interface RegionSecurityGroupsProps {
   /** Provider of the region. */

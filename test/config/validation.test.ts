@@ -89,6 +89,14 @@ describe('the shipped regions.config.ts', () => {
 describe('bad configs are rejected with the path, the value and what is allowed', () => {
   const cases: [string, (c: Mutable) => void, string, RegExp][] = [
     [
+      "metrics port that is the gateway's traffic port",
+      (c) => {
+        c.alerts = { metricsPort: 8080 };
+      },
+      'alerts.metricsPort',
+      /^must not be the gateway's traffic port 8080/,
+    ],
+    [
       'remote-write URL that is not https',
       (c) => {
         c.alerts = { remoteWriteUrl: 'http://prometheus.example.com/api/v1/write' };

@@ -22,8 +22,8 @@ describe('names that must be unique in an app, not only in a stack', () => {
     region(new TerraformStack(app, 'one'), 'eu-west-1');
     region(new TerraformStack(app, 'two'), 'eu-west-1');
     expect(errorsOf(app)).toEqual([
-      'the names of Region eu-west-1 of project "acme" (bucket, key alias, cluster, trail, IAM roles) are also created at two/eu-west-1; allowed: one Region per region id, project and account in an app (another project name, or another account)',
-      'the names of Region eu-west-1 of project "acme" (bucket, key alias, cluster, trail, IAM roles) are also created at one/eu-west-1; allowed: one Region per region id, project and account in an app (another project name, or another account)',
+      'the names of Region eu-west-1 of project "acme" (bucket, key alias, cluster, trail, IAM roles): created again at two/eu-west-1; allowed: one Region per region id, project and account in an app (another project name, or another account)',
+      'the names of Region eu-west-1 of project "acme" (bucket, key alias, cluster, trail, IAM roles): created again at one/eu-west-1; allowed: one Region per region id, project and account in an app (another project name, or another account)',
     ]);
   });
 
@@ -37,7 +37,7 @@ describe('names that must be unique in an app, not only in a stack', () => {
     const stack = new TerraformStack(app, 'e');
     region(stack, 'eu-west-2', 'acme', new TerraformVariable(stack, 'account', { type: 'string' }).stringValue);
     expect(errorsOf(app).join('\n')).toContain(
-      'Region eu-west-2 of project "acme" (bucket, key alias, cluster, trail, IAM roles) are also created at d/eu-west-2',
+      'Region eu-west-2 of project "acme" (bucket, key alias, cluster, trail, IAM roles): created again at d/eu-west-2',
     );
   });
 
@@ -55,15 +55,28 @@ describe('names that must be unique in an app, not only in a stack', () => {
     new ContainerRegistry(stack, 'Reg2', { region: r, projectName: 'acme', accountId: '111122223333', images: ['other', 'gw'] });
     const errors = errorsOf(app).join('\n');
     expect(errors).toContain(
-      'the names of the ingress of eu-west-1 for project "acme" (load balancer, target group, log bucket) are also created at s/In2; allowed: one RegionIngress per region, project and account in an app',
+      'the names of the ingress of eu-west-1 for project "acme" (load balancer, target group, log bucket): created again at s/In2; allowed: one RegionIngress per region, project and account in an app',
     );
     expect(errors).toContain(
-      'the node role, launch template and node groups of the cluster of eu-west-1 are also created at s/Cap2; allowed: one ReservedCapacity per cluster',
+      'the node role, launch template and node groups of the cluster of eu-west-1: created again at s/Cap2; allowed: one ReservedCapacity per cluster',
     );
     expect(errors).toContain(
-      'the repository acme/gw in eu-west-1 are also created at s/Reg2; allowed: one repository per name and region in an app',
+      'the repository acme/gw in eu-west-1: created again at s/Reg2; allowed: one repository per name, region and account in an app',
     );
     expect(errors).not.toContain('acme/other');
+  });
+
+  it('registries of the same project and region in two accounts are no collision', () => {
+    const app = Testing.app();
+    for (const [stackId, account] of [
+      ['prod', '111122223333'],
+      ['staging', '444455556666'],
+    ]) {
+      const stack = new TerraformStack(app, stackId);
+      const r = region(stack, 'eu-west-1', 'acme', account);
+      new ContainerRegistry(stack, 'Registry', { region: r, projectName: 'acme', accountId: account });
+    }
+    expect(errorsOf(app)).toEqual([]);
   });
 
   it('two GlobalIngress for one project and Google project', () => {
@@ -71,7 +84,7 @@ describe('names that must be unique in an app, not only in a stack', () => {
     new GlobalIngress(new TerraformStack(app, 'g1'), 'Ingress', { config: validConfig });
     new GlobalIngress(new TerraformStack(app, 'g2'), 'Ingress', { config: validConfig });
     expect(errorsOf(app).join('\n')).toContain(
-      'the Google resources of project "taishanglaojun" (certificate, backend services, URL maps, security policy) are also created at g2/Ingress; allowed: one GlobalIngress per project and Google Cloud project in an app',
+      'the Google resources of project "taishanglaojun" (certificate, backend services, URL maps, security policy): created again at g2/Ingress; allowed: one GlobalIngress per project and Google Cloud project in an app',
     );
   });
 
@@ -87,6 +100,6 @@ describe('names that must be unique in an app, not only in a stack', () => {
     const { buildPlatform } = require('../../stacks/platform') as typeof import('../../stacks/platform');
     const app = Testing.app();
     buildPlatform(app, validConfig);
-    expect(errorsOf(app).filter((e) => e.includes('are also created at'))).toEqual([]);
+    expect(errorsOf(app).filter((e) => e.includes('created again at'))).toEqual([]);
   });
 });

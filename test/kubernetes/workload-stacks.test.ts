@@ -140,7 +140,7 @@ describe('per-continent workload stacks', () => {
 });
 
 describe('monitoring in each cluster: the Prometheus agent scrapes the gateways on their admin port only', () => {
-  const policies = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16', metricsPort: 9191 });
+  const policies = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16', metricsPort: 9191, remoteWritePort: 9443 });
   const byName = (name: string) => policies.find((p) => p.metadata.name === name)!.spec as any;
   const from = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
   it('the gateway takes its traffic port from the VPC and its metrics port from the monitoring namespace, nothing else', () => {
@@ -149,11 +149,14 @@ describe('monitoring in each cluster: the Prometheus agent scrapes the gateways 
       { from: [from('monitoring')], ports: [{ protocol: 'TCP', port: 9191 }] },
     ]);
   });
-  it('the agent takes no traffic and reaches the gateways, HTTPS (API server, remote write) and the cluster DNS only', () => {
+  it("the agent takes no traffic and reaches the gateways, the receiver's port (remote write) and the cluster DNS only", () => {
     const agent = byName('prometheus-agent-policy');
     expect(agent.policyTypes).toEqual(['Egress']);
     expect(agent.ingress).toBeUndefined();
-    expect(agent.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[9191], [443], [53, 53]]);
+    expect(agent.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[9191], [9443], [53, 53]]);
+    const byDefault = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16' }).find((p) => p.metadata.name === 'prometheus-agent-policy')!
+      .spec as any;
+    expect(byDefault.egress[1].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
     expect(agent.egress[0].to).toEqual([from('api-gateway')]);
   });
   it('a headless Service over the gateway pods (label app.kubernetes.io/name=gateway) on the metrics port, in every cluster', () => {

@@ -17,6 +17,7 @@ import {
   buildMonitoringFiles,
   buildScrapeConfig,
   MONITORING_FILES,
+  remoteWritePortOf,
   REPLICA_LAG_SERIES,
   yaceMetricName,
 } from '../../lib/reports';
@@ -58,7 +59,13 @@ describe('monitoring files: structure', () => {
     expect(job.dns_sd_configs).toEqual([
       { names: ['gateway-metrics.api-gateway.svc.cluster.local'], type: 'A', port: 9090, refresh_interval: '30s' },
     ]);
-    expect(agent.remote_write).toEqual([{ url: 'https://prometheus.taishanglaojun.com/api/v1/write' }]);
+    expect(agent.remote_write).toEqual([
+      {
+        url: 'https://prometheus.taishanglaojun.com/api/v1/write',
+        authorization: { type: 'Bearer', credentials_file: '/etc/prometheus/remote-write/token' },
+      },
+    ]);
+    expect(remoteWritePortOf(validConfig)).toBe(443);
     expect(parse(files.get(agentConfigFile('eu-west-2'))!)).toEqual(agent);
     // the config's port and receiver are used
     const custom = {
@@ -68,7 +75,10 @@ describe('monitoring files: structure', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const customAgent = buildAgentConfig(custom, 'eu-west-2') as any;
     expect(customAgent.scrape_configs[0].dns_sd_configs[0].port).toBe(9191);
-    expect(customAgent.remote_write).toEqual([{ url: 'https://metrics.example.net/push' }]);
+    expect(customAgent.remote_write[0].url).toBe('https://metrics.example.net/push');
+    expect(
+      remoteWritePortOf({ ...validConfig, alerts: { ...validConfig.alerts, remoteWriteUrl: 'https://m.example.net:9443/push' } }),
+    ).toBe(9443);
     // a region that runs no gateway has no agent
     expect(() => buildAgentConfig(validConfig, 'eu-nowhere-1')).toThrow(
       `monitoring: region "eu-nowhere-1" runs no gateway; allowed: ${compute.join(', ')}`,

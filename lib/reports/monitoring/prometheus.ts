@@ -23,6 +23,19 @@ export interface ScrapeConfigOptions {
   readonly cloudwatchExporterTarget?: string;
 }
 
+/**
+ * Where each agent reads the bearer token it presents to the central Prometheus's receiver (mount a
+ * Kubernetes Secret there): a receiver that accepts writes from anyone would let anyone write a
+ * healthy `up` over a dead region.
+ */
+export const REMOTE_WRITE_TOKEN_FILE = '/etc/prometheus/remote-write/token';
+
+/** The port the agents write to: the remote-write URL's, else 443 (the network policy opens it). */
+export function remoteWritePortOf(config: RegionsConfig): number {
+  const port = /^https:\/\/[^/:]+:(\d+)\//.exec(remoteWriteUrlOf(config))?.[1];
+  return port === undefined ? 443 : Number(port);
+}
+
 /** Where the regions' agents write: `alerts.remoteWriteUrl`, else `https://prometheus.<project.domain>/api/v1/write`. */
 export function remoteWriteUrlOf(config: RegionsConfig): string {
   return config.alerts.remoteWriteUrl ?? `https://prometheus.${config.project.domain}/api/v1/write`;
@@ -85,6 +98,6 @@ export function buildAgentConfig(config: RegionsConfig, regionId: string): Recor
         dns_sd_configs: [{ names: [gatewayMetricsDnsName()], type: 'A', port: a.metricsPort, refresh_interval: '30s' }],
       },
     ],
-    remote_write: [{ url: remoteWriteUrlOf(config) }],
+    remote_write: [{ url: remoteWriteUrlOf(config), authorization: { type: 'Bearer', credentials_file: REMOTE_WRITE_TOKEN_FILE } }],
   };
 }
