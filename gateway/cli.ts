@@ -282,7 +282,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
 }
 
 /** A host name --host may resolve (letters, digits, "-" and "."). */
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST_NAME = /^(?=.{1,254}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 /** The flag of each gateway limit, so that a limit's error names what the operator typed. */
 const LIMIT_FLAGS: Readonly<Record<string, string>> = {

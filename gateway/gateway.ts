@@ -666,7 +666,15 @@ export class Gateway {
       if (after.length > 0) this.#runtime.addTarget(region, after);
     }
     this.#missing = this.#runtime.current.table.regions.map((r) => r.id).filter((r) => this.#upstreams.pool(r) === undefined);
-    if (before.join() !== after.join()) this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');
+    if (before.join() !== after.join()) {
+      // A region left with no instance takes no traffic: a warning, as at start (event no-instances).
+      if (after.length === 0 && before.length > 0)
+        this.logger.warn(
+          { event: 'no-instances', regions: [region] },
+          `region ${region} has no upstream instance left: no traffic goes there until one registers`,
+        );
+      else this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');
+    }
   }
 
   #watch(file: string): void {

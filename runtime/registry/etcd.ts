@@ -130,6 +130,7 @@ export class EtcdRegistry implements ServiceRegistry {
     this.assertOpen('watch');
     const prefix = watchPrefix(filter);
     const watcher = await this.client.watch().prefix(prefix).create();
+    let lost = false;
     this.watchers.add(watcher);
     watcher.on('put', (kv) => {
       const key = kv.key.toString();
@@ -146,13 +147,18 @@ export class EtcdRegistry implements ServiceRegistry {
     watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
     // The client reconnects on its own (the watch resumes where it stopped); the loss is reported so
     // that an operator sees the registry is not being followed meanwhile.
-    watcher.on('disconnected', (err: Error | undefined) =>
+    watcher.on('connected', () => {
+      if (lost) this.onError(new Error(`watch ${prefix}: connected to etcd again (the watch resumes where it stopped)`));
+      lost = false;
+    });
+    watcher.on('disconnected', (err: Error | undefined) => {
+      lost = true;
       this.onError(
         new Error(
           `watch ${prefix}: disconnected from etcd (the last known instances stay in use until it is back)${err?.message ? `: ${err.message}` : ''}`,
         ),
-      ),
-    );
+      );
+    });
     return {
       close: async () => {
         this.watchers.delete(watcher);

@@ -9,7 +9,7 @@ import { Gateway } from '../../gateway/gateway';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import type { ServiceRegistry } from '../../runtime/registry/types';
 import { UpstreamConfigError } from '../../gateway/upstreams';
-import { tableOf } from '../helpers/gateway';
+import { eventually, tableOf } from '../helpers/gateway';
 
 test.each([
   ['garbage', /--trusted-proxy: "garbage" is not allowed; allowed: an IPv4\/IPv6 address or CIDR/],
@@ -122,6 +122,11 @@ test('a registry that does not answer: listen fails with a message naming the re
   }
 });
 
+test('--host takes IP addresses and host names, a fully-qualified one with its trailing dot too', () => {
+  for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'localhost.', 'gw.internal.example.com.'])
+    expect(parseGatewayFlags(['--host', host]).host).toBe(host);
+});
+
 test('a limit error names the flags the operator typed (before: only limits.<field>)', () => {
   expect(withLimitFlags('gateway limits.headersTimeoutMs: 10000; allowed: at most limits.requestTimeoutMs (1000)')).toBe(
     'gateway --headers-timeout-ms (limits.headersTimeoutMs): 10000; allowed: at most --request-timeout-ms (limits.requestTimeoutMs) (1000)',
@@ -146,7 +151,7 @@ test('a limit error names the flags the operator typed (before: only limits.<fie
 
 test('registry mode names at start the regions the registry lists no instance for (a misspelt service looked like a healthy start)', async () => {
   const registry = new MemoryRegistry();
-  await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
+  const handle = await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) });
   for (const [service, empty] of [
@@ -169,6 +174,13 @@ test('registry mode names at start the regions the registry lists no instance fo
       expect(warned[0].msg).toBe(
         `the service registry lists no instance of service "${service}" in ${empty.join(', ')}: no traffic goes there until one registers`,
       );
+      if (service === 'api') {
+        // Later, the region's last instance goes: a warning too, not an info line.
+        lines.length = 0;
+        await handle.deregister();
+        await eventually('the no-instances warning', () => (lines.some((l) => l.event === 'no-instances') ? true : undefined), 3000);
+        expect(lines.find((l) => l.event === 'no-instances')).toMatchObject({ level: 40, regions: ['eu-west-1'] });
+      }
     } finally {
       await gateway.shutdown();
     }

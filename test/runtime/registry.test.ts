@@ -332,6 +332,7 @@ describe('key layout helpers', () => {
     expect(fx.errors.some((m) => /lease for \/services\/eu-west-1\/gateway\/gw-survivor lost/.test(m))).toBe(true);
     // The watch's loss of etcd was reported, not only the lease's.
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: disconnected from etcd/.test(m))).toBe(true);
+    expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: connected to etcd again/.test(m))).toBe(true);
     // Well past the old lease's TTL the instance is still there: the new lease is kept alive.
     await new Promise((r) => setTimeout(r, 6_000));
     expect((await observer.discover('eu-west-1', 'gateway')).map((i) => i.id)).toEqual(['gw-survivor']);
