@@ -53,6 +53,8 @@ interface Target {
   baseUrls: readonly string[];
   /** Their health-check URLs, in the same order. */
   urls: readonly string[];
+  /** Per instance: its check is running (a later region check skips it). */
+  inFlight: boolean[];
   timer?: TimerHandle;
   running: boolean;
 }
@@ -72,6 +74,22 @@ type CheckResult = Omit<InstanceCheckResult, 'region' | 'baseUrl'> & { readonly 
 
 /** success before slow before failure; among equals the faster. */
 const rank = (r: CheckResult): number => (r.outcome === 'success' ? 0 : r.outcome === 'slow' ? 1 : 2);
+
+/** The first success among `checks`, else, once all are done, the best of them. */
+function firstSuccessElseBest(checks: readonly Promise<CheckResult>[]): Promise<CheckResult> {
+  return new Promise((resolve) => {
+    let best: CheckResult | undefined;
+    let left = checks.length;
+    for (const check of checks)
+      void check.then((r) => {
+        if (r.outcome === 'success' && (best === undefined || best.outcome !== 'success')) {
+          best = r;
+          resolve(r);
+        } else if (best === undefined || rank(r) < rank(best) || (rank(r) === rank(best) && r.latencyMs < best.latencyMs)) best = r;
+        if (--left === 0) resolve(best!);
+      });
+  });
+}
 
 /** Active probing of the regions of one routing table. */
 export class HealthProber implements HealthSource {
@@ -130,7 +148,13 @@ export class HealthProber implements HealthSource {
     const baseUrls = [...new Set(typeof baseUrl === 'string' ? [baseUrl] : baseUrl)];
     if (baseUrls.length === 0)
       throw new Error(`HealthProber.addTarget: region "${region}" was given no base URL; allowed: one or more http(s) URLs`);
-    const target: Target = { region: r, baseUrls, urls: baseUrls.map((b) => this.urlFor(region, b)), running: false };
+    const target: Target = {
+      region: r,
+      baseUrls,
+      urls: baseUrls.map((b) => this.urlFor(region, b)),
+      inFlight: baseUrls.map(() => false),
+      running: false,
+    };
     this.targets.set(region, target);
     if (this.started) this.schedule(target, 0);
   }
@@ -185,19 +209,32 @@ export class HealthProber implements HealthSource {
       throw new Error(`HealthProber.checkNow: region "${region}" has no target; ${unknownName('target', undefined, this.targets.keys())}`);
     const seq = (this.seqs.get(region) ?? 0) + 1;
     this.seqs.set(region, seq);
-    const results = await Promise.all(target.urls.map((url) => this.checkUrl(target, url)));
-    results.forEach((r, i) => {
-      const { attempts: _attempts, ...result } = r;
-      for (const listener of this.instanceListeners) {
-        try {
-          listener({ region, baseUrl: target.baseUrls[i], ...result });
-        } catch {
-          // a listener's failure is its own; the region's signal still goes out
-        }
-      }
+    // Every instance is checked; the region's answer is the first success, or, when none succeeds, the
+    // best of all (slow before failure). An instance whose previous check still runs (it hangs) is not
+    // checked again: it cannot hold the region's check up, nor pile checks on itself.
+    const started: Promise<CheckResult>[] = [];
+    target.urls.forEach((url, i) => {
+      if (target.inFlight[i]) return;
+      target.inFlight[i] = true;
+      started.push(
+        this.checkUrl(target, url).then((r) => {
+          target.inFlight[i] = false;
+          const { attempts: _attempts, ...result } = r;
+          for (const listener of this.instanceListeners) {
+            try {
+              listener({ region, baseUrl: target.baseUrls[i], ...result });
+            } catch {
+              // a listener's failure is its own; the region's signal still goes out
+            }
+          }
+          return r;
+        }),
+      );
     });
-    let best = results[0];
-    for (const r of results) if (rank(r) < rank(best) || (rank(r) === rank(best) && r.latencyMs < best.latencyMs)) best = r;
+    const best =
+      started.length === 0
+        ? ({ outcome: 'failure', latencyMs: 0, attempts: 0, error: 'every instance is still answering its previous check' } as CheckResult)
+        : await firstSuccessElseBest(started);
     return this.emit({ kind: 'probe', region, source: this.source, seq, ...best, at: this.clock.now() });
   }
 

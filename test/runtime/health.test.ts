@@ -456,4 +456,30 @@ describe('a region with several instances', () => {
     expect(await prober.checkNow('eu-west-1')).toMatchObject({ outcome: 'failure', error: 'ECONNREFUSED' });
     expect(() => prober.addTarget('eu-central-1', [])).toThrow('region "eu-central-1" was given no base URL');
   });
+
+  it('a hung instance does not hold up its region: the first success answers, and the hung one is not checked again until it ends', async () => {
+    const clock = new ManualClock();
+    const probes: string[] = [];
+    const probe: ProbeFn = (url, signal) => {
+      probes.push(url);
+      return new Promise<number>((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(new Error('aborted')));
+        if (url.startsWith('http://hung')) return; // never answers
+        clock.setTimeout(() => resolve(200), 20);
+      });
+    };
+    const prober = new HealthProber(makeTable({ retries: 3, timeoutMs: 10_000 }), { clock, probe });
+    const instances: string[] = [];
+    prober.onInstanceResult((r) => instances.push(`${r.baseUrl} ${r.outcome}`));
+    prober.addTarget('eu-west-1', ['http://hung:1', 'http://ok:1']);
+    const first = prober.checkNow('eu-west-1');
+    await clock.advanceAsync(20);
+    await expect(first).resolves.toMatchObject({ outcome: 'success', latencyMs: 20 });
+    expect(instances).toEqual(['http://ok:1 success']); // the hung one is still being checked
+    // The next region check does not probe the hung instance again.
+    const second = prober.checkNow('eu-west-1');
+    await clock.advanceAsync(20);
+    await expect(second).resolves.toMatchObject({ outcome: 'success' });
+    expect(probes.filter((u) => u.startsWith('http://hung'))).toHaveLength(1);
+  });
 });
