@@ -169,7 +169,8 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
           throw new UsageError(
             `--host: ${JSON.stringify(value)} is not allowed; allowed: an IP address to listen on, such as 0.0.0.0, 127.0.0.1 or ::, or a host name`,
           );
-        out.host = value;
+        // A fully-qualified name's trailing dot is dropped: the resolver (and /etc/hosts) know "localhost", not "localhost.".
+        out.host = isIP(value) === 0 ? value.replace(/\.$/, '') : value;
         break;
       }
       case '--admin-port':
@@ -284,6 +285,23 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
 /** A host name --host may resolve (letters, digits, "-" and "."). */
 const HOST_NAME = /^(?=.{1,254}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
+/**
+ * Whether to log a message now: a repeat of the last message within `windowMs` of its last logged
+ * time is dropped; a change (etcd lost, back, lost again) is always logged.
+ */
+export function repeatLimiter(windowMs: number): (message: string, now: number) => boolean {
+  const lastLogged = new Map<string, number>();
+  let previous: string | undefined;
+  return (message, now) => {
+    const repeat = message === previous;
+    previous = message;
+    if (repeat && (lastLogged.get(message) ?? -Infinity) > now - windowMs) return false;
+    if (lastLogged.size > 1000) lastLogged.clear();
+    lastLogged.set(message, now);
+    return true;
+  };
+}
+
 /** The flag of each gateway limit, so that a limit's error names what the operator typed. */
 const LIMIT_FLAGS: Readonly<Record<string, string>> = {
   maxBodyBytes: '--max-body-bytes',
@@ -315,12 +333,9 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
   const built: { gateway?: Gateway } = {}; // no gateway yet while its constructor resolves the first table
   // Registry errors (etcd unreachable, a watch lost, a bad value) are logged, each message at most
   // once a minute: the client retries on its own, and the gateway keeps the last known instances.
-  const lastLogged = new Map<string, number>();
+  const shouldLog = repeatLimiter(60_000);
   const onRegistryError = (err: Error) => {
-    const now = Date.now();
-    if ((lastLogged.get(err.message) ?? -Infinity) > now - 60_000) return;
-    if (lastLogged.size > 1000) lastLogged.clear();
-    lastLogged.set(err.message, now);
+    if (!shouldLog(err.message, Date.now())) return;
     built.gateway?.logger.warn({ event: 'registry-error', error: err.message }, 'service registry error');
   };
   const registry = flags.etcd === undefined ? undefined : new EtcdRegistry({ hosts: flags.etcd, onError: onRegistryError });

@@ -670,7 +670,7 @@ export class Gateway {
       // A region left with no instance takes no traffic: a warning, as at start (event no-instances).
       if (after.length === 0 && before.length > 0)
         this.logger.warn(
-          { event: 'no-instances', regions: [region] },
+          { event: 'no-instances', service: this.#props.registryService ?? 'api', regions: [region] },
           `region ${region} has no upstream instance left: no traffic goes there until one registers`,
         );
       else this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');

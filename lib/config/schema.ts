@@ -382,7 +382,7 @@ const alerts = z
     remoteWriteUrl: z
       .string()
       .regex(
-        /^https:\/\/[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:(6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?\/[\x21-\x7e]*$/,
+        /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:(6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?\/[\x21-\x7e]*$/,
         'must be the https:// URL of the central Prometheus\'s remote-write receiver, such as "https://prometheus.example.com/api/v1/write" (a port 1-65535 if not 443; no user or password: the agents present a bearer token)',
       )
       .optional(),

@@ -75,7 +75,10 @@ test('requests arrive spread over time at the rate, not in bursts', async () => 
   // meanwhile together after it, hence the allowance).
   const stalled = Math.ceil((200 * Math.max(delay.max / 1e6, result.maxLagMs)) / 1000);
   expect(busiestWindow(arrivals, 100)).toBeLessThanOrEqual(40 + stalled);
-  expect(sorted[199] - sorted[0]).toBeGreaterThan(800);
+  // Spread over the second (the last is due 995 ms after the first), less what a stall at the start
+  // delayed the first by (seen in CI with a load test running beside it: 770 ms after a 230 ms stall).
+  const stallMs = Math.max(delay.max / 1e6, result.maxLagMs);
+  expect(sorted[199] - sorted[0]).toBeGreaterThan(800 - stallMs);
   // The rate held (loosely: a starved test process sends late, and says so in maxLagMs).
   expect(result.sentRate).toBeGreaterThan(100);
   expect(result.sentRate).toBeLessThan(210);

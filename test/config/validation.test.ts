@@ -105,6 +105,14 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^must be the https:\/\/ URL of the central Prometheus's remote-write receiver/,
     ],
     [
+      'remote-write URL whose host has an empty label',
+      (c) => {
+        c.alerts = { remoteWriteUrl: 'https://p..example.com/api/v1/write' };
+      },
+      'alerts.remoteWriteUrl',
+      /^must be the https:\/\/ URL of the central Prometheus's remote-write receiver/,
+    ],
+    [
       'duplicate region id',
       (c) => {
         region(c, 'eu-west-2').id = 'eu-west-1';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { gatewayFromFlags, parseGatewayFlags, UsageError, withLimitFlags } from '../../gateway/cli';
+import { gatewayFromFlags, parseGatewayFlags, repeatLimiter, UsageError, withLimitFlags } from '../../gateway/cli';
 import { Gateway } from '../../gateway/gateway';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import type { ServiceRegistry } from '../../runtime/registry/types';
@@ -122,9 +122,26 @@ test('a registry that does not answer: listen fails with a message naming the re
   }
 });
 
-test('--host takes IP addresses and host names, a fully-qualified one with its trailing dot too', () => {
-  for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'localhost.', 'gw.internal.example.com.'])
+test('--host takes IP addresses and host names, a fully-qualified one with its trailing dot too (dropped: the resolver knows "localhost", not "localhost.")', () => {
+  for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'gw.internal.example.com'])
     expect(parseGatewayFlags(['--host', host]).host).toBe(host);
+  expect(parseGatewayFlags(['--host', 'localhost.']).host).toBe('localhost');
+  expect(parseGatewayFlags(['--host', 'gw.internal.example.com.']).host).toBe('gw.internal.example.com');
+});
+
+test('registry errors: a repeat within a minute is dropped, a change never is (before: a second etcd outage within a minute was not logged)', () => {
+  const log = repeatLimiter(60_000);
+  const lost = 'watch /services/: disconnected from etcd';
+  const back = 'watch /services/: connected to etcd again';
+  expect([
+    log(lost, 0),
+    log(lost, 1000),
+    log(back, 8000),
+    log(lost, 14_000),
+    log(back, 28_000),
+    log(back, 29_000),
+    log(back, 90_000),
+  ]).toEqual([true, false, true, true, true, false, true]);
 });
 
 test('a limit error names the flags the operator typed (before: only limits.<field>)', () => {
@@ -179,7 +196,7 @@ test('registry mode names at start the regions the registry lists no instance fo
         lines.length = 0;
         await handle.deregister();
         await eventually('the no-instances warning', () => (lines.some((l) => l.event === 'no-instances') ? true : undefined), 3000);
-        expect(lines.find((l) => l.event === 'no-instances')).toMatchObject({ level: 40, regions: ['eu-west-1'] });
+        expect(lines.find((l) => l.event === 'no-instances')).toMatchObject({ level: 40, service: 'api', regions: ['eu-west-1'] });
       }
     } finally {
       await gateway.shutdown();

@@ -70,17 +70,18 @@ export const regionOutOfTraffic = (): string =>
   `max by (${R}, ${METRIC_LABELS.zone}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"}) == 0`;
 
 /**
- * Share of all requests refused because the client's residency zone is unknown (an address that
- * locates to no zone's country), over the window. A few such clients are normal; a large share means
+ * Share of the requests reaching a region's gateways refused because the client's residency zone is
+ * unknown (an address that locates to no zone's country), over the window, per gateway region: a
+ * load-balancer change breaks one region's trusted-proxy range, not all of them. A few such clients are normal; a large share means
  * every client looks unlocated: a wrong trusted-proxy range after a load-balancer change, or a broken
  * geo database.
  */
 export const unlocatedRefusalShare = (window = '5m'): string =>
-  `sum(rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}="${METRIC_UNKNOWN}"}[${window}])) / sum(rate(${requests}{job="${GATEWAY_JOB}"}[${window}]))`;
+  `sum by (${GATEWAY_REGION_LABEL}) (rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}="${METRIC_UNKNOWN}"}[${window}])) / sum by (${GATEWAY_REGION_LABEL}) (rate(${requests}{job="${GATEWAY_JOB}"}[${window}]))`;
 
-/** Refusals of unlocated clients per second over the window. */
+/** Refusals of unlocated clients per second over the window, per region whose gateways refused them. */
 export const unlocatedRefusalRate = (window = '5m'): string =>
-  `sum(rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}="${METRIC_UNKNOWN}"}[${window}]))`;
+  `sum by (${GATEWAY_REGION_LABEL}) (rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}="${METRIC_UNKNOWN}"}[${window}]))`;
 
 /**
  * Requests refused per second because no healthy region of the user's residency zone exists, per

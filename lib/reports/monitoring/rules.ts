@@ -109,7 +109,7 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             for: duration(REPLICATION_LAG_FOR_SECONDS),
             labels: { severity: 'critical' },
             annotations: {
-              summary: `More than ${UNLOCATED_SHARE_THRESHOLD * 100} % of the requests are refused because their client locates to no residency zone: check the trusted-proxy ranges and the geo database`,
+              summary: `More than ${UNLOCATED_SHARE_THRESHOLD * 100} % of the requests to the gateways of ${label(GATEWAY_REGION_LABEL)} are refused because their client locates to no residency zone: check that region's trusted-proxy ranges and the geo database`,
             },
           },
         ],
