@@ -144,24 +144,18 @@ test('registry errors: a repeat within a minute is dropped, a change never is (b
   ]).toEqual([true, false, true, true, true, false, true]);
 });
 
+/** Runs `taishanglaojun gateway --table <fixture> ...args` to its end. */
+function runGatewayCommand(args: readonly string[], timeoutMs: number) {
+  const bin = join(__dirname, '..', '..', 'bin', 'taishanglaojun.js');
+  const table = join(__dirname, '..', 'fixtures', 'routing-table.json');
+  return spawnSync(process.execPath, [bin, 'gateway', '--table', table, ...args], { encoding: 'utf8', timeout: timeoutMs });
+}
+
 test('a limit error names the flags the operator typed (before: only limits.<field>)', () => {
   expect(withLimitFlags('gateway limits.headersTimeoutMs: 10000; allowed: at most limits.requestTimeoutMs (1000)')).toBe(
     'gateway --headers-timeout-ms (limits.headersTimeoutMs): 10000; allowed: at most --request-timeout-ms (limits.requestTimeoutMs) (1000)',
   );
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(__dirname, '..', '..', 'bin', 'taishanglaojun.js'),
-      'gateway',
-      '--table',
-      join(__dirname, '..', 'fixtures', 'routing-table.json'),
-      '--upstream-template',
-      'http://{region}.internal:1',
-      '--request-timeout-ms',
-      '1000',
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
+  const r = runGatewayCommand(['--upstream-template', 'http://{region}.internal:1', '--request-timeout-ms', '1000'], 30_000);
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('--headers-timeout-ms (limits.headersTimeoutMs): 10000; allowed: at most --request-timeout-ms');
 });
@@ -206,20 +200,7 @@ test('registry mode names at start the regions the registry lists no instance fo
 });
 
 test('the command with an etcd that does not answer: exit 1 with the reason after the 10 s start timeout (before: a silent hang)', () => {
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(__dirname, '..', '..', 'bin', 'taishanglaojun.js'),
-      'gateway',
-      '--table',
-      join(__dirname, '..', 'fixtures', 'routing-table.json'),
-      '--etcd',
-      'http://127.0.0.1:1',
-      '--port',
-      '0',
-    ],
-    { encoding: 'utf8', timeout: 40_000 },
-  );
+  const r = runGatewayCommand(['--etcd', 'http://127.0.0.1:1', '--port', '0'], 40_000);
   expect(r.signal).toBeNull(); // not killed by the timeout: it ended on its own
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(

@@ -241,6 +241,18 @@ describe('gateway under faults (real processes)', () => {
   });
 });
 
+/** A gateway process of its own, every region on one upstream, no active checks. */
+function spawnOwnGateway(upstreamPort: number): Promise<NodeProcess> {
+  return spawnNode(
+    'gateway/cli',
+    [
+      ...['--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--no-health-checks'],
+      ...REGIONS.flatMap((r) => ['--upstream', `${r}=http://127.0.0.1:${upstreamPort}`]),
+    ],
+    { isReady: (l) => l.event === 'listening', timeoutMs: 30_000 },
+  );
+}
+
 describe('access log of a real gateway process', () => {
   it('has one line for every answered request, concurrent traffic included, once the process has stopped on SIGTERM', async () => {
     // Its own process: the shared gateway's lines mix every test's requests. The lines leave in
@@ -248,14 +260,7 @@ describe('access log of a real gateway process', () => {
     const upstream = await spawnFakeUpstream('eu-west-2');
     let gw: NodeProcess | undefined;
     try {
-      gw = await spawnNode(
-        'gateway/cli',
-        [
-          ...['--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--no-health-checks'],
-          ...REGIONS.flatMap((r) => ['--upstream', `${r}=http://127.0.0.1:${upstream.port}`]),
-        ],
-        { isReady: (l) => l.event === 'listening', timeoutMs: 30_000 },
-      );
+      gw = await spawnOwnGateway(upstream.port);
       const origin = `http://127.0.0.1:${gw.ready.port as number}`;
       const client = new Agent({ connections: 8 });
       let answered = 0;
@@ -289,14 +294,7 @@ describe('signals during a drain', () => {
     const upstream = await spawnFakeUpstream('eu-west-2');
     let gw: NodeProcess | undefined;
     try {
-      gw = await spawnNode(
-        'gateway/cli',
-        [
-          ...['--table', tableFile, '--port', '0', '--trusted-proxy', '127.0.0.1', '--no-health-checks'],
-          ...REGIONS.flatMap((r) => ['--upstream', `${r}=http://127.0.0.1:${upstream.port}`]),
-        ],
-        { isReady: (l) => l.event === 'listening', timeoutMs: 30_000 },
-      );
+      gw = await spawnOwnGateway(upstream.port);
       const slow = await request(`http://127.0.0.1:${upstream.port}/__fake/config`, {
         method: 'POST',
         body: JSON.stringify({ latencyMs: 1500 }),
