@@ -102,7 +102,7 @@ export class HealthProber implements HealthSource {
   private readonly targets = new Map<string, Target>();
   private readonly seqs = new Map<string, number>();
   private readonly events: TypedEmitter<HealthEvents>;
-  private readonly instanceListeners = new Set<(result: InstanceCheckResult) => void>();
+  private readonly instanceEvents: TypedEmitter<{ instance: InstanceCheckResult }>;
   private started = false;
 
   constructor(
@@ -118,6 +118,7 @@ export class HealthProber implements HealthSource {
     }
     this.regions = new Map(table.regions.map((r) => [r.id, r]));
     this.events = new TypedEmitter({ name: 'HealthProber', onListenerError: options.onListenerError });
+    this.instanceEvents = new TypedEmitter({ name: 'HealthProber', onListenerError: options.onListenerError });
   }
 
   /** Subscribes to probe signals; returns the unsubscribe function. */
@@ -131,8 +132,7 @@ export class HealthProber implements HealthSource {
    * unsubscribe function.
    */
   onInstanceResult(listener: (result: InstanceCheckResult) => void): () => void {
-    this.instanceListeners.add(listener);
-    return () => this.instanceListeners.delete(listener);
+    return this.instanceEvents.on('instance', listener);
   }
 
   /**
@@ -220,13 +220,8 @@ export class HealthProber implements HealthSource {
         this.checkUrl(target, url).then((r) => {
           target.inFlight[i] = false;
           const { attempts: _attempts, ...result } = r;
-          for (const listener of this.instanceListeners) {
-            try {
-              listener({ region, baseUrl: target.baseUrls[i], ...result });
-            } catch {
-              // a listener's failure is its own; the region's signal still goes out
-            }
-          }
+          // A listener's failure goes to the listener-error policy; the region's signal still goes out.
+          this.instanceEvents.emit('instance', { region, baseUrl: target.baseUrls[i], ...result });
           return r;
         }),
       );

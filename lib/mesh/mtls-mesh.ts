@@ -6,7 +6,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
-import { propError, requireLiteral } from '../private/prop-checks';
+import { checkText, propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { formatValue } from '../../runtime/problem';
 
@@ -83,10 +83,11 @@ export class MtlsMesh extends Construct {
           `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`,
         );
     });
-    const hasControl = (text: string) => [...text].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
-    if (typeof props.organization !== 'string' || props.organization.trim() === '' || hasControl(props.organization))
-      if (!Token.isUnresolved(props.organization))
-        fail('organization', props.organization, "a non-empty name without control characters (the certificates' O)");
+    checkText(this, 'organization', props.organization, {
+      // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+      pattern: /^(?=.*\S)[^\u0000-\u001f\u007f]+$/,
+      allowed: "a non-empty name without control characters (the certificates' O)",
+    });
     // The CAs and the identities' private keys live where the provider creates them: in the zone.
     // The provider's region may be a token, its zone is read from its default tags (a Region's
     // provider carries ResidencyZone), once the tree is built.
