@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import { claimAppUnique } from '../private/app-unique';
+import { checkRequiredProps } from '../private/prop-checks';
 
 export interface ContainerRegistryProps {
   /** The compute region the repositories live in. */
@@ -56,6 +57,11 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
+    checkRequiredProps<ContainerRegistryProps>(this.node.path, props, {
+      region: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      accountId: 'a 12-digit AWS account id, or a token',
+    });
     const path = this.node.path;
     const { region } = props;
     if (!region.spec.services.includes('compute'))

@@ -3,7 +3,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
 import { DNS_NAME } from '../limits';
-import { checkText } from '../private/prop-checks';
+import { checkText, checkRequiredProps } from '../private/prop-checks';
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import type { IReplicatedDatabase } from './replicated-database';
@@ -38,6 +38,12 @@ export class DatabaseEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseEndpointsProps) {
     super(scope, id);
+    checkRequiredProps<DatabaseEndpointsProps>(this.node.path, props, {
+      residencyZone: 'a residency zone id of the config, such as "emea"',
+      domain: 'the private DNS domain of the zone\'s databases, such as "db.internal"',
+      regions: 'the regions of the zone (IRegion[])',
+      databases: 'the ReplicatedDatabases of the zone',
+    });
     const path = this.node.path;
     const zone = props.residencyZone;
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the regions of zone "${zone}"`);

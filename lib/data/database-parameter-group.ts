@@ -1,6 +1,7 @@
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** One PostgreSQL setting and how RDS applies a change to it. */
 export interface DatabaseParameter {
@@ -58,6 +59,11 @@ export class DatabaseParameterGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseParameterGroupProps) {
     super(scope, id);
+    checkRequiredProps<DatabaseParameterGroupProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      namePrefix: 'the name prefix of the parameter group, such as "tslj-eu-west-1"',
+      family: '"postgres16", "postgres17" …',
+    });
     if (!/^postgres1[6-9]$/.test(props.family))
       throw new Error(`${this.node.path}: family "${props.family}" is not allowed; allowed: "postgres16", "postgres17" …`);
     const merged = new Map(REPLICATION_PARAMETERS.map((p) => [p.name, p]));

@@ -10,6 +10,7 @@ import { policyDocument } from '../private/policy';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
+import { checkRequiredProps } from '../private/prop-checks';
 
 export interface ZoneBackupProps {
   /** Residency zone the backups belong to. */
@@ -46,6 +47,12 @@ export class ZoneBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: ZoneBackupProps) {
     super(scope, id);
+    checkRequiredProps<ZoneBackupProps>(this.node.path, props, {
+      residencyZone: 'a residency zone id of the config, such as "emea"',
+      regions: 'the regions of the zone (IRegion[])',
+      databases: 'the ReplicatedDatabases of the zone',
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+    });
     const path = this.node.path;
     const zone = props.residencyZone;
     const retention = props.retentionDays ?? 35;

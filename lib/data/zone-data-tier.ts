@@ -7,6 +7,7 @@ import type { IRegion } from './private/region-api';
 import { ReplicatedDatabase } from './replicated-database';
 import { ZoneBackup } from './zone-backup';
 import { ZoneNetwork } from './zone-network';
+import { checkRequiredProps } from '../private/prop-checks';
 
 export interface ZoneDataTierProps {
   /** The validated platform config (zones, shards, database settings). */
@@ -35,6 +36,12 @@ export class ZoneDataTier extends Construct {
 
   constructor(scope: Construct, id: string, props: ZoneDataTierProps) {
     super(scope, id);
+    checkRequiredProps<ZoneDataTierProps>(this.node.path, props, {
+      config: 'the validated config: validateRegionsConfig(...) (it fills in every section and default)',
+      residencyZone: 'a residency zone id of the config, such as "emea"',
+      regions: 'the regions of the zone (IRegion[])',
+      accountId: 'a 12-digit AWS account id, or a token',
+    });
     const { config, residencyZone } = props;
     const zone = config.residencyZones.find((z) => z.id === residencyZone);
     if (!zone)

@@ -16,7 +16,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from './hostnames';
-import { assertValidatedConfig, propError } from '../private/prop-checks';
+import { assertValidatedConfig, propError, checkRequiredProps } from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
@@ -120,6 +120,9 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
 
   constructor(scope: Construct, id: string, props: GlobalIngressProps) {
     super(scope, id);
+    checkRequiredProps<GlobalIngressProps>(this.node.path, props, {
+      config: 'the validated config: validateRegionsConfig(...) (it fills in every section and default)',
+    });
     const { config } = props;
     assertValidatedConfig(this, config);
     const { project } = config;

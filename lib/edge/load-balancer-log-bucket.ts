@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
 import { elbLogDeliveryPrincipal } from './private/elb-log-delivery';
+import { checkRequiredProps } from '../private/prop-checks';
 
 export interface LoadBalancerLogBucketProps {
   /** Provider of the region the bucket lives in. */
@@ -45,6 +46,12 @@ export class LoadBalancerLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerLogBucketProps) {
     super(scope, id);
+    checkRequiredProps<LoadBalancerLogBucketProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      regionId: 'a region id of the config, such as "eu-west-1"',
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      accountId: 'a 12-digit AWS account id, or a token',
+    });
     const { provider, regionId, accountId } = props;
     this.prefix = props.prefix ?? 'load-balancer';
     const retentionDays = props.retentionDays ?? 365;

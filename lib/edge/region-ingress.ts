@@ -12,7 +12,7 @@ import type { DnsRecordSpec } from './global-ingress';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
 import { parseCidr } from '../private/cidr';
-import { ACCOUNT_ID, checkText, propError, requireLiteral } from '../private/prop-checks';
+import { ACCOUNT_ID, checkText, propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
@@ -93,6 +93,12 @@ export class RegionIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionIngressProps) {
     super(scope, id);
+    checkRequiredProps<RegionIngressProps>(this.node.path, props, {
+      region: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      accountId: 'a 12-digit AWS account id, or a token',
+      gatewayHost: 'the gateway\'s DNS name in the region, such as "eu-west-1.gateway.example.com"',
+    });
     const { region, projectName } = props;
     if (region?.spec !== undefined && !region.spec.services.includes('compute'))
       propError(

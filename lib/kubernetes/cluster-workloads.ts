@@ -4,6 +4,7 @@ import type { IRegionCluster } from '../region/interfaces';
 import { KubernetesManifest } from './manifest';
 import { gatewayMetricsService, workloadNamespaces, workloadNetworkPolicies } from './network-policies';
 import { KubernetesProvider } from './provider';
+import { checkRequiredProps } from '../private/prop-checks';
 
 export interface ClusterWorkloadsProps {
   /** Region id of the cluster (for `aws eks get-token --region`). */
@@ -32,6 +33,11 @@ export class ClusterWorkloads extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterWorkloadsProps) {
     super(scope, id);
+    checkRequiredProps<ClusterWorkloadsProps>(this.node.path, props, {
+      regionId: 'a region id of the config, such as "eu-west-1"',
+      vpcCidr: 'the region\'s VPC CIDR, such as "10.10.0.0/16"',
+      cluster: "the region's RegionCluster (an IRegionCluster)",
+    });
     this.provider = new KubernetesProvider(this, 'Provider', {
       alias: props.regionId.replace(/-/g, '_'),
       host: props.cluster.clusterEndpoint,

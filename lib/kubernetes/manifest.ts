@@ -1,6 +1,7 @@
 import { TerraformResource, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KUBERNETES_PROVIDER_VERSION, type KubernetesProvider } from './provider';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** A Kubernetes object as plain JSON (apiVersion, kind, metadata, spec …). */
 export interface KubernetesObject {
@@ -27,6 +28,10 @@ export class KubernetesManifest extends TerraformResource {
   readonly manifest: KubernetesObject;
 
   constructor(scope: Construct, id: string, props: KubernetesManifestProps) {
+    checkRequiredProps<KubernetesManifestProps>(`${scope.node.path}/${id}`, props, {
+      provider: "the KubernetesProvider of the region's cluster",
+      manifest: 'a Kubernetes object: { apiVersion, kind, metadata, … }',
+    });
     super(scope, id, {
       terraformResourceType: 'kubernetes_manifest',
       terraformGeneratorMetadata: { providerName: 'kubernetes', providerVersion: KUBERNETES_PROVIDER_VERSION },

@@ -1,5 +1,6 @@
 import { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** Version of `hashicorp/kubernetes` the workload stacks pin. */
 export const KUBERNETES_PROVIDER_VERSION = '2.36.0';
@@ -25,6 +26,11 @@ export class KubernetesProvider extends TerraformProvider {
   private readonly aliasName?: string;
 
   constructor(scope: Construct, id: string, config: KubernetesProviderConfig) {
+    checkRequiredProps<KubernetesProviderConfig>(`${scope.node.path}/${id}`, config, {
+      host: "the cluster's API endpoint (or a token)",
+      clusterCaCertificate: "the cluster's CA certificate, PEM (or a token)",
+      exec: '{ apiVersion, command, args }: how the provider gets a token',
+    });
     super(scope, id, {
       terraformResourceType: 'kubernetes',
       terraformGeneratorMetadata: { providerName: 'kubernetes', providerVersion: KUBERNETES_PROVIDER_VERSION },

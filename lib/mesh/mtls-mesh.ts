@@ -6,7 +6,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
-import { checkText, propError, requireLiteral } from '../private/prop-checks';
+import { checkText, propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { formatValue } from '../../runtime/problem';
 
@@ -58,6 +58,13 @@ export class MtlsMesh extends Construct {
 
   constructor(scope: Construct, id: string, props: MtlsMeshProps) {
     super(scope, id);
+    checkRequiredProps<MtlsMeshProps>(this.node.path, props, {
+      residencyZone: 'a residency zone id of the config, such as "emea"',
+      provider: "the TLS provider (hashicorp/tls) of the mesh's zone",
+      memberRegions: 'the regions of the zone whose services join the mesh (IRegion[])',
+      meshDomain: 'a DNS name such as "mesh.internal"',
+      organization: 'the organization named in the certificates, such as "Taishanglaojun"',
+    });
     const { provider, residencyZone: zone } = props;
     const services = props.services ?? DEFAULT_MESH_SERVICES;
     const rootYears = props.rootValidityYears ?? 10;

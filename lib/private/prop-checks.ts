@@ -13,6 +13,29 @@ export function propError(scope: IConstruct, field: string, value: unknown, allo
   throw new Error(`${scope.node.path}: ${field} ${formatValue(value)} is not allowed; allowed: ${allowed}`);
 }
 
+/** The props of P a caller must give (not marked optional). */
+export type RequiredProps<P> = { [K in keyof P]-?: undefined extends P[K] ? never : K }[keyof P];
+
+/**
+ * Refuses props that are not an object, and each required prop that is missing (undefined or
+ * null), before a constructor reads any of them: a JavaScript caller (or a cast) met a TypeError
+ * deep inside instead. `required` names every required prop of P with what it allows (the compiler
+ * asks for each one); `path` is the construct's node path (`${scope.node.path}/${id}` before
+ * `super`). Message: `<path>: <field> undefined is not allowed; allowed: <what>`.
+ */
+export function checkRequiredProps<P extends object>(path: string, props: P, required: { readonly [K in RequiredProps<P>]: string }): void {
+  const fields = Object.keys(required);
+  if (props === null || typeof props !== 'object' || Array.isArray(props))
+    throw new Error(
+      `${path}: props ${formatValue(props)} is not allowed; allowed: an object${fields.length > 0 ? ` with ${fields.join(', ')}` : ''}`,
+    );
+  for (const field of fields) {
+    const value = (props as Record<string, unknown>)[field];
+    if (value === undefined || value === null)
+      throw new Error(`${path}: ${field} ${formatValue(value)} is not allowed; allowed: ${(required as Record<string, string>)[field]}`);
+  }
+}
+
 /**
  * Refuses a token for a prop the construct computes with at synth (sizes, names of construct ids):
  * `<node path>: <field> is a token; allowed: <what> (<why>)`.

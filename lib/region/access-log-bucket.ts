@@ -8,6 +8,7 @@ import { lockDownBucket } from '../private/bucket-lockdown';
 import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** Days S3 server access logs are kept (they hold requester IPs: personal data, kept no longer than a year of investigations needs). */
 export const ACCESS_LOG_RETENTION_DAYS = 365;
@@ -41,6 +42,12 @@ export class RegionAccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionAccessLogBucketProps) {
     super(scope, id);
+    checkRequiredProps<RegionAccessLogBucketProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      bucketName: "the access-log bucket's name",
+      accountId: 'a 12-digit AWS account id, or a token',
+      sourceBucketArn: 'the ARN of the bucket whose access is logged (or a token)',
+    });
     const { provider } = props;
     this.s3Bucket = new S3Bucket(this, 'Bucket', { provider, bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
     const bucket = this.s3Bucket.id;

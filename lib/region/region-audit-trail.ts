@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { policyDocument } from '../private/policy';
 import { BUCKET_PREFIXES } from './region-bucket';
 import { RegionSecurityAlarms } from './security-alarms';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** Days the trail's CloudWatch Logs copy is kept (the S3 copy keeps seven years, see BUCKET_RETENTION_DAYS). */
 export const AUDIT_LOG_GROUP_RETENTION_DAYS = 365;
@@ -56,6 +57,13 @@ export class RegionAuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionAuditTrailProps) {
     super(scope, id);
+    checkRequiredProps<RegionAuditTrailProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      trailName: "the trail's name",
+      bucketName: "the region bucket's name (or a token)",
+      bucketPolicy: "the region bucket's policy (the trail writes only once it exists)",
+      kmsKeyArn: 'an ARN (or a token)',
+    });
     const prefix = props.namePrefix ?? props.trailName;
     // CloudTrail → CloudWatch Logs (encrypted with the region key, kept a year) for the security alarms
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {

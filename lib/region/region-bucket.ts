@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement, denyInsecureTransport } from '../private/policy';
 import { RegionAccessLogBucket } from './access-log-bucket';
 import type { IRegionBucket } from './interfaces';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /**
  * Days objects are kept under each prefix (lifecycle rules). Audit logs: CloudTrail records kept
@@ -66,6 +67,14 @@ export class RegionBucket extends Construct implements IRegionBucket {
 
   constructor(scope: Construct, id: string, props: RegionBucketProps) {
     super(scope, id);
+    checkRequiredProps<RegionBucketProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      regionId: 'a region id of the config, such as "eu-west-1"',
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      accountId: 'a 12-digit AWS account id, or a token',
+      kmsKeyArn: 'an ARN (or a token)',
+      trailName: "the name of the region's audit trail (it writes to this bucket)",
+    });
     const { provider, accountId: account, regionId } = props;
     this.s3Bucket = new S3Bucket(this, 'Bucket', {
       provider,

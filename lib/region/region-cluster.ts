@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { checkText, EKS_CLUSTER_NAME } from '../private/prop-checks';
+import { checkText, EKS_CLUSTER_NAME, checkRequiredProps } from '../private/prop-checks';
 import { KUBERNETES_VERSION } from '../limits';
 import { policyDocument } from '../private/policy';
 import type { IRegionCluster } from './interfaces';
@@ -51,6 +51,12 @@ export class RegionCluster extends Construct implements IRegionCluster {
 
   constructor(scope: Construct, id: string, props: RegionClusterProps) {
     super(scope, id);
+    checkRequiredProps<RegionClusterProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      clusterName: '1-100 letters, digits, "-" and "_", starting with a letter or digit',
+      subnetIds: "the private subnet ids of the region's network",
+      kmsKeyArn: 'an ARN (or a token)',
+    });
     const { provider } = props;
     const version = props.kubernetesVersion ?? '1.31';
     checkText(this, 'clusterName', props.clusterName, EKS_CLUSTER_NAME);

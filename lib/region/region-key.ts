@@ -5,6 +5,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument } from '../private/policy';
 import type { IRegionKey } from './interfaces';
+import { checkRequiredProps } from '../private/prop-checks';
 
 export interface RegionKeyProps {
   /** Provider of the region the key lives in. */
@@ -37,6 +38,12 @@ export class RegionKey extends Construct implements IRegionKey {
 
   constructor(scope: Construct, id: string, props: RegionKeyProps) {
     super(scope, id);
+    checkRequiredProps<RegionKeyProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      regionId: 'a region id of the config, such as "eu-west-1"',
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      accountId: 'a 12-digit AWS account id, or a token',
+    });
     const window = props.deletionWindowDays ?? 30;
     if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) {
       throw new Error(`${this.node.path}: deletionWindowDays ${window} is not allowed; allowed: an integer from 7 to 30`);

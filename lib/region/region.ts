@@ -5,7 +5,7 @@ import type { RegionSpec } from '../config/model';
 import { PROJECT_NAME, REGION_ID } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
-import { ACCOUNT_ID, checkText, propError, requireLiteral } from '../private/prop-checks';
+import { ACCOUNT_ID, checkText, propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
 import { regionTags } from '../private/tags';
 import type { IRegion } from './interfaces';
 import { RegionAuditTrail } from './region-audit-trail';
@@ -119,6 +119,11 @@ export class Region extends Construct implements IRegion {
 
   constructor(scope: Construct, id: string, props: RegionProps) {
     super(scope, id);
+    checkRequiredProps<RegionProps>(this.node.path, props, {
+      spec: 'a region of the validated config (validateRegionsConfig(...).regions)',
+      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      accountId: 'a 12-digit AWS account id, or a token',
+    });
     const { spec, projectName, accountId } = props;
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
       propError(this, 'spec', spec, 'a region of the validated config (validateRegionsConfig(...).regions)');

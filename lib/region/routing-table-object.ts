@@ -4,6 +4,7 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { IRegionBucket, IRegionKey } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** Object key of the routing table in each region bucket. */
 export const ROUTING_TABLE_OBJECT_KEY = `${BUCKET_PREFIXES.routing}/routing-table.json`;
@@ -41,6 +42,11 @@ export class RoutingTableObject extends S3Object {
   readonly objectUrl: string;
 
   constructor(scope: Construct, id: string, props: RoutingTableObjectProps) {
+    checkRequiredProps<RoutingTableObjectProps>(`${scope.node.path}/${id}`, props, {
+      provider: 'the AwsProvider to create the resources with',
+      bucket: 'the region bucket (an IRegionBucket) that holds the table',
+      content: "the routing table's JSON text (routingTableJson(...))",
+    });
     const objectKey = props.key ?? ROUTING_TABLE_OBJECT_KEY;
     super(scope, id, {
       provider: props.provider,

@@ -3,6 +3,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
+import { checkRequiredProps } from '../private/prop-checks';
 
 /** One CIS-style security event: a CloudTrail filter pattern and whether only global-service trails see it. */
 export interface SecurityEvent {
@@ -99,6 +100,13 @@ export class RegionSecurityAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionSecurityAlarmsProps) {
     super(scope, id);
+    checkRequiredProps<RegionSecurityAlarmsProps>(this.node.path, props, {
+      provider: 'the AwsProvider to create the resources with',
+      namePrefix: 'the region\'s name prefix, such as "tslj-eu-west-1"',
+      logGroupName: 'the CloudWatch log group the audit trail writes to',
+      globalServiceEvents: "true or false (whether this region's trail records global service events)",
+      kmsKeyArn: 'an ARN (or a token)',
+    });
     const { provider } = props;
     this.topic = new SnsTopic(this, 'Topic', { provider, name: `${props.namePrefix}-security-alarms`, kmsMasterKeyId: props.kmsKeyArn });
     const namespace = `${props.namePrefix.split('-')[0]}/Security`;
