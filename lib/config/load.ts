@@ -10,6 +10,7 @@
  * nothing here lets a stack trace or an internal `TypeError` through.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { findDuplicateKeys } from '../../runtime/private/json-duplicate-keys';
 import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
@@ -179,18 +180,42 @@ function exportedConfig(exported: unknown, source: string): unknown {
 }
 
 /**
+ * A JSON config's value: a leading byte order mark (editors on Windows write one) is not part of
+ * the text, and a key repeated in one object is refused by path (JSON.parse keeps the last
+ * silently, so `"regions"` twice would synthesize whichever came last).
+ */
+function parseJsonConfig(text: string, source: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const value = JSON.parse(body) as unknown;
+  const duplicates = findDuplicateKeys(body);
+  if (duplicates.length > 0)
+    throw new ConfigLoadError(
+      source,
+      `repeats ${duplicates.length === 1 ? 'a key' : `${duplicates.length} keys`} in one object: ${duplicates
+        .slice(0, 10)
+        .map((d) => `${d.path || '(root)'} (${d.count} times)`)
+        .join(', ')}${duplicates.length > 10 ? ', …' : ''}; JSON keeps only the last, so each key must appear once`,
+    );
+  return value;
+}
+
+/**
  * Loads a config module and returns what it exports as the config (not yet validated).
  * @throws ConfigLoadError naming the file and what to do
  */
 export function loadConfigModule(location: ConfigLocation): unknown {
   const { file, source } = location;
   if (!existsSync(file)) throw new ConfigLoadError(source, `file not found (${file})`);
-  if (statSync(file).isDirectory()) throw new ConfigLoadError(source, `is a directory (${file}); allowed: a config file`);
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new ConfigLoadError(source, `is a directory (${file}); allowed: a config file`);
+  // A FIFO, device or socket: reading one blocks (a FIFO without a writer) or never ends (/dev/zero).
+  if (!stat.isFile())
+    throw new ConfigLoadError(source, `is not a regular file (${file}: a FIFO, device or socket); allowed: a config file`);
   const ext = extname(file).toLowerCase();
   let exported: unknown;
   try {
     const esbuild = ext === '.json' ? undefined : optionalEsbuild();
-    if (ext === '.json') exported = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (ext === '.json') exported = parseJsonConfig(readFileSync(file, 'utf8'), source);
     else if (esbuild && (TYPESCRIPT.has(ext) || JAVASCRIPT.has(ext))) exported = evaluate(compile(esbuild, file, source), file, source);
     else if (TYPESCRIPT.has(ext) || ext === '.mjs')
       throw new ConfigLoadError(

@@ -104,6 +104,13 @@ describe('a config that loads', () => {
   });
 });
 
+describe('a JSON config with a byte order mark', () => {
+  it('loads: the mark (editors on Windows write one) is not part of the text', () => {
+    const path = file('bom.config.json', '\ufeff{"project": {"name": "bom"}}');
+    expect(load(path)).toEqual({ project: { name: 'bom' } });
+  });
+});
+
 describe('a config that does not load names the file and says what to do', () => {
   it('a TypeScript syntax error: file, line, column, reason and the line', () => {
     const path = file('syntax.config.ts', "const config = {\n  project: { name: 'x',, },\n};\nexport default config;\n");
@@ -121,6 +128,22 @@ describe('a config that does not load names the file and says what to do', () =>
   it('a missing file and a directory', () => {
     expect(loadError(join(work, 'nope.config.ts'))).toContain('file not found');
     expect(loadError(work)).toContain('is a directory');
+  });
+
+  it('a FIFO or device instead of a file: refused at once, never read (a FIFO without a writer blocked)', () => {
+    const fifo = join(work, 'fifo.config.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(loadError(fifo)).toBe(
+      `cannot load the config ${fifo}: is not a regular file (${fifo}: a FIFO, device or socket); allowed: a config file`,
+    );
+    expect(loadError('/dev/null')).toContain('is not a regular file (/dev/null');
+  });
+
+  it('a JSON config that repeats a key in one object: each repeat named by path', () => {
+    const path = file('dup.config.json', '{"project": {"name": "a", "name": "b"}, "regions": [], "regions": [{"id": "x", "id": "y"}]}');
+    expect(loadError(path)).toBe(
+      `cannot load the config ${path}: repeats 3 keys in one object: project.name (2 times), regions (2 times), regions[0].id (2 times); JSON keeps only the last, so each key must appear once`,
+    );
   });
 
   it('an unknown extension', () => {
