@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { validateSegment } from '../runtime/registry/types';
-import { findDuplicateKeys } from '../runtime/private/json-duplicate-keys';
+import { findDuplicateKeys } from '../runtime/json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from '../runtime/private/read-bounded';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
@@ -338,7 +338,15 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
     if (!shouldLog(err.message, Date.now())) return;
     built.gateway?.logger.warn({ event: 'registry-error', error: err.message }, 'service registry error');
   };
-  const registry = flags.etcd === undefined ? undefined : new EtcdRegistry({ hosts: flags.etcd, onError: onRegistryError });
+  // Back after a loss: information, not an error (always logged: the limiter sees the change).
+  const onRegistryRecovered = (message: string) => {
+    if (!shouldLog(message, Date.now())) return;
+    built.gateway?.logger.info({ event: 'registry-connected', detail: message }, 'service registry connected again');
+  };
+  const registry =
+    flags.etcd === undefined
+      ? undefined
+      : new EtcdRegistry({ hosts: flags.etcd, onError: onRegistryError, onRecovered: onRegistryRecovered });
   const warned = new Set<string>();
   const resolve = (t: RoutingTable) => {
     const regions = t.regions.map((r) => r.id);

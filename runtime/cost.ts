@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
-import { findDuplicateKeys } from './private/json-duplicate-keys';
+import { findDuplicateKeys } from './json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from './private/read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
 

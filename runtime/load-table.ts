@@ -2,7 +2,7 @@
  * Reading the routing table from disk and keeping the last good one while it is reloaded.
  */
 import { type ListenerErrorHandler, TypedEmitter } from './events';
-import { findDuplicateKeys } from './private/json-duplicate-keys';
+import { findDuplicateKeys } from './json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from './private/read-bounded';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
 

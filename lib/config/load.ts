@@ -10,7 +10,7 @@
  * nothing here lets a stack trace or an internal `TypeError` through.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { findDuplicateKeys } from '../../runtime/private/json-duplicate-keys';
+import { findDuplicateKeys } from '../../runtime/json-duplicate-keys';
 import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findDuplicateKeys } from '../../runtime/private/json-duplicate-keys';
+import { findDuplicateKeys } from '../../runtime/json-duplicate-keys';
 import {
   assertRoutingTable,
   MAX_TIMER_MS,

@@ -4,7 +4,7 @@
  * This scanner walks a text that `JSON.parse` already accepted (so it only needs to track strings,
  * nesting and keys) and reports each repeated key with its path. Linear in the text.
  */
-import { join } from './checker';
+import { join } from './private/checker';
 
 /** A key that appears more than once in the same object. */
 export interface DuplicateKey {
