@@ -47,6 +47,8 @@ export interface EtcdRegistryOptions {
   etcd?: Omit<IOptions, 'hosts'>;
   /** Told about values that are not valid instances, lost leases and watch errors. Default: console.warn. */
   onError?: (err: Error) => void;
+  /** Told when a lost watch is connected again (not an error). Default: the error callback, as before. */
+  onRecovered?: (message: string) => void;
 }
 
 type WatchBackoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
@@ -74,6 +76,7 @@ export class EtcdRegistry implements ServiceRegistry {
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly onError: (err: Error) => void;
+  private readonly onRecovered: (message: string) => void;
   private readonly registrations = new Set<Registration>();
   private readonly watchers = new Set<Watcher>();
   private closed = false;
@@ -88,6 +91,7 @@ export class EtcdRegistry implements ServiceRegistry {
     this.retryDelayMs = options.retryDelayMs ?? 100;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 2000;
     this.onError = options.onError ?? ((err) => console.warn(`[EtcdRegistry] ${err.message}`));
+    this.onRecovered = options.onRecovered ?? ((message) => this.onError(new Error(message)));
     const maxWatch = options.maxWatchBackoffMs ?? 2000;
     this.client = new Etcd3({
       ...options.etcd,
@@ -148,7 +152,7 @@ export class EtcdRegistry implements ServiceRegistry {
     // The client reconnects on its own (the watch resumes where it stopped); the loss is reported so
     // that an operator sees the registry is not being followed meanwhile.
     watcher.on('connected', () => {
-      if (lost) this.onError(new Error(`watch ${prefix}: connected to etcd again (the watch resumes where it stopped)`));
+      if (lost) this.onRecovered(`watch ${prefix}: connected to etcd again (the watch resumes where it stopped)`);
       lost = false;
     });
     watcher.on('disconnected', (err: Error | undefined) => {

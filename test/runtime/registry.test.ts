@@ -19,7 +19,7 @@ import { ETCD_INSTALL_HINT, EtcdServer, findEtcdBinary } from '../helpers/etcd-s
 
 interface Fixture {
   /** A new client of the same backend (like another process). */
-  client(): ServiceRegistry;
+  client(extra?: { onRecovered?: (message: string) => void }): ServiceRegistry;
   /** Lets time pass (manual or real) until `check` holds, or throws after `maxMs`. */
   until(what: string, check: () => Promise<boolean> | boolean, maxMs: number): Promise<void>;
   /** Lets `ms` pass (manual clock: advanced; etcd: real time). */
@@ -80,8 +80,8 @@ async function etcdFixture(): Promise<Fixture> {
   return {
     etcd,
     errors,
-    client() {
-      const c = new EtcdRegistry({ hosts: etcd.url, onError: (e) => errors.push(e.message) });
+    client(extra: { onRecovered?: (message: string) => void } = {}) {
+      const c = new EtcdRegistry({ hosts: etcd.url, onError: (e) => errors.push(e.message), ...extra });
       clients.push(c);
       return c;
     },
@@ -319,6 +319,9 @@ describe('key layout helpers', () => {
     const observer = fx.client();
     const events: WatchEvent[] = [];
     await observer.watch({ region: 'eu-west-1', name: 'gateway' }, (e) => events.push(e));
+    // A watcher told of the return apart from its errors (the gateway logs it at info).
+    const recovered: string[] = [];
+    await fx.client({ onRecovered: (m) => recovered.push(m) }).watch({ region: 'eu-west-2' }, () => undefined);
     await owner.register(inst('gw-survivor'), { ttlSeconds: 2 });
     await fx.until('initial put seen', () => events.length === 1, 5_000);
 
@@ -333,6 +336,10 @@ describe('key layout helpers', () => {
     // The watch's loss of etcd was reported, not only the lease's.
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: disconnected from etcd/.test(m))).toBe(true);
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: connected to etcd again/.test(m))).toBe(true);
+    await fx.until('the return told apart', () => recovered.length > 0, 10_000);
+    expect(recovered).toEqual(['watch /services/eu-west-2/: connected to etcd again (the watch resumes where it stopped)']);
+    expect(fx.errors.some((m) => /^watch \/services\/eu-west-2\/: connected/.test(m))).toBe(false);
+    expect(fx.errors.some((m) => /^watch \/services\/eu-west-2\/: disconnected from etcd/.test(m))).toBe(true);
     // Well past the old lease's TTL the instance is still there: the new lease is kept alive.
     await new Promise((r) => setTimeout(r, 6_000));
     expect((await observer.discover('eu-west-1', 'gateway')).map((i) => i.id)).toEqual(['gw-survivor']);
