@@ -84,6 +84,25 @@ export function parsePolicy(value: unknown): { Statement?: Record<string, unknow
   }
 }
 
+/**
+ * A boolean attribute as Terraform reads it: `true` and `"true"` are true (Terraform converts the
+ * string), `false` and `"false"` false. An expression (`${var.x}`) or anything else is neither:
+ * the rules below read it on the side of caution.
+ */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** See {@link isTrue}: `false` or `"false"`. */
+export function isFalse(value: unknown): boolean {
+  return value === false || value === 'false';
+}
+
+/** A risky flag that is set or may be: true, `"true"`, or an expression only known at apply. */
+export function mayBeTrue(value: unknown): boolean {
+  return isTrue(value) || (typeof value === 'string' && value.includes('${'));
+}
+
 /** Shows a value in a finding: short, JSON. */
 export function show(value: unknown): string {
   const text = value === undefined ? 'unset' : JSON.stringify(value);

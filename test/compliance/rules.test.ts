@@ -438,6 +438,28 @@ describe('rules read relations, not just attributes', () => {
     expect(rule.check(app(multi, { config: declared }))).toEqual([]);
   });
 
+  it('reads boolean attributes as Terraform does: "true" is true, an expression is not known to be safe', () => {
+    const rule = (id: string) => PLATFORM_RULES.find((r) => r.id === id)!;
+    const multi = (value: unknown) => [res('aws_s3_bucket', 'b', {}), trail({ is_multi_region_trail: value })];
+    // A risky flag written as a string, or as an expression known only at apply, is read as set.
+    expect(rule('TSLJ-RES-4').check(app(multi('true')))).toHaveLength(1);
+    expect(rule('TSLJ-RES-4').check(app(multi('${var.multi_region}')))).toHaveLength(1);
+    expect(rule('TSLJ-RES-4').check(app(multi('false')))).toEqual([]);
+    expect(rule('TSLJ-DB-1').check(app([db({ publicly_accessible: 'true' })])).length).toBeGreaterThan(0);
+    expect(rule('TSLJ-DB-1').check(app([db({ publicly_accessible: '${var.public}' })])).length).toBeGreaterThan(0);
+    expect(rule('TSLJ-DB-1').check(app([db({ publicly_accessible: 'false' })]))).toEqual([]);
+    // A safe flag written as "true" is safe; an expression or "false" is not known to be.
+    expect(rule('TSLJ-ENC-6').check(app([db({ storage_encrypted: 'true' })]))).toEqual([]);
+    expect(rule('TSLJ-ENC-6').check(app([db({ storage_encrypted: '${var.enc}' })])).length).toBeGreaterThan(0);
+    expect(rule('TSLJ-AUD-1').check(app([trail({ enable_log_file_validation: 'true', enable_logging: 'true' })]))).toEqual([]);
+    expect(rule('TSLJ-AUD-1').check(app([trail({ enable_logging: 'false' })]))).toEqual([
+      { path: 'apac/ap-east-1/t', reason: 'logging is off' },
+    ]);
+    expect(rule('TSLJ-AUD-1').check(app([trail({ enable_logging: '${var.on}' })]))).toEqual([
+      { path: 'apac/ap-east-1/t', reason: 'enable_logging is "${var.on}" (not known to be on)' },
+    ]);
+  });
+
   it('TSLJ-RES-4 names a log subscription that ships a region’s logs to another zone', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-4')!;
     const sub = (arn: string) => res('aws_cloudwatch_log_subscription_filter', 's', { destination_arn: arn });

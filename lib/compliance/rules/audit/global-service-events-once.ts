@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType } from '../../view-helpers';
+import { resourcesOfType, isFalse, isTrue } from '../../view-helpers';
 
 /** The region where AWS delivers global service events (IAM, STS, root, console sign-in) to single-region trails. */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
@@ -14,14 +14,14 @@ export const globalServiceEventsOnce: ComplianceRule = {
   check: (app) => {
     const trails = resourcesOfType(app, 'aws_cloudtrail');
     if (trails.length === 0) return [];
-    const recording = trails.filter((t) => t.attributes.include_global_service_events !== false);
+    const recording = trails.filter((t) => !isFalse(t.attributes.include_global_service_events));
     const findings = recording
-      .filter((t) => t.region !== GLOBAL_EVENTS_REGION && t.attributes.is_multi_region_trail !== true)
+      .filter((t) => t.region !== GLOBAL_EVENTS_REGION && !isTrue(t.attributes.is_multi_region_trail))
       .map((t) => ({
         path: t.path,
         reason: `records global service events in ${t.region ?? 'an unknown region'}, where a single-region trail receives none`,
       }));
-    const inHome = recording.filter((t) => t.region === GLOBAL_EVENTS_REGION || t.attributes.is_multi_region_trail === true);
+    const inHome = recording.filter((t) => t.region === GLOBAL_EVENTS_REGION || isTrue(t.attributes.is_multi_region_trail));
     if (inHome.length === 0)
       findings.push({ path: trails[0].path, reason: `no trail records global service events: IAM and STS activity is audited nowhere` });
     if (inHome.length > 1)

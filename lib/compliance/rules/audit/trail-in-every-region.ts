@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType } from '../../view-helpers';
+import { isFalse, isTrue, resourcesOfType, show } from '../../view-helpers';
 
 /** Every AWS region the app deploys to records its management events in a validated, logging trail. */
 export const trailInEveryRegion: ComplianceRule = {
@@ -10,14 +10,23 @@ export const trailInEveryRegion: ComplianceRule = {
   resourceTypes: ['aws_cloudtrail'],
   check: (app) => {
     const findings = resourcesOfType(app, 'aws_cloudtrail')
-      .filter((t) => t.attributes.enable_log_file_validation !== true || t.attributes.enable_logging === false)
+      .filter(
+        (t) =>
+          !isTrue(t.attributes.enable_log_file_validation) ||
+          (t.attributes.enable_logging !== undefined && !isTrue(t.attributes.enable_logging)),
+      )
       .map((t) => ({
         path: t.path,
-        reason: t.attributes.enable_logging === false ? 'logging is off' : 'enable_log_file_validation is not true',
+        reason:
+          t.attributes.enable_logging === undefined || isTrue(t.attributes.enable_logging)
+            ? 'enable_log_file_validation is not true'
+            : isFalse(t.attributes.enable_logging)
+              ? 'logging is off'
+              : `enable_logging is ${show(t.attributes.enable_logging)} (not known to be on)`,
       }));
     const regions = new Set(app.resources.filter((r) => r.type.startsWith('aws_') && r.region).map((r) => r.region!));
     const trailed = new Set(resourcesOfType(app, 'aws_cloudtrail').map((t) => t.region));
-    const multi = resourcesOfType(app, 'aws_cloudtrail').some((t) => t.attributes.is_multi_region_trail === true);
+    const multi = resourcesOfType(app, 'aws_cloudtrail').some((t) => isTrue(t.attributes.is_multi_region_trail));
     for (const region of [...regions].sort()) {
       if (trailed.has(region) || multi) continue;
       const first = app.resources.find((r) => r.region === region)!;

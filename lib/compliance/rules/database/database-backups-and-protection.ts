@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType, show } from '../../view-helpers';
+import { resourcesOfType, show, isTrue, mayBeTrue } from '../../view-helpers';
 
 /** Minimum automated-backup retention of a primary database, in days. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -15,9 +15,9 @@ export const databaseBackupsAndProtection: ComplianceRule = {
     resourcesOfType(app, 'aws_db_instance', 'aws_rds_cluster').flatMap((db) => {
       const a = db.attributes;
       const problems: string[] = [];
-      if (a.deletion_protection !== true) problems.push(`deletion_protection is ${show(a.deletion_protection)}`);
+      if (!isTrue(a.deletion_protection)) problems.push(`deletion_protection is ${show(a.deletion_protection)}`);
       const replica = typeof a.replicate_source_db === 'string' && a.replicate_source_db !== '';
-      if (!replica && a.skip_final_snapshot === true) problems.push('skip_final_snapshot is true');
+      if (!replica && mayBeTrue(a.skip_final_snapshot)) problems.push(`skip_final_snapshot is ${show(a.skip_final_snapshot)}`);
       const days = a.backup_retention_period;
       if (!replica && !(typeof days === 'number' && days >= MIN_BACKUP_RETENTION_DAYS))
         problems.push(`backup_retention_period is ${show(days)}; allowed: ${MIN_BACKUP_RETENTION_DAYS} to 35`);

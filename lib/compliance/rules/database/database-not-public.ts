@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType } from '../../view-helpers';
+import { resourcesOfType, mayBeTrue } from '../../view-helpers';
 
 /** No database is reachable from the internet. */
 export const databaseNotPublic: ComplianceRule = {
@@ -10,6 +10,6 @@ export const databaseNotPublic: ComplianceRule = {
   resourceTypes: ['aws_db_instance', 'aws_rds_cluster_instance'],
   check: (app) =>
     resourcesOfType(app, 'aws_db_instance', 'aws_rds_cluster_instance')
-      .filter((db) => db.attributes.publicly_accessible === true)
+      .filter((db) => mayBeTrue(db.attributes.publicly_accessible))
       .map((db) => ({ path: db.path, reason: 'publicly_accessible is true' })),
 };

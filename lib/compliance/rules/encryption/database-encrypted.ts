@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType, show } from '../../view-helpers';
+import { resourcesOfType, show, isTrue } from '../../view-helpers';
 
 /** Databases encrypt storage (and so their snapshots and replicas) with a customer-managed key. */
 export const databaseEncrypted: ComplianceRule = {
@@ -12,7 +12,7 @@ export const databaseEncrypted: ComplianceRule = {
     resourcesOfType(app, 'aws_db_instance', 'aws_rds_cluster').flatMap((db) => {
       const a = db.attributes;
       const problems: string[] = [];
-      if (a.storage_encrypted !== true) problems.push(`storage_encrypted is ${show(a.storage_encrypted)}`);
+      if (!isTrue(a.storage_encrypted)) problems.push(`storage_encrypted is ${show(a.storage_encrypted)}`);
       if (typeof a.kms_key_id !== 'string' || a.kms_key_id === '') problems.push('kms_key_id is unset (AWS-managed key)');
       return problems.length ? [{ path: db.path, reason: problems.join('; ') }] : [];
     }),

@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType, show } from '../../view-helpers';
+import { resourcesOfType, show, isTrue } from '../../view-helpers';
 
 /** Customer-managed keys rotate yearly (or more often). */
 export const kmsKeyRotation: ComplianceRule = {
@@ -10,6 +10,6 @@ export const kmsKeyRotation: ComplianceRule = {
   resourceTypes: ['aws_kms_key'],
   check: (app) =>
     resourcesOfType(app, 'aws_kms_key')
-      .filter((k) => k.attributes.enable_key_rotation !== true)
+      .filter((k) => !isTrue(k.attributes.enable_key_rotation))
       .map((k) => ({ path: k.path, reason: `enable_key_rotation is ${show(k.attributes.enable_key_rotation)}` })),
 };

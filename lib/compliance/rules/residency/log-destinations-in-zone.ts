@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { copyFinding, resourcesOfType, zoneOfRegion } from '../../view-helpers';
+import { copyFinding, resourcesOfType, zoneOfRegion, mayBeTrue } from '../../view-helpers';
 
 /** Audit and flow logs (client IPs: personal data) and log subscriptions are delivered inside the zone. */
 export const logDestinationsInZone: ComplianceRule = {
@@ -18,7 +18,7 @@ export const logDestinationsInZone: ComplianceRule = {
     // A multi-region trail copies the management events of every region into its own: across zones
     // only where the config says so (globalServiceEvents, with its reason).
     ...resourcesOfType(app, 'aws_cloudtrail')
-      .filter((t) => t.attributes.is_multi_region_trail === true)
+      .filter((t) => mayBeTrue(t.attributes.is_multi_region_trail))
       .flatMap((t) => {
         const home = zoneOfRegion(app, t.region);
         const others = [...new Set((app.config?.regions ?? []).map((r) => r.residencyZone))].filter((z) => z !== home);
