@@ -122,6 +122,16 @@ export class ContainerRegistry extends Construct {
         throw new Error(`${path}: replicateTo[${i}] "${d.regionId}" is not allowed; allowed: a region that runs "compute"`);
     });
     if (destinations.length > 0) {
+      // One replication configuration per account and region (ECR's registry-wide setting): a second
+      // one would replace the first at apply, and the first registry's images would stop replicating.
+      claimAppUnique(
+        this,
+        'EcrReplicationConfiguration',
+        [region.regionId],
+        `the ECR replication configuration of ${region.regionId} (one per account and region)`,
+        'one ContainerRegistry with replicateTo per region and account (give it every image: images [...])',
+        props.accountId,
+      );
       // Registry-wide setting of the region: only the project's repositories replicate.
       this.replication = new EcrReplicationConfiguration(this, 'Replication', {
         provider: region.provider,

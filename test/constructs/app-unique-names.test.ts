@@ -79,6 +79,21 @@ describe('names that must be unique in an app, not only in a stack', () => {
     expect(errorsOf(app)).toEqual([]);
   });
 
+  it('two registries replicating from one region and account: one replication configuration would replace the other', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const [home, other] = [region(stack, 'eu-west-1'), region(stack, 'eu-central-1')];
+    new ContainerRegistry(stack, 'Acme', { region: home, projectName: 'acme', accountId: '111122223333', replicateTo: [other] });
+    new ContainerRegistry(stack, 'Beta', { region: home, projectName: 'beta', accountId: '111122223333', replicateTo: [other] });
+    // Without replication, or in another account, a second registry in the region is fine.
+    new ContainerRegistry(stack, 'Gamma', { region: home, projectName: 'gamma', accountId: '111122223333' });
+    new ContainerRegistry(stack, 'Delta', { region: home, projectName: 'delta', accountId: '444455556666', replicateTo: [other] });
+    expect(errorsOf(app).filter((e) => e.includes('replication'))).toEqual([
+      'the ECR replication configuration of eu-west-1 (one per account and region): created again at s/Beta; allowed: one ContainerRegistry with replicateTo per region and account (give it every image: images [...])',
+      'the ECR replication configuration of eu-west-1 (one per account and region): created again at s/Acme; allowed: one ContainerRegistry with replicateTo per region and account (give it every image: images [...])',
+    ]);
+  });
+
   it('two GlobalIngress for one project and Google project', () => {
     const app = Testing.app();
     new GlobalIngress(new TerraformStack(app, 'g1'), 'Ingress', { config: validConfig });
