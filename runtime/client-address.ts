@@ -236,6 +236,14 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
       prefix = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
       if (!(prefix >= 0 && prefix <= max)) throw new TrustedProxyError(i, entry, `prefix length must be 0..${max}`);
     }
+    // Every address trusted: any client could name its own address, and so its country and residency
+    // zone, in X-Forwarded-For.
+    if (prefix === 0)
+      throw new TrustedProxyError(
+        i,
+        entry,
+        'a /0 range trusts every peer, so any client could choose its own address (and so its country and residency zone) in X-Forwarded-For; list the ranges of the proxies in front of the gateway',
+      );
     // "::ffff:10.0.0.0/8" reads like 10/8 but is an IPv6 /8: it would trust every IPv4 peer.
     if (family === 6 && prefix < 96) {
       const words = new Uint32Array(4);

@@ -95,7 +95,7 @@ describe('ClientAddressResolver', () => {
     expect(() => new ClientAddressResolver(['10.0.0.0/8', '::ffff:10.0.0.0/8'])).toThrow(
       /trustedProxies\[1\]: "::ffff:10.0.0.0\/8" is not valid: an IPv4-mapped range needs a prefix of \/96 or more \(\/8 covers every IPv4 address\); write 10.0.0.0\/8 or ::ffff:10.0.0.0\/104/,
     );
-    expect(() => new ClientAddressResolver(['::/0', '::ffff:10.0.0.0/104', '2001:db8::/32'])).not.toThrow();
+    expect(() => new ClientAddressResolver(['::/80', '::ffff:10.0.0.0/104', '2001:db8::/32'])).not.toThrow();
   });
 
   it('matches a trusted proxy written as an IPv4-mapped IPv6 range against the peer in any form', () => {
@@ -111,7 +111,7 @@ describe('ClientAddressResolver', () => {
     expect(mappedProxies.isTrusted('10.255.0.1')).toBe(true);
     expect(mappedProxies.isTrusted('::10.255.0.1')).toBe(false); // IPv4-compatible, not mapped
     // a range wider than the mapped block covers every IPv4 address too
-    expect(new ClientAddressResolver(['::/0']).isTrusted('8.8.8.8')).toBe(true);
+    expect(new ClientAddressResolver(['::/80']).isTrusted('8.8.8.8')).toBe(true);
     expect(new ClientAddressResolver(['2001:db8::/32']).isTrusted('8.8.8.8')).toBe(false);
   });
 
@@ -184,6 +184,18 @@ describe('ClientAddressResolver', () => {
     expect(() => parseTrustedProxies(['proxy.internal'])).toThrow(/trustedProxies\[0\].*not an IP address.*CIDR/);
     expect(() => parseTrustedProxies(['::/129'])).toThrow(/0..128/);
     expect(() => parseTrustedProxies(['10.0.0.0/x'])).toThrow(/prefix length/);
+  });
+
+  it('refuses a /0 range: every peer trusted, any client could choose its own country and zone', () => {
+    for (const [i, entry] of [
+      [1, '0.0.0.0/0'],
+      [1, '::/0'],
+      [1, '10.1.2.3/0'],
+    ] as const)
+      expect(() => parseTrustedProxies(['10.0.0.0/8', entry])).toThrow(
+        `trustedProxies[${i}]: ${JSON.stringify(entry)} is not valid: a /0 range trusts every peer, so any client could choose its own address (and so its country and residency zone) in X-Forwarded-For; list the ranges of the proxies in front of the gateway`,
+      );
+    expect(parseTrustedProxies(['0.0.0.0/1', '128.0.0.0/1']).size).toBe(2); // deliberate halves stay possible
   });
 });
 
