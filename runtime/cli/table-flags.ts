@@ -43,8 +43,9 @@ export function regionNumbersFlag(table: RoutingTable, flag: string, value: stri
     if (eq < 0) throw new UsageError(flag, item, `expected REGION=${what} pairs separated by commas, e.g. eu-west-1=0.5`);
     const region = regionFlag(table, flag, item.slice(0, eq));
     const text = item.slice(eq + 1).trim();
-    const num = text === '' ? NaN : Number(text);
-    if (!Number.isFinite(num) || num < 0) throw new UsageError(flag, item, `${what} for ${region} must be a number >= 0`);
+    // Decimal only: Number() also reads "0x10" as 16, "1e3" stays allowed (a decimal exponent).
+    const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(num) || num < 0) throw new UsageError(flag, item, `${what} for ${region} must be a decimal number >= 0`);
     out[region] = num;
   }
   return out;

@@ -128,6 +128,14 @@ describe('taishanglaojun CLI', () => {
       ['--load', 'REGION='],
     ],
     [
+      ['route', '--country', 'DE', '--load', 'eu-west-1=0x10'],
+      ['--load', '"eu-west-1=0x10"', 'decimal number >= 0'],
+    ],
+    [
+      ['route', '--country', 'DE', '--latency', 'eu-west-1=Infinity'],
+      ['--latency', '"eu-west-1=Infinity"', 'decimal number >= 0'],
+    ],
+    [
       ['route', '--country', 'DE', '--load', 'mars-1=0.5'],
       ['--load', '"mars-1"', 'unknown region'],
     ],

@@ -89,4 +89,16 @@ describe('npm run synth (in-process, no cdktf CLI)', () => {
     expect(r.stderr).toBe('synth failed: unknown argument "--outptu"; allowed: --output DIR\n');
     expect(existsSync(join(root, 'x'))).toBe(false);
   });
+
+  it('refuses --output given twice, and a flag where the directory belongs', () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(root, 'tools/synth.js'), ...args], { cwd: root, env, encoding: 'utf8' });
+    const twice = run('--output', join(work, 'a'), '-o', join(work, 'b'));
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toBe(`synth failed: -o given twice ("${join(work, 'a')}", "${join(work, 'b')}"); allowed: one --output DIR\n`);
+    expect(existsSync(join(work, 'a')) || existsSync(join(work, 'b'))).toBe(false);
+    const flag = run('--output', '--verbose');
+    expect(flag.status).toBe(1);
+    expect(flag.stderr).toBe('synth failed: --output needs a directory; allowed: --output DIR\n');
+  });
 });
