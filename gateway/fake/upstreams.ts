@@ -59,16 +59,27 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const children: NodeProcess[] = [];
   const urls: Record<string, string> = {};
-  try {
-    const started = await Promise.all(regions.map((r, i) => spawnFakeUpstream(r, basePort + i)));
-    for (const [i, p] of started.entries()) {
-      children.push(p);
-      urls[regions[i]] = `http://127.0.0.1:${p.port}`;
-    }
-  } catch (err) {
-    process.stderr.write(`fake-upstreams: ${(err as Error).message}\n`);
+  // Every start settles: when one fails, the ones that did start are stopped (they kept their ports).
+  const started = await Promise.allSettled(regions.map((r, i) => spawnFakeUpstream(r, basePort + i)));
+  for (const [i, s] of started.entries()) {
+    if (s.status !== 'fulfilled') continue;
+    children.push(s.value);
+    urls[regions[i]] = `http://127.0.0.1:${s.value.port}`;
+  }
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) {
+    process.stderr.write(`fake-upstreams: ${(failed.reason as Error).message}\n`);
     await Promise.all(children.map((c) => c.stop()));
     return 1;
+  }
+  // A child that dies (killed, crashed) is reported; the others keep serving (killing one is a
+  // way to take a region down by hand).
+  let stopping = false;
+  for (const [i, child] of children.entries()) {
+    child.proc.once('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`${JSON.stringify({ event: 'upstream-exited', region: regions[i], url: urls[regions[i]], code, signal })}\n`);
+    });
   }
   if (out !== undefined) {
     try {
@@ -79,11 +90,13 @@ export async function main(args: readonly string[]): Promise<number> {
       return 2;
     }
   }
-  process.stdout.write(`${JSON.stringify({ event: 'fake-upstreams', upstreams: urls })}\n`);
+  const pids = Object.fromEntries(children.map((c, i) => [regions[i], c.proc.pid]));
+  process.stdout.write(`${JSON.stringify({ event: 'fake-upstreams', upstreams: urls, pids })}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopping = true;
   await Promise.all(children.map((c) => c.stop()));
   return 0;
 }

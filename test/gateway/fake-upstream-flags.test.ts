@@ -44,3 +44,46 @@ describe('fake-upstreams flags: every bad one refused before any upstream starts
     },
   );
 });
+
+describe('fake-upstreams while it runs', () => {
+  it('reports a child that dies (its region, url and signal) and keeps the others serving', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const bin = join(__dirname, '..', '..', 'bin', 'taishanglaojun.js');
+    const table = join(__dirname, '..', 'fixtures', 'routing-table.json');
+    const proc = spawn(process.execPath, [bin, 'fake-upstreams', '--table', table, '--base-port', '19710'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const until = async (what: string, check: () => boolean) => {
+      for (const deadline = Date.now() + 30_000; !check(); await new Promise((r) => setTimeout(r, 50)))
+        if (Date.now() > deadline) throw new Error(`not within 30 s: ${what}\n${stdout}\n${stderr}`);
+    };
+    try {
+      await until('the upstreams listed', () => stdout.includes('"event":"fake-upstreams"'));
+      const started = JSON.parse(stdout.split('\n')[0]) as { upstreams: Record<string, string>; pids: Record<string, number> };
+      const [victim, survivor] = Object.keys(started.upstreams);
+      expect(Object.keys(started.pids)).toEqual(Object.keys(started.upstreams));
+      process.kill(started.pids[victim], 'SIGKILL');
+      await until('the death reported', () => stderr.includes('upstream-exited'));
+      expect(JSON.parse(stderr.trim().split('\n').pop()!)).toEqual({
+        event: 'upstream-exited',
+        region: victim,
+        url: started.upstreams[victim],
+        code: null,
+        signal: 'SIGKILL',
+      });
+      const answer = await fetch(`${started.upstreams[survivor]}/v1/x`);
+      expect(((await answer.json()) as { region: string }).region).toBe(survivor);
+      expect(proc.exitCode).toBeNull();
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    expect(proc.exitCode).toBe(0);
+    expect(stderr.match(/upstream-exited/g)).toHaveLength(1); // the stop of the others is not reported
+  }, 60_000);
+});
