@@ -14,7 +14,8 @@ const args = process.argv.slice(2);
 let outdir;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--output' || args[i] === '-o') {
-    if (outdir !== undefined) fail('synth failed', `${args[i]} given twice ("${outdir}", "${args[i + 1] ?? ''}"); allowed: one --output DIR`);
+    if (outdir !== undefined)
+      fail('synth failed', `${args[i]} given twice ("${outdir}", "${args[i + 1] ?? ''}"); allowed: one --output DIR`);
     outdir = args[++i];
     if (!outdir || outdir.startsWith('-')) fail('synth failed', `${args[i - 1]} needs a directory; allowed: --output DIR`);
   } else {
