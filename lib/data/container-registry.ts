@@ -1,6 +1,7 @@
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
@@ -67,6 +68,17 @@ export class ContainerRegistry extends Construct {
     if (!region.spec.services.includes('compute'))
       throw new Error(
         `${path}: region "${region.regionId}" is not allowed; allowed: a region that runs "compute" (it runs ${region.spec.services.join(', ')})`,
+      );
+    // The registry is the region's: its account id is the replication destinations' registry id
+    // and names the repositories' account in collision checks.
+    if (
+      region.accountId !== undefined &&
+      !Token.isUnresolved(region.accountId) &&
+      !Token.isUnresolved(props.accountId) &&
+      region.accountId !== props.accountId
+    )
+      throw new Error(
+        `${path}: accountId "${props.accountId}" is not allowed; allowed: the account of region ${region.regionId} ("${region.accountId}")`,
       );
     const images = props.images ?? ['gateway'];
     images.forEach((image, i) => {

@@ -96,4 +96,6 @@ export interface IRegion {
    * built on the region send their alarms here unless told otherwise. @default none
    */
   readonly alarmTopicArn?: string;
+  /** AWS account the region's resources are created in (may be a token). @default unknown (not checked against) */
+  readonly accountId?: string;
 }

@@ -98,6 +98,8 @@ export class Region extends Construct implements IRegion {
   readonly regionId: string;
   /** The region's declaration. */
   readonly spec: RegionSpec;
+  /** AWS account the region's resources are created in (a token allowed). */
+  readonly accountId: string;
   /** AWS provider of the region. */
   readonly provider: AwsProvider;
   /** Customer-managed encryption key (construct id `Key`). */
@@ -137,6 +139,7 @@ export class Region extends Construct implements IRegion {
         );
     this.spec = spec;
     this.regionId = spec.id;
+    this.accountId = accountId;
     checkText(this, 'projectName', projectName, PROJECT_NAME);
     // The region id names the provider alias, construct ids and resource names: a literal.
     requireLiteral(this, 'spec.id', spec.id, REGION_ID.allowed, 'it names the provider, resources and outputs at synth');

@@ -87,7 +87,9 @@ describe('names that must be unique in an app, not only in a stack', () => {
     new ContainerRegistry(stack, 'Beta', { region: home, projectName: 'beta', accountId: '111122223333', replicateTo: [other] });
     // Without replication, or in another account, a second registry in the region is fine.
     new ContainerRegistry(stack, 'Gamma', { region: home, projectName: 'gamma', accountId: '111122223333' });
-    new ContainerRegistry(stack, 'Delta', { region: home, projectName: 'delta', accountId: '444455556666', replicateTo: [other] });
+    const staging = new TerraformStack(app, 'staging');
+    const [home2, other2] = [region(staging, 'eu-west-1', 'acme', '444455556666'), region(staging, 'eu-central-1', 'acme', '444455556666')];
+    new ContainerRegistry(staging, 'Delta', { region: home2, projectName: 'delta', accountId: '444455556666', replicateTo: [other2] });
     expect(errorsOf(app).filter((e) => e.includes('replication'))).toEqual([
       'the ECR replication configuration of eu-west-1 (one per account and region): created again at s/Beta; allowed: one ContainerRegistry with replicateTo per region and account (give it every image: images [...])',
       'the ECR replication configuration of eu-west-1 (one per account and region): created again at s/Acme; allowed: one ContainerRegistry with replicateTo per region and account (give it every image: images [...])',
@@ -109,6 +111,17 @@ describe('names that must be unique in an app, not only in a stack', () => {
     expect(
       () => new ContainerRegistry(stack, 'Reg', { region: r, projectName: 'acme', accountId: '111122223333', images: ['gw', 'gw'] }),
     ).toThrow('s/Reg: images[1] "gw" is given twice; allowed: each image name once (one repository each)');
+  });
+
+  it("a registry in another account than its region's is named by its field", () => {
+    const stack = new TerraformStack(new App(), 's');
+    const r = region(stack, 'eu-west-1', 'acme', '111122223333');
+    expect(() => new ContainerRegistry(stack, 'Reg', { region: r, projectName: 'acme', accountId: '444455556666' })).toThrow(
+      's/Reg: accountId "444455556666" is not allowed; allowed: the account of region eu-west-1 ("111122223333")',
+    );
+    // A token on either side cannot be compared: accepted.
+    const account = new TerraformVariable(stack, 'account', { type: 'string' }).stringValue;
+    expect(() => new ContainerRegistry(stack, 'Tok', { region: r, projectName: 'tok', accountId: account })).not.toThrow();
   });
 
   it('the shipped platform claims no name twice', () => {
