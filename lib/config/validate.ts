@@ -157,6 +157,9 @@ function viewOfValid(cfg: Parsed): CheckView {
   return { ...cfg, declared: { zones: cfg.residencyZones, regions: cfg.regions, shards: cfg.shards ?? [] } };
 }
 
+/** The fields of a shard the cross checks read. */
+const shardRelationFields = sectionSchemas.shard.pick({ id: true, residencyZone: true, primaryRegion: true }).strip();
+
 /** The parts of an invalid config that pass their own schema, in place. */
 function viewOfPartial(input: unknown): CheckView | undefined {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
@@ -180,7 +183,17 @@ function viewOfPartial(input: unknown): CheckView | undefined {
     prices: one('prices', sectionSchemas.prices),
     residencyZones: each('residencyZones', sectionSchemas.residencyZone),
     regions: each('regions', sectionSchemas.region),
-    shards: raw.shards === undefined ? undefined : each('shards', sectionSchemas.shard),
+    // A shard failing its own schema elsewhere (a weight, an unknown key) still has its relations
+    // checked when the fields they read pass: its zone, and where its primary database is.
+    shards:
+      raw.shards === undefined
+        ? undefined
+        : list('shards').map((item) => {
+            const full = sectionSchemas.shard.safeParse(item);
+            if (full.success) return full.data;
+            const fields = shardRelationFields.safeParse(item);
+            return fields.success ? ({ weight: 1, ...fields.data } as Shard) : undefined;
+          }),
     declared: { zones: declared('residencyZones'), regions: declared('regions'), shards: declared('shards') },
   };
 }

@@ -1132,6 +1132,28 @@ describe('bad configs are rejected with the path, the value and what is allowed'
   });
 });
 
+describe('a shard failing its own schema still has its relations checked', () => {
+  it('names the bad weight and the primary region outside its zone together (before: only the weight, until it was fixed)', () => {
+    const problems = problemsOf((c) => {
+      c.shards = [
+        { id: 'a', residencyZone: 'apac', primaryRegion: 'us-east-1', weight: -1 },
+        { id: 'b', residencyZone: 'emea' },
+        { id: 'c', residencyZone: 'na', unknownKey: true } as never,
+        { id: 'c', residencyZone: 'na' },
+      ];
+    });
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['shards[0].weight', 'shards[0].primaryRegion', 'shards[3].id']));
+    expect(problems.find((p) => p.path === 'shards[0].primaryRegion')!.message).toMatch(/not the shard's zone "apac"/);
+    expect(problems.find((p) => p.path === 'shards[3].id')!.message).toBe('is declared twice; shard ids must be unique');
+    // A shard whose own relation fields are bad is not checked twice.
+    const zoneless = problemsOf((c) => {
+      c.shards = [{ id: 'a', residencyZone: 'Bad Zone', weight: -1 } as never, { id: 'b', residencyZone: 'emea' }];
+    });
+    expect(zoneless.filter((p) => p.path === 'shards[0].residencyZone')).toHaveLength(1);
+  });
+});
+
 describe('departures declared with a written reason are accepted', () => {
   it('an unknown region with overrides.unknownRegion (its AZs checked by form only)', () => {
     const c = fresh();
