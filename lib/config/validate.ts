@@ -516,7 +516,6 @@ function combine(first: readonly ConfigProblem[], later: readonly ConfigProblem[
   });
 }
 
-/** Validates a config object; returns the normalised config or every problem found. */
 /** The fields of a region the edge checks read (a region failing its schema elsewhere still has these). */
 const edgeRegionFields = sectionSchemas.region.pick({ id: true, services: true, residencyZone: true, countries: true }).strip();
 
@@ -538,6 +537,7 @@ function partialEdgeProblems(data: unknown, view: CheckView): ConfigProblem[] {
   return edgeConfigProblems({ project: view.project, failover: view.failover, edge: edge.data, regions });
 }
 
+/** Validates a config object; returns the normalised config or every problem found. */
 export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
   // Plain data first: a getter that throws, a function, a BigInt or a cycle becomes a problem at
   // its path instead of an exception inside the schema, and a list of millions stops here.
