@@ -85,22 +85,32 @@ export function parsePolicy(value: unknown): { Statement?: Record<string, unknow
 }
 
 /**
- * A boolean attribute as Terraform reads it: `true` and `"true"` are true (Terraform converts the
- * string), `false` and `"false"` false. An expression (`${var.x}`) or anything else is neither:
- * the rules below read it on the side of caution.
+ * A boolean attribute as Terraform reads it: `true`, `"true"` and `"1"` are true (Terraform's
+ * string-to-bool conversion), `false`, `"false"` and `"0"` false. A template (`${…}`, `%{…}`) or
+ * anything else is neither, known only at apply: the rules read it on the side of caution.
  */
 export function isTrue(value: unknown): boolean {
-  return value === true || value === 'true';
+  return value === true || value === 'true' || value === '1';
 }
 
-/** See {@link isTrue}: `false` or `"false"`. */
+/** See {@link isTrue}: `false`, `"false"` or `"0"`. */
 export function isFalse(value: unknown): boolean {
-  return value === false || value === 'false';
+  return value === false || value === 'false' || value === '0';
 }
 
-/** A risky flag that is set or may be: true, `"true"`, or an expression only known at apply. */
+/** Whether a value is a Terraform template, known only at apply (`${…}` or `%{…}`). */
+export function isTemplate(value: unknown): boolean {
+  return typeof value === 'string' && (value.includes('${') || value.includes('%{'));
+}
+
+/** A risky flag that is set or may be: true (any spelling), or a template known only at apply. */
 export function mayBeTrue(value: unknown): boolean {
-  return isTrue(value) || (typeof value === 'string' && value.includes('${'));
+  return isTrue(value) || isTemplate(value);
+}
+
+/** A flag that is off or may be: false (any spelling), or a template known only at apply. */
+export function mayBeFalse(value: unknown): boolean {
+  return isFalse(value) || isTemplate(value);
 }
 
 /** Shows a value in a finding: short, JSON. */

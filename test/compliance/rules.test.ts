@@ -460,6 +460,39 @@ describe('rules read relations, not just attributes', () => {
     ]);
   });
 
+  it('"1"/"0" are booleans too, a %{…} template is known only at apply, and AUD-4 needs a trail known to record', () => {
+    const rule = (id: string) => PLATFORM_RULES.find((r) => r.id === id)!;
+    const multi = (value: unknown) => [res('aws_s3_bucket', 'b', {}), trail({ is_multi_region_trail: value })];
+    expect(rule('TSLJ-RES-4').check(app(multi('1')))).toHaveLength(1);
+    expect(rule('TSLJ-RES-4').check(app(multi('0')))).toEqual([]);
+    expect(rule('TSLJ-DB-1').check(app([db({ publicly_accessible: '1' })]))).toEqual([
+      { path: 'apac/ap-east-1/db', reason: 'publicly_accessible is true' },
+    ]);
+    const template = '%{ if var.open }true%{ else }false%{ endif }';
+    expect(rule('TSLJ-DB-1').check(app([db({ publicly_accessible: template })]))[0].reason).toMatch(/known only at apply: it may be true/);
+    expect(rule('TSLJ-DB-2').check(app([db({ skip_final_snapshot: '1' })]))).toHaveLength(1);
+    expect(rule('TSLJ-ENC-6').check(app([db({ storage_encrypted: '1' })]))).toEqual([]);
+    // AUD-4: the only trail that could record global service events has the flag off ("0") or unknown.
+    const home = (flag: unknown) =>
+      app([trail({ include_global_service_events: flag })], { providers: [], config: undefined }).resources.map((r) => ({
+        ...r,
+        region: 'us-east-1',
+      }));
+    expect(rule('TSLJ-AUD-4').check(app(home(true)))).toEqual([]);
+    expect(rule('TSLJ-AUD-4').check(app(home('0')))[0].reason).toMatch(/^no trail records global service events/);
+    expect(rule('TSLJ-AUD-4').check(app(home('${var.global}')))[0].reason).toBe(
+      'include_global_service_events is "${var.global}", known only at apply: no trail is known to record global service events',
+    );
+  });
+
+  it('TSLJ-NET-3: a public endpoint open to the internet in wide slices, or to a list known only at apply, is not "listed CIDRs"', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-3')!;
+    const open = (cidrs: unknown[]) => app([eks({ vpc_config: { endpoint_public_access: true, public_access_cidrs: cidrs } })]);
+    expect(rule.check(open(['0.0.0.0/1', '128.0.0.0/1']))).toHaveLength(1);
+    expect(rule.check(open(['${var.operator_cidrs}']))).toHaveLength(1);
+    expect(rule.check(open(['10.0.0.0/8', '203.0.113.0/24']))).toEqual([]);
+  });
+
   it('TSLJ-RES-4 names a log subscription that ships a region’s logs to another zone', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-RES-4')!;
     const sub = (arn: string) => res('aws_cloudwatch_log_subscription_filter', 's', { destination_arn: arn });

@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType, isFalse, isTrue } from '../../view-helpers';
+import { isFalse, isTrue, mayBeFalse, resourcesOfType, show } from '../../view-helpers';
 
 /** The region where AWS delivers global service events (IAM, STS, root, console sign-in) to single-region trails. */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
@@ -22,6 +22,13 @@ export const globalServiceEventsOnce: ComplianceRule = {
         reason: `records global service events in ${t.region ?? 'an unknown region'}, where a single-region trail receives none`,
       }));
     const inHome = recording.filter((t) => t.region === GLOBAL_EVENTS_REGION || isTrue(t.attributes.is_multi_region_trail));
+    // "Some trail records them" needs one known to: a flag known only at apply may be off.
+    const surely = inHome.filter((t) => !mayBeFalse(t.attributes.include_global_service_events));
+    if (inHome.length > 0 && surely.length === 0)
+      findings.push({
+        path: inHome[0].path,
+        reason: `include_global_service_events is ${show(inHome[0].attributes.include_global_service_events)}, known only at apply: no trail is known to record global service events`,
+      });
     if (inHome.length === 0)
       findings.push({ path: trails[0].path, reason: `no trail records global service events: IAM and STS activity is audited nowhere` });
     if (inHome.length > 1)

@@ -1,5 +1,5 @@
 import type { ComplianceRule } from '../../rule';
-import { resourcesOfType, mayBeTrue } from '../../view-helpers';
+import { isTrue, mayBeTrue, resourcesOfType, show } from '../../view-helpers';
 
 /** No database is reachable from the internet. */
 export const databaseNotPublic: ComplianceRule = {
@@ -11,5 +11,10 @@ export const databaseNotPublic: ComplianceRule = {
   check: (app) =>
     resourcesOfType(app, 'aws_db_instance', 'aws_rds_cluster_instance')
       .filter((db) => mayBeTrue(db.attributes.publicly_accessible))
-      .map((db) => ({ path: db.path, reason: 'publicly_accessible is true' })),
+      .map((db) => ({
+        path: db.path,
+        reason: isTrue(db.attributes.publicly_accessible)
+          ? 'publicly_accessible is true'
+          : `publicly_accessible is ${show(db.attributes.publicly_accessible)} (known only at apply: it may be true)`,
+      })),
 };
