@@ -14,7 +14,7 @@ import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-addres
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { validateSegment } from '../runtime/registry/types';
 import { findDuplicateKeys } from '../runtime/json-duplicate-keys';
-import { FileTooLargeError, readTextBounded } from '../runtime/private/read-bounded';
+import { FileTooLargeError, readTextBounded } from '../runtime/read-bounded';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
 import { unknownName } from '../runtime/private/unknown-name';

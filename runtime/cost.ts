@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
 import { findDuplicateKeys } from './json-duplicate-keys';
-import { FileTooLargeError, readTextBounded } from './private/read-bounded';
+import { FileTooLargeError, readTextBounded } from './read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
 
 export { DEFAULT_PRICES_PATH } from './cost-defaults';

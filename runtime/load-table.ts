@@ -3,7 +3,7 @@
  */
 import { type ListenerErrorHandler, TypedEmitter } from './events';
 import { findDuplicateKeys } from './json-duplicate-keys';
-import { FileTooLargeError, readTextBounded } from './private/read-bounded';
+import { FileTooLargeError, readTextBounded } from './read-bounded';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
 
 /** The default location synth writes the table to (relative to the working directory). */

@@ -17,7 +17,8 @@ for (let i = 0; i < args.length; i++) {
     if (outdir !== undefined)
       fail('synth failed', `${args[i]} given twice ("${outdir}", "${args[i + 1] ?? ''}"); allowed: one --output DIR`);
     outdir = args[++i];
-    if (!outdir || outdir.startsWith('-')) fail('synth failed', `${args[i - 1]} needs a directory; allowed: --output DIR`);
+    if (!outdir || outdir.trim() === '' || outdir.startsWith('-'))
+      fail('synth failed', `${args[i - 1]} needs a directory; allowed: --output DIR`);
   } else {
     fail('synth failed', `unknown argument "${args[i]}"; allowed: --output DIR`);
   }

@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { findDuplicateKeys } from '../../runtime/json-duplicate-keys';
+import { FileTooLargeError, readTextBounded } from '../../runtime/read-bounded';
 import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
@@ -100,6 +101,8 @@ function compile(esbuild: Esbuild, file: string, source: string): string {
       target: `node${process.versions.node.split('.')[0]}`,
       write: false,
       logLevel: 'silent',
+      // A key written twice in one object literal: the last one wins silently (as JSON.parse's).
+      logOverride: { 'duplicate-object-key': 'error' },
       sourcemap: false,
     });
     return out.outputFiles[0].text;
@@ -179,13 +182,27 @@ function exportedConfig(exported: unknown, source: string): unknown {
   return value;
 }
 
+/** Largest JSON config read, in bytes (the shipped config is ~10 KB as JSON; the schema's limits fit well under this). */
+export const MAX_JSON_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** A JSON config's text, at most {@link MAX_JSON_CONFIG_BYTES}. */
+function readJsonConfig(file: string, source: string): string {
+  try {
+    return readTextBounded(file, MAX_JSON_CONFIG_BYTES);
+  } catch (e) {
+    if (e instanceof FileTooLargeError)
+      throw new ConfigLoadError(source, `holds more than ${MAX_JSON_CONFIG_BYTES} bytes; allowed: a JSON config of at most 16 MiB`);
+    throw new ConfigLoadError(source, `cannot be read: ${(e as Error).message}`);
+  }
+}
+
 /**
  * A JSON config's value: a leading byte order mark (editors on Windows write one) is not part of
  * the text, and a key repeated in one object is refused by path (JSON.parse keeps the last
  * silently, so `"regions"` twice would synthesize whichever came last).
  */
 function parseJsonConfig(text: string, source: string): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // readTextBounded drops it already
   const value = JSON.parse(body) as unknown;
   const duplicates = findDuplicateKeys(body);
   if (duplicates.length > 0)
@@ -215,7 +232,7 @@ export function loadConfigModule(location: ConfigLocation): unknown {
   let exported: unknown;
   try {
     const esbuild = ext === '.json' ? undefined : optionalEsbuild();
-    if (ext === '.json') exported = parseJsonConfig(readFileSync(file, 'utf8'), source);
+    if (ext === '.json') exported = parseJsonConfig(readJsonConfig(file, source), source);
     else if (esbuild && (TYPESCRIPT.has(ext) || JAVASCRIPT.has(ext))) exported = evaluate(compile(esbuild, file, source), file, source);
     else if (TYPESCRIPT.has(ext) || ext === '.mjs')
       throw new ConfigLoadError(

@@ -146,6 +146,22 @@ describe('a config that does not load names the file and says what to do', () =>
     );
   });
 
+  it('a JSON config larger than 16 MiB is refused by size, not read whole', () => {
+    const path = join(work, 'huge.config.json');
+    writeFileSync(path, '');
+    execFileSync('truncate', ['-s', '17M', path]); // sparse: no 17 MB written
+    expect(loadError(path)).toBe(
+      `cannot load the config ${path}: holds more than 16777216 bytes; allowed: a JSON config of at most 16 MiB`,
+    );
+  });
+
+  it('a key written twice in a TypeScript config is a compile error with its place (the last one won silently)', () => {
+    const path = file('dupkey.config.ts', "export default {\n  project: { name: 'a' },\n  project: { name: 'b' },\n};\n");
+    expect(loadError(path)).toMatch(
+      /it does not compile \(1 error\):\n {2}.*dupkey\.config\.ts:3:3: Duplicate key "project" in object literal/,
+    );
+  });
+
   it('an unknown extension', () => {
     expect(loadError(file('x.config.yaml', 'a: 1'))).toContain('has the extension ".yaml"; allowed: .ts');
   });

@@ -1154,6 +1154,25 @@ describe('a shard failing its own schema still has its relations checked', () =>
   });
 });
 
+describe('"__proto__" in a JSON config', () => {
+  it('is refused at its own path, never taken as the prototype (its fields passed for the config own)', () => {
+    const valid = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+    const { project, ...rest } = valid;
+    // JSON.parse makes an own "__proto__" key, as a JSON config file would.
+    const json = JSON.parse(`{"__proto__": ${JSON.stringify({ project })}, ${JSON.stringify(rest).slice(1)}`) as unknown;
+    const result = checkRegionsConfig(json);
+    expect(result.ok).toBe(false);
+    const problems = (result as { problems: ConfigProblem[] }).problems;
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        path: '__proto__',
+        message: 'is not allowed: "__proto__" is not a config field (it would set the object\'s prototype)',
+      }),
+    );
+    expect(problems.map((p) => p.path)).toContain('project');
+  });
+});
+
 describe('departures declared with a written reason are accepted', () => {
   it('an unknown region with overrides.unknownRegion (its AZs checked by form only)', () => {
     const c = fresh();

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileTooLargeError, PipeTimeoutError, readTextBounded } from '../../runtime/private/read-bounded';
+import { FileTooLargeError, PipeTimeoutError, readTextBounded } from '../../runtime/read-bounded';
 
 describe('readTextBounded', () => {
   let dir: string;

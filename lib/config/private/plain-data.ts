@@ -113,6 +113,12 @@ export function toPlainData(input: unknown, limits: PlainDataLimits = DEFAULT_PL
         if (keys.length > limits.maxItems) return fail(path, value, `has ${keys.length} fields; allowed: at most ${limits.maxItems}`);
         for (const key of keys) {
           if (exhausted) break;
+          // An own "__proto__" (JSON.parse makes one): copying it by assignment would set the
+          // copy's prototype, and its fields would pass for the config's own.
+          if (key === '__proto__') {
+            fail([...path, key], undefined, 'is not allowed: "__proto__" is not a config field (it would set the object\'s prototype)');
+            continue;
+          }
           const v = read(obj, key, path);
           if (v !== undefined) out[key] = v;
         }
