@@ -6,7 +6,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EKS_MAX_NODES_PER_NODE_GROUP, INSTANCE_TYPE, type ReservedCapacityPlan } from '../config/schema';
 import { policyDocument } from '../private/policy';
-import { propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
+import { propError, requireLiteral, checkRequiredProps, checkRegionLike } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { clusterAutoscalerArgs, sizeCapacity, type CapacitySizing, type NodeGroupSizing, type ScalingPolicy } from './sizing';
 import { claimAppUnique } from '../private/app-unique';
@@ -72,6 +72,7 @@ export class ReservedCapacity extends Construct {
       region: 'a Region of the config (an IRegion: new Region(...) or one of a continent stack\'s regions) that serves "compute"',
       scaling: 'the auto-scaling thresholds: validateRegionsConfig(...).autoScaling',
     });
+    checkRegionLike(this, 'region', props.region);
     const { region, scaling } = props;
     const fail: (what: string, value: unknown, allowed: string) => never = (what, value, allowed) => propError(this, what, value, allowed);
     const cluster = region.cluster;

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import { claimAppUnique } from '../private/app-unique';
-import { checkRequiredProps } from '../private/prop-checks';
+import { ACCOUNT_ID, checkRegionLike, checkRegionList, checkRequiredProps, checkText, propError } from '../private/prop-checks';
+import { PROJECT_NAME } from '../limits';
 
 export interface ContainerRegistryProps {
   /** The compute region the repositories live in. */
@@ -65,6 +66,9 @@ export class ContainerRegistry extends Construct {
     });
     const path = this.node.path;
     const { region } = props;
+    checkRegionLike(this, 'region', region);
+    checkText(this, 'projectName', props.projectName, PROJECT_NAME);
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     if (!region.spec.services.includes('compute'))
       throw new Error(
         `${path}: region "${region.regionId}" is not allowed; allowed: a region that runs "compute" (it runs ${region.spec.services.join(', ')})`,
@@ -81,9 +85,10 @@ export class ContainerRegistry extends Construct {
         `${path}: accountId "${props.accountId}" is not allowed; allowed: the account of region ${region.regionId} ("${region.accountId}")`,
       );
     const images = props.images ?? ['gateway'];
+    if (!Array.isArray(images)) propError(this, 'images', images, 'a list of image names such as ["gateway"]');
     images.forEach((image, i) => {
-      if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(image))
-        throw new Error(`${path}: images[${i}] "${image}" is not allowed; allowed: lower-case letters, digits and single ".", "_" or "-"`);
+      if (typeof image !== 'string' || !/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(image))
+        propError(this, `images[${i}]`, image, 'lower-case letters, digits and single ".", "_" or "-"');
     });
     images.forEach((image, i) => {
       if (images.indexOf(image) !== i)
@@ -121,7 +126,10 @@ export class ContainerRegistry extends Construct {
     }
 
     const destinations = props.replicateTo ?? [];
+    checkRegionList(this, 'replicateTo', destinations, 'a list of Regions (IRegion[]) of the same zone');
     destinations.forEach((d, i) => {
+      if (destinations.indexOf(d) !== i || destinations.findIndex((o) => o.regionId === d.regionId) !== i)
+        propError(this, `replicateTo[${i}]`, d.regionId, 'each destination region once');
       assertSameZone(
         `${path}: replicateTo[${i}]`,
         'image replication',

@@ -3,7 +3,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
 import { DNS_NAME } from '../limits';
-import { checkText, checkRequiredProps } from '../private/prop-checks';
+import { checkText, checkRequiredProps, checkRegionList, checkList } from '../private/prop-checks';
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import type { IReplicatedDatabase } from './replicated-database';
@@ -44,6 +44,8 @@ export class DatabaseEndpoints extends Construct {
       regions: 'the regions of the zone (IRegion[])',
       databases: 'the ReplicatedDatabases of the zone',
     });
+    checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
+    checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
     const path = this.node.path;
     const zone = props.residencyZone;
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the regions of zone "${zone}"`);

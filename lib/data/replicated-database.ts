@@ -9,7 +9,7 @@ import { DATABASE_PORT, databaseNameOf } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import { assertCopyAllowed } from './private/residency';
 import { formatValue } from '../../runtime/problem';
-import { checkText, propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
+import { checkText, propError, requireLiteral, checkRequiredProps, checkRegionLike, checkRegionList } from '../private/prop-checks';
 import { PROJECT_NAME } from '../limits';
 
 /** One copy of a database (the primary or a read replica), as other constructs see it. */
@@ -154,6 +154,8 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
       primaryRegion: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
     });
+    checkRegionLike(this, 'primaryRegion', props.primaryRegion);
+    if (props.regions !== undefined) checkRegionList(this, 'regions', props.regions);
     const path = this.node.path;
     const fail = (field: string, value: unknown, allowed: string): never => propError(this, field, value, allowed);
     const home = props.primaryRegion;

@@ -10,7 +10,7 @@ import { policyDocument } from '../private/policy';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, checkRegionList, checkList } from '../private/prop-checks';
 
 export interface ZoneBackupProps {
   /** Residency zone the backups belong to. */
@@ -53,6 +53,8 @@ export class ZoneBackup extends Construct {
       databases: 'the ReplicatedDatabases of the zone',
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
     });
+    checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
+    checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
     const path = this.node.path;
     const zone = props.residencyZone;
     const retention = props.retentionDays ?? 35;

@@ -7,7 +7,7 @@ import type { IRegion } from './private/region-api';
 import { ReplicatedDatabase } from './replicated-database';
 import { ZoneBackup } from './zone-backup';
 import { ZoneNetwork } from './zone-network';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, checkRegionList } from '../private/prop-checks';
 
 export interface ZoneDataTierProps {
   /** The validated platform config (zones, shards, database settings). */
@@ -42,6 +42,7 @@ export class ZoneDataTier extends Construct {
       regions: 'the regions of the zone (IRegion[])',
       accountId: 'a 12-digit AWS account id, or a token',
     });
+    checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
     const { config, residencyZone } = props;
     const zone = config.residencyZones.find((z) => z.id === residencyZone);
     if (!zone)

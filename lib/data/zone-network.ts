@@ -8,7 +8,7 @@ import { DATABASE_PORT } from './endpoint-names';
 import { privateSubnetCidrs } from './private/gateway-cidrs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
-import { ACCOUNT_ID, checkText, checkRequiredProps } from '../private/prop-checks';
+import { ACCOUNT_ID, checkText, checkRequiredProps, checkRegionList } from '../private/prop-checks';
 
 export interface ZoneNetworkProps {
   /** The regions of one residency zone (all in this stack). */
@@ -45,6 +45,7 @@ export class ZoneNetwork extends Construct {
       accountId: 'a 12-digit AWS account id, or a token',
       namePrefix: 'lower-case letters, digits and "-" (it begins every peering\'s Name tag)',
     });
+    checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
     const { regions } = props;
     checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     checkText(this, 'namePrefix', props.namePrefix, {

@@ -16,7 +16,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from './hostnames';
-import { assertValidatedConfig, propError, checkRequiredProps } from '../private/prop-checks';
+import { assertValidatedConfig, propError, checkRequiredProps, checkBoolean } from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
@@ -123,6 +123,7 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
     checkRequiredProps<GlobalIngressProps>(this.node.path, props, {
       config: 'the validated config: validateRegionsConfig(...) (it fills in every section and default)',
     });
+    checkBoolean(this, 'owaspPreview', props.owaspPreview);
     const { config } = props;
     assertValidatedConfig(this, config);
     const { project } = config;

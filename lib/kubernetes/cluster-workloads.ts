@@ -1,10 +1,12 @@
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IRegionCluster } from '../region/interfaces';
 import { KubernetesManifest } from './manifest';
 import { gatewayMetricsService, workloadNamespaces, workloadNetworkPolicies } from './network-policies';
 import { KubernetesProvider } from './provider';
-import { checkRequiredProps } from '../private/prop-checks';
+import { REGION_ID } from '../limits';
+import { parseCidr } from '../private/cidr';
+import { checkRequiredProps, checkText, propError } from '../private/prop-checks';
 
 export interface ClusterWorkloadsProps {
   /** Region id of the cluster (for `aws eks get-token --region`). */
@@ -38,6 +40,22 @@ export class ClusterWorkloads extends Construct {
       vpcCidr: 'the region\'s VPC CIDR, such as "10.10.0.0/16"',
       cluster: "the region's RegionCluster (an IRegionCluster)",
     });
+    checkText(this, 'regionId', props.regionId, REGION_ID);
+    if (Token.isUnresolved(props.vpcCidr) === false && (typeof props.vpcCidr !== 'string' || 'error' in parseCidr(props.vpcCidr)))
+      propError(this, 'vpcCidr', props.vpcCidr, 'an IPv4 CIDR such as "10.10.0.0/16" (the network policies open it)');
+    for (const field of ['metricsPort', 'remoteWritePort'] as const) {
+      const port = props[field];
+      if (port !== undefined && !Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535))
+        propError(this, field, port, 'an integer port 1..65535');
+    }
+    const cluster = props.cluster as { clusterEndpoint?: unknown; clusterName?: unknown } | null;
+    if (cluster === null || typeof cluster !== 'object' || cluster.clusterEndpoint === undefined || cluster.clusterName === undefined)
+      propError(
+        this,
+        'cluster',
+        typeof cluster === 'object' && cluster !== null ? '(an object without clusterEndpoint and clusterName)' : cluster,
+        "the region's RegionCluster (an IRegionCluster)",
+      );
     this.provider = new KubernetesProvider(this, 'Provider', {
       alias: props.regionId.replace(/-/g, '_'),
       host: props.cluster.clusterEndpoint,

@@ -6,7 +6,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
-import { checkText, propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
+import { checkList, checkRequiredProps, checkText, propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { formatValue } from '../../runtime/problem';
 
@@ -64,6 +64,16 @@ export class MtlsMesh extends Construct {
       memberRegions: 'the regions of the zone whose services join the mesh (IRegion[])',
       meshDomain: 'a DNS name such as "mesh.internal"',
       organization: 'the organization named in the certificates, such as "Taishanglaojun"',
+    });
+    checkList(this, 'memberRegions', props.memberRegions, 'the regions of the zone whose services join the mesh: region ids or Regions');
+    props.memberRegions.forEach((m, i) => {
+      if (typeof m !== 'string' && (m === null || typeof m !== 'object' || typeof m.regionId !== 'string'))
+        propError(
+          this,
+          `memberRegions[${i}]`,
+          m === null || typeof m !== 'object' ? m : '(an object without a regionId)',
+          'a region id or a Region',
+        );
     });
     const { provider, residencyZone: zone } = props;
     const services = props.services ?? DEFAULT_MESH_SERVICES;

@@ -87,3 +87,50 @@ export function assertValidatedConfig(scope: IConstruct, config: unknown): void 
       'the validated config: validateRegionsConfig(...) (it fills in every section and default)',
     );
 }
+
+/** What a region prop allows (the construct reads its id, declaration, provider and key). */
+export const REGION_ALLOWED = "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)";
+
+/** Whether a value has what an IRegion must have for the constructs to read it. */
+function isRegionLike(value: unknown): boolean {
+  const r = value as { regionId?: unknown; spec?: { services?: unknown; residencyZone?: unknown } | null } | null;
+  return (
+    r !== null &&
+    typeof r === 'object' &&
+    typeof r.regionId === 'string' &&
+    r.spec !== null &&
+    typeof r.spec === 'object' &&
+    Array.isArray(r.spec.services) &&
+    typeof r.spec.residencyZone === 'string'
+  );
+}
+
+/** A value as a region message shows it: a region by its id, anything else by the formatter (an object only by its shape). */
+function shownRegion(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return Array.isArray(value) ? '(a list)' : '(an object without a regionId and a spec with services and residencyZone)';
+}
+
+/**
+ * Refuses a region prop that is not an IRegion (an object, a string id, a region without its
+ * declaration): constructs read `regionId`, `spec.services` and `spec.residencyZone` from it.
+ */
+export function checkRegionLike(scope: IConstruct, field: string, value: unknown): void {
+  if (!isRegionLike(value)) propError(scope, field, shownRegion(value), REGION_ALLOWED);
+}
+
+/** Refuses a list of regions that is not a list, or holds something that is not an IRegion (named by index). */
+export function checkRegionList(scope: IConstruct, field: string, value: unknown, allowed = 'a list of Regions (IRegion[])'): void {
+  if (!Array.isArray(value)) propError(scope, field, shownRegion(value), allowed);
+  value.forEach((r, i) => checkRegionLike(scope, `${field}[${i}]`, r));
+}
+
+/** Refuses an optional list prop that is given but is not a list. */
+export function checkList(scope: IConstruct, field: string, value: unknown, allowed: string): void {
+  if (value !== undefined && !Array.isArray(value)) propError(scope, field, value, allowed);
+}
+
+/** Refuses an optional boolean prop that is given but is not a boolean (`"false"` is truthy). */
+export function checkBoolean(scope: IConstruct, field: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') propError(scope, field, value, 'true or false');
+}

@@ -5,7 +5,7 @@ import type { RegionSpec } from '../config/model';
 import { PROJECT_NAME, REGION_ID } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
-import { ACCOUNT_ID, checkText, propError, requireLiteral, checkRequiredProps } from '../private/prop-checks';
+import { ACCOUNT_ID, checkText, propError, requireLiteral, checkRequiredProps, checkBoolean } from '../private/prop-checks';
 import { regionTags } from '../private/tags';
 import type { IRegion } from './interfaces';
 import { RegionAuditTrail } from './region-audit-trail';
@@ -126,6 +126,8 @@ export class Region extends Construct implements IRegion {
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
       accountId: 'a 12-digit AWS account id, or a token',
     });
+    checkBoolean(this, 'offline', props.offline);
+    checkBoolean(this, 'globalServiceEvents', props.globalServiceEvents);
     const { spec, projectName, accountId } = props;
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
       propError(this, 'spec', spec, 'a region of the validated config (validateRegionsConfig(...).regions)');

@@ -66,3 +66,145 @@ describe('constructs refuse missing props by name', () => {
     }
   });
 });
+
+describe('constructs refuse props of the wrong type by name (before: a TypeError from inside, or a silent wrong synth)', () => {
+  const { Region, ContainerRegistry, ReplicatedDatabase, ZoneNetwork, DatabaseEndpoints, ZoneBackup, MtlsMesh, RegionIngress } = lib;
+  const { ReservedCapacity, ClusterWorkloads, GlobalIngress } = lib;
+  const { specOf, validConfig } = require('../helpers/platform') as typeof import('../helpers/platform');
+  const acct = '111122223333';
+  const region = (stack: TerraformStack, id = 'eu-west-1') =>
+    new Region(stack, id, { spec: specOf(id), projectName: 'acme', accountId: acct });
+  const anyProps = (p: unknown) => p as never;
+  const cases: [string, (stack: TerraformStack) => unknown, string][] = [
+    [
+      'ContainerRegistry region {}',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: {}, projectName: 'acme', accountId: acct })),
+      'region',
+    ],
+    [
+      'ContainerRegistry projectName 42',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: region(s), projectName: 42, accountId: acct })),
+      'projectName',
+    ],
+    [
+      'ContainerRegistry accountId with a space',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: region(s), projectName: 'acme', accountId: `${acct} ` })),
+      'accountId',
+    ],
+    [
+      'ContainerRegistry images 42',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: region(s), projectName: 'acme', accountId: acct, images: 42 })),
+      'images',
+    ],
+    [
+      'ContainerRegistry images [42]',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: region(s), projectName: 'acme', accountId: acct, images: [42] })),
+      'images[0]',
+    ],
+    [
+      'ContainerRegistry replicateTo "eu-west-2"',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: region(s), projectName: 'acme', accountId: acct, replicateTo: 'eu-west-2' })),
+      'replicateTo',
+    ],
+    [
+      'ContainerRegistry replicateTo [{}]',
+      (s) => new ContainerRegistry(s, 'X', anyProps({ region: region(s), projectName: 'acme', accountId: acct, replicateTo: [{}] })),
+      'replicateTo[0]',
+    ],
+    [
+      'ContainerRegistry replicateTo one region twice',
+      (s) => {
+        const other = region(s, 'eu-west-2');
+        return new ContainerRegistry(s, 'X', { region: region(s), projectName: 'acme', accountId: acct, replicateTo: [other, other] });
+      },
+      'replicateTo[1]',
+    ],
+    [
+      'ReplicatedDatabase primaryRegion {}',
+      (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: {}, projectName: 'acme' })),
+      'primaryRegion',
+    ],
+    [
+      'ReplicatedDatabase regions 42',
+      (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: region(s), projectName: 'acme', regions: 42 })),
+      'regions',
+    ],
+    ['ZoneNetwork regions 42', (s) => new ZoneNetwork(s, 'X', anyProps({ regions: 42, accountId: acct, namePrefix: 'acme' })), 'regions'],
+    [
+      'DatabaseEndpoints regions [{}]',
+      (s) => new DatabaseEndpoints(s, 'X', anyProps({ residencyZone: 'emea', domain: 'db.internal', regions: [{}], databases: [] })),
+      'regions[0]',
+    ],
+    [
+      'ZoneBackup databases 42',
+      (s) => new ZoneBackup(s, 'X', anyProps({ residencyZone: 'emea', regions: [region(s)], databases: 42, projectName: 'acme' })),
+      'databases',
+    ],
+    [
+      'MtlsMesh memberRegions 42',
+      (s) =>
+        new MtlsMesh(
+          s,
+          'X',
+          anyProps({ residencyZone: 'emea', provider: {}, memberRegions: 42, meshDomain: 'mesh.internal', organization: 'Acme' }),
+        ),
+      'memberRegions',
+    ],
+    [
+      'MtlsMesh memberRegions [{}]',
+      (s) =>
+        new MtlsMesh(
+          s,
+          'X',
+          anyProps({ residencyZone: 'emea', provider: {}, memberRegions: [{}], meshDomain: 'mesh.internal', organization: 'Acme' }),
+        ),
+      'memberRegions[0]',
+    ],
+    [
+      'RegionIngress region {}',
+      (s) => new RegionIngress(s, 'X', anyProps({ region: {}, projectName: 'acme', accountId: acct, gatewayHost: 'gw.acme.test' })),
+      'region',
+    ],
+    [
+      'ReservedCapacity region "eu-west-1"',
+      (s) => new ReservedCapacity(s, 'X', anyProps({ region: 'eu-west-1', scaling: validConfig.autoScaling })),
+      'region',
+    ],
+    [
+      'ClusterWorkloads regionId 42',
+      (s) => new ClusterWorkloads(s, 'X', anyProps({ regionId: 42, vpcCidr: '10.0.0.0/16', cluster: {} })),
+      'regionId',
+    ],
+    [
+      'ClusterWorkloads vpcCidr "not a cidr"',
+      (s) => new ClusterWorkloads(s, 'X', anyProps({ regionId: 'eu-west-1', vpcCidr: 'not a cidr', cluster: {} })),
+      'vpcCidr',
+    ],
+    [
+      'ClusterWorkloads metricsPort "abc"',
+      (s) => new ClusterWorkloads(s, 'X', anyProps({ regionId: 'eu-west-1', vpcCidr: '10.0.0.0/16', metricsPort: 'abc', cluster: {} })),
+      'metricsPort',
+    ],
+    [
+      'ClusterWorkloads cluster 42',
+      (s) => new ClusterWorkloads(s, 'X', anyProps({ regionId: 'eu-west-1', vpcCidr: '10.0.0.0/16', cluster: 42 })),
+      'cluster',
+    ],
+    [
+      'Region offline "false"',
+      (s) => new Region(s, 'X', anyProps({ spec: specOf('eu-west-1'), projectName: 'acme', accountId: acct, offline: 'false' })),
+      'offline',
+    ],
+    [
+      'GlobalIngress owaspPreview "false"',
+      (s) => new GlobalIngress(s, 'X', anyProps({ config: validConfig, owaspPreview: 'false' })),
+      'owaspPreview',
+    ],
+  ];
+  it.each(cases)('%s', (_what, make, field) => {
+    const err = attempt(make);
+    expect(err).not.toBeInstanceOf(TypeError);
+    expect(err.message.startsWith(`stack/X: ${field} `)).toBe(true);
+    expect(err.message).toMatch(/ is not allowed; allowed: /);
+  });
+});
