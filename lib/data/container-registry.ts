@@ -8,6 +8,7 @@ import { assertSameZone } from './private/residency';
 import { claimAppUnique } from '../private/app-unique';
 import { ACCOUNT_ID, checkRegionLike, checkRegionList, checkRequiredProps, checkText, propError } from '../private/prop-checks';
 import { PROJECT_NAME } from '../limits';
+import { formatValue } from '../../runtime/problem';
 
 export interface ContainerRegistryProps {
   /** The compute region the repositories live in. */
@@ -82,7 +83,7 @@ export class ContainerRegistry extends Construct {
       region.accountId !== props.accountId
     )
       throw new Error(
-        `${path}: accountId "${props.accountId}" is not allowed; allowed: the account of region ${region.regionId} ("${region.accountId}")`,
+        `${path}: accountId ${formatValue(props.accountId)} is not allowed; allowed: the account of region ${region.regionId} ("${region.accountId}")`,
       );
     const images = props.images ?? ['gateway'];
     if (!Array.isArray(images)) propError(this, 'images', images, 'a list of image names such as ["gateway"]');
@@ -96,9 +97,10 @@ export class ContainerRegistry extends Construct {
     });
     const keep = props.keepTaggedImages ?? 50;
     const untagged = props.untaggedExpiryDays ?? 7;
-    if (!Number.isInteger(keep) || keep < 1) throw new Error(`${path}: keepTaggedImages ${keep} is not allowed; allowed: an integer ≥ 1`);
+    if (!Number.isInteger(keep) || keep < 1)
+      throw new Error(`${path}: keepTaggedImages ${formatValue(keep)} is not allowed; allowed: an integer ≥ 1`);
     if (!Number.isInteger(untagged) || untagged < 1)
-      throw new Error(`${path}: untaggedExpiryDays ${untagged} is not allowed; allowed: an integer ≥ 1`);
+      throw new Error(`${path}: untaggedExpiryDays ${formatValue(untagged)} is not allowed; allowed: an integer ≥ 1`);
 
     for (const image of images) {
       claimAppUnique(

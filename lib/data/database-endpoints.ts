@@ -7,6 +7,7 @@ import { checkText, checkRequiredProps, checkRegionList, checkList } from '../pr
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import type { IReplicatedDatabase } from './replicated-database';
+import { formatValue } from '../../runtime/problem';
 
 export interface DatabaseEndpointsProps {
   /** Residency zone the hosted zone serves. */
@@ -51,7 +52,7 @@ export class DatabaseEndpoints extends Construct {
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the regions of zone "${zone}"`);
     const ttl = props.ttlSeconds ?? 30;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 3600)
-      throw new Error(`${path}: ttlSeconds ${ttl} is not allowed; allowed: an integer from 1 to 3600`);
+      throw new Error(`${path}: ttlSeconds ${formatValue(ttl)} is not allowed; allowed: an integer from 1 to 3600`);
     props.regions.forEach((r, i) => {
       if (r.spec.residencyZone !== zone)
         throw new Error(

@@ -2,6 +2,7 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import { checkRequiredProps } from '../private/prop-checks';
+import { formatValue } from '../../runtime/problem';
 
 /** One PostgreSQL setting and how RDS applies a change to it. */
 export interface DatabaseParameter {
@@ -65,11 +66,11 @@ export class DatabaseParameterGroup extends Construct {
       family: '"postgres16", "postgres17" …',
     });
     if (!/^postgres1[6-9]$/.test(props.family))
-      throw new Error(`${this.node.path}: family "${props.family}" is not allowed; allowed: "postgres16", "postgres17" …`);
+      throw new Error(`${this.node.path}: family ${formatValue(props.family)} is not allowed; allowed: "postgres16", "postgres17" …`);
     const merged = new Map(REPLICATION_PARAMETERS.map((p) => [p.name, p]));
     for (const p of props.parameters ?? []) {
       if (p.name in PARAMETERS_RDS_MANAGES)
-        throw new Error(`${this.node.path}: parameter "${p.name}" is not allowed; ${PARAMETERS_RDS_MANAGES[p.name]}`);
+        throw new Error(`${this.node.path}: parameter ${formatValue(p.name)} is not allowed; ${PARAMETERS_RDS_MANAGES[p.name]}`);
       merged.set(p.name, p);
     }
     this.parameterGroup = new DbParameterGroup(this, 'ParameterGroup', {

@@ -11,6 +11,7 @@ import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
 import { checkRequiredProps, checkRegionList, checkList } from '../private/prop-checks';
+import { formatValue } from '../../runtime/problem';
 
 export interface ZoneBackupProps {
   /** Residency zone the backups belong to. */
@@ -59,10 +60,12 @@ export class ZoneBackup extends Construct {
     const zone = props.residencyZone;
     const retention = props.retentionDays ?? 35;
     if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7))
-      throw new Error(`${path}: retentionDays ${retention} is not allowed; allowed: an integer of at least 7`);
+      throw new Error(`${path}: retentionDays ${formatValue(retention)} is not allowed; allowed: an integer of at least 7`);
     const schedule = props.schedule ?? 'cron(0 3 * * ? *)';
     if (!Token.isUnresolved(schedule) && !/^cron\(.+\)$/.test(schedule))
-      throw new Error(`${path}: schedule "${schedule}" is not allowed; allowed: an AWS Backup cron expression such as "cron(0 3 * * ? *)"`);
+      throw new Error(
+        `${path}: schedule ${formatValue(schedule)} is not allowed; allowed: an AWS Backup cron expression such as "cron(0 3 * * ? *)"`,
+      );
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the storage regions of zone "${zone}"`);
     const placement = (r: IRegion) => ({ regionId: r.regionId, residencyZone: r.spec.residencyZone });
     props.regions.forEach((r, i) => {
@@ -77,7 +80,7 @@ export class ZoneBackup extends Construct {
       const region = byId.get(rid);
       if (!region)
         throw new Error(
-          `${path}: copyToRegionIds[${i}] "${rid}" is not allowed; allowed: a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`,
+          `${path}: copyToRegionIds[${i}] ${formatValue(rid)} is not allowed; allowed: a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`,
         );
       return region;
     });

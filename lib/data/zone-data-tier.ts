@@ -8,6 +8,7 @@ import { ReplicatedDatabase } from './replicated-database';
 import { ZoneBackup } from './zone-backup';
 import { ZoneNetwork } from './zone-network';
 import { checkRequiredProps, checkRegionList } from '../private/prop-checks';
+import { formatValue } from '../../runtime/problem';
 
 export interface ZoneDataTierProps {
   /** The validated platform config (zones, shards, database settings). */
@@ -47,7 +48,7 @@ export class ZoneDataTier extends Construct {
     const zone = config.residencyZones.find((z) => z.id === residencyZone);
     if (!zone)
       throw new Error(
-        `${this.node.path}: residencyZone "${residencyZone}" is not allowed; allowed: ${config.residencyZones.map((z) => `"${z.id}"`).join(', ')}`,
+        `${this.node.path}: residencyZone ${formatValue(residencyZone)} is not allowed; allowed: ${config.residencyZones.map((z) => `"${z.id}"`).join(', ')}`,
       );
     const regions = zone.regions.map((rid) => {
       const region = props.regions.find((r) => r.regionId === rid);

@@ -11,6 +11,7 @@ import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
 import { elbLogDeliveryPrincipal } from './private/elb-log-delivery';
 import { checkRequiredProps } from '../private/prop-checks';
+import { formatValue } from '../../runtime/problem';
 
 export interface LoadBalancerLogBucketProps {
   /** Provider of the region the bucket lives in. */
@@ -56,9 +57,13 @@ export class LoadBalancerLogBucket extends Construct {
     this.prefix = props.prefix ?? 'load-balancer';
     const retentionDays = props.retentionDays ?? 365;
     if (!Token.isUnresolved(retentionDays) && (!Number.isInteger(retentionDays) || retentionDays < 1))
-      throw new Error(`${this.node.path}: retentionDays ${retentionDays} is not allowed; allowed: a whole number of days >= 1`);
+      throw new Error(
+        `${this.node.path}: retentionDays ${formatValue(retentionDays)} is not allowed; allowed: a whole number of days >= 1`,
+      );
     if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(this.prefix))
-      throw new Error(`${this.node.path}: prefix "${this.prefix}" is not allowed; allowed: lower-case letters, digits and "-", no slash`);
+      throw new Error(
+        `${this.node.path}: prefix ${formatValue(this.prefix)} is not allowed; allowed: lower-case letters, digits and "-", no slash`,
+      );
 
     const s3Bucket = new S3Bucket(this, 'Bucket', { provider, bucket: `${props.projectName}-${regionId}-lb-logs-${accountId}` });
     suppressRule(

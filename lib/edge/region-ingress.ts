@@ -129,7 +129,7 @@ export class RegionIngress extends Construct {
     const sslPolicy = props.sslPolicy ?? TLS12_POLICIES[0];
     if (!Token.isUnresolved(sslPolicy) && !(TLS12_POLICIES as readonly string[]).includes(sslPolicy))
       throw new Error(
-        `${this.node.path}: sslPolicy "${sslPolicy}" is not allowed; allowed (TLS 1.2 minimum): ${TLS12_POLICIES.join(', ')}`,
+        `${this.node.path}: sslPolicy ${formatValue(sslPolicy)} is not allowed; allowed (TLS 1.2 minimum): ${TLS12_POLICIES.join(', ')}`,
       );
     checkText(this, 'gatewayHost', props.gatewayHost, DNS_NAME);
 
@@ -266,7 +266,7 @@ function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<Gat
     const value = v[field] as number;
     if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max))
       throw new Error(
-        `${path}: healthCheck.${field} ${value} is not allowed; allowed: a whole number from ${min} to ${max} (ALB target group limits)`,
+        `${path}: healthCheck.${field} ${formatValue(value)} is not allowed; allowed: a whole number from ${min} to ${max} (ALB target group limits)`,
       );
   };
   range('intervalSeconds', 5, 300);
@@ -278,6 +278,6 @@ function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<Gat
       `${path}: healthCheck.timeoutSeconds ${v.timeoutSeconds} is not allowed; allowed: less than intervalSeconds (${v.intervalSeconds})`,
     );
   if (!Token.isUnresolved(v.path) && !v.path.startsWith('/'))
-    throw new Error(`${path}: healthCheck.path "${v.path}" is not allowed; allowed: a path starting with "/"`);
+    throw new Error(`${path}: healthCheck.path ${formatValue(v.path)} is not allowed; allowed: a path starting with "/"`);
   return v;
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { policyDocument } from '../private/policy';
 import type { IRegionKey } from './interfaces';
 import { checkRequiredProps } from '../private/prop-checks';
+import { formatValue } from '../../runtime/problem';
 
 export interface RegionKeyProps {
   /** Provider of the region the key lives in. */
@@ -46,7 +47,7 @@ export class RegionKey extends Construct implements IRegionKey {
     });
     const window = props.deletionWindowDays ?? 30;
     if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) {
-      throw new Error(`${this.node.path}: deletionWindowDays ${window} is not allowed; allowed: an integer from 7 to 30`);
+      throw new Error(`${this.node.path}: deletionWindowDays ${formatValue(window)} is not allowed; allowed: an integer from 7 to 30`);
     }
     const account = props.accountId;
     this.kmsKey = new KmsKey(this, 'Key', {

@@ -16,6 +16,7 @@ import { AVAILABILITY_ZONE, AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { formatCidr, parseCidr, subnetOf } from '../private/cidr';
 import type { IRegionNetwork } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
+import { formatValue } from '../../runtime/problem';
 
 export interface RegionNetworkProps {
   /** Provider of the region. */
@@ -72,19 +73,19 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
       throw new Error(`${this.node.path}: cidr is a token; allowed: a literal IPv4 CIDR (subnets are computed from it at synth)`);
     }
     const parsed = parseCidr(props.cidr);
-    if ('error' in parsed) throw new Error(`${this.node.path}: cidr "${props.cidr}" ${parsed.error}`);
+    if ('error' in parsed) throw new Error(`${this.node.path}: cidr ${formatValue(props.cidr)} ${parsed.error}`);
     if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
       throw new Error(
-        `${this.node.path}: cidr "${props.cidr}" is not allowed; allowed: prefix length /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`,
+        `${this.node.path}: cidr ${formatValue(props.cidr)} is not allowed; allowed: prefix length /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`,
       );
     const canonical = formatCidr(parsed);
-    if (canonical !== props.cidr) throw new Error(`${this.node.path}: cidr "${props.cidr}" is not canonical; write it as "${canonical}"`);
+    if (canonical !== props.cidr) throw new Error(`${this.node.path}: cidr ${formatValue(props.cidr)} is not canonical; write it as "${canonical}"`);
     const azs = props.availabilityZones;
     // A token list has an unknown length: nothing to count at synth (one subnet pair per listed AZ needs literals anyway).
     if (Token.isUnresolved(azs)) throw new Error(`${this.node.path}: availabilityZones is a token; allowed: a literal list of zone names`);
     if (azs.length < AZ_COUNT.min || azs.length > AZ_COUNT.max) {
       throw new Error(
-        `${this.node.path}: availabilityZones ${JSON.stringify(azs)} is not allowed; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max} zones`,
+        `${this.node.path}: availabilityZones ${formatValue(azs)} is not allowed; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max} zones`,
       );
     }
     azs.forEach((az, i) => {

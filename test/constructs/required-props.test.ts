@@ -208,3 +208,26 @@ describe('constructs refuse props of the wrong type by name (before: a TypeError
     expect(err.message).toMatch(/ is not allowed; allowed: /);
   });
 });
+
+describe('a value in a construct error is printed by the problem formatter', () => {
+  const { RegionKey, RegionNetwork } = lib;
+  it('a string stays a string ("30", not 30) and a long value is cut', () => {
+    const provider = {} as never;
+    const key = attempt(
+      (s) =>
+        new RegionKey(s, 'X', {
+          provider,
+          regionId: 'eu-west-1',
+          projectName: 'acme',
+          accountId: '111122223333',
+          deletionWindowDays: '30' as never,
+        }),
+    );
+    expect(key.message).toBe('stack/X: deletionWindowDays "30" is not allowed; allowed: an integer from 7 to 30');
+    const long = `10.0.0.0/16${'x'.repeat(100_000)}`;
+    const net = attempt(
+      (s) => new RegionNetwork(s, 'X', { provider, namePrefix: 'acme', cidr: long, availabilityZones: ['eu-west-1a', 'eu-west-1b'] }),
+    );
+    expect(net.message.length).toBeLessThan(400);
+  });
+});
