@@ -226,6 +226,9 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     // Replica placement: explicit ids, else the zone's other storage regions; every copy checked.
     const regions = props.regions ?? [home];
     const allowedCopyTo = props.allowedCopyTo ?? [];
+    // A string here matched zone ids as substrings ("emea-na".includes("na")).
+    if (!Array.isArray(allowedCopyTo) || allowedCopyTo.some((z) => typeof z !== 'string'))
+      propError(this, 'allowedCopyTo', allowedCopyTo, 'a list of residency zone ids, such as ["emea"]');
     const replicaIds =
       props.replicaRegionIds ??
       regions

@@ -129,6 +129,11 @@ describe('constructs refuse props of the wrong type by name (before: a TypeError
       (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: region(s), projectName: 'acme', regions: 42 })),
       'regions',
     ],
+    [
+      'ReplicatedDatabase allowedCopyTo "na"',
+      (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: region(s), projectName: 'acme', allowedCopyTo: 'na' })),
+      'allowedCopyTo',
+    ],
     ['ZoneNetwork regions 42', (s) => new ZoneNetwork(s, 'X', anyProps({ regions: 42, accountId: acct, namePrefix: 'acme' })), 'regions'],
     [
       'DatabaseEndpoints regions [{}]',
