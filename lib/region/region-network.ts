@@ -79,7 +79,8 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
         `${this.node.path}: cidr ${formatValue(props.cidr)} is not allowed; allowed: prefix length /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`,
       );
     const canonical = formatCidr(parsed);
-    if (canonical !== props.cidr) throw new Error(`${this.node.path}: cidr ${formatValue(props.cidr)} is not canonical; write it as "${canonical}"`);
+    if (canonical !== props.cidr)
+      throw new Error(`${this.node.path}: cidr ${formatValue(props.cidr)} is not canonical; write it as "${canonical}"`);
     const azs = props.availabilityZones;
     // A token list has an unknown length: nothing to count at synth (one subnet pair per listed AZ needs literals anyway).
     if (Token.isUnresolved(azs)) throw new Error(`${this.node.path}: availabilityZones is a token; allowed: a literal list of zone names`);
