@@ -220,6 +220,11 @@ function wordMask(bits: number): number {
   return (0xffffffff << (32 - bits)) >>> 0;
 }
 
+/** The widest trusted-proxy range taken, IPv4: a /7 or wider is a slice of the internet, not a proxy tier. */
+export const MIN_TRUSTED_PREFIX_V4 = 8;
+/** The widest trusted-proxy range taken, IPv6 (a provider's allocation is /32 or narrower; 2000::/3 is every global address). */
+export const MIN_TRUSTED_PREFIX_V6 = 16;
+
 /** Parses a list of trusted proxy addresses/CIDRs; throws {@link TrustedProxyError}. */
 export function parseTrustedProxies(entries: readonly string[]): CidrSet {
   const list = new CidrSet();
@@ -236,23 +241,33 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
       prefix = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
       if (!(prefix >= 0 && prefix <= max)) throw new TrustedProxyError(i, entry, `prefix length must be 0..${max}`);
     }
-    // Every address trusted: any client could name its own address, and so its country and residency
-    // zone, in X-Forwarded-For.
-    if (prefix === 0)
-      throw new TrustedProxyError(
+    // A range that trusts a slice of the internet: any client in it could name its own address, and
+    // so its country and residency zone, in X-Forwarded-For. Proxies are listed by their own ranges.
+    const wide = (what: string) =>
+      new TrustedProxyError(
         i,
         entry,
-        'a /0 range trusts every peer, so any client could choose its own address (and so its country and residency zone) in X-Forwarded-For; list the ranges of the proxies in front of the gateway',
+        `${what}, so any client could choose its own address (and so its country and residency zone) in X-Forwarded-For; list the ranges of the proxies in front of the gateway (IPv4 /${MIN_TRUSTED_PREFIX_V4} or narrower, IPv6 /${MIN_TRUSTED_PREFIX_V6} or narrower)`,
       );
-    // "::ffff:10.0.0.0/8" reads like 10/8 but is an IPv6 /8: it would trust every IPv4 peer.
-    if (family === 6 && prefix < 96) {
+    if (prefix === 0) throw wide('a /0 range trusts every peer');
+    if (family === 4 && prefix < MIN_TRUSTED_PREFIX_V4) throw wide(`a /${prefix} range trusts a slice of the internet`);
+    if (family === 6) {
       const words = new Uint32Array(4);
-      if (parseIPv6Range(address, 0, address.length, words) !== 0 && isIPv4Mapped(words) && words[3] !== 0)
+      parseIPv6Range(address, 0, address.length, words);
+      // "::ffff:10.0.0.0/8" reads like 10/8 but is an IPv6 /8: it would trust every IPv4 peer.
+      if (prefix < 96 && isIPv4Mapped(words) && words[3] !== 0)
         throw new TrustedProxyError(
           i,
           entry,
           `an IPv4-mapped range needs a prefix of /96 or more (/${prefix} covers every IPv4 address); write ${formatIPv4(words[3])}/${Math.max(0, prefix)} or ${address}/${96 + Math.min(32, prefix)}`,
         );
+      // Any range holding the whole IPv4-mapped block (::ffff:0:0/96) trusts every IPv4 peer.
+      const mask = (k: number) => wordMask(prefix - 32 * k);
+      const holdsMapped = prefix <= 96 && [0, 0, 0xffff].every((w, k) => (w & mask(k)) >>> 0 === (words[k] & mask(k)) >>> 0);
+      if (holdsMapped) throw wide(`/${prefix} holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer`);
+      if (isIPv4Mapped(words) && prefix - 96 < MIN_TRUSTED_PREFIX_V4)
+        throw wide(`an IPv4-mapped /${prefix} is an IPv4 /${prefix - 96}, a slice of the internet`);
+      if (!isIPv4Mapped(words) && prefix < MIN_TRUSTED_PREFIX_V6) throw wide(`a /${prefix} range trusts a slice of the internet`);
     }
     list.add(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
   });

@@ -95,7 +95,7 @@ describe('ClientAddressResolver', () => {
     expect(() => new ClientAddressResolver(['10.0.0.0/8', '::ffff:10.0.0.0/8'])).toThrow(
       /trustedProxies\[1\]: "::ffff:10.0.0.0\/8" is not valid: an IPv4-mapped range needs a prefix of \/96 or more \(\/8 covers every IPv4 address\); write 10.0.0.0\/8 or ::ffff:10.0.0.0\/104/,
     );
-    expect(() => new ClientAddressResolver(['::/80', '::ffff:10.0.0.0/104', '2001:db8::/32'])).not.toThrow();
+    expect(() => new ClientAddressResolver(['2001:db8::/48', '::ffff:10.0.0.0/104', '2001:db8::/32'])).not.toThrow();
   });
 
   it('matches a trusted proxy written as an IPv4-mapped IPv6 range against the peer in any form', () => {
@@ -110,8 +110,10 @@ describe('ClientAddressResolver', () => {
     expect(mappedProxies.isTrusted('::ffff:10.255.0.1')).toBe(true);
     expect(mappedProxies.isTrusted('10.255.0.1')).toBe(true);
     expect(mappedProxies.isTrusted('::10.255.0.1')).toBe(false); // IPv4-compatible, not mapped
-    // a range wider than the mapped block covers every IPv4 address too
-    expect(new ClientAddressResolver(['::/80']).isTrusted('8.8.8.8')).toBe(true);
+    // a range wider than the mapped block covers every IPv4 address too (refused as a trusted proxy)
+    const wide = new CidrSet();
+    wide.add('::', 80, 'ipv6');
+    expect(wide.has('8.8.8.8')).toBe(true);
     expect(new ClientAddressResolver(['2001:db8::/32']).isTrusted('8.8.8.8')).toBe(false);
   });
 
@@ -186,16 +188,28 @@ describe('ClientAddressResolver', () => {
     expect(() => parseTrustedProxies(['10.0.0.0/x'])).toThrow(/prefix length/);
   });
 
-  it('refuses a /0 range: every peer trusted, any client could choose its own country and zone', () => {
-    for (const [i, entry] of [
-      [1, '0.0.0.0/0'],
-      [1, '::/0'],
-      [1, '10.1.2.3/0'],
+  it('refuses a range that trusts a slice of the internet: any client in it could choose its own country and zone', () => {
+    const tail =
+      ', so any client could choose its own address (and so its country and residency zone) in X-Forwarded-For; list the ranges of the proxies in front of the gateway (IPv4 /8 or narrower, IPv6 /16 or narrower)';
+    for (const [entry, what] of [
+      ['0.0.0.0/0', 'a /0 range trusts every peer'],
+      ['::/0', 'a /0 range trusts every peer'],
+      ['10.1.2.3/0', 'a /0 range trusts every peer'],
+      ['0.0.0.0/1', 'a /1 range trusts a slice of the internet'],
+      ['128.0.0.0/7', 'a /7 range trusts a slice of the internet'],
+      ['2000::/3', 'a /3 range trusts a slice of the internet'],
+      ['::/64', '/64 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
+      ['::ffff:0:0/96', '/96 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
+      ['::ffff:0.0.0.0/95', '/95 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
+      ['::ffff:0.0.0.0/100', 'an IPv4-mapped /100 is an IPv4 /4, a slice of the internet'],
     ] as const)
       expect(() => parseTrustedProxies(['10.0.0.0/8', entry])).toThrow(
-        `trustedProxies[${i}]: ${JSON.stringify(entry)} is not valid: a /0 range trusts every peer, so any client could choose its own address (and so its country and residency zone) in X-Forwarded-For; list the ranges of the proxies in front of the gateway`,
+        `trustedProxies[1]: ${JSON.stringify(entry)} is not valid: ${what}${tail}`,
       );
-    expect(parseTrustedProxies(['0.0.0.0/1', '128.0.0.0/1']).size).toBe(2); // deliberate halves stay possible
+    // Proxy tiers stay possible: private ranges, a provider's IPv6 allocation, one mapped address.
+    expect(() =>
+      parseTrustedProxies(['10.0.0.0/8', '172.16.0.0/12', '2001:db8::/32', 'fd00::/16', '::ffff:10.0.0.0/104', '::ffff:10.1.2.3']),
+    ).not.toThrow();
   });
 });
 
