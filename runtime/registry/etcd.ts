@@ -140,7 +140,10 @@ export class EtcdRegistry implements ServiceRegistry {
       const key = kv.key.toString();
       const parts = parseServiceKey(key);
       const instance = this.decode(key, kv.value.toString());
-      if (parts && instance) callListener(listener, { type: 'put', key, ...parts, instance }, 'watch', 'EtcdRegistry');
+      if (!parts) return;
+      // A key whose new value is not a valid instance no longer lists one: as a delete.
+      if (instance) callListener(listener, { type: 'put', key, ...parts, instance }, 'watch', 'EtcdRegistry');
+      else callListener(listener, { type: 'delete', key, ...parts }, 'watch', 'EtcdRegistry');
     });
     watcher.on('delete', (kv) => {
       const key = kv.key.toString();
@@ -291,12 +294,26 @@ export class EtcdRegistry implements ServiceRegistry {
   }
 
   private decode(key: string, value: string): ServiceInstance | undefined {
+    let instance: ServiceInstance;
     try {
-      return parseInstance(JSON.parse(value));
+      instance = parseInstance(JSON.parse(value));
     } catch (err) {
       this.onError(new Error(`ignoring invalid registry value at ${key}: ${(err as Error).message}`));
       return undefined;
     }
+    // The key says where the instance is listed (and what a delete of the key removes): a value that
+    // names another region, service or id is not that key's instance.
+    const parts = parseServiceKey(key);
+    const wrong = parts && (['region', 'name', 'id'] as const).find((f) => instance[f] !== parts[f]);
+    if (wrong) {
+      this.onError(
+        new Error(
+          `ignoring registry value at ${key}: its ${wrong} ${JSON.stringify(instance[wrong])} is not the key's ${JSON.stringify(parts[wrong])}`,
+        ),
+      );
+      return undefined;
+    }
+    return instance;
   }
 
   private assertOpen(op: string): void {

@@ -304,6 +304,41 @@ describe('key layout helpers', () => {
   });
 });
 
+(etcdBin || process.env.CI ? describe : describe.skip)('EtcdRegistry reads values written by hand by their key', () => {
+  let fx: Fixture;
+  beforeEach(async () => {
+    fx = await etcdFixture();
+  });
+  afterEach(async () => {
+    await fx?.teardown();
+  });
+
+  it('ignores a value that names another region, service or id than its key; a key whose value turns bad is a delete', async () => {
+    const reader = fx.client() as EtcdRegistry;
+    const key = '/services/eu-west-1/gateway/gw-a';
+    const value = (over: Partial<ServiceInstanceInput>) => JSON.stringify({ ...inst('gw-a'), ...over });
+    await reader.client.put(key).value(value({ id: 'other' }));
+    await reader.client.put('/services/eu-west-1/gateway/gw-b').value(value({ id: 'gw-b', region: 'us-east-1' }));
+    expect(await reader.discover('eu-west-1', 'gateway')).toEqual([]);
+    expect(fx.errors).toEqual(
+      expect.arrayContaining([
+        `ignoring registry value at ${key}: its id "other" is not the key's "gw-a"`,
+        'ignoring registry value at /services/eu-west-1/gateway/gw-b: its region "us-east-1" is not the key\'s "eu-west-1"',
+      ]),
+    );
+    const events: WatchEvent[] = [];
+    await reader.watch({ region: 'eu-west-1', name: 'gateway' }, (e) => events.push(e));
+    await reader.client.put(key).value(value({}));
+    await fx.until('the valid put seen', () => events.length === 1, 5_000);
+    await reader.client.put(key).value(value({ name: 'api' }));
+    await fx.until('the bad put seen as a delete', () => events.length === 2, 5_000);
+    expect(events.map((e) => [e.type, e.id])).toEqual([
+      ['put', 'gw-a'],
+      ['delete', 'gw-a'],
+    ]);
+  });
+});
+
 (etcdBin || process.env.CI ? describe : describe.skip)('EtcdRegistry survives an etcd restart', () => {
   let fx: Fixture;
   beforeEach(async () => {
