@@ -285,21 +285,27 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
 /** A host name --host may resolve (letters, digits, "-" and "."). */
 const HOST_NAME = /^(?=.{1,254}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
+/** A log limiter: whether to log a message now, and a reset (after a recovery everything is news again). */
+export interface RepeatLimiter {
+  (message: string, now: number): boolean;
+  reset(): void;
+}
+
 /**
- * Whether to log a message now: a repeat of the last message within `windowMs` of its last logged
- * time is dropped; a change (etcd lost, back, lost again) is always logged.
+ * Whether to log a message now: a message logged within `windowMs` is dropped, whatever was logged
+ * in between (two errors alternating while etcd is down were logged three times a second); `reset`
+ * (etcd back) makes every message news again, so an outage, its end and the next outage are logged.
  */
-export function repeatLimiter(windowMs: number): (message: string, now: number) => boolean {
+export function repeatLimiter(windowMs: number): RepeatLimiter {
   const lastLogged = new Map<string, number>();
-  let previous: string | undefined;
-  return (message, now) => {
-    const repeat = message === previous;
-    previous = message;
-    if (repeat && (lastLogged.get(message) ?? -Infinity) > now - windowMs) return false;
+  const limiter = ((message: string, now: number) => {
+    if ((lastLogged.get(message) ?? -Infinity) > now - windowMs) return false;
     if (lastLogged.size > 1000) lastLogged.clear();
     lastLogged.set(message, now);
     return true;
-  };
+  }) as RepeatLimiter;
+  limiter.reset = () => lastLogged.clear();
+  return limiter;
 }
 
 /** The flag of each gateway limit, so that a limit's error names what the operator typed. */
@@ -340,7 +346,7 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
   };
   // Back after a loss: information, not an error (always logged: the limiter sees the change).
   const onRegistryRecovered = (message: string) => {
-    if (!shouldLog(message, Date.now())) return;
+    shouldLog.reset(); // the next loss is news
     built.gateway?.logger.info({ event: 'registry-connected', detail: message }, 'service registry connected again');
   };
   const registry =
