@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
 import { findDuplicateKeys } from './json-duplicate-keys';
-import { FileTooLargeError, readTextBounded } from './read-bounded';
+import { FileTooLargeError, PIPE_WAIT_MS, PipeTimeoutError, readTextBounded } from './read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
 
 export { DEFAULT_PRICES_PATH } from './cost-defaults';
@@ -214,15 +214,22 @@ export const MAX_COST_FILE_BYTES = 1024 * 1024;
  * {@link MAX_COST_FILE_BYTES}, devices and pipes included) or malformed file, or one that repeats
  * a key inside an object (JSON.parse would keep the last silently), is a problem naming the file.
  */
-export function readJsonFile(file: string, subject: string): unknown {
+export function readJsonFile(file: string, subject: string, pipeWaitMs = PIPE_WAIT_MS): unknown {
   let text: string;
   try {
-    text = readTextBounded(file, MAX_COST_FILE_BYTES);
+    text = readTextBounded(file, MAX_COST_FILE_BYTES, pipeWaitMs);
   } catch (e) {
     if (e instanceof FileTooLargeError)
       throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `is too large; at most ${MAX_COST_FILE_BYTES} bytes are read` }]);
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+    const why =
+      e instanceof PipeTimeoutError
+        ? `is a FIFO or pipe and nothing was written to it within ${e.waitedMs} ms`
+        : code === 'ENOENT'
+          ? 'file not found'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot be read (${code ?? (e as Error).message})`;
     throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: why }]);
   }
   let json: unknown;

@@ -272,6 +272,14 @@ describe('taishanglaojun cost (the command)', () => {
     expect(() => readJsonFile(prices, 'price file')).toThrow(/currency: appears 2 times in the same object/);
   });
 
+  it('names a FIFO nobody writes to (before: "cannot be read (undefined)")', () => {
+    const fifo = join(tmp, 'profile.fifo');
+    spawnSync('mkfifo', [fifo]);
+    expect(() => readJsonFile(fifo, 'usage profile', 200)).toThrow(
+      /- \(root\): is a FIFO or pipe and nothing was written to it within 200 ms/,
+    );
+  });
+
   it('exits 2 for an endless device instead of reading it whole (before: /dev/zero filled memory)', () => {
     const r = cost('--profile', '/dev/zero');
     expect(r.code).toBe(2);
