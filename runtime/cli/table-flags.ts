@@ -42,6 +42,7 @@ export function regionNumbersFlag(table: RoutingTable, flag: string, value: stri
     const eq = item.indexOf('=');
     if (eq < 0) throw new UsageError(flag, item, `expected REGION=${what} pairs separated by commas, e.g. eu-west-1=0.5`);
     const region = regionFlag(table, flag, item.slice(0, eq));
+    if (Object.prototype.hasOwnProperty.call(out, region)) throw new UsageError(flag, item, `${region} is given twice; allowed: each region once`);
     const text = item.slice(eq + 1).trim();
     // Decimal only: Number() also reads "0x10" as 16, "1e3" stays allowed (a decimal exponent).
     const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;

@@ -128,6 +128,10 @@ describe('taishanglaojun CLI', () => {
       ['--load', 'REGION='],
     ],
     [
+      ['failover', '--down', 'eu-west-1', '--load', 'eu-central-1=0.1,eu-central-1=5'],
+      ['--load', '"eu-central-1=5"', 'eu-central-1 is given twice; allowed: each region once'],
+    ],
+    [
       ['route', '--country', 'DE', '--load', 'eu-west-1=0x10'],
       ['--load', '"eu-west-1=0x10"', 'decimal number >= 0'],
     ],
