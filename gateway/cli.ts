@@ -127,6 +127,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     '--drain-timeout-ms',
   ]);
   const given = new Set<string>();
+  const upstreamFlagRegions = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i];
     let value: string | undefined;
@@ -185,7 +186,13 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
           throw new UsageError(
             `--upstream: ${JSON.stringify(value)} is not allowed; allowed: REGION=URL such as eu-west-1=http://127.0.0.1:9101`,
           );
-        out.upstreams[value.slice(0, at)] = value.slice(at + 1);
+        const region = value.slice(0, at);
+        if (upstreamFlagRegions.has(region))
+          throw new UsageError(
+            `--upstream: region ${JSON.stringify(region)} is given twice; allowed: one --upstream REGION=URL per region`,
+          );
+        upstreamFlagRegions.add(region);
+        out.upstreams[region] = value.slice(at + 1);
         break;
       }
       case '--upstreams': {
@@ -222,6 +229,9 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
             throw new UsageError(
               `--etcd: ${JSON.stringify(url)} is not allowed; allowed: etcd client URLs such as http://127.0.0.1:2379 (comma-separated)`,
             );
+        // As the URL parser reads it ("HTTP://Host:2379/" → "http://host:2379"): the etcd client
+        // took an upper-case scheme for a host name and never connected.
+        out.etcd = out.etcd.map((url) => new URL(url).origin);
         break;
       case '--registry-service':
         try {

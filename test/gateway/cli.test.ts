@@ -56,6 +56,10 @@ test.each([
   [['--etcd', 'http://127.0.0.1:2379/v3/kv'], /^--etcd: "http:\/\/127.0.0.1:2379\/v3\/kv" is not allowed/],
   [['--etcd', 'http://etcd.local'], /^--etcd: "http:\/\/etcd.local" is not allowed/],
   [['--etcd', 'http://user:pw@127.0.0.1:2379'], /^--etcd: "http:\/\/user:pw@127.0.0.1:2379" is not allowed/],
+  [
+    ['--upstream', 'eu-west-1=http://127.0.0.1:1', '--upstream', 'eu-west-1=http://127.0.0.1:2'],
+    /^--upstream: region "eu-west-1" is given twice; allowed: one --upstream REGION=URL per region$/,
+  ],
   [['--etcd', 'http://127.0.0.1:2379,'], /^--etcd: "" is not allowed/],
   [['--registry-service', 'a/b'], /^--registry-service: "a\/b"; allowed: non-empty, at most 128 characters/],
   [['--host', '999.1.1.1'], /^--host: "999.1.1.1" is not allowed; allowed: an IP address to listen on/],
@@ -68,6 +72,13 @@ test.each([
     expect(() => parseGatewayFlags(argv)).toThrow(message);
   },
 );
+
+test('--etcd URLs are kept as the URL parser reads them (an upper-case scheme never connected)', () => {
+  expect(parseGatewayFlags(['--etcd', 'HTTP://127.0.0.1:2379/, https://Etcd.Internal:2379']).etcd).toEqual([
+    'http://127.0.0.1:2379',
+    'https://etcd.internal:2379',
+  ]);
+});
 
 test('--upstreams is read with a bound, a BOM is dropped and a region given twice is refused (before: /dev/zero read until the process died)', () => {
   expect(() => parseGatewayFlags(['--upstreams', '/dev/zero'])).toThrow(
