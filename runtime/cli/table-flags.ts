@@ -13,6 +13,9 @@ export const TABLE_FLAG_HELP = `--table FILE      routing table (default: ${DEFA
 
 /** Reads the table named by `--table` (relative to `cwd`), or the default one synth writes. */
 export function loadTableFlag(path: string | undefined, cwd: string): RoutingTable {
+  // An empty value resolved to the working directory ("… is a directory").
+  if (path !== undefined && path.trim() === '')
+    throw new UsageError('--table', path, 'an empty value is not allowed; allowed: a routing table file');
   return loadRoutingTable(resolve(cwd, path ?? DEFAULT_ROUTING_TABLE_PATH));
 }
 
@@ -42,7 +45,8 @@ export function regionNumbersFlag(table: RoutingTable, flag: string, value: stri
     const eq = item.indexOf('=');
     if (eq < 0) throw new UsageError(flag, item, `expected REGION=${what} pairs separated by commas, e.g. eu-west-1=0.5`);
     const region = regionFlag(table, flag, item.slice(0, eq));
-    if (Object.prototype.hasOwnProperty.call(out, region)) throw new UsageError(flag, item, `${region} is given twice; allowed: each region once`);
+    if (Object.prototype.hasOwnProperty.call(out, region))
+      throw new UsageError(flag, item, `${region} is given twice; allowed: each region once`);
     const text = item.slice(eq + 1).trim();
     // Decimal only: Number() also reads "0x10" as 16, "1e3" stays allowed (a decimal exponent).
     const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;

@@ -180,6 +180,10 @@ describe('taishanglaojun CLI', () => {
     expect(res.stderr.split('\n')[0].length).toBeLessThan(600); // a long value is cut, not echoed whole
   });
 
+  it('refuses an empty --table (it read the working directory as the table)', () => {
+    expectUsageError(run(['route', '--country', 'DE', '--table', '']), '--table', 'an empty value is not allowed');
+  });
+
   it('explains a missing default table and an invalid table, exit 2', () => {
     const missing = run(['route', '--country', 'DE'], tmp);
     expectUsageError(missing, 'cdktf.out/routing-table.json', 'file not found', 'run `npm run synth`');
