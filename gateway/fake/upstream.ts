@@ -156,6 +156,12 @@ export function main(args: readonly string[]): Promise<number | void> {
     return Promise.resolve(2);
   }
   process.on('SIGTERM', () => process.exit(0));
+  // A fake for local runs: it goes with the process that started it (fake-upstreams killed with
+  // SIGKILL left ten orphans holding their ports).
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 500).unref();
   return startFakeUpstream(region, port, flag('--health-path') ?? '/health').then(
     (s) => {
       process.stdout.write(`${JSON.stringify({ region, port: s.port, pid: process.pid })}\n`);

@@ -48,6 +48,9 @@ export async function main(args: readonly string[]): Promise<number> {
         `--out ${JSON.stringify(out)} is not allowed: the folder ${folder} does not exist; allowed: a file in an existing folder`,
       );
     if (existsSync(out) && statSync(out).isDirectory()) return usage(`--out ${JSON.stringify(out)} is a directory; allowed: a file path`);
+    // Writing to a FIFO nobody reads blocked after every child had started.
+    if (existsSync(out) && !statSync(out).isFile())
+      return usage(`--out ${JSON.stringify(out)} is not a regular file (a FIFO, device or socket); allowed: a file path`);
   }
   let regions: string[];
   try {
@@ -95,6 +98,7 @@ export async function main(args: readonly string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    process.once('SIGHUP', resolve); // the terminal closed: stop the children too
   });
   stopping = true;
   await Promise.all(children.map((c) => c.stop()));

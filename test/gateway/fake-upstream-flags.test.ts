@@ -45,6 +45,32 @@ describe('fake-upstreams flags: every bad one refused before any upstream starts
   );
 });
 
+describe('fake-upstreams --out that is not a regular file', () => {
+  it('refuses a FIFO before any upstream starts (writing to it blocked forever after all had started)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'fake-out-'));
+    const fifo = join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writes: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      await expect(upstreamsMain(['--out', fifo])).resolves.toBe(2);
+      expect(writes.join('')).toContain(
+        `fake-upstreams: --out ${JSON.stringify(fifo)} is not a regular file (a FIFO, device or socket); allowed: a file path`,
+      );
+    } finally {
+      stderr.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('fake-upstreams while it runs', () => {
   it('reports a child that dies (its region, url and signal) and keeps the others serving', async () => {
     const { spawn } = await import('node:child_process');
@@ -85,5 +111,35 @@ describe('fake-upstreams while it runs', () => {
     }
     expect(proc.exitCode).toBe(0);
     expect(stderr.match(/upstream-exited/g)).toHaveLength(1); // the stop of the others is not reported
+  }, 60_000);
+
+  it('its children go when it is killed outright (before: they stayed, orphaned, on their ports)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const bin = join(__dirname, '..', '..', 'bin', 'taishanglaojun.js');
+    const table = join(__dirname, '..', 'fixtures', 'routing-table.json');
+    const proc = spawn(process.execPath, [bin, 'fake-upstreams', '--table', table, '--base-port', '19730'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const deadline = Date.now() + 30_000; !stdout.includes('"event":"fake-upstreams"'); await new Promise((r) => setTimeout(r, 50)))
+      if (Date.now() > deadline) throw new Error(`not started: ${stdout}`);
+    const pids = Object.values((JSON.parse(stdout.split('\n')[0]) as { pids: Record<string, number> }).pids);
+    expect(pids.every(alive)).toBe(true);
+    proc.kill('SIGKILL');
+    for (const deadline = Date.now() + 10_000; pids.some(alive); await new Promise((r) => setTimeout(r, 100)))
+      if (Date.now() > deadline) {
+        for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+        throw new Error('children still running 10 s after their parent was killed');
+      }
   }, 60_000);
 });
