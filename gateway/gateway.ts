@@ -562,6 +562,18 @@ export class Gateway {
     }
     let table: RoutingTable;
     let fixed: Readonly<Record<string, string>>;
+    // The table is read on the event loop: a FIFO (read until its writer writes, up to 5 s) or a
+    // device would stall every request meanwhile. A reload takes a regular file only.
+    let regular: boolean;
+    try {
+      regular = statSync(file).isFile();
+    } catch {
+      regular = true; // missing or unreadable: the loader names why
+    }
+    if (!regular)
+      return this.#rejected(trigger, [
+        { path: '', value: file, message: 'is not a regular file (a FIFO, device or socket); a reload reads a routing table file only' },
+      ]);
     try {
       table = loadRoutingTable(file);
     } catch (err) {

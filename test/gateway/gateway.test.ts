@@ -2,6 +2,7 @@
  * The gateway in this process against in-process upstreams: routing, refusals, retries, bad
  * input, reload, metrics, access logs, shutdown. (Real processes and faults: faults.test.ts.)
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Gateway, type GatewayProps } from '../../gateway/gateway';
 import { startFakeUpstream } from '../../gateway/fake/upstream';
-import type { RoutingTable } from '../../runtime/routing-table';
+import type { RoutingTable, RoutingTableProblem } from '../../runtime/routing-table';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import { GB_IP, US_IP, call, eventually, fastTable, sample } from '../helpers/gateway';
 
@@ -619,6 +620,23 @@ describe('reload', () => {
     const result = gw.reload('api');
     expect(result.ok).toBe(false);
     expect(gw.table.countries.GB).toBe('eu-west-2');
+  });
+
+  it('refuses to reload from a FIFO at once, without stalling requests (a read would wait up to 5 s on the event loop)', async () => {
+    const file = join(dir, 'table-fifo.json');
+    const table = fastTable();
+    writeFileSync(file, JSON.stringify(table));
+    const { gw } = await startGateway({ table, tableFile: file, watchTable: false });
+    rmSync(file);
+    execFileSync('mkfifo', [file]);
+    const started = Date.now();
+    const result = gw.reload('sighup');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.ok).toBe(false);
+    expect((result as { problems: RoutingTableProblem[] }).problems[0].message).toBe(
+      'is not a regular file (a FIFO, device or socket); a reload reads a routing table file only',
+    );
+    expect(gw.table.countries.GB).toBe(table.countries.GB);
   });
 
   it('reloads when the watched file changes', async () => {
