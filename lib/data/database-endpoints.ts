@@ -2,7 +2,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
-import { DNS_NAME } from '../limits';
+import { DNS_NAME, RESIDENCY_ZONE_ID } from '../limits';
 import { checkText, checkRequiredProps, checkRegionList, checkList } from '../private/prop-checks';
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
@@ -45,6 +45,7 @@ export class DatabaseEndpoints extends Construct {
       regions: 'the regions of the zone (IRegion[])',
       databases: 'the ReplicatedDatabases of the zone',
     });
+    checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
     checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
     const path = this.node.path;

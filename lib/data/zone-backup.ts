@@ -10,7 +10,8 @@ import { policyDocument } from '../private/policy';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
-import { checkRequiredProps, checkRegionList, checkList } from '../private/prop-checks';
+import { checkRequiredProps, checkRegionList, checkList, checkText } from '../private/prop-checks';
+import { PROJECT_NAME, RESIDENCY_ZONE_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
 export interface ZoneBackupProps {
@@ -54,6 +55,8 @@ export class ZoneBackup extends Construct {
       databases: 'the ReplicatedDatabases of the zone',
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
     });
+    checkText(this, 'projectName', props.projectName, PROJECT_NAME);
+    checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
     checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
     const path = this.node.path;

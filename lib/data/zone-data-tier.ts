@@ -7,7 +7,8 @@ import type { IRegion } from './private/region-api';
 import { ReplicatedDatabase } from './replicated-database';
 import { ZoneBackup } from './zone-backup';
 import { ZoneNetwork } from './zone-network';
-import { checkRequiredProps, checkRegionList } from '../private/prop-checks';
+import { checkRequiredProps, checkRegionList, checkText, ACCOUNT_ID } from '../private/prop-checks';
+import { RESIDENCY_ZONE_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
 export interface ZoneDataTierProps {
@@ -43,6 +44,8 @@ export class ZoneDataTier extends Construct {
       regions: 'the regions of the zone (IRegion[])',
       accountId: 'a 12-digit AWS account id, or a token',
     });
+    checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
     const { config, residencyZone } = props;
     const zone = config.residencyZones.find((z) => z.id === residencyZone);

@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
 import { elbLogDeliveryPrincipal } from './private/elb-log-delivery';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, checkText, ACCOUNT_ID } from '../private/prop-checks';
+import { PROJECT_NAME, REGION_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
 export interface LoadBalancerLogBucketProps {
@@ -53,6 +54,9 @@ export class LoadBalancerLogBucket extends Construct {
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
       accountId: 'a 12-digit AWS account id, or a token',
     });
+    checkText(this, 'regionId', props.regionId, REGION_ID);
+    checkText(this, 'projectName', props.projectName, PROJECT_NAME);
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     const { provider, regionId, accountId } = props;
     this.prefix = props.prefix ?? 'load-balancer';
     const retentionDays = props.retentionDays ?? 365;

@@ -47,6 +47,12 @@ export function requireLiteral(scope: IConstruct, field: string, value: unknown,
 /** AWS account id: twelve digits. */
 export const ACCOUNT_ID = { pattern: /^\d{12}$/, allowed: 'a 12-digit AWS account id, or a token' } as const;
 
+/** A name, ARN or id the construct writes as given: a non-empty string without surrounding spaces. */
+export const NON_EMPTY_TEXT = {
+  pattern: /^\S(?:[\s\S]*\S)?$/,
+  allowed: 'a non-empty string without surrounding spaces, or a token',
+} as const;
+
 /** EKS cluster name: 1-100 letters, digits, "-" and "_", starting with a letter or digit. */
 export const EKS_CLUSTER_NAME = {
   pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,

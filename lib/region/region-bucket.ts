@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement, denyInsecureTransport } from '../private/policy';
 import { RegionAccessLogBucket } from './access-log-bucket';
 import type { IRegionBucket } from './interfaces';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, checkText, ACCOUNT_ID, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { PROJECT_NAME, REGION_ID } from '../limits';
 
 /**
  * Days objects are kept under each prefix (lifecycle rules). Audit logs: CloudTrail records kept
@@ -75,6 +76,11 @@ export class RegionBucket extends Construct implements IRegionBucket {
       kmsKeyArn: 'an ARN (or a token)',
       trailName: "the name of the region's audit trail (it writes to this bucket)",
     });
+    checkText(this, 'regionId', props.regionId, REGION_ID);
+    checkText(this, 'projectName', props.projectName, PROJECT_NAME);
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
+    checkText(this, 'trailName', props.trailName, NON_EMPTY_TEXT);
+    checkText(this, 'kmsKeyArn', props.kmsKeyArn, NON_EMPTY_TEXT);
     const { provider, accountId: account, regionId } = props;
     this.s3Bucket = new S3Bucket(this, 'Bucket', {
       provider,

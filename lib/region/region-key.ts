@@ -5,7 +5,8 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument } from '../private/policy';
 import type { IRegionKey } from './interfaces';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, checkText, ACCOUNT_ID } from '../private/prop-checks';
+import { PROJECT_NAME, REGION_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
 export interface RegionKeyProps {
@@ -45,6 +46,9 @@ export class RegionKey extends Construct implements IRegionKey {
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
       accountId: 'a 12-digit AWS account id, or a token',
     });
+    checkText(this, 'regionId', props.regionId, REGION_ID);
+    checkText(this, 'projectName', props.projectName, PROJECT_NAME);
+    checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     const window = props.deletionWindowDays ?? 30;
     if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) {
       throw new Error(`${this.node.path}: deletionWindowDays ${formatValue(window)} is not allowed; allowed: an integer from 7 to 30`);

@@ -134,6 +134,31 @@ describe('constructs refuse props of the wrong type by name (before: a TypeError
       (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: region(s), projectName: 'acme', allowedCopyTo: 'na' })),
       'allowedCopyTo',
     ],
+    [
+      'RegionKey regionId 42 (it wrote alias/[object Object]-42)',
+      (s) => new lib.RegionKey(s, 'X', anyProps({ provider: {}, regionId: 42, projectName: {}, accountId: NaN })),
+      'regionId',
+    ],
+    [
+      'RegionBucket accountId NaN',
+      (s) =>
+        new lib.RegionBucket(
+          s,
+          'X',
+          anyProps({ provider: {}, regionId: 'eu-west-1', projectName: 'acme', accountId: NaN, kmsKeyArn: 'k', trailName: 't' }),
+        ),
+      'accountId',
+    ],
+    [
+      'RegionSecurityGroups namePrefix " "',
+      (s) => new lib.RegionSecurityGroups(s, 'X', anyProps({ provider: {}, vpcId: 'vpc-1', namePrefix: ' ' })),
+      'namePrefix',
+    ],
+    [
+      'ZoneBackup residencyZone 42',
+      (s) => new ZoneBackup(s, 'X', anyProps({ residencyZone: 42, regions: [], databases: [], projectName: 'acme' })),
+      'residencyZone',
+    ],
     ['ZoneNetwork regions 42', (s) => new ZoneNetwork(s, 'X', anyProps({ regions: 42, accountId: acct, namePrefix: 'acme' })), 'regions'],
     [
       'DatabaseEndpoints regions [{}]',
