@@ -133,43 +133,112 @@ export class EtcdRegistry implements ServiceRegistry {
   async watch(filter: WatchFilter, listener: WatchListener): Promise<WatchHandle> {
     this.assertOpen('watch');
     const prefix = watchPrefix(filter);
-    const watcher = await this.client.watch().prefix(prefix).create();
-    let lost = false;
-    this.watchers.add(watcher);
-    watcher.on('put', (kv) => {
-      const key = kv.key.toString();
+    // What the listener was told is listed (key → value text), to tell a re-listing what changed,
+    // and the newest revision the watch has reached.
+    // Starts as the listing the caller discovers for itself (no events for it), so that a re-listing
+    // also removes instances listed before the watch began.
+    const start = await this.client.getAll().prefix(prefix).exec();
+    const known = new Map<string, string>(start.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
+    let revision = Number(start.header.revision);
+    let current: Watcher | undefined;
+    let closed = false;
+    const put = (key: string, value: string) => {
       const parts = parseServiceKey(key);
-      const instance = this.decode(key, kv.value.toString());
       if (!parts) return;
+      const instance = this.decode(key, value);
       // A key whose new value is not a valid instance no longer lists one: as a delete.
-      if (instance) callListener(listener, { type: 'put', key, ...parts, instance }, 'watch', 'EtcdRegistry');
-      else callListener(listener, { type: 'delete', key, ...parts }, 'watch', 'EtcdRegistry');
-    });
-    watcher.on('delete', (kv) => {
-      const key = kv.key.toString();
+      if (instance) {
+        known.set(key, value);
+        callListener(listener, { type: 'put', key, ...parts, instance }, 'watch', 'EtcdRegistry');
+      } else if (known.delete(key)) {
+        callListener(listener, { type: 'delete', key, ...parts }, 'watch', 'EtcdRegistry');
+      }
+    };
+    const remove = (key: string) => {
       const parts = parseServiceKey(key);
+      known.delete(key);
       if (parts) callListener(listener, { type: 'delete', key, ...parts }, 'watch', 'EtcdRegistry');
-    });
-    // Without an 'error' listener an EventEmitter error would crash the process.
-    watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
-    // The client reconnects on its own (the watch resumes where it stopped); the loss is reported so
-    // that an operator sees the registry is not being followed meanwhile.
-    watcher.on('connected', () => {
-      if (lost) this.onRecovered(`watch ${prefix}: connected to etcd again (the watch resumes where it stopped)`);
-      lost = false;
-    });
-    watcher.on('disconnected', (err: Error | undefined) => {
-      lost = true;
-      this.onError(
-        new Error(
-          `watch ${prefix}: disconnected from etcd (the last known instances stay in use until it is back)${err?.message ? `: ${err.message}` : ''}`,
-        ),
-      );
-    });
+    };
+    const seen = (kv: { mod_revision: string }) => {
+      revision = Math.max(revision, Number(kv.mod_revision));
+    };
+    /**
+     * After a reconnect: lists the prefix again and tells the listener what changed (a watch that
+     * resumes at its old revision on a store that went back — wiped, restored from a snapshot —
+     * waits for revisions the store has not reached, and misses everything meanwhile); when the
+     * store's revision is below the watch's, the watch starts again from the store's.
+     */
+    const relist = async () => {
+      try {
+        const res = await this.client.getAll().prefix(prefix).exec();
+        const present = new Map(res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
+        for (const key of [...known.keys()]) if (!present.has(key)) remove(key);
+        for (const [key, value] of present) if (known.get(key) !== value) put(key, value);
+        const storeRevision = Number(res.header.revision);
+        if (storeRevision < revision && !closed) {
+          this.onError(
+            new Error(
+              `watch ${prefix}: etcd's revision went back from ${revision} to ${storeRevision} (a wiped or restored store); instances listed again, watching from ${storeRevision + 1}`,
+            ),
+          );
+          revision = storeRevision;
+          const old = current;
+          await open(String(storeRevision + 1));
+          if (old) {
+            this.watchers.delete(old);
+            await old.cancel().catch(() => undefined);
+          }
+        }
+      } catch (err) {
+        this.onError(new Error(`watch ${prefix}: listing again after the reconnect failed: ${(err as Error).message}`));
+      }
+    };
+    const open = async (startRevision?: string) => {
+      const builder = this.client.watch().prefix(prefix);
+      const watcher = await (startRevision === undefined ? builder : builder.startRevision(startRevision)).create();
+      let lost = false;
+      this.watchers.add(watcher);
+      current = watcher;
+      watcher.on('put', (kv) => {
+        if (watcher !== current) return;
+        seen(kv);
+        put(kv.key.toString(), kv.value.toString());
+      });
+      watcher.on('delete', (kv) => {
+        if (watcher !== current) return;
+        seen(kv);
+        remove(kv.key.toString());
+      });
+      // Without an 'error' listener an EventEmitter error would crash the process.
+      watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
+      // The client reconnects on its own and the watch resumes where it stopped; the loss is
+      // reported so that an operator sees the registry is not being followed meanwhile, and the
+      // prefix is listed again on the return.
+      watcher.on('connected', () => {
+        if (lost && watcher === current) {
+          this.onRecovered(`watch ${prefix}: connected to etcd again (the watch resumes where it stopped)`);
+          void relist();
+        }
+        lost = false;
+      });
+      watcher.on('disconnected', (err: Error | undefined) => {
+        lost = true;
+        if (watcher !== current) return;
+        this.onError(
+          new Error(
+            `watch ${prefix}: disconnected from etcd (the last known instances stay in use until it is back)${err?.message ? `: ${err.message}` : ''}`,
+          ),
+        );
+      });
+    };
+    await open(String(revision + 1));
     return {
       close: async () => {
-        this.watchers.delete(watcher);
-        await watcher.cancel().catch(() => undefined);
+        closed = true;
+        const w = current;
+        if (w === undefined) return;
+        this.watchers.delete(w);
+        await w.cancel().catch(() => undefined);
       },
     };
   }

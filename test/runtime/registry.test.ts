@@ -3,6 +3,7 @@
  * started by the test). Without an etcd binary the etcd half FAILS when CI is set, and is skipped
  * with a loud warning otherwise.
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import { ManualClock } from '../../runtime/clock';
 import {
   EtcdRegistry,
@@ -347,6 +348,27 @@ describe('key layout helpers', () => {
   afterEach(async () => {
     await fx?.teardown();
   });
+
+  it('after a wiped store comes back: vanished instances are deleted and the watch follows the new store (before: it waited for the old revisions)', async () => {
+    const etcd = fx.etcd!;
+    const writer = fx.client() as EtcdRegistry;
+    const observer = fx.client();
+    await writer.client.put('/services/eu-west-1/gateway/gw-old').value(JSON.stringify(inst('gw-old')));
+    // The old store's revision, well above what the new one reaches in this test.
+    for (let i = 0; i < 30; i++) await writer.client.put('/other/revision').value(String(i));
+    const events: WatchEvent[] = [];
+    await observer.watch({ region: 'eu-west-1', name: 'gateway' }, (e) => events.push(e));
+    await etcd.stop();
+    rmSync(etcd.dataDir, { recursive: true, force: true });
+    mkdirSync(etcd.dataDir, { mode: 0o700 });
+    await etcd.start();
+    await fx.until('the vanished instance deleted', () => events.some((e) => e.type === 'delete' && e.id === 'gw-old'), 30_000);
+    expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: etcd's revision went back from \d+ to \d+/.test(m))).toBe(true);
+    await writer.client.put('/services/eu-west-1/gateway/gw-new').value(JSON.stringify(inst('gw-new')));
+    await fx.until('a put on the new store seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-new'), 15_000);
+    await writer.client.delete().key('/services/eu-west-1/gateway/gw-new');
+    await fx.until('a delete on the new store seen', () => events.some((e) => e.type === 'delete' && e.id === 'gw-new'), 15_000);
+  }, 90_000);
 
   it('re-grants its lease, re-puts its instance, and the watch resumes', async () => {
     const etcd = fx.etcd!;
