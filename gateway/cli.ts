@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { validateSegment } from '../runtime/registry/types';
-import { findDuplicateKeys } from '../runtime/json-duplicate-keys';
+import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../runtime/json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from '../runtime/read-bounded';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
@@ -200,6 +200,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         let text: string;
         try {
           text = readTextBounded(value, MAX_UPSTREAMS_FILE_BYTES);
+          if (jsonNestedDeeperThan(text)) throw new Error(`nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
           json = JSON.parse(text);
         } catch (err) {
           const why = err instanceof FileTooLargeError ? `more than ${MAX_UPSTREAMS_FILE_BYTES} bytes` : (err as Error).message;

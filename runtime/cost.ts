@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
-import { findDuplicateKeys } from './json-duplicate-keys';
+import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from './json-duplicate-keys';
 import { FileTooLargeError, PIPE_WAIT_MS, PipeTimeoutError, readTextBounded } from './read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
 
@@ -232,6 +232,8 @@ export function readJsonFile(file: string, subject: string, pipeWaitMs = PIPE_WA
             : `cannot be read (${code ?? (e as Error).message})`;
     throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: why }]);
   }
+  if (jsonNestedDeeperThan(text))
+    throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels` }]);
   let json: unknown;
   try {
     json = JSON.parse(text) as unknown;

@@ -72,3 +72,30 @@ export function findDuplicateKeys(text: string): DuplicateKey[] {
   }
   return [...found].map(([path, count]) => ({ path, count }));
 }
+
+/** Deepest nesting of arrays and objects a JSON file of this project may have (a routing table needs 5). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether `text` nests arrays and objects deeper than `max`, found by one scan that skips strings
+ * and allocates nothing: checked before JSON.parse, which took seconds and a gigabyte for a file of
+ * four million `[`.
+ */
+export function jsonNestedDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const cj = text.charCodeAt(i);
+        if (cj === 0x5c /* \ */) i++;
+        else if (cj === 0x22) break;
+      }
+    } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return false;
+}

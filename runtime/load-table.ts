@@ -2,7 +2,7 @@
  * Reading the routing table from disk and keeping the last good one while it is reloaded.
  */
 import { type ListenerErrorHandler, TypedEmitter } from './events';
-import { findDuplicateKeys } from './json-duplicate-keys';
+import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from './json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from './read-bounded';
 import { parseRoutingTable, RoutingTableError, type RoutingTable, type RoutingTableProblem } from './routing-table';
 
@@ -45,6 +45,17 @@ export function loadRoutingTable(file: string): RoutingTable {
             : (err as Error).message;
     throw new RoutingTableError([{ path: '', value: file, message: `cannot be read as the routing table: ${why}` }], file);
   }
+  if (jsonNestedDeeperThan(text))
+    throw new RoutingTableError(
+      [
+        {
+          path: '',
+          value: text.slice(0, 40),
+          message: `nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels; a routing table needs 5`,
+        },
+      ],
+      file,
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);

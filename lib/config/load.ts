@@ -10,7 +10,7 @@
  * nothing here lets a stack trace or an internal `TypeError` through.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { findDuplicateKeys } from '../../runtime/json-duplicate-keys';
+import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../../runtime/json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from '../../runtime/read-bounded';
 import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -203,6 +203,7 @@ function readJsonConfig(file: string, source: string): string {
  */
 function parseJsonConfig(text: string, source: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // readTextBounded drops it already
+  if (jsonNestedDeeperThan(body)) throw new ConfigLoadError(source, `nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
   const value = JSON.parse(body) as unknown;
   const duplicates = findDuplicateKeys(body);
   if (duplicates.length > 0)

@@ -137,7 +137,16 @@ export class EtcdRegistry implements ServiceRegistry {
     // and the newest revision the watch has reached.
     // Starts as the listing the caller discovers for itself (no events for it), so that a re-listing
     // also removes instances listed before the watch began.
-    const start = await this.client.getAll().prefix(prefix).exec();
+    // Retried until etcd answers, as creating the watch waits for it (a caller bounds the wait).
+    let start: Awaited<ReturnType<ReturnType<Etcd3['getAll']>['exec']>> | undefined;
+    for (let delay = this.retryDelayMs; start === undefined; delay = Math.min(delay * 2, this.maxRetryDelayMs)) {
+      try {
+        start = await this.client.getAll().prefix(prefix).exec();
+      } catch {
+        this.assertOpen('watch');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
     const known = new Map<string, string>(start.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
     let revision = Number(start.header.revision);
     let current: Watcher | undefined;

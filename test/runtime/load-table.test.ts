@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRoutingTable, MAX_ROUTING_TABLE_BYTES, RoutingTableStore } from '../../runtime/load-table';
 import { RoutingTableError, type RoutingTable } from '../../runtime/routing-table';
+import { jsonNestedDeeperThan } from '../../runtime/json-duplicate-keys';
 
 const fixturePath = join(__dirname, '..', 'fixtures', 'routing-table.json');
 const fixture = (): RoutingTable => JSON.parse(readFileSync(fixturePath, 'utf8'));
@@ -29,6 +30,18 @@ describe('loadRoutingTable', () => {
     expect(err.source).toBe(file);
     expect(err.message).toContain(file);
     expect(err.message).toContain('file not found');
+  });
+
+  it('refuses a file nested deeper than 64 levels before parsing it (four million "[" took seconds and a gigabyte)', () => {
+    const file = join(dir, 'deep.json');
+    writeFileSync(file, `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`);
+    const err = thrown(() => loadRoutingTable(file));
+    expect(err.problems[0].message).toBe('nests arrays or objects deeper than 64 levels; a routing table needs 5');
+    // Brackets inside strings do not count.
+    expect(jsonNestedDeeperThan(JSON.stringify({ a: '['.repeat(100) }))).toBe(false);
+    expect(jsonNestedDeeperThan(`${'['.repeat(64)}${']'.repeat(64)}`)).toBe(false);
+    expect(jsonNestedDeeperThan(`${'['.repeat(65)}${']'.repeat(65)}`)).toBe(true);
+    expect(jsonNestedDeeperThan(JSON.stringify({ a: 'x\\"[[[' }))).toBe(false);
   });
 
   it('names the file when it is not JSON', () => {
