@@ -267,7 +267,11 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
       if (holdsMapped) throw wide(`/${prefix} holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer`);
       if (isIPv4Mapped(words) && prefix - 96 < MIN_TRUSTED_PREFIX_V4)
         throw wide(`an IPv4-mapped /${prefix} is an IPv4 /${prefix - 96}, a slice of the internet`);
-      if (!isIPv4Mapped(words) && prefix < MIN_TRUSTED_PREFIX_V6) throw wide(`a /${prefix} range trusts a slice of the internet`);
+      // Private ranges are no slice of the internet: unique local (fc00::/7, as fd00::/8 is often
+      // written, like 10.0.0.0/8) and link-local (fe80::/10) may be listed whole.
+      const privateRange = (prefix >= 7 && words[0] >>> 25 === 0x7e) || (prefix >= 10 && words[0] >>> 22 === 0x3fa);
+      if (!isIPv4Mapped(words) && !privateRange && prefix < MIN_TRUSTED_PREFIX_V6)
+        throw wide(`a /${prefix} range trusts a slice of the internet`);
     }
     list.add(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
   });

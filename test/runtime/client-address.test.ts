@@ -198,6 +198,7 @@ describe('ClientAddressResolver', () => {
       ['0.0.0.0/1', 'a /1 range trusts a slice of the internet'],
       ['128.0.0.0/7', 'a /7 range trusts a slice of the internet'],
       ['2000::/3', 'a /3 range trusts a slice of the internet'],
+      ['fc00::/6', 'a /6 range trusts a slice of the internet'],
       ['::/64', '/64 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
       ['::ffff:0:0/96', '/96 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
       ['::ffff:0.0.0.0/95', '/95 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
@@ -208,7 +209,17 @@ describe('ClientAddressResolver', () => {
       );
     // Proxy tiers stay possible: private ranges, a provider's IPv6 allocation, one mapped address.
     expect(() =>
-      parseTrustedProxies(['10.0.0.0/8', '172.16.0.0/12', '2001:db8::/32', 'fd00::/16', '::ffff:10.0.0.0/104', '::ffff:10.1.2.3']),
+      parseTrustedProxies([
+        '10.0.0.0/8',
+        '172.16.0.0/12',
+        '2001:db8::/32',
+        'fd00::/16',
+        '::ffff:10.0.0.0/104',
+        '::ffff:10.1.2.3',
+        'fd00::/8',
+        'fc00::/7',
+        'fe80::/10',
+      ]),
     ).not.toThrow();
   });
 });
