@@ -177,62 +177,78 @@ export class EtcdRegistry implements ServiceRegistry {
      * waits for revisions the store has not reached, and misses everything meanwhile); when the
      * store's revision is below the watch's, the watch starts again from the store's.
      */
-    const relist = async () => {
+    const mine = new Set<Watcher>(); // every watcher this watch opened and has not cancelled
+    const retire = async (w: Watcher | undefined) => {
+      if (w === undefined) return;
+      mine.delete(w);
+      this.watchers.delete(w);
+      await w.cancel().catch(() => undefined);
+    };
+    /**
+     * After a reconnect: the old watch stops counting (its resume revision may be one the store never
+     * reaches again — wiped, restored from a snapshot — or it may race the listing), the prefix is
+     * listed, the listener is told what changed since, and a new watch starts right after the
+     * listing's revision: nothing between the two is missed, nothing older comes back.
+     */
+    const relist = async (old: Watcher) => {
+      if (current === old) current = undefined;
       try {
         const res = await this.client.getAll().prefix(prefix).exec();
+        if (closed) return; // close() cancelled every watcher of this watch
         const present = new Map(res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
         for (const key of [...known.keys()]) if (!present.has(key)) remove(key);
         for (const [key, value] of present) if (known.get(key) !== value) put(key, value);
         const storeRevision = Number(res.header.revision);
-        if (storeRevision < revision && !closed) {
+        if (storeRevision < revision)
           this.onError(
             new Error(
               `watch ${prefix}: etcd's revision went back from ${revision} to ${storeRevision} (a wiped or restored store); instances listed again, watching from ${storeRevision + 1}`,
             ),
           );
-          revision = storeRevision;
-          const old = current;
-          await open(String(storeRevision + 1));
-          if (old) {
-            this.watchers.delete(old);
-            await old.cancel().catch(() => undefined);
-          }
-        }
+        revision = storeRevision;
+        await open(String(storeRevision + 1));
       } catch (err) {
         this.onError(new Error(`watch ${prefix}: listing again after the reconnect failed: ${(err as Error).message}`));
+        if (!closed && current === undefined) current = old; // keep following with the old watch
+        return;
       }
+      await retire(old);
     };
     const open = async (startRevision?: string) => {
       const builder = this.client.watch().prefix(prefix);
       const watcher = await (startRevision === undefined ? builder : builder.startRevision(startRevision)).create();
+      if (closed) {
+        await watcher.cancel().catch(() => undefined);
+        return;
+      }
       let lost = false;
+      mine.add(watcher);
       this.watchers.add(watcher);
       current = watcher;
       watcher.on('put', (kv) => {
-        if (watcher !== current) return;
+        if (watcher !== current || closed) return;
         seen(kv);
         put(kv.key.toString(), kv.value.toString());
       });
       watcher.on('delete', (kv) => {
-        if (watcher !== current) return;
+        if (watcher !== current || closed) return;
         seen(kv);
         remove(kv.key.toString());
       });
       // Without an 'error' listener an EventEmitter error would crash the process.
       watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
-      // The client reconnects on its own and the watch resumes where it stopped; the loss is
-      // reported so that an operator sees the registry is not being followed meanwhile, and the
-      // prefix is listed again on the return.
+      // The loss is reported so that an operator sees the registry is not being followed meanwhile;
+      // on the return the prefix is listed again and a new watch follows from there.
       watcher.on('connected', () => {
-        if (lost && watcher === current) {
-          this.onRecovered(`watch ${prefix}: connected to etcd again (the watch resumes where it stopped)`);
-          void relist();
+        if (lost && watcher === current && !closed) {
+          this.onRecovered(`watch ${prefix}: connected to etcd again (the instances are listed again)`);
+          void relist(watcher);
         }
         lost = false;
       });
       watcher.on('disconnected', (err: Error | undefined) => {
         lost = true;
-        if (watcher !== current) return;
+        if (watcher !== current || closed) return;
         this.onError(
           new Error(
             `watch ${prefix}: disconnected from etcd (the last known instances stay in use until it is back)${err?.message ? `: ${err.message}` : ''}`,
@@ -244,10 +260,8 @@ export class EtcdRegistry implements ServiceRegistry {
     return {
       close: async () => {
         closed = true;
-        const w = current;
-        if (w === undefined) return;
-        this.watchers.delete(w);
-        await w.cancel().catch(() => undefined);
+        current = undefined;
+        await Promise.all([...mine].map(retire));
       },
     };
   }

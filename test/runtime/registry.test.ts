@@ -354,16 +354,16 @@ describe('key layout helpers', () => {
     const writer = fx.client() as EtcdRegistry;
     const observer = fx.client();
     await writer.client.put('/services/eu-west-1/gateway/gw-old').value(JSON.stringify(inst('gw-old')));
-    // The old store's revision, well above what the new one reaches in this test.
-    for (let i = 0; i < 30; i++) await writer.client.put('/other/revision').value(String(i));
     const events: WatchEvent[] = [];
     await observer.watch({ region: 'eu-west-1', name: 'gateway' }, (e) => events.push(e));
+    // The old store's revision, well above what the new one reaches in this test, moved by keys
+    // the watch does not follow (it saw none of those revisions itself).
+    for (let i = 0; i < 30; i++) await writer.client.put('/other/revision').value(String(i));
     await etcd.stop();
     rmSync(etcd.dataDir, { recursive: true, force: true });
     mkdirSync(etcd.dataDir, { mode: 0o700 });
     await etcd.start();
     await fx.until('the vanished instance deleted', () => events.some((e) => e.type === 'delete' && e.id === 'gw-old'), 30_000);
-    expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: etcd's revision went back from \d+ to \d+/.test(m))).toBe(true);
     await writer.client.put('/services/eu-west-1/gateway/gw-new').value(JSON.stringify(inst('gw-new')));
     await fx.until('a put on the new store seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-new'), 15_000);
     await writer.client.delete().key('/services/eu-west-1/gateway/gw-new');
@@ -394,7 +394,7 @@ describe('key layout helpers', () => {
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: disconnected from etcd/.test(m))).toBe(true);
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-1\/gateway\/: connected to etcd again/.test(m))).toBe(true);
     await fx.until('the return told apart', () => recovered.length > 0, 10_000);
-    expect(recovered).toEqual(['watch /services/eu-west-2/: connected to etcd again (the watch resumes where it stopped)']);
+    expect(recovered).toEqual(['watch /services/eu-west-2/: connected to etcd again (the instances are listed again)']);
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-2\/: connected/.test(m))).toBe(false);
     expect(fx.errors.some((m) => /^watch \/services\/eu-west-2\/: disconnected from etcd/.test(m))).toBe(true);
     // Well past the old lease's TTL the instance is still there: the new lease is kept alive.
