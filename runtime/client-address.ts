@@ -225,6 +225,14 @@ export const MIN_TRUSTED_PREFIX_V4 = 8;
 /** The widest trusted-proxy range taken, IPv6 (a provider's allocation is /32 or narrower; 2000::/3 is every global address). */
 export const MIN_TRUSTED_PREFIX_V6 = 16;
 
+/** IPv6 blocks whose addresses embed an IPv4 address: a trusted range may not hold a whole one. */
+const IPV4_EMBEDDING_BLOCKS: readonly { name: string; text: string; prefix: number; words: readonly number[] }[] = [
+  { name: 'IPv4-mapped', text: '::ffff:0:0/96', prefix: 96, words: [0, 0, 0xffff, 0] },
+  { name: 'NAT64', text: '64:ff9b::/96', prefix: 96, words: [0x0064ff9b, 0, 0, 0] },
+  { name: '6to4', text: '2002::/16', prefix: 16, words: [0x20020000, 0, 0, 0] },
+  { name: 'Teredo', text: '2001::/32', prefix: 32, words: [0x20010000, 0, 0, 0] },
+];
+
 /** Parses a list of trusted proxy addresses/CIDRs; throws {@link TrustedProxyError}. */
 export function parseTrustedProxies(entries: readonly string[]): CidrSet {
   const list = new CidrSet();
@@ -232,6 +240,8 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
     if (typeof entry !== 'string') throw new TrustedProxyError(i, entry, 'not a string');
     const slash = entry.indexOf('/');
     const address = slash < 0 ? entry.trim() : entry.slice(0, slash).trim();
+    if (address.includes('%'))
+      throw new TrustedProxyError(i, entry, 'a zone id (%…) is not allowed in a trusted proxy; write the address or range alone');
     const family = isIP(address);
     if (family === 0) throw new TrustedProxyError(i, entry, `${JSON.stringify(address)} is not an IP address`);
     const max = family === 4 ? 32 : 128;
@@ -261,10 +271,13 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
           entry,
           `an IPv4-mapped range needs a prefix of /96 or more (/${prefix} covers every IPv4 address); write ${formatIPv4(words[3])}/${Math.max(0, prefix)} or ${address}/${96 + Math.min(32, prefix)}`,
         );
-      // Any range holding the whole IPv4-mapped block (::ffff:0:0/96) trusts every IPv4 peer.
+      // A range holding a whole block that embeds IPv4 addresses trusts every IPv4 peer that arrives
+      // through it: IPv4-mapped (::ffff:0:0/96), NAT64/SIIT (64:ff9b::/96), 6to4 (2002::/16),
+      // Teredo (2001::/32).
       const mask = (k: number) => wordMask(prefix - 32 * k);
-      const holdsMapped = prefix <= 96 && [0, 0, 0xffff].every((w, k) => (w & mask(k)) >>> 0 === (words[k] & mask(k)) >>> 0);
-      if (holdsMapped) throw wide(`/${prefix} holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer`);
+      for (const block of IPV4_EMBEDDING_BLOCKS)
+        if (prefix <= block.prefix && block.words.every((w, k) => (w & mask(k)) >>> 0 === (words[k] & mask(k)) >>> 0))
+          throw wide(`/${prefix} holds every ${block.name} address (${block.text}), so it trusts every IPv4 peer`);
       if (isIPv4Mapped(words) && prefix - 96 < MIN_TRUSTED_PREFIX_V4)
         throw wide(`an IPv4-mapped /${prefix} is an IPv4 /${prefix - 96}, a slice of the internet`);
       // Private ranges are no slice of the internet: unique local (fc00::/7, as fd00::/8 is often

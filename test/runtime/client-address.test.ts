@@ -186,6 +186,9 @@ describe('ClientAddressResolver', () => {
     expect(() => parseTrustedProxies(['proxy.internal'])).toThrow(/trustedProxies\[0\].*not an IP address.*CIDR/);
     expect(() => parseTrustedProxies(['::/129'])).toThrow(/0..128/);
     expect(() => parseTrustedProxies(['10.0.0.0/x'])).toThrow(/prefix length/);
+    // A zone id: the documented error, not a bare RangeError (and no reason about another range).
+    expect(() => parseTrustedProxies(['fe80::1%eth0'])).toThrow(TrustedProxyError);
+    expect(() => parseTrustedProxies(['fe80::%eth0/10'])).toThrow('a zone id (%…) is not allowed in a trusted proxy');
   });
 
   it('refuses a range that trusts a slice of the internet: any client in it could choose its own country and zone', () => {
@@ -197,8 +200,12 @@ describe('ClientAddressResolver', () => {
       ['10.1.2.3/0', 'a /0 range trusts every peer'],
       ['0.0.0.0/1', 'a /1 range trusts a slice of the internet'],
       ['128.0.0.0/7', 'a /7 range trusts a slice of the internet'],
-      ['2000::/3', 'a /3 range trusts a slice of the internet'],
+      ['2000::/3', '/3 holds every 6to4 address (2002::/16), so it trusts every IPv4 peer'],
+      ['2400::/6', 'a /6 range trusts a slice of the internet'],
       ['fc00::/6', 'a /6 range trusts a slice of the internet'],
+      ['64:ff9b::/96', '/96 holds every NAT64 address (64:ff9b::/96), so it trusts every IPv4 peer'],
+      ['2002::/16', '/16 holds every 6to4 address (2002::/16), so it trusts every IPv4 peer'],
+      ['2001::/32', '/32 holds every Teredo address (2001::/32), so it trusts every IPv4 peer'],
       ['::/64', '/64 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
       ['::ffff:0:0/96', '/96 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
       ['::ffff:0.0.0.0/95', '/95 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
