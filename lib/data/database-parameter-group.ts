@@ -1,7 +1,7 @@
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { checkRequiredProps, checkText, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList } from '../private/prop-checks';
 import { formatValue } from '../../runtime/problem';
 
 /** One PostgreSQL setting and how RDS applies a change to it. */
@@ -65,6 +65,7 @@ export class DatabaseParameterGroup extends Construct {
       namePrefix: 'the name prefix of the parameter group, such as "tslj-eu-west-1"',
       family: '"postgres16", "postgres17" …',
     });
+    checkList(this, 'parameters', props.parameters, 'a list');
     checkText(this, 'namePrefix', props.namePrefix, NON_EMPTY_TEXT);
     if (!/^postgres1[6-9]$/.test(props.family))
       throw new Error(`${this.node.path}: family ${formatValue(props.family)} is not allowed; allowed: "postgres16", "postgres17" …`);

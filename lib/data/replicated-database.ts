@@ -9,7 +9,16 @@ import { DATABASE_PORT, databaseNameOf } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import { assertCopyAllowed } from './private/residency';
 import { formatValue } from '../../runtime/problem';
-import { checkText, propError, requireLiteral, checkRequiredProps, checkRegionLike, checkRegionList } from '../private/prop-checks';
+import {
+  checkText,
+  propError,
+  requireLiteral,
+  checkRequiredProps,
+  checkRegionLike,
+  checkRegionList,
+  checkBoolean,
+  checkList,
+} from '../private/prop-checks';
 import { PROJECT_NAME } from '../limits';
 
 /** One copy of a database (the primary or a read replica), as other constructs see it. */
@@ -154,6 +163,9 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
       primaryRegion: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
     });
+    checkBoolean(this, 'replicaMultiAz', props.replicaMultiAz);
+    checkList(this, 'replicaRegionIds', props.replicaRegionIds, 'a list');
+    checkList(this, 'parameters', props.parameters, 'a list');
     checkRegionLike(this, 'primaryRegion', props.primaryRegion);
     if (props.regions !== undefined) checkRegionList(this, 'regions', props.regions);
     const path = this.node.path;

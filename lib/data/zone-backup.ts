@@ -55,6 +55,7 @@ export class ZoneBackup extends Construct {
       databases: 'the ReplicatedDatabases of the zone',
       projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
     });
+    checkList(this, 'copyToRegionIds', props.copyToRegionIds, 'a list');
     checkText(this, 'projectName', props.projectName, PROJECT_NAME);
     checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');

@@ -12,7 +12,14 @@ import type { RegionsConfig } from '../config/model';
 import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
 import type { DnsRecordSpec, IGlobalIngress } from './global-ingress';
 import { apiOriginHostOf, gatewayHostOf, gatewayRegions, refusalHostOf, regionApiHostOf } from './hostnames';
-import { assertValidatedConfig, checkText, CLOUDFLARE_ACCOUNT_ID, propError, checkRequiredProps } from '../private/prop-checks';
+import {
+  assertValidatedConfig,
+  checkText,
+  CLOUDFLARE_ACCOUNT_ID,
+  propError,
+  checkRequiredProps,
+  checkBoolean,
+} from '../private/prop-checks';
 
 /** What CdnZone needs from a region's public entry (RegionIngress in the continent stacks). */
 export interface IRegionalEntry {
@@ -61,6 +68,7 @@ export class CdnZone extends Construct {
       ingress: 'the GlobalIngress (or an IGlobalIngress) the zone fronts',
       accountId: 'a Cloudflare account id (32 lower-case hex digits), or a token',
     });
+    checkBoolean(this, 'cacheRules', props.cacheRules);
     const { config, ingress, accountId } = props;
     assertValidatedConfig(this, config);
     checkText(this, 'accountId', accountId, CLOUDFLARE_ACCOUNT_ID);

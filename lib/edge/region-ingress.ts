@@ -12,7 +12,15 @@ import type { DnsRecordSpec } from './global-ingress';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
 import { parseCidr } from '../private/cidr';
-import { ACCOUNT_ID, checkText, propError, requireLiteral, checkRequiredProps, checkRegionLike } from '../private/prop-checks';
+import {
+  ACCOUNT_ID,
+  checkText,
+  propError,
+  requireLiteral,
+  checkRequiredProps,
+  checkRegionLike,
+  checkBoolean,
+} from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
@@ -99,6 +107,8 @@ export class RegionIngress extends Construct {
       accountId: 'a 12-digit AWS account id, or a token',
       gatewayHost: 'the gateway\'s DNS name in the region, such as "eu-west-1.gateway.example.com"',
     });
+    checkBoolean(this, 'deletionProtection', props.deletionProtection);
+    checkBoolean(this, 'httpsListener', props.httpsListener);
     checkRegionLike(this, 'region', props.region);
     const { region, projectName } = props;
     if (region?.spec !== undefined && !region.spec.services.includes('compute'))

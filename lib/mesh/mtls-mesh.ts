@@ -65,6 +65,7 @@ export class MtlsMesh extends Construct {
       meshDomain: 'a DNS name such as "mesh.internal"',
       organization: 'the organization named in the certificates, such as "Taishanglaojun"',
     });
+    checkList(this, 'services', props.services, 'a list of service names such as ["api-gateway"]');
     checkList(this, 'memberRegions', props.memberRegions, 'the regions of the zone whose services join the mesh: region ids or Regions');
     props.memberRegions.forEach((m, i) => {
       if (typeof m !== 'string' && (m === null || typeof m !== 'object' || typeof m.regionId !== 'string'))

@@ -133,10 +133,10 @@ export function checkRegionList(scope: IConstruct, field: string, value: unknown
 
 /** Refuses an optional list prop that is given but is not a list. */
 export function checkList(scope: IConstruct, field: string, value: unknown, allowed: string): void {
-  if (value !== undefined && !Array.isArray(value)) propError(scope, field, value, allowed);
+  if (value !== undefined && !Array.isArray(value) && !Token.isUnresolved(value)) propError(scope, field, value, allowed);
 }
 
 /** Refuses an optional boolean prop that is given but is not a boolean (`"false"` is truthy). */
 export function checkBoolean(scope: IConstruct, field: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') propError(scope, field, value, 'true or false');
+  if (value !== undefined && typeof value !== 'boolean' && !Token.isUnresolved(value)) propError(scope, field, value, 'true or false');
 }

@@ -8,7 +8,7 @@ import { lockDownBucket } from '../private/bucket-lockdown';
 import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import { policyDocument, denyInsecureTransport } from '../private/policy';
-import { checkRequiredProps, checkText, ACCOUNT_ID, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { checkRequiredProps, checkText, ACCOUNT_ID, NON_EMPTY_TEXT, checkBoolean } from '../private/prop-checks';
 
 /** Days S3 server access logs are kept (they hold requester IPs: personal data, kept no longer than a year of investigations needs). */
 export const ACCESS_LOG_RETENTION_DAYS = 365;
@@ -48,6 +48,7 @@ export class RegionAccessLogBucket extends Construct {
       accountId: 'a 12-digit AWS account id, or a token',
       sourceBucketArn: 'the ARN of the bucket whose access is logged (or a token)',
     });
+    checkBoolean(this, 'forceDestroy', props.forceDestroy);
     checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     checkText(this, 'bucketName', props.bucketName, NON_EMPTY_TEXT);
     checkText(this, 'sourceBucketArn', props.sourceBucketArn, NON_EMPTY_TEXT);

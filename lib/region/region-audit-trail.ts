@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { policyDocument } from '../private/policy';
 import { BUCKET_PREFIXES } from './region-bucket';
 import { RegionSecurityAlarms } from './security-alarms';
-import { checkRequiredProps, checkText, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkBoolean } from '../private/prop-checks';
 
 /** Days the trail's CloudWatch Logs copy is kept (the S3 copy keeps seven years, see BUCKET_RETENTION_DAYS). */
 export const AUDIT_LOG_GROUP_RETENTION_DAYS = 365;
@@ -64,6 +64,8 @@ export class RegionAuditTrail extends Construct {
       bucketPolicy: "the region bucket's policy (the trail writes only once it exists)",
       kmsKeyArn: 'an ARN (or a token)',
     });
+    checkBoolean(this, 'includeGlobalServiceEvents', props.includeGlobalServiceEvents);
+    checkBoolean(this, 'multiRegionTrail', props.multiRegionTrail);
     checkText(this, 'trailName', props.trailName, NON_EMPTY_TEXT);
     checkText(this, 'bucketName', props.bucketName, NON_EMPTY_TEXT);
     checkText(this, 'kmsKeyArn', props.kmsKeyArn, NON_EMPTY_TEXT);

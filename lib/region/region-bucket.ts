@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { policyDocument, type PolicyStatement, denyInsecureTransport } from '../private/policy';
 import { RegionAccessLogBucket } from './access-log-bucket';
 import type { IRegionBucket } from './interfaces';
-import { checkRequiredProps, checkText, ACCOUNT_ID, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { checkRequiredProps, checkText, ACCOUNT_ID, NON_EMPTY_TEXT, checkBoolean } from '../private/prop-checks';
 import { PROJECT_NAME, REGION_ID } from '../limits';
 
 /**
@@ -76,6 +76,7 @@ export class RegionBucket extends Construct implements IRegionBucket {
       kmsKeyArn: 'an ARN (or a token)',
       trailName: "the name of the region's audit trail (it writes to this bucket)",
     });
+    checkBoolean(this, 'forceDestroy', props.forceDestroy);
     checkText(this, 'regionId', props.regionId, REGION_ID);
     checkText(this, 'projectName', props.projectName, PROJECT_NAME);
     checkText(this, 'accountId', props.accountId, ACCOUNT_ID);

@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { checkText, EKS_CLUSTER_NAME, checkRequiredProps } from '../private/prop-checks';
+import { checkText, EKS_CLUSTER_NAME, checkRequiredProps, checkBoolean, checkList } from '../private/prop-checks';
 import { KUBERNETES_VERSION } from '../limits';
 import { policyDocument } from '../private/policy';
 import type { IRegionCluster } from './interfaces';
@@ -57,6 +57,9 @@ export class RegionCluster extends Construct implements IRegionCluster {
       subnetIds: "the private subnet ids of the region's network",
       kmsKeyArn: 'an ARN (or a token)',
     });
+    checkBoolean(this, 'publicEndpoint', props.publicEndpoint);
+    checkList(this, 'subnetIds', props.subnetIds, 'a list');
+    checkList(this, 'securityGroupIds', props.securityGroupIds, 'a list');
     const { provider } = props;
     const version = props.kubernetesVersion ?? '1.31';
     checkText(this, 'clusterName', props.clusterName, EKS_CLUSTER_NAME);

@@ -11,7 +11,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { propError, checkRequiredProps, checkText, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { propError, checkRequiredProps, checkText, NON_EMPTY_TEXT, checkBoolean, checkList } from '../private/prop-checks';
 import { AVAILABILITY_ZONE, AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { formatCidr, parseCidr, subnetOf } from '../private/cidr';
 import type { IRegionNetwork } from './interfaces';
@@ -67,6 +67,8 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
       cidr: 'an IPv4 CIDR such as "10.10.0.0/16"',
       availabilityZones: 'the availability zones to spread the subnets over, such as ["eu-west-1a", "eu-west-1b"]',
     });
+    checkBoolean(this, 'natGatewayPerAz', props.natGatewayPerAz);
+    checkList(this, 'availabilityZones', props.availabilityZones, 'a list');
     checkText(this, 'namePrefix', props.namePrefix, NON_EMPTY_TEXT);
     const { provider, namePrefix } = props;
     // Subnet CIDRs are computed here, so the VPC CIDR must be a literal; a token is refused by name.

@@ -1,10 +1,10 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import type { ITerraformDependable } from 'cdktf';
+import { Token, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { IRegionBucket, IRegionKey } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, propError } from '../private/prop-checks';
 
 /** Object key of the routing table in each region bucket. */
 export const ROUTING_TABLE_OBJECT_KEY = `${BUCKET_PREFIXES.routing}/routing-table.json`;
@@ -57,6 +57,8 @@ export class RoutingTableObject extends S3Object {
       ...(props.encryptionKey ? { serverSideEncryption: 'aws:kms', kmsKeyId: props.encryptionKey.keyArn } : {}),
       dependsOn: props.dependsOn,
     });
+    if (typeof props.content !== 'string' && !Token.isUnresolved(props.content))
+      propError(this, 'content', props.content, "the routing table's JSON text (routingTableJson(...))");
     if (props.content.trim() === '') throw new Error(`${this.node.path}: content is empty; allowed: the routing table as JSON`);
     this.objectKey = objectKey;
     this.objectUrl = `s3://${props.bucket.bucketName}/${objectKey}`;

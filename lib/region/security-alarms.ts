@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
-import { checkRequiredProps, checkText, NON_EMPTY_TEXT } from '../private/prop-checks';
+import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkBoolean } from '../private/prop-checks';
 
 /** One CIS-style security event: a CloudTrail filter pattern and whether only global-service trails see it. */
 export interface SecurityEvent {
@@ -107,6 +107,7 @@ export class RegionSecurityAlarms extends Construct {
       globalServiceEvents: "true or false (whether this region's trail records global service events)",
       kmsKeyArn: 'an ARN (or a token)',
     });
+    checkBoolean(this, 'globalServiceEvents', props.globalServiceEvents);
     checkText(this, 'namePrefix', props.namePrefix, NON_EMPTY_TEXT);
     checkText(this, 'logGroupName', props.logGroupName, NON_EMPTY_TEXT);
     checkText(this, 'kmsKeyArn', props.kmsKeyArn, NON_EMPTY_TEXT);

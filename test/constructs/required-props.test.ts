@@ -159,6 +159,38 @@ describe('constructs refuse props of the wrong type by name (before: a TypeError
       (s) => new ZoneBackup(s, 'X', anyProps({ residencyZone: 42, regions: [], databases: [], projectName: 'acme' })),
       'residencyZone',
     ],
+    [
+      'RegionAuditTrail includeGlobalServiceEvents "false" (alarms for events the trail never records)',
+      (s) =>
+        new lib.RegionAuditTrail(
+          s,
+          'X',
+          anyProps({
+            provider: {},
+            trailName: 't',
+            bucketName: 'b',
+            bucketPolicy: {},
+            kmsKeyArn: 'k',
+            includeGlobalServiceEvents: 'false',
+          }),
+        ),
+      'includeGlobalServiceEvents',
+    ],
+    [
+      'RegionNetwork availabilityZones "abc"',
+      (s) => new lib.RegionNetwork(s, 'X', anyProps({ provider: {}, namePrefix: 'acme', cidr: '10.0.0.0/16', availabilityZones: 'abc' })),
+      'availabilityZones',
+    ],
+    [
+      'RoutingTableObject content 42',
+      (s) => new lib.RoutingTableObject(s, 'X', anyProps({ provider: {}, bucket: { bucketName: 'b' }, content: 42 })),
+      'content',
+    ],
+    [
+      'ReplicatedDatabase replicaRegionIds "eu-central-1"',
+      (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: region(s), projectName: 'acme', replicaRegionIds: 'eu-central-1' })),
+      'replicaRegionIds',
+    ],
     ['ZoneNetwork regions 42', (s) => new ZoneNetwork(s, 'X', anyProps({ regions: 42, accountId: acct, namePrefix: 'acme' })), 'regions'],
     [
       'DatabaseEndpoints regions [{}]',
