@@ -78,7 +78,12 @@ export function effectiveTags(r: ResourceView): Record<string, string> {
 export function parsePolicy(value: unknown): { Statement?: Record<string, unknown>[] } | undefined {
   if (typeof value !== 'string') return undefined;
   try {
-    return JSON.parse(value) as { Statement?: Record<string, unknown>[] };
+    const policy = JSON.parse(value) as { Statement?: unknown } | null;
+    if (policy === null || typeof policy !== 'object') return undefined;
+    // IAM takes one statement as an object as well as a list of them.
+    const statement = policy.Statement;
+    const list = Array.isArray(statement) ? statement : statement !== null && typeof statement === 'object' ? [statement] : [];
+    return { ...policy, Statement: list.filter((st): st is Record<string, unknown> => st !== null && typeof st === 'object') };
   } catch {
     return undefined;
   }

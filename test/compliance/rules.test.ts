@@ -485,6 +485,27 @@ describe('rules read relations, not just attributes', () => {
     );
   });
 
+  it('a policy with one statement as an object is read (the pack threw a TypeError at synth); NET-3 takes an empty list as EKS does; AUD-1 takes null as unset', () => {
+    const rule = (id: string) => PLATFORM_RULES.find((r) => r.id === id)!;
+    const single = hardenedBucket().map((r) =>
+      r.type === 'aws_s3_bucket_policy'
+        ? {
+            ...r,
+            attributes: {
+              ...r.attributes,
+              policy: JSON.stringify({
+                Statement: { Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+              }),
+            },
+          }
+        : r,
+    );
+    expect(rule('TSLJ-TLS-1').check(app(single))).toEqual([]);
+    const open = app([eks({ vpc_config: { endpoint_public_access: true, public_access_cidrs: [] } })]);
+    expect(rule('TSLJ-NET-3').check(open)).toHaveLength(1);
+    expect(rule('TSLJ-AUD-1').check(app([trail({ enable_logging: null })]))).toEqual([]);
+  });
+
   it('TSLJ-NET-3: a public endpoint open to the internet in wide slices, or to a list known only at apply, is not "listed CIDRs"', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-3')!;
     const open = (cidrs: unknown[]) => app([eks({ vpc_config: { endpoint_public_access: true, public_access_cidrs: cidrs } })]);

@@ -12,13 +12,12 @@ export const trailInEveryRegion: ComplianceRule = {
     const findings = resourcesOfType(app, 'aws_cloudtrail')
       .filter(
         (t) =>
-          !isTrue(t.attributes.enable_log_file_validation) ||
-          (t.attributes.enable_logging !== undefined && !isTrue(t.attributes.enable_logging)),
+          !isTrue(t.attributes.enable_log_file_validation) || (t.attributes.enable_logging != null && !isTrue(t.attributes.enable_logging)),
       )
       .map((t) => ({
         path: t.path,
         reason:
-          t.attributes.enable_logging === undefined || isTrue(t.attributes.enable_logging)
+          t.attributes.enable_logging == null || isTrue(t.attributes.enable_logging)
             ? 'enable_log_file_validation is not true'
             : isFalse(t.attributes.enable_logging)
               ? 'logging is off'

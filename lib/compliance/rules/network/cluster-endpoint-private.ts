@@ -15,7 +15,9 @@ export const clusterEndpointPrivate: ComplianceRule = {
     resourcesOfType(app, 'aws_eks_cluster').flatMap((c) => {
       const v = block(c.attributes.vpc_config);
       if (isFalse(v?.endpoint_public_access)) return [];
-      const cidrs = Array.isArray(v?.public_access_cidrs) ? (v!.public_access_cidrs as string[]) : ['0.0.0.0/0'];
+      // An empty list is not sent to EKS, which then applies its default: the whole internet.
+      const given = Array.isArray(v?.public_access_cidrs) ? (v!.public_access_cidrs as string[]) : [];
+      const cidrs = given.length > 0 ? given : ['0.0.0.0/0'];
       // The whole internet in one range or in a few wide ones (0.0.0.0/1 + 128.0.0.0/1), or a
       // list known only at apply, is not "listed CIDRs".
       const wide = (x: unknown) => {
