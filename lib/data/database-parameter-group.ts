@@ -67,7 +67,7 @@ export class DatabaseParameterGroup extends Construct {
     });
     checkList(this, 'parameters', props.parameters, 'a list');
     checkText(this, 'namePrefix', props.namePrefix, NON_EMPTY_TEXT);
-    if (!/^postgres1[6-9]$/.test(props.family))
+    if (typeof props.family !== 'string' || !/^postgres1[6-9]$/.test(props.family))
       throw new Error(`${this.node.path}: family ${formatValue(props.family)} is not allowed; allowed: "postgres16", "postgres17" …`);
     const merged = new Map(REPLICATION_PARAMETERS.map((p) => [p.name, p]));
     for (const p of props.parameters ?? []) {

@@ -10,7 +10,7 @@ import { policyDocument } from '../private/policy';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
-import { checkRequiredProps, checkRegionList, checkList, checkText } from '../private/prop-checks';
+import { checkRequiredProps, checkRegionList, checkList, checkText, propError } from '../private/prop-checks';
 import { PROJECT_NAME, RESIDENCY_ZONE_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
@@ -60,6 +60,22 @@ export class ZoneBackup extends Construct {
     checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
     checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
+    props.databases.forEach((db, i) => {
+      const d = db as { primary?: { regionId?: unknown } } | null;
+      if (
+        d === null ||
+        typeof d !== 'object' ||
+        d.primary === null ||
+        typeof d.primary !== 'object' ||
+        typeof d.primary.regionId !== 'string'
+      )
+        propError(
+          this,
+          `databases[${i}]`,
+          d === null || typeof d !== 'object' ? d : '(an object without a primary)',
+          'a ReplicatedDatabase of the zone',
+        );
+    });
     const path = this.node.path;
     const zone = props.residencyZone;
     const retention = props.retentionDays ?? 35;

@@ -287,7 +287,7 @@ function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<Gat
     throw new Error(
       `${path}: healthCheck.timeoutSeconds ${v.timeoutSeconds} is not allowed; allowed: less than intervalSeconds (${v.intervalSeconds})`,
     );
-  if (!Token.isUnresolved(v.path) && !v.path.startsWith('/'))
+  if (!Token.isUnresolved(v.path) && (typeof v.path !== 'string' || !v.path.startsWith('/')))
     throw new Error(`${path}: healthCheck.path ${formatValue(v.path)} is not allowed; allowed: a path starting with "/"`);
   return v;
 }

@@ -5,7 +5,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import type { IRegionSecurityGroups } from './interfaces';
 import { GATEWAY_TRAFFIC_PORT } from '../limits';
-import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList } from '../private/prop-checks';
+import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList, propError } from '../private/prop-checks';
 
 /** Ports of the design's network policy (安全架构: global-security-policy.yaml). */
 export const TIER_PORTS = { https: 443, gateway: GATEWAY_TRAFFIC_PORT, database: 5432, dns: 53 } as const;
@@ -46,7 +46,10 @@ export class RegionSecurityGroups extends Construct implements IRegionSecurityGr
       vpcId: "the id of the region's VPC (or a token)",
       namePrefix: 'the region\'s name prefix, such as "tslj-eu-west-1"',
     });
-    checkList(this, 'publicIngressCidrs', props.publicIngressCidrs, 'a list');
+    checkList(this, 'publicIngressCidrs', props.publicIngressCidrs, 'a list of IPv4 CIDRs such as ["0.0.0.0/0"]');
+    (props.publicIngressCidrs ?? []).forEach((cidr, i) => {
+      if (typeof cidr !== 'string') propError(this, `publicIngressCidrs[${i}]`, cidr, 'an IPv4 CIDR such as "203.0.113.0/24", or a token');
+    });
     checkText(this, 'vpcId', props.vpcId, NON_EMPTY_TEXT);
     checkText(this, 'namePrefix', props.namePrefix, NON_EMPTY_TEXT);
     const { provider, vpcId, namePrefix } = props;

@@ -191,6 +191,27 @@ describe('constructs refuse props of the wrong type by name (before: a TypeError
       (s) => new ReplicatedDatabase(s, 'X', anyProps({ primaryRegion: region(s), projectName: 'acme', replicaRegionIds: 'eu-central-1' })),
       'replicaRegionIds',
     ],
+    [
+      'ZoneBackup databases [42]',
+      (s) => new ZoneBackup(s, 'X', anyProps({ residencyZone: 'emea', regions: [region(s)], databases: [42], projectName: 'acme' })),
+      'databases[0]',
+    ],
+    [
+      'DatabaseEndpoints databases [{}]',
+      (s) =>
+        new DatabaseEndpoints(s, 'X', anyProps({ residencyZone: 'emea', domain: 'db.internal', regions: [region(s)], databases: [{}] })),
+      'databases[0]',
+    ],
+    [
+      'RegionSecurityGroups publicIngressCidrs [42]',
+      (s) => new lib.RegionSecurityGroups(s, 'X', anyProps({ provider: {}, vpcId: 'vpc-1', namePrefix: 'acme', publicIngressCidrs: [42] })),
+      'publicIngressCidrs[0]',
+    ],
+    [
+      'DatabaseParameterGroup family ["postgres16"]',
+      (s) => new lib.DatabaseParameterGroup(s, 'X', anyProps({ provider: {}, namePrefix: 'acme', family: ['postgres16'] })),
+      'family',
+    ],
     ['ZoneNetwork regions 42', (s) => new ZoneNetwork(s, 'X', anyProps({ regions: 42, accountId: acct, namePrefix: 'acme' })), 'regions'],
     [
       'DatabaseEndpoints regions [{}]',
