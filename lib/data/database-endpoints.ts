@@ -3,7 +3,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
 import { DNS_NAME, RESIDENCY_ZONE_ID } from '../limits';
-import { checkText, checkRequiredProps, checkRegionList, checkList, propError } from '../private/prop-checks';
+import { checkRequiredProps, checkText, checkRegionList, checkDatabaseList } from '../private/prop-checks';
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import type { IReplicatedDatabase } from './replicated-database';
@@ -47,23 +47,7 @@ export class DatabaseEndpoints extends Construct {
     });
     checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
-    checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
-    props.databases.forEach((db, i) => {
-      const d = db as { primary?: { regionId?: unknown } } | null;
-      if (
-        d === null ||
-        typeof d !== 'object' ||
-        d.primary === null ||
-        typeof d.primary !== 'object' ||
-        typeof d.primary.regionId !== 'string'
-      )
-        propError(
-          this,
-          `databases[${i}]`,
-          d === null || typeof d !== 'object' ? d : '(an object without a primary)',
-          'a ReplicatedDatabase of the zone',
-        );
-    });
+    checkDatabaseList(this, 'databases', props.databases);
     const path = this.node.path;
     const zone = props.residencyZone;
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the regions of zone "${zone}"`);

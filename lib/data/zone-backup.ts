@@ -10,7 +10,7 @@ import { policyDocument } from '../private/policy';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
-import { checkRequiredProps, checkRegionList, checkList, checkText, propError } from '../private/prop-checks';
+import { checkRequiredProps, checkRegionList, checkList, checkText, checkDatabaseList } from '../private/prop-checks';
 import { PROJECT_NAME, RESIDENCY_ZONE_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
@@ -59,23 +59,7 @@ export class ZoneBackup extends Construct {
     checkText(this, 'projectName', props.projectName, PROJECT_NAME);
     checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
-    checkList(this, 'databases', props.databases, 'the ReplicatedDatabases of the zone');
-    props.databases.forEach((db, i) => {
-      const d = db as { primary?: { regionId?: unknown } } | null;
-      if (
-        d === null ||
-        typeof d !== 'object' ||
-        d.primary === null ||
-        typeof d.primary !== 'object' ||
-        typeof d.primary.regionId !== 'string'
-      )
-        propError(
-          this,
-          `databases[${i}]`,
-          d === null || typeof d !== 'object' ? d : '(an object without a primary)',
-          'a ReplicatedDatabase of the zone',
-        );
-    });
+    checkDatabaseList(this, 'databases', props.databases);
     const path = this.node.path;
     const zone = props.residencyZone;
     const retention = props.retentionDays ?? 35;

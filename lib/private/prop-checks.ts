@@ -140,3 +140,25 @@ export function checkList(scope: IConstruct, field: string, value: unknown, allo
 export function checkBoolean(scope: IConstruct, field: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean' && !Token.isUnresolved(value)) propError(scope, field, value, 'true or false');
 }
+
+/** Refuses a list of databases that is not a list, or holds something that is not a ReplicatedDatabase (named by index). */
+export function checkDatabaseList(scope: IConstruct, field: string, value: unknown): void {
+  const allowed = 'the ReplicatedDatabases of the zone';
+  checkList(scope, field, value, allowed);
+  (value as unknown[]).forEach((db, i) => {
+    const d = db as { primary?: { regionId?: unknown } | null } | null;
+    if (
+      d === null ||
+      typeof d !== 'object' ||
+      d.primary === null ||
+      typeof d.primary !== 'object' ||
+      typeof d.primary.regionId !== 'string'
+    )
+      propError(
+        scope,
+        `${field}[${i}]`,
+        d === null || typeof d !== 'object' ? d : '(an object without a primary)',
+        'a ReplicatedDatabase of the zone',
+      );
+  });
+}
