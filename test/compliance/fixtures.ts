@@ -66,7 +66,13 @@ export function hardenedBucket(
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: overrides.policy ?? [
-          { Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [ref('aws_s3_bucket', 'b', 'arn'), `${ref('aws_s3_bucket', 'b', 'arn')}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
         ],
       }),
     }),

@@ -418,6 +418,48 @@ describe('rules read relations, not just attributes', () => {
     expect(findings[0].reason).toMatch(/^has 2 bucket policies \(.*apac\/ap-east-1\/second\): S3 keeps one/);
   });
 
+  it('TSLJ-TLS-1 counts a Deny only when it refuses every plain-HTTP request to the objects; IAM spellings ignore case', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-TLS-1')!;
+    const objects = `${ref('aws_s3_bucket', 'b', 'arn')}/*`;
+    const deny = (over: Record<string, unknown>) => ({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [ref('aws_s3_bucket', 'b', 'arn'), objects],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      ...over,
+    });
+    const check = (...statements: Record<string, unknown>[]) => rule.check(app(hardenedBucket({ policy: statements })));
+    // Spellings IAM takes: key and operator in any case, BoolIfExists, a boolean, a list, Principal {AWS: "*"}, Action "*".
+    expect(check(deny({ Condition: { bool: { 'AWS:SecureTransport': false } } }))).toEqual([]);
+    expect(check(deny({ Condition: { BoolIfExists: { 'aws:securetransport': ['false'] } } }))).toEqual([]);
+    expect(check(deny({ Principal: { AWS: '*' }, Action: ['*'], Resource: objects }))).toEqual([]);
+    // A Deny that leaves plain-HTTP requests open names what it leaves open.
+    const narrow: Array<[Record<string, unknown>, RegExp]> = [
+      [{ Action: 's3:PutObject' }, /Action is "s3:PutObject" \(allowed: "s3:\*" or "\*"/],
+      [{ Principal: { AWS: 'arn:aws:iam::123456789012:role/app' } }, /Principal is \{"AWS":"arn:aws:iam::123456789012:role\/app"\}/],
+      [
+        { Resource: ref('aws_s3_bucket', 'b', 'arn') },
+        /Resource is "\$\{aws_s3_bucket\.b\.arn\}" \(allowed: a list holding the bucket's objects/,
+      ],
+      [{ Resource: undefined }, /Resource is null/],
+      [{ NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' } }, /it uses NotPrincipal/],
+    ];
+    for (const [over, reason] of narrow) {
+      const findings = check(deny(over));
+      expect(findings).toHaveLength(1);
+      expect(findings[0].reason).toMatch(/^its Deny on aws:SecureTransport=false does not refuse every plain-HTTP request: /);
+      expect(findings[0].reason).toMatch(reason);
+    }
+    // A condition on something else, or SecureTransport true, is no Deny on insecure transport.
+    expect(check(deny({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }))[0].reason).toBe(
+      'its bucket policy has no Deny on aws:SecureTransport=false',
+    );
+    expect(check(deny({ Condition: { Bool: { 'aws:SecureTransport': 'true' } } }))).toHaveLength(1);
+    // One full Deny next to a narrow one is enough.
+    expect(check(deny({ Action: 's3:PutObject' }), deny({}))).toEqual([]);
+  });
+
   it('TSLJ-TAG-1 names a resource tagged with a zone other than its region’s', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-TAG-1')!;
     const misTagged = res('aws_s3_bucket', 'b', {}, { region: 'us-east-1', providerTags: TAGS_EMEA });
@@ -494,7 +536,13 @@ describe('rules read relations, not just attributes', () => {
             attributes: {
               ...r.attributes,
               policy: JSON.stringify({
-                Statement: { Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+                Statement: {
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 's3:*',
+                  Resource: '*',
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                },
               }),
             },
           }

@@ -1,15 +1,66 @@
 import type { ComplianceRule } from '../../rule';
 import { attachedTo, parsePolicy, resourcesOfType } from '../../view-helpers';
 
+/** A string or a list of strings, as IAM takes Principal.AWS, Action and Resource; undefined otherwise. */
+function stringList(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+}
+
+/** A key of `obj` equal to `name` ignoring case (IAM condition operators and keys are case-insensitive). */
+function keyIgnoringCase(obj: Record<string, unknown>, name: RegExp): string | undefined {
+  return Object.keys(obj).find((k) => name.test(k));
+}
+
+/** Whether a statement's condition is "aws:SecureTransport is false" (Bool or BoolIfExists, any spelling of the key). */
+function onInsecureTransport(statement: Record<string, unknown>): boolean {
+  const condition = statement.Condition;
+  if (condition === null || typeof condition !== 'object') return false;
+  return Object.entries(condition as Record<string, unknown>).some(([operator, keys]) => {
+    if (!/^bool(ifexists)?$/i.test(operator) || keys === null || typeof keys !== 'object') return false;
+    const key = keyIgnoringCase(keys as Record<string, unknown>, /^aws:securetransport$/i);
+    if (key === undefined) return false;
+    const value = (keys as Record<string, unknown>)[key];
+    const values = Array.isArray(value) ? value : [value];
+    return values.some((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'));
+  });
+}
+
+/**
+ * What keeps a Deny on insecure transport from refusing every plain-HTTP request to the bucket and
+ * its objects: empty when it refuses them all. Not* elements narrow a statement in ways a text
+ * check cannot follow, so they count as a gap.
+ */
+function gaps(statement: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const element of ['NotPrincipal', 'NotAction', 'NotResource'])
+    if (statement[element] !== undefined)
+      out.push(`it uses ${element} (allowed: Principal "*", Action "s3:*", Resource the bucket's objects)`);
+  const principal = statement.Principal;
+  const aws = principal !== null && typeof principal === 'object' ? stringList((principal as Record<string, unknown>).AWS) : undefined;
+  if (principal !== '*' && !(aws?.includes('*') ?? false))
+    out.push(`Principal is ${JSON.stringify(principal ?? null)} (allowed: "*", every caller)`);
+  const actions = stringList(statement.Action);
+  if (!(actions?.some((a) => a === '*' || a.toLowerCase() === 's3:*') ?? false))
+    out.push(`Action is ${JSON.stringify(statement.Action ?? null)} (allowed: "s3:*" or "*", every request)`);
+  const resources = stringList(statement.Resource);
+  if (!(resources?.some((r) => r === '*' || r.endsWith('/*')) ?? false))
+    out.push(`Resource is ${JSON.stringify(statement.Resource ?? null)} (allowed: a list holding the bucket's objects, "<bucket ARN>/*")`);
+  return out;
+}
+
 /**
  * Every bucket refuses requests that do not use TLS, in its one bucket policy: S3 keeps one policy
- * per bucket, so of two `aws_s3_bucket_policy` resources the last applied replaces the other.
+ * per bucket, so of two `aws_s3_bucket_policy` resources the last applied replaces the other. The
+ * refusal counts only when it covers every caller, every S3 action and the bucket's objects (a Deny
+ * of `s3:PutObject` to one role, or on the bucket ARN alone, leaves reads over plain HTTP open);
+ * condition operators and keys are matched ignoring case, as IAM does.
  */
 export const bucketTlsOnly: ComplianceRule = {
   id: 'TSLJ-TLS-1',
   area: 'tls',
   title: 'S3 buckets deny requests without TLS (aws:SecureTransport)',
-  fix: 'keep one bucket policy per bucket, with the statement { Effect: Deny, Principal: *, Action: s3:*, Condition: { Bool: { aws:SecureTransport: false } } }',
+  fix: 'keep one bucket policy per bucket, with the statement { Effect: Deny, Principal: *, Action: s3:*, Resource: [<bucket ARN>, <bucket ARN>/*], Condition: { Bool: { aws:SecureTransport: false } } }',
   resourceTypes: ['aws_s3_bucket'],
   check: (app) =>
     resourcesOfType(app, 'aws_s3_bucket').flatMap((bucket) => {
@@ -21,19 +72,18 @@ export const bucketTlsOnly: ComplianceRule = {
             reason: `has ${policies.length} bucket policies (${policies.map((p) => p.path).join(', ')}): S3 keeps one, the last applied replaces the TLS-only one`,
           },
         ];
-      const denies = policies.some((p) =>
-        (parsePolicy(p.attributes.policy)?.Statement ?? []).some((s) => {
-          const cond = (s.Condition as Record<string, Record<string, unknown>> | undefined)?.Bool?.['aws:SecureTransport'];
-          return s.Effect === 'Deny' && String(cond) === 'false';
-        }),
+      if (policies.length === 0) return [{ path: bucket.path, reason: 'has no bucket policy' }];
+      const denials = (parsePolicy(policies[0].attributes.policy)?.Statement ?? []).filter(
+        (s) => s.Effect === 'Deny' && onInsecureTransport(s),
       );
-      return denies
-        ? []
-        : [
-            {
-              path: bucket.path,
-              reason: policies.length ? 'its bucket policy has no Deny on aws:SecureTransport=false' : 'has no bucket policy',
-            },
-          ];
+      if (denials.length === 0) return [{ path: bucket.path, reason: 'its bucket policy has no Deny on aws:SecureTransport=false' }];
+      const shortfalls = denials.map(gaps);
+      if (shortfalls.some((g) => g.length === 0)) return [];
+      return [
+        {
+          path: bucket.path,
+          reason: `its Deny on aws:SecureTransport=false does not refuse every plain-HTTP request: ${shortfalls[0].join('; ')}`,
+        },
+      ];
     }),
 };
