@@ -97,8 +97,11 @@ export function assertValidatedConfig(scope: IConstruct, config: unknown): void 
 /** What a region prop allows (the construct reads its id, declaration, provider and key). */
 export const REGION_ALLOWED = "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)";
 
-/** Whether a value has what an IRegion must have for the constructs to read it. */
-function isRegionLike(value: unknown): boolean {
+/** The parts every IRegion has (its interface requires them) and constructs read: objects. */
+const REGION_PARTS = ['provider', 'key', 'bucket', 'network', 'securityGroups'] as const;
+
+/** Whether a value has a regionId and a spec with services and residencyZone (what names a region). */
+function hasRegionIdentity(value: unknown): boolean {
   const r = value as { regionId?: unknown; spec?: { services?: unknown; residencyZone?: unknown } | null } | null;
   return (
     r !== null &&
@@ -111,6 +114,12 @@ function isRegionLike(value: unknown): boolean {
   );
 }
 
+/** The required parts an object naming a region lacks (not an object each), in interface order. */
+function missingRegionParts(value: object): string[] {
+  const r = value as Record<string, unknown>;
+  return REGION_PARTS.filter((part) => r[part] === null || typeof r[part] !== 'object');
+}
+
 /** A value as a region message shows it: a region by its id, anything else by the formatter (an object only by its shape). */
 function shownRegion(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
@@ -119,10 +128,20 @@ function shownRegion(value: unknown): unknown {
 
 /**
  * Refuses a region prop that is not an IRegion (an object, a string id, a region without its
- * declaration): constructs read `regionId`, `spec.services` and `spec.residencyZone` from it.
+ * declaration, or one without the provider, key, bucket, network or security groups its interface
+ * requires): constructs read `regionId`, `spec.services` and `spec.residencyZone` from it, and
+ * build on its parts.
  */
 export function checkRegionLike(scope: IConstruct, field: string, value: unknown): void {
-  if (!isRegionLike(value)) propError(scope, field, shownRegion(value), REGION_ALLOWED);
+  if (!hasRegionIdentity(value)) propError(scope, field, shownRegion(value), REGION_ALLOWED);
+  const missing = missingRegionParts(value as object);
+  if (missing.length > 0)
+    propError(
+      scope,
+      field,
+      `(region ${(value as { regionId: string }).regionId} without ${missing.join(', ')})`,
+      `${REGION_ALLOWED}, with its ${REGION_PARTS.join(', ')}`,
+    );
 }
 
 /** Refuses a list of regions that is not a list, or holds something that is not an IRegion (named by index). */

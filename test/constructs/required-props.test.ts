@@ -292,6 +292,40 @@ describe('constructs refuse props of the wrong type by name (before: a TypeError
   });
 });
 
+describe('a hand-made IRegion without the parts its interface requires is named, not met as a TypeError inside', () => {
+  const { RegionIngress, ContainerRegistry } = lib;
+  const { specOf } = require('../helpers/platform') as typeof import('../helpers/platform');
+  const partial = { regionId: 'eu-west-1', spec: specOf('eu-west-1'), provider: {}, bucket: {}, securityGroups: {} };
+  it('lists what it lacks', () => {
+    const err = attempt(
+      (s) =>
+        new RegionIngress(s, 'X', {
+          region: partial,
+          projectName: 'acme',
+          accountId: '111122223333',
+          gatewayHost: 'gw.acme.test',
+        } as never),
+    );
+    expect(err).not.toBeInstanceOf(TypeError);
+    expect(err.message).toBe(
+      'stack/X: region "(region eu-west-1 without key, network)" is not allowed; allowed: a Region of the config ' +
+        "(an IRegion: new Region(...) or one of a continent stack's regions), with its provider, key, bucket, network, securityGroups",
+    );
+  });
+  it('names the list element', () => {
+    const err = attempt(
+      (s) =>
+        new ContainerRegistry(s, 'X', {
+          region: { ...partial, key: {}, network: {} },
+          projectName: 'acme',
+          accountId: '111122223333',
+          replicateTo: [{ ...partial, provider: null }],
+        } as never),
+    );
+    expect(err.message).toMatch(/^stack\/X: replicateTo\[0\] "\(region eu-west-1 without provider, key, network\)" is not allowed/);
+  });
+});
+
 describe('a value in a construct error is printed by the problem formatter', () => {
   const { RegionKey, RegionNetwork } = lib;
   it('a string stays a string ("30", not 30) and a long value is cut', () => {
