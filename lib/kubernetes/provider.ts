@@ -1,6 +1,6 @@
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { checkRequiredProps } from '../private/prop-checks';
+import { checkRequiredProps, pathError } from '../private/prop-checks';
 
 /** Version of `hashicorp/kubernetes` the workload stacks pin. */
 export const KUBERNETES_PROVIDER_VERSION = '2.36.0';
@@ -14,6 +14,27 @@ export interface KubernetesProviderConfig {
   readonly clusterCaCertificate: string;
   /** Credentials plugin: `aws eks get-token` for EKS. */
   readonly exec: { readonly apiVersion: string; readonly command: string; readonly args: readonly string[] };
+}
+
+/** Text or a token: what each string attribute of the provider block takes. */
+const isText = (v: unknown): boolean => (typeof v === 'string' && v.trim() !== '') || Token.isUnresolved(v);
+
+/** Refuses what the provider block would render wrong, or what would throw at synth (an `exec` of the wrong shape). */
+function checkProviderConfig(path: string, c: KubernetesProviderConfig): void {
+  if (c.alias !== undefined && !(typeof c.alias === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(c.alias)))
+    pathError(path, 'alias', c.alias, 'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"');
+  if (!isText(c.host)) pathError(path, 'host', c.host, "the cluster's API endpoint as text (or a token)");
+  if (!isText(c.clusterCaCertificate))
+    pathError(path, 'clusterCaCertificate', c.clusterCaCertificate, "the cluster's CA certificate as PEM text (or a token)");
+  const exec = c.exec as unknown;
+  const execAllowed =
+    '{ apiVersion, command, args }, e.g. { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", ...] }';
+  if (exec === null || typeof exec !== 'object' || Array.isArray(exec)) pathError(path, 'exec', exec, execAllowed);
+  const e = exec as Record<string, unknown>;
+  if (!isText(e.apiVersion)) pathError(path, 'exec.apiVersion', e.apiVersion, 'a client.authentication.k8s.io API version, as text');
+  if (!isText(e.command)) pathError(path, 'exec.command', e.command, 'the credentials command, as text (e.g. "aws")');
+  if (!Array.isArray(e.args) || !e.args.every((a) => typeof a === 'string'))
+    pathError(path, 'exec.args', e.args, 'a list of text arguments (e.g. ["eks", "get-token", "--cluster-name", "..."]); [] for none');
 }
 
 /**
@@ -31,6 +52,7 @@ export class KubernetesProvider extends TerraformProvider {
       clusterCaCertificate: "the cluster's CA certificate, PEM (or a token)",
       exec: '{ apiVersion, command, args }: how the provider gets a token',
     });
+    checkProviderConfig(`${scope.node.path}/${id}`, config);
     super(scope, id, {
       terraformResourceType: 'kubernetes',
       terraformGeneratorMetadata: { providerName: 'kubernetes', providerVersion: KUBERNETES_PROVIDER_VERSION },

@@ -10,7 +10,12 @@ import { formatValue } from '../../runtime/problem';
 
 /** Throws the construct's error for `field`. */
 export function propError(scope: IConstruct, field: string, value: unknown, allowed: string): never {
-  throw new Error(`${scope.node.path}: ${field} ${formatValue(value)} is not allowed; allowed: ${allowed}`);
+  return pathError(scope.node.path, field, value, allowed);
+}
+
+/** {@link propError} for a construct's node path before `super` (its props feed the base class). */
+export function pathError(path: string, field: string, value: unknown, allowed: string): never {
+  throw new Error(`${path}: ${field} ${formatValue(value)} is not allowed; allowed: ${allowed}`);
 }
 
 /** The props of P a caller must give (not marked optional). */

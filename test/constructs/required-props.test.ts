@@ -1,4 +1,4 @@
-import { Testing, TerraformElement, TerraformStack } from 'cdktf';
+import { Fn, Testing, TerraformElement, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import * as lib from '../../lib';
 
@@ -323,6 +323,35 @@ describe('a hand-made IRegion without the parts its interface requires is named,
         } as never),
     );
     expect(err.message).toMatch(/^stack\/X: replicateTo\[0\] "\(region eu-west-1 without provider, key, network\)" is not allowed/);
+  });
+});
+
+describe('KubernetesProvider refuses an exec or an attribute of the wrong shape before it is written (synth threw a TypeError)', () => {
+  const { KubernetesProvider } = lib;
+  const good = { host: 'https://k8s.example', clusterCaCertificate: 'PEM', exec: { apiVersion: 'v1', command: 'aws', args: ['eks'] } };
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['exec as a string', { exec: 'aws' }, 'exec "aws" is not allowed; allowed: { apiVersion, command, args }'],
+    [
+      'exec without args',
+      { exec: { apiVersion: 'v1', command: 'aws' } },
+      'exec.args undefined is not allowed; allowed: a list of text arguments',
+    ],
+    ['args holding a number', { exec: { apiVersion: 'v1', command: 'aws', args: ['eks', 42] } }, 'exec.args ["eks",42] is not allowed'],
+    ['an empty command', { exec: { apiVersion: 'v1', command: ' ', args: [] } }, 'exec.command " " is not allowed'],
+    ['host as a number', { host: 443 }, 'host 443 is not allowed'],
+    ['an alias with a dot', { alias: 'eu.west' }, 'alias "eu.west" is not allowed; allowed: a Terraform identifier'],
+  ];
+  it.each(cases)('%s', (_what, over, message) => {
+    const err = attempt((s) => new KubernetesProvider(s, 'X', { ...good, ...over } as never));
+    expect(err).not.toBeInstanceOf(TypeError);
+    expect(err.message.startsWith(`stack/X: ${message}`)).toBe(true);
+  });
+  it('takes a good config, tokens included, and writes it', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'stack');
+    new KubernetesProvider(stack, 'X', { ...good, alias: 'eu_west_1', host: Fn.lookup({}, 'h', 'x') });
+    const json = JSON.parse(Testing.synth(stack)) as { provider: { kubernetes: Array<Record<string, unknown>> } };
+    expect(json.provider.kubernetes[0]).toMatchObject({ alias: 'eu_west_1', exec: [{ api_version: 'v1', command: 'aws', args: ['eks'] }] });
   });
 });
 
