@@ -1,7 +1,7 @@
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList } from '../private/prop-checks';
+import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList, propError } from '../private/prop-checks';
 import { formatValue } from '../../runtime/problem';
 
 /** One PostgreSQL setting and how RDS applies a change to it. */
@@ -37,6 +37,12 @@ export const PARAMETERS_RDS_MANAGES: Readonly<Record<string, string>> = {
     'recovery.conf settings (gone since PostgreSQL 12); RDS configures and promotes read replicas itself',
 };
 
+/** A PostgreSQL or RDS parameter name: `max_wal_senders`, `rds.force_ssl`, `DateStyle`. */
+const PARAMETER_NAME = {
+  pattern: /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/,
+  allowed: 'a PostgreSQL or RDS parameter name, such as "work_mem" or "rds.force_ssl"',
+} as const;
+
 export interface DatabaseParameterGroupProps {
   /** Provider of the region the group lives in. */
   readonly provider: AwsProvider;
@@ -70,11 +76,22 @@ export class DatabaseParameterGroup extends Construct {
     if (typeof props.family !== 'string' || !/^postgres1[6-9]$/.test(props.family))
       throw new Error(`${this.node.path}: family ${formatValue(props.family)} is not allowed; allowed: "postgres16", "postgres17" …`);
     const merged = new Map(REPLICATION_PARAMETERS.map((p) => [p.name, p]));
-    for (const p of props.parameters ?? []) {
+    const given = new Set<string>();
+    (props.parameters ?? []).forEach((p, i) => {
+      const field = `parameters[${i}]`;
+      if (p === null || typeof p !== 'object' || Array.isArray(p)) propError(this, field, p, '{ name, value, applyMethod }');
+      checkText(this, `${field}.name`, p.name, PARAMETER_NAME);
+      if (typeof p.value !== 'string' || p.value === '')
+        propError(this, `${field}.value`, p.value, 'the setting as non-empty text, e.g. "10" or "on"');
+      if (p.applyMethod !== 'immediate' && p.applyMethod !== 'pending-reboot')
+        propError(this, `${field}.applyMethod`, p.applyMethod, '"immediate" (dynamic settings) or "pending-reboot" (read at start)');
       if (p.name in PARAMETERS_RDS_MANAGES)
         throw new Error(`${this.node.path}: parameter ${formatValue(p.name)} is not allowed; ${PARAMETERS_RDS_MANAGES[p.name]}`);
+      if (given.has(p.name.toLowerCase()))
+        propError(this, `${field}.name`, p.name, 'each parameter once (RDS names are not case-sensitive)');
+      given.add(p.name.toLowerCase());
       merged.set(p.name, p);
-    }
+    });
     this.parameterGroup = new DbParameterGroup(this, 'ParameterGroup', {
       provider: props.provider,
       namePrefix: `${props.namePrefix}-`,

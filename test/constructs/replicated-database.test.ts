@@ -225,6 +225,30 @@ describe('ReplicatedDatabase: bad props', () => {
       { parameters: [{ name: 'synchronous_standby_names', value: 'a', applyMethod: 'immediate' as const }] },
       'parameter "synchronous_standby_names" is not allowed; RDS Multi-AZ replicates the standby synchronously',
     ],
+    // Parameters of the wrong shape were written into the parameter group as given (a number name, no value).
+    [
+      { parameters: [{ name: 42, value: '1', applyMethod: 'immediate' }] as never },
+      'parameters[0].name 42 is not allowed; allowed: a PostgreSQL or RDS parameter name',
+    ],
+    [{ parameters: [{ name: 'work mem', value: '1', applyMethod: 'immediate' as const }] }, 'parameters[0].name "work mem" is not allowed'],
+    [
+      { parameters: [{ name: 'work_mem', applyMethod: 'immediate' }] as never },
+      'parameters[0].value undefined is not allowed; allowed: the setting as non-empty text',
+    ],
+    [
+      { parameters: [{ name: 'work_mem', value: '64MB', applyMethod: 'now' }] as never },
+      'parameters[0].applyMethod "now" is not allowed; allowed: "immediate"',
+    ],
+    [{ parameters: ['work_mem=64MB'] as never }, 'parameters[0] "work_mem=64MB" is not allowed; allowed: { name, value, applyMethod }'],
+    [
+      {
+        parameters: [
+          { name: 'work_mem', value: '64MB', applyMethod: 'immediate' },
+          { name: 'WORK_MEM', value: '1MB', applyMethod: 'immediate' },
+        ] as never,
+      },
+      'parameters[1].name "WORK_MEM" is not allowed; allowed: each parameter once',
+    ],
   ])('%j is refused', (props, message) => {
     expect(() => synthData(EMEA, database(props))).toThrow(message);
   });
