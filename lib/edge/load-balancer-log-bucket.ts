@@ -95,7 +95,13 @@ export class LoadBalancerLogBucket extends Construct {
           filter: [{ prefix: `${this.prefix}/` }],
           expiration: [{ days: retentionDays }],
           noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-          // compliance TSLJ-S3-4: abandoned multipart uploads are billed and never expire otherwise
+        },
+        {
+          // compliance TSLJ-S3-4: abandoned multipart uploads are billed and never expire otherwise;
+          // for every object (an empty filter), not only the log prefix.
+          id: 'abandoned-uploads',
+          status: 'Enabled',
+          filter: [{}],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],

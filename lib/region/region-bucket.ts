@@ -124,7 +124,8 @@ export class RegionBucket extends Construct implements IRegionBucket {
         {
           id: 'old-versions-and-abandoned-uploads',
           status: 'Enabled',
-          filter: [{ prefix: '' }],
+          // An empty filter: every object (scanners such as checkov CKV_AWS_300 read a prefix filter as partial).
+          filter: [{}],
           noncurrentVersionExpiration: [{ noncurrentDays: retention.noncurrentVersions }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: retention.incompleteUploads }],
         },
