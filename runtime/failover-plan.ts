@@ -38,6 +38,11 @@ function zoneIndex(table: RoutingTable): Map<string, string> {
   return zoneOf;
 }
 
+/** Whether a region answers API traffic: it runs compute (a gateway). */
+function servesTraffic(r: RoutingTableRegion): boolean {
+  return r.services.includes('compute');
+}
+
 function zoneRegions(table: RoutingTable): Map<string, RoutingTableRegion[]> {
   const byZone = new Map<string, RoutingTableRegion[]>();
   for (const z of table.residencyZones) byZone.set(z.id, []);
@@ -108,7 +113,9 @@ export function zoneWeights(table: RoutingTable, factors: Record<string, number>
   checkFactors(table, factors);
   const weights: Record<string, number> = {};
   for (const [, regions] of zoneRegions(table)) {
-    Object.assign(weights, proportionalPercent(regions.map((r) => [r.id, r.capacity * (factors[r.id] ?? 0)])));
+    // A region without compute runs no gateway: it takes no share of its zone's traffic.
+    for (const r of regions) if (!servesTraffic(r)) weights[r.id] = 0;
+    Object.assign(weights, proportionalPercent(regions.filter(servesTraffic).map((r) => [r.id, r.capacity * (factors[r.id] ?? 0)])));
   }
   return weights;
 }
@@ -137,7 +144,7 @@ export function zoneCapacity(
     let demand = 0;
     let remainingCapacity = 0;
     const regionsDown: string[] = [];
-    for (const r of regions) {
+    for (const r of regions.filter(servesTraffic)) {
       demand += loads?.[r.id] ?? r.capacity * assumedUtilisation;
       const f = factors[r.id] ?? 0;
       if (f <= 0) regionsDown.push(r.id);

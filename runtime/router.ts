@@ -207,6 +207,8 @@ interface RegionInfo {
   readonly capacity: number;
   /** Position in the table's region list (indexes per-region arrays such as {@link ShardInfo.local}). */
   readonly index: number;
+  /** Whether the region runs compute (a gateway): only such regions receive API traffic. */
+  readonly serves: boolean;
   /** The last detail rule 3 built for this region, and what it was built from. */
   scoreDetail?: { readonly note: string; readonly latency: number; readonly load: number; readonly detail: string };
 }
@@ -334,10 +336,19 @@ export class RegionRouter {
     this.table = parsed.table;
     const t = parsed.table;
     t.regions.forEach((r, index) => {
-      this.#regions.set(r.id, { id: r.id, zone: r.residencyZone, latencyThresholdMs: r.latencyThresholdMs, capacity: r.capacity, index });
+      this.#regions.set(r.id, {
+        id: r.id,
+        zone: r.residencyZone,
+        latencyThresholdMs: r.latencyThresholdMs,
+        capacity: r.capacity,
+        index,
+        serves: r.services.includes('compute'),
+      });
     });
     for (const z of t.residencyZones) {
-      const regions = z.regions.map((id) => this.#regions.get(id)).filter((r): r is RegionInfo => r !== undefined);
+      // Candidates for API traffic: the zone's regions that run a gateway (a storage-only region
+      // holds data, and replicas, but answers no request).
+      const regions = z.regions.map((id) => this.#regions.get(id)).filter((r): r is RegionInfo => r !== undefined && r.serves);
       this.#zones.set(z.id, { id: z.id, regions, allowed: new Set(z.allowedCopyTo) });
     }
     for (const [country, regionId] of Object.entries(t.countries)) {
@@ -357,6 +368,7 @@ export class RegionRouter {
     }
     const rank = (r: RegionInfo) => (r.id === defaultRegion ? 0 : primaries.has(r.id) ? 1 : 2);
     this.#everywhere = [...this.#regions.values()]
+      .filter((r) => r.serves)
       .map((r, i) => [r, i] as const)
       .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
       .map(([r]) => r);
@@ -553,6 +565,14 @@ export class RegionRouter {
         region: preferredId,
         why: 'unknown-region',
         detail: `${JSON.stringify(preferredId)} is not a region of the routing table`,
+      };
+      return undefined;
+    }
+    if (!preferred.serves) {
+      ctx.ignoredPreference = {
+        region: preferred.id,
+        why: 'unknown-region',
+        detail: `${preferred.id} runs no gateway (no "compute" in its services) and serves no requests`,
       };
       return undefined;
     }

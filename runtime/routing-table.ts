@@ -490,7 +490,14 @@ function relationProblems(
   });
 
   for (const [country, regionId] of countries) {
-    if (regionId !== undefined && !regions.has(regionId)) c.add(join('countries', country), regionId, `is an ${unknownRegion}`);
+    const region = regionId === undefined ? undefined : regions.get(regionId);
+    if (regionId !== undefined && region === undefined) c.add(join('countries', country), regionId, `is an ${unknownRegion}`);
+    else if (region?.services !== undefined && !region.services.includes('compute'))
+      c.add(
+        join('countries', country),
+        regionId,
+        `is a region without "compute" in its services (${region.services.join(', ')}): it runs no gateway and serves no users; map the country to a compute region of its zone`,
+      );
   }
 
   // Shards: known zone, primary inside the zone, replicas in known regions the zone may copy to.

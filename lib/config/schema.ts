@@ -193,8 +193,11 @@ const region = z
       .max(CONFIG_BOUNDS.listItems),
     /** IPv4 CIDR of the region's network, /16 to /20 (VPC_CIDR_PREFIX). */
     cidr: z.string().max(CONFIG_BOUNDS.idLength),
-    /** ISO 3166-1 alpha-2 codes of the countries this region serves. */
-    countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).min(1, 'must serve at least one country').max(CONFIG_BOUNDS.countries),
+    /**
+     * ISO 3166-1 alpha-2 codes of the countries this region serves: at least one for a region with
+     * "compute", none for one without (it runs no gateway, so it serves no users).
+     */
+    countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).max(CONFIG_BOUNDS.countries),
     /** Latency (ms) above which the region counts as slow for its users. */
     latencyThresholdMs: z.number().positive().max(ROUTING_TABLE_LIMITS.latencyMs),
     /** Requests the region absorbs at full load. */

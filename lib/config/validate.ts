@@ -255,7 +255,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
   });
 
   const regionIds = new Set<string>();
-  const countryOwner = new Map<string, string>();
+  const countryOwner = new Map<string, { id: string; at: string }>();
   const cidrs: { cidr: Ipv4Cidr; index: number; id: string }[] = [];
   for (const r of cfg.declared.regions) if (typeof r.id === 'string') regionIds.add(r.id);
   // Ids and networks are compared over every declared region, also those with problems elsewhere
@@ -315,6 +315,14 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
       add(`${at}.cidr`, region.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
     else cidrs.push({ cidr: parsed, index: i, id: region.id });
 
+    if (region.countries.length === 0 && services.includes('compute'))
+      add(`${at}.countries`, region.countries, 'must serve at least one country (a region with "compute" serves the users of its countries)');
+    if (region.countries.length > 0 && !services.includes('compute'))
+      add(
+        `${at}.countries`,
+        region.countries,
+        `is not allowed on ${region.id}, which does not serve "compute": a region without compute runs no gateway and serves no users; list these countries under a compute region of zone ${formatValue(region.residencyZone)}, or add "compute" to its services`,
+      );
     region.countries.forEach((country, j) => {
       const cat = `${at}.countries[${j}]`;
       if (!isCountryCode(country)) {
@@ -322,9 +330,14 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
         return;
       }
       const owner = countryOwner.get(country);
-      if (owner === region.id) add(cat, country, `is listed twice in ${region.id}`);
-      else if (owner) add(cat, country, `is already served by ${owner}; a country belongs to exactly one region`);
-      else countryOwner.set(country, region.id);
+      if (owner?.id === region.id) add(cat, country, `is listed twice in ${region.id}`);
+      else if (owner)
+        add(
+          cat,
+          country,
+          `is listed by both ${owner.id} (${owner.at}) and ${region.id}; a country belongs to exactly one region: remove it from one of them`,
+        );
+      else countryOwner.set(country, { id: region.id, at: cat });
     });
   });
 

@@ -129,12 +129,20 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /allowed: .*"GDPR"/,
     ],
     [
+      'countries on a region without compute (it runs no gateway)',
+      (c) => {
+        region(c, 'eu-west-2').services = ['storage'];
+      },
+      'regions[6].countries',
+      /^is not allowed on eu-west-2, which does not serve "compute": a region without compute runs no gateway and serves no users; list these countries under a compute region of zone "emea"/,
+    ],
+    [
       'country in two regions',
       (c) => {
         region(c, 'eu-central-1').countries.push('FR');
       },
       'regions[5].countries[82]',
-      /already served by eu-west-1; a country belongs to exactly one region/,
+      /^is listed by both eu-west-1 \(regions\[4\]\.countries\[\d+\]\) and eu-central-1; a country belongs to exactly one region/,
     ],
     [
       'continent without a primary',
@@ -1099,7 +1107,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(problems.map((p) => p.path).sort()).toEqual(['regions', 'regions[1].countries[0]', 'regions[6].cidr'].sort());
     expect(problems.find((p) => p.path === 'regions[6].cidr')!.value).toBe('10.20.0.0/16');
     expect((error as Error).message).toMatch(/^regions\.config\.ts is not valid \(3 problems\):\n {2}- /);
-    expect((error as Error).message).toContain('regions[1].countries[0]: "SG" is already served by ap-east-1');
+    expect((error as Error).message).toContain('regions[1].countries[0]: "SG" is listed by both ap-east-1 (regions[0].countries[5]) and ap-southeast-1; a country belongs to exactly one region');
   });
 
   it('reports schema problems and relation problems in the same run', () => {
@@ -1181,7 +1189,9 @@ describe('departures declared with a written reason are accepted', () => {
       availabilityZones: ['eu-west-9a', 'eu-west-9b'],
       services: ['storage', 'cdn'], // no compute: no reserved capacity, so no price entry needed
       overrides: { unknownRegion: 'opened after the table was written; checked on the AWS console on 2026-11-20' },
+      countries: [], // a region without compute serves no users: its countries move to a compute region
     });
+    region(c, 'eu-west-1').countries.push(...region(fresh(), 'eu-west-2').countries);
     expect(checkRegionsConfig(c).ok).toBe(true);
     region(c, 'eu-west-9').availabilityZones = ['eu-west-9a', 'eu-west-2b'];
     const result = checkRegionsConfig(c);
@@ -1363,6 +1373,7 @@ describe('reserved capacity', () => {
   it('gives a region without compute no reserved capacity', () => {
     const c = structuredClone(config) as Mutable;
     region(c, 'eu-west-2').services = ['storage'];
+    region(c, 'eu-west-1').countries.push(...region(c, 'eu-west-2').countries.splice(0));
     const parsed = validateRegionsConfig(c);
     expect(parsed.regions.find((r) => r.id === 'eu-west-2')!.reservedCapacity).toBeUndefined();
   });

@@ -502,3 +502,23 @@ describe('FailoverController property', () => {
     );
   });
 });
+
+describe('failover weights leave out a region without compute', () => {
+  it('gives it 0 % and splits its zone among the compute regions', () => {
+    const t = makeTable([
+      { id: 'eu-west-1', zone: 'emea', capacity: 200 },
+      { id: 'eu-central-1', zone: 'emea', capacity: 200 },
+      { id: 'eu-west-2', zone: 'emea', capacity: 500 },
+    ]);
+    t.regions.find((r) => r.id === 'eu-west-2')!.services = ['storage'];
+    expect(zoneWeights(t, { 'eu-west-1': 1, 'eu-central-1': 1, 'eu-west-2': 1 })).toEqual({
+      'eu-west-1': 50,
+      'eu-central-1': 50,
+      'eu-west-2': 0,
+    });
+    const plan = planFailover(t, ['eu-west-1']);
+    expect(plan.weights).toEqual({ 'eu-west-1': 0, 'eu-central-1': 100, 'eu-west-2': 0 });
+    // Its capacity absorbs nothing: the zone's demand (200 + 200 at 0.5) against eu-central-1's 200 alone.
+    expect(plan.zones.emea).toMatchObject({ remainingCapacity: 200, demand: 200, regionsDown: ['eu-west-1'] });
+  });
+});

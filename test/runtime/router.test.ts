@@ -393,3 +393,36 @@ describe('RegionRouter.route', () => {
     expect(r.route({})).toMatchObject({ kind: 'routed', zone: null, client: { address: null, country: null } });
   });
 });
+
+describe('a region without compute (storage only) runs no gateway and takes no API traffic', () => {
+  // eu-west-2 holds data only; its countries are served by eu-west-1.
+  const storageOnly = (): RoutingTable => {
+    const t = fixture();
+    t.regions.find((r) => r.id === 'eu-west-2')!.services = ['storage'];
+    for (const [country, region] of Object.entries(t.countries)) if (region === 'eu-west-2') t.countries[country] = 'eu-west-1';
+    return t;
+  };
+
+  it('is never chosen: not as a fallback, not by share, not by preference', () => {
+    const r = new RegionRouter(storageOnly(), { geoLookup: () => undefined, health: down('eu-west-1', 'eu-central-1') });
+    // The zone's two compute regions are down: a refusal, never the storage-only region.
+    expect(r.decide({ country: 'GB' })).toMatchObject({ kind: 'refused', zone: 'emea' });
+    const healthy = new RegionRouter(storageOnly(), { geoLookup: () => undefined });
+    const d = healthy.decide({ country: 'DE', preferredRegion: 'eu-west-2' });
+    expect(d).toMatchObject({ kind: 'routed', region: 'eu-central-1', ignoredPreference: { region: 'eu-west-2', why: 'unknown-region' } });
+    expect(d.kind === 'routed' && d.ignoredPreference?.detail).toMatch(/eu-west-2 runs no gateway \(no "compute" in its services\)/);
+    for (let i = 0; i < 2000; i++) {
+      const anonymous = healthy.decide({ country: 'ZZ', userId: `u${i}` });
+      expect(anonymous.kind === 'routed' && anonymous.region).not.toBe('eu-west-2');
+    }
+  });
+
+  it('a table that maps a country to it is refused, naming the country', () => {
+    const t = storageOnly();
+    t.countries.GB = 'eu-west-2';
+    expect(() => new RegionRouter(t)).toThrow(RoutingTableError);
+    expect(() => new RegionRouter(t)).toThrow(
+      /countries\.GB: "eu-west-2" is a region without "compute" in its services \(storage\): it runs no gateway and serves no users/,
+    );
+  });
+});
