@@ -10,7 +10,14 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
-import { CONFIG_ENV, DEFAULT_CONFIG_FILE, loadRegionsConfig, validateRegionsConfig, type RegionsConfig } from './lib/config';
+import {
+  CONFIG_ENV,
+  DEFAULT_CONFIG_FILE,
+  loadBundledConfigModule,
+  loadRegionsConfig,
+  validateRegionsConfig,
+  type RegionsConfig,
+} from './lib/config';
 import { withFastResolve } from './lib/private/fast-resolve';
 import { withResolveOnce } from './lib/private/resolve-once';
 import { withCachedSnakeCase } from './lib/private/snake-case-keys';
@@ -23,7 +30,6 @@ import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
 import { formatValue, ProblemsError } from './runtime/problem';
 import { parseRoutingTable } from './runtime/routing-table';
-import shippedConfig from './regions.config';
 
 // cdktf captures a full stack trace for every token it creates; with tsx's source maps on, each
 // capture is mapped back to TypeScript, which made a third of the synth (bench/synth). Synth
@@ -59,7 +65,13 @@ export interface SynthOptions {
  * case runs no esbuild at synth (about 75 ms, bench/synth).
  */
 function loadConfig(configFile: string | undefined): RegionsConfig {
-  if (configFile === undefined && process.env[CONFIG_ENV] === undefined) return validateRegionsConfig(shippedConfig, DEFAULT_CONFIG_FILE);
+  if (configFile === undefined && process.env[CONFIG_ENV] === undefined) {
+    // Required here, not imported: the shipped file is compiled into the app, and evaluated only now,
+    // under the loader's guards (a throw or a process.exit in it is a config error, not a stack trace
+    // or a silent exit 0).
+    const shipped = loadBundledConfigModule(DEFAULT_CONFIG_FILE, () => require('./regions.config') as unknown);
+    return validateRegionsConfig(shipped, DEFAULT_CONFIG_FILE);
+  }
   return loadRegionsConfig(configFile ?? defaultConfigFile());
 }
 

@@ -10,6 +10,7 @@ export {
   DEFAULT_CONFIG_FILE,
   ConfigLoadError,
   configLocationFromEnv,
+  loadBundledConfigModule,
   loadConfigModule,
   loadRegionsConfig,
   type ConfigLocation,

@@ -128,9 +128,17 @@ function evaluate(code: string, file: string, source: string): unknown {
   const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file }) as (
     ...args: unknown[]
   ) => void;
-  // A module that exits would end the synth with its exit code and no output, as if it succeeded.
-  // The module runs in this realm's context, whose `process` is the one to guard (under a test
-  // runner's sandbox it is not the `process` this file sees).
+  withoutExit(source, () => wrapper(module.exports, createRequire(file), module, file, dirname(file)));
+  return module.exports;
+}
+
+/**
+ * Runs a config module's code with `process.exit` refused: a module that exits would end the synth
+ * with its exit code and no output, as if it succeeded. The module runs in this realm's context,
+ * whose `process` is the one to guard (under a test runner's sandbox it is not the `process` this
+ * file sees).
+ */
+function withoutExit<T>(source: string, run: () => T): T {
   const realm = runInThisContext('process') as NodeJS.Process;
   const exit = realm.exit;
   realm.exit = ((code?: unknown) => {
@@ -140,11 +148,32 @@ function evaluate(code: string, file: string, source: string): unknown {
     );
   }) as typeof process.exit;
   try {
-    wrapper(module.exports, createRequire(file), module, file, dirname(file));
+    return run();
   } finally {
     realm.exit = exit;
   }
-  return module.exports;
+}
+
+/**
+ * The config a module compiled into the app exports (the shipped regions.config.ts, which the app
+ * requires instead of loading it from disk), with the guards of {@link loadConfigModule}: a module
+ * that throws or calls `process.exit` while it loads, or exports no config, is a ConfigLoadError
+ * naming `source`. `load` evaluates the module (a `require` of it) and returns its exports.
+ */
+export function loadBundledConfigModule(source: string, load: () => unknown): unknown {
+  let exported: unknown;
+  try {
+    exported = withoutExit(source, load);
+  } catch (e) {
+    if (e instanceof ConfigLoadError) throw e;
+    throw new ConfigLoadError(source, `the module threw while loading: ${describeThrown(e)}`);
+  }
+  try {
+    return exportedConfig(exported, source);
+  } catch (e) {
+    if (e instanceof ConfigLoadError) throw e;
+    throw new ConfigLoadError(source, `reading its export threw ${describeThrown(e)}`);
+  }
 }
 
 /**

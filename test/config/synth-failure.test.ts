@@ -1,6 +1,6 @@
 /** The synth app (main.ts) as a user meets a bad config: one message, no stack trace, exit 1, nothing written. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -175,5 +175,44 @@ describe('an output directory the synth must not replace', () => {
       /^synth failed: cannot write the output directory .*plain\/out \(ENOTDIR: .*\); allowed: a directory the synth can create and write\n$/,
     );
     expect(readdirSync(work).filter((n) => n.includes('staging'))).toEqual([]);
+  });
+});
+
+describe('the shipped regions.config.ts is loaded with the same guards (it is compiled into the app)', () => {
+  // A checkout of its own: main.ts copied, the sources linked, its own regions.config.ts.
+  const checkout = (name: string, configTail: string) => {
+    const dir = join(work, `checkout-${name}`);
+    mkdirSync(dir);
+    for (const entry of ['lib', 'runtime', 'stacks', 'node_modules', 'package.json', 'tsconfig.json'])
+      symlinkSync(join(root, entry), join(dir, entry));
+    writeFileSync(join(dir, 'main.ts'), readFileSync(join(root, 'main.ts')));
+    writeFileSync(join(dir, 'regions.config.ts'), `${readFileSync(join(root, 'regions.config.ts'), 'utf8')}\n${configTail}\n`);
+    return dir;
+  };
+  const synthIn = (dir: string) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: join(dir, 'out') };
+    delete env.TAISHANGLAOJUN_CONFIG;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir, env, encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, written: existsSync(join(dir, 'out')) };
+  };
+
+  it.each([
+    // before: a raw stack trace from the bundle
+    [
+      'a throw',
+      "if (config) throw new Error('boom');",
+      /^synth failed: cannot load the config regions\.config\.ts: the module threw while loading: Error: boom\n$/,
+    ],
+    // before: exit 0, nothing printed, nothing written: a green CI
+    [
+      'a process.exit(0)',
+      'process.exit(0);',
+      /^synth failed: cannot load the config regions\.config\.ts: the module called process\.exit\(0\) while loading; a config module must only export the config\n$/,
+    ],
+  ])('%s in it is a config error: exit 1, one line, nothing written', (name, tail, message) => {
+    const r = synthIn(checkout(name.replace(/\W+/g, '-'), tail));
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(1);
+    expect(r.written).toBe(false);
   });
 });
