@@ -108,3 +108,12 @@ export const DEFAULT_PRICES = {
     },
   } satisfies Record<string, RegionPriceInput>,
 } as const;
+
+/** vCPUs of an instance size in the c/m/r families: medium 1, large 2, xlarge 4, Nxlarge 4N; undefined otherwise (metal, …). */
+export function vcpusOf(instanceType: string): number | undefined {
+  const size = instanceType.split('.')[1] ?? '';
+  if (size === 'medium') return 1;
+  if (size === 'large') return 2;
+  const m = /^(\d*)xlarge$/.exec(size);
+  return m ? 4 * (m[1] === '' ? 1 : Number(m[1])) : undefined;
+}

@@ -3,6 +3,7 @@
  * the checks that reject plans that cannot be met.
  */
 import { DEFAULT_RESERVED_CAPACITY } from './defaults';
+import { vcpusOf } from './prices';
 import type { PriceTable, ReservedCapacityPlan } from './schema';
 
 /** A region's reserved capacity, with where it came from. */
@@ -50,6 +51,21 @@ export function checkReservedCapacity(
         add(at, region.reservedCapacity, `is set but ${region.id} does not serve "compute"; reserved instances need a compute region`);
       return;
     }
+    // The cost planner (reports/prices.json) prices every compute region of a zone: one without a
+    // price entry, or without an instance type of known size, would break it for the whole zone.
+    const regionPrices = prices?.regions[region.id];
+    if (prices && !regionPrices)
+      add(
+        'prices.regions',
+        region.id,
+        `has no entry for compute region ${region.id}; every compute region needs its prices (the reserved-instance plan and the cost planner read them): add prices.regions["${region.id}"]`,
+      );
+    else if (regionPrices && !Object.keys(regionPrices.instances).some((type) => vcpusOf(type) !== undefined))
+      add(
+        `prices.regions["${region.id}"].instances`,
+        Object.keys(regionPrices.instances),
+        'has no instance type of known size (such as "m5.xlarge"); the cost planner derives the vCPU-hour price from one',
+      );
     const plan = region.reservedCapacity ?? deriveReservedCapacity(region.capacity);
     const declared = region.reservedCapacity !== undefined;
     const total = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
@@ -64,10 +80,8 @@ export function checkReservedCapacity(
       const path = declared ? `${at}.instanceTypes[${j}].type` : `${at} (derived default)`;
       if (seen.has(r.type)) add(path, r.type, `is listed twice in ${region.id}; one entry per instance type`);
       seen.add(r.type);
-      if (!prices) return;
-      const regionPrices = prices.regions[region.id];
-      if (!regionPrices) add(path, r.type, `has no price: prices.regions has no entry for ${region.id}; add its prices to the price table`);
-      else if (!regionPrices.instances[r.type])
+      if (!regionPrices) return; // named once above
+      if (!regionPrices.instances[r.type])
         add(
           path,
           r.type,

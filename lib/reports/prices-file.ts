@@ -3,16 +3,10 @@
  * region derived from the config's price table, so nothing is declared twice.
  */
 import type { RegionsConfig } from '../config';
-import type { PriceFile } from '../../runtime/cost';
+import { vcpusOf } from '../config/prices';
 
-/** vCPUs of an instance size in the c/m/r families: medium 1, large 2, xlarge 4, Nxlarge 4N; undefined otherwise (metal, …). */
-export function vcpusOf(instanceType: string): number | undefined {
-  const size = instanceType.split('.')[1] ?? '';
-  if (size === 'medium') return 1;
-  if (size === 'large') return 2;
-  const m = /^(\d*)xlarge$/.exec(size);
-  return m ? 4 * (m[1] === '' ? 1 : Number(m[1])) : undefined;
-}
+export { vcpusOf };
+import type { PriceFile } from '../../runtime/cost';
 
 /**
  * Unit prices per region: the vCPU-hour is the lowest on-demand price per vCPU among the region's

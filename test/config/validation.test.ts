@@ -717,8 +717,30 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         c.prices = structuredClone(DEFAULT_PRICES);
         delete c.prices.regions['eu-west-2'];
       },
-      'regions[6].reservedCapacity (derived default)',
-      /no entry for eu-west-2/,
+      'prices.regions',
+      /^has no entry for compute region eu-west-2; every compute region needs its prices/,
+    ],
+    [
+      // before: synth passed and `taishanglaojun cost` then failed for every workload of the zone
+      'price table without a compute region that reserves nothing',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        delete c.prices.regions['eu-west-2'];
+        region(c, 'eu-west-2').reservedCapacity = { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] };
+      },
+      'prices.regions',
+      /^has no entry for compute region eu-west-2/,
+    ],
+    [
+      'a region priced only in instance types of unknown size',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        const eu = c.prices.regions['eu-west-2'] as { instances: Record<string, unknown> };
+        eu.instances = { 'c5.metal': Object.values(eu.instances)[0] };
+        region(c, 'eu-west-2').reservedCapacity = { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] };
+      },
+      'prices.regions["eu-west-2"].instances',
+      /^has no instance type of known size/,
     ],
     [
       'reserved price above on-demand',
@@ -1107,7 +1129,9 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(problems.map((p) => p.path).sort()).toEqual(['regions', 'regions[1].countries[0]', 'regions[6].cidr'].sort());
     expect(problems.find((p) => p.path === 'regions[6].cidr')!.value).toBe('10.20.0.0/16');
     expect((error as Error).message).toMatch(/^regions\.config\.ts is not valid \(3 problems\):\n {2}- /);
-    expect((error as Error).message).toContain('regions[1].countries[0]: "SG" is listed by both ap-east-1 (regions[0].countries[5]) and ap-southeast-1; a country belongs to exactly one region');
+    expect((error as Error).message).toContain(
+      'regions[1].countries[0]: "SG" is listed by both ap-east-1 (regions[0].countries[5]) and ap-southeast-1; a country belongs to exactly one region',
+    );
   });
 
   it('reports schema problems and relation problems in the same run', () => {
