@@ -109,6 +109,10 @@ export class ContinentStack extends TerraformStack {
         value: capacity.clusterAutoscalerArgs,
         description: `Flags the Cluster Autoscaler must run with: scale-in threshold, spot/on-demand balance (${id})`,
       });
+      new TerraformOutput(this, `${id}-pod-scale-out-target-percent`, {
+        value: capacity.scaleOutTargetUtilizationPercent,
+        description: `CPU utilisation target of the workloads' HorizontalPodAutoscalers, autoScaling.scaleOutThresholdPercent (${id})`,
+      });
     }
 
     // The edge: a public entry per region that runs the gateway (lib/edge/region-ingress.ts).

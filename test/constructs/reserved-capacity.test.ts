@@ -247,5 +247,14 @@ describe('ContinentStack wires ReservedCapacity into every compute region', () =
     expect(resourcesOf(tf, 'aws_eks_node_group')).toHaveLength(9);
     expect(Testing.synth(stack)).toHaveResource(EksNodeGroup);
     expect(tf.output['eu-west-1-cluster-autoscaler-args'].value).toContain('--scale-down-utilization-threshold=0.3');
+    expect(tf.output['eu-west-1-pod-scale-out-target-percent'].value).toBe(80);
+    const app75 = Testing.app();
+    const scaling = { ...validConfig.autoScaling, scaleOutThresholdPercent: 75 };
+    const at75 = new ContinentStack(app75, 'emea', {
+      config: { ...validConfig, autoScaling: scaling },
+      continent: 'EMEA',
+      routingTableJson: '{}',
+    });
+    expect(JSON.parse(Testing.synth(at75)).output['eu-west-1-pod-scale-out-target-percent'].value).toBe(75);
   });
 });

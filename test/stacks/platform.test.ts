@@ -52,6 +52,7 @@ describe('the platform stacks', () => {
         'gateway-security-group-id',
         'key-arn',
         'lb-security-group-id',
+        'pod-scale-out-target-percent',
         'private-subnet-ids',
         'public-subnet-ids',
         'vpc',
