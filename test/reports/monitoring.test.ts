@@ -122,6 +122,16 @@ describe('monitoring files: structure', () => {
     expect(rules[7].expr).toMatch(/> 30$/);
   });
 
+  it('RegionUnreported says how long the region has been silent when it fires: the absent window plus its `for`', () => {
+    const summary = (regionDownForSeconds: number) =>
+      buildAlertRules({ ...validConfig, alerts: { ...validConfig.alerts, regionDownForSeconds } })
+        .groups.flatMap((g) => g.rules)
+        .find((r) => r.alert === 'RegionUnreported')!.annotations.summary;
+    expect(summary(60)).toMatch(/ has reported for 6 minutes: /);
+    expect(summary(120)).toMatch(/ has reported for 7 minutes: /);
+    expect(summary(90)).toMatch(/ has reported for 6 minutes 30 seconds: /);
+  });
+
   it('uses only metric names the gateway exports (runtime/metric-names.ts), up, and the replica-lag series', () => {
     const known = new Set([
       ...GATEWAY_METRICS.flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`] : [m.name])),

@@ -25,6 +25,17 @@ import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
 import { duration } from './prometheus';
 
 /** One alerting rule. */
+/** Window of RegionUnreported's absent_over_time: a region silent this long, then for `alerts.regionDownForSeconds`, fires. */
+const UNREPORTED_WINDOW_SECONDS = 300;
+
+/** "6 minutes", "5 minutes 30 seconds": a silence in words for an alert summary. */
+function silentFor(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return [m > 0 ? part(m, 'minute') : '', s > 0 ? part(s, 'second') : ''].filter(Boolean).join(' ');
+}
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
@@ -66,11 +77,15 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
           },
           {
             alert: 'RegionUnreported',
-            expr: regionUnreported(gatewayRegions(config).map((r) => r.id)),
+            expr: regionUnreported(
+              gatewayRegions(config).map((r) => r.id),
+              duration(UNREPORTED_WINDOW_SECONDS),
+            ),
             for: duration(a.regionDownForSeconds),
             labels: { severity: 'critical' },
             annotations: {
-              summary: `No gateway of region ${label(GATEWAY_REGION_LABEL)} has reported for 5 minutes: its Prometheus agent or every gateway pod is gone`,
+              // The expression's window, then the rule's `for`: how long the region has been silent when it fires.
+              summary: `No gateway of region ${label(GATEWAY_REGION_LABEL)} has reported for ${silentFor(UNREPORTED_WINDOW_SECONDS + a.regionDownForSeconds)}: its Prometheus agent or every gateway pod is gone`,
             },
           },
           {
