@@ -72,8 +72,8 @@ export function checkReservedCapacity(
     if (total > plan.baselineCapacity)
       add(
         declared ? `${at}.instanceTypes` : at,
-        total,
-        `reserves ${total} instances, above the baseline of ${plan.baselineCapacity}; allowed: at most baselineCapacity instances in total`,
+        plan.instanceTypes.map((r) => `${r.type} x ${r.count}`),
+        `reserve ${total} instances in total, above the baseline of ${plan.baselineCapacity}; allowed: at most baselineCapacity instances in total`,
       );
     const seen = new Set<string>();
     plan.instanceTypes.forEach((r, j) => {

@@ -1,6 +1,7 @@
 import config from '../../regions.config';
 import { buildRoutingTable } from '../../lib/routing-table';
 import { parseRoutingTable, ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
+import { formatProblem } from '../../runtime/problem';
 import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -676,7 +677,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ap-east-1').reservedCapacity.instanceTypes[0].count = 80;
       },
       'regions[0].reservedCapacity.instanceTypes',
-      /reserves 110 instances, above the baseline of 100/,
+      /^reserve 110 instances in total, above the baseline of 100/,
     ],
     [
       'reserved instance type without a price',
@@ -1526,5 +1527,18 @@ describe('the config and the routing table accept the same ids (one rule each, r
     c.shards = ['apac', 'emea', 'na'].map((z) => ({ id: `${z}-shard`, residencyZone: z }));
     expect(configAccepts(renamed(c, 'emea-shard', id))).toBe(accepted);
     expect(tableAccepts(renamed(buildRoutingTable(validateRegionsConfig(c)), 'emea-shard', id))).toBe(accepted);
+  });
+});
+
+describe('a reservation above the baseline shows the listed types, not the total twice', () => {
+  it('names each type and count', () => {
+    const c = fresh();
+    region(c, 'ap-east-1').reservedCapacity.instanceTypes[0].count = 80;
+    const result = checkRegionsConfig(c);
+    expect(result.ok).toBe(false);
+    const text = result.ok ? '' : result.problems.map((p) => formatProblem(p)).join('\n');
+    expect(text).toMatch(
+      /^regions\[0\]\.reservedCapacity\.instanceTypes: \["c5\.2xlarge x 80","m5\.xlarge x 30"\] reserve 110 instances in total/m,
+    );
   });
 });
