@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { formatPath, formatValue, valueAt } from '../../runtime/problem';
 import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
-import { cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../private/cidr';
+import { cidrsOverlap, formatCidr, isPrivateCidr, parseCidr, PRIVATE_NETWORKS, type Ipv4Cidr } from '../private/cidr';
 import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
@@ -313,10 +313,22 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
       add(`${at}.cidr`, region.cidr, `is not canonical; write it as ${formatValue(formatCidr(parsed))}`);
     else if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
       add(`${at}.cidr`, region.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
-    else cidrs.push({ cidr: parsed, index: i, id: region.id });
+    else {
+      if (!isPrivateCidr(parsed))
+        add(
+          `${at}.cidr`,
+          region.cidr,
+          `is a public range: the VPC would make those internet addresses unreachable from it; allowed: a range inside ${PRIVATE_NETWORKS.join(', ')}`,
+        );
+      cidrs.push({ cidr: parsed, index: i, id: region.id });
+    }
 
     if (region.countries.length === 0 && services.includes('compute'))
-      add(`${at}.countries`, region.countries, 'must serve at least one country (a region with "compute" serves the users of its countries)');
+      add(
+        `${at}.countries`,
+        region.countries,
+        'must serve at least one country (a region with "compute" serves the users of its countries)',
+      );
     if (region.countries.length > 0 && !services.includes('compute'))
       add(
         `${at}.countries`,

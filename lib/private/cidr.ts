@@ -46,3 +46,18 @@ export function subnetOf(parent: Ipv4Cidr, newPrefix: number, index: number): Ip
   }
   return { base: parent.base + index * 2 ** (32 - newPrefix), prefix: newPrefix };
 }
+
+/**
+ * The ranges AWS lets a VPC use that no one else routes: RFC 1918 and the RFC 6598 shared space
+ * (100.64.0.0/10). A public range as a VPC CIDR is accepted by AWS, but every address of it becomes
+ * unreachable from the VPC (its traffic stays inside).
+ */
+export const PRIVATE_NETWORKS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+/** Whether `c` lies whole inside one of {@link PRIVATE_NETWORKS}. */
+export function isPrivateCidr(c: Ipv4Cidr): boolean {
+  return PRIVATE_NETWORKS.some((text) => {
+    const p = parseCidr(text) as Ipv4Cidr;
+    return c.prefix >= p.prefix && c.base >= p.base && c.base + size(c) <= p.base + size(p);
+  });
+}

@@ -138,6 +138,23 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^is not allowed on eu-west-2, which does not serve "compute": a region without compute runs no gateway and serves no users; list these countries under a compute region of zone "emea"/,
     ],
     [
+      // before: accepted; a 10 -> 11 typo makes someone else's internet addresses unreachable from the VPC
+      'a public range as a region network',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '11.22.0.0/16';
+      },
+      'regions[6].cidr',
+      /^is a public range: the VPC would make those internet addresses unreachable from it; allowed: a range inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16, 100\.64\.0\.0\/10/,
+    ],
+    [
+      'a range just outside 172.16.0.0/12',
+      (c) => {
+        region(c, 'eu-west-2').cidr = '172.32.0.0/16';
+      },
+      'regions[6].cidr',
+      /^is a public range/,
+    ],
+    [
       'country in two regions',
       (c) => {
         region(c, 'eu-central-1').countries.push('FR');
@@ -1540,5 +1557,14 @@ describe('a reservation above the baseline shows the listed types, not the total
     expect(text).toMatch(
       /^regions\[0\]\.reservedCapacity\.instanceTypes: \["c5\.2xlarge x 80","m5\.xlarge x 30"\] reserve 110 instances in total/m,
     );
+  });
+});
+
+describe('region networks in private ranges are accepted', () => {
+  it.each(['192.168.0.0/16', '172.31.0.0/16', '100.64.0.0/16'])('%s', (cidr) => {
+    const c = fresh();
+    region(c, 'eu-west-2').cidr = cidr;
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual([]);
   });
 });
