@@ -71,6 +71,7 @@ export class ContinentStack extends TerraformStack {
           offline: props.offline,
           routingTableJson: props.routingTableJson,
           globalServiceEvents: spec.id === globalEventsRegion,
+          network: config.edge.loadBalancerSourceCidrs ? { publicIngressCidrs: config.edge.loadBalancerSourceCidrs } : undefined,
         }),
     );
     for (const region of this.regions) this.addRegionOutputs(region);
@@ -134,6 +135,7 @@ export class ContinentStack extends TerraformStack {
           healthyThreshold: config.failover.recoveryThresholds.consecutiveSuccess,
         },
         httpsListener: !props.edgeBootstrap,
+        httpRedirectCidrs: config.edge.loadBalancerSourceCidrs,
       });
       ingresses.set(region.regionId, ingress);
       new TerraformOutput(this, `${region.regionId}-gateway-lb-dns`, {

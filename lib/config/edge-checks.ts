@@ -4,6 +4,7 @@
  * edge and region sections pass their own schemas (so one run names every problem).
  */
 import { isInDomain, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
+import { formatCidr, parseCidr } from '../private/cidr';
 import { formatPath } from '../../runtime/problem';
 import type { ConfigProblem } from './errors';
 import { SERVICES, type ParsedRegionsConfig } from './schema';
@@ -111,6 +112,17 @@ export function edgeConfigProblems(
         );
     });
   }
+
+  // Where the regional load balancers accept requests from: canonical IPv4 CIDRs, each once.
+  const seenCidrs = new Set<string>();
+  (cfg.edge.loadBalancerSourceCidrs ?? []).forEach((cidr, i) => {
+    const at = `edge.loadBalancerSourceCidrs[${i}]`;
+    const parsed = parseCidr(cidr);
+    if ('error' in parsed) add(at, cidr, `${parsed.error}; allowed: an IPv4 CIDR such as "34.96.0.0/20"`);
+    else if (formatCidr(parsed) !== cidr) add(at, cidr, `is not canonical; write it as ${JSON.stringify(formatCidr(parsed))}`);
+    else if (seenCidrs.has(cidr)) add(at, cidr, 'is listed twice; each range once');
+    seenCidrs.add(cidr);
+  });
 
   // The design's health check drives the gateway load balancers' target groups (RegionIngress) and
   // the Cloudflare monitor (CdnZone): it must fit both products' limits.

@@ -413,6 +413,14 @@ const edge = z
      * must be in the country's residency zone. @default none
      */
     countryPools: z.record(z.string(), z.array(regionId).min(1, 'must name at least one region')).default({}),
+    /**
+     * IPv4 ranges the regional load balancers accept HTTPS (and the HTTP redirect) from. The gateway
+     * hosts resolve straight to the load balancers, so with the default anyone can call a gateway
+     * around Cloudflare and Cloud Armor; list the ranges of Google's front ends that call an internet
+     * NEG (DNS TXT record `_cloud-eoips.googleusercontent.com`) to close that path. Canonical CIDRs,
+     * each once. @default ["0.0.0.0/0"]
+     */
+    loadBalancerSourceCidrs: z.array(z.string().max(CONFIG_BOUNDS.idLength)).min(1, 'must list at least one range').max(60).optional(),
   })
   .strict()
   .prefault({});

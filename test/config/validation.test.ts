@@ -155,6 +155,30 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^is a public range/,
     ],
     [
+      'a load-balancer source range that is not canonical',
+      (c) => {
+        (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: ['34.96.0.1/20'] };
+      },
+      'edge.loadBalancerSourceCidrs[0]',
+      /^has host bits set; the network address is 34\.96\.0\.0\/20; allowed: an IPv4 CIDR such as/,
+    ],
+    [
+      'a load-balancer source range listed twice',
+      (c) => {
+        (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: ['34.96.0.0/20', '34.96.0.0/20'] };
+      },
+      'edge.loadBalancerSourceCidrs[1]',
+      /^is listed twice; each range once/,
+    ],
+    [
+      'an empty load-balancer source list',
+      (c) => {
+        (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: [] };
+      },
+      'edge.loadBalancerSourceCidrs',
+      /must list at least one range/,
+    ],
+    [
       'country in two regions',
       (c) => {
         region(c, 'eu-central-1').countries.push('FR');

@@ -105,6 +105,31 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
     expect(rule).toMatchObject({ from_port: 80, to_port: 80, ip_protocol: 'tcp', cidr_ipv4: '0.0.0.0/0' });
   });
 
+  it('takes HTTPS and the HTTP redirect only from edge.loadBalancerSourceCidrs when the config lists them (no path around the edge)', () => {
+    const ranges = ['34.96.0.0/20', '34.127.192.0/18'];
+    const narrowed = new ContinentStack(Testing.app(), 'emea', {
+      config: { ...validConfig, edge: { ...validConfig.edge, loadBalancerSourceCidrs: ranges } },
+      continent: 'EMEA',
+      routingTableJson: ROUTING,
+    });
+    const out = JSON.parse(Testing.synth(narrowed)) as Tf;
+    const rules = Object.entries(out.resource.aws_vpc_security_group_ingress_rule as Record<string, Tf>).filter(([k]) =>
+      k.startsWith('eu-west-1_'),
+    );
+    const from = (port: number) =>
+      rules
+        .filter(([, r]) => r.from_port === port && r.cidr_ipv4 !== undefined)
+        .map(([, r]) => r.cidr_ipv4)
+        .sort();
+    expect(from(443)).toEqual([...ranges].sort());
+    expect(from(80)).toEqual([...ranges].sort());
+    // The default: the public API, open to all (as the accepted scanner findings say).
+    const open = Object.entries(tf.resource.aws_vpc_security_group_ingress_rule as Record<string, Tf>).filter(
+      ([k, r]) => k.startsWith('eu-west-1_') && r.from_port === 443 && r.cidr_ipv4 !== undefined,
+    );
+    expect(open.map(([, r]) => r.cidr_ipv4)).toEqual(['0.0.0.0/0']);
+  });
+
   it('forwards to the gateway target group on 8080 with the design health check from the config', () => {
     const tg = resourceNamed(tf, 'aws_lb_target_group', 'eu-west-1_Ingress');
     expect(tg).toMatchObject({ port: 8080, protocol: 'HTTP', target_type: 'ip', name: 'taishanglaojun-eu-west-1-gw' });
