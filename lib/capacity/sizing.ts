@@ -9,7 +9,7 @@
  * - elastic capacity: maximum − reserved, split into a spot group of ceil(elastic × spot %) and an
  *   on-demand group with the rest; both start at 0 and are scaled by the Cluster Autoscaler.
  */
-import { reservedTarget } from '../config/reserved-capacity';
+import { maxNodesOf, reservedTarget } from '../config/reserved-capacity';
 import type { ReservedCapacityPlan } from '../config/schema';
 import { DEFAULT_RESERVED_CAPACITY } from '../config/defaults';
 import { sameSizeClass } from './private/instance-families';
@@ -53,7 +53,7 @@ export interface CapacitySizing {
 /** Sizes a region's node groups from its reserved capacity and the scaling policy. */
 export function sizeCapacity(plan: ReservedCapacityPlan, policy: ScalingPolicy): CapacitySizing {
   const reservedInstances = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
-  const maxNodes = Math.ceil((plan.baselineCapacity * 100) / policy.scaleOutThresholdPercent - 1e-9);
+  const maxNodes = maxNodesOf(plan.baselineCapacity, policy.scaleOutThresholdPercent);
   const elasticNodes = Math.max(0, maxNodes - reservedInstances);
   const spotMax = Math.ceil((elasticNodes * policy.spotInstancePercent) / 100 - 1e-9);
   const onDemandMax = elasticNodes - spotMax;

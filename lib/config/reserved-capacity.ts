@@ -17,6 +17,28 @@ export function reservedTarget(plan: Pick<ReservedCapacityPlan, 'baselineCapacit
   return Math.max(0, Math.ceil((plan.baselineCapacity * plan.reservedPercent) / 100 - 1e-9));
 }
 
+/** Most nodes a region's pool may grow to: the baseline at the scale-out utilisation, ceil(baseline × 100 / scaleOut %). */
+export function maxNodesOf(baselineCapacity: number, scaleOutThresholdPercent: number): number {
+  return Math.ceil((baselineCapacity * 100) / scaleOutThresholdPercent - 1e-9);
+}
+
+/**
+ * Private addresses a worker node takes from its subnet with the Amazon VPC CNI's defaults
+ * (WARM_ENI_TARGET=1): its primary network interface and one warm interface, 15 addresses each on
+ * the c5/m5 xlarge and 2xlarge types the price table lists, before its pods need more.
+ */
+export const ADDRESSES_PER_NODE = 30;
+
+/** Addresses AWS keeps in every subnet (network, router, DNS, future, broadcast). */
+const AWS_RESERVED_PER_SUBNET = 5;
+
+/**
+ * Usable addresses of a region's private subnets: one per AZ, each 1/8 of the VPC CIDR (RegionNetwork).
+ */
+export function privateSubnetAddresses(prefix: number, availabilityZones: number): number {
+  return availabilityZones * (2 ** (32 - prefix) / 8 - AWS_RESERVED_PER_SUBNET);
+}
+
 /** The documented default for a compute region that declares no reserved capacity. */
 export function deriveReservedCapacity(capacity: number): ReservedCapacitySpec {
   const d = DEFAULT_RESERVED_CAPACITY;

@@ -11,7 +11,7 @@ import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
-import { checkReservedCapacity, deriveReservedCapacity } from './reserved-capacity';
+import { ADDRESSES_PER_NODE, checkReservedCapacity, deriveReservedCapacity, maxNodesOf, privateSubnetAddresses } from './reserved-capacity';
 import { isCountryCode } from '../../runtime/country-codes';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
@@ -463,6 +463,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     );
   }
   checkReservedCapacity(cfg.regions, cfg.prices, add);
+  checkNodeAddresses(cfg, add);
   if (cfg.project && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
     add(
       'project.apiHost',
@@ -473,6 +474,33 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     );
   }
   return problems;
+}
+
+/**
+ * A compute region's private subnets must hold its largest node pool: maxNodes (the baseline at the
+ * scale-out threshold) × {@link ADDRESSES_PER_NODE}. A /20 leaves about 1,500 private addresses,
+ * which a pool of 100 nodes outgrows before its pods need any more.
+ */
+function checkNodeAddresses(cfg: CheckView, add: (path: string, value: unknown, message: string) => void): void {
+  if (!cfg.autoScaling) return;
+  const scaleOut = cfg.autoScaling.scaleOutThresholdPercent;
+  cfg.regions.forEach((region, i) => {
+    if (!region) return;
+    const services = region.services === 'all' ? SERVICES : region.services;
+    if (!services.includes('compute')) return;
+    const parsed = parseCidr(region.cidr);
+    if ('error' in parsed || parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max) return; // reported above
+    const baseline = (region.reservedCapacity ?? deriveReservedCapacity(region.capacity)).baselineCapacity;
+    const nodes = maxNodesOf(baseline, scaleOut);
+    const needed = nodes * ADDRESSES_PER_NODE;
+    const usable = privateSubnetAddresses(parsed.prefix, region.availabilityZones.length);
+    if (needed > usable)
+      add(
+        `regions[${i}].cidr`,
+        region.cidr,
+        `is too small for ${region.id}'s node pool: up to ${nodes} nodes (baseline ${baseline} at the ${scaleOut} % scale-out threshold) take about ${needed} private addresses (${ADDRESSES_PER_NODE} per node with the VPC CNI's defaults), but its ${region.availabilityZones.length} private subnets hold ${usable}; allowed: a larger network (a shorter prefix) or a smaller baseline`,
+      );
+  });
 }
 
 function normalise(cfg: ParsedRegionsConfig): RegionsConfig {

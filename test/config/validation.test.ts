@@ -179,6 +179,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must list at least one range/,
     ],
     [
+      // before: accepted; the pool outgrows its subnets before its pods need any address
+      'a /20 network for a pool of 100 nodes',
+      (c) => {
+        region(c, 'ap-northeast-1').cidr = '10.12.0.0/20';
+      },
+      'regions[2].cidr',
+      /^is too small for ap-northeast-1's node pool: up to 100 nodes \(baseline 80 at the 80 % scale-out threshold\) take about 3000 private addresses \(30 per node with the VPC CNI's defaults\), but its 3 private subnets hold 1521; allowed: a larger network/,
+    ],
+    [
       'country in two regions',
       (c) => {
         region(c, 'eu-central-1').countries.push('FR');
@@ -1495,8 +1504,13 @@ describe('the config never yields a routing table the gateway refuses', () => {
 
   it('a config at every such bound gives a table the runtime accepts', () => {
     const c = fresh();
+    // A declared (small) node pool: the pool derived from such a capacity would not fit any network (checked apart).
     for (const r of c.regions)
-      Object.assign(r, { capacity: ROUTING_TABLE_LIMITS.capacity, latencyThresholdMs: ROUTING_TABLE_LIMITS.latencyMs });
+      Object.assign(r, {
+        capacity: ROUTING_TABLE_LIMITS.capacity,
+        latencyThresholdMs: ROUTING_TABLE_LIMITS.latencyMs,
+        reservedCapacity: { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] },
+      });
     c.routing = { loadWeight: ROUTING_TABLE_LIMITS.loadWeight };
     const max = Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000);
     // (the health check and the success count are bounded tighter by the load balancers: edge checks)
@@ -1590,5 +1604,15 @@ describe('region networks in private ranges are accepted', () => {
     region(c, 'eu-west-2').cidr = cidr;
     const result = checkRegionsConfig(c);
     expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual([]);
+  });
+});
+
+describe('a small network is accepted when the node pool fits it', () => {
+  it('a /20 for a pool of 50 nodes (1,500 of its 1,521 private addresses)', () => {
+    const c = fresh();
+    region(c, 'ap-northeast-1').cidr = '10.12.0.0/20';
+    region(c, 'ap-northeast-1').reservedCapacity = { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] };
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
   });
 });
