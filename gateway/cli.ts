@@ -16,7 +16,7 @@ import { validateSegment } from '../runtime/registry/types';
 import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../runtime/json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from '../runtime/read-bounded';
 import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-table';
-import { RoutingTableError, type RoutingTable } from '../runtime/routing-table';
+import { RoutingTableError, servingRegionIds, type RoutingTable } from '../runtime/routing-table';
 import { unknownName } from '../runtime/private/unknown-name';
 import { Gateway, LIMIT_DEFAULTS, type GatewayLimits } from './gateway';
 import { UPSTREAM_TEMPLATE_ENV, UpstreamConfigError, resolveStaticUpstreams, upstreamEnvName } from './upstreams';
@@ -366,7 +366,8 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
       : new EtcdRegistry({ hosts: flags.etcd, onError: onRegistryError, onRecovered: onRegistryRecovered });
   const warned = new Set<string>();
   const resolve = (t: RoutingTable) => {
-    const regions = t.regions.map((r) => r.id);
+    // Upstreams for the regions that answer traffic: a region without compute runs no gateway.
+    const regions = servingRegionIds(t);
     const known = new Set(regions);
     if (built.gateway === undefined) {
       // At start, a per-region variable that names no region of the table is a typo, as a --upstream flag is.

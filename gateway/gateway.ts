@@ -31,7 +31,7 @@ import { loadRoutingTable } from '../runtime/load-table';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../runtime/metric-names';
 import { formatProblem } from '../runtime/problem';
 import { PREFERRED_REGION_HEADER, type RouteResult } from '../runtime/router';
-import { RoutingTableError, type RoutingTable, type RoutingTableProblem } from '../runtime/routing-table';
+import { RoutingTableError, servingRegionIds, type RoutingTable, type RoutingTableProblem } from '../runtime/routing-table';
 import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
 import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
@@ -522,7 +522,7 @@ export class Gateway {
       // Regions the registry lists no instance for take no traffic until one registers: said at start
       // (a misspelt --registry-service would otherwise look like a healthy start answering 503).
       const service = this.#props.registryService ?? 'api';
-      const empty = this.#runtime.current.table.regions.map((r) => r.id).filter((region) => this.#registry!.origins(region).length === 0);
+      const empty = servingRegionIds(this.#runtime.current.table).filter((region) => this.#registry!.origins(region).length === 0);
       if (empty.length > 0)
         this.logger.warn(
           { event: 'no-instances', service, regions: empty },
@@ -677,7 +677,7 @@ export class Gateway {
       if (health.targetUrl(region) !== undefined) this.#runtime.removeTarget(region);
       if (after.length > 0) this.#runtime.addTarget(region, after);
     }
-    this.#missing = this.#runtime.current.table.regions.map((r) => r.id).filter((r) => this.#upstreams.pool(r) === undefined);
+    this.#missing = servingRegionIds(this.#runtime.current.table).filter((r) => this.#upstreams.pool(r) === undefined);
     if (before.join() !== after.join()) {
       // A region left with no instance takes no traffic: a warning, as at start (event no-instances).
       if (after.length === 0 && before.length > 0)

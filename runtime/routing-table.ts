@@ -288,6 +288,11 @@ function checkFailover(c: Checker, value: unknown, path: string) {
   };
 }
 
+/** Ids of the regions that answer API traffic (they run compute: a gateway), in table order. */
+export function servingRegionIds(table: Pick<RoutingTable, 'regions'>): string[] {
+  return table.regions.filter((r) => r.services.includes('compute')).map((r) => r.id);
+}
+
 /**
  * Validates a routing table and returns it (a fresh copy) or every problem found: fields, bounds,
  * unknown fields, and the relations between its parts (countries → regions, regions ↔ residency

@@ -296,6 +296,27 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
     expect(gw.table.regions.map((r) => r.id)).toContain('us-east-1');
   });
 
+  it('needs no upstream for a region without compute (it runs no gateway and takes no traffic)', () => {
+    const tableFile = join(dir, 'table.json');
+    const table = tableOf(EMEA);
+    const storage = table.regions.find((r) => r.id === 'eu-west-2')!;
+    storage.services = ['storage'];
+    for (const [country, region] of Object.entries(table.countries)) if (region === 'eu-west-2') table.countries[country] = 'eu-west-1';
+    writeFileSync(tableFile, JSON.stringify(table));
+    const upstreamsFile = join(dir, 'upstreams.json');
+    writeFileSync(upstreamsFile, JSON.stringify({ 'eu-west-1': 'http://127.0.0.1:9101', 'eu-central-1': 'http://127.0.0.1:9102' }));
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = pino({ base: undefined }, { write: (s: string) => logs.push(JSON.parse(s) as Record<string, unknown>) });
+    const gw = gatewayFromFlags(
+      parseGatewayFlags(['--table', tableFile, '--upstreams', upstreamsFile, '--no-health-checks']),
+      {},
+      { logger },
+    );
+    gateways.push(gw);
+    expect(gw.table.regions.map((r) => r.id)).toContain('eu-west-2');
+    expect(logs.filter((l) => l.event === 'no-instances')).toEqual([]);
+  });
+
   it('still rejects an override for a region the table does not have at start (a typo)', () => {
     expect(() => build(EMEA, EMEA, ['--upstream', 'eu-wset-1=http://127.0.0.1:9200'])).toThrow(UpstreamConfigError);
   });
