@@ -440,7 +440,7 @@ describe('rules read relations, not just attributes', () => {
       [{ Principal: { AWS: 'arn:aws:iam::123456789012:role/app' } }, /Principal is \{"AWS":"arn:aws:iam::123456789012:role\/app"\}/],
       [
         { Resource: ref('aws_s3_bucket', 'b', 'arn') },
-        /Resource is "\$\{aws_s3_bucket\.b\.arn\}" \(allowed: a list holding the bucket's objects/,
+        /Resource is "\$\{aws_s3_bucket\.b\.arn\}" \(allowed: a list holding this bucket's objects/,
       ],
       [{ Resource: undefined }, /Resource is null/],
       [{ NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' } }, /it uses NotPrincipal/],
@@ -451,6 +451,33 @@ describe('rules read relations, not just attributes', () => {
       expect(findings[0].reason).toMatch(/^its Deny on aws:SecureTransport=false does not refuse every plain-HTTP request: /);
       expect(findings[0].reason).toMatch(reason);
     }
+    // Found by review: each of these passed, and leaves plain HTTP open to some objects or callers.
+    const open: Array<[Record<string, unknown>, RegExp]> = [
+      [{ Resource: 'arn:aws:s3:::someone-else/*' }, /Resource is "arn:aws:s3:::someone-else\/\*"/],
+      [{ Resource: `${ref('aws_s3_bucket', 'other', 'arn')}/*` }, /Resource is "\$\{aws_s3_bucket\.other\.arn\}\/\*"/],
+      [{ Resource: `${ref('aws_s3_bucket', 'b', 'arn')}/logs/*` }, /Resource is .*\/logs\/\*/],
+      [{ Resource: 'arn:aws:s3:::x/?' }, /Resource is "arn:aws:s3:::x\/\?"/],
+      [
+        { Condition: { Bool: { 'aws:SecureTransport': 'false' }, StringEquals: { 'aws:PrincipalAccount': '111111111111' } } },
+        /its condition also requires StringEquals aws:PrincipalAccount \(IAM ANDs them/,
+      ],
+      [
+        { Condition: { Bool: { 'aws:SecureTransport': 'false', 'aws:MultiFactorAuthPresent': 'true' } } },
+        /its condition also requires Bool aws:MultiFactorAuthPresent/,
+      ],
+      [
+        { Condition: { Bool: { 'aws:SecureTransport': 'false' }, Null: { 'aws:SecureTransport': 'true' } } },
+        /also requires Null aws:SecureTransport/,
+      ],
+    ];
+    for (const [over, reason] of open) {
+      const findings = check(deny(over));
+      expect(findings).toHaveLength(1);
+      expect(findings[0].reason).toMatch(reason);
+    }
+    // Patterns IAM matches to every object of the bucket (the fixture's bucket is named "x").
+    for (const resource of ['arn:aws:s3:::x*', 'arn:aws:s3:::x/*', 'arn:aws:s3:::*', '*', ['arn:aws:s3:::x', 'arn:aws:s3:::x/*']])
+      expect(check(deny({ Resource: resource }))).toEqual([]);
     // A condition on something else, or SecureTransport true, is no Deny on insecure transport.
     expect(check(deny({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }))[0].reason).toBe(
       'its bucket policy has no Deny on aws:SecureTransport=false',

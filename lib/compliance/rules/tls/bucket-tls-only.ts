@@ -1,5 +1,5 @@
-import type { ComplianceRule } from '../../rule';
-import { attachedTo, parsePolicy, resourcesOfType } from '../../view-helpers';
+import type { ComplianceRule, ResourceView } from '../../rule';
+import { addressOf, attachedTo, parsePolicy, resourcesOfType } from '../../view-helpers';
 
 /** A string or a list of strings, as IAM takes Principal.AWS, Action and Resource; undefined otherwise. */
 function stringList(value: unknown): string[] | undefined {
@@ -27,11 +27,51 @@ function onInsecureTransport(statement: Record<string, unknown>): boolean {
 }
 
 /**
+ * Conditions besides "aws:SecureTransport is false": IAM ANDs every operator and key of a
+ * statement, so each one narrows the Deny (to one account, to callers without MFA, or to never).
+ */
+function otherConditions(statement: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [operator, keys] of Object.entries(statement.Condition as Record<string, unknown>)) {
+    const names = keys !== null && typeof keys === 'object' ? Object.keys(keys) : [];
+    for (const key of names)
+      if (!(/^bool(ifexists)?$/i.test(operator) && /^aws:securetransport$/i.test(key))) out.push(`${operator} ${key}`);
+  }
+  return out;
+}
+
+/**
+ * The ARN texts that name `bucket`: `arn:aws:s3:::<name>` for a literal bucket name, and the
+ * bucket's own `arn` reference (how the constructs write it).
+ */
+function bucketArns(bucket: ResourceView): string[] {
+  const name = bucket.attributes.bucket;
+  const arns = [`\${${addressOf(bucket)}.arn}`];
+  if (typeof name === 'string' && !name.includes('${')) arns.push(`arn:aws:s3:::${name}`);
+  return arns;
+}
+
+/**
+ * Whether an IAM resource pattern matches every object of the bucket: `*` and `?` are wildcards,
+ * so the pattern must match `<bucket ARN>/` followed by any key; a reference to another resource,
+ * a prefix (`/logs/*`) or another bucket does not.
+ */
+function coversObjects(pattern: string, bucket: ResourceView): boolean {
+  const wildcard = pattern.search(/[*?]/);
+  if (wildcard < 0 || pattern[wildcard] !== '*' || wildcard !== pattern.length - 1) {
+    // Only a trailing `*` can match any key; `?`, or a `*` followed by more text, matches some keys only.
+    return false;
+  }
+  const fixed = pattern.slice(0, wildcard);
+  return bucketArns(bucket).some((arn) => `${arn}/`.startsWith(fixed)) || fixed === '' || 'arn:aws:s3:::'.startsWith(fixed);
+}
+
+/**
  * What keeps a Deny on insecure transport from refusing every plain-HTTP request to the bucket and
  * its objects: empty when it refuses them all. Not* elements narrow a statement in ways a text
  * check cannot follow, so they count as a gap.
  */
-function gaps(statement: Record<string, unknown>): string[] {
+function gaps(statement: Record<string, unknown>, bucket: ResourceView): string[] {
   const out: string[] = [];
   for (const element of ['NotPrincipal', 'NotAction', 'NotResource'])
     if (statement[element] !== undefined)
@@ -44,8 +84,11 @@ function gaps(statement: Record<string, unknown>): string[] {
   if (!(actions?.some((a) => a === '*' || a.toLowerCase() === 's3:*') ?? false))
     out.push(`Action is ${JSON.stringify(statement.Action ?? null)} (allowed: "s3:*" or "*", every request)`);
   const resources = stringList(statement.Resource);
-  if (!(resources?.some((r) => r === '*' || r.endsWith('/*')) ?? false))
-    out.push(`Resource is ${JSON.stringify(statement.Resource ?? null)} (allowed: a list holding the bucket's objects, "<bucket ARN>/*")`);
+  if (!(resources?.some((r) => coversObjects(r, bucket)) ?? false))
+    out.push(`Resource is ${JSON.stringify(statement.Resource ?? null)} (allowed: a list holding this bucket's objects, "<bucket ARN>/*")`);
+  const others = otherConditions(statement);
+  if (others.length > 0)
+    out.push(`its condition also requires ${others.join(', ')} (IAM ANDs them: the Deny then leaves other plain-HTTP requests open)`);
   return out;
 }
 
@@ -77,7 +120,7 @@ export const bucketTlsOnly: ComplianceRule = {
         (s) => s.Effect === 'Deny' && onInsecureTransport(s),
       );
       if (denials.length === 0) return [{ path: bucket.path, reason: 'its bucket policy has no Deny on aws:SecureTransport=false' }];
-      const shortfalls = denials.map(gaps);
+      const shortfalls = denials.map((d) => gaps(d, bucket));
       if (shortfalls.some((g) => g.length === 0)) return [];
       return [
         {
