@@ -369,17 +369,26 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
     // Upstreams for the regions that answer traffic: a region without compute runs no gateway.
     const regions = servingRegionIds(t);
     const known = new Set(regions);
+    const idle = t.regions.map((r) => r.id).filter((r) => !known.has(r));
     if (built.gateway === undefined) {
       // At start, a per-region variable that names no region of the table is a typo, as a --upstream flag is.
       const names = new Set(regions.map(upstreamEnvName));
+      const idleNames = new Map(idle.map((r) => [upstreamEnvName(r), r]));
       const prefix = upstreamEnvName('');
       const strays = Object.keys(env)
         .filter((k) => k.startsWith(prefix) && k !== UPSTREAM_TEMPLATE_ENV && !names.has(k))
         .sort();
-      if (strays.length > 0)
-        throw new UpstreamConfigError(
-          strays.map((k) => `${k}: names no region of the routing table; allowed: ${[...names].join(', ')} (or unset it)`),
-        );
+      const problems = strays.map((k) =>
+        idleNames.has(k)
+          ? `${k}: names ${idleNames.get(k)}, a region without "compute" in its services: it runs no gateway and takes no traffic (unset it)`
+          : `${k}: names no region of the routing table; allowed: ${[...names].join(', ')} (or unset it)`,
+      );
+      for (const r of idle)
+        if (flags.upstreams[r] !== undefined)
+          problems.push(
+            `upstream ${r}: a region without "compute" in its services: it runs no gateway and takes no traffic; allowed: ${regions.join(', ')}`,
+          );
+      if (problems.length > 0) throw new UpstreamConfigError(problems);
     }
     const dropped = built.gateway === undefined ? [] : Object.keys(flags.upstreams).filter((r) => !known.has(r));
     const resolved = resolveStaticUpstreams({
@@ -395,7 +404,7 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
       for (const r of fresh) warned.add(r);
       built.gateway?.logger.warn(
         { event: 'upstream-ignored', regions: fresh },
-        'upstream overrides for regions the routing table no longer has are ignored',
+        'upstream overrides for regions that take no traffic (no longer in the routing table, or without compute) are ignored',
       );
     }
     return resolved;

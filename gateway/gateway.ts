@@ -403,7 +403,7 @@ export class Gateway {
     this.#upstreams = new RegionUpstreams(props.upstream);
     this.#applyStatic(this.#runtime.current.table);
     this.metrics = new GatewayMetrics(
-      { regions: () => this.#runtime.current.failover.snapshots(), inflight: () => this.#inflight },
+      { regions: () => this.#servingSnapshots(), inflight: () => this.#inflight },
       { processMetrics: props.processMetrics },
     );
     const countProbes = (state: RuntimeState) =>
@@ -654,6 +654,12 @@ export class Gateway {
     });
   }
 
+  /** The failover state of the regions that answer traffic (a region without compute has none to report). */
+  #servingSnapshots(): ReturnType<RoutingRuntime['current']['failover']['snapshots']> {
+    const serving = new Set(servingRegionIds(this.#runtime.current.table));
+    return this.#runtime.current.failover.snapshots().filter((r) => serving.has(r.region));
+  }
+
   #applyStatic(table: RoutingTable): void {
     if (Object.keys(this.#static).length === 0 && this.#props.resolveUpstreams) this.#static = this.#props.resolveUpstreams(table);
     for (const r of table.regions) {
@@ -664,7 +670,8 @@ export class Gateway {
   }
 
   #setOrigins(region: string, origins: readonly string[]): void {
-    if (!this.#runtime.current.table.regions.some((r) => r.id === region)) return;
+    // A region without compute runs no gateway: no pool, no health checks, even if instances register there.
+    if (!servingRegionIds(this.#runtime.current.table).includes(region)) return;
     const fixed = this.#static[region];
     const effective = origins.length > 0 ? origins : fixed !== undefined ? [fixed] : [];
     const before = this.#upstreams.origins(region);
@@ -826,8 +833,7 @@ export class Gateway {
       return true;
     }
     if (path === '/readyz') {
-      const serving = this.#runtime.current.failover
-        .snapshots()
+      const serving = this.#servingSnapshots()
         .filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined)
         .map((r) => r.region);
       if (this.#draining) sendJson(res, 503, { status: 'draining' });

@@ -15,7 +15,8 @@
  * 1. `preference` (`#byPreference`): the preferred region (header `x-preferred-region`) if it is a
  *    known region, healthy, and in a zone the user's data may be in (the user's zone or its
  *    `allowedCopyTo`). Otherwise it is ignored and `ignoredPreference` says why ('unknown-region' |
- *    'unhealthy' | 'residency'). Load does not veto an explicit preference.
+ *    'no-gateway' (a region without compute) | 'unhealthy' | 'residency'). Load does not veto an
+ *    explicit preference.
  * 2. `geo` (`#byGeography`): the region serving the user's country, if healthy (and in the user's zone).
  * 3. `score` (`#byScore`): among healthy regions of the zone with loadFactor < routing.maxLoadFactor,
  *    the lowest `latencyMs + loadFactor * routing.loadWeight` (ties: zone order). A region without a
@@ -53,7 +54,7 @@ const { userUnit } = userHash;
 const { chooseReplica, localPrimaryDetail, localReplicaDetail } = replicas;
 
 export type RouteReason = 'preference' | 'geo' | 'score' | 'fallback' | 'shed';
-export type IgnoredPreferenceWhy = 'unknown-region' | 'unhealthy' | 'residency';
+export type IgnoredPreferenceWhy = 'unknown-region' | 'no-gateway' | 'unhealthy' | 'residency';
 export type RefusalCode = 'no-healthy-region' | 'residency-unknown' | 'unknown-zone';
 
 export interface IgnoredPreference {
@@ -571,7 +572,7 @@ export class RegionRouter {
     if (!preferred.serves) {
       ctx.ignoredPreference = {
         region: preferred.id,
-        why: 'unknown-region',
+        why: 'no-gateway',
         detail: `${preferred.id} runs no gateway (no "compute" in its services) and serves no requests`,
       };
       return undefined;

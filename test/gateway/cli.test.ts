@@ -296,7 +296,7 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
     expect(gw.table.regions.map((r) => r.id)).toContain('us-east-1');
   });
 
-  it('needs no upstream for a region without compute (it runs no gateway and takes no traffic)', () => {
+  it('needs no upstream for a region without compute (it runs no gateway and takes no traffic)', async () => {
     const tableFile = join(dir, 'table.json');
     const table = tableOf(EMEA);
     const storage = table.regions.find((r) => r.id === 'eu-west-2')!;
@@ -315,6 +315,27 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
     gateways.push(gw);
     expect(gw.table.regions.map((r) => r.id)).toContain('eu-west-2');
     expect(logs.filter((l) => l.event === 'no-instances')).toEqual([]);
+    // Not reported as a region of traffic: no health or share gauge that an alert would read.
+    const text = await gw.metrics.registry.metrics();
+    expect(text).toMatch(/gateway_region_up\{region="eu-west-1"/);
+    expect(text).not.toMatch(/region="eu-west-2"/);
+    // An upstream for it is a mistake named as such (before: "unknown region of the routing table").
+    const withOverride = parseGatewayFlags([
+      '--table',
+      tableFile,
+      '--upstreams',
+      upstreamsFile,
+      '--upstream',
+      'eu-west-2=http://127.0.0.1:9103',
+      '--no-health-checks',
+    ]);
+    expect(() => gatewayFromFlags(withOverride, {})).toThrow(
+      /upstream eu-west-2: a region without "compute" in its services: it runs no gateway and takes no traffic; allowed: eu-west-1, eu-central-1/,
+    );
+    const withEnv = parseGatewayFlags(['--table', tableFile, '--upstreams', upstreamsFile, '--no-health-checks']);
+    expect(() => gatewayFromFlags(withEnv, { TAISHANGLAOJUN_UPSTREAM_EU_WEST_2: 'http://127.0.0.1:9103' })).toThrow(
+      /TAISHANGLAOJUN_UPSTREAM_EU_WEST_2: names eu-west-2, a region without "compute" in its services/,
+    );
   });
 
   it('still rejects an override for a region the table does not have at start (a typo)', () => {

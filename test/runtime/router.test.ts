@@ -409,7 +409,7 @@ describe('a region without compute (storage only) runs no gateway and takes no A
     expect(r.decide({ country: 'GB' })).toMatchObject({ kind: 'refused', zone: 'emea' });
     const healthy = new RegionRouter(storageOnly(), { geoLookup: () => undefined });
     const d = healthy.decide({ country: 'DE', preferredRegion: 'eu-west-2' });
-    expect(d).toMatchObject({ kind: 'routed', region: 'eu-central-1', ignoredPreference: { region: 'eu-west-2', why: 'unknown-region' } });
+    expect(d).toMatchObject({ kind: 'routed', region: 'eu-central-1', ignoredPreference: { region: 'eu-west-2', why: 'no-gateway' } });
     expect(d.kind === 'routed' && d.ignoredPreference?.detail).toMatch(/eu-west-2 runs no gateway \(no "compute" in its services\)/);
     for (let i = 0; i < 2000; i++) {
       const anonymous = healthy.decide({ country: 'ZZ', userId: `u${i}` });
