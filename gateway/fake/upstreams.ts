@@ -6,7 +6,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadRoutingTable } from '../../runtime/load-table';
-import { RoutingTableError } from '../../runtime/routing-table';
+import { RoutingTableError, servingRegionIds } from '../../runtime/routing-table';
 import { spawnFakeUpstream, type NodeProcess } from './processes';
 
 export const FAKE_UPSTREAMS_USAGE =
@@ -54,7 +54,7 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   let regions: string[];
   try {
-    regions = loadRoutingTable(flag('--table') ?? 'cdktf.out/routing-table.json').regions.map((r) => r.id);
+    regions = servingRegionIds(loadRoutingTable(flag('--table') ?? 'cdktf.out/routing-table.json')); // one per region that runs a gateway
   } catch (err) {
     if (!(err instanceof RoutingTableError)) throw err;
     process.stderr.write(`fake-upstreams: ${err.message}\n`);
