@@ -1,7 +1,8 @@
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList, propError } from '../private/prop-checks';
+import { checkRequiredProps, checkText, NON_EMPTY_TEXT, checkList, propError, requireLiteral } from '../private/prop-checks';
 import { formatValue } from '../../runtime/problem';
 
 /** One PostgreSQL setting and how RDS applies a change to it. */
@@ -43,6 +44,11 @@ const PARAMETER_NAME = {
   allowed: 'a PostgreSQL or RDS parameter name, such as "work_mem" or "rds.force_ssl"',
 } as const;
 
+/** Each name of {@link PARAMETERS_RDS_MANAGES} (some keys list several), lower-case, to why RDS manages it. */
+const RDS_MANAGED_BY_NAME = new Map(
+  Object.entries(PARAMETERS_RDS_MANAGES).flatMap(([names, why]) => names.split(',').map((n) => [n.trim().toLowerCase(), why] as const)),
+);
+
 export interface DatabaseParameterGroupProps {
   /** Provider of the region the group lives in. */
   readonly provider: AwsProvider;
@@ -71,26 +77,38 @@ export class DatabaseParameterGroup extends Construct {
       namePrefix: 'the name prefix of the parameter group, such as "tslj-eu-west-1"',
       family: '"postgres16", "postgres17" …',
     });
+    requireLiteral(
+      this,
+      'parameters',
+      props.parameters,
+      'a literal list of { name, value, applyMethod }',
+      'each is merged with the built-in settings at synth',
+    );
     checkList(this, 'parameters', props.parameters, 'a list');
     checkText(this, 'namePrefix', props.namePrefix, NON_EMPTY_TEXT);
     if (typeof props.family !== 'string' || !/^postgres1[6-9]$/.test(props.family))
       throw new Error(`${this.node.path}: family ${formatValue(props.family)} is not allowed; allowed: "postgres16", "postgres17" …`);
-    const merged = new Map(REPLICATION_PARAMETERS.map((p) => [p.name, p]));
+    // Keyed by lower-case name: PostgreSQL reads parameter names ignoring case, so "MAX_WAL_SENDERS"
+    // next to the built-in "max_wal_senders" would be two entries for one setting.
+    const merged = new Map(REPLICATION_PARAMETERS.map((p) => [p.name.toLowerCase(), p]));
     const given = new Set<string>();
     (props.parameters ?? []).forEach((p, i) => {
       const field = `parameters[${i}]`;
       if (p === null || typeof p !== 'object' || Array.isArray(p)) propError(this, field, p, '{ name, value, applyMethod }');
       checkText(this, `${field}.name`, p.name, PARAMETER_NAME);
-      if (typeof p.value !== 'string' || p.value === '')
-        propError(this, `${field}.value`, p.value, 'the setting as non-empty text, e.g. "10" or "on"');
-      if (p.applyMethod !== 'immediate' && p.applyMethod !== 'pending-reboot')
+      if (!Token.isUnresolved(p.value) && (typeof p.value !== 'string' || p.value === ''))
+        propError(this, `${field}.value`, p.value, 'the setting as non-empty text, e.g. "10" or "on", or a token');
+      if (!Token.isUnresolved(p.applyMethod) && p.applyMethod !== 'immediate' && p.applyMethod !== 'pending-reboot')
         propError(this, `${field}.applyMethod`, p.applyMethod, '"immediate" (dynamic settings) or "pending-reboot" (read at start)');
-      if (p.name in PARAMETERS_RDS_MANAGES)
-        throw new Error(`${this.node.path}: parameter ${formatValue(p.name)} is not allowed; ${PARAMETERS_RDS_MANAGES[p.name]}`);
-      if (given.has(p.name.toLowerCase()))
-        propError(this, `${field}.name`, p.name, 'each parameter once (RDS names are not case-sensitive)');
-      given.add(p.name.toLowerCase());
-      merged.set(p.name, p);
+      const key = p.name.toLowerCase();
+      const managed = RDS_MANAGED_BY_NAME.get(key);
+      if (managed !== undefined) throw new Error(`${this.node.path}: parameter ${formatValue(p.name)} is not allowed; ${managed}`);
+      if (given.has(key)) propError(this, `${field}.name`, p.name, 'each parameter once (PostgreSQL reads names ignoring case)');
+      given.add(key);
+      const builtIn = merged.get(key);
+      if (builtIn !== undefined && builtIn.name !== p.name)
+        propError(this, `${field}.name`, p.name, `the spelling RDS lists, ${formatValue(builtIn.name)} (it replaces the built-in setting)`);
+      merged.set(key, p);
     });
     this.parameterGroup = new DbParameterGroup(this, 'ParameterGroup', {
       provider: props.provider,

@@ -249,8 +249,37 @@ describe('ReplicatedDatabase: bad props', () => {
       },
       'parameters[1].name "WORK_MEM" is not allowed; allowed: each parameter once',
     ],
+    // Found by review: a different case slipped past the built-in and the RDS-managed lists.
+    [
+      { parameters: [{ name: 'MAX_WAL_SENDERS', value: '20', applyMethod: 'pending-reboot' as const }] },
+      'parameters[0].name "MAX_WAL_SENDERS" is not allowed; allowed: the spelling RDS lists, "max_wal_senders"',
+    ],
+    [
+      { parameters: [{ name: 'WAL_LEVEL', value: 'logical', applyMethod: 'pending-reboot' as const }] },
+      'parameter "WAL_LEVEL" is not allowed; RDS sets it',
+    ],
+    [
+      { parameters: [{ name: 'primary_conninfo', value: 'host=x', applyMethod: 'pending-reboot' as const }] },
+      'parameter "primary_conninfo" is not allowed; recovery.conf settings',
+    ],
   ])('%j is refused', (props, message) => {
     expect(() => synthData(EMEA, database(props))).toThrow(message);
+  });
+
+  it('a parameter value or apply method from a Terraform variable is written as the token; a parameter list that is a token is refused', () => {
+    const { tf } = synthData(['eu-west-1'], (stack, regions) => {
+      const value = new TerraformVariable(stack, 'workMem', { type: 'string' }).stringValue;
+      const applyMethod = new TerraformVariable(stack, 'apply', { type: 'string' }).stringValue as 'immediate';
+      database({ parameters: [{ name: 'work_mem', value, applyMethod }] })(stack, regions);
+    });
+    const group = resourcesOf(tf, 'aws_db_parameter_group')[0] as { parameter: Array<Record<string, string>> };
+    expect(group.parameter).toContainEqual({ name: 'work_mem', value: '${var.workMem}', apply_method: '${var.apply}' });
+    expect(() =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        const list = new TerraformVariable(stack, 'params', { type: 'list(object({name=string}))' }).listValue as never;
+        database({ parameters: list })(stack, regions);
+      }),
+    ).toThrow(/Parameters: parameters is a token; allowed: a literal list of \{ name, value, applyMethod \}/);
   });
 
   it('a token project name (a Terraform variable) is accepted; the rest of the identifier is still checked', () => {
