@@ -363,15 +363,18 @@ const cdn = z
   .strict()
   .prefault({});
 
+/** A Prometheus `for:` or scrape interval: whole seconds (Prometheus durations take no fraction: `30.5s` is refused). */
+const promDuration = seconds.int('must be a whole number of seconds (a Prometheus duration)');
+
 const alerts = z
   .object({
-    regionDownForSeconds: seconds.default(DEFAULT_ALERTS.regionDownForSeconds),
+    regionDownForSeconds: promDuration.default(DEFAULT_ALERTS.regionDownForSeconds),
     latencyP95Seconds: seconds.default(DEFAULT_ALERTS.latencyP95Seconds),
-    latencyForSeconds: seconds.default(DEFAULT_ALERTS.latencyForSeconds),
+    latencyForSeconds: promDuration.default(DEFAULT_ALERTS.latencyForSeconds),
     errorRate: z.number().gt(0).lt(1).default(DEFAULT_ALERTS.errorRate),
-    errorRateForSeconds: seconds.default(DEFAULT_ALERTS.errorRateForSeconds),
-    scrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.scrapeIntervalSeconds),
-    gatewayScrapeIntervalSeconds: seconds.default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
+    errorRateForSeconds: promDuration.default(DEFAULT_ALERTS.errorRateForSeconds),
+    scrapeIntervalSeconds: promDuration.default(DEFAULT_ALERTS.scrapeIntervalSeconds),
+    gatewayScrapeIntervalSeconds: promDuration.default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
     metricsPort: z
       .number()
       .int()

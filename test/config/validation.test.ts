@@ -188,6 +188,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^is too small for ap-northeast-1's node pool: up to 100 nodes \(baseline 80 at the 80 % scale-out threshold\) take about 3000 private addresses \(30 per node with the VPC CNI's defaults\), but its 3 private subnets hold 1521; allowed: a larger network/,
     ],
     [
+      // before: accepted, and rendered "for: 30.5s", which Prometheus refuses
+      'a fractional alert duration',
+      (c) => {
+        (c as Record<string, unknown>).alerts = { regionDownForSeconds: 30.5 };
+      },
+      'alerts.regionDownForSeconds',
+      /^must be a whole number/,
+    ],
+    [
       'country in two regions',
       (c) => {
         region(c, 'eu-central-1').countries.push('FR');
