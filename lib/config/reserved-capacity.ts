@@ -23,11 +23,28 @@ export function maxNodesOf(baselineCapacity: number, scaleOutThresholdPercent: n
 }
 
 /**
- * Private addresses a worker node takes from its subnet with the Amazon VPC CNI's defaults
- * (WARM_ENI_TARGET=1): its primary network interface and one warm interface, 15 addresses each on
- * the c5/m5 xlarge and 2xlarge types the price table lists, before its pods need more.
+ * Private addresses a worker node of `instanceType` takes from its subnet with the Amazon VPC CNI's
+ * defaults (WARM_ENI_TARGET=1): its primary network interface and one warm one, fully allocated,
+ * before its pods need more. Addresses per interface by size (c/m/r families, EC2 documentation):
+ * large 10, xlarge and 2xlarge 15, 4xlarge to 12xlarge 30, larger 50; an unknown size counts as 15.
  */
-export const ADDRESSES_PER_NODE = 30;
+export function addressesPerNode(instanceType: string): number {
+  const size = instanceType.split('.')[1] ?? '';
+  const n = /^(\d*)xlarge$/.exec(size);
+  const perInterface =
+    size === 'medium' || size === 'large'
+      ? 10
+      : n === null
+        ? size === 'metal'
+          ? 50
+          : 15
+        : Number(n[1] || 1) <= 2
+          ? 15
+          : Number(n[1]) <= 12
+            ? 30
+            : 50;
+  return 2 * perInterface;
+}
 
 /** Addresses AWS keeps in every subnet (network, router, DNS, future, broadcast). */
 const AWS_RESERVED_PER_SUBNET = 5;

@@ -7,11 +7,12 @@ import { formatPath, formatValue, valueAt } from '../../runtime/problem';
 import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, isPrivateCidr, parseCidr, PRIVATE_NETWORKS, type Ipv4Cidr } from '../private/cidr';
 import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
+import { DEFAULT_RESERVED_CAPACITY } from './defaults';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
-import { ADDRESSES_PER_NODE, checkReservedCapacity, deriveReservedCapacity, maxNodesOf, privateSubnetAddresses } from './reserved-capacity';
+import { addressesPerNode, checkReservedCapacity, deriveReservedCapacity, maxNodesOf, privateSubnetAddresses } from './reserved-capacity';
 import { isCountryCode } from '../../runtime/country-codes';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
@@ -477,9 +478,10 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
 }
 
 /**
- * A compute region's private subnets must hold its largest node pool: maxNodes (the baseline at the
- * scale-out threshold) × {@link ADDRESSES_PER_NODE}. A /20 leaves about 1,500 private addresses,
- * which a pool of 100 nodes outgrows before its pods need any more.
+ * A compute region's private subnets must hold its largest node pool: the reserved groups at their
+ * counts and the elastic rest (up to maxNodes, the baseline at the scale-out threshold) of the size
+ * class of the largest reservation, each node at {@link addressesPerNode}. A /20 leaves about 1,500
+ * private addresses, which a pool of 100 nodes outgrows before its pods need any more.
  */
 function checkNodeAddresses(cfg: CheckView, add: (path: string, value: unknown, message: string) => void): void {
   if (!cfg.autoScaling) return;
@@ -490,16 +492,26 @@ function checkNodeAddresses(cfg: CheckView, add: (path: string, value: unknown, 
     if (!services.includes('compute')) return;
     const parsed = parseCidr(region.cidr);
     if ('error' in parsed || parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max) return; // reported above
-    const baseline = (region.reservedCapacity ?? deriveReservedCapacity(region.capacity)).baselineCapacity;
-    const nodes = maxNodesOf(baseline, scaleOut);
-    const needed = nodes * ADDRESSES_PER_NODE;
+    const declared = region.reservedCapacity !== undefined;
+    const plan = region.reservedCapacity ?? deriveReservedCapacity(region.capacity);
+    const nodes = maxNodesOf(plan.baselineCapacity, scaleOut);
+    const reserved = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
+    const anchor = [...plan.instanceTypes].sort((a, b) => b.count - a.count)[0]?.type ?? DEFAULT_RESERVED_CAPACITY.instanceType;
+    const needed =
+      plan.instanceTypes.reduce((n, r) => n + r.count * addressesPerNode(r.type), 0) +
+      Math.max(0, nodes - reserved) * addressesPerNode(anchor);
     const usable = privateSubnetAddresses(parsed.prefix, region.availabilityZones.length);
-    if (needed > usable)
-      add(
-        `regions[${i}].cidr`,
-        region.cidr,
-        `is too small for ${region.id}'s node pool: up to ${nodes} nodes (baseline ${baseline} at the ${scaleOut} % scale-out threshold) take about ${needed} private addresses (${ADDRESSES_PER_NODE} per node with the VPC CNI's defaults), but its ${region.availabilityZones.length} private subnets hold ${usable}; allowed: a larger network (a shorter prefix) or a smaller baseline`,
-      );
+    if (needed <= usable) return;
+    const baseline = declared
+      ? `regions[${i}].reservedCapacity.baselineCapacity`
+      : `regions[${i}].capacity (the baseline is derived from it)`;
+    add(
+      `regions[${i}].cidr`,
+      region.cidr,
+      `is too small for ${region.id}'s node pool: up to ${nodes} nodes (baseline ${plan.baselineCapacity} at the ${scaleOut} % scale-out threshold) take about ${needed} private addresses (${addressesPerNode(anchor)} a ${anchor} node with the VPC CNI's defaults), but its ${region.availabilityZones.length} private subnets hold ${usable}; allowed: ${
+        parsed.prefix > VPC_CIDR_PREFIX.min ? `a larger network (down to /${VPC_CIDR_PREFIX.min}), ` : ''
+      }more availability zones (up to ${AZ_COUNT.max}), or a smaller pool: ${baseline}, or a higher autoScaling.scaleOutThresholdPercent`,
+    );
   });
 }
 

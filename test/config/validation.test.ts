@@ -3,6 +3,7 @@ import { buildRoutingTable } from '../../lib/routing-table';
 import { parseRoutingTable, ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { formatProblem } from '../../runtime/problem';
 import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
+import { addressesPerNode } from '../../lib/config/reserved-capacity';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fresh = (): Mutable => structuredClone(config) as Mutable;
@@ -185,7 +186,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ap-northeast-1').cidr = '10.12.0.0/20';
       },
       'regions[2].cidr',
-      /^is too small for ap-northeast-1's node pool: up to 100 nodes \(baseline 80 at the 80 % scale-out threshold\) take about 3000 private addresses \(30 per node with the VPC CNI's defaults\), but its 3 private subnets hold 1521; allowed: a larger network/,
+      /^is too small for ap-northeast-1's node pool: up to 100 nodes \(baseline 80 at the 80 % scale-out threshold\) take about 3000 private addresses \(30 a c5\.2xlarge node with the VPC CNI's defaults\), but its 3 private subnets hold 1521; allowed: a larger network \(down to \/16\), more availability zones \(up to 4\), or a smaller pool: regions\[2\]\.capacity \(the baseline is derived from it\)/,
     ],
     [
       // before: accepted, and rendered "for: 30.5s", which Prometheus refuses
@@ -195,6 +196,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       },
       'alerts.regionDownForSeconds',
       /^must be a whole number/,
+    ],
+    [
+      // found by review: 4xlarge nodes take 60 addresses, not 30; this /18 was accepted
+      'a /18 network for a pool of c5.4xlarge nodes',
+      (c) => {
+        region(c, 'us-east-1').cidr = '10.30.0.0/18';
+      },
+      'regions[7].cidr',
+      /^is too small for us-east-1's node pool: up to 150 nodes \(baseline 120 at the 80 % scale-out threshold\) take about \d+ private addresses \(60 a c5\.4xlarge node/,
     ],
     [
       'country in two regions',
@@ -1623,5 +1633,20 @@ describe('a small network is accepted when the node pool fits it', () => {
     region(c, 'ap-northeast-1').reservedCapacity = { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] };
     const result = checkRegionsConfig(c);
     expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
+  });
+});
+
+describe('addresses a node takes with the VPC CNI defaults (primary and one warm interface)', () => {
+  it.each([
+    ['m5.large', 20],
+    ['c5.xlarge', 30],
+    ['m5.2xlarge', 30],
+    ['c5.4xlarge', 60],
+    ['r5.12xlarge', 60],
+    ['c5.24xlarge', 100],
+    ['c5.metal', 100],
+    ['c5.weird', 30],
+  ])('%s: %i', (type, n) => {
+    expect(addressesPerNode(type)).toBe(n);
   });
 });
