@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { formatValue } from '../../runtime/problem';
 
@@ -119,10 +119,39 @@ function hasRegionIdentity(value: unknown): boolean {
   );
 }
 
-/** The required parts an object naming a region lacks (not an object each), in interface order. */
+/** What each required part of an IRegion must carry for the constructs built on it (strings, or lists of them). */
+const REGION_PART_ATTRIBUTES: Readonly<Record<(typeof REGION_PARTS)[number], readonly string[]>> = {
+  provider: [],
+  key: ['keyArn'],
+  bucket: ['bucketName', 'bucketArn'],
+  network: ['vpcId', 'cidr', 'availabilityZones', 'publicSubnetIds', 'privateSubnetIds'],
+  securityGroups: ['loadBalancerSecurityGroupId', 'gatewaySecurityGroupId', 'databaseSecurityGroupId'],
+};
+
+/**
+ * The required parts an object naming a region lacks, in interface order: a part that is not an
+ * object, a provider that is not a Terraform provider, or a part without the attributes the
+ * constructs read (`network.vpcId`, …; a hollow `{}` wrote resources with no VPC, subnets or provider).
+ */
 function missingRegionParts(value: object): string[] {
   const r = value as Record<string, unknown>;
-  return REGION_PARTS.filter((part) => r[part] === null || typeof r[part] !== 'object');
+  const missing: string[] = [];
+  for (const part of REGION_PARTS) {
+    const v = r[part];
+    if (v === null || typeof v !== 'object') {
+      missing.push(part);
+      continue;
+    }
+    if (part === 'provider' && !(v instanceof TerraformProvider)) {
+      missing.push('provider (a TerraformProvider: an AwsProvider)');
+      continue;
+    }
+    for (const attribute of REGION_PART_ATTRIBUTES[part]) {
+      const a = (v as Record<string, unknown>)[attribute];
+      if (typeof a !== 'string' && !(Array.isArray(a) && a.every((x) => typeof x === 'string'))) missing.push(`${part}.${attribute}`);
+    }
+  }
+  return missing;
 }
 
 /** A value as a region message shows it: a region by its id, anything else by the formatter (an object only by its shape). */
@@ -141,11 +170,8 @@ export function checkRegionLike(scope: IConstruct, field: string, value: unknown
   if (!hasRegionIdentity(value)) propError(scope, field, shownRegion(value), REGION_ALLOWED);
   const missing = missingRegionParts(value as object);
   if (missing.length > 0)
-    propError(
-      scope,
-      field,
-      `(region ${(value as { regionId: string }).regionId} without ${missing.join(', ')})`,
-      `${REGION_ALLOWED}, with its ${REGION_PARTS.join(', ')}`,
+    throw new Error(
+      `${scope.node.path}: ${field} (region ${formatValue((value as { regionId: string }).regionId)}) lacks ${missing.join(', ')}; allowed: ${REGION_ALLOWED}, with its ${REGION_PARTS.join(', ')} and their attributes`,
     );
 }
 

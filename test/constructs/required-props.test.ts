@@ -296,6 +296,20 @@ describe('a hand-made IRegion without the parts its interface requires is named,
   const { RegionIngress, ContainerRegistry } = lib;
   const { specOf } = require('../helpers/platform') as typeof import('../helpers/platform');
   const partial = { regionId: 'eu-west-1', spec: specOf('eu-west-1'), provider: {}, bucket: {}, securityGroups: {} };
+  // A real Region's parts, copied into a plain object (what a hand-made IRegion looks like).
+  const real = (s: TerraformStack, id = 'eu-west-1') => {
+    const r = new lib.Region(s, id, { spec: specOf(id), projectName: 'acme', accountId: '111122223333' });
+    return {
+      regionId: r.regionId,
+      spec: r.spec,
+      provider: r.provider,
+      key: r.key,
+      bucket: r.bucket,
+      network: r.network,
+      securityGroups: r.securityGroups,
+      accountId: r.accountId,
+    };
+  };
   it('lists what it lacks', () => {
     const err = attempt(
       (s) =>
@@ -308,21 +322,25 @@ describe('a hand-made IRegion without the parts its interface requires is named,
     );
     expect(err).not.toBeInstanceOf(TypeError);
     expect(err.message).toBe(
-      'stack/X: region "(region eu-west-1 without key, network)" is not allowed; allowed: a Region of the config ' +
-        "(an IRegion: new Region(...) or one of a continent stack's regions), with its provider, key, bucket, network, securityGroups",
+      'stack/X: region (region "eu-west-1") lacks provider (a TerraformProvider: an AwsProvider), key, bucket.bucketName, bucket.bucketArn, ' +
+        'network, securityGroups.loadBalancerSecurityGroupId, securityGroups.gatewaySecurityGroupId, securityGroups.databaseSecurityGroupId; ' +
+        "allowed: a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions), with its provider, key, " +
+        'bucket, network, securityGroups and their attributes',
     );
   });
   it('names the list element', () => {
     const err = attempt(
       (s) =>
         new ContainerRegistry(s, 'X', {
-          region: { ...partial, key: {}, network: {} },
+          region: real(s),
           projectName: 'acme',
           accountId: '111122223333',
-          replicateTo: [{ ...partial, provider: null }],
+          replicateTo: [{ ...real(s, 'eu-west-2'), network: {} }],
         } as never),
     );
-    expect(err.message).toMatch(/^stack\/X: replicateTo\[0\] "\(region eu-west-1 without provider, key, network\)" is not allowed/);
+    expect(err.message).toMatch(
+      /^stack\/X: replicateTo\[0\] \(region "eu-west-2"\) lacks network\.vpcId, network\.cidr, network\.availabilityZones, network\.publicSubnetIds, network\.privateSubnetIds; allowed: /,
+    );
   });
 });
 
