@@ -21,7 +21,11 @@ const isText = (v: unknown): boolean => (typeof v === 'string' && v.trim() !== '
 
 /** Refuses what the provider block would render wrong, or what would throw at synth (an `exec` of the wrong shape). */
 function checkProviderConfig(path: string, c: KubernetesProviderConfig): void {
-  if (c.alias !== undefined && !(typeof c.alias === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(c.alias)))
+  if (c.alias !== undefined && Token.isUnresolved(c.alias))
+    throw new Error(
+      `${path}: alias is a token; allowed: a literal Terraform identifier (Terraform reads provider aliases before any value)`,
+    );
+  if (c.alias !== undefined && !(typeof c.alias === 'string' && /^[\p{L}_][\p{L}\p{N}_-]*$/u.test(c.alias)))
     pathError(path, 'alias', c.alias, 'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"');
   if (!isText(c.host)) pathError(path, 'host', c.host, "the cluster's API endpoint as text (or a token)");
   if (!isText(c.clusterCaCertificate))

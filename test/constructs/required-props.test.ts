@@ -358,6 +358,7 @@ describe('KubernetesProvider refuses an exec or an attribute of the wrong shape 
     ['an empty command', { exec: { apiVersion: 'v1', command: ' ', args: [] } }, 'exec.command " " is not allowed'],
     ['host as a number', { host: 443 }, 'host 443 is not allowed'],
     ['an alias with a dot', { alias: 'eu.west' }, 'alias "eu.west" is not allowed; allowed: a Terraform identifier'],
+    ['an alias from a variable', { alias: '${var.alias}' }, 'alias "${var.alias}" is not allowed'],
   ];
   it.each(cases)('%s', (_what, over, message) => {
     const err = attempt((s) => new KubernetesProvider(s, 'X', { ...good, ...over } as never));
@@ -368,6 +369,10 @@ describe('KubernetesProvider refuses an exec or an attribute of the wrong shape 
     const app = Testing.app();
     const stack = new TerraformStack(app, 'stack');
     new KubernetesProvider(stack, 'X', { ...good, alias: 'eu_west_1', host: Fn.lookup({}, 'h', 'x') });
+    new KubernetesProvider(stack, 'Y', { ...good, alias: 'région_1' }); // HCL identifiers take Unicode letters
+    expect(attempt((s) => new KubernetesProvider(s, 'X', { ...good, alias: Fn.lookup({}, 'a', 'b') })).message).toBe(
+      'stack/X: alias is a token; allowed: a literal Terraform identifier (Terraform reads provider aliases before any value)',
+    );
     const json = JSON.parse(Testing.synth(stack)) as { provider: { kubernetes: Array<Record<string, unknown>> } };
     expect(json.provider.kubernetes[0]).toMatchObject({ alias: 'eu_west_1', exec: [{ api_version: 'v1', command: 'aws', args: ['eks'] }] });
   });
