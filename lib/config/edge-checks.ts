@@ -118,7 +118,14 @@ export function edgeConfigProblems(
   (cfg.edge.loadBalancerSourceCidrs ?? []).forEach((cidr, i) => {
     const at = `edge.loadBalancerSourceCidrs[${i}]`;
     const parsed = parseCidr(cidr);
-    if ('error' in parsed) add(at, cidr, `${parsed.error}; allowed: an IPv4 CIDR such as "34.96.0.0/20"`);
+    if ('error' in parsed)
+      add(
+        at,
+        cidr,
+        parsed.error.startsWith('must be')
+          ? 'must be an IPv4 CIDR such as "34.96.0.0/20" (the load balancers take IPv4 only)'
+          : `${parsed.error}; allowed: an IPv4 CIDR such as "34.96.0.0/20"`,
+      );
     else if (formatCidr(parsed) !== cidr) add(at, cidr, `is not canonical; write it as ${JSON.stringify(formatCidr(parsed))}`);
     else if (seenCidrs.has(cidr)) add(at, cidr, 'is listed twice; each range once');
     seenCidrs.add(cidr);

@@ -197,7 +197,7 @@ const region = z
      * ISO 3166-1 alpha-2 codes of the countries this region serves: at least one for a region with
      * "compute", none for one without (it runs no gateway, so it serves no users).
      */
-    countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).max(CONFIG_BOUNDS.countries),
+    countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).max(CONFIG_BOUNDS.countries).default([]),
     /** Latency (ms) above which the region counts as slow for its users. */
     latencyThresholdMs: z.number().positive().max(ROUTING_TABLE_LIMITS.latencyMs),
     /** Requests the region absorbs at full load. */

@@ -172,6 +172,14 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^is listed twice; each range once/,
     ],
     [
+      'an IPv6 load-balancer source range',
+      (c) => {
+        (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: ['2600:1900::/28'] };
+      },
+      'edge.loadBalancerSourceCidrs[0]',
+      /^must be an IPv4 CIDR such as "34\.96\.0\.0\/20" \(the load balancers take IPv4 only\)$/,
+    ],
+    [
       'an empty load-balancer source list',
       (c) => {
         (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: [] };
@@ -1648,5 +1656,17 @@ describe('addresses a node takes with the VPC CNI defaults (primary and one warm
     ['c5.weird', 30],
   ])('%s: %i', (type, n) => {
     expect(addressesPerNode(type)).toBe(n);
+  });
+});
+
+describe('a region without compute may leave countries out', () => {
+  it('is accepted without the field', () => {
+    const c = fresh();
+    region(c, 'eu-west-1').countries.push(...region(c, 'eu-west-2').countries);
+    const storage = region(c, 'eu-west-2') as Record<string, unknown>;
+    storage.services = ['storage'];
+    delete storage.countries;
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
   });
 });
