@@ -475,8 +475,28 @@ describe('rules read relations, not just attributes', () => {
       expect(findings).toHaveLength(1);
       expect(findings[0].reason).toMatch(reason);
     }
+    // A second SecureTransport test contradicts the first: IAM ANDs them and the Deny never applies.
+    for (const Condition of [
+      { Bool: { 'aws:SecureTransport': 'false' }, BoolIfExists: { 'aws:SecureTransport': 'true' } },
+      { Bool: { 'aws:SecureTransport': 'false', 'AWS:SecureTransport': 'true' } },
+    ])
+      expect(check(deny({ Condition }))[0]?.reason).toMatch(/its condition also requires .*SecureTransport/i);
+    // Patterns that match no object ARN, or a reference cut short.
+    for (const Resource of ['$*', '${aws_s3_bucket.b.a*', 'arn:aws:s3:::y/*'])
+      expect(check(deny({ Resource }))[0]?.reason).toMatch(/Resource is /);
     // Patterns IAM matches to every object of the bucket (the fixture's bucket is named "x").
-    for (const resource of ['arn:aws:s3:::x*', 'arn:aws:s3:::x/*', 'arn:aws:s3:::*', '*', ['arn:aws:s3:::x', 'arn:aws:s3:::x/*']])
+    for (const resource of [
+      'arn:aws:s3:::x*',
+      'arn:aws:s3:::x/*',
+      'arn:aws:s3:::*',
+      '*',
+      ['arn:aws:s3:::x', 'arn:aws:s3:::x/*'],
+      'arn:aws:s3:::*/*',
+      'arn:aws:s3:::x/**',
+      'arn:aws:s3:::x?*',
+      'arn:*',
+      `${ref('aws_s3_bucket', 'b', 'arn')}*`,
+    ])
       expect(check(deny({ Resource: resource }))).toEqual([]);
     // A condition on something else, or SecureTransport true, is no Deny on insecure transport.
     expect(check(deny({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }))[0].reason).toBe(

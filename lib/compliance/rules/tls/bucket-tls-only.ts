@@ -7,63 +7,78 @@ function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 }
 
-/** A key of `obj` equal to `name` ignoring case (IAM condition operators and keys are case-insensitive). */
-function keyIgnoringCase(obj: Record<string, unknown>, name: RegExp): string | undefined {
-  return Object.keys(obj).find((k) => name.test(k));
+/** A condition operator that tests a boolean key: Bool or BoolIfExists, any case. */
+const BOOL_OPERATOR = /^bool(ifexists)?$/i;
+const SECURE_TRANSPORT = /^aws:securetransport$/i;
+
+/** Whether a condition value is false and only false (`false`, `"false"`, or a list of those). */
+function onlyFalse(value: unknown): boolean {
+  const values = Array.isArray(value) ? value : [value];
+  return values.length > 0 && values.every((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'));
 }
 
-/** Whether a statement's condition is "aws:SecureTransport is false" (Bool or BoolIfExists, any spelling of the key). */
-function onInsecureTransport(statement: Record<string, unknown>): boolean {
+/** Every (operator, key) test of a statement's condition, as IAM ANDs them. */
+function conditionTests(statement: Record<string, unknown>): { operator: string; key: string; value: unknown }[] {
   const condition = statement.Condition;
-  if (condition === null || typeof condition !== 'object') return false;
-  return Object.entries(condition as Record<string, unknown>).some(([operator, keys]) => {
-    if (!/^bool(ifexists)?$/i.test(operator) || keys === null || typeof keys !== 'object') return false;
-    const key = keyIgnoringCase(keys as Record<string, unknown>, /^aws:securetransport$/i);
-    if (key === undefined) return false;
-    const value = (keys as Record<string, unknown>)[key];
-    const values = Array.isArray(value) ? value : [value];
-    return values.some((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'));
-  });
+  if (condition === null || typeof condition !== 'object') return [];
+  return Object.entries(condition as Record<string, unknown>).flatMap(([operator, keys]) =>
+    keys !== null && typeof keys === 'object'
+      ? Object.entries(keys as Record<string, unknown>).map(([key, value]) => ({ operator, key, value }))
+      : [],
+  );
+}
+
+/** Whether a statement's condition holds a test "aws:SecureTransport is false" (Bool or BoolIfExists, any spelling). */
+function onInsecureTransport(statement: Record<string, unknown>): boolean {
+  return conditionTests(statement).some((t) => BOOL_OPERATOR.test(t.operator) && SECURE_TRANSPORT.test(t.key) && onlyFalse(t.value));
 }
 
 /**
- * Conditions besides "aws:SecureTransport is false": IAM ANDs every operator and key of a
- * statement, so each one narrows the Deny (to one account, to callers without MFA, or to never).
+ * The tests besides one "aws:SecureTransport is false": IAM ANDs every operator and key of a
+ * statement, so each one narrows the Deny (to one account, to callers without MFA) or, when it tests
+ * SecureTransport again, can make it never apply.
  */
 function otherConditions(statement: Record<string, unknown>): string[] {
+  let found = false;
   const out: string[] = [];
-  for (const [operator, keys] of Object.entries(statement.Condition as Record<string, unknown>)) {
-    const names = keys !== null && typeof keys === 'object' ? Object.keys(keys) : [];
-    for (const key of names)
-      if (!(/^bool(ifexists)?$/i.test(operator) && /^aws:securetransport$/i.test(key))) out.push(`${operator} ${key}`);
+  for (const t of conditionTests(statement)) {
+    if (!found && BOOL_OPERATOR.test(t.operator) && SECURE_TRANSPORT.test(t.key) && onlyFalse(t.value)) found = true;
+    else out.push(`${t.operator} ${t.key}`);
   }
   return out;
 }
 
-/**
- * The ARN texts that name `bucket`: `arn:aws:s3:::<name>` for a literal bucket name, and the
- * bucket's own `arn` reference (how the constructs write it).
- */
-function bucketArns(bucket: ResourceView): string[] {
-  const name = bucket.attributes.bucket;
-  const arns = [`\${${addressOf(bucket)}.arn}`];
-  if (typeof name === 'string' && !name.includes('${')) arns.push(`arn:aws:s3:::${name}`);
-  return arns;
+/** A glob of IAM's resource syntax (`*` any run, `?` one character) as an anchored regular expression. */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[\\s\\S]*')
+      .replace(/\?/g, '[\\s\\S]')}$`,
+  );
 }
 
 /**
- * Whether an IAM resource pattern matches every object of the bucket: `*` and `?` are wildcards,
- * so the pattern must match `<bucket ARN>/` followed by any key; a reference to another resource,
- * a prefix (`/logs/*`) or another bucket does not.
+ * Whether an IAM resource pattern matches every object of the bucket, `<bucket ARN>/<any key>`: it
+ * ends with `*`, and what comes before that matches a prefix of `<bucket ARN>/` (so the `*` takes
+ * any key). The bucket's `arn` reference (how the constructs write it) is one unit: only that
+ * reference followed by `/*` or `*` counts; any other reference is not known to name this bucket.
+ * A literal ARN is matched against `arn:aws:s3:::<name>` when the bucket's name is literal, else
+ * only a pattern that matches every bucket (`*`, `arn:aws:s3:::*`) counts.
  */
 function coversObjects(pattern: string, bucket: ResourceView): boolean {
-  const wildcard = pattern.search(/[*?]/);
-  if (wildcard < 0 || pattern[wildcard] !== '*' || wildcard !== pattern.length - 1) {
-    // Only a trailing `*` can match any key; `?`, or a `*` followed by more text, matches some keys only.
-    return false;
-  }
-  const fixed = pattern.slice(0, wildcard);
-  return bucketArns(bucket).some((arn) => `${arn}/`.startsWith(fixed)) || fixed === '' || 'arn:aws:s3:::'.startsWith(fixed);
+  if (!pattern.endsWith('*')) return false;
+  const head = pattern.slice(0, -1);
+  const reference = `\${${addressOf(bucket)}.arn}`;
+  if (head.startsWith(reference))
+    return globRegExp(head.slice(reference.length)).test('') || globRegExp(head.slice(reference.length)).test('/');
+  if (head.includes('${')) return false;
+  const name = bucket.attributes.bucket;
+  // Without a literal name, only a pattern that takes every bucket's objects is known to take this one's.
+  const target = typeof name === 'string' && !name.includes('${') ? `arn:aws:s3:::${name}/` : 'arn:aws:s3:::';
+  const matcher = globRegExp(head);
+  for (let i = 0; i <= target.length; i++) if (matcher.test(target.slice(0, i))) return true;
+  return false;
 }
 
 /**
