@@ -365,6 +365,7 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
       ? undefined
       : new EtcdRegistry({ hosts: flags.etcd, onError: onRegistryError, onRecovered: onRegistryRecovered });
   const warned = new Set<string>();
+  const idleAtStart: string[] = [];
   const resolve = (t: RoutingTable) => {
     // Upstreams for the regions that answer traffic: a region without compute runs no gateway.
     const regions = servingRegionIds(t);
@@ -378,28 +379,26 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
       const strays = Object.keys(env)
         .filter((k) => k.startsWith(prefix) && k !== UPSTREAM_TEMPLATE_ENV && !names.has(k))
         .sort();
-      const problems = strays.map((k) =>
-        idleNames.has(k)
-          ? `${k}: names ${idleNames.get(k)}, a region without "compute" in its services: it runs no gateway and takes no traffic (unset it)`
-          : `${k}: names no region of the routing table; allowed: ${[...names].join(', ')} (or unset it)`,
-      );
-      for (const r of idle)
-        if (flags.upstreams[r] !== undefined)
-          problems.push(
-            `upstream ${r}: a region without "compute" in its services: it runs no gateway and takes no traffic; allowed: ${regions.join(', ')}`,
-          );
+      // A region of the table without compute is not a typo: its upstream is ignored with a warning
+      // (logged once the gateway exists), as on a reload, so a restart after such a change starts.
+      const problems = strays
+        .filter((k) => !idleNames.has(k))
+        .map((k) => `${k}: names no region of the routing table; allowed: ${[...names].join(', ')} (or unset it)`);
       if (problems.length > 0) throw new UpstreamConfigError(problems);
+      idleAtStart.push(...idle.filter((r) => flags.upstreams[r] !== undefined || env[upstreamEnvName(r)] !== undefined));
     }
-    const dropped = built.gateway === undefined ? [] : Object.keys(flags.upstreams).filter((r) => !known.has(r));
+    const dropped = built.gateway === undefined ? [] : Object.keys(flags.upstreams).filter((r) => !known.has(r) && !idle.includes(r));
     const resolved = resolveStaticUpstreams({
       regions,
       template: flags.template,
-      overrides: dropped.length === 0 ? flags.upstreams : Object.fromEntries(Object.entries(flags.upstreams).filter(([r]) => known.has(r))),
+      // Without the regions that take no traffic (ignored above) and, on a reload, those the table dropped.
+      overrides: Object.fromEntries(Object.entries(flags.upstreams).filter(([r]) => !idle.includes(r) && !dropped.includes(r))),
       env,
       optional: registry !== undefined,
     });
     for (const r of warned) if (known.has(r)) warned.delete(r);
-    const fresh = dropped.filter((r) => !warned.has(r));
+    const idleGiven = built.gateway === undefined ? [] : idle.filter((r) => flags.upstreams[r] !== undefined);
+    const fresh = [...dropped, ...idleGiven].filter((r) => !warned.has(r));
     if (fresh.length > 0) {
       for (const r of fresh) warned.add(r);
       built.gateway?.logger.warn(
@@ -424,6 +423,13 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
     logger: options.logger,
   });
   built.gateway = gateway;
+  if (idleAtStart.length > 0) {
+    for (const r of idleAtStart) warned.add(r);
+    gateway.logger.warn(
+      { event: 'upstream-ignored', regions: idleAtStart },
+      `upstreams for regions without compute (they run no gateway and take no traffic) are ignored: ${idleAtStart.join(', ')}`,
+    );
+  }
   return gateway;
 }
 

@@ -588,8 +588,13 @@ export class Gateway {
     const result = this.#runtime.reload(table);
     if (!result.ok) return this.#rejected(trigger, result.problems);
     const ids = table.regions.map((r) => r.id);
+    const serving = servingRegionIds(table);
     this.#static = fixed;
-    this.#upstreams.retain(ids);
+    // Pools and health checks only for the regions that answer traffic: a region that lost compute
+    // in this table keeps neither (its checks would fail it, and its gauges alert, for nothing).
+    for (const id of ids)
+      if (!serving.includes(id) && this.#runtime.current.health.targetUrl(id) !== undefined) this.#runtime.removeTarget(id);
+    this.#upstreams.retain(serving);
     this.#applyStatic(table);
     this.#registry?.setRegions(ids);
     this.metrics.reloads.inc({ trigger, result: 'ok' });

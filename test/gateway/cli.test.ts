@@ -319,7 +319,10 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
     const text = await gw.metrics.registry.metrics();
     expect(text).toMatch(/gateway_region_up\{region="eu-west-1"/);
     expect(text).not.toMatch(/region="eu-west-2"/);
-    // An upstream for it is a mistake named as such (before: "unknown region of the routing table").
+    // An upstream for it (left over from when it had compute) is ignored with a warning, at start as on
+    // a reload: a restart after the change starts (before: "unknown region of the routing table").
+    const startLogs: Array<Record<string, unknown>> = [];
+    const startLogger = pino({ base: undefined }, { write: (s: string) => startLogs.push(JSON.parse(s) as Record<string, unknown>) });
     const withOverride = parseGatewayFlags([
       '--table',
       tableFile,
@@ -329,13 +332,37 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
       'eu-west-2=http://127.0.0.1:9103',
       '--no-health-checks',
     ]);
-    expect(() => gatewayFromFlags(withOverride, {})).toThrow(
-      /upstream eu-west-2: a region without "compute" in its services: it runs no gateway and takes no traffic; allowed: eu-west-1, eu-central-1/,
+    const started = gatewayFromFlags(withOverride, { TAISHANGLAOJUN_UPSTREAM_EU_WEST_2: 'http://127.0.0.1:9103' }, { logger: startLogger });
+    gateways.push(started);
+    expect(startLogs.filter((l) => l.event === 'upstream-ignored')).toEqual([
+      expect.objectContaining({ level: 40, regions: ['eu-west-2'] }),
+    ]);
+    expect(await started.metrics.registry.metrics()).not.toMatch(/region="eu-west-2"/);
+  });
+
+  it('a reload that takes compute away from a region drops its health checks and pool (they failed it, for nothing)', () => {
+    const tableFile = join(dir, 'table.json');
+    writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
+    const upstreamsFile = join(dir, 'upstreams.json');
+    writeFileSync(upstreamsFile, JSON.stringify(Object.fromEntries(EMEA.map((r, i) => [r, `http://127.0.0.1:${9101 + i}`]))));
+    const gw = gatewayFromFlags(
+      parseGatewayFlags(['--table', tableFile, '--upstreams', upstreamsFile]),
+      {},
+      { logger: pino({ level: 'silent' }) },
     );
-    const withEnv = parseGatewayFlags(['--table', tableFile, '--upstreams', upstreamsFile, '--no-health-checks']);
-    expect(() => gatewayFromFlags(withEnv, { TAISHANGLAOJUN_UPSTREAM_EU_WEST_2: 'http://127.0.0.1:9103' })).toThrow(
-      /TAISHANGLAOJUN_UPSTREAM_EU_WEST_2: names eu-west-2, a region without "compute" in its services/,
-    );
+    gateways.push(gw);
+    expect(gw.routing.current.health.targetUrl('eu-west-2')).toBeDefined();
+    const table = tableOf(EMEA);
+    table.regions.find((r) => r.id === 'eu-west-2')!.services = ['storage'];
+    for (const [country, region] of Object.entries(table.countries)) if (region === 'eu-west-2') table.countries[country] = 'eu-west-1';
+    writeFileSync(tableFile, JSON.stringify(table));
+    expect(gw.reload('api').ok).toBe(true);
+    expect(gw.routing.current.health.targetUrl('eu-west-2')).toBeUndefined();
+    expect(gw.routing.current.health.targetUrl('eu-west-1')).toBeDefined();
+    // And back: compute again, checked again.
+    writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
+    expect(gw.reload('api').ok).toBe(true);
+    expect(gw.routing.current.health.targetUrl('eu-west-2')).toBeDefined();
   });
 
   it('still rejects an override for a region the table does not have at start (a typo)', () => {
