@@ -1,5 +1,5 @@
 /**
- * `taishanglaojun fake-upstreams`: one fake upstream process per region of a routing table on
+ * `taishanglaojun fake-upstreams`: one fake upstream process per region of a routing table that runs a gateway (compute) on
  * 127.0.0.1, ports from --base-port in table order; writes {"<region>": "<url>"} to --out for
  * `taishanglaojun gateway --upstreams`. Runs until SIGINT/SIGTERM, then stops its children.
  */
@@ -10,7 +10,7 @@ import { RoutingTableError, servingRegionIds } from '../../runtime/routing-table
 import { spawnFakeUpstream, type NodeProcess } from './processes';
 
 export const FAKE_UPSTREAMS_USAGE =
-  'usage: taishanglaojun fake-upstreams [--table FILE] [--base-port 9100] [--out upstreams.json]\n  --table defaults to cdktf.out/routing-table.json (what npm run synth writes);\n  one fake upstream process per region of the table on 127.0.0.1:<base-port + index>';
+  'usage: taishanglaojun fake-upstreams [--table FILE] [--base-port 9100] [--out upstreams.json]\n  --table defaults to cdktf.out/routing-table.json (what npm run synth writes);\n  one fake upstream process per region of the table with compute on 127.0.0.1:<base-port + index>';
 
 export async function main(args: readonly string[]): Promise<number> {
   const argv = args[0] === 'fake-upstreams' ? args.slice(1) : args;

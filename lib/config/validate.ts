@@ -502,13 +502,15 @@ function checkNodeAddresses(cfg: CheckView, add: (path: string, value: unknown, 
       Math.max(0, nodes - reserved) * addressesPerNode(anchor);
     const usable = privateSubnetAddresses(parsed.prefix, region.availabilityZones.length);
     if (needed <= usable) return;
+    const types = [...new Set([...plan.instanceTypes.map((r) => r.type), ...(nodes > reserved ? [anchor] : [])])];
+    const perType = types.map((t) => `${addressesPerNode(t)} a ${t} node`).join(', ');
     const baseline = declared
       ? `regions[${i}].reservedCapacity.baselineCapacity`
       : `regions[${i}].capacity (the baseline is derived from it)`;
     add(
       `regions[${i}].cidr`,
       region.cidr,
-      `is too small for ${region.id}'s node pool: up to ${nodes} nodes (baseline ${plan.baselineCapacity} at the ${scaleOut} % scale-out threshold) take about ${needed} private addresses (${addressesPerNode(anchor)} a ${anchor} node with the VPC CNI's defaults), but its ${region.availabilityZones.length} private subnets hold ${usable}; allowed: ${
+      `is too small for ${region.id}'s node pool: up to ${nodes} nodes (baseline ${plan.baselineCapacity} at the ${scaleOut} % scale-out threshold) take about ${needed} private addresses (with the VPC CNI's defaults: ${perType}), but its ${region.availabilityZones.length} private subnets hold ${usable}; allowed: ${
         parsed.prefix > VPC_CIDR_PREFIX.min ? `a larger network (down to /${VPC_CIDR_PREFIX.min}), ` : ''
       }more availability zones (up to ${AZ_COUNT.max}), or a smaller pool: ${baseline}, or a higher autoScaling.scaleOutThresholdPercent`,
     );

@@ -94,7 +94,16 @@ export class DatabaseParameterGroup extends Construct {
     const given = new Set<string>();
     (props.parameters ?? []).forEach((p, i) => {
       const field = `parameters[${i}]`;
+      requireLiteral(this, field, p, '{ name, value, applyMethod }', 'each parameter is merged with the built-in settings at synth');
       if (p === null || typeof p !== 'object' || Array.isArray(p)) propError(this, field, p, '{ name, value, applyMethod }');
+      // The name decides what the parameter replaces (compared ignoring case): a literal.
+      requireLiteral(
+        this,
+        `${field}.name`,
+        p.name,
+        'a literal PostgreSQL or RDS parameter name',
+        'it is compared with the built-in settings at synth',
+      );
       checkText(this, `${field}.name`, p.name, PARAMETER_NAME);
       if (!Token.isUnresolved(p.value) && (typeof p.value !== 'string' || p.value === ''))
         propError(this, `${field}.value`, p.value, 'the setting as non-empty text, e.g. "10" or "on", or a token');

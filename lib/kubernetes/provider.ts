@@ -25,8 +25,13 @@ function checkProviderConfig(path: string, c: KubernetesProviderConfig): void {
     throw new Error(
       `${path}: alias is a token; allowed: a literal Terraform identifier (Terraform reads provider aliases before any value)`,
     );
-  if (c.alias !== undefined && !(typeof c.alias === 'string' && /^[\p{L}_][\p{L}\p{N}_-]*$/u.test(c.alias)))
-    pathError(path, 'alias', c.alias, 'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"');
+  if (c.alias !== undefined && !(typeof c.alias === 'string' && /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u.test(c.alias)))
+    pathError(
+      path,
+      'alias',
+      c.alias,
+      'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-" (Unicode identifier characters)',
+    );
   if (!isText(c.host)) pathError(path, 'host', c.host, "the cluster's API endpoint as text (or a token)");
   if (!isText(c.clusterCaCertificate))
     pathError(path, 'clusterCaCertificate', c.clusterCaCertificate, "the cluster's CA certificate as PEM text (or a token)");

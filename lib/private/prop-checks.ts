@@ -142,7 +142,7 @@ function missingRegionParts(value: object): string[] {
       missing.push(part);
       continue;
     }
-    if (part === 'provider' && !(v instanceof TerraformProvider)) {
+    if (part === 'provider' && !TerraformProvider.isTerraformProvider(v)) {
       missing.push('provider (a TerraformProvider: an AwsProvider)');
       continue;
     }

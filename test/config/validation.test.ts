@@ -194,7 +194,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ap-northeast-1').cidr = '10.12.0.0/20';
       },
       'regions[2].cidr',
-      /^is too small for ap-northeast-1's node pool: up to 100 nodes \(baseline 80 at the 80 % scale-out threshold\) take about 3000 private addresses \(30 a c5\.2xlarge node with the VPC CNI's defaults\), but its 3 private subnets hold 1521; allowed: a larger network \(down to \/16\), more availability zones \(up to 4\), or a smaller pool: regions\[2\]\.capacity \(the baseline is derived from it\)/,
+      /^is too small for ap-northeast-1's node pool: up to 100 nodes \(baseline 80 at the 80 % scale-out threshold\) take about 3000 private addresses \(with the VPC CNI's defaults: 30 a c5\.2xlarge node\), but its 3 private subnets hold 1521; allowed: a larger network \(down to \/16\), more availability zones \(up to 4\), or a smaller pool: regions\[2\]\.capacity \(the baseline is derived from it\)/,
     ],
     [
       // before: accepted, and rendered "for: 30.5s", which Prometheus refuses
@@ -212,7 +212,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'us-east-1').cidr = '10.30.0.0/18';
       },
       'regions[7].cidr',
-      /^is too small for us-east-1's node pool: up to 150 nodes \(baseline 120 at the 80 % scale-out threshold\) take about \d+ private addresses \(60 a c5\.4xlarge node/,
+      /^is too small for us-east-1's node pool: up to 150 nodes \(baseline 120 at the 80 % scale-out threshold\) take about 8100 private addresses \(with the VPC CNI's defaults: 60 a c5\.4xlarge node, 30 a m5\.2xlarge node\)/,
     ],
     [
       'country in two regions',

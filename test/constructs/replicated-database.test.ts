@@ -280,6 +280,14 @@ describe('ReplicatedDatabase: bad props', () => {
         database({ parameters: list })(stack, regions);
       }),
     ).toThrow(/Parameters: parameters is a token; allowed: a literal list of \{ name, value, applyMethod \}/);
+    // A name from a variable (\`.value\` is typed any): named as a token, not a TypeError from inside.
+    const nameToken = () =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        const name = new TerraformVariable(stack, 'n', {}).value as string;
+        database({ parameters: [{ name, value: '1', applyMethod: 'immediate' }] })(stack, regions);
+      });
+    expect(nameToken).toThrow(/parameters\[0\]\.name is a token; allowed: a literal PostgreSQL or RDS parameter name/);
+    expect(nameToken).not.toThrow(TypeError);
   });
 
   it('a token project name (a Terraform variable) is accepted; the rest of the identifier is still checked', () => {

@@ -369,7 +369,10 @@ describe('KubernetesProvider refuses an exec or an attribute of the wrong shape 
     const app = Testing.app();
     const stack = new TerraformStack(app, 'stack');
     new KubernetesProvider(stack, 'X', { ...good, alias: 'eu_west_1', host: Fn.lookup({}, 'h', 'x') });
-    new KubernetesProvider(stack, 'Y', { ...good, alias: 'région_1' }); // HCL identifiers take Unicode letters
+    new KubernetesProvider(stack, 'Y', { ...good, alias: 'région_1' }); // HCL identifiers take Unicode identifier characters
+    new KubernetesProvider(stack, 'Z', { ...good, alias: 'Ⅳx' });
+    new KubernetesProvider(stack, 'W', { ...good, alias: 'cafe\u0301' });
+    expect(attempt((s) => new KubernetesProvider(s, 'X', { ...good, alias: 'a²' })).message).toMatch(/alias "a²" is not allowed/);
     expect(attempt((s) => new KubernetesProvider(s, 'X', { ...good, alias: Fn.lookup({}, 'a', 'b') })).message).toBe(
       'stack/X: alias is a token; allowed: a literal Terraform identifier (Terraform reads provider aliases before any value)',
     );
