@@ -433,14 +433,24 @@ describe('rules read relations, not just attributes', () => {
     // Spellings IAM takes: key and operator in any case, BoolIfExists, a boolean, a list, Principal {AWS: "*"}, Action "*".
     expect(check(deny({ Condition: { bool: { 'AWS:SecureTransport': false } } }))).toEqual([]);
     expect(check(deny({ Condition: { BoolIfExists: { 'aws:securetransport': ['false'] } } }))).toEqual([]);
-    expect(check(deny({ Principal: { AWS: '*' }, Action: ['*'], Resource: objects }))).toEqual([]);
+    expect(check(deny({ Principal: { AWS: '*' }, Action: ['*'], Resource: [objects, ref('aws_s3_bucket', 'b', 'arn')] }))).toEqual([]);
+    // The objects alone leave the bucket's own requests (listing, its policy) open over plain HTTP.
+    expect(check(deny({ Resource: objects }))[0].reason).toMatch(/it leaves the bucket \(listing, its policy\) open\)$/);
+    // Many stars: matched in linear steps (a regular expression backtracked for seconds on this).
+    const slow = ['arn:aws:s3:::' + '*a'.repeat(40) + 'b*', 'arn:aws:s3:::x'];
+    expect(check(deny({ Resource: slow }))).toHaveLength(1);
+    // A bucket in the China partition is named by arn:aws-cn, not arn:aws.
+    const china = (resource: string[]) =>
+      rule.check(app(hardenedBucket({ policy: [deny({ Resource: resource })] }).map((r) => ({ ...r, region: 'cn-north-1' }))));
+    expect(china(['arn:aws-cn:s3:::x', 'arn:aws-cn:s3:::x/*'])).toEqual([]);
+    expect(china(['arn:aws:s3:::x', 'arn:aws:s3:::x/*'])).toHaveLength(1);
     // A Deny that leaves plain-HTTP requests open names what it leaves open.
     const narrow: Array<[Record<string, unknown>, RegExp]> = [
       [{ Action: 's3:PutObject' }, /Action is "s3:PutObject" \(allowed: "s3:\*" or "\*"/],
       [{ Principal: { AWS: 'arn:aws:iam::123456789012:role/app' } }, /Principal is \{"AWS":"arn:aws:iam::123456789012:role\/app"\}/],
       [
         { Resource: ref('aws_s3_bucket', 'b', 'arn') },
-        /Resource is "\$\{aws_s3_bucket\.b\.arn\}" \(allowed: a list holding this bucket's objects/,
+        /Resource is "\$\{aws_s3_bucket\.b\.arn\}" \(allowed: this bucket and its objects, .*it leaves the objects open\)/,
       ],
       [{ Resource: undefined }, /Resource is null/],
       [{ NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' } }, /it uses NotPrincipal/],
@@ -487,13 +497,12 @@ describe('rules read relations, not just attributes', () => {
     // Patterns IAM matches to every object of the bucket (the fixture's bucket is named "x").
     for (const resource of [
       'arn:aws:s3:::x*',
-      'arn:aws:s3:::x/*',
+      ['arn:aws:s3:::x', 'arn:aws:s3:::x/*'],
       'arn:aws:s3:::*',
       '*',
-      ['arn:aws:s3:::x', 'arn:aws:s3:::x/*'],
-      'arn:aws:s3:::*/*',
-      'arn:aws:s3:::x/**',
-      'arn:aws:s3:::x?*',
+      ['arn:aws:s3:::x', 'arn:aws:s3:::*/*'],
+      ['arn:aws:s3:::x', 'arn:aws:s3:::x/**'],
+      ['arn:aws:s3:::x', 'arn:aws:s3:::x?*'],
       'arn:*',
       `${ref('aws_s3_bucket', 'b', 'arn')}*`,
     ])

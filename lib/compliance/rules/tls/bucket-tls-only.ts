@@ -1,4 +1,5 @@
 import type { ComplianceRule, ResourceView } from '../../rule';
+import { AWS_REGIONS } from '../../../config/aws-regions';
 import { addressOf, attachedTo, parsePolicy, resourcesOfType } from '../../view-helpers';
 
 /** A string or a list of strings, as IAM takes Principal.AWS, Action and Resource; undefined otherwise. */
@@ -48,37 +49,54 @@ function otherConditions(statement: Record<string, unknown>): string[] {
   return out;
 }
 
-/** A glob of IAM's resource syntax (`*` any run, `?` one character) as an anchored regular expression. */
-function globRegExp(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '[\\s\\S]*')
-      .replace(/\?/g, '[\\s\\S]')}$`,
-  );
+/**
+ * Whether IAM's resource glob `pattern` (`*` any run, `?` one character) matches `text` whole: the
+ * two-pointer match that returns to the last `*` on a mismatch, O(|pattern| × |text|) at worst — no
+ * regular expression, so no pattern of many `*` can make it backtrack exponentially.
+ */
+function globMatches(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** The ARN partition of the bucket's region (`aws-cn` in China, `aws-us-gov` in GovCloud). */
+function partitionOf(bucket: ResourceView): string {
+  return (bucket.region === undefined ? undefined : AWS_REGIONS.get(bucket.region)?.partition) ?? 'aws';
 }
 
 /**
- * Whether an IAM resource pattern matches every object of the bucket, `<bucket ARN>/<any key>`: it
- * ends with `*`, and what comes before that matches a prefix of `<bucket ARN>/` (so the `*` takes
- * any key). The bucket's `arn` reference (how the constructs write it) is one unit: only that
- * reference followed by `/*` or `*` counts; any other reference is not known to name this bucket.
- * A literal ARN is matched against `arn:aws:s3:::<name>` when the bucket's name is literal, else
- * only a pattern that matches every bucket (`*`, `arn:aws:s3:::*`) counts.
+ * Whether an IAM resource pattern takes the bucket (`objects` false: `<bucket ARN>`) or every object
+ * of it (`objects` true: `<bucket ARN>/<any key>`, so the pattern must end with `*` and match
+ * `<bucket ARN>/`). The bucket's `arn` reference (how the constructs write it) counts only as a
+ * whole: the reference itself, or followed by `*` or `/*`. A literal ARN is matched in the bucket's
+ * partition when its name is literal; otherwise only a pattern that takes every bucket counts.
  */
-function coversObjects(pattern: string, bucket: ResourceView): boolean {
-  if (!pattern.endsWith('*')) return false;
-  const head = pattern.slice(0, -1);
+function covers(pattern: string, bucket: ResourceView, objects: boolean): boolean {
+  if (objects && !pattern.endsWith('*')) return false;
   const reference = `\${${addressOf(bucket)}.arn}`;
-  if (head.startsWith(reference))
-    return globRegExp(head.slice(reference.length)).test('') || globRegExp(head.slice(reference.length)).test('/');
-  if (head.includes('${')) return false;
+  if (pattern.startsWith(reference)) return globMatches(pattern.slice(reference.length), objects ? '/' : '');
+  if (pattern.includes('${')) return false;
   const name = bucket.attributes.bucket;
-  // Without a literal name, only a pattern that takes every bucket's objects is known to take this one's.
-  const target = typeof name === 'string' && !name.includes('${') ? `arn:aws:s3:::${name}/` : 'arn:aws:s3:::';
-  const matcher = globRegExp(head);
-  for (let i = 0; i <= target.length; i++) if (matcher.test(target.slice(0, i))) return true;
-  return false;
+  const partition = partitionOf(bucket);
+  if (typeof name === 'string' && !name.includes('${')) return globMatches(pattern, `arn:${partition}:s3:::${name}${objects ? '/' : ''}`);
+  // Without a literal name: the pattern must take any bucket name (and key) of the partition.
+  return globMatches(pattern, `arn:${partition}:s3:::`) && pattern.endsWith('*');
 }
 
 /**
@@ -98,9 +116,15 @@ function gaps(statement: Record<string, unknown>, bucket: ResourceView): string[
   const actions = stringList(statement.Action);
   if (!(actions?.some((a) => a === '*' || a.toLowerCase() === 's3:*') ?? false))
     out.push(`Action is ${JSON.stringify(statement.Action ?? null)} (allowed: "s3:*" or "*", every request)`);
-  const resources = stringList(statement.Resource);
-  if (!(resources?.some((r) => coversObjects(r, bucket)) ?? false))
-    out.push(`Resource is ${JSON.stringify(statement.Resource ?? null)} (allowed: a list holding this bucket's objects, "<bucket ARN>/*")`);
+  const resources = stringList(statement.Resource) ?? [];
+  const bucketToo = resources.some((r) => covers(r, bucket, false));
+  const objects = resources.some((r) => covers(r, bucket, true));
+  if (!bucketToo || !objects)
+    out.push(
+      `Resource is ${JSON.stringify(statement.Resource ?? null)} (allowed: this bucket and its objects, [<bucket ARN>, <bucket ARN>/*]; it leaves ${
+        !objects ? (bucketToo ? 'the objects' : 'the bucket and its objects') : 'the bucket (listing, its policy)'
+      } open)`,
+    );
   const others = otherConditions(statement);
   if (others.length > 0)
     out.push(`its condition also requires ${others.join(', ')} (IAM ANDs them: the Deny then leaves other plain-HTTP requests open)`);
