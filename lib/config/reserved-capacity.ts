@@ -22,27 +22,43 @@ export function maxNodesOf(baselineCapacity: number, scaleOutThresholdPercent: n
   return Math.ceil((baselineCapacity * 100) / scaleOutThresholdPercent - 1e-9);
 }
 
+/** Addresses per network interface of the burstable (t) family, by size (EC2 documentation). */
+const BURSTABLE_PER_INTERFACE: Readonly<Record<string, number>> = {
+  nano: 2,
+  micro: 2,
+  small: 4,
+  medium: 6,
+  large: 12,
+  xlarge: 15,
+  '2xlarge': 15,
+};
+
 /**
  * Private addresses a worker node of `instanceType` takes from its subnet with the Amazon VPC CNI's
  * defaults (WARM_ENI_TARGET=1): its primary network interface and one warm one, fully allocated,
- * before its pods need more. Addresses per interface by size (c/m/r families, EC2 documentation):
- * large 10, xlarge and 2xlarge 15, 4xlarge to 12xlarge 30, larger 50; an unknown size counts as 15.
+ * before its pods need more. Addresses per interface by size (EC2 documentation; the c/m/r families
+ * and their Graviton and newer generations): medium 4, large 10, xlarge and 2xlarge 15, 3xlarge to
+ * 12xlarge 30, larger and metal (`metal`, `metal-48xl`) 50; the t family by its own table; an
+ * unknown size counts as 15.
  */
 export function addressesPerNode(instanceType: string): number {
-  const size = instanceType.split('.')[1] ?? '';
+  const [family = '', size = ''] = instanceType.split('.');
+  if (/^t\d/.test(family)) return 2 * (BURSTABLE_PER_INTERFACE[size] ?? 15);
   const n = /^(\d*)xlarge$/.exec(size);
   const perInterface =
-    size === 'medium' || size === 'large'
-      ? 10
-      : n === null
-        ? size === 'metal'
+    size === 'medium'
+      ? 4
+      : size === 'large'
+        ? 10
+        : size === 'metal' || size.startsWith('metal-')
           ? 50
-          : 15
-        : Number(n[1] || 1) <= 2
-          ? 15
-          : Number(n[1]) <= 12
-            ? 30
-            : 50;
+          : n === null
+            ? 15
+            : Number(n[1] || 1) <= 2
+              ? 15
+              : Number(n[1]) <= 12
+                ? 30
+                : 50;
   return 2 * perInterface;
 }
 

@@ -1654,6 +1654,11 @@ describe('addresses a node takes with the VPC CNI defaults (primary and one warm
     ['c5.24xlarge', 100],
     ['c5.metal', 100],
     ['c5.weird', 30],
+    ['m7i.metal-48xl', 100],
+    ['c6g.medium', 8],
+    ['t3.large', 24],
+    ['t3.medium', 12],
+    ['t4g.micro', 4],
   ])('%s: %i', (type, n) => {
     expect(addressesPerNode(type)).toBe(n);
   });
