@@ -9,9 +9,8 @@
  * - elastic capacity: maximum − reserved, split into a spot group of ceil(elastic × spot %) and an
  *   on-demand group with the rest; both start at 0 and are scaled by the Cluster Autoscaler.
  */
-import { maxNodesOf, reservedTarget } from '../config/reserved-capacity';
+import { elasticAnchorType, maxNodesOf, reservedTarget } from '../config/reserved-capacity';
 import type { ReservedCapacityPlan } from '../config/schema';
-import { DEFAULT_RESERVED_CAPACITY } from '../config/defaults';
 import { sameSizeClass } from './private/instance-families';
 
 /** The design's scaling thresholds and spot share. */
@@ -58,7 +57,7 @@ export function sizeCapacity(plan: ReservedCapacityPlan, policy: ScalingPolicy):
   const spotMax = Math.ceil((elasticNodes * policy.spotInstancePercent) / 100 - 1e-9);
   const onDemandMax = elasticNodes - spotMax;
   // The elastic pool has the size class of the largest reservation (the first type when none is larger).
-  const anchor = [...plan.instanceTypes].sort((a, b) => b.count - a.count)[0]?.type ?? DEFAULT_RESERVED_CAPACITY.instanceType;
+  const anchor = elasticAnchorType(plan);
   const elasticTypes = sameSizeClass(anchor);
   const elastic = (maxSize: number): NodeGroupSizing | undefined =>
     maxSize > 0 ? { instanceTypes: elasticTypes, minSize: 0, desiredSize: 0, maxSize } : undefined;

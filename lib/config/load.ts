@@ -168,12 +168,7 @@ export function loadBundledConfigModule(source: string, load: () => unknown): un
     if (e instanceof ConfigLoadError) throw e;
     throw new ConfigLoadError(source, `the module threw while loading: ${describeThrown(e)}`);
   }
-  try {
-    return exportedConfig(exported, source);
-  } catch (e) {
-    if (e instanceof ConfigLoadError) throw e;
-    throw new ConfigLoadError(source, `reading its export threw ${describeThrown(e)}`);
-  }
+  return readExport(exported, source);
 }
 
 /**
@@ -276,10 +271,14 @@ export function loadConfigModule(location: ConfigLocation): unknown {
     if (e instanceof SyntaxError && ext === '.json') throw new ConfigLoadError(source, `is not valid JSON: ${e.message}`);
     throw new ConfigLoadError(source, `the module threw while loading: ${describeThrown(e)}`);
   }
+  return readExport(exported, source);
+}
+
+/** {@link exportedConfig}, with a throw while the export is inspected (a Proxy, a `then` getter) as a ConfigLoadError. */
+function readExport(exported: unknown, source: string): unknown {
   try {
     return exportedConfig(exported, source);
   } catch (e) {
-    // a Proxy or an object whose `then` getter throws while its export is inspected
     if (e instanceof ConfigLoadError) throw e;
     throw new ConfigLoadError(source, `reading its export threw ${describeThrown(e)}`);
   }

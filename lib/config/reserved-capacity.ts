@@ -17,6 +17,11 @@ export function reservedTarget(plan: Pick<ReservedCapacityPlan, 'baselineCapacit
   return Math.max(0, Math.ceil((plan.baselineCapacity * plan.reservedPercent) / 100 - 1e-9));
 }
 
+/** The instance type of a region's elastic pool: that of its largest reservation (the default type when it reserves none). */
+export function elasticAnchorType(plan: Pick<ReservedCapacityPlan, 'instanceTypes'>): string {
+  return [...plan.instanceTypes].sort((a, b) => b.count - a.count)[0]?.type ?? DEFAULT_RESERVED_CAPACITY.instanceType;
+}
+
 /** Most nodes a region's pool may grow to: the baseline at the scale-out utilisation, ceil(baseline × 100 / scaleOut %). */
 export function maxNodesOf(baselineCapacity: number, scaleOutThresholdPercent: number): number {
   return Math.ceil((baselineCapacity * 100) / scaleOutThresholdPercent - 1e-9);

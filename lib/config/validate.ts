@@ -7,12 +7,18 @@ import { formatPath, formatValue, valueAt } from '../../runtime/problem';
 import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, isPrivateCidr, parseCidr, PRIVATE_NETWORKS, type Ipv4Cidr } from '../private/cidr';
 import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
-import { DEFAULT_RESERVED_CAPACITY } from './defaults';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
-import { addressesPerNode, checkReservedCapacity, deriveReservedCapacity, maxNodesOf, privateSubnetAddresses } from './reserved-capacity';
+import {
+  addressesPerNode,
+  checkReservedCapacity,
+  deriveReservedCapacity,
+  elasticAnchorType,
+  maxNodesOf,
+  privateSubnetAddresses,
+} from './reserved-capacity';
 import { isCountryCode } from '../../runtime/country-codes';
 import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
 
@@ -496,7 +502,7 @@ function checkNodeAddresses(cfg: CheckView, add: (path: string, value: unknown, 
     const plan = region.reservedCapacity ?? deriveReservedCapacity(region.capacity);
     const nodes = maxNodesOf(plan.baselineCapacity, scaleOut);
     const reserved = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
-    const anchor = [...plan.instanceTypes].sort((a, b) => b.count - a.count)[0]?.type ?? DEFAULT_RESERVED_CAPACITY.instanceType;
+    const anchor = elasticAnchorType(plan);
     const needed =
       plan.instanceTypes.reduce((n, r) => n + r.count * addressesPerNode(r.type), 0) +
       Math.max(0, nodes - reserved) * addressesPerNode(anchor);

@@ -54,10 +54,9 @@ export function subnetOf(parent: Ipv4Cidr, newPrefix: number, index: number): Ip
  */
 export const PRIVATE_NETWORKS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
+const PRIVATE_BLOCKS = PRIVATE_NETWORKS.map((text) => parseCidr(text) as Ipv4Cidr);
+
 /** Whether `c` lies whole inside one of {@link PRIVATE_NETWORKS}. */
 export function isPrivateCidr(c: Ipv4Cidr): boolean {
-  return PRIVATE_NETWORKS.some((text) => {
-    const p = parseCidr(text) as Ipv4Cidr;
-    return c.prefix >= p.prefix && c.base >= p.base && c.base + size(c) <= p.base + size(p);
-  });
+  return PRIVATE_BLOCKS.some((p) => c.prefix >= p.prefix && c.base >= p.base && c.base + size(c) <= p.base + size(p));
 }
