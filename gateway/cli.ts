@@ -397,7 +397,9 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
       optional: registry !== undefined,
     });
     for (const r of warned) if (known.has(r)) warned.delete(r);
-    const idleGiven = built.gateway === undefined ? [] : idle.filter((r) => flags.upstreams[r] !== undefined);
+    // A flag or a per-region variable left over for a region that has just lost compute: as at start.
+    const idleGiven =
+      built.gateway === undefined ? [] : idle.filter((r) => flags.upstreams[r] !== undefined || env[upstreamEnvName(r)] !== undefined);
     const fresh = [...dropped, ...idleGiven].filter((r) => !warned.has(r));
     if (fresh.length > 0) {
       for (const r of fresh) warned.add(r);

@@ -8,7 +8,7 @@ import { gatewayFromFlags, parseGatewayFlags, repeatLimiter, UsageError, withLim
 import { Gateway } from '../../gateway/gateway';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import type { ServiceRegistry } from '../../runtime/registry/types';
-import { UpstreamConfigError } from '../../gateway/upstreams';
+import { UpstreamConfigError, upstreamEnvName } from '../../gateway/upstreams';
 import { eventually, tableOf } from '../helpers/gateway';
 
 test.each([
@@ -338,6 +338,24 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
       expect.objectContaining({ level: 40, regions: ['eu-west-2'] }),
     ]);
     expect(await started.metrics.registry.metrics()).not.toMatch(/region="eu-west-2"/);
+  });
+
+  it('a reload that takes compute away from a region whose upstream came from the environment warns once, as the flag form does', () => {
+    const tableFile = join(dir, 'table.json');
+    writeFileSync(tableFile, JSON.stringify(tableOf(EMEA)));
+    const env = Object.fromEntries(EMEA.map((r, i) => [upstreamEnvName(r), `http://127.0.0.1:${9101 + i}`]));
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = pino({ base: undefined }, { write: (s: string) => logs.push(JSON.parse(s) as Record<string, unknown>) });
+    const gw = gatewayFromFlags(parseGatewayFlags(['--table', tableFile, '--no-health-checks']), env, { logger });
+    gateways.push(gw);
+    expect(logs.filter((l) => l.event === 'upstream-ignored')).toEqual([]);
+    const table = tableOf(EMEA);
+    table.regions.find((r) => r.id === 'eu-west-2')!.services = ['storage'];
+    for (const [country, region] of Object.entries(table.countries)) if (region === 'eu-west-2') table.countries[country] = 'eu-west-1';
+    writeFileSync(tableFile, JSON.stringify(table));
+    expect(gw.reload('api').ok).toBe(true);
+    expect(gw.reload('api').ok).toBe(true); // the same table again: no second warning
+    expect(logs.filter((l) => l.event === 'upstream-ignored')).toEqual([expect.objectContaining({ level: 40, regions: ['eu-west-2'] })]);
   });
 
   it('a reload that takes compute away from a region drops its health checks and pool (they failed it, for nothing)', () => {
