@@ -364,7 +364,9 @@ const cdn = z
   .prefault({});
 
 /** A Prometheus `for:` or scrape interval: whole seconds (Prometheus durations take no fraction: `30.5s` is refused). */
-const promDuration = seconds.int('must be a whole number of seconds (a Prometheus duration)');
+const promDuration = seconds.int(
+  `must be a whole number of seconds; allowed: 1 to ${Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000)} (a Prometheus duration takes no fraction)`,
+);
 
 const alerts = z
   .object({

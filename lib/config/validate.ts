@@ -102,7 +102,9 @@ function issueProblems(input: unknown, issues: readonly z.core.$ZodIssue[]): Con
       message = `${value === undefined ? 'is missing' : 'is not allowed'}; allowed: ${issue.values.map((v) => formatValue(v)).join(', ')}`;
     else if (issue.code === 'invalid_type') {
       const expected = EXPECTED[issue.expected] ?? issue.expected;
-      message = value === undefined ? `is missing; it must be ${expected}` : `must be ${expected}`;
+      // A schema's own message (a whole number of what, in what range) says more than the type's name.
+      const own = typeof value === 'number' && !issue.message.startsWith('Invalid input');
+      message = value === undefined ? `is missing; it must be ${expected}` : own ? issue.message : `must be ${expected}`;
     } else if (issue.code === 'too_small')
       message =
         issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')

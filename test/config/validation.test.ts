@@ -203,7 +203,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         (c as Record<string, unknown>).alerts = { regionDownForSeconds: 30.5 };
       },
       'alerts.regionDownForSeconds',
-      /^must be a whole number/,
+      /^must be a whole number of seconds; allowed: 1 to 2147483 \(a Prometheus duration takes no fraction\)$/,
     ],
     [
       // found by review: 4xlarge nodes take 60 addresses, not 30; this /18 was accepted
