@@ -321,6 +321,85 @@ describe('signals during a drain', () => {
   }, 60_000);
 });
 
+/** `table` with `region` holding data only (no compute), its countries served by `to`. */
+function storageOnly(table: ReturnType<typeof tableOf>, region: string, to: string): ReturnType<typeof tableOf> {
+  table.regions.find((r) => r.id === region)!.services = ['storage'];
+  for (const [country, id] of Object.entries(table.countries)) if (id === region) table.countries[country] = to;
+  return table;
+}
+
+describe('a region without compute under live traffic (real processes)', () => {
+  it('gets no request, health check or gauge, while a leftover upstream flag names it; a reload that gives it compute brings its traffic', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'gw-storage-'));
+    const file = join(own, 'routing-table.json');
+    writeFileSync(file, JSON.stringify(storageOnly(tableOf(REGIONS, TIMINGS), 'eu-west-2', 'eu-west-1')));
+    const fakes = await Promise.all(REGIONS.map((r) => spawnFakeUpstream(r)));
+    const fakeOf = (region: string) => fakes[REGIONS.indexOf(region)];
+    const statsOf = async (region: string) => {
+      const res = await request(`http://127.0.0.1:${fakeOf(region).port}/__fake/stats`);
+      return (await res.body.json()) as { requests: number; health: number; byTag: Record<string, number> };
+    };
+    let gw: NodeProcess | undefined;
+    try {
+      gw = await spawnNode(
+        'gateway/cli',
+        [
+          ...['--table', file, '--port', '0', '--trusted-proxy', '127.0.0.1'],
+          ...REGIONS.flatMap((r) => ['--upstream', `${r}=http://127.0.0.1:${fakeOf(r).port}`]),
+        ],
+        { isReady: (l) => l.event === 'listening', timeoutMs: 30_000 },
+      );
+      const base = `http://127.0.0.1:${gw.ready.port as number}`;
+      expect(gw.lines().filter((l) => l.event === 'upstream-ignored')).toEqual([expect.objectContaining({ regions: ['eu-west-2'] })]);
+      const send = async (i: number, tag: string) => {
+        const headers: Record<string, string> = {
+          'x-forwarded-for': i % 2 === 0 ? GB_IP : DE_IP,
+          'x-user-id': `user-${i}`,
+          'x-test-tag': tag,
+        };
+        if (i % 3 === 0) headers['x-preferred-region'] = 'eu-west-2';
+        const res = await request(`${base}/v1/storage-only`, { dispatcher: agent, headers });
+        await res.body.dump();
+        return { status: res.statusCode, region: res.headers['x-served-by-region'] as string | undefined };
+      };
+      // Concurrent traffic from the region's former countries, a third of it asking for the region by name.
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, w) =>
+          (async () => {
+            const out: Array<{ status: number; region?: string }> = [];
+            for (let i = w; i < 240; i += 8) out.push(await send(i, 'storage-only'));
+            return out;
+          })(),
+        ),
+      );
+      const flat = answers.flat();
+      expect(flat.filter((a) => a.status !== 200)).toEqual([]);
+      expect(new Set(flat.map((a) => a.region))).toEqual(new Set(['eu-west-1', 'eu-central-1']));
+      await new Promise((r) => setTimeout(r, 3 * TIMINGS.intervalMs)); // health checks had their chances
+      expect(await statsOf('eu-west-2')).toMatchObject({ requests: 0, health: 0 });
+      expect((await statsOf('eu-west-1')).health).toBeGreaterThan(0);
+      const text = await (await request(`${base}/metrics`)).body.text();
+      expect(text).not.toMatch(/region="eu-west-2"/);
+      const ready = (await (await request(`${base}/readyz`)).body.json()) as { regions: string[] };
+      expect(ready.regions).not.toContain('eu-west-2');
+      // Compute again: checked, ready, and its countries' traffic back (the leftover flag applies again).
+      writeFileSync(file, JSON.stringify(tableOf(REGIONS, TIMINGS)));
+      gw.proc.kill('SIGHUP');
+      await eventually(
+        'GB served by eu-west-2 again',
+        async () => ((await send(0, 'after')).region === 'eu-west-2' ? true : undefined),
+        10_000,
+      );
+      expect((await statsOf('eu-west-2')).health).toBeGreaterThan(0);
+      expect((await statsOf('eu-west-2')).byTag['storage-only'] ?? 0).toBe(0);
+    } finally {
+      await gw?.stop('SIGKILL');
+      await Promise.all(fakes.map((f) => f.stop('SIGKILL')));
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('gateway with the etcd registry (real etcd)', () => {
   const etcdBin = findEtcdBinary();
   const run = requireTool('etcd', etcdBin !== undefined, ETCD_INSTALL_HINT) ? it : it.skip;
