@@ -42,7 +42,7 @@ export class GlobalStack extends TerraformStack {
         description: 'Cloudflare account that owns the zone, load-balancer pools and monitor',
         validation: [
           {
-            condition: 'can(regex("^[0-9a-f]{32}$", var.cloudflare_account_id))',
+            condition: '${can(regex("^[0-9a-f]{32}$", var.cloudflare_account_id))}',
             errorMessage: 'cloudflare_account_id must be 32 lower-case hex digits.',
           },
         ],
