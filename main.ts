@@ -28,6 +28,7 @@ import { CHECKLIST_REPORT_FILE, MONITORING_DIR, REPORTS_DIR, buildChecklist, ren
 import { ROUTING_TABLE_FILE } from './lib/routing-table';
 import { stateBackendFromEnv } from './lib/state-backend';
 import { buildPlatform } from './stacks/platform';
+import { describeThrown } from './lib/config/private/plain-data';
 import { formatValue, ProblemsError } from './runtime/problem';
 import { parseRoutingTable } from './runtime/routing-table';
 
@@ -82,6 +83,19 @@ function loadConfig(configFile: string | undefined): RegionsConfig {
  * output and the previous output untouched.
  */
 export function synthPlatform(options: SynthOptions = {}): SynthSummary {
+  return stagePlatform(options).commit();
+}
+
+/** A synth output built in its staging directory, not yet in place. */
+interface StagedOutput {
+  /** Moves the output into place and returns what it holds. */
+  commit(): SynthSummary;
+  /** Removes the staging directory; the previous output stays as it was. */
+  discard(): void;
+}
+
+/** {@link synthPlatform} up to the move into place. */
+function stagePlatform(options: SynthOptions): StagedOutput {
   // An empty CDKTF_OUTDIR counts as unset: resolve('') is the working directory, which the move
   // into place below would delete.
   const outdir = resolve(options.outdir || process.env.CDKTF_OUTDIR || 'cdktf.out');
@@ -126,17 +140,31 @@ export function synthPlatform(options: SynthOptions = {}): SynthSummary {
     }
     stacks = readStacks(app.outdir);
     writeChecklist(app.outdir, stacks);
-    rmSync(outdir, { recursive: true, force: true });
-    renameSync(staging, outdir);
   } catch (e) {
-    try {
-      rmSync(staging, { recursive: true, force: true });
-    } catch {
-      // the staging directory could not be created either; the error below says why
-    }
+    removeStaging(staging);
     throw unwritableOutdir(e, outdir);
   }
-  return { outdir, stacks: summarizeStacks(stacks!), compliance: report };
+  return {
+    commit: () => {
+      try {
+        rmSync(outdir, { recursive: true, force: true });
+        renameSync(staging, outdir);
+      } catch (e) {
+        removeStaging(staging);
+        throw unwritableOutdir(e, outdir);
+      }
+      return { outdir, stacks: summarizeStacks(stacks!), compliance: report };
+    },
+    discard: () => removeStaging(staging),
+  };
+}
+
+function removeStaging(staging: string): void {
+  try {
+    rmSync(staging, { recursive: true, force: true });
+  } catch {
+    // the staging directory could not be created either; the caller's error says why
+  }
 }
 
 /**
@@ -276,9 +304,27 @@ function formatComplianceSummary(c: ComplianceReport, file: string): string[] {
  * Runs the synth and reports a failure once, without a stack trace (TAISHANGLAOJUN_DEBUG=1 adds
  * it). Returns the exit code. `summary` also prints the table of what was written.
  */
-export function runApp(options: SynthOptions & { readonly summary?: boolean } = {}): number {
+export async function runApp(options: SynthOptions & { readonly summary?: boolean } = {}): Promise<number> {
+  // A config module can fail after it loaded (a promise it rejected, a timer that throws): such a
+  // failure arrives once the synchronous synth has returned. The output waits in its staging
+  // directory for one turn of the event loop (timers, then immediates) and is moved into place only
+  // if nothing failed meanwhile; the callers then exit (tools/synth.js, tools/app.js), so nothing
+  // the module scheduled later runs.
+  const late: unknown[] = [];
+  const onLate = (e: unknown) => late.push(e);
+  process.on('unhandledRejection', onLate);
+  process.on('uncaughtException', onLate);
   try {
-    const summary = synthPlatform(options);
+    const staged = stagePlatform(options);
+    await new Promise((resolveTurn) => setTimeout(resolveTurn, 0));
+    await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    if (late.length > 0) {
+      staged.discard();
+      throw new Error(
+        `the app failed after the config loaded (a rejected promise or a throwing timer, in the config module or code it runs): ${describeThrown(late[0])}; nothing was written`,
+      );
+    }
+    const summary = staged.commit();
     if (options.summary) process.stdout.write(`\n${formatSynthSummary(summary)}`);
     return 0;
   } catch (e) {
@@ -287,8 +333,11 @@ export function runApp(options: SynthOptions & { readonly summary?: boolean } = 
     process.stderr.write(`synth failed: ${message}\n`);
     if (process.env.TAISHANGLAOJUN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 1;
+  } finally {
+    process.off('unhandledRejection', onLate);
+    process.off('uncaughtException', onLate);
   }
 }
 
 // Run directly (`node --import tsx main.ts`); tools/app.js and tools/synth.js call runApp on the compiled bundle.
-if (require.main === module) process.exitCode = runApp();
+if (require.main === module) void runApp().then((code) => process.exit(code));

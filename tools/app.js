@@ -8,4 +8,5 @@
 const { loadCompiled } = require('../bin/compiled');
 
 const app = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app', codeCache: true });
-process.exitCode = app.runApp();
+// Exit once the app has answered: nothing a config module scheduled for later runs after it.
+app.runApp().then((code) => process.exit(code));

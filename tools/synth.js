@@ -23,7 +23,7 @@ for (let i = 0; i < args.length; i++) {
     fail('synth failed', `unknown argument "${args[i]}"; allowed: --output DIR`);
   }
 }
-process.exitCode = loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app', codeCache: true }).runApp({
-  outdir,
-  summary: true,
-});
+// Exit once the app has answered: nothing a config module scheduled for later runs after it.
+loadCompiled('main', { cache: 'app', label: 'synth failed', what: 'the app', codeCache: true })
+  .runApp({ outdir, summary: true })
+  .then((code) => process.exit(code));

@@ -80,6 +80,49 @@ it.each([
   expect(r.written).toBe(false);
 });
 
+describe('a config module that fails after it loaded', () => {
+  // before: the whole output was written and the summary printed, then a stack trace and exit 1
+  it.each([
+    ['a promise it rejects', 'Promise.reject(new Error("unhandled rej"));', /Error: unhandled rej; nothing was written\n$/],
+    ['a timer that throws', 'setTimeout(() => { throw new Error("late boom"); }, 0);', /Error: late boom; nothing was written\n$/],
+  ])('%s: one line, exit 1, and the previous output left as it was', (_name, line, message) => {
+    const config = join(work, `late-${_name.replace(/\W+/g, '-')}.config.ts`);
+    writeFileSync(config, `import base from ${JSON.stringify(join(root, 'regions.config'))};\n${line}\nexport default base;\n`);
+    const outdir = join(work, `late-${_name.replace(/\W+/g, '-')}.out`);
+    mkdirSync(join(outdir, 'stacks'), { recursive: true });
+    writeFileSync(join(outdir, 'routing-table.json'), 'the previous output');
+    const r = spawnSync(process.execPath, ['tools/synth.js', '--output', outdir], {
+      cwd: root,
+      env: { ...process.env, TAISHANGLAOJUN_CONFIG: config },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^synth failed: the app failed after the config loaded \(a rejected promise or a throwing timer/);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(join(outdir, 'routing-table.json'), 'utf8')).toBe('the previous output');
+    expect(readdirSync(work).filter((f) => f.includes('.staging-'))).toEqual([]);
+  });
+
+  it('a timer left running does not keep the synth from ending', () => {
+    const config = join(work, 'interval.config.ts');
+    writeFileSync(
+      config,
+      `import base from ${JSON.stringify(join(root, 'regions.config'))};\nsetInterval(() => undefined, 1000);\nexport default base;\n`,
+    );
+    const r = spawnSync(process.execPath, ['tools/synth.js', '--output', join(work, 'interval.out')], {
+      cwd: root,
+      env: { ...process.env, TAISHANGLAOJUN_CONFIG: config },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(existsSync(join(work, 'interval.out', 'routing-table.json'))).toBe(true);
+  });
+});
+
 describe('an output directory the synth must not replace', () => {
   const shipped = (outdir: string) =>
     spawnSync(process.execPath, ['tools/synth.js', '--output', outdir], {
