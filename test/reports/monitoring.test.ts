@@ -122,6 +122,15 @@ describe('monitoring files: structure', () => {
     expect(rules[7].expr).toMatch(/> 30$/);
   });
 
+  it('a config without read replicas has no replication alerts (ReplicationLagUnreported would fire for ever: no lag series)', () => {
+    const single = { ...validConfig, shards: validConfig.shards.map((s) => ({ ...s, replicaRegions: [] })) };
+    const alerts = buildAlertRules(single).groups.flatMap((g) => g.rules.map((r) => r.alert));
+    expect(alerts).not.toContain('ReplicationLagUnreported');
+    expect(alerts).not.toContain('ReplicationLag');
+    expect(alerts).toContain('RegionDown');
+    expect(buildAlertRules(validConfig).groups.map((g) => g.name)).toContain('data-replication');
+  });
+
   it('RegionUnreported says how long the region has been silent when it fires: the absent window plus its `for`', () => {
     const summary = (regionDownForSeconds: number) =>
       buildAlertRules({ ...validConfig, alerts: { ...validConfig.alerts, regionDownForSeconds } })

@@ -129,30 +129,41 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
           },
         ],
       },
-      {
-        name: 'data-replication',
-        rules: [
-          {
-            alert: 'ReplicationLag',
-            expr: `${replicaLag()} > ${lag}`,
-            for: duration(REPLICATION_LAG_FOR_SECONDS),
-            labels: { severity: 'warning' },
-            annotations: {
-              summary: `Replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} lags more than ${lag} s behind its primary`,
+      // Without a read replica (each zone's data in one storage region) there is no lag to watch, and
+      // ReplicationLagUnreported, which fires when no lag series arrives, would fire for ever.
+      ...(!hasReplicas(config)
+        ? []
+        : [
+            {
+              name: 'data-replication',
+              rules: [
+                {
+                  alert: 'ReplicationLag',
+                  expr: `${replicaLag()} > ${lag}`,
+                  for: duration(REPLICATION_LAG_FOR_SECONDS),
+                  labels: { severity: 'warning' },
+                  annotations: {
+                    summary: `Replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} lags more than ${lag} s behind its primary`,
+                  },
+                },
+                {
+                  alert: 'ReplicationLagUnreported',
+                  expr: replicaLagUnreported(),
+                  for: duration(REPLICATION_LAG_FOR_SECONDS),
+                  labels: { severity: 'warning' },
+                  annotations: {
+                    summary:
+                      'No replica lag has arrived from CloudWatch for 15 minutes, or its exporter cannot be scraped: replication is unwatched',
+                  },
+                },
+              ],
             },
-          },
-          {
-            alert: 'ReplicationLagUnreported',
-            expr: replicaLagUnreported(),
-            for: duration(REPLICATION_LAG_FOR_SECONDS),
-            labels: { severity: 'warning' },
-            annotations: {
-              summary:
-                'No replica lag has arrived from CloudWatch for 15 minutes, or its exporter cannot be scraped: replication is unwatched',
-            },
-          },
-        ],
-      },
+          ]),
     ],
   };
+}
+
+/** True when some shard of the config has a read replica (a lag series to watch). */
+function hasReplicas(config: RegionsConfig): boolean {
+  return config.shards.some((s) => s.replicaRegions.length > 0);
 }
