@@ -62,7 +62,6 @@ const label = (name: string) => `{{ $labels.${name} }}`;
 export function buildAlertRules(config: RegionsConfig): { groups: { name: string; rules: AlertRule[] }[] } {
   const a = config.alerts;
   const R = METRIC_LABELS.region;
-  const lag = config.database.replicaLagThresholdSeconds;
   return {
     groups: [
       {
@@ -131,34 +130,35 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
       },
       // Without a read replica (each zone's data in one storage region) there is no lag to watch, and
       // ReplicationLagUnreported, which fires when no lag series arrives, would fire for ever.
-      ...(!hasReplicas(config)
-        ? []
-        : [
-            {
-              name: 'data-replication',
-              rules: [
-                {
-                  alert: 'ReplicationLag',
-                  expr: `${replicaLag()} > ${lag}`,
-                  for: duration(REPLICATION_LAG_FOR_SECONDS),
-                  labels: { severity: 'warning' },
-                  annotations: {
-                    summary: `Replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} lags more than ${lag} s behind its primary`,
-                  },
-                },
-                {
-                  alert: 'ReplicationLagUnreported',
-                  expr: replicaLagUnreported(),
-                  for: duration(REPLICATION_LAG_FOR_SECONDS),
-                  labels: { severity: 'warning' },
-                  annotations: {
-                    summary:
-                      'No replica lag has arrived from CloudWatch for 15 minutes, or its exporter cannot be scraped: replication is unwatched',
-                  },
-                },
-              ],
-            },
-          ]),
+      ...(hasReplicas(config) ? [replicationGroup(config)] : []),
+    ],
+  };
+}
+
+/** The replica-lag alerts (only for a config with read replicas: see {@link hasReplicas}). */
+function replicationGroup(config: RegionsConfig): { name: string; rules: AlertRule[] } {
+  const lag = config.database.replicaLagThresholdSeconds;
+  return {
+    name: 'data-replication',
+    rules: [
+      {
+        alert: 'ReplicationLag',
+        expr: `${replicaLag()} > ${lag}`,
+        for: duration(REPLICATION_LAG_FOR_SECONDS),
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: `Replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} lags more than ${lag} s behind its primary`,
+        },
+      },
+      {
+        alert: 'ReplicationLagUnreported',
+        expr: replicaLagUnreported(),
+        for: duration(REPLICATION_LAG_FOR_SECONDS),
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'No replica lag has arrived from CloudWatch for 15 minutes, or its exporter cannot be scraped: replication is unwatched',
+        },
+      },
     ],
   };
 }
