@@ -8,6 +8,7 @@
  * Bad flags or a bad table: exit 2 with a message naming the flag or field, the value and what is allowed.
  * Cannot start (the address in use, the service registry not answering within 10 s): exit 1 with the reason.
  */
+import { jsonParseFailure } from '../runtime/private/json-text';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
@@ -201,7 +202,11 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         try {
           text = readTextBounded(value, MAX_UPSTREAMS_FILE_BYTES);
           if (jsonNestedDeeperThan(text)) throw new Error(`nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
-          json = JSON.parse(text);
+          try {
+            json = JSON.parse(text);
+          } catch (parseError) {
+            throw new Error(jsonParseFailure(text, parseError), { cause: parseError });
+          }
         } catch (err) {
           const why = err instanceof FileTooLargeError ? `more than ${MAX_UPSTREAMS_FILE_BYTES} bytes` : (err as Error).message;
           throw new UsageError(

@@ -8,6 +8,7 @@
  * (`cdktf.out/reports/prices.json`, unit prices per region derived from the config's price table).
  * Pure and deterministic: equal totals are ordered by region id.
  */
+import { jsonParseFailure } from './private/json-text';
 import { z } from 'zod';
 import { formatPath, ProblemsError, valueAt, type Problem } from './problem';
 import type { RoutingTable } from './routing-table';
@@ -90,8 +91,13 @@ export const priceFileSchema = z
       z.string(),
       z
         .object({
-          /** Price of one vCPU-hour on demand. */
-          vcpuHour: unitPrice,
+          /** Price of one vCPU-hour on demand (> 0: synth derives it from instance prices, which are; a 0 made a region's compute free). */
+          vcpuHour: z
+            .number()
+            .refine(
+              (n) => Number.isFinite(n) && n > 0 && n <= MAX_UNIT_PRICE,
+              `is not allowed; allowed: a price > 0 and <= ${MAX_UNIT_PRICE} (compute is never free)`,
+            ),
           /** Object storage per GB-month. */
           storageGbMonth: unitPrice,
           /** Data sent to the internet per GB. */
@@ -186,6 +192,17 @@ export function parseWorkloadProfile(input: unknown, table: RoutingTable, subjec
         table.regions.map((r) => r.id),
       )}`,
     });
+  else if (!region.services.includes('compute'))
+    problems.push({
+      path: 'currentRegion',
+      value: profile.currentRegion,
+      message: disallowedName(
+        `runs no compute (services: ${region.services.join(', ')}): no workload runs there`,
+        table.regions
+          .filter((r) => r.residencyZone === (zone?.id ?? region.residencyZone) && r.services.includes('compute'))
+          .map((r) => r.id),
+      ),
+    });
   else if (zone && region.residencyZone !== zone.id)
     problems.push({
       path: 'currentRegion',
@@ -238,7 +255,7 @@ export function readJsonFile(file: string, subject: string, pipeWaitMs = PIPE_WA
   try {
     json = JSON.parse(text) as unknown;
   } catch (e) {
-    throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `is not JSON: ${(e as Error).message}` }]);
+    throw new ProblemsError(`${subject} ${file}`, [{ path: '', message: `is not JSON: ${jsonParseFailure(text, e)}` }]);
   }
   const duplicates = findDuplicateKeys(text);
   if (duplicates.length > 0)

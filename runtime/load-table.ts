@@ -1,6 +1,7 @@
 /**
  * Reading the routing table from disk and keeping the last good one while it is reloaded.
  */
+import { jsonParseFailure, looksBinary } from './private/json-text';
 import { type ListenerErrorHandler, TypedEmitter } from './events';
 import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from './json-duplicate-keys';
 import { FileTooLargeError, readTextBounded } from './read-bounded';
@@ -61,14 +62,11 @@ export function loadRoutingTable(file: string): RoutingTable {
     json = JSON.parse(text);
   } catch (err) {
     // Binary content (control characters, bytes that are not UTF-8) is described, not echoed.
-    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
-    if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 4096))) {
-      throw new RoutingTableError(
-        [{ path: '', value: '<binary data>', message: 'is not valid JSON: the file holds binary data, not UTF-8 JSON text' }],
-        file,
-      );
-    }
-    throw new RoutingTableError([{ path: '', value: text.slice(0, 40), message: `is not valid JSON: ${(err as Error).message}` }], file);
+    const binary = looksBinary(text);
+    throw new RoutingTableError(
+      [{ path: '', value: binary ? '<binary data>' : text.slice(0, 40), message: `is not valid JSON: ${jsonParseFailure(text, err)}` }],
+      file,
+    );
   }
   const duplicateKeys: RoutingTableProblem[] = findDuplicateKeys(text).map(({ path, count }) => ({
     path,

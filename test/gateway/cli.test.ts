@@ -80,6 +80,19 @@ test('--etcd URLs are kept as the URL parser reads them (an upper-case scheme ne
   ]);
 });
 
+test('a binary --upstreams file is described, not echoed (before: its bytes reached the terminal)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-upstreams-bin-'));
+  try {
+    const binary = join(dir, 'upstreams.json');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x1b, 0x5b]));
+    expect(() => parseGatewayFlags(['--upstreams', binary])).toThrow(
+      /^--upstreams: cannot read ".*upstreams\.json" as JSON \(the file holds binary data, not UTF-8 JSON text\)/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('--upstreams is read with a bound, a BOM is dropped and a region given twice is refused (before: /dev/zero read until the process died)', () => {
   expect(() => parseGatewayFlags(['--upstreams', '/dev/zero'])).toThrow(
     /^--upstreams: cannot read "\/dev\/zero" as JSON \(more than 1048576 bytes\)/,

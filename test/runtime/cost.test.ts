@@ -171,6 +171,22 @@ describe('cost planner: bad profiles and prices', () => {
     expect(found!.message).toMatch(message);
   });
 
+  it('a current region without compute is refused, naming the compute regions of the zone (before: ranked first, "stay")', () => {
+    const storageTable = structuredClone(table);
+    storageTable.regions.find((r) => r.id === 'eu-west-2')!.services = ['storage'];
+    for (const [country, region] of Object.entries(storageTable.countries))
+      if (region === 'eu-west-2') storageTable.countries[country] = 'eu-west-1';
+    expect(() => parseWorkloadProfile({ ...emea, currentRegion: 'eu-west-2' }, storageTable)).toThrow(
+      /currentRegion: "eu-west-2" runs no compute \(services: storage\): no workload runs there; allowed: eu-west-1, eu-central-1/,
+    );
+  });
+
+  it('a price file with a free vCPU-hour is rejected (before: "move there" advised on a zero compute price)', () => {
+    expect(() => parsePriceFile({ ...prices, regions: { 'eu-west-1': { vcpuHour: 0, storageGbMonth: 0.02, networkGb: 0.09 } } })).toThrow(
+      /vcpuHour.*allowed: a price > 0 and <= 1000000 \(compute is never free\)/,
+    );
+  });
+
   it('a zone region without a price is named', () => {
     const partial: PriceFile = { ...prices, regions: { 'eu-west-1': prices.regions['eu-west-1'] } };
     expect(() => plan({}, table, partial)).toThrow(/regions\.eu-central-1: is missing; every region of zone "emea" needs a price/);
@@ -270,6 +286,17 @@ describe('taishanglaojun cost (the command)', () => {
     writeFileSync(prices, '{"currency": "USD", "currency": "EUR"}');
     expect(() => readJsonFile(prices, 'price file')).toThrow(ProblemsError);
     expect(() => readJsonFile(prices, 'price file')).toThrow(/currency: appears 2 times in the same object/);
+  });
+
+  it('describes a binary profile or price file instead of echoing its bytes (before: NUL and DEL reached the terminal)', () => {
+    const binary = join(tmp, 'binary.json');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0xef, 0xbf, 0xbd]));
+    const r = cost('--profile', binary);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not JSON: the file holds binary data, not UTF-8 JSON text/);
+    // eslint-disable-next-line no-control-regex -- none of the file's control bytes may reach the message
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u001b\u007f\ufffd]/);
+    expect(() => readJsonFile(binary, 'price file')).toThrow(/is not JSON: the file holds binary data/);
   });
 
   it('names a FIFO nobody writes to (before: "cannot be read (undefined)")', () => {
