@@ -77,7 +77,10 @@ export function formatViolations(report: ComplianceReport): string {
 /** Error thrown at synth when the pack finds violations. */
 export class ComplianceViolationError extends Error {
   override readonly name = 'ComplianceViolationError';
-  constructor(readonly report: ComplianceReport) {
+  /** The whole report (every rule, every suppression); not enumerable, so an uncaught error prints its message, not a dump of the report. */
+  declare readonly report: ComplianceReport;
+  constructor(report: ComplianceReport) {
     super(formatViolations(report));
+    Object.defineProperty(this, 'report', { value: report, enumerable: false });
   }
 }

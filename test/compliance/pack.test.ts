@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, TerraformStack } from 'cdktf';
 import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
@@ -84,6 +85,12 @@ describe('CompliancePack at synth', () => {
     expect(message).toContain('TSLJ-S3-1 na/Rogue: has no public access block');
     expect(message).toMatch(/fix: add an aws_s3_bucket_server_side_encryption_configuration/);
     expect(existsSync(join(outdir, 'stacks', 'na', 'cdk.tf.json'))).toBe(false);
+    // The report is there for code that catches the error, but not enumerable: an uncaught error
+    // printed by Node shows the message, not a dump of every rule (before: ~330 lines after it).
+    const report = (error as ComplianceViolationError).report;
+    expect(report.violations).toHaveLength(6);
+    expect(Object.keys(error as object)).not.toContain('report');
+    expect(inspect(error).split('\n').length).toBeLessThan(message.split('\n').length + 40);
   });
 
   it('a suppression with a written reason lets synth pass and is reported with its reason', () => {
