@@ -394,6 +394,18 @@ describe('every rule of the pack has a compliant and a non-compliant case', () =
 });
 
 describe('rules read relations, not just attributes', () => {
+  it('TSLJ-NET-1 counts a source known only at apply as possibly open (found by review: a variable CIDR on port 22 passed)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-1')!;
+    // The load-balancer tier on 443 may take anything; a VPC's own range is private whatever it is at apply.
+    expect(
+      rule.check(app([lbGroup, gwGroup, ingress('lb', 443, '${var.lb_cidr}'), ingress('gw', 8080, '${aws_vpc.v.cidr_block}')])),
+    ).toEqual([]);
+    const findings = rule.check(app([lbGroup, gwGroup, ingress('gw', 22, '${var.admin_cidr}')]));
+    expect(findings.map((f) => f.reason)).toEqual([
+      'allows "${var.admin_cidr}" (known only at apply: it may be 0.0.0.0/0) on ports 22-22 into a group that is not the load-balancer tier',
+    ]);
+  });
+
   it('a bucket without any encryption configuration fails TSLJ-ENC-1, TLS-1, S3-1, S3-2', () => {
     const bare = app([res('aws_s3_bucket', 'b', {})]);
     for (const id of ['TSLJ-ENC-1', 'TSLJ-TLS-1', 'TSLJ-S3-1', 'TSLJ-S3-2'])

@@ -1,8 +1,12 @@
 import type { ComplianceRule } from '../../rule';
-import { referencedResource, resourcesOfType, show } from '../../view-helpers';
+import { isTemplate, referencedResource, resourcesOfType, show } from '../../view-helpers';
 import type { ResourceView } from '../../rule';
 
 const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
+/** A VPC's or subnet's own range, by reference: private, whatever its value at apply. */
+const OWN_RANGE = /^\$\{aws_(?:default_)?(?:vpc|subnet)\.[A-Za-z0-9_-]+\.(?:cidr_block|ipv6_cidr_block)\}$/;
+/** A source known only at apply (a variable, a data source, an expression): it may be the whole internet. */
+const mayBeAnywhere = (c: unknown): boolean => isTemplate(c) && !OWN_RANGE.test(c as string);
 const isLoadBalancerGroup = (sg: ResourceView | undefined) =>
   !!sg &&
   ((sg.attributes.tags as Record<string, string> | undefined)?.Tier === 'loadbalancer' ||
@@ -19,12 +23,14 @@ export const noPublicIngress: ComplianceRule = {
     const findings: { path: string; reason: string }[] = [];
     const judge = (r: ResourceView, groupRef: unknown, from: unknown, to: unknown, cidrs: unknown[]) => {
       const open = cidrs.filter((c) => typeof c === 'string' && ANYWHERE.has(c));
-      if (open.length === 0) return;
+      const unknown = cidrs.filter(mayBeAnywhere);
+      if (open.length === 0 && unknown.length === 0) return;
       const lb = isLoadBalancerGroup(r.type === 'aws_security_group' ? r : referencedResource(app, r, groupRef));
       if (lb && from === 443 && to === 443) return;
+      const source = open.length > 0 ? show(open[0]) : `${show(unknown[0])} (known only at apply: it may be 0.0.0.0/0)`;
       findings.push({
         path: r.path,
-        reason: `allows ${show(open[0])} on ports ${show(from)}-${show(to)}${lb ? '' : ' into a group that is not the load-balancer tier'}`,
+        reason: `allows ${source} on ports ${show(from)}-${show(to)}${lb ? '' : ' into a group that is not the load-balancer tier'}`,
       });
     };
     for (const r of resourcesOfType(app, 'aws_vpc_security_group_ingress_rule'))
