@@ -18,7 +18,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { basename, dirname } from 'node:path';
@@ -185,6 +185,11 @@ interface ClientConnection {
   closeAfter: number;
   /** Why the gateway cut it (logged as `cut` on its requests), or undefined when it did not. */
   cutBy: string | undefined;
+  /** Its requests received and not yet settled (a drain closes the connection when this reaches 0). */
+  inflight: number;
+  /** Bytes read and written at the last idle sweep, and since when that count has not moved (performance.now()). */
+  bytesSeen: number;
+  still: number;
 }
 
 /**
@@ -353,8 +358,9 @@ export class Gateway {
   readonly #bodyAnswers = new WeakMap<Duplex, BodyAnswer>();
   /** Sockets whose client error was answered: later parser errors on them are not new requests. */
   readonly #clientErrorAnswered = new WeakSet<Duplex>();
-  /** The main server's client connections. */
-  readonly #connections = new WeakMap<Duplex, ClientConnection>();
+  /** The main server's client connections (the Map holds each until its socket closes). */
+  readonly #connections = new Map<Duplex, ClientConnection>();
+  #idleSweep: NodeJS.Timeout | undefined;
   /** Responses whose request holds a turn of its connection (released when the request is done). */
   readonly #turnHolders = new WeakSet<ServerResponse>();
   #started = false;
@@ -447,12 +453,10 @@ export class Gateway {
     const admin = props.adminPort !== undefined;
     this.server = createServer(serverOptions, (req, res) => this.#onRequest(req, res, !admin));
     this.server.maxHeadersCount = this.limits.maxHeaderCount + 1; // one more, to tell "too many" from "just enough"
-    this.server.timeout = this.limits.clientIdleTimeoutMs;
-    this.server.on('timeout', (socket: Duplex) => {
-      const conn = this.#connections.get(socket);
-      if (conn !== undefined) conn.cutBy ??= CUT_CLIENT_IDLE; // what is cut is logged as the gateway's doing
-      socket.destroy();
-    });
+    // A connection with no byte either way for clientIdleTimeoutMs is cut by a sweep of the
+    // connections (#sweepIdle), not by Node's socket timeout: that one lets a write that is stuck in
+    // the queue (a client that stopped reading) postpone it once, so it fired after twice the limit.
+    this.server.timeout = 0;
     this.server.on('connection', (socket: Duplex) => this.#onConnection(socket));
     // `Expect: 100-continue`: "go on" only for a body the gateway will take; a declared length over
     // maxBodyBytes gets its 413 before the client sends the body (Node would send 100 first).
@@ -493,6 +497,8 @@ export class Gateway {
   async listen(port: number, host = '127.0.0.1'): Promise<{ port: number; adminPort?: number }> {
     if (this.#started) throw new Error('gateway: listen called twice');
     this.#started = true;
+    const idleMs = this.limits.clientIdleTimeoutMs;
+    this.#idleSweep = setInterval(() => this.#sweepIdle(idleMs), Math.max(100, Math.min(1000, Math.floor(idleMs / 10)))).unref();
     if (this.#props.registry !== undefined) {
       this.#registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
         this.#setOrigins(region, origins),
@@ -631,6 +637,7 @@ export class Gateway {
     // counted or recorded as an upstream failure (the pools are destroyed below).
     if (!drained) this.#cut = true;
     traffic?.closeAllConnections();
+    clearInterval(this.#idleSweep);
     const admin = this.adminServer?.listening ? this.adminServer : undefined;
     const adminClosed = admin === undefined ? Promise.resolve() : close(admin);
     admin?.closeAllConnections();
@@ -859,6 +866,22 @@ export class Gateway {
     return false;
   }
 
+  /** Cuts the connections through which no byte moved either way for `idleMs` (checked every ≤ 1 s, so at most that late). */
+  #sweepIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const [socket, conn] of this.#connections) {
+      const { bytesRead, bytesWritten } = socket as Socket;
+      const moved = (bytesRead ?? 0) + (bytesWritten ?? 0);
+      if (moved !== conn.bytesSeen) {
+        conn.bytesSeen = moved;
+        conn.still = now;
+      } else if (now - conn.still >= idleMs) {
+        conn.cutBy ??= CUT_CLIENT_IDLE; // what is cut is logged as the gateway's doing
+        socket.destroy();
+      }
+    }
+  }
+
   #onConnection(socket: Duplex): void {
     const gone = new EventEmitter();
     gone.setMaxListeners(0); // one listener per request of the connection in flight
@@ -871,10 +894,14 @@ export class Gateway {
       seq: 0,
       closeAfter: Infinity,
       cutBy: undefined,
+      inflight: 0,
+      bytesSeen: 0,
+      still: performance.now(),
     };
     this.#connections.set(socket, conn);
     socket.once('close', () => {
       conn.closed = true;
+      this.#connections.delete(socket);
       gone.emit('abort');
       // Requests that never had their turn: each answers to nobody, and is logged and counted once by its #proxy.
       const waiting = conn.waiting;
@@ -918,6 +945,7 @@ export class Gateway {
     // attempt ended, or an error answer went out.
     this.#inflight++;
     const conn = this.#connections.get(req.socket);
+    if (conn !== undefined) conn.inflight++;
     const seq = conn === undefined ? 0 : ++conn.seq;
     this.#proxy(req, res, conn, seq).then(
       () => this.#requestDone(conn, res),
@@ -957,6 +985,15 @@ export class Gateway {
 
   #requestDone(conn: ClientConnection | undefined, res: ServerResponse): void {
     if (conn !== undefined && this.#turnHolders.delete(res)) this.#release(conn);
+    if (conn !== undefined && --conn.inflight === 0 && this.#draining && !conn.closed) {
+      // Draining, and the connection's last request is answered: it closes once the answer is out,
+      // whatever that answer said (one built before the drain began said keep-alive, and the
+      // client could have sent another request on it).
+      conn.closeAfter = Math.min(conn.closeAfter, conn.seq); // a request that still arrives is not forwarded
+      const socket = conn.socket;
+      if (res.writableFinished) socket.end();
+      else res.once('close', () => socket.end());
+    }
     this.#inflight--;
     if (this.#inflight === 0) for (const f of this.#idle.splice(0)) f();
   }

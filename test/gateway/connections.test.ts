@@ -230,6 +230,22 @@ describe('pipelined requests', () => {
     ]);
   });
 
+  it('on shutdown, a connection whose answers were built before the drain (keep-alive) closes after the last one and forwards nothing more', async () => {
+    const { gw, port } = await startGateway({ maxPipelinedRequests: 4 });
+    const other = await client(port);
+    other.socket.write(get('/v1/long?ms=5000')); // keeps the drain going until its deadline
+    const c = await client(port);
+    c.socket.write([get('/v1/p1?ms=250'), get('/v1/p2'), get('/v1/p3')].join(''));
+    await eventually('3 upstream', () => (upstream.paths.filter((p) => p.startsWith('/v1/p')).length === 3 ? true : undefined));
+    const stopped = gw.shutdown();
+    await eventually('3 answers', () => ((c.got().match(/HTTP\/1\.1 200/g) ?? []).length === 3 ? true : undefined));
+    // p2 and p3 were answered (keep-alive) while p1 was in flight, before the drain began.
+    c.socket.write(get('/v1/late'));
+    await c.closed;
+    await stopped;
+    expect(upstream.paths).not.toContain('/v1/late');
+  });
+
   it('a malformed body behind pipelined requests: they are answered, then its 400; each counted and timed once', async () => {
     const { gw, port, accessLines } = await startGateway({ maxPipelinedRequests: 2 });
     const c = await client(port);
@@ -343,7 +359,10 @@ describe('a client that stops reading', () => {
     // The gateway closes the connection about a second after the last byte moved, which ends the request.
     await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 10_000);
     await eventually('upstream let go', () => (upstream.active === 0 ? true : undefined), 5000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // Once, not twice: Node's socket timeout let the stuck write postpone it, and cut after ~2 s.
+    const cutAfter = Date.now() - started;
+    expect(cutAfter).toBeGreaterThanOrEqual(900);
+    expect(cutAfter).toBeLessThan(1800);
     // The gateway's doing, not the client's.
     expect(accessLines()).toEqual([expect.objectContaining({ status: 200, cut: 'client-idle-timeout' })]);
   }, 15_000);
