@@ -1029,6 +1029,38 @@ export class Gateway {
       finish(405, METRIC_NONE, METRIC_UNKNOWN);
       return;
     }
+    // A transfer coding other than chunked (`gzip, chunked`): Node decodes the chunks and drops the
+    // rest, so the upstream would get compressed bytes it cannot know are (RFC 9112 §6.1: 501).
+    const codings = req.headers['transfer-encoding'];
+    // (A list that does not end in chunked is malformed for a request: Node's parser answers it, 400.)
+    if (codings !== undefined && codings.includes(',') && /,\s*chunked\s*$/i.test(codings)) {
+      this.#closing(conn, seq);
+      this.#reject(
+        res,
+        501,
+        'transfer-coding-not-implemented',
+        `Transfer-Encoding ${JSON.stringify(codings.slice(0, 64))}; allowed: chunked`,
+        {
+          connection: 'close',
+        },
+      );
+      finish(501, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
+    // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2: 400 for none or several); Node kept the first.
+    if (req.httpVersion === '1.1') {
+      let hosts = 0;
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        if (req.rawHeaders[i].length === 4 && req.rawHeaders[i].toLowerCase() === 'host') hosts++;
+      if (hosts !== 1) {
+        this.#closing(conn, seq);
+        this.#reject(res, 400, 'bad-host', `${hosts === 0 ? 'no' : hosts} Host header fields; allowed: exactly one (HTTP/1.1)`, {
+          connection: 'close',
+        });
+        finish(400, METRIC_NONE, METRIC_UNKNOWN);
+        return;
+      }
+    }
 
     // 1. Body, within the limit.
     const reading = this.#readBody(req, res, log, conn, seq);

@@ -402,6 +402,46 @@ describe('requests refused before routing', () => {
     expect(upstream.paths).toEqual([]);
   });
 
+  it.each([
+    [
+      'a transfer coding other than chunked (before: gzip dropped, the compressed bytes forwarded as plain)',
+      'POST /v1/te HTTP/1.1\r\nHost: gw\r\nX-Forwarded-For: 81.2.69.142\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      501,
+      /"error":"transfer-coding-not-implemented","detail":"Transfer-Encoding \\"gzip, chunked\\"; allowed: chunked"/,
+    ],
+    [
+      'an HTTP/1.1 request without Host (before: forwarded)',
+      'GET /v1/nohost HTTP/1.1\r\nX-Forwarded-For: 81.2.69.142\r\n\r\n',
+      400,
+      /"error":"bad-host","detail":"no Host header fields; allowed: exactly one \(HTTP\/1\.1\)"/,
+    ],
+    [
+      'two Host fields (before: the first forwarded as x-forwarded-host)',
+      'GET /v1/twohosts HTTP/1.1\r\nHost: a\r\nHost: b\r\nX-Forwarded-For: 81.2.69.142\r\n\r\n',
+      400,
+      /"detail":"2 Host header fields; allowed: exactly one/,
+    ],
+  ])('refuses %s, closes the connection, forwards nothing', async (_name, raw, status, body) => {
+    const { port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(raw);
+    await c.closed;
+    expect(c.got()).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(c.got().toLowerCase()).toContain('connection: close');
+    expect(c.got()).toMatch(body);
+    expect(upstream.paths).toEqual([]);
+    expect(accessLines()).toEqual([expect.objectContaining({ status })]);
+  });
+
+  it('an HTTP/1.0 request without Host is served (Host is an HTTP/1.1 requirement)', async () => {
+    const { port } = await startGateway();
+    const c = await client(port);
+    c.socket.write('GET /v1/old HTTP/1.0\r\nX-Forwarded-For: 81.2.69.142\r\n\r\n');
+    await c.closed;
+    expect(c.got()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(upstream.paths).toEqual(['/v1/old']);
+  });
+
   it('never forwards or logs a fragment', async () => {
     const { port, accessLines } = await startGateway();
     const c = await client(port);
