@@ -204,6 +204,11 @@ type BodyAnswer = (status: number, error: string, detail: string, code: string) 
 
 /** The access-log `cut` value of a request the gateway's shutdown cut at the drain deadline. */
 export const CUT_DRAIN_DEADLINE = 'drain-deadline';
+/** `gateway_upstream_requests_total` status of an attempt cancelled because its client went away. */
+const UPSTREAM_CANCELLED = 'cancelled';
+/** `gateway_upstream_requests_total` status of an attempt cut at the drain deadline. */
+const UPSTREAM_CUT = 'cut';
+
 /** The access-log `cut` value of a request whose connection the gateway closed for idleness (clientIdleTimeoutMs). */
 export const CUT_CLIENT_IDLE = 'client-idle-timeout';
 /** The access-log `cut` value of the requests of a connection cut for pipelining more than PIPELINE_MAX_WAITING requests ahead. */
@@ -1387,9 +1392,15 @@ export class Gateway {
       return { kind: 'response', status: data.statusCode, data };
     } catch (err) {
       // Cut by the gateway's own shutdown (pools destroyed at the drain deadline): not the upstream's failure.
-      if (this.#cut) return { kind: 'cut' };
+      if (this.#cut) {
+        this.metrics.upstreamRequests.inc([region, UPSTREAM_CUT]);
+        return { kind: 'cut' };
+      }
       // Cancelled because the client's connection closed: not the upstream's failure either.
-      if (conn?.closed) return { kind: 'gone' };
+      if (conn?.closed) {
+        this.metrics.upstreamRequests.inc([region, UPSTREAM_CANCELLED]);
+        return { kind: 'gone' };
+      }
       const code = (err as { code?: string })?.code ?? '';
       if (REQUEST_ERRORS.has(code)) return { kind: 'unforwardable', message: `${code}: ${(err as Error).message}` };
       this.metrics.upstreamRequests.inc([region, 'error']);

@@ -121,7 +121,7 @@ export const GATEWAY_REFUSALS_TOTAL: MetricDefinition = {
 export const GATEWAY_UPSTREAM_REQUESTS_TOTAL: MetricDefinition = {
   name: 'gateway_upstream_requests_total',
   type: 'counter',
-  help: 'Attempts sent to a region upstream, by region and HTTP status ("error" when no answer came: connect error, reset, timeout).',
+  help: 'Attempts sent to a region upstream, by region and HTTP status ("error" when no answer came: connect error, reset, timeout; "cancelled" when the client went away first; "cut" at the drain deadline).',
   labels: ['region', 'status'],
 };
 

@@ -167,6 +167,14 @@ describe('pipelined requests', () => {
     const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
     const total = [...metrics.matchAll(/^http_requests_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
     expect(total).toBe(10);
+    // The four attempts that reached an upstream are counted as such, cancelled (before: not at all).
+    const attempts = await gw.metrics.registry.getSingleMetricAsString('gateway_upstream_requests_total');
+    expect(
+      [...attempts.matchAll(/^gateway_upstream_requests_total\{[^}]*status="cancelled"[^}]*\} (\d+)/gm)].reduce(
+        (a, m) => a + Number(m[1]),
+        0,
+      ),
+    ).toBe(4);
   });
 
   it('reads the body of a request waiting for its turn, so its request timeout does not run out in the queue', async () => {

@@ -747,6 +747,7 @@ describe('graceful shutdown', () => {
     expect(sample(metrics, 'http_requests_total', { status: '503' })).toBe(1);
     expect(sample(metrics, 'http_requests_total', { status: '502' })).toBeUndefined();
     expect(sample(metrics, 'gateway_upstream_requests_total', { status: 'error' })).toBeUndefined();
+    expect(sample(metrics, 'gateway_upstream_requests_total', { region: 'eu-west-2', status: 'cut' })).toBe(1);
     expect(sample(metrics, 'gateway_upstream_retries_total')).toBeUndefined();
     expect(signals.filter((s) => s.kind !== 'probe')).toEqual([]); // no passive health result
   });
