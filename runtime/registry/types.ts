@@ -3,6 +3,7 @@
  *
  * Key layout: `/services/<region>/<name>/<id>`; the value is the JSON of a {@link ServiceInstance}.
  */
+import { isIP } from 'node:net';
 import { formatValue } from '../problem';
 import { z } from 'zod';
 
@@ -26,14 +27,31 @@ export function validateSegment(field: 'region' | 'name' | 'id', value: unknown)
 const segment = (field: 'region' | 'name' | 'id') =>
   z.string().refine((v) => SEGMENT.test(v) && v.length <= 128, { message: `${field}: ${SEGMENT_RULE}` });
 
+/** A DNS host name: dot-separated labels of letters, digits and hyphens (RFC 1123), at most 253 characters. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const ADDRESS_RULE =
+  'a host name, an IPv4 address or an IPv6 address (bracketed or not), with no scheme, port or path: the port is its own field';
+
+/** Where an instance listens: a host name or an IP address, nothing else (`127.0.0.1/foo` lost its port, `host:8080` was dropped silently). */
+function isInstanceAddress(v: string): boolean {
+  const bare = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
+  if (bare !== v) return isIP(bare) === 6;
+  return isIP(v) !== 0 || HOST_NAME.test(v);
+}
+
 export const serviceInstanceSchema = z
   .object({
     id: segment('id'),
     name: segment('name'),
     region: segment('region'),
-    address: z.string().min(1),
+    address: z.string().refine(isInstanceAddress, { message: ADDRESS_RULE }),
     port: z.number().int().min(1).max(65535),
-    metadata: z.record(z.string(), z.string()).default({}),
+    metadata: z
+      .record(z.string(), z.string())
+      .refine((m) => m.scheme === undefined || m.scheme === 'http' || m.scheme === 'https', {
+        message: 'its "scheme" must be "http" or "https" (default "http")',
+      })
+      .default({}),
     health: instanceHealthSchema.default('passing'),
   })
   .strict();

@@ -280,6 +280,16 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     await expect(a.register(inst('a/b'), { ttlSeconds: 5 })).rejects.toThrow(/invalid id "a\/b"; allowed: non-empty.*\(no "\/"\)/);
     await expect(a.register(inst('x', { region: '' }), { ttlSeconds: 5 })).rejects.toThrow(/invalid region ""/);
     await expect(a.register(inst('x', { port: 70000 }), { ttlSeconds: 5 })).rejects.toThrow(/port: /);
+    // before: "127.0.0.1/foo" served on port 80 (its port lost), "127.0.0.1:9101" and scheme "gopher" were dropped unreported
+    for (const address of ['127.0.0.1/foo', 'evil.example/x?', '127.0.0.1:9101', '[10.0.0.1]', 'http://api.internal'])
+      await expect(a.register(inst('x', { address }), { ttlSeconds: 5 })).rejects.toThrow(
+        /address: a host name, an IPv4 address or an IPv6 address \(bracketed or not\), with no scheme, port or path/,
+      );
+    await expect(a.register(inst('x', { metadata: { scheme: 'gopher' } }), { ttlSeconds: 5 })).rejects.toThrow(
+      /metadata: its "scheme" must be "http" or "https"/,
+    );
+    for (const address of ['10.0.0.1', '::1', '[fd00::1]', 'api.eu-west-1.svc.cluster.local'])
+      await a.register(inst(`ok-${address.replace(/[^a-z0-9]/gi, '')}`, { address }), { ttlSeconds: 5 });
     await expect(a.register(inst('x'), { ttlSeconds: 0.5 })).rejects.toThrow(
       /invalid ttlSeconds 0.5; allowed: an integer from 1 to 9000000000/,
     );
