@@ -11,7 +11,7 @@
 import { jsonParseFailure } from '../runtime/private/json-text';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import { parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
+import { MIN_TRUSTED_PREFIX_V4, MIN_TRUSTED_PREFIX_V6, parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { validateSegment } from '../runtime/registry/types';
 import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../runtime/json-duplicate-keys';
@@ -20,7 +20,7 @@ import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-ta
 import { RoutingTableError, servingRegionIds, type RoutingTable } from '../runtime/routing-table';
 import { unknownName } from '../runtime/private/unknown-name';
 import { Gateway, LIMIT_DEFAULTS, type GatewayLimits } from './gateway';
-import { UPSTREAM_TEMPLATE_ENV, UpstreamConfigError, resolveStaticUpstreams, upstreamEnvName } from './upstreams';
+import { UPSTREAM_DEFAULTS, UPSTREAM_TEMPLATE_ENV, UpstreamConfigError, resolveStaticUpstreams, upstreamEnvName } from './upstreams';
 
 export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --table FILE              routing table (default ${DEFAULT_ROUTING_TABLE_PATH}); SIGHUP or a change of the file reloads it
@@ -258,8 +258,9 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
           // A RangeError comes from the range set itself (an address net accepts but a range cannot
           // hold, such as a zone id): said of the flag like the rest.
           const bad = err instanceof TrustedProxyError ? String(err.value) : (entries.find((e) => e.includes('%')) ?? entries.join(','));
+          const why = err instanceof TrustedProxyError ? `: ${err.reason}` : '';
           throw new UsageError(
-            `--trusted-proxy: ${JSON.stringify(bad)} is not allowed; allowed: an IPv4/IPv6 address or CIDR such as 10.0.0.0/8 or 2001:db8::/32, without a zone id (comma-separated or repeated)`,
+            `--trusted-proxy: ${JSON.stringify(bad)} is not allowed${why}; allowed: an IPv4/IPv6 address or CIDR such as 10.0.0.0/8 or 2001:db8::/32 (IPv4 /${MIN_TRUSTED_PREFIX_V4} or narrower, IPv6 /${MIN_TRUSTED_PREFIX_V6} or narrower), without a zone id (comma-separated or repeated)`,
           );
         }
         out.trustedProxies.push(...entries);
@@ -284,7 +285,16 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         out.limits = { ...out.limits, maxPipelinedRequests: intFlag(flag, value, 1, 1024) };
         break;
       case '--client-idle-timeout-ms':
-        out.limits = { ...out.limits, clientIdleTimeoutMs: intFlag(flag, value, 1000, 3_600_000) };
+        // More than the upstream timeouts (the gateway refuses less): the range says so up front.
+        out.limits = {
+          ...out.limits,
+          clientIdleTimeoutMs: intFlag(
+            flag,
+            value,
+            Math.max(UPSTREAM_DEFAULTS.headersTimeoutMs, UPSTREAM_DEFAULTS.bodyTimeoutMs) + 1,
+            3_600_000,
+          ),
+        };
         break;
       case '--drain-timeout-ms':
         out.drainTimeoutMs = intFlag(flag, value, 1, 600_000);
@@ -463,7 +473,16 @@ export async function main(args: readonly string[]): Promise<number> {
   try {
     await gateway.listen(flags.port, flags.host);
   } catch (err) {
-    process.stderr.write(`taishanglaojun gateway: cannot start: ${(err as Error).message}\n`);
+    // A port taken or not allowed is named by its flag.
+    const failed = err as NodeJS.ErrnoException & { port?: number };
+    const listener =
+      failed.code === 'EADDRINUSE' || failed.code === 'EACCES' || failed.code === 'EADDRNOTAVAIL'
+        ? failed.port !== undefined && failed.port === flags.adminPort
+          ? `--admin-port ${flags.adminPort}: `
+          : `--port ${flags.port} (--host ${flags.host}): `
+        : '';
+    const hint = failed.code === 'EADDRINUSE' ? '; allowed: a port no other process listens on, or 0 for any free port' : '';
+    process.stderr.write(`taishanglaojun gateway: cannot start: ${listener}${failed.message}${hint}\n`);
     await gateway.shutdown();
     // An etcd client whose calls never got an answer keeps retrying (timers, sockets) after it is
     // given up: the process would stay alive with nothing to do. It ends a second after the exit

@@ -53,19 +53,20 @@ export class UpstreamConfigError extends Error {
  */
 export function checkUpstreamUrl(where: string, value: unknown): { ok: true; origin: string } | { ok: false; problem: string } {
   const allowed = 'allowed: an absolute http:// or https:// origin such as "http://127.0.0.1:9101" (no path, query or credentials)';
-  if (typeof value !== 'string' || value.length === 0)
-    return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not a URL; ${allowed}` };
+  // Credentials in a refused URL are not repeated in the message (it goes to logs and terminals).
+  const shown = typeof value === 'string' ? JSON.stringify(value.replace(/\/\/[^/@]*@/, '//<credentials>@')) : JSON.stringify(value);
+  if (typeof value !== 'string' || value.length === 0) return { ok: false, problem: `${where}: ${shown} is not a URL; ${allowed}` };
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not a URL; ${allowed}` };
+    return { ok: false, problem: `${where}: ${shown} is not a URL; ${allowed}` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, problem: `${where}: ${JSON.stringify(value)} has protocol ${url.protocol}; ${allowed}` };
+    return { ok: false, problem: `${where}: ${shown} has protocol ${url.protocol}; ${allowed}` };
   }
   if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    return { ok: false, problem: `${where}: ${JSON.stringify(value)} is not an origin; ${allowed}` };
+    return { ok: false, problem: `${where}: ${shown} is not an origin; ${allowed}` };
   }
   return { ok: true, origin: url.origin };
 }
@@ -103,9 +104,16 @@ export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<strin
     );
   }
   const missing: string[] = [];
+  let templateRefused = false;
   for (const region of input.regions) {
     const fromOverride = input.overrides?.[region];
     const fromEnv = env[upstreamEnvName(region)];
+    // A variable set for a region is checked even when a flag or file wins over it: a bad value
+    // would otherwise wait, unnoticed, for the day the flag is removed.
+    if (fromOverride !== undefined && fromEnv !== undefined) {
+      const shadowed = checkUpstreamUrl(upstreamEnvName(region), fromEnv);
+      if (!shadowed.ok) problems.push(shadowed.problem);
+    }
     const [where, value] =
       fromOverride !== undefined
         ? [`upstream ${region}`, fromOverride]
@@ -120,7 +128,14 @@ export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<strin
     }
     const checked = checkUpstreamUrl(where, value);
     if (checked.ok) out[region] = checked.origin;
-    else problems.push(checked.problem);
+    else if (where !== `upstream template for ${region}`) problems.push(checked.problem);
+    else if (!templateRefused) {
+      // The template's fault, not each region's: said once.
+      templateRefused = true;
+      problems.push(
+        checked.problem.replace(`upstream template for ${region}`, `upstream template (for ${region} and the others it fills)`),
+      );
+    }
   }
   if (missing.length > 0 && !input.optional) {
     problems.push(

@@ -18,7 +18,8 @@ export class TrustedProxyError extends Error {
   constructor(
     readonly index: number,
     readonly value: unknown,
-    reason: string,
+    /** Why the entry is refused, without the entry and the examples. */
+    readonly reason: string,
   ) {
     super(
       `trustedProxies[${index}]: ${JSON.stringify(value)} is not valid: ${reason}; expected an IPv4/IPv6 address or CIDR such as "10.0.0.0/8" or "2001:db8::/32"`,

@@ -12,10 +12,10 @@ import { UpstreamConfigError, upstreamEnvName } from '../../gateway/upstreams';
 import { eventually, tableOf } from '../helpers/gateway';
 
 test.each([
-  ['garbage', /--trusted-proxy: "garbage" is not allowed; allowed: an IPv4\/IPv6 address or CIDR/],
+  ['garbage', /--trusted-proxy: "garbage" is not allowed: "garbage" is not an IP address; allowed: an IPv4\/IPv6 address or CIDR/],
   ['10.0.0.0/33', /--trusted-proxy: "10.0.0.0\/33" is not allowed/],
   ['10.0.0.0/8,::1/129', /--trusted-proxy: "::1\/129" is not allowed/],
-  ['fe80::1%eth0', /^--trusted-proxy: "fe80::1%eth0" is not allowed; allowed: an IPv4\/IPv6 address or CIDR .*without a zone id/],
+  ['fe80::1%eth0', /^--trusted-proxy: "fe80::1%eth0" is not allowed: a zone id .*; allowed: an IPv4\/IPv6 address or CIDR .*without a zone id/],
 ])('--trusted-proxy %s', (value, message) => {
   let error: unknown;
   try {
@@ -25,6 +25,76 @@ test.each([
   }
   expect(error).toBeInstanceOf(UsageError);
   expect((error as Error).message).toMatch(message);
+});
+
+test('a trusted-proxy range that is too wide says why and the widest allowed (before: only "an IPv4/IPv6 address or CIDR", which it is)', () => {
+  for (const [value, why] of [
+    ['0.0.0.0/0', 'a /0 range trusts every peer'],
+    ['10.0.0.0/7', 'a /7 range trusts a slice of the internet'],
+  ])
+    expect(() => parseGatewayFlags(['--trusted-proxy', value])).toThrow(
+      new RegExp(
+        `^--trusted-proxy: "${value.replace(/[./]/g, '\\$&')}" is not allowed: ${why}, .*allowed: .*\\(IPv4 /8 or narrower, IPv6 /16 or narrower\\)`,
+      ),
+    );
+});
+
+test('--client-idle-timeout-ms says its real lower bound (above the upstream timeouts) up front (before: 1000 allowed, then refused)', () => {
+  expect(() => parseGatewayFlags(['--client-idle-timeout-ms', '1000'])).toThrow(
+    /^--client-idle-timeout-ms: "1000" is not allowed; allowed: an integer 30001\.\.3600000/,
+  );
+  expect(parseGatewayFlags(['--client-idle-timeout-ms', '30001']).limits.clientIdleTimeoutMs).toBe(30001);
+});
+
+test('a bad upstream template is one problem without its credentials; a variable a flag overrides is still checked', () => {
+  expect(() =>
+    gatewayFromFlags(
+      parseGatewayFlags([
+        '--table',
+        join(__dirname, '..', 'fixtures', 'routing-table.json'),
+        '--upstream-template',
+        'http://user:secret@{region}.x/p',
+      ]),
+      {},
+    ),
+  ).toThrow(
+    /^upstreams are not valid \(1 problem\):\n {2}- upstream template \(for ap-east-1 and the others it fills\): "http:\/\/<credentials>@ap-east-1\.x\/p" is not an origin/,
+  );
+  expect(() =>
+    gatewayFromFlags(
+      parseGatewayFlags([
+        '--table',
+        join(__dirname, '..', 'fixtures', 'routing-table.json'),
+        '--upstream-template',
+        'http://{region}.x',
+        '--upstream',
+        'eu-west-1=http://127.0.0.1:1',
+        '--no-health-checks',
+      ]),
+      { TAISHANGLAOJUN_UPSTREAM_EU_WEST_1: 'garbage' },
+    ),
+  ).toThrow(/TAISHANGLAOJUN_UPSTREAM_EU_WEST_1: "garbage" is not a URL/);
+});
+
+test('a port another process listens on is named by its flag', async () => {
+  const { createServer } = await import('node:net');
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    const r = runGatewayCommand(
+      ['--upstream-template', 'http://{region}.internal:1', '--no-health-checks', '--port', String(port)],
+      30_000,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `cannot start: --port ${port} \\(--host 127\\.0\\.0\\.1\\): listen EADDRINUSE.*; allowed: a port no other process listens on, or 0 for any free port`,
+      ),
+    );
+  } finally {
+    taken.close();
+  }
 });
 
 test('good trusted proxies, comma-separated and repeated', () => {
