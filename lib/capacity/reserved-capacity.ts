@@ -211,6 +211,10 @@ export class ReservedCapacity extends Construct {
         updateConfig: { maxUnavailablePercentage: 25 },
         tags: { Capacity: capacity },
         dependsOn: attachments,
+        // The Cluster Autoscaler moves the desired size of a group whose min and max differ (the
+        // elastic spot and on-demand groups): Terraform would reset it at every apply. A fixed
+        // group (min = desired = max, the reservations) keeps its size managed here.
+        ...(sizing.minSize < sizing.maxSize ? { lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] } } : {}),
       });
     this.reservedNodeGroups = this.sizing.reserved.map((s) =>
       group(`Reserved-${s.instanceTypes[0]}`, `reserved-${s.instanceTypes[0].replace('.', '-')}`, 'reserved', s),

@@ -52,6 +52,14 @@ describe('ReservedCapacity: node groups of ap-east-1 (design: baseline 100, 70 %
     expect(resourcesOf(tf, 'aws_eks_node_group')).toHaveLength(4);
   });
 
+  it('leaves the desired size of the elastic groups to the Cluster Autoscaler; the fixed reserved groups keep theirs', () => {
+    // The autoscaler moves desired_size between min and max: a later apply must not reset it.
+    for (const suffix of ['-spot', '-on-demand'])
+      expect(groupNamed(tf, suffix).lifecycle).toEqual({ ignore_changes: ['scaling_config[0].desired_size'] });
+    // min = desired = max: nothing moves it, and a drift there is worth seeing in the plan.
+    for (const suffix of ['-reserved-c5-2xlarge', '-reserved-m5-xlarge']) expect(groupNamed(tf, suffix).lifecycle).toBeUndefined();
+  });
+
   it('puts every group in the private subnets of the cluster with the shared launch template', () => {
     for (const g of resourcesOf(tf, 'aws_eks_node_group')) {
       expect(g.cluster_name).toMatch(/aws_eks_cluster\..*\.name/);
