@@ -96,6 +96,7 @@ export class ContinentStack extends TerraformStack {
           memberRegions: members,
           meshDomain: `mesh.${config.project.domain}`,
           organization: config.project.name,
+          accountId,
         }),
       ];
     });

@@ -2,11 +2,12 @@ import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmpcaCertificate } from '@cdktf/provider-aws/lib/acmpca-certificate';
 import { AcmpcaCertificateAuthority } from '@cdktf/provider-aws/lib/acmpca-certificate-authority';
 import { AcmpcaCertificateAuthorityCertificate } from '@cdktf/provider-aws/lib/acmpca-certificate-authority-certificate';
+import { AcmpcaPermission } from '@cdktf/provider-aws/lib/acmpca-permission';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
-import { checkList, checkRequiredProps, checkText, propError, requireLiteral } from '../private/prop-checks';
+import { ACCOUNT_ID, checkList, checkRequiredProps, checkText, propError, requireLiteral } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
 import { formatValue } from '../../runtime/problem';
 
@@ -33,6 +34,11 @@ export interface MtlsMeshProps {
   readonly rootValidityYears?: number;
   /** Validity of the subordinate CA certificate, years (shorter than the root's). @default 5 */
   readonly subordinateValidityYears?: number;
+  /**
+   * AWS account of the CAs (the provider's): the issuing CA's permission for ACM names it as its
+   * `source_account`. @default none (the permission holds for ACM in any account the CA is shared with)
+   */
+  readonly accountId?: string;
 }
 
 /**
@@ -44,13 +50,17 @@ export interface MtlsMeshProps {
  * One hierarchy per zone, not one root for all: regions of different zones never talk to each
  * other, so no zone trusts another zone's identities, and each continent stack stays self-contained
  * (planned offline without another stack's state). Both CAs are general-purpose, because ACM issues
- * private certificates only from a general-purpose CA.
+ * private certificates only from a general-purpose CA. The issuing CA grants ACM
+ * (`acm.amazonaws.com`) `IssueCertificate`, `GetCertificate` and `ListPermissions`, which ACM's
+ * managed renewal of the identities needs.
  */
 export class MtlsMesh extends Construct {
   /** ARN of the zone's root CA. */
   readonly rootCaArn: string;
   /** ARN of the subordinate CA that issues the identities. */
   readonly issuingCaArn: string;
+  /** The issuing CA's permission for ACM to renew the identities (construct id `IssuingCaAcmPermission`). */
+  readonly acmRenewalPermission: AcmpcaPermission;
   /** Identity certificates by `<region>/<service>` → ACM certificate ARN. */
   readonly identityArns: Readonly<Record<string, string>>;
   /** Identity DNS names by `<region>/<service>`. */
@@ -101,6 +111,7 @@ export class MtlsMesh extends Construct {
           `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`,
         );
     });
+    if (props.accountId !== undefined) checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     checkText(this, 'organization', props.organization, {
       // eslint-disable-next-line no-control-regex -- control characters are what this refuses
       pattern: /^(?=.*\S)[^\u0000-\u001f\u007f]+$/,
@@ -192,6 +203,16 @@ export class MtlsMesh extends Construct {
       certificateChain: issuingCert.certificateChain,
     });
 
+    // ACM renews a private certificate only if the issuing CA lets it (managed renewal): without
+    // this permission every identity would expire at the end of its validity.
+    this.acmRenewalPermission = new AcmpcaPermission(this, 'IssuingCaAcmPermission', {
+      provider,
+      certificateAuthorityArn: issuing.arn,
+      principal: 'acm.amazonaws.com',
+      actions: ['IssueCertificate', 'GetCertificate', 'ListPermissions'],
+      ...(props.accountId !== undefined ? { sourceAccount: props.accountId } : {}),
+    });
+
     const arns: Record<string, string> = {};
     const names: Record<string, string> = {};
     for (const region of members) {
@@ -203,7 +224,7 @@ export class MtlsMesh extends Construct {
           certificateAuthorityArn: issuing.arn,
           keyAlgorithm: 'EC_prime256v1',
           tags: { Name: name, MeshZone: zone, MeshRegion: region, MeshService: service },
-          dependsOn: [issuingInstalled],
+          dependsOn: [issuingInstalled, this.acmRenewalPermission],
           // A replaced identity (new key algorithm, CA or name) is issued before the old one is
           // deleted, so the services holding it are never without a certificate (checkov CKV_AWS_233).
           lifecycle: { createBeforeDestroy: true },

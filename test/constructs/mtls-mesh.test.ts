@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
+import { resolve as resolveTokens } from 'cdktf/lib/_tokens';
 import { DEFAULT_MESH_SERVICES, MtlsMesh, type MtlsMeshProps } from '../../lib/mesh/mtls-mesh';
 import { Region } from '../../lib/region';
 import { buildPlatform } from '../../stacks/platform';
@@ -46,6 +47,19 @@ describe('MtlsMesh', () => {
     expect(ids.map((c) => c.domain_name)).toContain('api-gateway.eu-central-1.emea.mesh.example.com');
     expect(ids.every((c) => /aws_acmpca_certificate_authority\.Mesh_IssuingCa_.*\.arn/.test(c.certificate_authority_arn))).toBe(true);
     expect(ids.every((c) => c.tags.MeshZone === 'emea' && c.key_algorithm === 'EC_prime256v1')).toBe(true);
+  });
+  it('lets ACM renew the identities: one permission on the issuing CA for acm.amazonaws.com, none on the root', () => {
+    const permissions = resourcesOf(tf, 'aws_acmpca_permission');
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]).toMatchObject({
+      principal: 'acm.amazonaws.com',
+      actions: ['IssueCertificate', 'GetCertificate', 'ListPermissions'],
+    });
+    expect(permissions[0].certificate_authority_arn).toMatch(/aws_acmpca_certificate_authority\.Mesh_IssuingCa_.*\.arn/);
+    expect(permissions[0].source_account).toBeUndefined();
+    const withAccount = resourcesOf(synthMesh({ accountId: '111122223333' }), 'aws_acmpca_permission');
+    expect(withAccount.map((p) => p.source_account)).toEqual(['111122223333']);
+    expect(() => synthMesh({ accountId: '1234' })).toThrow(/Mesh: accountId "1234" is not allowed; allowed: a 12-digit AWS account id/);
   });
   it('issues a replaced identity before deleting the old one (create_before_destroy, CKV_AWS_233)', () => {
     const ids = resourcesOf(tf, 'aws_acm_certificate');
@@ -119,6 +133,8 @@ describe('MtlsMesh in the platform', () => {
         const members = new Set(Object.keys(mesh.identityNames).map((k) => k.split('/')[0]));
         const compute = stack.regions.filter((r) => r.spec.services.includes('compute')).map((r) => r.regionId);
         expect([...members].sort()).toEqual(compute.sort());
+        // the stack's account (a variable unless the config names it) is the permission's source account
+        expect(resolveTokens(stack, mesh.acmRenewalPermission.sourceAccountInput)).toMatch(/^\$\{var\.aws_account_id\}$|^\d{12}$/);
       }
     }
   });
