@@ -82,7 +82,8 @@ export interface ReplicatedDatabaseProps {
   /** Replica lag, seconds, above which a replica's alarm fires. @default 30 */
   readonly replicaLagThresholdSeconds?: number;
   /**
-   * SNS topic ARNs notified by the replica-lag alarms, per region id (an empty list: none).
+   * SNS topic ARNs notified by the replica-lag alarms, per replica region id (an empty list: none):
+   * at most 5 per region (CloudWatch's limit), each an ARN or a token; a list token is allowed.
    * @default the replica region's alarm topic ({@link IRegion.alarmTopicArn}), none when it has none
    */
   readonly alarmActions?: Readonly<Record<string, readonly string[]>>;
@@ -168,6 +169,7 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     checkList(this, 'parameters', props.parameters, 'a list');
     checkRegionLike(this, 'primaryRegion', props.primaryRegion);
     if (props.regions !== undefined) checkRegionList(this, 'regions', props.regions);
+    checkAlarmActions(this, props.alarmActions);
     const path = this.node.path;
     const fail = (field: string, value: unknown, allowed: string): never => propError(this, field, value, allowed);
     const home = props.primaryRegion;
@@ -389,7 +391,16 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
       });
       this.replicaInstances[region.regionId] = instance;
       this.replicas.push(copyOf(region.regionId, replicaId, instance));
-      const notify = props.alarmActions?.[region.regionId] ?? (region.alarmTopicArn !== undefined ? [region.alarmTopicArn] : []);
+      const told = props.alarmActions?.[region.regionId];
+      // A list token (a variable's listValue) is written as the list it stands for.
+      const notify =
+        told === undefined
+          ? region.alarmTopicArn !== undefined
+            ? [region.alarmTopicArn]
+            : []
+          : Array.isArray(told)
+            ? [...told]
+            : Token.asList(told);
       this.replicaLagAlarms[region.regionId] = new CloudwatchMetricAlarm(this, `${name}LagAlarm`, {
         provider: region.provider,
         alarmName: `${replicaId}-replica-lag`,
@@ -406,8 +417,8 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
         // No data means replication (or the replica) stopped reporting: treat as lagging.
         treatMissingData: 'breaching',
         // An alarm that notifies no one is not an alarm: the region's topic unless told otherwise.
-        alarmActions: [...notify],
-        okActions: [...notify],
+        alarmActions: notify,
+        okActions: notify,
       });
     }
     // Actions for a region without a replica would notify no one of anything: a typo, named.
@@ -419,6 +430,41 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
           key,
           withReplica.length > 0 ? `a region with a replica: ${withReplica.join(', ')}` : 'nothing: the database has no replica',
         );
+  }
+}
+
+/** CloudWatch's limit on `alarm_actions` and `ok_actions`: Terraform refuses a longer list at validate. */
+const MAX_ALARM_ACTIONS = 5;
+
+/** An action of a CloudWatch alarm: an ARN (an SNS topic, an Auto Scaling policy, an EC2 action, …). */
+const ALARM_ACTION = {
+  pattern: /^arn:aws[a-z-]*:[a-z0-9-]+:[^:\s]*:[^:\s]*:\S+$/,
+  allowed: 'an action ARN such as "arn:aws:sns:eu-west-1:111122223333:alarms", or a token',
+} as const;
+
+/**
+ * Refuses `alarmActions` that is not a map of region id → list of at most five action ARNs (each
+ * a token allowed, and a list token): a string was spread into its characters, a sixth ARN failed
+ * `terraform validate`. The keys are checked against the replicas once they are known.
+ */
+function checkAlarmActions(scope: Construct, value: unknown): void {
+  if (value === undefined) return;
+  const allowed = `a map of region id → list of at most ${MAX_ALARM_ACTIONS} alarm action ARNs, such as { "eu-west-2": ["arn:aws:sns:eu-west-2:111122223333:pager"] }`;
+  requireLiteral(scope, 'alarmActions', value, allowed, "its keys pick each replica's alarm");
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) propError(scope, 'alarmActions', value, allowed);
+  for (const [regionId, actions] of Object.entries(value as Record<string, unknown>)) {
+    const field = `alarmActions.${regionId}`;
+    if (Token.isUnresolved(actions)) continue;
+    if (!Array.isArray(actions))
+      propError(scope, field, actions, `a list of at most ${MAX_ALARM_ACTIONS} alarm action ARNs (an empty list: none), or a token`);
+    if (actions.length > MAX_ALARM_ACTIONS)
+      propError(
+        scope,
+        field,
+        actions,
+        `at most ${MAX_ALARM_ACTIONS} alarm action ARNs (CloudWatch's limit on alarm_actions and ok_actions)`,
+      );
+    actions.forEach((arn, i) => checkText(scope, `${field}[${i}]`, arn, ALARM_ACTION));
   }
 }
 

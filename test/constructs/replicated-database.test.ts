@@ -146,6 +146,42 @@ describe('ReplicatedDatabase: read replicas', () => {
     expect(byRegion['aws.eu_central_1'].alarm_actions ?? []).toEqual([]);
   });
 
+  it('alarmActions: a list of at most five action ARNs per region (a token allowed), named by region', () => {
+    const six = [1, 2, 3, 4, 5, 6].map((n) => `arn:aws:sns:eu-west-2:123456789012:t${n}`);
+    const refused = (alarmActions: unknown) => () => synthData(EMEA, database({ alarmActions } as Partial<ReplicatedDatabaseProps>));
+    // Six ARNs passed synth and failed terraform validate (alarm_actions and ok_actions take at most 5).
+    expect(refused({ 'eu-west-2': six })).toThrow(
+      /test\/Db: alarmActions\.eu-west-2 \[.*\(6 items\) is not allowed; allowed: at most 5 alarm action ARNs \(CloudWatch's limit/,
+    );
+    // A string was spread into its characters.
+    expect(refused({ 'eu-west-2': 'arn:aws:sns:eu-west-2:123456789012:pager' })).toThrow(
+      'test/Db: alarmActions.eu-west-2 "arn:aws:sns:eu-west-2:123456789012:pager" is not allowed; allowed: a list of at most 5 alarm action ARNs',
+    );
+    expect(refused({ 'eu-west-2': ['pager'] })).toThrow(
+      'test/Db: alarmActions.eu-west-2[0] "pager" is not allowed; allowed: an action ARN',
+    );
+    expect(refused({ 'eu-west-2': [42] })).toThrow('test/Db: alarmActions.eu-west-2[0] 42 is not allowed; allowed: an action ARN');
+    expect(refused(['arn:aws:sns:eu-west-2:123456789012:pager'])).toThrow(
+      /test\/Db: alarmActions .* is not allowed; allowed: a map of region id/,
+    );
+    expect(refused({ 'eu-north-1': [] })).toThrow(
+      'test/Db: alarmActions.eu-north-1 "eu-north-1" is not allowed; allowed: a region with a replica',
+    );
+    // Tokens: an ARN from a variable, and a whole list from one, are written as given.
+    const { tf: tokens } = synthData(EMEA, (stack, regions) => {
+      const arn = new TerraformVariable(stack, 'pager', { type: 'string' }).stringValue;
+      const list = new TerraformVariable(stack, 'topics', { type: 'list(string)' }).listValue;
+      database({ alarmActions: { 'eu-west-2': [arn], 'eu-central-1': list } })(stack, regions);
+    });
+    const byRegion = Object.fromEntries(
+      resourcesOf(tokens, 'aws_cloudwatch_metric_alarm')
+        .filter((a) => a.namespace === 'AWS/RDS')
+        .map((a) => [a.provider, a]),
+    );
+    expect(byRegion['aws.eu_west_2']).toMatchObject({ alarm_actions: ['${var.pager}'], ok_actions: ['${var.pager}'] });
+    expect(byRegion['aws.eu_central_1']).toMatchObject({ alarm_actions: '${var.topics}', ok_actions: '${var.topics}' });
+  });
+
   it('are placed only where asked, and the alarm threshold follows the prop', () => {
     const { json, tf: one } = synthData(EMEA, database({ replicaRegionIds: ['eu-west-2'], replicaLagThresholdSeconds: 12 }));
     expect(resourcesOf(one, 'aws_db_instance')).toHaveLength(2);
