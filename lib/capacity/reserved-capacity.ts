@@ -100,7 +100,16 @@ export class ReservedCapacity extends Construct {
     if (!Number.isFinite(plan.reservedPercent) || plan.reservedPercent < 0 || plan.reservedPercent > 100)
       fail('reservedCapacity.reservedPercent', plan.reservedPercent, 'a number from 0 to 100');
     requireLiteral(this, 'reservedCapacity.instanceTypes', plan.instanceTypes, 'a literal list of reserved instance types', SIZED);
+    // Missing or not a list (a JavaScript caller, a cast): named here, not a TypeError from inside.
+    if (!Array.isArray(plan.instanceTypes))
+      fail(
+        'reservedCapacity.instanceTypes',
+        plan.instanceTypes,
+        'a list of reservations such as [{ type: "c5.2xlarge", count: 40, term: "1year" }] (an empty list for none)',
+      );
     plan.instanceTypes.forEach((r, i) => {
+      if (r === null || typeof r !== 'object' || Array.isArray(r))
+        fail(`reservedCapacity.instanceTypes[${i}]`, r, '{ type, count, term }, such as { type: "c5.2xlarge", count: 40, term: "1year" }');
       requireLiteral(this, `reservedCapacity.instanceTypes[${i}].count`, r.count, 'a positive integer', SIZED);
       requireLiteral(
         this,

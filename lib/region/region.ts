@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionSpec } from '../config/model';
+import { SERVICES } from '../config/schema';
 import { PROJECT_NAME, REGION_ID } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
@@ -139,6 +140,22 @@ export class Region extends Construct implements IRegion {
           spec[field],
           'a region of the validated config (validateRegionsConfig(...).regions): it sets every field',
         );
+    // The lists of the declaration: a string here was read by `includes` as text ("storage,compute"
+    // holds "compute") or failed inside the network with its own name.
+    if (!Array.isArray(spec.services) || spec.services.length === 0 || spec.services.some((s) => !SERVICES.includes(s)))
+      propError(
+        this,
+        'spec.services',
+        spec.services,
+        `a non-empty list of ${SERVICES.map((s) => `"${s}"`).join(', ')} (the config expands "all")`,
+      );
+    if (!Array.isArray(spec.availabilityZones) && !Token.isUnresolved(spec.availabilityZones))
+      propError(
+        this,
+        'spec.availabilityZones',
+        spec.availabilityZones,
+        'a list of availability zone names such as ["eu-west-1a", "eu-west-1b"]',
+      );
     this.spec = spec;
     this.regionId = spec.id;
     this.accountId = accountId;
@@ -156,6 +173,14 @@ export class Region extends Construct implements IRegion {
         'a literal list of IPv4 CIDRs (each may be a token)',
         'one rule per CIDR',
       );
+      // A single CIDR as a string: its characters were iterated (a TypeError from inside).
+      if (!Array.isArray(ingressCidrs))
+        propError(
+          this,
+          'network.publicIngressCidrs',
+          ingressCidrs,
+          'a list of IPv4 CIDRs such as ["203.0.113.0/24"] (each may be a token)',
+        );
       if (ingressCidrs.length === 0)
         propError(this, 'network.publicIngressCidrs', ingressCidrs, 'at least one IPv4 CIDR (omit it for the public API, 0.0.0.0/0)');
       ingressCidrs.forEach((cidr, i) => {

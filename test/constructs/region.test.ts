@@ -387,6 +387,22 @@ describe('Region: props checked by name', () => {
     const account = new TerraformVariable(stack, 'account', { type: 'string' }).stringValue;
     expect(() => new Region(stack, 'r', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: account })).not.toThrow();
   });
+  it('names list props given as something else (before: a TypeError from inside, or a string read as a list)', () => {
+    expect(make({ network: { publicIngressCidrs: '10.0.0.0/8' } })).toThrow(
+      'props/r: network.publicIngressCidrs "10.0.0.0/8" is not allowed; allowed: a list of IPv4 CIDRs',
+    );
+    expect(make({ network: { publicIngressCidrs: '10.0.0.0/8' } })).not.toThrow(TypeError);
+    // "compute" as a string passed `services.includes('compute')`.
+    expect(make({}, { ...specOf('eu-west-2'), services: 'compute' as never })).toThrow(
+      'props/r: spec.services "compute" is not allowed; allowed: a non-empty list of "compute", "storage", "cdn"',
+    );
+    expect(make({}, { ...specOf('eu-west-2'), services: ['compute', 'gpu'] as never })).toThrow(
+      /props\/r: spec.services \["compute","gpu"\]/,
+    );
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: 'eu-west-2a' as never })).toThrow(
+      'props/r: spec.availabilityZones "eu-west-2a" is not allowed; allowed: a list of availability zone names',
+    );
+  });
   it('checks each public ingress CIDR, and names a token list', () => {
     expect(make({ network: { publicIngressCidrs: ['nope'] } })).toThrow(
       /props\/r: network.publicIngressCidrs\[0\] "nope" is not allowed; allowed: an IPv4 CIDR in canonical form/,

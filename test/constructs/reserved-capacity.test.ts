@@ -211,9 +211,26 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
       /reservedCapacity.instanceTypes\[0\]\.count 451 is not allowed; allowed: a node group of at most 450 nodes/,
     ],
     ['a NaN threshold', { scaling: { ...design, scaleOutThresholdPercent: NaN } }, /scaleOutThresholdPercent NaN is not allowed/],
+    // Shapes a JavaScript caller gets wrong: a TypeError from inside before.
+    [
+      'a plan without instanceTypes',
+      { reservedCapacity: { baselineCapacity: 10, reservedPercent: 60 } as never },
+      /eu-west-1\/Capacity: reservedCapacity.instanceTypes undefined is not allowed; allowed: a list of reservations/,
+    ],
+    [
+      'instanceTypes that is not a list',
+      { reservedCapacity: { baselineCapacity: 10, reservedPercent: 60, instanceTypes: 'c5.2xlarge' } as never },
+      /reservedCapacity.instanceTypes "c5.2xlarge" is not allowed; allowed: a list of reservations/,
+    ],
+    [
+      'a reservation that is not an object',
+      { reservedCapacity: { baselineCapacity: 10, reservedPercent: 60, instanceTypes: [null] } as never },
+      /reservedCapacity.instanceTypes\[0\] null is not allowed; allowed: \{ type, count, term \}/,
+    ],
   ];
   it.each(bad)('%s', (_name, extra, message) => {
     expect(() => synthCapacity('eu-west-1', extra)).toThrow(message);
+    expect(() => synthCapacity('eu-west-1', extra)).not.toThrow(TypeError);
   });
 
   it('a token where the node groups are sized: refused by name, never compared as a number', () => {
