@@ -16,7 +16,15 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from './hostnames';
-import { assertValidatedConfig, propError, checkRequiredProps, checkBoolean } from '../private/prop-checks';
+import {
+  assertValidatedConfig,
+  propError,
+  checkRequiredProps,
+  checkBoolean,
+  checkText,
+  requireLiteral,
+  TERRAFORM_IDENTIFIER,
+} from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
@@ -140,6 +148,17 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
     const rate = validateRateLimit(this, props.rateLimit ?? {});
     if (props.sslProfile !== undefined && props.sslProfile !== 'MODERN' && props.sslProfile !== 'RESTRICTED')
       propError(this, 'sslProfile', props.sslProfile, '"MODERN" or "RESTRICTED" (both with TLS 1.2 minimum)');
+    // The logical id is the resource's name in the Terraform JSON: Terraform refuses anything but an identifier.
+    if (props.addressLogicalId !== undefined) {
+      requireLiteral(
+        this,
+        'addressLogicalId',
+        props.addressLogicalId,
+        TERRAFORM_IDENTIFIER.allowed,
+        "it is the address's resource name, which Terraform reads before any value",
+      );
+      checkText(this, 'addressLogicalId', props.addressLogicalId, TERRAFORM_IDENTIFIER);
+    }
 
     this.address = new ComputeGlobalAddress(this, 'Address', {
       name: name('global-ip'),

@@ -1,6 +1,6 @@
 import { TerraformProvider, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { checkRequiredProps, pathError } from '../private/prop-checks';
+import { checkRequiredProps, pathError, TERRAFORM_IDENTIFIER } from '../private/prop-checks';
 
 /** Version of `hashicorp/kubernetes` the workload stacks pin. */
 export const KUBERNETES_PROVIDER_VERSION = '2.36.0';
@@ -25,13 +25,8 @@ function checkProviderConfig(path: string, c: KubernetesProviderConfig): void {
     throw new Error(
       `${path}: alias is a token; allowed: a literal Terraform identifier (Terraform reads provider aliases before any value)`,
     );
-  if (c.alias !== undefined && !(typeof c.alias === 'string' && /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u.test(c.alias)))
-    pathError(
-      path,
-      'alias',
-      c.alias,
-      'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-" (Unicode identifier characters)',
-    );
+  if (c.alias !== undefined && !(typeof c.alias === 'string' && TERRAFORM_IDENTIFIER.pattern.test(c.alias)))
+    pathError(path, 'alias', c.alias, TERRAFORM_IDENTIFIER.allowed);
   if (!isText(c.host)) pathError(path, 'host', c.host, "the cluster's API endpoint as text (or a token)");
   if (!isText(c.clusterCaCertificate))
     pathError(path, 'clusterCaCertificate', c.clusterCaCertificate, "the cluster's CA certificate as PEM text (or a token)");

@@ -65,6 +65,16 @@ export const EKS_CLUSTER_NAME = {
 } as const;
 
 /**
+ * A Terraform identifier (a resource's logical id, a provider alias): HCL's rule, a Unicode
+ * identifier start or "_", then identifier characters or "-". Terraform reads these before any
+ * value, so a token is never one (refuse it with {@link requireLiteral} first).
+ */
+export const TERRAFORM_IDENTIFIER = {
+  pattern: /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u,
+  allowed: 'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-" (Unicode identifier characters)',
+} as const;
+
+/**
  * Checks a text prop against `rule` unless it is a token: a value that is not a string (a
  * missing field read as `undefined`) is refused, never tested as its text "undefined".
  */

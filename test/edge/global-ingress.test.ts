@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 import { GlobalIngress, LOG4J_EXPRESSION, OWASP_RULE_SETS } from '../../lib/edge/global-ingress';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from '../../lib/edge/hostnames';
@@ -176,6 +176,20 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
       [{ clientHeader: 'X Bad' }, /^t\/Ingress: rateLimit.clientHeader "X Bad" is not allowed/],
     ])('rejects a bad rate limit %j naming the field, the value and what is allowed', (rateLimit, message) => {
       expect(() => synthIngress({ rateLimit })).toThrow(message);
+    });
+
+    it('takes an addressLogicalId that is a Terraform identifier, and refuses one Terraform would refuse (before: written as the resource name)', () => {
+      expect(Object.keys(synthIngress({ addressLogicalId: 'Edge_ip-1' }).resource.google_compute_global_address)).toEqual(['Edge_ip-1']);
+      for (const bad of ['has space', '1st', '-x', ''])
+        expect(() => synthIngress({ addressLogicalId: bad })).toThrow(
+          `t/Ingress: addressLogicalId ${JSON.stringify(bad)} is not allowed; allowed: a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"`,
+        );
+      expect(() => synthIngress({ addressLogicalId: 42 as never })).toThrow(/t\/Ingress: addressLogicalId 42 is not allowed/);
+      const stack = new TerraformStack(Testing.app(), 'tok');
+      const id = new TerraformVariable(stack, 'id', { type: 'string' }).stringValue;
+      expect(() => new GlobalIngress(stack, 'Ingress', { config: validConfig, addressLogicalId: id })).toThrow(
+        /tok\/Ingress: addressLogicalId is a token; allowed: a Terraform identifier/,
+      );
     });
 
     it('rejects an SSL profile Google does not offer, and a config that was not validated (before: a TypeError)', () => {
