@@ -38,6 +38,17 @@ export const PARAMETERS_RDS_MANAGES: Readonly<Record<string, string>> = {
     'recovery.conf settings (gone since PostgreSQL 12); RDS configures and promotes read replicas itself',
 };
 
+/**
+ * Built-in settings a parameter may not weaken, by lower-case name: the only value allowed, and why
+ * (README: the construct documents TLS-only connections).
+ */
+export const PARAMETERS_FIXED: Readonly<Record<string, { readonly value: string; readonly why: string }>> = {
+  'rds.force_ssl': {
+    value: '1',
+    why: 'the database accepts TLS connections only, a guarantee of this construct (0 would let clients connect in clear text)',
+  },
+};
+
 /** A PostgreSQL or RDS parameter name: `max_wal_senders`, `rds.force_ssl`, `DateStyle`. */
 const PARAMETER_NAME = {
   pattern: /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/,
@@ -112,6 +123,12 @@ export class DatabaseParameterGroup extends Construct {
       const key = p.name.toLowerCase();
       const managed = RDS_MANAGED_BY_NAME.get(key);
       if (managed !== undefined) throw new Error(`${this.node.path}: parameter ${formatValue(p.name)} is not allowed; ${managed}`);
+      const fixed = PARAMETERS_FIXED[key];
+      if (fixed !== undefined) {
+        const allowed = `${formatValue(fixed.value)} (${p.name}: ${fixed.why})`;
+        requireLiteral(this, `${field}.value`, p.value, allowed, 'the guarantee is checked at synth');
+        if (p.value !== fixed.value) propError(this, `${field}.value`, p.value, allowed);
+      }
       if (given.has(key)) propError(this, `${field}.name`, p.name, 'each parameter once (PostgreSQL reads names ignoring case)');
       given.add(key);
       const builtIn = merged.get(key);

@@ -294,6 +294,15 @@ describe('ReplicatedDatabase: bad props', () => {
       { parameters: [{ name: 'WAL_LEVEL', value: 'logical', applyMethod: 'pending-reboot' as const }] },
       'parameter "WAL_LEVEL" is not allowed; RDS sets it',
     ],
+    // Found by review: TLS-only connections, which the construct documents, could be turned off.
+    [
+      { parameters: [{ name: 'rds.force_ssl', value: '0', applyMethod: 'immediate' as const }] },
+      'Parameters: parameters[0].value "0" is not allowed; allowed: "1" (rds.force_ssl: the database accepts TLS connections only',
+    ],
+    [
+      { parameters: [{ name: 'RDS.Force_SSL', value: 'off', applyMethod: 'immediate' as const }] },
+      'parameters[0].value "off" is not allowed; allowed: "1" (RDS.Force_SSL: the database accepts TLS connections only',
+    ],
     [
       { parameters: [{ name: 'primary_conninfo', value: 'host=x', applyMethod: 'pending-reboot' as const }] },
       'parameter "primary_conninfo" is not allowed; recovery.conf settings',
@@ -324,6 +333,21 @@ describe('ReplicatedDatabase: bad props', () => {
       });
     expect(nameToken).toThrow(/parameters\[0\]\.name is a token; allowed: a literal PostgreSQL or RDS parameter name/);
     expect(nameToken).not.toThrow(TypeError);
+  });
+
+  it('rds.force_ssl: "1" (the built-in value) is accepted, a token is refused by name (the TLS guarantee is checked at synth)', () => {
+    const { tf } = synthData(
+      ['eu-west-1'],
+      database({ parameters: [{ name: 'rds.force_ssl', value: '1', applyMethod: 'pending-reboot' }] }),
+    );
+    const group = resourcesOf(tf, 'aws_db_parameter_group')[0] as { parameter: Array<Record<string, string>> };
+    expect(group.parameter).toContainEqual({ name: 'rds.force_ssl', value: '1', apply_method: 'pending-reboot' });
+    expect(() =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        const value = new TerraformVariable(stack, 'ssl', { type: 'string' }).stringValue;
+        database({ parameters: [{ name: 'rds.force_ssl', value, applyMethod: 'immediate' }] })(stack, regions);
+      }),
+    ).toThrow(/parameters\[0\]\.value is a token; allowed: "1" \(rds\.force_ssl: .*\) \(the guarantee is checked at synth\)/);
   });
 
   it('a token project name (a Terraform variable) is accepted; the rest of the identifier is still checked', () => {
