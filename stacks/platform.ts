@@ -1,5 +1,5 @@
 import type { App } from 'cdktf';
-import { CompliancePack, suppressRule } from '../lib/compliance';
+import { CompliancePack } from '../lib/compliance';
 import type { RegionsConfig } from '../lib/config';
 import { buildRoutingTable } from '../lib/routing-table';
 import type { StateBackendSettings } from '../lib/state-backend';
@@ -66,14 +66,7 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
   const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend, regionalEntries });
   // phase 4 (applications): the global edge opens traffic only after every continent's services
   for (const w of workloads) global.addDependency(w);
-  if (options.offline) {
-    for (const region of continents.flatMap((c) => c.regions))
-      suppressRule(
-        region.provider,
-        'TSLJ-SEC-1',
-        'offline review mode (TAISHANGLAOJUN_OFFLINE=1): the provider carries fake static credentials that authenticate nothing; deploys never use offline mode',
-      );
-  }
+  // Offline mode's fake credentials: each Region suppresses TSLJ-SEC-1 on the provider it creates offline.
   const compliance = options.compliance === false ? undefined : CompliancePack.applyTo(app, { config });
   return { continents, workloads, global, routingTable, routingTableJson, compliance };
 }

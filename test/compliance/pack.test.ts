@@ -8,7 +8,7 @@ import { App, TerraformStack } from 'cdktf';
 import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
 import { ClusterWorkloads } from '../../lib/kubernetes';
 import { MtlsMesh } from '../../lib/mesh/mtls-mesh';
-import { Region } from '../../lib/region';
+import { OFFLINE_SUPPRESSION_REASON, Region, type RegionProps } from '../../lib/region';
 import { specOf, validConfig } from '../helpers/platform';
 
 const root = resolve(__dirname, '../..');
@@ -19,12 +19,21 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ROGUE_RULES = ['TSLJ-ENC-1', 'TSLJ-TLS-1', 'TSLJ-S3-1', 'TSLJ-S3-2', 'TSLJ-S3-3', 'TSLJ-S3-4'];
 
 /** One region in a stack of its own, with the pack on; `extra` may add constructs to the stack. */
-function regionApp(name: string, extra: (stack: TerraformStack, region: Region) => void = () => undefined) {
+function regionApp(
+  name: string,
+  extra: (stack: TerraformStack, region: Region) => void = () => undefined,
+  regionProps: Partial<RegionProps> = {},
+) {
   const outdir = join(work, name);
   const app = new App({ outdir });
   // us-east-1: its trail records the global service events (TSLJ-AUD-4)
   const stack = new TerraformStack(app, 'na');
-  const region = new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+  const region = new Region(stack, 'us-east-1', {
+    spec: specOf('us-east-1'),
+    projectName: 'taishanglaojun',
+    accountId: '111122223333',
+    ...regionProps,
+  });
   // the region serves compute: its cluster gets its namespaces and network policies (TSLJ-K8S-1)
   new ClusterWorkloads(new TerraformStack(app, 'na-workloads'), 'us-east-1', {
     regionId: 'us-east-1',
@@ -65,6 +74,26 @@ describe('CompliancePack at synth', () => {
     // every AWS resource is checked for tags; the Kubernetes objects are not AWS resources
     const k8s = report.rules.find((r) => r.id === 'TSLJ-K8S-1')!.checked - 1; // its types: the cluster + the manifests
     expect(report.rules.find((r) => r.id === 'TSLJ-TAG-1')!.checked).toBe(report.resources - k8s);
+  });
+
+  it("passes a Region built offline: the construct suppresses TSLJ-SEC-1 on its provider's fake credentials, with the reason", () => {
+    // Before, only the repository's stacks suppressed it: a user's offline Region failed their pack.
+    const { app, pack } = regionApp('offline', undefined, { offline: true });
+    app.synth();
+    const report = pack.report as ComplianceReport;
+    expect(report.violations).toEqual([]);
+    const sec1 = report.suppressed.filter((s) => s.ruleId === 'TSLJ-SEC-1');
+    expect(sec1.length).toBeGreaterThan(0);
+    for (const s of sec1)
+      expect(s).toMatchObject({
+        path: 'na/us-east-1/Provider',
+        suppressedAt: 'na/us-east-1/Provider',
+        suppressionReason: OFFLINE_SUPPRESSION_REASON,
+      });
+    // Online, nothing is suppressed for SEC-1 (the provider has no literal credentials to hide).
+    const online = regionApp('online');
+    online.app.synth();
+    expect(online.pack.report!.suppressed.filter((s) => s.ruleId === 'TSLJ-SEC-1')).toEqual([]);
   });
 
   it('fails synth on a violation with rule id, construct path, reason and fix, and writes no stack', () => {
@@ -163,7 +192,9 @@ describe('the shipped config passes every rule (real synth through main.ts)', ()
     expect(checklist).toMatch(/- \[x\] network_policies — Kubernetes NetworkPolicies \+ tier security groups: \d+ kubernetes_manifest/);
     expect(checklist).toContain('- [ ] serverless_functions — missing: aws_lambda_function or google_cloudfunctions2_function');
     expect(synth.stdout).toMatch(/compliance: \d+ rules over \d+ resources, 0 violations, \d+ suppressed/);
-    expect(synth.stdout).toMatch(/suppressed TSLJ-SEC-1 \(\d+ findings at apac\/ap-east-1\/Provider, .*\): offline review mode/);
+    expect(synth.stdout).toMatch(
+      /suppressed TSLJ-SEC-1 \(\d+ findings at apac\/ap-east-1\/Provider, .*\): offline review mode \(Region offline: true/,
+    );
   });
 });
 
