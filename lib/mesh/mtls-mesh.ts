@@ -4,7 +4,7 @@ import { AcmpcaCertificateAuthority } from '@cdktf/provider-aws/lib/acmpca-certi
 import { AcmpcaCertificateAuthorityCertificate } from '@cdktf/provider-aws/lib/acmpca-certificate-authority-certificate';
 import { AcmpcaPermission } from '@cdktf/provider-aws/lib/acmpca-permission';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Token } from 'cdktf';
+import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
 import { ACCOUNT_ID, checkList, checkRequiredProps, checkText, propError, requireLiteral } from '../private/prop-checks';
@@ -13,6 +13,10 @@ import { formatValue } from '../../runtime/problem';
 
 /** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway. */
 export const DEFAULT_MESH_SERVICES = ['api-gateway', 'ai-service', 'user-service', 'knowledge-service'] as const;
+
+/** What the `provider` prop is: the zone's AWS provider, not a TLS one. */
+const MESH_PROVIDER_ALLOWED =
+  "the AWS provider (an AwsProvider) of a region of the mesh's zone, its primary region: the CAs and identities are created with it";
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
 const DNS_NAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
@@ -70,7 +74,7 @@ export class MtlsMesh extends Construct {
     super(scope, id);
     checkRequiredProps<MtlsMeshProps>(this.node.path, props, {
       residencyZone: 'a residency zone id of the config, such as "emea"',
-      provider: "the TLS provider (hashicorp/tls) of the mesh's zone",
+      provider: MESH_PROVIDER_ALLOWED,
       memberRegions: 'the regions of the zone whose services join the mesh (IRegion[])',
       meshDomain: 'a DNS name such as "mesh.internal"',
       organization: 'the organization named in the certificates, such as "Taishanglaojun"',
@@ -86,6 +90,13 @@ export class MtlsMesh extends Construct {
           'a region id or a Region',
         );
     });
+    if (!TerraformProvider.isTerraformProvider(props.provider))
+      propError(
+        this,
+        'provider',
+        typeof props.provider === 'object' ? '(an object that is no Terraform provider)' : props.provider,
+        MESH_PROVIDER_ALLOWED,
+      );
     const { provider, residencyZone: zone } = props;
     const services = props.services ?? DEFAULT_MESH_SERVICES;
     const rootYears = props.rootValidityYears ?? 10;

@@ -117,6 +117,14 @@ describe('MtlsMesh: tokens and regions', () => {
       `zone/d: organization " " is not allowed; allowed: a non-empty name without control characters (the certificates' O)`,
     );
   });
+  it('names a missing provider as what it is: the AWS provider of the zone (before: "the TLS provider (hashicorp/tls)")', () => {
+    expect(() => synthMesh({ provider: undefined })).toThrow(
+      "mesh/Mesh: provider undefined is not allowed; allowed: the AWS provider (an AwsProvider) of a region of the mesh's zone, its primary region",
+    );
+    expect(() => synthMesh({ provider: 'eu-west-1' as never })).toThrow(
+      `mesh/Mesh: provider "eu-west-1" is not allowed; allowed: the AWS provider (an AwsProvider)`,
+    );
+  });
   it('takes regions as well as region ids', () => {
     const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
     expect(resourcesOf(tf, 'aws_acm_certificate').map((c) => c.domain_name)).toContain('ai-service.eu-west-1.emea.mesh.example.com');
