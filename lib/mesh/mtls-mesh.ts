@@ -4,11 +4,13 @@ import { AcmpcaCertificateAuthority } from '@cdktf/provider-aws/lib/acmpca-certi
 import { AcmpcaCertificateAuthorityCertificate } from '@cdktf/provider-aws/lib/acmpca-certificate-authority-certificate';
 import { AcmpcaPermission } from '@cdktf/provider-aws/lib/acmpca-permission';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformProvider, Token } from 'cdktf';
+import { TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
 import { ACCOUNT_ID, checkList, checkRequiredProps, checkText, propError, requireLiteral } from '../private/prop-checks';
+import type { RegionSpec } from '../config/model';
 import type { IRegion } from '../region/interfaces';
+import { Region } from '../region/region';
 import { formatValue } from '../../runtime/problem';
 
 /** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway. */
@@ -20,6 +22,14 @@ const MESH_PROVIDER_ALLOWED =
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
 const DNS_NAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+
+/** Why a member region of a mesh of `zone` cannot get identities, or undefined when it can. */
+function memberProblem(region: string, spec: Pick<RegionSpec, 'residencyZone' | 'services'>, zone: string): string | undefined {
+  if (spec.residencyZone !== zone) return `a region of residency zone "${zone}" (${region} is in zone "${spec.residencyZone}")`;
+  if (!spec.services.includes('compute'))
+    return `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`;
+  return undefined;
+}
 
 export interface MtlsMeshProps {
   /** Residency zone the mesh serves; its name is in every certificate subject. */
@@ -113,14 +123,25 @@ export class MtlsMesh extends Construct {
       if (members.indexOf(region) !== i) fail(`memberRegions[${i}]`, region, 'each region once');
       // A member given as a region (not only its id) says its zone and services: check them.
       const spec = typeof props.memberRegions[i] === 'string' ? undefined : (props.memberRegions[i] as Partial<Pick<IRegion, 'spec'>>).spec;
-      if (spec !== undefined && spec.residencyZone !== zone)
-        fail(`memberRegions[${i}]`, region, `a region of residency zone "${zone}" (${region} is in zone "${spec.residencyZone}")`);
-      if (spec !== undefined && !spec.services.includes('compute'))
-        fail(
-          `memberRegions[${i}]`,
-          region,
-          `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`,
-        );
+      const problem = spec === undefined ? undefined : memberProblem(region, spec, zone);
+      if (problem !== undefined) fail(`memberRegions[${i}]`, region, problem);
+    });
+    // A member given by id only: the Region of that id in this stack (a continent stack's, or one
+    // of the user's) says its zone and services. Checked once the tree is built, so a Region added
+    // after the mesh counts too.
+    this.node.addValidation({
+      validate: () => {
+        const stack = TerraformStack.of(this);
+        const regions = stack.node.findAll().filter((c): c is Region => c instanceof Region && TerraformStack.of(c) === stack);
+        return props.memberRegions.flatMap((m, i) => {
+          if (typeof m !== 'string') return [];
+          const declared = regions.find((r) => r.regionId === m);
+          const problem = declared === undefined ? undefined : memberProblem(m, declared.spec, zone);
+          return problem === undefined
+            ? []
+            : [`memberRegions[${i}] ${formatValue(m)} is not allowed; allowed: ${problem} (Region ${declared!.node.path})`];
+        });
+      },
     });
     if (props.accountId !== undefined) checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     checkText(this, 'organization', props.organization, {

@@ -125,6 +125,21 @@ describe('MtlsMesh: tokens and regions', () => {
       `mesh/Mesh: provider "eu-west-1" is not allowed; allowed: the AWS provider (an AwsProvider)`,
     );
   });
+  it('a member given by id: the Region of that id in the stack decides its zone and services (before: us-east-1 got an emea identity)', () => {
+    const stack = new TerraformStack(Testing.app(), 'ids');
+    const account = { projectName: 'p-x', accountId: '111122223333' };
+    const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), ...account });
+    new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), ...account });
+    const base = { residencyZone: 'emea', provider: emea.provider, meshDomain: 'mesh.example.com', organization: 'o' };
+    new MtlsMesh(stack, 'Mesh', { ...base, memberRegions: ['eu-west-1', 'us-east-1', 'eu-central-1'] });
+    // A Region declared after the mesh counts too; an id without a Region in the stack cannot be checked.
+    new Region(stack, 'eu-central-1', { spec: { ...specOf('eu-central-1'), services: ['storage'] }, ...account });
+    expect(stack.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      'memberRegions[1] "us-east-1" is not allowed; allowed: a region of residency zone "emea" (us-east-1 is in zone "na") (Region ids/us-east-1)',
+      'memberRegions[2] "eu-central-1" is not allowed; allowed: a compute region of the zone (eu-central-1 runs storage: no gateway or service to identify) (Region ids/eu-central-1)',
+    ]);
+    expect(() => Testing.synth(stack, true)).toThrow(/memberRegions\[1\] "us-east-1" is not allowed/);
+  });
   it('takes regions as well as region ids', () => {
     const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
     expect(resourcesOf(tf, 'aws_acm_certificate').map((c) => c.domain_name)).toContain('ai-service.eu-west-1.emea.mesh.example.com');
