@@ -12,6 +12,8 @@ import type { RegionsConfig } from '../config/model';
 import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
 import type { DnsRecordSpec, IGlobalIngress } from './global-ingress';
 import { apiOriginHostOf, gatewayHostOf, gatewayRegions, refusalHostOf, regionApiHostOf } from './hostnames';
+import { claimAppUnique } from '../private/app-unique';
+import { formatValue } from '../../runtime/problem';
 import {
   assertValidatedConfig,
   checkText,
@@ -75,6 +77,16 @@ export class CdnZone extends Construct {
     const { project, cdn, failover } = config;
     const apiHost = project.apiHost;
 
+    // The zone, its settings, the API names and the load balancer belong to the zone name, which is
+    // active in one Cloudflare account at most: a second CdnZone for it created the zone twice (or,
+    // with cloudflareZoneId, fought the first over its settings and records). Any account collides.
+    claimAppUnique(
+      this,
+      'CdnZone',
+      [project.domain],
+      `the Cloudflare zone ${formatValue(project.domain)} (zone, settings, API records, load balancer)`,
+      'one CdnZone per zone name in an app',
+    );
     this.zoneId =
       config.edge.cloudflareZoneId ?? new Zone(this, 'Zone', { account: { id: accountId }, name: project.domain, type: 'full' }).id;
     const zoneId = this.zoneId;

@@ -7,6 +7,7 @@ import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ReservedCapacity } from '../../lib/capacity';
 import { ContainerRegistry } from '../../lib/data';
+import { CdnZone } from '../../lib/edge/cdn-zone';
 import { GlobalIngress } from '../../lib/edge/global-ingress';
 import { RegionIngress } from '../../lib/edge/region-ingress';
 import { Region } from '../../lib/region';
@@ -103,6 +104,21 @@ describe('names that must be unique in an app, not only in a stack', () => {
     expect(errorsOf(app).join('\n')).toContain(
       'the Google resources of project "taishanglaojun" (certificate, backend services, URL maps, security policy): created again at g2/Ingress; allowed: one GlobalIngress per project and Google Cloud project in an app',
     );
+  });
+
+  it('two CdnZones for one zone name, in one stack or two, whatever the Cloudflare account (before: the zone was created twice)', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'edge');
+    const ingress = new GlobalIngress(stack, 'Ingress', { config: validConfig });
+    new CdnZone(stack, 'Cdn1', { config: validConfig, ingress, accountId: '0123456789abcdef0123456789abcdef' });
+    new CdnZone(stack, 'Cdn2', { config: validConfig, ingress, accountId: 'fedcba9876543210fedcba9876543210' });
+    new CdnZone(new TerraformStack(app, 'other'), 'Cdn', { config: validConfig, ingress, accountId: '0123456789abcdef0123456789abcdef' });
+    const zone = `the Cloudflare zone "${validConfig.project.domain}" (zone, settings, API records, load balancer): created again at`;
+    expect(errorsOf(app).filter((e) => e.startsWith('the Cloudflare zone'))).toEqual([
+      `${zone} edge/Cdn2, other/Cdn; allowed: one CdnZone per zone name in an app`,
+      `${zone} edge/Cdn1, other/Cdn; allowed: one CdnZone per zone name in an app`,
+      `${zone} edge/Cdn1, edge/Cdn2; allowed: one CdnZone per zone name in an app`,
+    ]);
   });
 
   it('a registry listing one image twice is named by its field', () => {
