@@ -202,6 +202,15 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
       return JSON.parse(Testing.synth(s)) as Tf;
     };
 
+    it('declares no output of its own: ContinentStack adds <region>-gateway-lb-dns, and the README says so', () => {
+      // A reviewer's app looked for the output the README promised RegionIngress would create.
+      expect(synthIngress({}).output).toBeUndefined();
+      const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+      const row = readme.split('\n').find((line) => line.startsWith('| `RegionIngress`'))!;
+      expect(row).not.toMatch(/, output `<region>-gateway-lb-dns`/);
+      expect(row).toContain('`ContinentStack` adds the stack output `<region>-gateway-lb-dns`');
+    });
+
     it('shortens names that ELB would reject (32 characters at most)', () => {
       const s = new TerraformStack(Testing.app(), 't');
       const region = new Region(s, 'ap-southeast-1', {
