@@ -15,7 +15,10 @@ test.each([
   ['garbage', /--trusted-proxy: "garbage" is not allowed: "garbage" is not an IP address; allowed: an IPv4\/IPv6 address or CIDR/],
   ['10.0.0.0/33', /--trusted-proxy: "10.0.0.0\/33" is not allowed/],
   ['10.0.0.0/8,::1/129', /--trusted-proxy: "::1\/129" is not allowed/],
-  ['fe80::1%eth0', /^--trusted-proxy: "fe80::1%eth0" is not allowed: a zone id .*; allowed: an IPv4\/IPv6 address or CIDR .*without a zone id/],
+  [
+    'fe80::1%eth0',
+    /^--trusted-proxy: "fe80::1%eth0" is not allowed: a zone id .*; allowed: an IPv4\/IPv6 address or CIDR .*without a zone id/,
+  ],
 ])('--trusted-proxy %s', (value, message) => {
   let error: unknown;
   try {
