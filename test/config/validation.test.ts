@@ -1078,6 +1078,37 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: accepted, and every ARN of its stack written as arn:aws:
+      'a region of the aws-cn partition',
+      (c) => {
+        Object.assign(region(c, 'ap-east-1'), { id: 'cn-north-1', availabilityZones: ['cn-north-1a', 'cn-north-1b'] });
+      },
+      'regions[0].id',
+      /^is in the "aws-cn" partition \(China \(Beijing\)\), which needs its own account, credentials and "arn:aws-cn:" ARNs: the stacks build ARNs for the "aws" partition only; allowed: a region of the "aws" partition$/,
+    ],
+    [
+      // before: accepted
+      'a region of the aws-us-gov partition',
+      (c) => {
+        Object.assign(region(c, 'us-west-2'), { id: 'us-gov-west-1', availabilityZones: ['us-gov-west-1a', 'us-gov-west-1b'] });
+      },
+      'regions[8].id',
+      /^is in the "aws-us-gov" partition \(AWS GovCloud \(US-West\)\).*allowed: a region of the "aws" partition$/,
+    ],
+    [
+      // before: accepted with overrides.unknownRegion
+      'a region the table does not know, in another partition by its prefix',
+      (c) => {
+        Object.assign(region(c, 'us-west-2'), {
+          id: 'us-isof-south-1',
+          availabilityZones: ['us-isof-south-1a', 'us-isof-south-1b'],
+          overrides: { unknownRegion: 'a new region, checked on the console on 2026-11-20' },
+        });
+      },
+      'regions[8].id',
+      /^names a region of the "aws-iso-f" partition \(its prefix says so\).*allowed: a region of the "aws" partition$/,
+    ],
+    [
       'replica lag threshold of 0 (data tier)',
       (c) => {
         c.database = { replicaLagThresholdSeconds: 0 };

@@ -10,6 +10,16 @@ import type { Continent, ParsedRegion, ParsedRegionsConfig } from '../schema';
 
 type Zone = ParsedRegionsConfig['residencyZones'][number];
 
+/** Region id prefixes of the partitions other than "aws" (AWS documentation: ARN formats, partitions). */
+const PARTITION_PREFIXES: readonly (readonly [string, string])[] = [
+  ['cn-', 'aws-cn'],
+  ['us-gov-', 'aws-us-gov'],
+  ['us-iso-', 'aws-iso'],
+  ['us-isob-', 'aws-iso-b'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['us-isof-', 'aws-iso-f'],
+];
+
 const list = (items: readonly unknown[]) => items.map((v) => formatValue(v)).join(', ');
 
 /** The region's id, continent and AZ names against the AWS region table. */
@@ -18,7 +28,14 @@ export function regionTableProblems(region: ParsedRegion, at: string): Problem[]
   const info = AWS_REGIONS.get(region.id);
   const override = region.overrides?.unknownRegion;
   if (!info) {
-    if (override === undefined) {
+    const partition = PARTITION_PREFIXES.find(([prefix]) => region.id.startsWith(prefix))?.[1];
+    if (partition)
+      problems.push({
+        path: `${at}.id`,
+        value: region.id,
+        message: `names a region of the ${formatValue(partition)} partition (its prefix says so), which needs its own account, credentials and "arn:${partition}:" ARNs: the stacks build ARNs for the "aws" partition only; allowed: a region of the "aws" partition`,
+      });
+    else if (override === undefined) {
       const family = region.id.replace(/-\d+$/, '');
       const near = [...AWS_REGIONS.keys()].filter((id) => id.startsWith(`${family}-`));
       problems.push({
@@ -41,6 +58,14 @@ export function regionTableProblems(region: ParsedRegion, at: string): Problem[]
     });
     return problems;
   }
+  if (info.partition !== 'aws')
+    problems.push({
+      path: `${at}.id`,
+      value: region.id,
+      message:
+        `is in the ${formatValue(info.partition)} partition (${info.location}), which needs its own account, credentials and ` +
+        `"arn:${info.partition}:" ARNs: the stacks build ARNs for the "aws" partition only; allowed: a region of the "aws" partition`,
+    });
   if (override !== undefined)
     problems.push({
       path: `${at}.overrides.unknownRegion`,
