@@ -14,11 +14,20 @@ export const REGION_ID = {
   allowed: 'a cloud region id such as "eu-west-1"',
 } as const;
 
-/** Residency zone id such as "emea": 1-31 characters. */
+/**
+ * Label values the gateway's metrics reserve (`METRIC_UNKNOWN`, `METRIC_NONE` of `metric-names.ts`):
+ * zone="unknown" is a client no zone could be found for (the UnlocatedClients alert counts it), and
+ * region="none" a refusal or gateway error. A zone of that name would be counted as either.
+ */
+export const RESERVED_LABEL_VALUES = ['unknown', 'none'] as const;
+
+/** Residency zone id such as "emea": 1-31 characters, not a reserved label value. */
 export const RESIDENCY_ZONE_ID = {
-  pattern: /^[a-z][a-z0-9-]{0,30}$/,
+  pattern: /^(?!(?:unknown|none)$)[a-z][a-z0-9-]{0,30}$/,
   maxLength: 31,
-  allowed: 'a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter',
+  allowed:
+    'a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter, ' +
+    'and not "unknown" or "none" (the metrics and alerts reserve them for unlocated clients and refusals)',
 } as const;
 
 /** Shard id such as "emea-01": 1-63 characters. */

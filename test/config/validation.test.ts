@@ -4,6 +4,8 @@ import { parseRoutingTable, ROUTING_TABLE_LIMITS } from '../../runtime/routing-t
 import { formatProblem } from '../../runtime/problem';
 import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 import { addressesPerNode } from '../../lib/config/reserved-capacity';
+import { RESERVED_LABEL_VALUES } from '../../runtime/ids';
+import { METRIC_NONE, METRIC_UNKNOWN } from '../../runtime/metric-names';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fresh = (): Mutable => structuredClone(config) as Mutable;
@@ -1078,6 +1080,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: accepted; its users would be counted as unlocated clients (zone="unknown") by the alerts
+      'a residency zone id the metrics reserve',
+      (c) => {
+        c.residencyZones[1].id = 'unknown';
+      },
+      'residencyZones[1].id',
+      /^must be a residency zone id such as "emea": .*, and not "unknown" or "none" \(the metrics and alerts reserve them for unlocated clients and refusals\)$/,
+    ],
+    [
       // before: accepted, and every ARN of its stack written as arn:aws:
       'a region of the aws-cn partition',
       (c) => {
@@ -1614,6 +1625,11 @@ describe('the config and the routing table accept the same ids (one rule each, r
     ['1emea', false],
     ['em_ea', false],
     ['', false],
+    // the metrics' reserved label values (zone="unknown" is an unlocated client to the alerts)
+    ['unknown', false],
+    ['none', false],
+    ['unknown-eu', true],
+    ['nones', true],
   ];
   const shardIds: [string, boolean][] = [
     ['emea-01', true],
@@ -1629,6 +1645,10 @@ describe('the config and the routing table accept the same ids (one rule each, r
     JSON.parse(JSON.stringify(value).split(JSON.stringify(from)).join(JSON.stringify(to)));
   const configAccepts = (c: unknown) => checkRegionsConfig(c).ok;
   const tableAccepts = (t: unknown) => parseRoutingTable(t).ok;
+
+  it("reserves the metrics' label values for no zone and no region", () => {
+    expect([...RESERVED_LABEL_VALUES].sort()).toEqual([METRIC_NONE, METRIC_UNKNOWN].sort());
+  });
 
   it.each(zoneIds)('residency zone id %j: accepted = %s by both', (id, accepted) => {
     expect(configAccepts(renamed(config, 'emea', id))).toBe(accepted);
