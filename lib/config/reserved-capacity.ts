@@ -123,8 +123,8 @@ export function checkReservedCapacity(
     else if (regionPrices && !Object.keys(regionPrices.instances).some((type) => vcpusOf(type) !== undefined))
       add(
         `prices.regions["${region.id}"].instances`,
-        Object.keys(regionPrices.instances),
-        'has no instance type of known size (such as "m5.xlarge"); the cost planner derives the vCPU-hour price from one',
+        regionPrices.instances,
+        `${Object.keys(regionPrices.instances).length ? 'has no instance type of known size' : 'prices no instance type'}; the cost planner derives the vCPU-hour price from one; allowed: prices of at least one instance type of known size, such as "m5.xlarge"`,
       );
     const plan = region.reservedCapacity ?? deriveReservedCapacity(region.capacity);
     const declared = region.reservedCapacity !== undefined;
@@ -141,12 +141,14 @@ export function checkReservedCapacity(
       if (seen.has(r.type)) add(path, r.type, `is listed twice in ${region.id}; one entry per instance type`);
       seen.add(r.type);
       if (!regionPrices) return; // named once above
-      if (!regionPrices.instances[r.type])
+      if (!regionPrices.instances[r.type]) {
+        const priced = Object.keys(regionPrices.instances).sort();
         add(
           path,
           r.type,
-          `is not an instance type priced in ${region.id}; allowed: ${Object.keys(regionPrices.instances).sort().join(', ')} (or add its price to prices.regions["${region.id}"].instances)`,
+          `is not an instance type priced in ${region.id}; allowed: ${priced.length ? `${priced.join(', ')} (or add its price to prices.regions["${region.id}"].instances)` : `none is priced there yet: add its price to prices.regions["${region.id}"].instances`}`,
         );
+      }
     });
   });
   if (!prices) return;

@@ -109,9 +109,13 @@ function issueProblems(input: unknown, issues: readonly z.core.$ZodIssue[]): Con
       message =
         issue.origin === 'array' && !issue.message.startsWith('needs') && !issue.message.startsWith('must')
           ? `must have at least ${issue.minimum} item(s)`
-          : issue.message.startsWith('Too small')
-            ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`
-            : issue.message;
+          : issue.origin === 'string' && issue.message.startsWith('Too small')
+            ? Number(issue.minimum) === 1
+              ? 'must not be empty; allowed: at least 1 character'
+              : `is ${typeof value === 'string' ? value.length : 'too few'} characters long; allowed: at least ${issue.minimum}`
+            : issue.message.startsWith('Too small')
+              ? `must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`
+              : issue.message;
     else if (issue.code === 'too_big')
       message =
         issue.origin === 'array'
@@ -156,14 +160,16 @@ interface CheckView {
   readonly failover?: Parsed['failover'];
   readonly autoScaling?: Parsed['autoScaling'];
   readonly prices?: Parsed['prices'];
+  /** Whether the config writes its own price table (else `prices` is the default one). */
+  readonly pricesDeclared: boolean;
   readonly residencyZones: readonly (Zone | undefined)[];
   readonly regions: readonly (Region | undefined)[];
   readonly shards?: readonly (Shard | undefined)[];
   readonly declared: { readonly zones: readonly Declared[]; readonly regions: readonly Declared[]; readonly shards: readonly Declared[] };
 }
 
-function viewOfValid(cfg: Parsed): CheckView {
-  return { ...cfg, declared: { zones: cfg.residencyZones, regions: cfg.regions, shards: cfg.shards ?? [] } };
+function viewOfValid(cfg: Parsed, pricesDeclared: boolean): CheckView {
+  return { ...cfg, pricesDeclared, declared: { zones: cfg.residencyZones, regions: cfg.regions, shards: cfg.shards ?? [] } };
 }
 
 /** The fields of a shard the cross checks read. */
@@ -190,6 +196,7 @@ function viewOfPartial(input: unknown): CheckView | undefined {
     failover: one('failover', sectionSchemas.failover),
     autoScaling: one('autoScaling', sectionSchemas.autoScaling),
     prices: one('prices', sectionSchemas.prices),
+    pricesDeclared: raw.prices !== undefined,
     residencyZones: each('residencyZones', sectionSchemas.residencyZone),
     regions: each('regions', sectionSchemas.region),
     // A shard failing its own schema elsewhere (a weight, an unknown key) still has its relations
@@ -472,6 +479,18 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     );
   }
   checkReservedCapacity(cfg.regions, cfg.prices, add);
+  // A price entry for a region the config does not have is a typo or a leftover. Only a table the
+  // config writes is checked: the default table prices the shipped regions, whichever a config keeps.
+  if (cfg.prices && cfg.pricesDeclared) {
+    const ids = cfg.declared.regions.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []));
+    for (const [id, entry] of Object.entries(cfg.prices.regions))
+      if (!ids.includes(id))
+        add(
+          `prices.regions["${id}"]`,
+          entry,
+          `is not a region of this config; allowed: ${ids.length ? ids.map((r) => formatValue(r)).join(', ') : 'none yet: regions declares no region'} (or remove the entry)`,
+        );
+  }
   checkNodeAddresses(cfg, add);
   if (cfg.project && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
     add(
@@ -630,7 +649,7 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
     ];
     return { ok: false, problems: combine(plain.problems, later) };
   }
-  const problems = crossCheck(viewOfValid(parsed.data));
+  const problems = crossCheck(viewOfValid(parsed.data, (data as Record<string, unknown>).prices !== undefined));
   problems.push(...edgeConfigProblems(parsed.data)); // the edge section's relations (lib/config/edge-checks.ts)
   problems.push(...globalServiceEventsProblems(parsed.data));
   if (problems.length) return { ok: false, problems };

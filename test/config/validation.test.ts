@@ -1080,6 +1080,35 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: "must be >= 1"
+      'an empty location',
+      (c) => {
+        region(c, 'eu-west-1').location = '';
+      },
+      'regions[4].location',
+      /^must not be empty; allowed: at least 1 character$/,
+    ],
+    [
+      // before: the empty table printed as [] and the reservation's "allowed:" list was empty
+      'a region priced in no instance type at all',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        c.prices.regions['eu-west-2'].instances = {};
+      },
+      'regions[6].reservedCapacity (derived default)',
+      /^is not an instance type priced in eu-west-2; allowed: none is priced there yet: add its price to prices\.regions\["eu-west-2"\]\.instances$/,
+    ],
+    [
+      // before: accepted silently
+      'a price entry for a region the config does not have',
+      (c) => {
+        c.prices = structuredClone(DEFAULT_PRICES);
+        c.prices.regions['sa-east-1'] = structuredClone(c.prices.regions['us-east-1']);
+      },
+      'prices.regions["sa-east-1"]',
+      /^is not a region of this config; allowed: "ap-east-1", .*"ca-central-1" \(or remove the entry\)$/,
+    ],
+    [
       // before: accepted; its users would be counted as unlocated clients (zone="unknown") by the alerts
       'a residency zone id the metrics reserve',
       (c) => {
@@ -1134,6 +1163,25 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     const hit = problems.find((p) => p.path === path && message.test(p.message)) ?? problems.find((p) => p.path === path);
     expect(hit).toBeDefined();
     expect(hit!.message).toMatch(message);
+  });
+
+  it('prints an empty instance price table as {} and says what is allowed (before: [] and an empty list)', () => {
+    const problems = problemsOf((c) => {
+      c.prices = structuredClone(DEFAULT_PRICES);
+      c.prices.regions['eu-west-2'].instances = {};
+    });
+    const hit = problems.find((p) => p.path === 'prices.regions["eu-west-2"].instances')!;
+    expect(formatProblem(hit)).toBe(
+      'prices.regions["eu-west-2"].instances: {} prices no instance type; the cost planner derives the vCPU-hour price from one; allowed: prices of at least one instance type of known size, such as "m5.xlarge"',
+    );
+  });
+
+  it('keeps the default price table quiet about regions a config left out', () => {
+    const c = fresh();
+    c.regions = c.regions.filter((r: Mutable) => r.continent === 'NA');
+    c.residencyZones = c.residencyZones.filter((z: Mutable) => z.id === 'na');
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual([]);
   });
 
   it('has at least 25 distinct bad configs', () => {
