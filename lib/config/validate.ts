@@ -9,6 +9,7 @@ import { cidrsOverlap, formatCidr, isPrivateCidr, parseCidr, PRIVATE_NETWORKS, t
 import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { toPlainData } from './private/plain-data';
+import { terraformTemplateProblems } from './private/terraform-text';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import {
@@ -638,18 +639,21 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
   const plain = toPlainData(input);
   if (!plain.complete) return { ok: false, problems: plain.problems };
   const data = plain.data;
+  // Text Terraform would evaluate, wherever it is (also in fields the schema refuses for another reason).
+  const templates = terraformTemplateProblems(data);
   const parsed = regionsConfigSchema.safeParse(data);
   if (!parsed.success || plain.problems.length) {
     // Report the relations among the parts that are valid too, so one run shows every problem.
     const view = viewOfPartial(data);
     const later = [
+      ...templates,
       ...(parsed.success ? [] : zodProblems(data, parsed.error)),
       ...(view ? crossCheck(view) : []),
       ...(view ? partialEdgeProblems(data, view) : []),
     ];
     return { ok: false, problems: combine(plain.problems, later) };
   }
-  const problems = crossCheck(viewOfValid(parsed.data, (data as Record<string, unknown>).prices !== undefined));
+  const problems = [...templates, ...crossCheck(viewOfValid(parsed.data, (data as Record<string, unknown>).prices !== undefined))];
   problems.push(...edgeConfigProblems(parsed.data)); // the edge section's relations (lib/config/edge-checks.ts)
   problems.push(...globalServiceEventsProblems(parsed.data));
   if (problems.length) return { ok: false, problems };

@@ -1080,6 +1080,24 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: accepted, written into a Cloudflare pool description, and evaluated by terraform apply
+      'a location Terraform would evaluate',
+      (c) => {
+        region(c, 'eu-west-1').location = 'Dublin ${file("/etc/passwd")}';
+      },
+      'regions[4].location',
+      /^holds a Terraform template sequence: Terraform would evaluate it as an expression .*; allowed: text without "\$\{" or "%\{"$/,
+    ],
+    [
+      // before: accepted
+      'a zone description with a Terraform directive',
+      (c) => {
+        c.residencyZones[0].description = 'APAC %{ for x in [1] }x%{ endfor }';
+      },
+      'residencyZones[0].description',
+      /^holds a Terraform template sequence/,
+    ],
+    [
       // before: "must be >= 1"
       'an empty location',
       (c) => {
@@ -1182,6 +1200,29 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     c.residencyZones = c.residencyZones.filter((z: Mutable) => z.id === 'na');
     const result = checkRegionsConfig(c);
     expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual([]);
+  });
+
+  it('names every string Terraform would evaluate, values and keys, one problem each, next to the other problems', () => {
+    const problems = problemsOf((c) => {
+      region(c, 'eu-west-1').location = '${path.cwd}';
+      c.residencyZones[1].allowedCopyTo = [{ zone: 'na', reason: 'SCCs signed ${timestamp()}' }];
+      c.edge = { gatewayHosts: { '${x}': 'gw.taishanglaojun.com' } };
+      c.shardsPerZone = 0; // a schema problem elsewhere
+    });
+    const templates = problems.filter((p) => p.message.includes('Terraform template sequence'));
+    expect(templates.map((p) => [p.path, p.value])).toEqual([
+      ['residencyZones[1].allowedCopyTo[0].reason', 'SCCs signed ${timestamp()}'],
+      ['regions[4].location', '${path.cwd}'],
+      ['edge.gatewayHosts["${x}"]', '${x}'],
+    ]);
+    expect(templates[2].message).toMatch(/^is a key that holds a Terraform template sequence/);
+    expect(problems.map((p) => p.path)).toContain('shardsPerZone');
+  });
+
+  it('accepts "$" and "%" not followed by "{"', () => {
+    const c = fresh();
+    region(c, 'eu-west-1').location = 'Dublin $HOME 100% {ok}';
+    expect(checkRegionsConfig(c).ok).toBe(true);
   });
 
   it('has at least 25 distinct bad configs', () => {
