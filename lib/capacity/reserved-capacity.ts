@@ -8,7 +8,14 @@ import { EKS_MAX_NODES_PER_NODE_GROUP, INSTANCE_TYPE, type ReservedCapacityPlan 
 import { policyDocument } from '../private/policy';
 import { propError, requireLiteral, checkRequiredProps, checkRegionLike } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
-import { clusterAutoscalerArgs, sizeCapacity, type CapacitySizing, type NodeGroupSizing, type ScalingPolicy } from './sizing';
+import {
+  clusterAutoscalerArgs,
+  oversizedNodeGroups,
+  sizeCapacity,
+  type CapacitySizing,
+  type NodeGroupSizing,
+  type ScalingPolicy,
+} from './sizing';
 import { claimAppUnique } from '../private/app-unique';
 
 /** The managed policies a worker node needs, and no more. */
@@ -136,19 +143,16 @@ export class ReservedCapacity extends Construct {
     const { provider } = region;
     const clusterName = cluster.clusterName;
     this.sizing = sizeCapacity(plan, scaling);
-    // Every node group must fit EKS's quota of nodes per managed node group (not adjustable).
-    const groups = [
-      ...this.sizing.reserved.map((g, i) => [`reservedCapacity.instanceTypes[${i}].count`, g.maxSize] as const),
-      ['reservedCapacity.baselineCapacity (its spot node group)', this.sizing.spot?.maxSize ?? 0] as const,
-      ['reservedCapacity.baselineCapacity (its on-demand node group)', this.sizing.onDemand?.maxSize ?? 0] as const,
-    ];
-    for (const [name, size] of groups)
-      if (size > EKS_MAX_NODES_PER_NODE_GROUP)
-        fail(
-          name,
-          size,
-          `a node group of at most ${EKS_MAX_NODES_PER_NODE_GROUP} nodes (EKS quota per managed node group); lower the baseline or split the region's capacity`,
-        );
+    // Every node group must fit EKS's quota of nodes per managed node group (not adjustable); the
+    // config validator asks the same function, so a config it accepts never fails here.
+    for (const { group, index, size } of oversizedNodeGroups(this.sizing))
+      fail(
+        group === 'reserved'
+          ? `reservedCapacity.instanceTypes[${index}].count`
+          : `reservedCapacity.baselineCapacity (its ${group === 'spot' ? 'spot' : 'on-demand'} node group)`,
+        size,
+        `a node group of at most ${EKS_MAX_NODES_PER_NODE_GROUP} nodes (EKS quota per managed node group); lower the baseline or split the region's capacity`,
+      );
     this.clusterAutoscalerArgs = clusterAutoscalerArgs(clusterName, scaling);
     this.scaleOutTargetUtilizationPercent = scaling.scaleOutThresholdPercent;
 

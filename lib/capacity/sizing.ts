@@ -10,7 +10,7 @@
  *   on-demand group with the rest; both start at 0 and are scaled by the Cluster Autoscaler.
  */
 import { elasticAnchorType, maxNodesOf, reservedTarget } from '../config/reserved-capacity';
-import type { ReservedCapacityPlan } from '../config/schema';
+import { EKS_MAX_NODES_PER_NODE_GROUP, type ReservedCapacityPlan } from '../config/schema';
 import { sameSizeClass } from './private/instance-families';
 
 /** The design's scaling thresholds and spot share. */
@@ -76,6 +76,30 @@ export function sizeCapacity(plan: ReservedCapacityPlan, policy: ScalingPolicy):
     spot: elastic(spotMax),
     onDemand: elastic(onDemandMax),
   };
+}
+
+/** A node group of a sizing above EKS's quota of nodes per managed node group. */
+export interface OversizedNodeGroup {
+  /** Which group: a reserved one (`index` into the plan's instance types), the spot or the on-demand elastic group. */
+  readonly group: 'reserved' | 'spot' | 'onDemand';
+  readonly index?: number;
+  /** Its maximum size, in nodes. */
+  readonly size: number;
+}
+
+/**
+ * The node groups of `sizing` above EKS's quota of {@link EKS_MAX_NODES_PER_NODE_GROUP} nodes per
+ * managed node group (not adjustable). The config validator and the ReservedCapacity construct
+ * both ask this, so they cannot disagree.
+ */
+export function oversizedNodeGroups(sizing: CapacitySizing): OversizedNodeGroup[] {
+  const over: OversizedNodeGroup[] = [];
+  sizing.reserved.forEach((g, index) => {
+    if (g.maxSize > EKS_MAX_NODES_PER_NODE_GROUP) over.push({ group: 'reserved', index, size: g.maxSize });
+  });
+  if ((sizing.spot?.maxSize ?? 0) > EKS_MAX_NODES_PER_NODE_GROUP) over.push({ group: 'spot', size: sizing.spot!.maxSize });
+  if ((sizing.onDemand?.maxSize ?? 0) > EKS_MAX_NODES_PER_NODE_GROUP) over.push({ group: 'onDemand', size: sizing.onDemand!.maxSize });
+  return over;
 }
 
 /**

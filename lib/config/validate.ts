@@ -8,6 +8,7 @@ import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
 import { cidrsOverlap, formatCidr, isPrivateCidr, parseCidr, PRIVATE_NETWORKS, type Ipv4Cidr } from '../private/cidr';
 import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
+import { oversizedNodeGroups, sizeCapacity } from '../capacity/sizing';
 import { toPlainData } from './private/plain-data';
 import { terraformTemplateProblems } from './private/terraform-text';
 import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
@@ -21,7 +22,14 @@ import {
   privateSubnetAddresses,
 } from './reserved-capacity';
 import { isCountryCode } from '../../runtime/country-codes';
-import { CONTINENTS, SERVICES, regionsConfigSchema, sectionSchemas, type ParsedRegionsConfig } from './schema';
+import {
+  CONTINENTS,
+  EKS_MAX_NODES_PER_NODE_GROUP,
+  SERVICES,
+  regionsConfigSchema,
+  sectionSchemas,
+  type ParsedRegionsConfig,
+} from './schema';
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
 
@@ -493,6 +501,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
         );
   }
   checkNodeAddresses(cfg, add);
+  checkNodeGroupQuota(cfg, add);
   if (cfg.project && !cfg.project.apiHost.endsWith(`.${cfg.project.domain}`)) {
     add(
       'project.apiHost',
@@ -542,6 +551,46 @@ function checkNodeAddresses(cfg: CheckView, add: (path: string, value: unknown, 
         parsed.prefix > VPC_CIDR_PREFIX.min ? `a larger network (down to /${VPC_CIDR_PREFIX.min}), ` : ''
       }more availability zones (up to ${AZ_COUNT.max}), or a smaller pool: ${baseline}, or a higher autoScaling.scaleOutThresholdPercent`,
     );
+  });
+}
+
+/**
+ * Every node group of a compute region must fit EKS's quota of nodes per managed node group: the
+ * same sizing (lib/capacity/sizing.ts) and the same test the ReservedCapacity construct applies at
+ * synth, reported here under the config's path with the other problems.
+ */
+function checkNodeGroupQuota(cfg: CheckView, add: (path: string, value: unknown, message: string) => void): void {
+  if (!cfg.autoScaling) return;
+  const policy = cfg.autoScaling;
+  cfg.regions.forEach((region, i) => {
+    if (!region) return;
+    const services = region.services === 'all' ? SERVICES : region.services;
+    if (!services.includes('compute')) return;
+    const declared = region.reservedCapacity !== undefined;
+    const plan = region.reservedCapacity ?? deriveReservedCapacity(region.capacity);
+    if (plan.instanceTypes.reduce((n, r) => n + r.count, 0) > plan.baselineCapacity) return; // reported by checkReservedCapacity
+    const sizing = sizeCapacity(plan, policy);
+    const quota = `allowed: a node group of at most ${EKS_MAX_NODES_PER_NODE_GROUP} nodes (EKS quota per managed node group, not adjustable)`;
+    for (const { group, index, size } of oversizedNodeGroups(sizing)) {
+      if (group === 'reserved') {
+        const r = plan.instanceTypes[index!];
+        add(
+          declared
+            ? `regions[${i}].reservedCapacity.instanceTypes[${index}].count`
+            : `regions[${i}].capacity (the reservation is derived from it)`,
+          declared ? r.count : region.capacity,
+          `makes ${region.id}'s reserved node group of ${r.type} ${size} nodes; ${quota}: reserve fewer of this type, or split the reservation over several instance types`,
+        );
+        continue;
+      }
+      const kind = group === 'spot' ? 'spot' : 'on-demand';
+      const share = group === 'spot' ? policy.spotInstancePercent : 100 - policy.spotInstancePercent;
+      add(
+        declared ? `regions[${i}].reservedCapacity.baselineCapacity` : `regions[${i}].capacity (the baseline is derived from it)`,
+        declared ? plan.baselineCapacity : region.capacity,
+        `makes ${region.id}'s ${kind} node group ${size} nodes (up to ${sizing.maxNodes} nodes: baseline ${plan.baselineCapacity} at the ${policy.scaleOutThresholdPercent} % scale-out threshold; ${sizing.elasticNodes} above the ${sizing.reservedInstances} reserved, ${share} % of them ${kind}); ${quota}: a lower baseline, more reserved instances, a higher autoScaling.scaleOutThresholdPercent, or ${group === 'spot' ? 'a lower' : 'a higher'} autoScaling.spotInstancePercent`,
+      );
+    }
   });
 }
 

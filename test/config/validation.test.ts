@@ -1080,6 +1080,39 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: accepted, and synth failed later in the ReservedCapacity construct ("emea/eu-west-1/Capacity: …")
+      'a spot node group above the EKS quota of 450 nodes',
+      (c) => {
+        c.autoScaling = { scaleOutThresholdPercent: 100, scaleInThresholdPercent: 30, spotInstancePercent: 100 };
+        region(c, 'eu-west-1').reservedCapacity = { baselineCapacity: 800, reservedPercent: 0, instanceTypes: [] };
+      },
+      'regions[4].reservedCapacity.baselineCapacity',
+      /^makes eu-west-1's spot node group 800 nodes \(up to 800 nodes: baseline 800 at the 100 % scale-out threshold; 800 above the 0 reserved, 100 % of them spot\); allowed: a node group of at most 450 nodes \(EKS quota per managed node group, not adjustable\)/,
+    ],
+    [
+      // before: accepted, and synth failed later in the ReservedCapacity construct
+      'a reservation above the EKS quota of 450 nodes',
+      (c) => {
+        region(c, 'eu-west-1').reservedCapacity = {
+          baselineCapacity: 700,
+          reservedPercent: 90,
+          instanceTypes: [{ type: 'c5.2xlarge', count: 600, term: '1year' }],
+        };
+      },
+      'regions[4].reservedCapacity.instanceTypes[0].count',
+      /^makes eu-west-1's reserved node group of c5\.2xlarge 600 nodes; allowed: a node group of at most 450 nodes/,
+    ],
+    [
+      // before: accepted, and synth failed later in the ReservedCapacity construct
+      'a capacity whose derived reservation is above the EKS quota',
+      (c) => {
+        region(c, 'eu-west-2').capacity = 80000; // baseline 800, 60 % reserved: 480 c5.2xlarge
+        region(c, 'eu-west-2').cidr = '10.22.0.0/16';
+      },
+      'regions[6].capacity (the reservation is derived from it)',
+      /^makes eu-west-2's reserved node group of c5\.2xlarge 480 nodes; allowed: a node group of at most 450 nodes/,
+    ],
+    [
       // before: accepted, written into a Cloudflare pool description, and evaluated by terraform apply
       'a location Terraform would evaluate',
       (c) => {
