@@ -1080,6 +1080,55 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: accepted, and every emea shard got a replica in the UAE
+      'a region in the UAE labelled GDPR',
+      (c) => {
+        c.regions.push({
+          id: 'me-central-1',
+          location: 'UAE',
+          continent: 'EMEA',
+          services: ['storage'],
+          compliance: ['GDPR'],
+          residencyZone: 'emea',
+          availabilityZones: ['me-central-1a', 'me-central-1b'],
+          cidr: '10.23.0.0/16',
+          latencyThresholdMs: 80,
+          capacity: 1000,
+        });
+      },
+      'regions[10].compliance[0]',
+      /^does not apply in me-central-1, which is in Middle East \(UAE\) \(AE\): the GDPR \(Regulation \(EU\) 2016\/679\) applies to regions in the EU\/EEA and the UK \(as the UK GDPR\); allowed: none: no regime the config knows applies in AE/,
+    ],
+    [
+      // before: accepted (a zone under the GDPR holding a region where it does not apply)
+      'a region outside GDPR territory in a zone under the GDPR',
+      (c) => {
+        c.regions.push({
+          id: 'me-central-1',
+          location: 'UAE',
+          continent: 'EMEA',
+          services: ['storage'],
+          compliance: ['GDPR'],
+          residencyZone: 'emea',
+          availabilityZones: ['me-central-1a', 'me-central-1b'],
+          cidr: '10.23.0.0/16',
+          latencyThresholdMs: 80,
+          capacity: 1000,
+        });
+      },
+      'regions[10].residencyZone',
+      /^is a zone this region does not belong to: me-central-1 is in Middle East \(UAE\) \(AE\), where the GDPR does not apply, but zone "emea" is under the GDPR: its personal data may only be held in the EU\/EEA and the UK/,
+    ],
+    [
+      // before: accepted
+      'a regime of another country on a region',
+      (c) => {
+        region(c, 'eu-west-1').compliance = ['GDPR', 'CCPA'];
+      },
+      'regions[4].compliance[1]',
+      /^does not apply in eu-west-1, which is in Europe \(Ireland\) \(IE\): the California Consumer Privacy Act applies to regions in the US; allowed: "GDPR"$/,
+    ],
+    [
       // before: accepted, and synth failed later in the ReservedCapacity construct ("emea/eu-west-1/Capacity: …")
       'a spot node group above the EKS quota of 450 nodes',
       (c) => {

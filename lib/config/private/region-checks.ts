@@ -6,6 +6,7 @@
  */
 import { formatValue, type Problem } from '../../../runtime/problem';
 import { AWS_REGIONS, AWS_REGION_TABLE_DATE, availabilityZonesOf } from '../aws-regions';
+import { REGIMES, regimesIn } from '../data-protection';
 import type { Continent, ParsedRegion, ParsedRegionsConfig } from '../schema';
 
 type Zone = ParsedRegionsConfig['residencyZones'][number];
@@ -78,6 +79,18 @@ export function regionTableProblems(region: ParsedRegion, at: string): Problem[]
       value: region.continent,
       message: `does not match ${region.id}, which is ${info.location}; allowed: ${formatValue(info.continent)}`,
     });
+  // A compliance label is a statement about where the region is: it must be a regime of its country.
+  const applying = regimesIn(info.country);
+  region.compliance.forEach((regime, j) => {
+    if (applying.includes(regime)) return;
+    problems.push({
+      path: `${at}.compliance[${j}]`,
+      value: regime,
+      message:
+        `does not apply in ${region.id}, which is in ${info.location} (${info.country}): the ${REGIMES[regime].law} applies to regions in ${REGIMES[regime].where}; ` +
+        `allowed: ${applying.length ? list(applying) : `none: no regime the config knows applies in ${info.country} (its law must be added to COMPLIANCE_REGIMES and lib/config/data-protection.ts first)`}`,
+    });
+  });
   const allowed = availabilityZonesOf(info);
   region.availabilityZones.forEach((az, j) => {
     if (!allowed.includes(az))
@@ -117,6 +130,12 @@ export function jurisdictionProblems(regions: readonly (ParsedRegion | undefined
     return { continent, count, total: counts.reduce((n, [, k]) => n + k, 0) };
   };
 
+  // A zone under the GDPR (declared, or claimed by one of its regions) holds its personal data in
+  // every one of its regions: each must be where the GDPR applies.
+  const gdprZones = new Set<string>();
+  for (const zone of zones) if (zone?.jurisdiction?.regimes?.includes('GDPR')) gdprZones.add(zone.id);
+  for (const region of regions) if (region?.compliance.includes('GDPR')) gdprZones.add(region.residencyZone);
+
   regions.forEach((region, i) => {
     if (!region) return;
     const entry = zoneById.get(region.residencyZone);
@@ -137,6 +156,11 @@ export function jurisdictionProblems(regions: readonly (ParsedRegion | undefined
     if (foreign.length)
       why.push(
         `${region.id} is under ${list(foreign)}, which the zone's jurisdiction does not include (regimes: ${list(declared!.regimes!)})`,
+      );
+    const info = AWS_REGIONS.get(region.id);
+    if (gdprZones.has(zone.id) && info && !REGIMES.GDPR.countries.includes(info.country))
+      why.push(
+        `${region.id} is in ${info.location} (${info.country}), where the GDPR does not apply, but zone "${zone.id}" is under the GDPR: its personal data may only be held in ${REGIMES.GDPR.where}`,
       );
     const override = region.overrides?.jurisdiction;
     if (why.length && override === undefined)
