@@ -211,6 +211,12 @@ const region = z
         unknownRegion: writtenReason.optional(),
         /** Why the region is in a residency zone whose jurisdiction it does not match. */
         jurisdiction: writtenReason.optional(),
+        /**
+         * The legal basis, per country of this region, for serving it from a zone with regions
+         * outside where that country's law keeps its residents' data (data-protection.ts), e.g.
+         * `{ DE: 'Standard contractual clauses (EU 2021/914), signed 2026-01' }`.
+         */
+        residency: z.record(z.string().max(CONFIG_BOUNDS.idLength), writtenReason).optional(),
       })
       .strict()
       .optional(),

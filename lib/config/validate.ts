@@ -11,7 +11,7 @@ import { ConfigValidationError, type ConfigProblem } from './errors';
 import { oversizedNodeGroups, sizeCapacity } from '../capacity/sizing';
 import { toPlainData } from './private/plain-data';
 import { terraformTemplateProblems } from './private/terraform-text';
-import { jurisdictionProblems, regionTableProblems } from './private/region-checks';
+import { countryResidencyProblems, jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import {
   addressesPerNode,
@@ -419,6 +419,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
       add(`residencyZones[${i}]`, zone.id, 'has no region that serves "storage"; the primary databases of its shards need one');
   });
   problems.push(...jurisdictionProblems(cfg.regions, cfg.residencyZones));
+  problems.push(...countryResidencyProblems(cfg.regions));
 
   // Data tier: a zone's regions are peered and replicate to each other inside one continent stack.
   cfg.residencyZones.forEach((zone, i) => {

@@ -5,6 +5,9 @@ import { formatProblem } from '../../runtime/problem';
 import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 import { addressesPerNode } from '../../lib/config/reserved-capacity';
 import { RESERVED_LABEL_VALUES } from '../../runtime/ids';
+import { isCountryCode } from '../../runtime/country-codes';
+import { AWS_REGIONS } from '../../lib/config/aws-regions';
+import { EEA, REGIMES, RESIDENCY_RULES } from '../../lib/config/data-protection';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../../runtime/metric-names';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -1080,6 +1083,36 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: accepted, and German users' data lived in the US zone
+      'an EU country served from a zone outside the EU/EEA and the UK',
+      (c) => {
+        region(c, 'eu-central-1').countries = region(c, 'eu-central-1').countries.filter((x: string) => x !== 'DE');
+        region(c, 'us-east-1').countries.push('DE');
+      },
+      'regions[7].countries[43]',
+      /^is a country protected by the GDPR \(EU\/EEA\), but us-east-1's residency zone "na" has regions outside the EU\/EEA or the UK: us-east-1 \(US East \(N\. Virginia\), US\), us-west-2 \(US West \(Oregon\), US\), ca-central-1 \(Canada \(Central\), CA\); its residents' personal data would be stored and copied there\. Allowed: a compute region of a zone whose regions are all in the EU\/EEA or the UK \("eu-west-1", "eu-central-1", "eu-west-2"\), or overrides\.residency\.DE on us-east-1 with the legal basis$/,
+    ],
+    [
+      // before: accepted
+      'the UK served from the APAC zone',
+      (c) => {
+        region(c, 'eu-west-2').countries = region(c, 'eu-west-2').countries.filter((x: string) => x !== 'GB');
+        region(c, 'ap-northeast-1').countries.push('GB');
+      },
+      'regions[2].countries[2]',
+      /^is a country protected by the UK GDPR, but ap-northeast-1's residency zone "apac" has regions outside the UK or the EU\/EEA: ap-east-1 \(Asia Pacific \(Hong Kong\), HK\)/,
+    ],
+    [
+      // before: accepted
+      'Switzerland served from the NA zone',
+      (c) => {
+        region(c, 'eu-central-1').countries = region(c, 'eu-central-1').countries.filter((x: string) => x !== 'CH');
+        region(c, 'us-west-2').countries.push('CH');
+      },
+      'regions[8].countries[4]',
+      /^is a country protected by the Swiss FADP, but us-west-2's residency zone "na" has regions outside Switzerland, the EU\/EEA or the UK/,
+    ],
+    [
       // before: accepted, and every emea shard got a replica in the UAE
       'a region in the UAE labelled GDPR',
       (c) => {
@@ -1513,6 +1546,30 @@ describe('departures declared with a written reason are accepted', () => {
     expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'regions[6].availabilityZones[1]: is not an availability zone of eu-west-9; allowed: "eu-west-9" followed by one letter, e.g. "eu-west-9a"',
     ]);
+  });
+
+  it('an EU country served from another zone with overrides.residency and its legal basis; an unneeded one is refused', () => {
+    const c = fresh();
+    region(c, 'eu-central-1').countries = region(c, 'eu-central-1').countries.filter((x: string) => x !== 'DE');
+    region(c, 'us-east-1').countries.push('DE');
+    region(c, 'us-east-1').overrides = { residency: { DE: 'Standard contractual clauses (EU 2021/914), signed 2026-01' } };
+    expect(checkRegionsConfig(c).ok).toBe(true);
+    region(c, 'eu-west-1').overrides = { residency: { FR: 'left over from a move', US: 'not served here at all' } };
+    const result = checkRegionsConfig(c);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'regions[4].overrides.residency.FR: is not needed: every region of zone "emea" is where the law of FR lets its residents\' data be held; remove the override',
+      'regions[4].overrides.residency.US: names a country eu-west-1 does not serve; allowed: a country of its countries list whose law needs it',
+    ]);
+  });
+
+  it('the data-protection table and the region table name only country codes in use', () => {
+    const codes = [
+      ...Object.values(REGIMES).flatMap((r) => r.countries),
+      ...RESIDENCY_RULES.flatMap((r) => [...r.countries, ...r.regionCountries]),
+      ...[...AWS_REGIONS.values()].map((r) => r.country),
+    ];
+    expect(codes.filter((c) => !isCountryCode(c))).toEqual([]);
+    expect(EEA).toHaveLength(30);
   });
 
   it('a region outside its zone jurisdiction with overrides.jurisdiction', () => {

@@ -6,7 +6,7 @@
  */
 import { formatValue, type Problem } from '../../../runtime/problem';
 import { AWS_REGIONS, AWS_REGION_TABLE_DATE, availabilityZonesOf } from '../aws-regions';
-import { REGIMES, regimesIn } from '../data-protection';
+import { REGIMES, RESIDENCY_RULES, regimesIn, type ResidencyRule } from '../data-protection';
 import type { Continent, ParsedRegion, ParsedRegionsConfig } from '../schema';
 
 type Zone = ParsedRegionsConfig['residencyZones'][number];
@@ -177,6 +177,84 @@ export function jurisdictionProblems(regions: readonly (ParsedRegion | undefined
         value: override,
         message: `is not needed: ${region.id} matches the jurisdiction of zone "${zone.id}"; remove the override`,
       });
+  });
+  return problems;
+}
+
+/** Where a region is, for messages: "us-east-1 (US East (N. Virginia), US)". */
+const placeOf = (region: ParsedRegion): string => {
+  const info = AWS_REGIONS.get(region.id);
+  return info
+    ? `${region.id} (${info.location}, ${info.country})`
+    : `${region.id} (not in the region table; compliance ${list(region.compliance)})`;
+};
+
+/** Whether `region` is where `rule` lets its countries' data be held (a region the table does not know: by its compliance). */
+const insideRule = (rule: ResidencyRule, region: ParsedRegion): boolean => {
+  const info = AWS_REGIONS.get(region.id);
+  return info ? rule.regionCountries.includes(info.country) : region.compliance.includes(rule.regime);
+};
+
+const isCompute = (region: ParsedRegion): boolean => region.services === 'all' || region.services.includes('compute');
+
+/**
+ * Each country a data-protection law keeps at home (lib/config/data-protection.ts: the EU/EEA, the
+ * UK, Switzerland) must be served by a region whose residency zone has all its regions where that
+ * law allows: the zone's database replicas, backups and gateways hold its residents' data. A
+ * departure needs the legal basis in the serving region's `overrides.residency[<country>]`, and
+ * an override that is not needed is refused.
+ */
+export function countryResidencyProblems(regions: readonly (ParsedRegion | undefined)[]): Problem[] {
+  const problems: Problem[] = [];
+  const valid = regions.filter((r): r is ParsedRegion => r !== undefined);
+  // Per zone and rule: the regions of the zone outside the rule's places (memoised).
+  const outsideCache = new Map<string, ParsedRegion[]>();
+  const outside = (zone: string, rule: ResidencyRule): ParsedRegion[] => {
+    const key = `${zone}\u0000${rule.law}`;
+    let hit = outsideCache.get(key);
+    if (!hit) {
+      hit = valid.filter((r) => r.residencyZone === zone && !insideRule(rule, r));
+      outsideCache.set(key, hit);
+    }
+    return hit;
+  };
+  regions.forEach((region, i) => {
+    if (!region) return;
+    const at = `regions[${i}]`;
+    const overrides = region.overrides?.residency ?? {};
+    const used = new Set<string>();
+    // The countries of this region each rule finds outside its places (one problem per rule: a
+    // region in the wrong zone is one cause, not one per country).
+    const hits = new Map<ResidencyRule, { country: string; index: number }[]>();
+    region.countries.forEach((country, j) => {
+      const rule = RESIDENCY_RULES.find((r) => r.countries.includes(country));
+      if (!rule || outside(region.residencyZone, rule).length === 0) return;
+      if (overrides[country] !== undefined) used.add(country);
+      else hits.set(rule, [...(hits.get(rule) ?? []), { country, index: j }]);
+    });
+    for (const [rule, countries] of hits) {
+      const away = outside(region.residencyZone, rule);
+      const fit = valid.filter((r) => isCompute(r) && outside(r.residencyZone, rule).length === 0).map((r) => r.id);
+      const one = countries.length === 1 ? countries[0] : undefined;
+      problems.push({
+        path: one ? `${at}.countries[${one.index}]` : `${at}.countries`,
+        value: one ? one.country : countries.map((c) => c.country),
+        message:
+          `${one ? 'is a country' : `lists ${countries.length} countries`} protected by ${rule.law}, but ${region.id}'s residency zone "${region.residencyZone}" has regions outside ${rule.where}: ${away.map(placeOf).join(', ')}; ` +
+          `${one ? 'its' : 'their'} residents' personal data would be stored and copied there. Allowed: a compute region of a zone whose regions are all in ${rule.where}` +
+          `${fit.length ? ` (${list(fit)})` : ' (none in this config)'}, or overrides.residency.${one ? one.country : '<country>'} on ${region.id} with the legal basis`,
+      });
+    }
+    for (const [country, reason] of Object.entries(overrides)) {
+      if (used.has(country)) continue;
+      problems.push({
+        path: `${at}.overrides.residency.${country}`,
+        value: reason,
+        message: region.countries.includes(country)
+          ? `is not needed: every region of zone "${region.residencyZone}" is where the law of ${country} lets its residents' data be held; remove the override`
+          : `names a country ${region.id} does not serve; allowed: a country of its countries list whose law needs it`,
+      });
+    }
   });
   return problems;
 }
