@@ -26,6 +26,20 @@ function problemsOf(mutate: (c: Mutable) => void): ConfigProblem[] {
   return result.problems;
 }
 
+/** A storage region in the UAE that claims the GDPR, in zone emea (the label is false; the zone is wrong). */
+const uaeStorageRegionLabelledGdpr = () => ({
+  id: 'me-central-1',
+  location: 'UAE',
+  continent: 'EMEA' as const,
+  services: ['storage' as const],
+  compliance: ['GDPR' as const],
+  residencyZone: 'emea',
+  availabilityZones: ['me-central-1a', 'me-central-1b'],
+  cidr: '10.23.0.0/16',
+  latencyThresholdMs: 80,
+  capacity: 1000,
+});
+
 describe('the shipped regions.config.ts', () => {
   const cfg = validateRegionsConfig(config);
 
@@ -1116,18 +1130,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       // before: accepted, and every emea shard got a replica in the UAE
       'a region in the UAE labelled GDPR',
       (c) => {
-        c.regions.push({
-          id: 'me-central-1',
-          location: 'UAE',
-          continent: 'EMEA',
-          services: ['storage'],
-          compliance: ['GDPR'],
-          residencyZone: 'emea',
-          availabilityZones: ['me-central-1a', 'me-central-1b'],
-          cidr: '10.23.0.0/16',
-          latencyThresholdMs: 80,
-          capacity: 1000,
-        });
+        c.regions.push(uaeStorageRegionLabelledGdpr());
       },
       'regions[10].compliance[0]',
       /^does not apply in me-central-1, which is in Middle East \(UAE\) \(AE\): the GDPR \(Regulation \(EU\) 2016\/679\) applies to regions in the EU\/EEA and the UK \(as the UK GDPR\); allowed: none: no regime the config knows applies in AE/,
@@ -1136,18 +1139,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       // before: accepted (a zone under the GDPR holding a region where it does not apply)
       'a region outside GDPR territory in a zone under the GDPR',
       (c) => {
-        c.regions.push({
-          id: 'me-central-1',
-          location: 'UAE',
-          continent: 'EMEA',
-          services: ['storage'],
-          compliance: ['GDPR'],
-          residencyZone: 'emea',
-          availabilityZones: ['me-central-1a', 'me-central-1b'],
-          cidr: '10.23.0.0/16',
-          latencyThresholdMs: 80,
-          capacity: 1000,
-        });
+        c.regions.push(uaeStorageRegionLabelledGdpr());
       },
       'regions[10].residencyZone',
       /^is a zone this region does not belong to: me-central-1 is in Middle East \(UAE\) \(AE\), where the GDPR does not apply, but zone "emea" is under the GDPR: its personal data may only be held in the EU\/EEA and the UK/,

@@ -50,32 +50,15 @@ test('--client-idle-timeout-ms says its real lower bound (above the upstream tim
 });
 
 test('a bad upstream template is one problem without its credentials; a variable a flag overrides is still checked', () => {
-  expect(() =>
-    gatewayFromFlags(
-      parseGatewayFlags([
-        '--table',
-        join(__dirname, '..', 'fixtures', 'routing-table.json'),
-        '--upstream-template',
-        'http://user:secret@{region}.x/p',
-      ]),
-      {},
-    ),
-  ).toThrow(
+  const fixture = join(__dirname, '..', 'fixtures', 'routing-table.json');
+  const build = (flags: string[], env: NodeJS.ProcessEnv) => () => gatewayFromFlags(parseGatewayFlags(['--table', fixture, ...flags]), env);
+  expect(build(['--upstream-template', 'http://user:secret@{region}.x/p'], {})).toThrow(
     /^upstreams are not valid \(1 problem\):\n {2}- upstream template \(for ap-east-1 and the others it fills\): "http:\/\/<credentials>@ap-east-1\.x\/p" is not an origin/,
   );
-  expect(() =>
-    gatewayFromFlags(
-      parseGatewayFlags([
-        '--table',
-        join(__dirname, '..', 'fixtures', 'routing-table.json'),
-        '--upstream-template',
-        'http://{region}.x',
-        '--upstream',
-        'eu-west-1=http://127.0.0.1:1',
-        '--no-health-checks',
-      ]),
-      { TAISHANGLAOJUN_UPSTREAM_EU_WEST_1: 'garbage' },
-    ),
+  expect(
+    build(['--upstream-template', 'http://{region}.x', '--upstream', 'eu-west-1=http://127.0.0.1:1', '--no-health-checks'], {
+      TAISHANGLAOJUN_UPSTREAM_EU_WEST_1: 'garbage',
+    }),
   ).toThrow(/TAISHANGLAOJUN_UPSTREAM_EU_WEST_1: "garbage" is not a URL/);
 });
 
