@@ -22,11 +22,17 @@ export function offlineModeFromEnv(env: NodeJS.ProcessEnv = process.env): boolea
   throw new Error(`${OFFLINE_ENV}="${value}" is not allowed; allowed: 1, true, 0, false or unset`);
 }
 
+/**
+ * The static credentials of offline mode: a public placeholder that authenticates nothing. The
+ * compliance pack's TSLJ-SEC-1 knows it is no secret (and flags any other literal on the provider).
+ */
+export const OFFLINE_PLACEHOLDER_CREDENTIAL = 'offline-plan-no-credentials';
+
 /** Provider settings that keep the AWS provider from calling any API (plan only). */
 export function offlineProviderSettings(): Partial<AwsProviderConfig> {
   return {
-    accessKey: 'offline-plan-no-credentials',
-    secretKey: 'offline-plan-no-credentials',
+    accessKey: OFFLINE_PLACEHOLDER_CREDENTIAL,
+    secretKey: OFFLINE_PLACEHOLDER_CREDENTIAL,
     skipCredentialsValidation: true,
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',

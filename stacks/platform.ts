@@ -66,7 +66,7 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
   const global = new GlobalStack(app, 'global', { config, stateBackend: options.stateBackend, regionalEntries });
   // phase 4 (applications): the global edge opens traffic only after every continent's services
   for (const w of workloads) global.addDependency(w);
-  // Offline mode's fake credentials: each Region suppresses TSLJ-SEC-1 on the provider it creates offline.
+  // Offline mode's credentials are a placeholder TSLJ-SEC-1 knows: nothing is suppressed for them.
   const compliance = options.compliance === false ? undefined : CompliancePack.applyTo(app, { config });
   return { continents, workloads, global, routingTable, routingTableJson, compliance };
 }

@@ -17,12 +17,7 @@ import { RegionNetwork } from './region-network';
 import { RegionSecurityGroups } from './region-security-groups';
 import { RoutingTableObject } from './routing-table-object';
 import { claimAppUnique } from '../private/app-unique';
-import { suppressRule } from '../compliance/suppressions';
 import { formatValue } from '../../runtime/problem';
-
-/** Why a Region's offline provider is exempt from TSLJ-SEC-1 (the compliance report shows it). */
-export const OFFLINE_SUPPRESSION_REASON =
-  'offline review mode (Region offline: true; TAISHANGLAOJUN_OFFLINE=1 in the platform app): the provider carries fake static credentials that authenticate nothing; deploys never use offline mode';
 
 /** The one region whose trail records global service events (IAM, STS, root, console sign-in): where AWS delivers them. */
 export const GLOBAL_SERVICE_EVENTS_REGION = 'us-east-1';
@@ -211,10 +206,8 @@ export class Region extends Construct implements IRegion {
         ...(props.offline ? offlineProviderSettings() : {}),
       });
     const provider = this.provider;
-    // The offline settings are fake static credentials (TSLJ-SEC-1 reads them as a literal secret):
-    // suppressed here, with the reason, on the provider that carries them, so every user of the
-    // construct gets what the repository's stacks get. A provider handed in is the caller's.
-    if (props.offline && props.provider === undefined) suppressRule(provider, 'TSLJ-SEC-1', OFFLINE_SUPPRESSION_REASON);
+    // The offline settings are a public placeholder TSLJ-SEC-1 knows (OFFLINE_PLACEHOLDER_CREDENTIAL):
+    // nothing is suppressed, so a real key put on this provider is still a finding.
     // A provider handed in must create resources in this region; its region may be a token, so this
     // runs once the tree is built.
     this.node.addValidation({

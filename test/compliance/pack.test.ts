@@ -8,7 +8,8 @@ import { App, TerraformStack } from 'cdktf';
 import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
 import { ClusterWorkloads } from '../../lib/kubernetes';
 import { MtlsMesh } from '../../lib/mesh/mtls-mesh';
-import { OFFLINE_SUPPRESSION_REASON, Region, type RegionProps } from '../../lib/region';
+import { Region, type RegionProps } from '../../lib/region';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { specOf, validConfig } from '../helpers/platform';
 
 const root = resolve(__dirname, '../..');
@@ -76,24 +77,28 @@ describe('CompliancePack at synth', () => {
     expect(report.rules.find((r) => r.id === 'TSLJ-TAG-1')!.checked).toBe(report.resources - k8s);
   });
 
-  it("passes a Region built offline: the construct suppresses TSLJ-SEC-1 on its provider's fake credentials, with the reason", () => {
-    // Before, only the repository's stacks suppressed it: a user's offline Region failed their pack.
+  it('passes a Region built offline (its placeholder credentials are no secret), and still flags a real key put on its provider', () => {
+    // Before: only the repository's stacks suppressed SEC-1, so a user's offline Region failed their
+    // pack; then the Region suppressed the whole rule on its provider, which hid real keys set on it.
     const { app, pack } = regionApp('offline', undefined, { offline: true });
     app.synth();
     const report = pack.report as ComplianceReport;
     expect(report.violations).toEqual([]);
-    const sec1 = report.suppressed.filter((s) => s.ruleId === 'TSLJ-SEC-1');
-    expect(sec1.length).toBeGreaterThan(0);
-    for (const s of sec1)
-      expect(s).toMatchObject({
-        path: 'na/us-east-1/Provider',
-        suppressedAt: 'na/us-east-1/Provider',
-        suppressionReason: OFFLINE_SUPPRESSION_REASON,
-      });
-    // Online, nothing is suppressed for SEC-1 (the provider has no literal credentials to hide).
-    const online = regionApp('online');
-    online.app.synth();
-    expect(online.pack.report!.suppressed.filter((s) => s.ruleId === 'TSLJ-SEC-1')).toEqual([]);
+    expect(report.suppressed.filter((s) => s.ruleId === 'TSLJ-SEC-1')).toEqual([]);
+    const keyed = regionApp(
+      'offline-keyed',
+      (_stack, region) => {
+        (region.provider as AwsProvider).accessKey = 'AKIAIOSFODNN7EXAMPLE';
+      },
+      { offline: true },
+    );
+    let error: unknown;
+    try {
+      keyed.app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toMatch(/TSLJ-SEC-1 na\/us-east-1\/Provider: aws\.access_key is a literal secret/);
   });
 
   it('fails synth on a violation with rule id, construct path, reason and fix, and writes no stack', () => {
@@ -181,20 +186,18 @@ describe('the shipped config passes every rule (real synth through main.ts)', ()
     const report = JSON.parse(readFileSync(join(outdir, 'reports', 'compliance.json'), 'utf8')) as ComplianceReport;
     expect(report.violations).toEqual([]);
     expect(report.rules.length).toBeGreaterThanOrEqual(15);
-    // SEC-1: offline credentials; ENC-1: SSE-S3 on log buckets that AWS cannot deliver into with
-    // SSE-KMS (the region access-log buckets, the edge's ALB log buckets); NET-1: the edge's port 80
-    // that only redirects to HTTPS. Each with its reason.
-    expect(new Set(report.suppressed.map((s) => s.ruleId))).toEqual(new Set(['TSLJ-SEC-1', 'TSLJ-ENC-1', 'TSLJ-NET-1']));
-    for (const s of report.suppressed.filter((x) => x.ruleId !== 'TSLJ-SEC-1')) expect(s.suppressionReason).toMatch(/SSE-S3|301 redirect/);
+    // ENC-1: SSE-S3 on log buckets that AWS cannot deliver into with SSE-KMS (the region access-log
+    // buckets, the edge's ALB log buckets); NET-1: the edge's port 80 that only redirects to HTTPS.
+    // Each with its reason. Offline mode's placeholder credentials need none (SEC-1 knows them).
+    expect(new Set(report.suppressed.map((s) => s.ruleId))).toEqual(new Set(['TSLJ-ENC-1', 'TSLJ-NET-1']));
+    for (const s of report.suppressed) expect(s.suppressionReason).toMatch(/SSE-S3|301 redirect/);
     expect(report.suppressed.some((s) => s.ruleId === 'TSLJ-ENC-1' && s.path.endsWith('/Storage/AccessLogs/Bucket'))).toBe(true);
     const checklist = readFileSync(join(outdir, 'reports', 'checklist.md'), 'utf8');
     expect(checklist).toMatch(/- \[x\] kubernetes_clusters — EKS clusters: 10 aws_eks_cluster \(apac, emea, na\)/);
     expect(checklist).toMatch(/- \[x\] network_policies — Kubernetes NetworkPolicies \+ tier security groups: \d+ kubernetes_manifest/);
     expect(checklist).toContain('- [ ] serverless_functions — missing: aws_lambda_function or google_cloudfunctions2_function');
     expect(synth.stdout).toMatch(/compliance: \d+ rules over \d+ resources, 0 violations, \d+ suppressed/);
-    expect(synth.stdout).toMatch(
-      /suppressed TSLJ-SEC-1 \(\d+ findings at apac\/ap-east-1\/Provider, .*\): offline review mode \(Region offline: true/,
-    );
+    expect(synth.stdout).not.toMatch(/suppressed TSLJ-SEC-1/);
   });
 });
 

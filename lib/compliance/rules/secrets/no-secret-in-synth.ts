@@ -1,3 +1,4 @@
+import { OFFLINE_PLACEHOLDER_CREDENTIAL } from '../../../offline';
 import type { ComplianceRule, Finding } from '../../rule';
 
 const PATTERNS: [RegExp, string][] = [
@@ -34,7 +35,10 @@ function walk(value: unknown, path: string[], out: (where: string, why: string) 
   if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) {
       path.push(`.${k}`);
-      if (SECRET_KEYS.test(k) && typeof v === 'string' && v !== '' && !v.includes('${')) out(path.join(''), 'is a literal secret');
+      // Offline mode's placeholder is public and authenticates nothing; any other literal is a secret
+      // (a suppression of the whole rule on the offline provider hid real keys put on it later).
+      if (SECRET_KEYS.test(k) && typeof v === 'string' && v !== '' && v !== OFFLINE_PLACEHOLDER_CREDENTIAL && !v.includes('${'))
+        out(path.join(''), 'is a literal secret');
       else walk(v, path, out);
       path.pop();
     }
