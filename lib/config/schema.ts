@@ -183,7 +183,7 @@ const region = z
     /** What the region runs: "all" or a subset. */
     services: z.union([z.literal('all'), z.array(z.enum(SERVICES)).min(1).max(SERVICES.length)]).default('all'),
     /** Data-protection regimes that apply in the region. */
-    compliance: z.array(z.enum(COMPLIANCE_REGIMES)).min(1).max(COMPLIANCE_REGIMES.length),
+    compliance: z.array(z.enum(COMPLIANCE_REGIMES)).max(COMPLIANCE_REGIMES.length),
     /** Residency zone the region's personal data belongs to. */
     residencyZone: zoneId,
     /** Availability zones (at least two, all inside the region). */

@@ -7,7 +7,7 @@ export function regionTags(projectName: string, spec: RegionSpec): Record<string
     Region: spec.id,
     Continent: spec.continent,
     ResidencyZone: spec.residencyZone,
-    Compliance: spec.compliance.join('+'),
+    Compliance: spec.compliance.length > 0 ? spec.compliance.join('+') : 'none',
     ManagedBy: 'cdktf',
   };
 }

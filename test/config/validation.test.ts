@@ -1133,7 +1133,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         c.regions.push(uaeStorageRegionLabelledGdpr());
       },
       'regions[10].compliance[0]',
-      /^does not apply in me-central-1, which is in Middle East \(UAE\) \(AE\): the GDPR \(Regulation \(EU\) 2016\/679\) applies to regions in the EU\/EEA and the UK \(as the UK GDPR\); allowed: none: no regime the config knows applies in AE/,
+      /^does not apply in me-central-1, which is in Middle East \(UAE\) \(AE\): the GDPR \(Regulation \(EU\) 2016\/679\) applies to regions in the EU\/EEA and the UK \(as the UK GDPR\); allowed: \[\] \(no regime the config knows applies in AE: leave compliance empty/,
     ],
     [
       // before: accepted (a zone under the GDPR holding a region where it does not apply)
@@ -1944,5 +1944,52 @@ describe('a region without compute may leave countries out', () => {
     delete storage.countries;
     const result = checkRegionsConfig(c);
     expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([]);
+  });
+});
+
+describe('a region in a country without a regime the config knows (found by review: Sydney could not be added at all)', () => {
+  const sydney = (compliance: string[]) => ({
+    id: 'ap-southeast-2',
+    location: 'Sydney',
+    continent: 'APAC',
+    services: ['storage'],
+    compliance,
+    residencyZone: 'apac',
+    availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
+    cidr: '10.24.0.0/16',
+    latencyThresholdMs: 120,
+    capacity: 1000,
+  });
+  const problemsOf = (c: ReturnType<typeof fresh>) => {
+    const result = checkRegionsConfig(c);
+    return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+  };
+
+  it('is accepted with an empty compliance list', () => {
+    const c = fresh();
+    c.regions.push(sydney([]) as (typeof c.regions)[number]);
+    expect(problemsOf(c)).toEqual([]);
+  });
+
+  it('a label is still refused, and says to leave the list empty', () => {
+    const c = fresh();
+    c.regions.push(sydney(['PDPA']) as (typeof c.regions)[number]);
+    expect(problemsOf(c)).toEqual([
+      expect.stringMatching(
+        /^regions\[10\]\.compliance\[0\]: does not apply in ap-southeast-2, .*allowed: \[\] \(no regime the config knows applies in AU: leave compliance empty/,
+      ),
+    ]);
+  });
+
+  it('a region where a known regime applies may not leave the list empty', () => {
+    const c = fresh();
+    region(c, 'eu-central-1').compliance = [];
+    expect(problemsOf(c)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^regions\[\d+\]\.compliance: is empty, but "GDPR", "BDSG" apply in eu-central-1 \(.*\); allowed: a list of them$/,
+        ),
+      ]),
+    );
   });
 });

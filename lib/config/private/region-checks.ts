@@ -81,6 +81,14 @@ export function regionTableProblems(region: ParsedRegion, at: string): Problem[]
     });
   // A compliance label is a statement about where the region is: it must be a regime of its country.
   const applying = regimesIn(info.country);
+  // Empty only where no regime the config knows applies (Sydney, São Paulo, Zurich …): a region in
+  // the EU that names none would hide the GDPR from every check that reads the labels.
+  if (region.compliance.length === 0 && applying.length > 0)
+    problems.push({
+      path: `${at}.compliance`,
+      value: region.compliance,
+      message: `is empty, but ${list(applying)} appl${applying.length === 1 ? 'ies' : 'y'} in ${region.id} (${info.location}); allowed: a list of them`,
+    });
   region.compliance.forEach((regime, j) => {
     if (applying.includes(regime)) return;
     problems.push({
@@ -88,7 +96,7 @@ export function regionTableProblems(region: ParsedRegion, at: string): Problem[]
       value: regime,
       message:
         `does not apply in ${region.id}, which is in ${info.location} (${info.country}): the ${REGIMES[regime].law} applies to regions in ${REGIMES[regime].where}; ` +
-        `allowed: ${applying.length ? list(applying) : `none: no regime the config knows applies in ${info.country} (its law must be added to COMPLIANCE_REGIMES and lib/config/data-protection.ts first)`}`,
+        `allowed: ${applying.length ? list(applying) : `[] (no regime the config knows applies in ${info.country}: leave compliance empty, or add its law to COMPLIANCE_REGIMES and lib/config/data-protection.ts)`}`,
     });
   });
   const allowed = availabilityZonesOf(info);
