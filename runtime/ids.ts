@@ -23,10 +23,11 @@ export const RESERVED_LABEL_VALUES = ['unknown', 'none'] as const;
 
 /** Residency zone id such as "emea": 1-31 characters, not a reserved label value. */
 export const RESIDENCY_ZONE_ID = {
-  pattern: /^(?!(?:unknown|none)$)[a-z][a-z0-9-]{0,30}$/,
+  // It becomes a DNS label in the database endpoints: it may not end in "-" (na- was refused only by the routing table).
+  pattern: /^(?!(?:unknown|none)$)[a-z](?:[a-z0-9-]{0,29}[a-z0-9])?$/,
   maxLength: 31,
   allowed:
-    'a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter, ' +
+    'a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter and not ending in "-", ' +
     'and not "unknown" or "none" (the metrics and alerts reserve them for unlocated clients and refusals)',
 } as const;
 

@@ -66,10 +66,19 @@ export const CONFIG_BOUNDS = {
 const regionId = z.string().max(CONFIG_BOUNDS.idLength).regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
 const zoneId = z.string().max(RESIDENCY_ZONE_ID.maxLength).regex(RESIDENCY_ZONE_ID.pattern, `must be ${RESIDENCY_ZONE_ID.allowed}`);
 /** A written reason for an override: a sentence, not a flag. */
+/** The visible characters of a text: without white space and invisible format characters (zero-width space, joiners, marks). */
+const visible = (text: string): string => text.replace(/[\s\p{Cf}]/gu, '');
 const writtenReason = z
   .string()
   .max(CONFIG_BOUNDS.textLength)
-  .refine((text) => text.trim().length >= 10, 'must say why in words (at least 10 characters)');
+  // Ten visible characters: ten zero-width spaces passed as a legal basis (found by review).
+  .refine((text) => visible(text).length >= 10, 'must say why in words (at least 10 visible characters)');
+/** A text a person reads (a location, a source): not empty, not only white space or invisible characters. */
+const readableText = z
+  .string()
+  .min(1)
+  .max(CONFIG_BOUNDS.textLength)
+  .refine((text) => text === '' || visible(text).length > 0, 'must hold visible text, not only white space or invisible characters');
 /** RFC 3986 path: "/" then unreserved, sub-delims, ":", "@", "/" or %XX; no space, CR/LF, "?" or "#". */
 const URL_PATH = /^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
 const urlPath = z
@@ -154,7 +163,7 @@ const prices = z
     /** ISO 4217 currency code of every figure, e.g. "USD". */
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"'),
     /** Where the figures come from (a person must be able to check them). */
-    source: z.string().min(1),
+    source: readableText,
     /** When the figures were valid: "YYYY-MM" or "YYYY-MM-DD". */
     asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/, 'must be a date "YYYY-MM" or "YYYY-MM-DD"'),
     /** Payment option the reserved prices are for. */
@@ -175,7 +184,7 @@ const region = z
     /** Cloud region id, e.g. "eu-central-1". */
     id: regionId,
     /** Human place name. */
-    location: z.string().min(1).max(CONFIG_BOUNDS.textLength),
+    location: readableText,
     /** Continent (and so stack) the region belongs to. */
     continent: z.enum(CONTINENTS),
     /** The continent's primary region (exactly one per continent). */

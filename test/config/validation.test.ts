@@ -1554,6 +1554,29 @@ describe('departures declared with a written reason are accepted', () => {
     ]);
   });
 
+  it('a legal basis of invisible characters, a location of white space and a zone id ending in "-" are refused (found by review)', () => {
+    const c = fresh();
+    region(c, 'eu-central-1').countries = region(c, 'eu-central-1').countries.filter((x: string) => x !== 'DE');
+    region(c, 'us-east-1').countries.push('DE');
+    region(c, 'us-east-1').overrides = { residency: { DE: '\u200b'.repeat(11) } };
+    region(c, 'eu-west-1').location = '\t ';
+    const result = checkRegionsConfig(c);
+    const messages = result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'regions[7].overrides.residency.DE: must say why in words (at least 10 visible characters)',
+        'regions[4].location: must hold visible text, not only white space or invisible characters',
+      ]),
+    );
+    const z = fresh();
+    z.residencyZones.find((zone: { id: string }) => zone.id === 'na')!.id = 'na-';
+    for (const r of z.regions) if (r.residencyZone === 'na') r.residencyZone = 'na-';
+    const zoned = checkRegionsConfig(z);
+    expect(zoned.ok ? [] : zoned.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^residencyZones\[2\]\.id: .*not ending in "-"/)]),
+    );
+  });
+
   it('the data-protection table and the region table name only country codes in use', () => {
     const codes = [
       ...Object.values(REGIMES).flatMap((r) => r.countries),

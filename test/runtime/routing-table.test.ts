@@ -318,7 +318,7 @@ describe('residency zone ids (the rule of the config: runtime/ids.ts)', () => {
       path: 'residencyZones[0].id',
       value: id,
       message:
-        'must be a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter, and not "unknown" or "none" (the metrics and alerts reserve them for unlocated clients and refusals) (at most 31 characters)',
+        'must be a residency zone id such as "emea": 1-31 lower-case letters, digits and "-", starting with a letter and not ending in "-", and not "unknown" or "none" (the metrics and alerts reserve them for unlocated clients and refusals) (at most 31 characters)',
     });
   });
 
