@@ -20,7 +20,14 @@ import { DEFAULT_ROUTING_TABLE_PATH, loadRoutingTable } from '../runtime/load-ta
 import { RoutingTableError, servingRegionIds, type RoutingTable } from '../runtime/routing-table';
 import { unknownName } from '../runtime/private/unknown-name';
 import { Gateway, LIMIT_DEFAULTS, type GatewayLimits } from './gateway';
-import { UPSTREAM_DEFAULTS, UPSTREAM_TEMPLATE_ENV, UpstreamConfigError, resolveStaticUpstreams, upstreamEnvName } from './upstreams';
+import {
+  longestUpstreamSilenceMs,
+  UPSTREAM_DEFAULTS,
+  UPSTREAM_TEMPLATE_ENV,
+  UpstreamConfigError,
+  resolveStaticUpstreams,
+  upstreamEnvName,
+} from './upstreams';
 
 export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --table FILE              routing table (default ${DEFAULT_ROUTING_TABLE_PATH}); SIGHUP or a change of the file reloads it
@@ -288,12 +295,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         // More than the upstream timeouts (the gateway refuses less): the range says so up front.
         out.limits = {
           ...out.limits,
-          clientIdleTimeoutMs: intFlag(
-            flag,
-            value,
-            Math.max(UPSTREAM_DEFAULTS.headersTimeoutMs, UPSTREAM_DEFAULTS.bodyTimeoutMs) + 1,
-            3_600_000,
-          ),
+          clientIdleTimeoutMs: intFlag(flag, value, longestUpstreamSilenceMs(UPSTREAM_DEFAULTS) + 1, 3_600_000),
         };
         break;
       case '--drain-timeout-ms':

@@ -49,7 +49,7 @@ import {
   sendJson,
 } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
-import { RegionUpstreams, UPSTREAM_DEFAULTS, type UpstreamPoolOptions } from './upstreams';
+import { longestUpstreamSilenceMs, RegionUpstreams, UPSTREAM_DEFAULTS, type UpstreamPoolOptions } from './upstreams';
 
 /** Bounds on what a client may send. */
 export interface GatewayLimits {
@@ -385,10 +385,10 @@ export class Gateway {
     // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every
     // slow answer the upstream timeouts still allow.
     const upstream = { ...UPSTREAM_DEFAULTS, ...props.upstream };
-    const waitMs = Math.max(upstream.headersTimeoutMs, upstream.bodyTimeoutMs);
+    const waitMs = longestUpstreamSilenceMs(upstream);
     if (this.limits.clientIdleTimeoutMs <= waitMs) {
       throw new RangeError(
-        `gateway limits.clientIdleTimeoutMs: ${this.limits.clientIdleTimeoutMs}; allowed: more than the upstream headers and body timeouts (${upstream.headersTimeoutMs} and ${upstream.bodyTimeoutMs} ms), or the gateway would cut answers they still allow`,
+        `gateway limits.clientIdleTimeoutMs: ${this.limits.clientIdleTimeoutMs}; allowed: more than ${waitMs} ms, the longest silence the upstream timeouts allow (an attempt and its retry, each connect ${upstream.connectTimeoutMs} + headers ${upstream.headersTimeoutMs} ms; body ${upstream.bodyTimeoutMs} ms), or the gateway would cut answers they still allow`,
       );
     }
     this.#drainTimeoutMs = positiveInt('drainTimeoutMs', props.drainTimeoutMs ?? 10_000);

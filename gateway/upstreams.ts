@@ -37,6 +37,15 @@ export function upstreamEnvName(region: string): string {
 /** The environment variable holding the URL template. */
 export const UPSTREAM_TEMPLATE_ENV = 'TAISHANGLAOJUN_UPSTREAM_TEMPLATE';
 
+/**
+ * The longest a client may wait without a byte while the gateway still has a right to answer: a
+ * first attempt and its retry each connecting and waiting for headers, or a pause in a streamed
+ * body. The client-idle limit must exceed it (30001 ms cut a retried GET at 30 s).
+ */
+export function longestUpstreamSilenceMs(options: Required<UpstreamPoolOptions>): number {
+  return Math.max(2 * (options.connectTimeoutMs + options.headersTimeoutMs), options.bodyTimeoutMs);
+}
+
 /** Thrown for a bad upstream setting; the message names the setting, the value and what is allowed. */
 export class UpstreamConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -47,6 +56,11 @@ export class UpstreamConfigError extends Error {
   }
 }
 
+/** A URL as it may be shown: userinfo and the query (where tokens travel) replaced. */
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@?#]*@/, '//<credentials>@').replace(/\?[^#]*/, '?<query>');
+}
+
 /**
  * Checks one upstream URL: absolute http(s), an origin only (no path, query, credentials).
  * Returns the normalised origin or a problem message naming `where`.
@@ -54,7 +68,7 @@ export class UpstreamConfigError extends Error {
 export function checkUpstreamUrl(where: string, value: unknown): { ok: true; origin: string } | { ok: false; problem: string } {
   const allowed = 'allowed: an absolute http:// or https:// origin such as "http://127.0.0.1:9101" (no path, query or credentials)';
   // Credentials in a refused URL are not repeated in the message (it goes to logs and terminals).
-  const shown = typeof value === 'string' ? JSON.stringify(value.replace(/\/\/[^/@]*@/, '//<credentials>@')) : JSON.stringify(value);
+  const shown = typeof value === 'string' ? JSON.stringify(withoutCredentials(value)) : JSON.stringify(value);
   if (typeof value !== 'string' || value.length === 0) return { ok: false, problem: `${where}: ${shown} is not a URL; ${allowed}` };
   let url: URL;
   try {
@@ -98,9 +112,10 @@ export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<strin
     if (!known.has(region)) problems.push(`upstream: ${unknownName('region of the routing table', region, input.regions)}`);
   }
   const template = input.template ?? env[UPSTREAM_TEMPLATE_ENV];
+  const templateName = input.template !== undefined ? 'upstream template' : UPSTREAM_TEMPLATE_ENV;
   if (template !== undefined && !template.includes('{region}')) {
     problems.push(
-      `upstream template: ${JSON.stringify(template)} has no {region} placeholder; allowed: a URL such as "https://api.{region}.internal"`,
+      `${templateName}: ${JSON.stringify(withoutCredentials(template))} has no {region} placeholder; allowed: a URL such as "https://api.{region}.internal"`,
     );
   }
   const missing: string[] = [];
@@ -137,7 +152,8 @@ export function resolveStaticUpstreams(input: StaticUpstreamInput): Record<strin
       );
     }
   }
-  if (missing.length > 0 && !input.optional) {
+  // Regions a template without its placeholder would have filled: that problem is already said.
+  if (missing.length > 0 && !input.optional && !(template !== undefined && !template.includes('{region}'))) {
     problems.push(
       `no upstream for ${missing.join(', ')}; allowed: --upstream-template URL-with-{region}, --upstream REGION=URL, --upstreams FILE, or ${upstreamEnvName(missing[0])}=URL`,
     );

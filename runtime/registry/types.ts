@@ -34,9 +34,12 @@ const ADDRESS_RULE =
 
 /** Where an instance listens: a host name or an IP address, nothing else (`127.0.0.1/foo` lost its port, `host:8080` was dropped silently). */
 function isInstanceAddress(v: string): boolean {
+  if (v.includes('%')) return false; // a zone id (fe80::1%eth0) makes no URL
   const bare = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
   if (bare !== v) return isIP(bare) === 6;
-  return isIP(v) !== 0 || HOST_NAME.test(v);
+  // A name whose last label is all digits is no host name (RFC 3696 §2) but an IP in another
+  // spelling (1.2.3.4.5, 2130706433, 127.1, 0x7f.1): the URL parser reads or refuses it.
+  return isIP(v) !== 0 || (HOST_NAME.test(v) && !/(?:^|\.)(?:\d+|0x[0-9a-f]+)\.?$/i.test(v));
 }
 
 export const serviceInstanceSchema = z

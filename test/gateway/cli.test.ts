@@ -44,14 +44,21 @@ test('a trusted-proxy range that is too wide says why and the widest allowed (be
 
 test('--client-idle-timeout-ms says its real lower bound (above the upstream timeouts) up front (before: 1000 allowed, then refused)', () => {
   expect(() => parseGatewayFlags(['--client-idle-timeout-ms', '1000'])).toThrow(
-    /^--client-idle-timeout-ms: "1000" is not allowed; allowed: an integer 30001\.\.3600000/,
+    /^--client-idle-timeout-ms: "1000" is not allowed; allowed: an integer 34001\.\.3600000/,
   );
-  expect(parseGatewayFlags(['--client-idle-timeout-ms', '30001']).limits.clientIdleTimeoutMs).toBe(30001);
+  expect(parseGatewayFlags(['--client-idle-timeout-ms', '34001']).limits.clientIdleTimeoutMs).toBe(34001);
 });
 
 test('a bad upstream template is one problem without its credentials; a variable a flag overrides is still checked', () => {
   const fixture = join(__dirname, '..', 'fixtures', 'routing-table.json');
   const build = (flags: string[], env: NodeJS.ProcessEnv) => () => gatewayFromFlags(parseGatewayFlags(['--table', fixture, ...flags]), env);
+  // found by review: a template without {region} printed its credentials, and a second problem for every region
+  expect(build(['--upstream-template', 'http://user:secret@x/?token=t'], {})).toThrow(
+    /^upstreams are not valid \(1 problem\):\n {2}- upstream template: "http:\/\/<credentials>@x\/\?<query>" has no \{region\} placeholder/,
+  );
+  expect(build([], { TAISHANGLAOJUN_UPSTREAM_TEMPLATE: 'https://u:secret@gw.internal' })).toThrow(
+    /- TAISHANGLAOJUN_UPSTREAM_TEMPLATE: "https:\/\/<credentials>@gw\.internal" has no \{region\} placeholder/,
+  );
   expect(build(['--upstream-template', 'http://user:secret@{region}.x/p'], {})).toThrow(
     /^upstreams are not valid \(1 problem\):\n {2}- upstream template \(for ap-east-1 and the others it fills\): "http:\/\/<credentials>@ap-east-1\.x\/p" is not an origin/,
   );

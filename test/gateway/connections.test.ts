@@ -358,7 +358,10 @@ describe('Connection: close', () => {
 
 describe('a client that stops reading', () => {
   it('is closed after clientIdleTimeoutMs and its upstream attempt is let go', async () => {
-    const { gw, port, accessLines } = await startGateway({ clientIdleTimeoutMs: 1000 }, { headersTimeoutMs: 900, bodyTimeoutMs: 900 });
+    const { gw, port, accessLines } = await startGateway(
+      { clientIdleTimeoutMs: 1000 },
+      { connectTimeoutMs: 100, headersTimeoutMs: 390, bodyTimeoutMs: 900 },
+    );
     const c = await client(port);
     c.socket.pause(); // reads nothing: a 256 MiB answer stalls once the socket buffers are full
     c.socket.write(get('/big?mb=256'));
@@ -526,12 +529,12 @@ describe('limits that contradict each other', () => {
     [
       { clientIdleTimeoutMs: 20_000 },
       undefined,
-      /limits\.clientIdleTimeoutMs: 20000; allowed: more than the upstream headers and body timeouts \(15000 and 30000 ms\)/,
+      /limits\.clientIdleTimeoutMs: 20000; allowed: more than 34000 ms, the longest silence the upstream timeouts allow \(an attempt and its retry, each connect 2000 \+ headers 15000 ms; body 30000 ms\)/,
     ],
     [
       { clientIdleTimeoutMs: 5000 },
       { bodyTimeoutMs: 5000 },
-      /limits\.clientIdleTimeoutMs: 5000; allowed: more than .* \(15000 and 5000 ms\)/,
+      /limits\.clientIdleTimeoutMs: 5000; allowed: more than 34000 ms, .*body 5000 ms\)/,
     ],
   ])('refuses %j (upstream %j) naming both values', (limits, upstreamOptions, message) => {
     const table = fastTable();

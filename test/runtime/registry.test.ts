@@ -281,7 +281,20 @@ describe.each(impls)('%s contract', (_name, makeFixture) => {
     await expect(a.register(inst('x', { region: '' }), { ttlSeconds: 5 })).rejects.toThrow(/invalid region ""/);
     await expect(a.register(inst('x', { port: 70000 }), { ttlSeconds: 5 })).rejects.toThrow(/port: /);
     // before: "127.0.0.1/foo" served on port 80 (its port lost), "127.0.0.1:9101" and scheme "gopher" were dropped unreported
-    for (const address of ['127.0.0.1/foo', 'evil.example/x?', '127.0.0.1:9101', '[10.0.0.1]', 'http://api.internal'])
+    for (const address of [
+      '127.0.0.1/foo',
+      'evil.example/x?',
+      '127.0.0.1:9101',
+      '[10.0.0.1]',
+      'http://api.internal',
+      // found by review: accepted, then the URL failed and the instance was dropped without a word
+      '1.2.3.4.5',
+      '999.999.999.999',
+      'fe80::1%eth0',
+      '2130706433',
+      '127.1',
+      '0x7f.1',
+    ])
       await expect(a.register(inst('x', { address }), { ttlSeconds: 5 })).rejects.toThrow(
         /address: a host name, an IPv4 address or an IPv6 address \(bracketed or not\), with no scheme, port or path/,
       );
