@@ -1052,14 +1052,28 @@ export class Gateway {
       finish(501, METRIC_NONE, METRIC_UNKNOWN);
       return;
     }
-    // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2: 400 for none or several); Node kept the first.
+    // Node's parser takes any HTTP/x.y request line; the gateway speaks 1.0 and 1.1 (RFC 9110 §15.6.6: 505).
+    if (req.httpVersion !== '1.1' && req.httpVersion !== '1.0') {
+      this.#closing(conn, seq);
+      this.#reject(res, 505, 'http-version-not-supported', `HTTP/${req.httpVersion.slice(0, 8)}; allowed: HTTP/1.1 or HTTP/1.0`, {
+        connection: 'close',
+      });
+      finish(505, METRIC_NONE, METRIC_UNKNOWN);
+      return;
+    }
+    // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2: 400 for none, several, or an invalid value
+    // such as a list); Node kept the first.
     if (req.httpVersion === '1.1') {
       let hosts = 0;
       for (let i = 0; i < req.rawHeaders.length; i += 2)
         if (req.rawHeaders[i].length === 4 && req.rawHeaders[i].toLowerCase() === 'host') hosts++;
-      if (hosts !== 1) {
+      if (hosts !== 1 || /[\s,]/.test(req.headers.host ?? '')) {
         this.#closing(conn, seq);
-        this.#reject(res, 400, 'bad-host', `${hosts === 0 ? 'no' : hosts} Host header fields; allowed: exactly one (HTTP/1.1)`, {
+        const what =
+          hosts === 1
+            ? `Host ${JSON.stringify((req.headers.host ?? '').slice(0, 64))}`
+            : `${hosts === 0 ? 'no' : hosts} Host header fields`;
+        this.#reject(res, 400, 'bad-host', `${what}; allowed: exactly one Host field holding one host[:port] (HTTP/1.1)`, {
           connection: 'close',
         });
         finish(400, METRIC_NONE, METRIC_UNKNOWN);

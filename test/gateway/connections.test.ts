@@ -424,7 +424,19 @@ describe('requests refused before routing', () => {
       'an HTTP/1.1 request without Host (before: forwarded)',
       'GET /v1/nohost HTTP/1.1\r\nX-Forwarded-For: 81.2.69.142\r\n\r\n',
       400,
-      /"error":"bad-host","detail":"no Host header fields; allowed: exactly one \(HTTP\/1\.1\)"/,
+      /"error":"bad-host","detail":"no Host header fields; allowed: exactly one Host field holding one host\[:port\] \(HTTP\/1\.1\)"/,
+    ],
+    [
+      'a Host that is a list (found by review: forwarded)',
+      'GET /v1/hostlist HTTP/1.1\r\nHost: a, b\r\nX-Forwarded-For: 81.2.69.142\r\n\r\n',
+      400,
+      /"detail":"Host \\"a, b\\"; allowed: exactly one Host field/,
+    ],
+    [
+      'an HTTP version other than 1.0 and 1.1 (found by review: HTTP/2.0 with two Hosts forwarded)',
+      'GET /v1/v2 HTTP/2.0\r\nHost: a\r\nHost: b\r\nX-Forwarded-For: 81.2.69.142\r\n\r\n',
+      505,
+      /"error":"http-version-not-supported","detail":"HTTP\/2\.0; allowed: HTTP\/1\.1 or HTTP\/1\.0"/,
     ],
     [
       'two Host fields (before: the first forwarded as x-forwarded-host)',
