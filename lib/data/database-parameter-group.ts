@@ -123,7 +123,7 @@ export class DatabaseParameterGroup extends Construct {
       const key = p.name.toLowerCase();
       const managed = RDS_MANAGED_BY_NAME.get(key);
       if (managed !== undefined) throw new Error(`${this.node.path}: parameter ${formatValue(p.name)} is not allowed; ${managed}`);
-      const fixed = PARAMETERS_FIXED[key];
+      const fixed = Object.hasOwn(PARAMETERS_FIXED, key) ? PARAMETERS_FIXED[key] : undefined; // not Object.prototype's ("constructor")
       if (fixed !== undefined) {
         const allowed = `${formatValue(fixed.value)} (${p.name}: ${fixed.why})`;
         requireLiteral(this, `${field}.value`, p.value, allowed, 'the guarantee is checked at synth');

@@ -451,9 +451,20 @@ function checkAlarmActions(scope: Construct, value: unknown): void {
   if (value === undefined) return;
   const allowed = `a map of region id → list of at most ${MAX_ALARM_ACTIONS} alarm action ARNs, such as { "eu-west-2": ["arn:aws:sns:eu-west-2:111122223333:pager"] }`;
   requireLiteral(scope, 'alarmActions', value, allowed, "its keys pick each replica's alarm");
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) propError(scope, 'alarmActions', value, allowed);
+  // A plain object: a Map has no own entries, so its ARNs were dropped without a word (found by review).
+  const proto = value === null || typeof value !== 'object' ? undefined : Object.getPrototypeOf(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null))
+    propError(scope, 'alarmActions', value, `${allowed} (a plain object, not a Map)`);
   for (const [regionId, actions] of Object.entries(value as Record<string, unknown>)) {
     const field = `alarmActions.${regionId}`;
+    // A string token stands for one string: Terraform refuses it where a set is required (found by review).
+    if (typeof actions === 'string')
+      propError(
+        scope,
+        field,
+        actions,
+        `a list of at most ${MAX_ALARM_ACTIONS} alarm action ARNs, or a list token (a variable's listValue), not a string`,
+      );
     if (Token.isUnresolved(actions)) continue;
     if (!Array.isArray(actions))
       propError(scope, field, actions, `a list of at most ${MAX_ALARM_ACTIONS} alarm action ARNs (an empty list: none), or a token`);

@@ -25,6 +25,9 @@ const DNS_NAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
 
 /** Why a member region of a mesh of `zone` cannot get identities, or undefined when it can. */
 function memberProblem(region: string, spec: Pick<RegionSpec, 'residencyZone' | 'services'>, zone: string): string | undefined {
+  // A hand-made region whose spec is not what a Region's is: said, not a TypeError (found by review).
+  if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.services))
+    return `a region whose spec holds its residency zone and its services as a list (${region}'s spec does not)`;
   if (spec.residencyZone !== zone) return `a region of residency zone "${zone}" (${region} is in zone "${spec.residencyZone}")`;
   if (!spec.services.includes('compute'))
     return `a compute region of the zone (${region} runs ${spec.services.join(', ')}: no gateway or service to identify)`;
@@ -133,8 +136,11 @@ export class MtlsMesh extends Construct {
       validate: () => {
         const stack = TerraformStack.of(this);
         const regions = stack.node.findAll().filter((c): c is Region => c instanceof Region && TerraformStack.of(c) === stack);
-        return props.memberRegions.flatMap((m, i) => {
-          if (typeof m !== 'string') return [];
+        return props.memberRegions.flatMap((given, i) => {
+          // By id, or a region object that says nothing about itself ({ regionId } only).
+          const hasSpec = typeof given !== 'string' && (given as Partial<Pick<IRegion, 'spec'>>).spec !== undefined;
+          if (hasSpec) return [];
+          const m = typeof given === 'string' ? given : given.regionId;
           const declared = regions.find((r) => r.regionId === m);
           const problem = declared === undefined ? undefined : memberProblem(m, declared.spec, zone);
           return problem === undefined

@@ -70,7 +70,9 @@ export const EKS_CLUSTER_NAME = {
  * value, so a token is never one (refuse it with {@link requireLiteral} first).
  */
 export const TERRAFORM_IDENTIFIER = {
-  pattern: /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u,
+  // Without format characters (U+200C/U+200D joiners are ID_Continue in today's Unicode, not in
+  // Terraform's tables: 'a\u200db' passed here and Terraform refused it).
+  pattern: /^(?!.*\p{Cf})[\p{ID_Start}_][\p{ID_Continue}-]*$/u,
   allowed: 'a Terraform identifier: a letter or "_", then letters, digits, "_" or "-" (Unicode identifier characters)',
 } as const;
 

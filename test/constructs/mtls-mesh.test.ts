@@ -140,6 +140,21 @@ describe('MtlsMesh: tokens and regions', () => {
     ]);
     expect(() => Testing.synth(stack, true)).toThrow(/memberRegions\[1\] "us-east-1" is not allowed/);
   });
+  it('a member given as { regionId } only is checked like its id; a spec of the wrong shape is named (found by review)', () => {
+    const stack = new TerraformStack(Testing.app(), 'objs');
+    const account = { projectName: 'p-x', accountId: '111122223333' };
+    const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), ...account });
+    new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), ...account });
+    const base = { residencyZone: 'emea', provider: emea.provider, meshDomain: 'mesh.example.com', organization: 'o' };
+    new MtlsMesh(stack, 'Mesh', { ...base, memberRegions: ['eu-west-1', { regionId: 'us-east-1' }] });
+    expect(stack.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      'memberRegions[1] "us-east-1" is not allowed; allowed: a region of residency zone "emea" (us-east-1 is in zone "na") (Region objs/us-east-1)',
+    ]);
+    const odd = { regionId: 'eu-central-1', spec: { residencyZone: 'emea', services: 'storage,compute' } } as never;
+    expect(() => new MtlsMesh(new TerraformStack(Testing.app(), 'odd'), 'Mesh', { ...base, memberRegions: [odd] })).toThrow(
+      /memberRegions\[0\] "eu-central-1" is not allowed; allowed: a region whose spec holds its residency zone and its services as a list/,
+    );
+  });
   it('takes regions as well as region ids', () => {
     const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
     expect(resourcesOf(tf, 'aws_acm_certificate').map((c) => c.domain_name)).toContain('ai-service.eu-west-1.emea.mesh.example.com');

@@ -164,6 +164,19 @@ describe('ReplicatedDatabase: read replicas', () => {
     expect(refused(['arn:aws:sns:eu-west-2:123456789012:pager'])).toThrow(
       /test\/Db: alarmActions .* is not allowed; allowed: a map of region id/,
     );
+    // found by review: a Map's entries were dropped (the region's default topic used), a string token
+    // passed synth and failed terraform validate (a set of strings required)
+    expect(refused(new Map([['eu-west-2', ['arn:aws:sns:eu-west-2:123456789012:pager']]]))).toThrow(
+      /test\/Db: alarmActions .* is not allowed; allowed: a map of region id .*\(a plain object, not a Map\)/,
+    );
+    expect(() =>
+      synthData(EMEA, (stack, regions) => {
+        const one = new TerraformVariable(stack, 'one', { type: 'string' }).stringValue;
+        database({ alarmActions: { 'eu-west-2': one as unknown as string[] } })(stack, regions);
+      }),
+    ).toThrow(
+      /test\/Db: alarmActions\.eu-west-2 .* is not allowed; allowed: a list of at most 5 alarm action ARNs, or a list token .*not a string/,
+    );
     expect(refused({ 'eu-north-1': [] })).toThrow(
       'test/Db: alarmActions.eu-north-1 "eu-north-1" is not allowed; allowed: a region with a replica',
     );
@@ -309,6 +322,12 @@ describe('ReplicatedDatabase: bad props', () => {
     ],
   ])('%j is refused', (props, message) => {
     expect(() => synthData(EMEA, database(props))).toThrow(message);
+  });
+
+  it('a parameter named like an Object.prototype member is an ordinary parameter (found by review: "allowed: undefined")', () => {
+    const { tf } = synthData(['eu-west-1'], database({ parameters: [{ name: 'constructor', value: 'x', applyMethod: 'immediate' }] }));
+    const group = resourcesOf(tf, 'aws_db_parameter_group')[0] as { parameter: Array<Record<string, string>> };
+    expect(group.parameter).toContainEqual({ name: 'constructor', value: 'x', apply_method: 'immediate' });
   });
 
   it('a parameter value or apply method from a Terraform variable is written as the token; a parameter list that is a token is refused', () => {

@@ -180,7 +180,7 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
 
     it('takes an addressLogicalId that is a Terraform identifier, and refuses one Terraform would refuse (before: written as the resource name)', () => {
       expect(Object.keys(synthIngress({ addressLogicalId: 'Edge_ip-1' }).resource.google_compute_global_address)).toEqual(['Edge_ip-1']);
-      for (const bad of ['has space', '1st', '-x', ''])
+      for (const bad of ['has space', '1st', '-x', '', 'a\u200db'])
         expect(() => synthIngress({ addressLogicalId: bad })).toThrow(
           `t/Ingress: addressLogicalId ${JSON.stringify(bad)} is not allowed; allowed: a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"`,
         );
