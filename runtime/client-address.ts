@@ -276,9 +276,18 @@ export function parseTrustedProxies(entries: readonly string[]): CidrSet {
       // through it: IPv4-mapped (::ffff:0:0/96), NAT64/SIIT (64:ff9b::/96), 6to4 (2002::/16),
       // Teredo (2001::/32).
       const mask = (k: number) => wordMask(prefix - 32 * k);
-      for (const block of IPV4_EMBEDDING_BLOCKS)
+      for (const block of IPV4_EMBEDDING_BLOCKS) {
         if (prefix <= block.prefix && block.words.every((w, k) => (w & mask(k)) >>> 0 === (words[k] & mask(k)) >>> 0))
           throw wide(`/${prefix} holds every ${block.name} address (${block.text}), so it trusts every IPv4 peer`);
+        // Inside the block, the bits after its prefix are an IPv4 address: a range of it wider than
+        // an IPv4 /8 is a slice of the internet in another spelling (64:ff9b::/97 is an IPv4 /1).
+        const blockMask = (k: number) => wordMask(block.prefix - 32 * k);
+        const inside = block.words.every((w, k) => (w & blockMask(k)) >>> 0 === (words[k] & blockMask(k)) >>> 0);
+        if (inside && prefix > block.prefix && prefix - block.prefix < MIN_TRUSTED_PREFIX_V4 && block.name !== 'IPv4-mapped')
+          throw wide(
+            `/${prefix} inside the ${block.name} block (${block.text}) spans an IPv4 /${prefix - block.prefix}, a slice of the internet`,
+          );
+      }
       if (isIPv4Mapped(words) && prefix - 96 < MIN_TRUSTED_PREFIX_V4)
         throw wide(`an IPv4-mapped /${prefix} is an IPv4 /${prefix - 96}, a slice of the internet`);
       // Private ranges are no slice of the internet: unique local (fc00::/7, as fd00::/8 is often

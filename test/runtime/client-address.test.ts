@@ -210,6 +210,10 @@ describe('ClientAddressResolver', () => {
       ['::ffff:0:0/96', '/96 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
       ['::ffff:0.0.0.0/95', '/95 holds every IPv4-mapped address (::ffff:0:0/96), so it trusts every IPv4 peer'],
       ['::ffff:0.0.0.0/100', 'an IPv4-mapped /100 is an IPv4 /4, a slice of the internet'],
+      // found by review: the same IPv4 width in the other embedding blocks was accepted
+      ['64:ff9b::/97', '/97 inside the NAT64 block (64:ff9b::/96) spans an IPv4 /1, a slice of the internet'],
+      ['2002::/17', '/17 inside the 6to4 block (2002::/16) spans an IPv4 /1, a slice of the internet'],
+      ['2001::/39', '/39 inside the Teredo block (2001::/32) spans an IPv4 /7, a slice of the internet'],
     ] as const)
       expect(() => parseTrustedProxies(['10.0.0.0/8', entry])).toThrow(
         `trustedProxies[1]: ${JSON.stringify(entry)} is not valid: ${what}${tail}`,
@@ -226,6 +230,8 @@ describe('ClientAddressResolver', () => {
         'fd00::/8',
         'fc00::/7',
         'fe80::/10',
+        '64:ff9b::a00:0/104',
+        '2002:a00::/24',
       ]),
     ).not.toThrow();
   });
