@@ -125,12 +125,17 @@ describe('MtlsMesh: tokens and regions', () => {
       `mesh/Mesh: provider "eu-west-1" is not allowed; allowed: the AWS provider (an AwsProvider)`,
     );
   });
-  it('a member given by id: the Region of that id in the stack decides its zone and services (before: us-east-1 got an emea identity)', () => {
-    const stack = new TerraformStack(Testing.app(), 'ids');
+  /** eu-west-1 (emea) and us-east-1 (na) Regions in `stack`, and mesh props on eu-west-1's provider. */
+  const emeaAndNaRegions = (stack: TerraformStack) => {
     const account = { projectName: 'p-x', accountId: '111122223333' };
     const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), ...account });
     new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), ...account });
     const base = { residencyZone: 'emea', provider: emea.provider, meshDomain: 'mesh.example.com', organization: 'o' };
+    return { account, base };
+  };
+  it('a member given by id: the Region of that id in the stack decides its zone and services (before: us-east-1 got an emea identity)', () => {
+    const stack = new TerraformStack(Testing.app(), 'ids');
+    const { account, base } = emeaAndNaRegions(stack);
     new MtlsMesh(stack, 'Mesh', { ...base, memberRegions: ['eu-west-1', 'us-east-1', 'eu-central-1'] });
     // A Region declared after the mesh counts too; an id without a Region in the stack cannot be checked.
     new Region(stack, 'eu-central-1', { spec: { ...specOf('eu-central-1'), services: ['storage'] }, ...account });
@@ -142,10 +147,7 @@ describe('MtlsMesh: tokens and regions', () => {
   });
   it('a member given as { regionId } only is checked like its id; a spec of the wrong shape is named (found by review)', () => {
     const stack = new TerraformStack(Testing.app(), 'objs');
-    const account = { projectName: 'p-x', accountId: '111122223333' };
-    const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), ...account });
-    new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), ...account });
-    const base = { residencyZone: 'emea', provider: emea.provider, meshDomain: 'mesh.example.com', organization: 'o' };
+    const { base } = emeaAndNaRegions(stack);
     new MtlsMesh(stack, 'Mesh', { ...base, memberRegions: ['eu-west-1', { regionId: 'us-east-1' }] });
     expect(stack.node.findAll().flatMap((c) => c.node.validate())).toEqual([
       'memberRegions[1] "us-east-1" is not allowed; allowed: a region of residency zone "emea" (us-east-1 is in zone "na") (Region objs/us-east-1)',
