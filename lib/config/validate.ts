@@ -652,10 +652,19 @@ function normalise(cfg: ParsedRegionsConfig): RegionsConfig {
  * value was left out of the plain copy is dropped (the copy already said why).
  */
 function combine(first: readonly ConfigProblem[], later: readonly ConfigProblem[]): ConfigProblem[] {
-  const under = (path: string, top: string) => top === '' || path === top || path.startsWith(`${top}.`) || path.startsWith(`${top}[`);
-  const leftOut = first.map((p) => p.path);
+  const leftOut = new Set(first.map((p) => p.path));
+  // Whether `path` is a left-out path or under one: itself, or a prefix of it ending before a `.` or `[`
+  // (a set lookup per prefix: linear in the problems, however many are left out).
+  const underLeftOut = (path: string): boolean => {
+    if (leftOut.has('') || leftOut.has(path)) return true;
+    for (let i = 1; i < path.length; i++) {
+      const c = path.charCodeAt(i);
+      if ((c === 46 /* . */ || c === 91) /* [ */ && leftOut.has(path.slice(0, i))) return true;
+    }
+    return false;
+  };
   const seen = new Set<string>();
-  return [...first, ...later.filter((p) => !leftOut.some((top) => under(p.path, top)))].filter((p) => {
+  return [...first, ...later.filter((p) => !underLeftOut(p.path))].filter((p) => {
     const key = `${p.path}\u0000${p.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
