@@ -105,6 +105,19 @@ function issueProblems(input: unknown, issues: readonly z.core.$ZodIssue[]): Con
       }
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      // A record key its key schema refuses: reported at the record, naming the key (shortened: a
+      // long key in the path would bury the message) and what is wrong with it.
+      const key = String(issue.path[issue.path.length - 1]);
+      const at = issue.path.slice(0, -1);
+      const why = issueProblems(key, issue.issues).map((p) => p.message);
+      problems.push({
+        path: formatPath(at),
+        value: undefined,
+        message: `has a key ${formatValue(key, 40)} that is not allowed: it ${why.join('; ') || 'does not fit this field'}`,
+      });
+      continue;
+    }
     const value = valueAt(input, issue.path);
     let message = issue.message;
     if (issue.code === 'invalid_value')

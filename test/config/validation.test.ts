@@ -1577,6 +1577,16 @@ describe('departures declared with a written reason are accepted', () => {
     );
   });
 
+  it('a record key its field refuses is named, shortened, at the record with what is wrong (not "Invalid key in record")', () => {
+    const problems = problemsOf((c) => {
+      region(c, 'eu-west-1').overrides = { residency: { ['K'.repeat(300)]: 'Standard contractual clauses (EU 2021/914)' } };
+    });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      `regions[4].overrides.residency: has a key "${'K'.repeat(36)}... that is not allowed: it is 300 characters long; allowed: at most 64`,
+    ]);
+    expect(problems[0].path).not.toContain('KKK');
+  });
+
   it('the data-protection table and the region table name only country codes in use', () => {
     const codes = [
       ...Object.values(REGIMES).flatMap((r) => r.countries),
