@@ -63,10 +63,13 @@ export class ZoneNetwork extends Construct {
     const gatewayCidrs = (r: IRegion) => privateSubnetCidrs(r.spec.cidr, r.spec.availabilityZones.length);
     const pascal = (s: string) => s.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
-    for (let a = 0; a < regions.length; a++) {
-      for (let b = a + 1; b < regions.length; b++) {
-        const requester = regions[a];
-        const accepter = regions[b];
+    // Each pair in region-id order: a peering's address and its requesting side do not depend on
+    // the order of the regions in the config (a reorder must not replace a live peering).
+    const byId = [...regions].sort((x, y) => (x.regionId < y.regionId ? -1 : x.regionId > y.regionId ? 1 : 0));
+    for (let a = 0; a < byId.length; a++) {
+      for (let b = a + 1; b < byId.length; b++) {
+        const requester = byId[a];
+        const accepter = byId[b];
         const name = `${pascal(requester.regionId)}To${pascal(accepter.regionId)}`;
         const tagName = `${props.namePrefix}-${requester.regionId}-${accepter.regionId}`;
         const connection = new VpcPeeringConnection(this, `${name}Peering`, {
