@@ -252,7 +252,9 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
       const host = gatewayHostOf(config, region.id);
       const neg = new ComputeGlobalNetworkEndpointGroup(this, `Neg-${region.id}`, {
         name: name(`${region.id}-gateway`),
-        description: `Gateway of ${region.id} (${region.location}) at ${host}`,
+        // Only the region id: a NEG cannot be changed in place, and a NEG in use cannot be deleted (a
+        // location or host edit must not force a replacement that fails); the host is the endpoint's.
+        description: `Gateway of ${region.id}`,
         networkEndpointType: 'INTERNET_FQDN_PORT',
         defaultPort: 443,
       });

@@ -3,6 +3,8 @@ import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-securi
 import { GlobalIngress, LOG4J_EXPRESSION, OWASP_RULE_SETS } from '../../lib/edge/global-ingress';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from '../../lib/edge/hostnames';
 import { refTo, resourceNamed, synthGlobal, type Tf } from '../helpers/edge';
+import config from '../../regions.config';
+import { validateRegionsConfig } from '../../lib/config';
 import { resourcesOf, validConfig } from '../helpers/platform';
 
 const { tf, json } = synthGlobal();
@@ -90,6 +92,16 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
     }
     expect(Object.keys(tf.output['backend-services'].value).sort()).toEqual([...gateways].sort());
     expect(tf.output['certificate-map'].value).toContain('google_certificate_manager_certificate_map');
+  });
+
+  it("keeps each NEG unchanged when a region's location or gateway host is edited (found by review: a NEG cannot be replaced while in use)", () => {
+    const edited = structuredClone(config) as unknown as { regions: { id: string; location: string }[]; edge?: Record<string, unknown> };
+    edited.regions.find((r) => r.id === 'eu-west-1')!.location = 'Dublin';
+    edited.edge = { ...edited.edge, gatewayHosts: { 'eu-west-1': 'dublin.gateway.taishanglaojun.com' } };
+    const after = synthGlobal({}, validateRegionsConfig(edited)).tf;
+    expect(after.resource.google_compute_global_network_endpoint_group).toEqual(tf.resource.google_compute_global_network_endpoint_group);
+    const endpoint = resourceNamed(after, 'google_compute_global_network_endpoint', 'NegEndpoint-eu-west-1_');
+    expect(endpoint.fqdn).toBe('dublin.gateway.taishanglaojun.com'); // the host moves on the endpoint, which may be replaced
   });
 
   it('sends each region host to that region only, and refuses every other host (residency)', () => {
