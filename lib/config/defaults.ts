@@ -28,7 +28,8 @@ export const DEFAULT_AUTO_SCALING = {
 export const DEFAULT_CDN = {
   cacheLevel: 'aggressive',
   browserCacheTtlSeconds: 31_536_000,
-  edgeCacheTtlSeconds: 2_592_000,
+  /** The design's 2,592,000 (30 days) is above the zone setting's longest value, 604,800 (7 days). */
+  edgeCacheTtlSeconds: 604_800,
   staticEdgeCacheTtlSeconds: 86_400,
   alwaysOnline: true,
   staticPathPrefix: '/static/',

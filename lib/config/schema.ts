@@ -358,6 +358,15 @@ export const CLOUDFLARE_BROWSER_CACHE_TTLS = [
   30, 60, 120, 300, 1200, 1800, 3600, 7200, 10800, 14400, 18000, 28800, 43200, 57600, 72000, 86400, 172800, 259200, 345600, 432000, 691200,
   1382400, 2073600, 2678400, 5356800, 16070400, 31536000,
 ] as const;
+/**
+ * Cloudflare's zone setting `edge_cache_ttl` takes only these values, seconds (Cloudflare API schema
+ * `zones_edge_cache_ttl_value`, read 2026-11-28; the shortest a plan may set: Enterprise 30,
+ * Business 1800, Pro 3600, Free 7200).
+ */
+export const CLOUDFLARE_EDGE_CACHE_TTLS = [
+  30, 60, 300, 1200, 1800, 3600, 7200, 10800, 14400, 18000, 28800, 43200, 57600, 72000, 86400, 172800, 259200, 345600, 432000, 518400,
+  604800,
+] as const;
 /** An edge cache TTL of a cache rule: at most one year (Cloudflare's longest). */
 const edgeTtl = positiveInt.max(31_536_000, "must be at most 31536000 seconds (one year, Cloudflare's longest edge cache TTL)");
 
@@ -369,13 +378,34 @@ const cdn = z
         message: `must be one of the Browser Cache TTLs Cloudflare accepts: ${CLOUDFLARE_BROWSER_CACHE_TTLS.join(', ')}`,
       })
       .default(DEFAULT_CDN.browserCacheTtlSeconds),
-    edgeCacheTtlSeconds: edgeTtl.default(DEFAULT_CDN.edgeCacheTtlSeconds),
+    edgeCacheTtlSeconds: positiveInt
+      .refine((v) => (CLOUDFLARE_EDGE_CACHE_TTLS as readonly number[]).includes(v), {
+        message: `must be one of the Edge Cache TTLs Cloudflare's zone setting accepts (the shortest depends on the plan: Free 7200, Pro 3600, Business 1800, Enterprise 30): ${CLOUDFLARE_EDGE_CACHE_TTLS.join(', ')}`,
+      })
+      .default(DEFAULT_CDN.edgeCacheTtlSeconds),
     staticEdgeCacheTtlSeconds: edgeTtl.default(DEFAULT_CDN.staticEdgeCacheTtlSeconds),
     alwaysOnline: z.boolean().default(DEFAULT_CDN.alwaysOnline),
     staticPathPrefix: urlPath.endsWith('/', 'must end with "/"').default(DEFAULT_CDN.staticPathPrefix),
     apiPathPrefix: urlPath.endsWith('/', 'must end with "/"').default(DEFAULT_CDN.apiPathPrefix),
   })
   .strict()
+  .superRefine((c, ctx) => {
+    // Only the highest-priority page rule that matches applies: an API path under the static prefix
+    // (or the same) would be cached for everyone at the edge; a static path under the API prefix
+    // would be sent to the gateway origin and never cached. Reported on the inner (longer) prefix.
+    const [api, stat] = [c.apiPathPrefix, c.staticPathPrefix];
+    if (!api.startsWith(stat) && !stat.startsWith(api)) return;
+    const apiInside = api.startsWith(stat);
+    ctx.addIssue({
+      code: 'custom',
+      path: [apiInside ? 'apiPathPrefix' : 'staticPathPrefix'],
+      message: `${api === stat ? 'is the same as' : 'is inside'} cdn.${apiInside ? `staticPathPrefix ${JSON.stringify(stat)}` : `apiPathPrefix ${JSON.stringify(api)}`} (${
+        apiInside
+          ? 'API answers would be cached at the edge and served to other users'
+          : 'static paths would go to the gateway and never be cached'
+      }); allowed: two prefixes neither of which starts with the other, such as "/api/" and "/static/"`,
+    });
+  })
   .prefault({});
 
 /** A Prometheus `for:` or scrape interval: whole seconds (Prometheus durations take no fraction: `30.5s` is refused). */

@@ -101,6 +101,7 @@ export class CdnZone extends Construct {
     };
     setting('cache_level', cdn.cacheLevel);
     setting('browser_cache_ttl', cdn.browserCacheTtlSeconds);
+    setting('edge_cache_ttl', cdn.edgeCacheTtlSeconds);
     setting('always_online', cdn.alwaysOnline ? 'on' : 'off');
     setting('min_tls_version', '1.2');
     setting('always_use_https', 'on');

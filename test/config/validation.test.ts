@@ -1097,6 +1097,40 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be one of the Browser Cache TTLs Cloudflare accepts: 30, 60, .*, 31536000/,
     ],
     [
+      // before: validated, then written nowhere; the design's 30 days is not a value of the zone setting
+      "the design's edge cache TTL of 30 days",
+      (c) => {
+        c.cdn = { edgeCacheTtlSeconds: 2592000 };
+      },
+      'cdn.edgeCacheTtlSeconds',
+      /must be one of the Edge Cache TTLs Cloudflare's zone setting accepts .*: 30, 60, .*, 518400, 604800$/,
+    ],
+    [
+      // before: accepted; the static page rule (higher priority) cached API answers for everyone
+      'an API prefix inside the static prefix',
+      (c) => {
+        c.cdn = { apiPathPrefix: '/static/api/' };
+      },
+      'cdn.apiPathPrefix',
+      /^is inside cdn.staticPathPrefix "\/static\/" \(API answers would be cached at the edge and served to other users\); allowed: two prefixes neither of which starts with the other/,
+    ],
+    [
+      'a static prefix inside the API prefix',
+      (c) => {
+        c.cdn = { staticPathPrefix: '/api/assets/' };
+      },
+      'cdn.staticPathPrefix',
+      /^is inside cdn.apiPathPrefix "\/api\/" \(static paths would go to the gateway and never be cached\)/,
+    ],
+    [
+      'the same prefix for both',
+      (c) => {
+        c.cdn = { staticPathPrefix: '/v1/', apiPathPrefix: '/v1/' };
+      },
+      'cdn.apiPathPrefix',
+      /^is the same as cdn.staticPathPrefix "\/v1\/"/,
+    ],
+    [
       // before: accepted, and German users' data lived in the US zone
       'an EU country served from a zone outside the EU/EEA and the UK',
       (c) => {

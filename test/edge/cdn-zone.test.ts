@@ -64,12 +64,14 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
     expect(Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, s.value]))).toStrictEqual({
       cache_level: 'aggressive',
       browser_cache_ttl: 31536000, // a number, not {} (binding bug worked around)
+      edge_cache_ttl: 604800, // cdn.edgeCacheTtlSeconds (the design's 2592000 is above the setting's longest)
       always_online: 'on',
       min_tls_version: '1.2',
       always_use_https: 'on',
       ssl: 'strict',
     });
     expect(typeof settings.browser_cache_ttl.value).toBe('number');
+    expect(typeof settings.edge_cache_ttl.value).toBe('number');
     for (const s of Object.values(settings)) expect(s.zone_id).toBe(ZONE);
   });
 

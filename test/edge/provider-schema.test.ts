@@ -43,7 +43,7 @@ describe("the global stack against the providers' own schema (JSII type info of 
   it.each(variants)('%s: every Cloudflare attribute exists in the binding with its type', (_name, tf) => {
     const problems = cloudflare.check(tf, (t) => t.startsWith('cloudflare_'));
     expect(problems.filter((p) => !KNOWN_BINDING_BUG.test(p.path))).toEqual([]);
-    expect(problems.map((p) => p.path)).toHaveLength(6); // the six zone settings' values
+    expect(problems.map((p) => p.path)).toHaveLength(7); // the seven zone settings' values
     for (const p of problems) expect(p.message).toMatch(/the binding types it as a map$/);
   });
 
