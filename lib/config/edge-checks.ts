@@ -4,13 +4,18 @@
  * edge and region sections pass their own schemas (so one run names every problem).
  */
 import { isInDomain, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
-import { formatCidr, parseCidr } from '../private/cidr';
+import { formatCidr, nonInternetBlockOf, parseCidr } from '../private/cidr';
 import { formatPath } from '../../runtime/problem';
 import type { ConfigProblem } from './errors';
 import { SERVICES, type ParsedRegionsConfig } from './schema';
 
 /** What the edge checks read of a region. */
 export type EdgeCheckRegion = Pick<ParsedRegionsConfig['regions'][number], 'id' | 'services' | 'residencyZone' | 'countries'>;
+
+/** Why a host of the edge's own records may not be the zone apex. */
+function apexProblem(domain: string, example: string): string {
+  return `is the zone apex "${domain}": the edge would write its own DNS record for the apex, beside or in conflict with the records the site's address already has there; allowed: a name under "${domain}", such as ${example}`;
+}
 
 export function edgeConfigProblems(
   cfg: Pick<ParsedRegionsConfig, 'project' | 'edge' | 'failover'> & { readonly regions: readonly EdgeCheckRegion[] },
@@ -56,6 +61,7 @@ export function edgeConfigProblems(
     const at = formatPath(['edge', 'gatewayHosts', regionId]); // edge.gatewayHosts["eu-west-1"], as the schema's problems say it
     if (!runsGateway(regionId)) add(at, host, `names no region that runs the gateway; allowed keys: ${gatewayIds.join(', ') || '(none)'}`);
     if (!isInDomain(host, domain)) add(at, host, `must be a name under "${domain}" (its DNS record lives in that zone)`);
+    else if (host === domain) add(at, host, apexProblem(domain, `"${regionId}.gateway.${domain}"`));
     else if (underApi(host))
       add(
         at,
@@ -75,6 +81,7 @@ export function edgeConfigProblems(
   if (origin !== undefined) {
     if (!isInDomain(origin, domain))
       add('edge.apiOriginHost', origin, `must be a name under "${domain}" (Cloudflare origin rules resolve names of the zone)`);
+    else if (origin === domain) add('edge.apiOriginHost', origin, apexProblem(domain, `"origin.${apiHost}"`));
     else if (origin === apiHost || origin === refusalHostOf(cfg) || gatewayIds.some((id) => origin === regionApiHostOf(cfg, id)))
       add(
         'edge.apiOriginHost',
@@ -127,6 +134,12 @@ export function edgeConfigProblems(
           : `${parsed.error}; allowed: an IPv4 CIDR such as "34.96.0.0/20"`,
       );
     else if (formatCidr(parsed) !== cidr) add(at, cidr, `is not canonical; write it as ${JSON.stringify(formatCidr(parsed))}`);
+    else if (nonInternetBlockOf(parsed) !== undefined)
+      add(
+        at,
+        cidr,
+        `is inside ${nonInternetBlockOf(parsed)}, a range no request from the internet comes from (private, loopback, link-local, documentation, multicast or reserved): the load balancers would refuse every request the edge (Google's front ends) sends them; allowed: public ranges, such as Google's internet-NEG ranges (DNS TXT _cloud-eoips.googleusercontent.com)`,
+      );
     else if (seenCidrs.has(cidr)) add(at, cidr, 'is listed twice; each range once');
     seenCidrs.add(cidr);
   });

@@ -56,7 +56,39 @@ export const PRIVATE_NETWORKS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12
 
 const PRIVATE_BLOCKS = PRIVATE_NETWORKS.map((text) => parseCidr(text) as Ipv4Cidr);
 
+/** Whether `c` lies whole inside one of `blocks`. */
+export function isInsideAny(c: Ipv4Cidr, blocks: readonly Ipv4Cidr[]): boolean {
+  return blocks.some((p) => c.prefix >= p.prefix && c.base >= p.base && c.base + size(c) <= p.base + size(p));
+}
+
 /** Whether `c` lies whole inside one of {@link PRIVATE_NETWORKS}. */
 export function isPrivateCidr(c: Ipv4Cidr): boolean {
-  return PRIVATE_BLOCKS.some((p) => c.prefix >= p.prefix && c.base >= p.base && c.base + size(c) <= p.base + size(p));
+  return isInsideAny(c, PRIVATE_BLOCKS);
+}
+
+/**
+ * Ranges no request from the internet comes from: {@link PRIVATE_NETWORKS}, "this network",
+ * loopback, link-local, the IETF and documentation blocks, benchmarking, multicast and reserved
+ * (IANA IPv4 Special-Purpose Address Registry, RFC 6890).
+ */
+export const NON_INTERNET_NETWORKS: readonly string[] = [
+  ...PRIVATE_NETWORKS,
+  '0.0.0.0/8',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+];
+
+const NON_INTERNET_BLOCKS = NON_INTERNET_NETWORKS.map((text) => parseCidr(text) as Ipv4Cidr);
+
+/** The non-internet block (of {@link NON_INTERNET_NETWORKS}) that holds all of `c`, if one does. */
+export function nonInternetBlockOf(c: Ipv4Cidr): string | undefined {
+  const i = NON_INTERNET_BLOCKS.findIndex((p) => isInsideAny(c, [p]));
+  return i < 0 ? undefined : NON_INTERNET_NETWORKS[i];
 }

@@ -199,6 +199,40 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^must be an IPv4 CIDR such as "34\.96\.0\.0\/20" \(the load balancers take IPv4 only\)$/,
     ],
     [
+      // before: accepted; no request of the edge comes from there, so every one was refused
+      'a private load-balancer source range',
+      (c) => {
+        (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: ['34.96.0.0/20', '10.0.0.0/8'] };
+      },
+      'edge.loadBalancerSourceCidrs[1]',
+      /^is inside 10\.0\.0\.0\/8, a range no request from the internet comes from .*; allowed: public ranges/,
+    ],
+    [
+      'a documentation range as load-balancer source',
+      (c) => {
+        (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: ['198.51.100.128/25'] };
+      },
+      'edge.loadBalancerSourceCidrs[0]',
+      /^is inside 198\.51\.100\.0\/24, a range no request/,
+    ],
+    [
+      // before: accepted; the origin record (proxied, to the global address) was written at the apex
+      'the zone apex as the API origin host',
+      (c) => {
+        (c as Record<string, unknown>).edge = { apiOriginHost: 'taishanglaojun.com' };
+      },
+      'edge.apiOriginHost',
+      /^is the zone apex "taishanglaojun\.com": the edge would write its own DNS record for the apex.*; allowed: a name under "taishanglaojun\.com", such as "origin\.api\.taishanglaojun\.com"$/,
+    ],
+    [
+      'the zone apex as a gateway host',
+      (c) => {
+        (c as Record<string, unknown>).edge = { gatewayHosts: { 'eu-west-1': 'taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-1"]',
+      /^is the zone apex "taishanglaojun\.com".*such as "eu-west-1\.gateway\.taishanglaojun\.com"$/,
+    ],
+    [
       'an empty load-balancer source list',
       (c) => {
         (c as Record<string, unknown>).edge = { loadBalancerSourceCidrs: [] };
