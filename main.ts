@@ -7,7 +7,7 @@
  * the edge (see README).
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import {
@@ -181,6 +181,11 @@ const SYNTH_OUTPUT_ENTRIES = new Set(['manifest.json', 'stacks', ROUTING_TABLE_F
  * being deleted.
  */
 function assertReplaceableOutdir(outdir: string): void {
+  const parent = dirname(outdir);
+  if (!existsSync(parent))
+    throw new Error(
+      `the output directory ${outdir} is in ${parent}, which does not exist; allowed: a directory whose parent exists (create ${parent} first)`,
+    );
   if (!existsSync(outdir)) return;
   if (!statSync(outdir).isDirectory())
     throw new Error(`the output directory ${outdir} is a file; allowed: a directory (new, empty, or a previous synth output)`);

@@ -142,6 +142,16 @@ describe('an output directory the synth must not replace', () => {
     expect(readFileSync(f, 'utf8')).toBe('keep me\n');
   });
 
+  it('a folder whose parent does not exist is named with its parent (before: the message named the staging folder)', () => {
+    const d = join(work, 'no-such-parent', 'out');
+    const r = shipped(d);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `synth failed: the output directory ${d} is in ${join(work, 'no-such-parent')}, which does not exist; allowed: a directory whose parent exists (create ${join(work, 'no-such-parent')} first)\n`,
+    );
+    expect(existsSync(join(work, 'no-such-parent'))).toBe(false);
+  });
+
   it('a folder of other files (--output src by mistake) is refused and left as it was', () => {
     const d = join(work, 'src');
     mkdirSync(d);
