@@ -3,10 +3,10 @@
  * validator reports a breach as a problem with its path; a construct throws with its node path.
  */
 
-/** Availability zones a region network spans: at least two for resilience, at most four (each AZ takes 1/8 of the VPC twice). */
+/** Availability zones a region network spans: at least two for resilience, at most four (the VPC's layout has room for six: lib/private/subnet-layout.ts). */
 export const AZ_COUNT = { min: 2, max: 4 } as const;
 
-/** Prefix lengths a region's VPC CIDR may have: each subnet is 1/8 of the VPC, so /20 still gives /23 subnets. */
+/** Prefix lengths a region's VPC CIDR may have: a private subnet is 1/8 of the VPC and a public one 1/64, so /20 still gives /23 and /26 (an ALB needs a /27). */
 export const VPC_CIDR_PREFIX = { min: 16, max: 20 } as const;
 
 /** Project name: the prefix of every resource name (and of the bucket names, which S3 limits). */
@@ -28,13 +28,17 @@ export { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../runtim
 export const KUBERNETES_VERSION = { pattern: /^1\.\d{2}$/, allowed: '"1.<minor>", e.g. "1.31"' } as const;
 
 /**
- * Availability zone of a region network: a name such as "eu-west-1a" or a zone id such as
- * "euw1-az1". The config validator checks names against the AWS region table (aws-regions.ts); a
- * construct, which may get zones of a region that table does not list, checks the shape.
+ * Availability zone of a region network: a name, the region id followed by one letter a to f, such
+ * as "eu-west-1a" (AWS's letters run to f: us-east-1 has six). RegionNetwork keys a zone's subnets
+ * and lays out their CIDRs by that letter (lib/private/subnet-layout.ts), so a zone id such as
+ * "euw1-az1", which has none, is refused. The config validator checks names against the AWS region
+ * table (aws-regions.ts); a construct, which may get zones of a region that table does not list,
+ * checks the shape.
  */
 export const AVAILABILITY_ZONE = {
-  pattern: /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]{3,4}\d+-az\d+$/,
-  allowed: 'an availability zone name such as "eu-west-1a" (or a zone id such as "euw1-az1")',
+  pattern: /^[a-z]{2}(-[a-z]+)+-\d+[a-f]$/,
+  allowed:
+    'an availability zone name such as "eu-west-1a": the region id and one letter a to f (the subnets are keyed and laid out by the letter; a zone id such as "euw1-az1" is not taken)',
 } as const;
 
 /** The port the gateway serves traffic on in a cluster (the load balancer's target); its admin port must differ. */

@@ -9,6 +9,7 @@ import { privateSubnetCidrs } from './private/gateway-cidrs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import { ACCOUNT_ID, checkText, checkRequiredProps, checkRegionList } from '../private/prop-checks';
+import { zoneKey, zoneLetter, zonesByLetter } from '../private/subnet-layout';
 
 export interface ZoneNetworkProps {
   /** The regions of one residency zone (all in this stack). */
@@ -32,7 +33,8 @@ export interface ZonePeering {
  * CIDR in every private route table, and 5432 from the peer's gateway tier (its private subnets, by
  * CIDR: security groups cannot be referenced across regions) into the database tier, with the
  * matching egress on the gateway tier. Regions of different zones are never connected: passing one
- * is a synth error.
+ * is a synth error. Per-AZ routes and rules are keyed by the AZ's letter, like RegionNetwork's
+ * subnets, so reordering a region's zones changes none of them and removing one removes only its own.
  */
 export class ZoneNetwork extends Construct {
   readonly residencyZone: string;
@@ -60,7 +62,13 @@ export class ZoneNetwork extends Construct {
       if (regions.findIndex((o) => o.regionId === r.regionId) !== i)
         throw new Error(`${this.node.path}: regions[${i}] "${r.regionId}" is not allowed; allowed: each region once`);
     });
-    const gatewayCidrs = (r: IRegion) => privateSubnetCidrs(r.spec.cidr, r.spec.availabilityZones.length);
+    // [zone key, CIDR] of each private subnet, in letter order (RegionNetwork's layout).
+    const gatewayCidrs = (r: IRegion): [string, string][] => {
+      const cidrs = privateSubnetCidrs(r.spec.cidr, r.spec.availabilityZones);
+      return zonesByLetter(r.spec.availabilityZones).map((az, i) => [zoneKey(az), cidrs[i]]);
+    };
+    // A private route table's key: its zone's letter (a network of your own whose zones have none: its position).
+    const routeTableKey = (r: IRegion, i: number) => zoneLetter(r.network.availabilityZones[i])?.toUpperCase() ?? String(i);
     const pascal = (s: string) => s.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
     // Each pair in region-id order: a peering's address and its requesting side do not depend on
@@ -94,7 +102,7 @@ export class ZoneNetwork extends Construct {
         ] as const) {
           const dir = `${pascal(from.regionId)}To${pascal(to.regionId)}`;
           from.network.privateRouteTableIds.forEach((routeTableId, i) => {
-            new Route(this, `${dir}Route${i}`, {
+            new Route(this, `${dir}Route${routeTableKey(from, i)}`, {
               provider: from.provider,
               routeTableId,
               destinationCidrBlock: to.spec.cidr,
@@ -103,8 +111,8 @@ export class ZoneNetwork extends Construct {
             });
           });
           // from's gateways → to's database tier.
-          gatewayCidrs(from).forEach((cidr, i) => {
-            new VpcSecurityGroupIngressRule(this, `${dir}DatabaseIn${i}`, {
+          gatewayCidrs(from).forEach(([key, cidr]) => {
+            new VpcSecurityGroupIngressRule(this, `${dir}DatabaseIn${key}`, {
               provider: to.provider,
               securityGroupId: to.securityGroups.databaseSecurityGroupId,
               ipProtocol: 'tcp',
@@ -114,8 +122,8 @@ export class ZoneNetwork extends Construct {
               description: `PostgreSQL from the gateway tier of ${from.regionId} (zone ${this.residencyZone})`,
             });
           });
-          gatewayCidrs(to).forEach((cidr, i) => {
-            new VpcSecurityGroupEgressRule(this, `${dir}GatewayOut${i}`, {
+          gatewayCidrs(to).forEach(([key, cidr]) => {
+            new VpcSecurityGroupEgressRule(this, `${dir}GatewayOut${key}`, {
               provider: from.provider,
               securityGroupId: from.securityGroups.gatewaySecurityGroupId,
               ipProtocol: 'tcp',

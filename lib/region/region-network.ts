@@ -13,7 +13,8 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { propError, checkRequiredProps, checkText, NON_EMPTY_TEXT, checkBoolean, checkList } from '../private/prop-checks';
 import { AVAILABILITY_ZONE, AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
-import { formatCidr, parseCidr, subnetOf } from '../private/cidr';
+import { formatCidr, parseCidr } from '../private/cidr';
+import { privateSubnetCidr, publicSubnetCidr, zoneKey, zoneRegion, zonesByLetter } from '../private/subnet-layout';
 import type { IRegionNetwork } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
 import { formatValue } from '../../runtime/problem';
@@ -25,25 +26,36 @@ export interface RegionNetworkProps {
   readonly namePrefix: string;
   /** IPv4 CIDR of the VPC in canonical form, /16 to /20 ({@link VPC_CIDR_PREFIX}). Must be known at synth: subnets are computed from it. */
   readonly cidr: string;
-  /** Availability zones, 2 to 4 ({@link AZ_COUNT}). */
+  /**
+   * Availability zones, 2 to 4 ({@link AZ_COUNT}), names of one region ending in a letter a to f. Their
+   * order does not matter: each zone's resources are keyed and its subnets laid out by its letter.
+   */
   readonly availabilityZones: readonly string[];
-  /** One NAT gateway per AZ (true) or a single shared one (false, cheaper, not AZ-resilient). @default true */
+  /**
+   * One NAT gateway per AZ (true) or a single shared one (false, cheaper, not AZ-resilient) in the
+   * alphabetically first zone. @default true
+   */
   readonly natGatewayPerAz?: boolean;
   /** ARN of the bucket that receives VPC flow logs. @default no flow logs */
   readonly flowLogBucketArn?: string;
 }
 
 /**
- * The region's network: a VPC split into a public and a private subnet per AZ (each 1/8 of the
- * CIDR: public at blocks 0–3, private at 4–7), an internet gateway, NAT for the private subnets, a
- * default security group with no rules, and flow logs to the region's bucket.
+ * The region's network: a VPC with a public and a private subnet per AZ, an internet gateway, NAT for
+ * the private subnets, a default security group with no rules, and flow logs to the region's bucket.
+ *
+ * Everything per zone is keyed by the zone's letter (`PublicB`, `PrivateB`, `NatB`, `NatBAddress`,
+ * `PrivateBRoutes`, … for eu-west-1b) and its subnets are placed by the letter
+ * (lib/private/subnet-layout.ts: private subnets 1/8 of the VPC in eighths 0–5, public ones 1/64
+ * in the last eighth), never by the zone's position in the list: reordering the zones changes no
+ * resource, and adding or removing one touches only that zone's resources.
  */
 export class RegionNetwork extends Construct implements IRegionNetwork {
   /** VPC id. */
   readonly vpcId: string;
   /** IPv4 CIDR of the VPC. */
   readonly cidr: string;
-  /** Availability zones, in subnet order. */
+  /** Availability zones in letter order, whatever order they were given in: the order of the subnet and route table lists. */
   readonly availabilityZones: string[];
   /** Public subnet ids, one per AZ. */
   readonly publicSubnetIds: string[];
@@ -93,11 +105,20 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
       );
     }
     azs.forEach((az, i) => {
-      if (Token.isUnresolved(az)) return;
+      // A zone's letter keys its resources and places its subnets: a token has none at synth.
+      if (Token.isUnresolved(az))
+        throw new Error(
+          `${this.node.path}: availabilityZones[${i}] is a token; allowed: a literal zone name (its subnets are keyed and laid out by its letter)`,
+        );
       if (typeof az !== 'string' || !AVAILABILITY_ZONE.pattern.test(az))
         propError(this, `availabilityZones[${i}]`, az, AVAILABILITY_ZONE.allowed);
       if (azs.indexOf(az) !== i) propError(this, `availabilityZones[${i}]`, az, 'each zone once (one subnet pair per zone)');
+      // Two regions' zones would share letters, hence subnets.
+      if (zoneRegion(az) !== zoneRegion(azs[0]))
+        propError(this, `availabilityZones[${i}]`, az, `zones of one region (availabilityZones[0] is in ${zoneRegion(azs[0])})`);
     });
+    // Letter order: the resources, the single NAT's zone and the subnet lists do not depend on the order given.
+    const zones = zonesByLetter(azs);
 
     this.vpc = new Vpc(this, 'Vpc', {
       provider,
@@ -117,23 +138,26 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
       gatewayId: igw.id,
     });
 
-    const subnetPrefix = parsed.prefix + 3;
-    const nats: NatGateway[] = [];
-    azs.forEach((az, i) => {
-      const pub = new Subnet(this, `Public${i}`, {
+    // One NAT per zone, or one in the alphabetically first zone: a reorder does not move it.
+    const natPerAz = props.natGatewayPerAz ?? true;
+    const nats = new Map<string, NatGateway>();
+    zones.forEach((az, i) => {
+      const key = zoneKey(az);
+      const pub = new Subnet(this, `Public${key}`, {
         provider,
         vpcId: this.vpc.id,
         availabilityZone: az,
-        cidrBlock: formatCidr(subnetOf(parsed, subnetPrefix, i)),
+        cidrBlock: publicSubnetCidr(parsed, az),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${namePrefix}-public-${az}`, Tier: 'public', 'kubernetes.io/role/elb': '1' },
       });
-      new RouteTableAssociation(this, `Public${i}Routes`, { provider, subnetId: pub.id, routeTableId: publicRoutes.id });
+      new RouteTableAssociation(this, `Public${key}Routes`, { provider, subnetId: pub.id, routeTableId: publicRoutes.id });
       this.publicSubnets.push(pub);
-      if (i === 0 || (props.natGatewayPerAz ?? true)) {
-        const eip = new Eip(this, `Nat${i}Address`, { provider, domain: 'vpc', tags: { Name: `${namePrefix}-nat-${az}` } });
-        nats.push(
-          new NatGateway(this, `Nat${i}`, {
+      if (i === 0 || natPerAz) {
+        const eip = new Eip(this, `Nat${key}Address`, { provider, domain: 'vpc', tags: { Name: `${namePrefix}-nat-${az}` } });
+        nats.set(
+          az,
+          new NatGateway(this, `Nat${key}`, {
             provider,
             allocationId: eip.allocationId,
             subnetId: pub.id,
@@ -143,33 +167,34 @@ export class RegionNetwork extends Construct implements IRegionNetwork {
         );
       }
     });
-    azs.forEach((az, i) => {
-      const priv = new Subnet(this, `Private${i}`, {
+    zones.forEach((az) => {
+      const key = zoneKey(az);
+      const priv = new Subnet(this, `Private${key}`, {
         provider,
         vpcId: this.vpc.id,
         availabilityZone: az,
-        cidrBlock: formatCidr(subnetOf(parsed, subnetPrefix, 4 + i)),
+        cidrBlock: privateSubnetCidr(parsed, az),
         tags: { Name: `${namePrefix}-private-${az}`, Tier: 'private', 'kubernetes.io/role/internal-elb': '1' },
       });
-      const routes = new RouteTable(this, `Private${i}Routes`, {
+      const routes = new RouteTable(this, `Private${key}Routes`, {
         provider,
         vpcId: this.vpc.id,
         tags: { Name: `${namePrefix}-private-${az}` },
       });
-      new Route(this, `Private${i}DefaultRoute`, {
+      new Route(this, `Private${key}DefaultRoute`, {
         provider,
         routeTableId: routes.id,
         destinationCidrBlock: '0.0.0.0/0',
-        natGatewayId: nats[Math.min(i, nats.length - 1)].id,
+        natGatewayId: (nats.get(az) ?? nats.get(zones[0]))!.id,
       });
-      new RouteTableAssociation(this, `Private${i}RoutesAssociation`, { provider, subnetId: priv.id, routeTableId: routes.id });
+      new RouteTableAssociation(this, `Private${key}RoutesAssociation`, { provider, subnetId: priv.id, routeTableId: routes.id });
       this.privateSubnets.push(priv);
       this.privateRouteTables.push(routes);
     });
 
     this.vpcId = this.vpc.id;
     this.cidr = props.cidr;
-    this.availabilityZones = [...azs];
+    this.availabilityZones = zones;
     this.publicSubnetIds = this.publicSubnets.map((subnet) => subnet.id);
     this.privateSubnetIds = this.privateSubnets.map((subnet) => subnet.id);
     this.privateRouteTableIds = this.privateRouteTables.map((table) => table.id);

@@ -128,25 +128,49 @@ describe('Region: network', () => {
   it('is a VPC on the configured CIDR with DNS on', () => {
     expect(json).toHaveResourceWithProperties(Vpc, { cidr_block: '10.21.0.0/16', enable_dns_hostnames: true });
   });
-  it('has a public and a private subnet in every AZ, each 1/8 of the CIDR, none overlapping', () => {
+  it('has a public and a private subnet in every AZ, placed by the zone letter: private 1/8 of the CIDR, public 1/64 in the last eighth', () => {
     const subnets = resourcesOf(tf, 'aws_subnet');
     expect(subnets).toHaveLength(6);
     const byTier = (tier: string) => subnets.filter((s) => s.tags.Tier === tier).map((s) => [s.availability_zone, s.cidr_block]);
     expect(byTier('public')).toEqual([
+      ['eu-central-1a', '10.21.224.0/22'],
+      ['eu-central-1b', '10.21.228.0/22'],
+      ['eu-central-1c', '10.21.232.0/22'],
+    ]);
+    expect(byTier('private')).toEqual([
       ['eu-central-1a', '10.21.0.0/19'],
       ['eu-central-1b', '10.21.32.0/19'],
       ['eu-central-1c', '10.21.64.0/19'],
-    ]);
-    expect(byTier('private')).toEqual([
-      ['eu-central-1a', '10.21.128.0/19'],
-      ['eu-central-1b', '10.21.160.0/19'],
-      ['eu-central-1c', '10.21.192.0/19'],
     ]);
     expect(subnets.every((s) => s.map_public_ip_on_launch !== true)).toBe(true);
   });
   it('gives each AZ its own NAT gateway by default, one shared when asked', () => {
     expect(resourcesOf(tf, 'aws_nat_gateway')).toHaveLength(3);
     expect(resourcesOf(synthRegion('eu-central-1', { network: { natGatewayPerAz: false } }).tf, 'aws_nat_gateway')).toHaveLength(1);
+  });
+  it('keys every per-AZ resource by the zone letter, its tags keeping the zone name', () => {
+    const ids = (type: string) =>
+      Object.keys(tf.resource[type]).map((k) => k.replace(/^eu-central-1_Network_/, '').replace(/_[A-F0-9]+$/, ''));
+    expect(ids('aws_subnet').sort()).toEqual(['PrivateA', 'PrivateB', 'PrivateC', 'PublicA', 'PublicB', 'PublicC']);
+    expect(ids('aws_nat_gateway').sort()).toEqual(['NatA', 'NatB', 'NatC']);
+    expect(ids('aws_eip').sort()).toEqual(['NatAAddress', 'NatBAddress', 'NatCAddress']);
+    expect(ids('aws_route_table').sort()).toEqual(['PrivateARoutes', 'PrivateBRoutes', 'PrivateCRoutes', 'PublicRoutes']);
+    expect(ids('aws_route_table_association').sort()).toEqual([
+      'PrivateARoutesAssociation',
+      'PrivateBRoutesAssociation',
+      'PrivateCRoutesAssociation',
+      'PublicARoutes',
+      'PublicBRoutes',
+      'PublicCRoutes',
+    ]);
+    expect(tf.resource.aws_subnet[Object.keys(tf.resource.aws_subnet).find((k) => k.includes('_PrivateB_'))!].tags.Name).toBe(
+      'taishanglaojun-eu-central-1-private-eu-central-1b',
+    );
+    expect(resourcesOf(tf, 'aws_nat_gateway').map((n) => n.tags.Name)).toEqual([
+      'taishanglaojun-eu-central-1-eu-central-1a',
+      'taishanglaojun-eu-central-1-eu-central-1b',
+      'taishanglaojun-eu-central-1-eu-central-1c',
+    ]);
   });
   it('locks the default security group and logs all flows to the bucket', () => {
     const dsg = resourcesOf(tf, 'aws_default_security_group')[0];
@@ -438,7 +462,10 @@ describe('Region: props checked by name', () => {
     expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', ''] })).toThrow(
       /availabilityZones\[1\] "" is not allowed; allowed: an availability zone name such as "eu-west-1a"/,
     );
-    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['euw2-az1', 'euw2-az2'] })).not.toThrow();
+    // Subnets are keyed and laid out by the zone's letter: a zone id has none (before: accepted).
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['euw2-az1', 'euw2-az2'] })).toThrow(
+      /props\/r\/Network: availabilityZones\[0\] "euw2-az1" is not allowed; allowed: an availability zone name such as "eu-west-1a": the region id and one letter a to f/,
+    );
   });
   it('refuses a second Region for the same region id in one stack once the tree is built', () => {
     const stack = new TerraformStack(Testing.app(), 'twins');

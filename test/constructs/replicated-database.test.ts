@@ -75,7 +75,7 @@ describe('ReplicatedDatabase: the primary', () => {
   it("sits in the region's private subnets and database-tier security group", () => {
     const group = resourcesOf(tf, 'aws_db_subnet_group').find((g) => g.name === 'taishanglaojun-pg-eu-west-1-eu-west-1');
     expect(group.subnet_ids).toHaveLength(3);
-    for (const id of group.subnet_ids) expect(id).toMatch(/aws_subnet\.eu-west-1_Network_Private\d_/);
+    for (const id of group.subnet_ids) expect(id).toMatch(/aws_subnet\.eu-west-1_Network_Private[A-F]_/);
     expect(primary.vpc_security_group_ids).toEqual([expect.stringMatching(/aws_security_group\.eu-west-1_NetworkPolicy_Database_/)]);
   });
 

@@ -36,7 +36,7 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
       enable_deletion_protection: true,
       drop_invalid_header_fields: true,
     });
-    expect(lb.subnets).toEqual([0, 1, 2].map((i) => refTo('aws_subnet', keyOf('aws_subnet', `eu-west-1_Network_Public${i}_`))));
+    expect(lb.subnets).toEqual(['A', 'B', 'C'].map((zone) => refTo('aws_subnet', keyOf('aws_subnet', `eu-west-1_Network_Public${zone}_`))));
     expect(lb.security_groups).toEqual([refTo('aws_security_group', keyOf('aws_security_group', 'eu-west-1_NetworkPolicy_LoadBalancer'))]);
   });
 
