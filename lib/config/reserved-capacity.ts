@@ -5,6 +5,7 @@
 import { DEFAULT_RESERVED_CAPACITY } from './defaults';
 import { vcpusOf } from './prices';
 import type { PriceTable, ReservedCapacityPlan } from './schema';
+import { PRIVATE_SUBNET_BITS } from '../private/subnet-layout';
 
 /** A region's reserved capacity, with where it came from. */
 export interface ReservedCapacitySpec extends ReservedCapacityPlan {
@@ -71,10 +72,11 @@ export function addressesPerNode(instanceType: string): number {
 const AWS_RESERVED_PER_SUBNET = 5;
 
 /**
- * Usable addresses of a region's private subnets: one per AZ, each 1/8 of the VPC CIDR (RegionNetwork).
+ * Usable addresses of a region's private subnets: one per AZ, each 1/8 of the VPC CIDR
+ * (RegionNetwork's layout, lib/private/subnet-layout.ts).
  */
 export function privateSubnetAddresses(prefix: number, availabilityZones: number): number {
-  return availabilityZones * (2 ** (32 - prefix) / 8 - AWS_RESERVED_PER_SUBNET);
+  return availabilityZones * (2 ** (32 - prefix - PRIVATE_SUBNET_BITS) - AWS_RESERVED_PER_SUBNET);
 }
 
 /** The documented default for a compute region that declares no reserved capacity. */

@@ -6,7 +6,8 @@ import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegi
 import { addressesPerNode } from '../../lib/config/reserved-capacity';
 import { RESERVED_LABEL_VALUES } from '../../runtime/ids';
 import { isCountryCode } from '../../runtime/country-codes';
-import { AWS_REGIONS } from '../../lib/config/aws-regions';
+import { AWS_REGIONS, availabilityZonesOf } from '../../lib/config/aws-regions';
+import { zoneLetter } from '../../lib/private/subnet-layout';
 import { EEA, REGIMES, RESIDENCY_RULES } from '../../lib/config/data-protection';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../../runtime/metric-names';
 
@@ -1604,8 +1605,18 @@ describe('departures declared with a written reason are accepted', () => {
     region(c, 'eu-west-9').availabilityZones = ['eu-west-9a', 'eu-west-2b'];
     const result = checkRegionsConfig(c);
     expect(result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'regions[6].availabilityZones[1]: is not an availability zone of eu-west-9; allowed: "eu-west-9" followed by one letter, e.g. "eu-west-9a"',
+      'regions[6].availabilityZones[1]: is not an availability zone of eu-west-9; allowed: "eu-west-9" followed by one letter a to f, e.g. "eu-west-9a"',
     ]);
+    // AWS's letters run a to f, and the subnets are laid out by the letter (before: "g" passed the config and failed at synth)
+    region(c, 'eu-west-9').availabilityZones = ['eu-west-9a', 'eu-west-9f', 'eu-west-9g'];
+    const late = checkRegionsConfig(c);
+    expect(late.ok ? [] : late.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'regions[6].availabilityZones[2]: is not an availability zone of eu-west-9; allowed: "eu-west-9" followed by one letter a to f, e.g. "eu-west-9a"',
+    ]);
+  });
+
+  it('every zone of the AWS region table ends in a letter the subnet layout has a place for (a to f)', () => {
+    for (const info of AWS_REGIONS.values()) for (const az of availabilityZonesOf(info)) expect(zoneLetter(az)).toBe(az[az.length - 1]);
   });
 
   it('an EU country served from another zone with overrides.residency and its legal basis; an unneeded one is refused', () => {

@@ -8,6 +8,7 @@ import { formatValue, type Problem } from '../../../runtime/problem';
 import { AWS_REGIONS, AWS_REGION_TABLE_DATE, availabilityZonesOf } from '../aws-regions';
 import { REGIMES, RESIDENCY_RULES, regimesIn, type ResidencyRule } from '../data-protection';
 import type { Continent, ParsedRegion, ParsedRegionsConfig } from '../schema';
+import { ZONE_LETTERS } from '../../private/subnet-layout';
 
 type Zone = ParsedRegionsConfig['residencyZones'][number];
 
@@ -48,13 +49,14 @@ export function regionTableProblems(region: ParsedRegion, at: string): Problem[]
           'or set overrides.unknownRegion to the reason for using a region the table does not know',
       });
     }
-    // Unknown region, declared on purpose: its AZ names can only be checked by their form.
+    // Unknown region, declared on purpose: its AZ names can only be checked by their form. AWS's
+    // letters run a to f, and the network lays its subnets out by the letter (lib/private/subnet-layout.ts).
     region.availabilityZones.forEach((az, j) => {
-      if (!new RegExp(`^${region.id}[a-z]$`).test(az))
+      if (!new RegExp(`^${region.id}[${ZONE_LETTERS}]$`).test(az))
         problems.push({
           path: `${at}.availabilityZones[${j}]`,
           value: az,
-          message: `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter, e.g. "${region.id}a"`,
+          message: `is not an availability zone of ${region.id}; allowed: "${region.id}" followed by one letter a to f, e.g. "${region.id}a"`,
         });
     });
     return problems;
