@@ -107,7 +107,18 @@ function stagePlatform(options: SynthOptions): StagedOutput {
   const config = loadConfig(options.configFile);
   const offline = offlineModeFromEnv();
   assertOfflineOutdir(outdir, offline);
-  const stateBackend = stateBackendFromEnv();
+  const fromEnv = stateBackendFromEnv();
+  // Local state stays where cdktf keeps it (the working directory), named relative to each stack's
+  // folder in the final output: the same JSON in every checkout and from every CI workspace.
+  const stateBackend =
+    fromEnv.kind === 'local'
+      ? {
+          kind: 'local' as const,
+          stateDir: relative(join(outdir, 'stacks', 'stack'), process.cwd())
+            .split(sep)
+            .join('/'),
+        }
+      : fromEnv;
   const edgeBootstrap = edgeBootstrapFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
   let report: ComplianceReport | undefined;

@@ -3,7 +3,7 @@
  * environment says so. Read from the environment so that the same synth serves a laptop, a pull
  * request review and the deploy job.
  */
-import { GcsBackend, S3Backend, type TerraformStack } from 'cdktf';
+import { GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import { REGION_ID } from './limits';
 
 /** Environment variables read by {@link stateBackendFromEnv}. */
@@ -15,7 +15,15 @@ export const STATE_ENV = {
 } as const;
 
 export type StateBackendSettings =
-  | { readonly kind: 'local' }
+  | {
+      readonly kind: 'local';
+      /**
+       * Folder of the state files (`terraform.<stack>.tfstate`), relative to each stack's working
+       * folder (`<output>/stacks/<stack>`), so the synthesized JSON names no absolute path and is the
+       * same in every checkout. @default cdktf's: an absolute path to the working directory of the synth
+       */
+      readonly stateDir?: string;
+    }
   | { readonly kind: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string }
   | { readonly kind: 'gcs'; readonly bucket: string; readonly prefix: string };
 
@@ -79,9 +87,11 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
   }
 }
 
-/** Configures the stack's backend; local state needs nothing (cdktf's default local backend). */
+/** Configures the stack's backend (local without a `stateDir`: cdktf's default local backend). */
 export function applyStateBackend(stack: TerraformStack, stackName: string, settings: StateBackendSettings): void {
-  if (settings.kind === 's3') {
+  if (settings.kind === 'local') {
+    if (settings.stateDir !== undefined) new LocalBackend(stack, { path: `${settings.stateDir}/terraform.${stackName}.tfstate` });
+  } else if (settings.kind === 's3') {
     const backend = new S3Backend(stack, {
       bucket: settings.bucket,
       region: settings.region,

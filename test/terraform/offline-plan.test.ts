@@ -56,6 +56,23 @@ if (source.ok) console.log(`terraform tests: hashicorp/aws from ${source.describ
     expect(stdout).toContain(`Plan: ${resourceCount(stack)} to add, 0 to change, 0 to destroy.`);
   });
 
+  it('names local state relative to each stack folder: the working directory of the synth, and no absolute path in the JSON', () => {
+    const stackJson = (stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    const at = (stack: string, path: string) => resolve(join(outdir, 'stacks', stack), path);
+    for (const stack of ['apac', 'emea', 'na', 'global', 'apac-workloads']) {
+      const path: string = stackJson(stack).terraform.backend.local.path;
+      expect(path.startsWith('/')).toBe(false);
+      expect(at(stack, path)).toBe(join(root, `terraform.${stack}.tfstate`));
+    }
+    // The global stack reads the continent stacks' outputs from the same files.
+    const remote = stackJson('global').data.terraform_remote_state as Record<string, { backend: string; config: { path: string } }>;
+    expect(
+      Object.values(remote)
+        .map((r) => at('global', r.config.path))
+        .sort(),
+    ).toEqual(['apac', 'emea', 'na'].map((s) => join(root, `terraform.${s}.tfstate`)));
+  });
+
   it('a bad account id is refused by the variable validation', async () => {
     await expect(tf('na', 'plan', '-input=false', '-lock=false', '-var', 'aws_account_id=42')).rejects.toMatchObject({
       stderr: expect.stringContaining('aws_account_id must be a 12-digit AWS account id.'),
