@@ -387,7 +387,12 @@ export class ClientAddressResolver {
     const client = this.#client;
     if (socketAddress !== this.#peerRaw) {
       const peer = parseAddress(socketAddress, this.#peerParsed);
-      if (peer === undefined) return undefined;
+      if (peer === undefined) {
+        // The failed parse wrote over the cached peer's parse: forget that peer (found by review: the
+        // next request from it was located nowhere).
+        this.#peerRaw = undefined;
+        return undefined;
+      }
       this.#peerRaw = socketAddress;
       this.#peer = peer;
       this.#peerTrusted = this.#hasTrusted && this.#trusted.hasParsed(this.#peerParsed);

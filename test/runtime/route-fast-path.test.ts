@@ -124,6 +124,22 @@ describe('client address fast paths', () => {
       { numRuns: 3_000 },
     );
   });
+
+  it('a socket address that is not an IP leaves the next request from the previous peer located (found by review)', () => {
+    const table = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'routing-table.json'), 'utf8')) as RoutingTable;
+    const router = new RegionRouter(table, { trustedProxies: ['10.0.0.0/8'] });
+    for (const bad of ['not-an-ip', '', '1.2.3.4.5', '2001:db8::zz', '::ffff:1.2.3']) {
+      for (const peer of ['81.2.69.142', '2a02:c7c:0:0:0:0:0:1', '10.1.2.3']) {
+        const headers = peer === '10.1.2.3' ? { 'x-forwarded-for': '81.2.69.142' } : {};
+        const before = router.route({ socketAddress: peer, headers, userId: 'u-1' });
+        expect(router.route({ socketAddress: bad, headers: {} }).client.address).toBeNull();
+        const after = router.route({ socketAddress: peer, headers, userId: 'u-1' });
+        expect([bad, peer, after.client]).toEqual([bad, peer, before.client]);
+        expect(after.client.country).toBe('GB');
+        expect(after).toMatchObject({ kind: 'routed', region: before.kind === 'routed' ? before.region : 'none' });
+      }
+    }
+  });
 });
 
 describe('replica choices built per shard and region', () => {
