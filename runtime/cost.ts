@@ -26,6 +26,19 @@ export const MAX_PROFILE_QUANTITY = 1e12;
 /** Largest unit price a price file may state (per vCPU-hour, GB-month or GB). */
 export const MAX_UNIT_PRICE = 1e6;
 
+/** Control characters and bidirectional overrides: refused in text the planner prints to the terminal. */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/;
+
+/** Text printed to the terminal: 1..max characters, not blank, no control characters. */
+const printedText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(NO_CONTROL_CHARACTERS, 'must not hold control characters (it is printed to the terminal)')
+    .refine((n) => n.trim() !== '', 'must not be blank');
+
 const nonNegative = (what: string) =>
   z
     .number({ error: `must be a number (${what})` })
@@ -37,17 +50,7 @@ const nonNegative = (what: string) =>
 export const workloadProfileSchema = z
   .object({
     /** Name shown in the output. @default "workload" */
-    name: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(
-        // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-        /^[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/,
-        'must not hold control characters (it is printed to the terminal)',
-      )
-      .refine((n) => n.trim() !== '', 'must not be blank')
-      .default('workload'),
+    name: printedText(100).default('workload'),
     /** Residency zone of the workload's data, e.g. "emea" (ids are lower-case; "EMEA" is read as "emea", as `route` does). */
     residencyZone: z
       .string()
@@ -85,10 +88,13 @@ const unitPrice = z
 export const priceFileSchema = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"'),
-    source: z.string().min(1),
-    asOf: z.string().min(1),
+    /** Where the prices come from (printed with every plan). */
+    source: printedText(1000),
+    /** When they were read: "YYYY-MM" or "YYYY-MM-DD" (as the config's price table). */
+    asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'must be a date "YYYY-MM" or "YYYY-MM-DD"'),
+    /** By region id (lower-cased, as the profile's region is: "EU-WEST-1" is eu-west-1). */
     regions: z.record(
-      z.string(),
+      z.string().transform((id) => id.toLowerCase()),
       z
         .object({
           /** Price of one vCPU-hour on demand (> 0: synth derives it from instance prices, which are; a 0 made a region's compute free). */
@@ -220,6 +226,17 @@ export function parseWorkloadProfile(input: unknown, table: RoutingTable, subjec
 export function parsePriceFile(input: unknown, subject = 'price file'): PriceFile {
   const parsed = priceFileSchema.safeParse(input);
   if (!parsed.success) throw new ProblemsError(subject, zodProblems(input, parsed.error, ''));
+  // Two keys that differ only in case would be one region after lower-casing (the last one kept).
+  const keys = Object.keys((input as { regions: object }).regions);
+  const clashes = keys.filter((k, i) => keys.findIndex((o) => o.toLowerCase() === k.toLowerCase()) !== i);
+  if (clashes.length)
+    throw new ProblemsError(
+      subject,
+      clashes.map((k) => ({
+        path: `regions.${k}`,
+        message: `is the region ${JSON.stringify(k.toLowerCase())} again (ids are not case-sensitive); each region once`,
+      })),
+    );
   return parsed.data;
 }
 
@@ -275,9 +292,9 @@ const cents = (x: number): number => Math.round((x + Number.EPSILON) * 100) / 10
  * Ranks the regions of the workload's residency zone that serve compute by monthly cost
  * (vCPU-hours × vCPU-hour + GB × GB-month + network GB × GB), cheapest first, equal totals by
  * region id, and decides whether moving pays back within `maxPaybackMonths`.
- * @throws ProblemsError when a region of the zone has no price
+ * @throws ProblemsError when a region of the zone has no price (`pricesSubject` names the price file in it)
  */
-export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile: WorkloadProfile): CostPlan {
+export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile: WorkloadProfile, pricesSubject = 'price file'): CostPlan {
   const zone = table.residencyZones.find((z) => z.id === profile.residencyZone);
   if (!zone)
     throw new ProblemsError('workload profile', [
@@ -288,7 +305,7 @@ export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile
   const missing = candidates.filter((id) => !prices.regions[id]);
   if (missing.length)
     throw new ProblemsError(
-      'price file',
+      pricesSubject,
       missing.map((id) => ({ path: `regions.${id}`, message: `is missing; every region of zone "${zone.id}" needs a price` })),
     );
   const ranking: RegionCost[] = candidates
@@ -303,8 +320,11 @@ export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile
   const current = ranking.find((r) => r.region === profile.currentRegion)!;
   const cheapest = ranking[0];
   const monthlySaving = cheapest.region === current.region ? 0 : cents(current.total - cheapest.total);
-  const paybackMonths = monthlySaving > 0 ? Math.round((profile.migrationCost / monthlySaving) * 100) / 100 : null;
-  const migrate = paybackMonths !== null && paybackMonths <= profile.maxPaybackMonths;
+  // Decided on the exact quotient; shown rounded up to the cent of a month, so a payback just over
+  // the limit never reads as the limit (6.004 months is "6.01", and stays).
+  const exactPayback = monthlySaving > 0 ? profile.migrationCost / monthlySaving : null;
+  const paybackMonths = exactPayback === null ? null : Math.ceil(exactPayback * 100 - 1e-9) / 100;
+  const migrate = exactPayback !== null && exactPayback <= profile.maxPaybackMonths;
   const c = prices.currency;
   const recommendation =
     monthlySaving === 0

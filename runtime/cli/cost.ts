@@ -43,7 +43,7 @@ function run(args: string[], io: CliIo): number {
     const profile = parseWorkloadProfile(readJsonFile(profileFile, 'workload profile'), table, `workload profile ${profileFile}`);
     const pricesFile = resolve(io.cwd, v.prices ?? DEFAULT_PRICES_PATH);
     const prices = parsePriceFile(readJsonFile(pricesFile, 'price file'), `price file ${pricesFile}`);
-    const plan = planWorkloadCost(table, prices, profile);
+    const plan = planWorkloadCost(table, prices, profile, `price file ${pricesFile}`);
     io.stdout(v.json ? json(plan) : renderCostPlan(plan));
     return EXIT_OK;
   } catch (err) {

@@ -95,6 +95,11 @@ describe('cost planner: the migration threshold', () => {
   it('moves at exactly the limit (570 / 95 = 6 months)', () => {
     expect(plan({ migrationCost: 570 }).migrate).toBe(true);
   });
+  it('stays when the payback is just over the limit, and says so (570.38 / 95 = 6.004 months; before: "pays back in 6 months", move)', () => {
+    const p = plan({ migrationCost: 570.38 });
+    expect([p.paybackMonths, p.migrate]).toEqual([6.01, false]);
+    expect(p.recommendation).toMatch(/^stay in eu-west-1: .* would take 6.01 months to pay back \(limit 6\)$/);
+  });
   it('stays when the payback is longer than the limit (600 / 95 = 6.32 months > 6)', () => {
     const p = plan({ migrationCost: 600 });
     expect([p.paybackMonths, p.migrate]).toEqual([6.32, false]);
@@ -192,6 +197,24 @@ describe('cost planner: bad profiles and prices', () => {
     expect(() => plan({}, table, partial)).toThrow(/regions\.eu-central-1: is missing; every region of zone "emea" needs a price/);
   });
 
+  it('a price file must say where its prices come from and when, in printable text (found by review: blank, undated and escape codes were printed)', () => {
+    expect(() => parsePriceFile({ ...prices, source: '   ' })).toThrow(/source: .* must not be blank/);
+    expect(() => parsePriceFile({ ...prices, source: 'evil\u001b[31mRED' })).toThrow(/source: .* must not hold control characters/);
+    expect(() => parsePriceFile({ ...prices, asOf: 'yesterday-ish' })).toThrow(
+      /asOf: "yesterday-ish" must be a date "YYYY-MM" or "YYYY-MM-DD"/,
+    );
+    expect(() => parsePriceFile({ ...prices, asOf: '2024-13' })).toThrow(/asOf/);
+    expect(parsePriceFile({ ...prices, asOf: '2024-06-30' }).asOf).toBe('2024-06-30');
+  });
+
+  it('reads region ids in any case, as the profile does, and refuses one given twice in two cases', () => {
+    const upper = parsePriceFile({ ...prices, regions: { 'EU-WEST-1': prices.regions['eu-west-1'] } });
+    expect(Object.keys(upper.regions)).toEqual(['eu-west-1']);
+    expect(() =>
+      parsePriceFile({ ...prices, regions: { 'eu-west-1': prices.regions['eu-west-1'], 'EU-West-1': prices.regions['eu-west-1'] } }),
+    ).toThrow(/regions\.EU-West-1: is the region "eu-west-1" again \(ids are not case-sensitive\); each region once/);
+  });
+
   it('a price file with a negative price is rejected', () => {
     expect(() => parsePriceFile({ ...prices, regions: { 'eu-west-1': { vcpuHour: -1, storageGbMonth: 0, networkGb: 0 } } })).toThrow(
       /regions\["eu-west-1"\]\.vcpuHour|regions.eu-west-1.vcpuHour/,
@@ -245,6 +268,23 @@ describe('taishanglaojun cost (the command)', () => {
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
+
+  it('names the price file when a region of the zone has no price in it (before: "price file is not valid", no path)', () => {
+    const partial = join(tmp, 'partial-prices.json');
+    writeFileSync(partial, JSON.stringify({ ...prices, regions: { 'eu-west-1': prices.regions['eu-west-1'] } }));
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'cost', '--table', tablePath, '--prices', partial, '--profile', profileFile('p.json', emea)],
+      {
+        cwd: tmp,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`price file ${partial} is not valid`);
+    expect(r.stderr).toMatch(/regions\.eu-central-1: is missing; every region of zone "emea" needs a price/);
+  });
 
   it('prints the ranking as a table, and as JSON with --json', () => {
     const f = profileFile('ok.json', emea);
