@@ -127,7 +127,7 @@ export function buildReservedInstancePlan(config: RegionsConfig): ReservedInstan
       reservedPercent: rc.reservedPercent,
       reservedTarget: target,
       coveragePercent: target === 0 ? null : oneDecimal((100 * count) / target),
-      coverage: target === 0 ? 'none-needed' : count === 0 ? 'uncovered' : count < target ? 'under' : count === target ? 'exact' : 'over',
+      coverage: count === target ? (target === 0 ? 'none-needed' : 'exact') : count > target ? 'over' : count === 0 ? 'uncovered' : 'under',
       ...totals,
       lines,
     });
@@ -182,7 +182,10 @@ const coverageText = (r: RegionReservationPlan): string => {
     case 'exact':
       return '100 %';
     case 'over':
-      return `${r.coveragePercent!.toFixed(1)} % — ${r.reservedInstances - r.reservedTarget} above target`;
+      // A target of 0 (0 % reserved) with reservations declared anyway has no percentage.
+      return r.coveragePercent === null
+        ? `${r.reservedInstances} above target (0 % reserved)`
+        : `${r.coveragePercent.toFixed(1)} % — ${r.reservedInstances - r.reservedTarget} above target`;
   }
 };
 

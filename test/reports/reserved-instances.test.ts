@@ -81,6 +81,18 @@ describe('reserved-instance purchase plan: arithmetic (hand-computed, 730 h per 
     expect([none.reservedTarget, none.coveragePercent, none.coverage]).toEqual([0, null, 'none-needed']);
   });
 
+  it('reports reservations declared at 0 % reserved as above target, not as "no reservation planned" (found by review)', () => {
+    const p = buildReservedInstancePlan(
+      withEuWest2({ baselineCapacity: 40, reservedPercent: 0, instanceTypes: [{ type: 'c5.2xlarge', count: 10, term: '1year' }] }),
+    );
+    const london = regionOf(p, 'eu-west-2');
+    expect([london.reservedTarget, london.reservedInstances, london.coveragePercent, london.coverage]).toEqual([0, 10, null, 'over']);
+    const row = renderReservedInstancePlanMarkdown(p)
+      .split('\n')
+      .find((l) => l.startsWith('| eu-west-2 | 40 |'))!;
+    expect(row).toContain('| 10 above target (0 % reserved) |');
+  });
+
   it('totals per continent and overall from the regions', () => {
     const p = buildReservedInstancePlan(withEuWest2({ baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] }));
     // EMEA = eu-west-1 (40 × 0.384 × 730 = 11 212.80; 40 × 0.242 × 730 = 7 066.40)
