@@ -342,7 +342,11 @@ const routing = z
 
 const autoScaling = z
   .object({
-    scaleOutThresholdPercent: percent.default(DEFAULT_AUTO_SCALING.scaleOutThresholdPercent),
+    scaleOutThresholdPercent: z
+      .number()
+      .gt(0, 'must be > 0 and <= 100 (a node pool may grow to its baseline ÷ this share: at 0 without bound)')
+      .max(100)
+      .default(DEFAULT_AUTO_SCALING.scaleOutThresholdPercent),
     scaleInThresholdPercent: percent.default(DEFAULT_AUTO_SCALING.scaleInThresholdPercent),
     spotInstancePercent: percent.default(DEFAULT_AUTO_SCALING.spotInstancePercent),
   })

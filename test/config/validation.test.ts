@@ -1124,6 +1124,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /must be at most 31536000 seconds/,
     ],
     [
+      // before: 21 problems, ten of them "up to Infinity nodes"
+      'a scale-out threshold of 0 %',
+      (c) => {
+        c.autoScaling = { scaleOutThresholdPercent: 0, scaleInThresholdPercent: 0, spotInstancePercent: 50 };
+      },
+      'autoScaling.scaleOutThresholdPercent',
+      /^must be > 0 and <= 100 \(a node pool may grow to its baseline ÷ this share: at 0 without bound\)$/,
+    ],
+    [
       'a browser cache TTL Cloudflare does not offer',
       (c) => {
         c.cdn = { browserCacheTtlSeconds: 12345 };
@@ -1357,6 +1366,14 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     const hit = problems.find((p) => p.path === path && message.test(p.message)) ?? problems.find((p) => p.path === path);
     expect(hit).toBeDefined();
     expect(hit!.message).toMatch(message);
+  });
+
+  it('a scale-out threshold of 0 % is one problem, not one per region with Infinity nodes (found by review)', () => {
+    const problems = problemsOf((c) => {
+      c.autoScaling = { scaleOutThresholdPercent: 0, scaleInThresholdPercent: 0, spotInstancePercent: 50 };
+    });
+    expect(problems.map((p) => p.path)).toEqual(['autoScaling.scaleOutThresholdPercent']);
+    expect(problems.map((p) => p.message).join('\n')).not.toContain('Infinity');
   });
 
   it('prints an empty instance price table as {} and says what is allowed (before: [] and an empty list)', () => {
