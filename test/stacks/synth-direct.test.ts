@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { validateRegionsConfig } from '../../lib/config';
 import shipped from '../../regions.config';
@@ -55,7 +55,11 @@ describe('npm run synth (in-process, no cdktf CLI)', () => {
     // plain cdktf in this process: its own json-stable-stringify, its own resolver, no compliance pack
     const plainDir = join(work, 'plain');
     const plain = new App({ outdir: plainDir, stackTraces: false });
-    buildPlatform(plain, validateRegionsConfig(shipped), { compliance: false });
+    // The local state as tools/synth.js names it: relative to a stack folder of its output, from its working directory (root).
+    const stateDir = relative(join(viaDirect, 'stacks', 'stack'), root)
+      .split(sep)
+      .join('/');
+    buildPlatform(plain, validateRegionsConfig(shipped), { compliance: false, stateBackend: { kind: 'local', stateDir } });
     plain.synth();
     const names = filesUnder(plainDir);
     expect(names).toEqual(expect.arrayContaining(['manifest.json', 'stacks/apac/cdk.tf.json', 'stacks/global/cdk.tf.json']));
