@@ -46,6 +46,11 @@ export const DEFAULT_ALERTS = {
   scrapeIntervalSeconds: 15,
   gatewayScrapeIntervalSeconds: 10,
   metricsPort: 9090,
+  /**
+   * Where the central Prometheus sends its alerts: the Service `alertmanager` on port 9093
+   * (Alertmanager's conventional port) in the namespace the central Prometheus runs in (`monitoring`).
+   */
+  alertmanagers: ['alertmanager:9093'],
 } as const;
 
 /**

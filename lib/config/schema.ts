@@ -417,6 +417,37 @@ const promDuration = seconds.int(
   `must be a whole number of seconds; allowed: 1 to ${Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000)} (a Prometheus duration takes no fraction)`,
 );
 
+/** Alertmanagers one Prometheus may send to (a sanity bound: an HA Alertmanager cluster has 2-5). */
+export const MAX_ALERTMANAGERS = 10;
+
+/** `host:port` of an Alertmanager: a (possibly one-label, cluster-local) DNS name or IPv4 address, and a port 1-65535. */
+const ALERTMANAGER_TARGET =
+  /^(?=[^:]{1,253}:)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*:(6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;
+
+const alertmanagers = z
+  .array(
+    z
+      .string()
+      .max(CONFIG_BOUNDS.textLength)
+      .regex(
+        ALERTMANAGER_TARGET,
+        'must be host:port of an Alertmanager, such as "alertmanager:9093" or "alertmanager.monitoring.svc.cluster.local:9093" (a lower-case DNS name or IPv4 address, then a port 1-65535; no scheme, path or user)',
+      ),
+  )
+  .min(1, 'must list at least one Alertmanager (host:port), such as "alertmanager:9093": without one no alert is delivered to anyone')
+  .max(MAX_ALERTMANAGERS, `must list at most ${MAX_ALERTMANAGERS} Alertmanagers`)
+  .superRefine((targets, ctx) => {
+    targets.forEach((t, i) => {
+      const first = targets.indexOf(t);
+      if (first !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `is listed twice (also alerts.alertmanagers[${first}]); allowed: each Alertmanager once`,
+        });
+    });
+  });
+
 const alerts = z
   .object({
     regionDownForSeconds: promDuration.default(DEFAULT_ALERTS.regionDownForSeconds),
@@ -443,6 +474,12 @@ const alerts = z
         'must be the https:// URL of the central Prometheus\'s remote-write receiver, such as "https://prometheus.example.com/api/v1/write" (a port 1-65535 if not 443; no user or password: the agents present a bearer token)',
       )
       .optional(),
+    /**
+     * `host:port` of each Alertmanager the central Prometheus sends its alerts to (one Alertmanager,
+     * or every member of an HA cluster: Prometheus sends each alert to all of them).
+     * @default ["alertmanager:9093"]: the Service `alertmanager` in the central Prometheus's namespace
+     */
+    alertmanagers: alertmanagers.default([...DEFAULT_ALERTS.alertmanagers]),
   })
   .strict()
   .prefault({});

@@ -135,6 +135,46 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^must be the https:\/\/ URL of the central Prometheus's remote-write receiver/,
     ],
     [
+      'Alertmanager given as a URL',
+      (c) => {
+        c.alerts = { alertmanagers: ['http://alertmanager:9093'] };
+      },
+      'alerts.alertmanagers[0]',
+      /^must be host:port of an Alertmanager, such as "alertmanager:9093"/,
+    ],
+    [
+      'Alertmanager without a port',
+      (c) => {
+        c.alerts = { alertmanagers: ['alertmanager:9093', 'alertmanager-1.monitoring.svc'] };
+      },
+      'alerts.alertmanagers[1]',
+      /^must be host:port of an Alertmanager.*a port 1-65535/,
+    ],
+    [
+      'Alertmanager on port 0',
+      (c) => {
+        c.alerts = { alertmanagers: ['alertmanager:0'] };
+      },
+      'alerts.alertmanagers[0]',
+      /^must be host:port of an Alertmanager/,
+    ],
+    [
+      'no Alertmanager at all',
+      (c) => {
+        c.alerts = { alertmanagers: [] };
+      },
+      'alerts.alertmanagers',
+      /^must list at least one Alertmanager \(host:port\), such as "alertmanager:9093": without one no alert is delivered/,
+    ],
+    [
+      'one Alertmanager listed twice',
+      (c) => {
+        c.alerts = { alertmanagers: ['am-0.alertmanager:9093', 'am-1.alertmanager:9093', 'am-0.alertmanager:9093'] };
+      },
+      'alerts.alertmanagers[2]',
+      /^is listed twice \(also alerts\.alertmanagers\[0\]\); allowed: each Alertmanager once$/,
+    ],
+    [
       'duplicate region id',
       (c) => {
         region(c, 'eu-west-2').id = 'eu-west-1';
@@ -1366,6 +1406,22 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     const hit = problems.find((p) => p.path === path && message.test(p.message)) ?? problems.find((p) => p.path === path);
     expect(hit).toBeDefined();
     expect(hit!.message).toMatch(message);
+  });
+
+  it('alerts.alertmanagers: defaults to the in-cluster "alertmanager:9093", takes host:port targets, names a bad one with its value', () => {
+    expect(validateRegionsConfig(fresh()).alerts.alertmanagers).toEqual(['alertmanager:9093']);
+    const c = fresh();
+    c.alerts = { alertmanagers: ['alertmanager-0.alertmanager.monitoring.svc.cluster.local:9093', '10.0.4.7:19093'] };
+    expect(validateRegionsConfig(c).alerts.alertmanagers).toEqual([
+      'alertmanager-0.alertmanager.monitoring.svc.cluster.local:9093',
+      '10.0.4.7:19093',
+    ]);
+    const problems = problemsOf((m) => {
+      m.alerts = { alertmanagers: ['https://alerts.example.com/'] };
+    });
+    expect(problems.map(formatProblem)).toEqual([
+      'alerts.alertmanagers[0]: "https://alerts.example.com/" must be host:port of an Alertmanager, such as "alertmanager:9093" or "alertmanager.monitoring.svc.cluster.local:9093" (a lower-case DNS name or IPv4 address, then a port 1-65535; no scheme, path or user)',
+    ]);
   });
 
   it('a scale-out threshold of 0 % is one problem, not one per region with Infinity nodes (found by review)', () => {

@@ -42,6 +42,16 @@ describe('monitoring files: structure', () => {
     expect(parse(files.get(MONITORING_FILES.scrapeConfig)!)).toEqual(central);
   });
 
+  it('central config: the alerts that fire are sent to the Alertmanagers of `alerts.alertmanagers` (before: to no one)', () => {
+    // the default: the Service "alertmanager" in the central Prometheus's namespace
+    expect(parse(files.get(MONITORING_FILES.scrapeConfig)!).alerting).toEqual({
+      alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }],
+    });
+    const ha = ['am-0.alertmanager.monitoring.svc.cluster.local:9093', 'am-1.alertmanager.monitoring.svc.cluster.local:9093'];
+    const custom = buildScrapeConfig({ ...validConfig, alerts: { ...validConfig.alerts, alertmanagers: ha } }) as { alerting: unknown };
+    expect(custom.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ha }] }] });
+  });
+
   it("one agent per compute region: its gateway pods by the metrics Service's DNS name, on the admin port, labelled with the region", () => {
     const compute = validConfig.regions.filter((r) => r.services.includes('compute')).map((r) => r.id);
     expect([...files.keys()].filter((f) => f.startsWith('prometheus-agent-'))).toEqual(compute.map((r) => agentConfigFile(r)));
@@ -194,6 +204,16 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
     const r = promtool('check', 'config', MONITORING_FILES.scrapeConfig);
     expect(r.out).toMatch(/SUCCESS: prometheus.yml is valid prometheus config file syntax/);
     expect(r.code).toBe(0);
+    // … including its alerting section, which promtool checks too: a target that is not host:port is refused
+    expect(parse(files.get(MONITORING_FILES.scrapeConfig)!).alerting.alertmanagers[0].static_configs[0].targets).toEqual([
+      'alertmanager:9093',
+    ]);
+    const broken = files.get(MONITORING_FILES.scrapeConfig)!.replace('- alertmanager:9093', '- http://alertmanager:9093/');
+    expect(broken).not.toBe(files.get(MONITORING_FILES.scrapeConfig));
+    writeFileSync(join(dir, 'broken-alerting.yml'), broken);
+    const b = promtool('check', 'config', 'broken-alerting.yml');
+    expect(b.code).not.toBe(0);
+    expect(b.out).toContain('"http://alertmanager:9093/" is not a valid hostname');
     const agents = [...files.keys()].filter((f) => f.startsWith('prometheus-agent-'));
     expect(agents.length).toBeGreaterThan(0);
     for (const agent of agents) {

@@ -5,7 +5,9 @@
  * (`alerts.metricsPort`, which the load balancer does not expose and the network policy opens to
  * `monitoring` only) pod by pod, and remote-writes to the central Prometheus with the region as an
  * external label. The central Prometheus receives them (`--web.enable-remote-write-receiver`), scrapes
- * the CloudWatch exporter, and evaluates the alert rules over every region.
+ * the CloudWatch exporter, evaluates the alert rules over every region, and sends the alerts that
+ * fire to the Alertmanagers of `alerts.alertmanagers` (default `alertmanager:9093`: the Service
+ * `alertmanager` in the central Prometheus's own namespace), which route them to people.
  */
 import type { RegionsConfig } from '../../config';
 import { gatewayRegions } from '../../edge/hostnames';
@@ -41,7 +43,11 @@ export function remoteWriteUrlOf(config: RegionsConfig): string {
   return config.alerts.remoteWriteUrl ?? `https://prometheus.${config.project.domain}/api/v1/write`;
 }
 
-/** The central Prometheus's config as a plain object (rendered as YAML): rules, and the CloudWatch exporter. */
+/**
+ * The central Prometheus's config as a plain object (rendered as YAML): rules, where their alerts go
+ * (`alerts.alertmanagers`: without an `alerting` section Prometheus evaluates every rule and
+ * delivers nothing), and the CloudWatch exporter.
+ */
 export function buildScrapeConfig(config: RegionsConfig, options: ScrapeConfigOptions = {}): Record<string, unknown> {
   const a = config.alerts;
   return {
@@ -51,6 +57,8 @@ export function buildScrapeConfig(config: RegionsConfig, options: ScrapeConfigOp
       external_labels: { platform: config.project.name },
     },
     rule_files: [RULES_FILE],
+    // Every Alertmanager gets every alert (an HA cluster deduplicates them between its members).
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [...a.alertmanagers] }] }] },
     // The gateways' series arrive by remote write from each region's agent (prometheus-agent-<region>.yml).
     scrape_configs: [
       {
