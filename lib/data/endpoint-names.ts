@@ -26,6 +26,15 @@ export function databaseNameOf(primaryRegion: string): string {
   return `pg-${primaryRegion}`;
 }
 
+/**
+ * RDS instance identifier of a database copy: `<project>-<database>` for the primary, that and
+ * `-<region>` for its read replica in a region (`taishanglaojun-pg-eu-west-1-eu-central-1`): the
+ * `DBInstanceIdentifier` its CloudWatch metrics carry.
+ */
+export function rdsInstanceIdentifier(projectName: string, database: string, replicaRegion?: string): string {
+  return replicaRegion === undefined ? `${projectName}-${database}` : `${projectName}-${database}-${replicaRegion}`;
+}
+
 export interface DatabaseHostName {
   /** Database name ({@link databaseNameOf}). */
   readonly database: string;

@@ -5,7 +5,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DatabaseParameterGroup, type DatabaseParameter } from './database-parameter-group';
-import { DATABASE_PORT, databaseNameOf } from './endpoint-names';
+import { DATABASE_PORT, databaseNameOf, rdsInstanceIdentifier } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import { assertCopyAllowed } from './private/residency';
 import { formatValue } from '../../runtime/problem';
@@ -267,7 +267,7 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     });
 
     checkText(this, 'projectName', props.projectName, PROJECT_NAME);
-    const identifier = `${props.projectName}-${this.databaseName}`;
+    const identifier = rdsInstanceIdentifier(props.projectName, this.databaseName);
     // RDS identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no "-" at the end.
     // A token project name (a Terraform variable) is checked where it is known: its shortest
     // allowed length stands in for it here, and the rest of the identifier is checked as written.
@@ -373,7 +373,7 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
 
     for (const region of replicaRegions) {
       const name = `Replica${region.regionId.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
-      const replicaId = `${identifier}-${region.regionId}`;
+      const replicaId = rdsInstanceIdentifier(props.projectName, this.databaseName, region.regionId);
       const parts = common(region, name);
       const logs = logGroups(region, name, replicaId);
       const instance = new DbInstance(this, name, {

@@ -19,12 +19,18 @@ import {
   MONITORING_FILES,
   remoteWritePortOf,
   REPLICA_LAG_SERIES,
+  watchedReplicas,
   yaceMetricName,
 } from '../../lib/reports';
 import { validConfig } from '../helpers/platform';
 import { hasCommand, requireTool } from '../helpers/tools';
 
 const files = buildMonitoringFiles(validConfig);
+/** The read replicas of the shipped config, as the data tier names them. */
+const replicas = watchedReplicas(validConfig);
+const lagSeries = (r: { region: string; instance: string }) =>
+  `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="${r.region}",dimension_DBInstanceIdentifier="${r.instance}"}`;
+const replicaIn = (region: string) => replicas.find((r) => r.region === region)!;
 const dir = mkdtempSync(join(tmpdir(), 'tslj-monitoring-'));
 for (const [name, content] of files) writeFileSync(join(dir, name), content);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,6 +136,25 @@ describe('monitoring files: structure', () => {
       /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5$/,
     );
     expect(rules[7].expr).toMatch(/> 30$/);
+  });
+
+  it('ReplicationLagUnreported watches each replica the data tier creates, by its region and RDS identifier (before: all or none)', () => {
+    expect(replicas).toEqual([
+      { region: 'ap-southeast-1', instance: 'taishanglaojun-pg-ap-east-1-ap-southeast-1' },
+      { region: 'ap-northeast-1', instance: 'taishanglaojun-pg-ap-east-1-ap-northeast-1' },
+      { region: 'ap-south-1', instance: 'taishanglaojun-pg-ap-east-1-ap-south-1' },
+      { region: 'eu-central-1', instance: 'taishanglaojun-pg-eu-west-1-eu-central-1' },
+      { region: 'eu-west-2', instance: 'taishanglaojun-pg-eu-west-1-eu-west-2' },
+      { region: 'us-west-2', instance: 'taishanglaojun-pg-us-east-1-us-west-2' },
+      { region: 'ca-central-1', instance: 'taishanglaojun-pg-us-east-1-ca-central-1' },
+    ]);
+    const rule = buildAlertRules(validConfig)
+      .groups.flatMap((g) => g.rules)
+      .find((r) => r.alert === 'ReplicationLagUnreported')!;
+    expect(rule.expr.split(' or ')).toEqual([
+      ...replicas.map((r) => `absent_over_time(${lagSeries(r).replace('job="cloudwatch",', '')}[15m])`),
+      'up{job="cloudwatch"} == 0',
+    ]);
   });
 
   it('a config without read replicas has no replication alerts (ReplicationLagUnreported would fire for ever: no lag series)', () => {
@@ -257,6 +282,13 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
     exp_labels: { ...labels, severity },
     exp_annotations: summaryOf(alert, labels),
   });
+  /** ReplicationLagUnreported for one replica whose lag is missing. */
+  const lagUnreported = (r: { region: string; instance: string }) => ({
+    exp_labels: { severity: 'warning', region: r.region, dimension_DBInstanceIdentifier: r.instance },
+    exp_annotations: {
+      summary: `No lag of replica ${r.instance} in ${r.region} has arrived from CloudWatch for 15 minutes: replication is unwatched`,
+    },
+  });
   const bucket = (labels: string, perMinute: Record<string, number>) =>
     Object.entries(perMinute).map(([le, n]) => ({
       series: `http_request_duration_seconds_bucket{job="gateway",${labels},le="${le}"}`,
@@ -311,19 +343,12 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
           // Refusals: emea refused on one gateway from minute 2 (fires), apac never (a flat counter, quiet).
           { series: 'gateway_refusals_total{job="gateway",zone="emea",instance="a"}', values: '0 0 0+30x18' },
           { series: 'gateway_refusals_total{job="gateway",zone="apac",instance="a"}', values: '7x20' },
-          // Replica lag: one replica 45 s behind for 20 min (fires), one 5 s (quiet), one 45 s for 3 min only (quiet).
-          {
-            series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="eu-central-1",dimension_DBInstanceIdentifier="pg-emea-eu-central-1"}`,
-            values: '45x20',
-          },
-          {
-            series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="eu-west-2",dimension_DBInstanceIdentifier="pg-emea-eu-west-2"}`,
-            values: '5x20',
-          },
-          {
-            series: `${REPLICA_LAG_SERIES.name}{job="cloudwatch",region="us-west-2",dimension_DBInstanceIdentifier="pg-na-us-west-2"}`,
-            values: '45 45 45 5x17',
-          },
+          // Replica lag, every replica reporting (ReplicationLagUnreported quiet): eu-central-1's 45 s behind
+          // for 20 min (fires), us-west-2's 45 s for 3 min only (quiet), the others 5 s (quiet).
+          ...replicas.map((r) => ({
+            series: lagSeries(r),
+            values: r.region === 'eu-central-1' ? '45x20' : r.region === 'us-west-2' ? '45 45 45 5x17' : '5x20',
+          })),
         ],
         alert_rule_test: [
           { eval_time: '0m', alertname: 'RegionDown', exp_alerts: [] },
@@ -361,7 +386,10 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
             eval_time: '10m',
             alertname: 'ReplicationLag',
             exp_alerts: [
-              expected('ReplicationLag', 'warning', { region: 'eu-central-1', dimension_DBInstanceIdentifier: 'pg-emea-eu-central-1' }),
+              expected('ReplicationLag', 'warning', {
+                region: 'eu-central-1',
+                dimension_DBInstanceIdentifier: replicaIn('eu-central-1').instance,
+              }),
             ],
           },
           { eval_time: '4m', alertname: 'ReplicationLag', exp_alerts: [] },
@@ -404,7 +432,7 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
         ],
       },
       {
-        // No replica lag arrives and the exporter is down: both are named.
+        // No replica lag arrives and the exporter is down: the exporter and every replica are named.
         interval: '1m',
         input_series: [{ series: 'up{job="cloudwatch",instance="localhost:5000"}', values: '0x30' }],
         alert_rule_test: [
@@ -413,10 +441,29 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
             eval_time: '20m',
             alertname: 'ReplicationLagUnreported',
             exp_alerts: [
-              expected('ReplicationLagUnreported', 'warning', {}),
-              expected('ReplicationLagUnreported', 'warning', { job: 'cloudwatch', instance: 'localhost:5000' }),
+              {
+                exp_labels: { severity: 'warning', job: 'cloudwatch', instance: 'localhost:5000' },
+                exp_annotations: { summary: 'The CloudWatch exporter localhost:5000 cannot be scraped: replication is unwatched' },
+              },
+              ...replicas.map(lagUnreported),
             ],
           },
+        ],
+      },
+      {
+        // One replica's lag stops arriving (from minute 5) while the others keep reporting: that one
+        // fires, named (before: absent_over_time over every replica's series stayed quiet).
+        interval: '1m',
+        input_series: [
+          { series: 'up{job="cloudwatch",instance="localhost:5000"}', values: '1x60' },
+          ...replicas.map((r) => ({ series: lagSeries(r), values: r.region === 'eu-west-2' ? '2x5 _x55' : '2x60' })),
+        ],
+        alert_rule_test: [
+          // every replica reporting, then eu-west-2 silent for less than 15 min + 5 min: quiet
+          { eval_time: '5m', alertname: 'ReplicationLagUnreported', exp_alerts: [] },
+          { eval_time: '24m', alertname: 'ReplicationLagUnreported', exp_alerts: [] },
+          { eval_time: '30m', alertname: 'ReplicationLagUnreported', exp_alerts: [lagUnreported(replicaIn('eu-west-2'))] },
+          { eval_time: '60m', alertname: 'ReplicationLagUnreported', exp_alerts: [lagUnreported(replicaIn('eu-west-2'))] },
         ],
       },
     ],
@@ -425,6 +472,38 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
   it('promtool test rules: each alert fires on the right series and stays quiet on healthy ones', () => {
     writeFileSync(join(dir, 'alerts.test.yml'), stringify(tests));
     const r = promtool('test', 'rules', 'alerts.test.yml');
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.code).toBe(0);
+  });
+
+  it('ReplicationLagUnreported with two replicas: both reporting is quiet, one silent fires naming it (the other still reporting)', () => {
+    // only the emea database keeps read replicas: eu-central-1 and eu-west-2
+    const twoReplicas = {
+      ...validConfig,
+      shards: validConfig.shards.map((sh) => (sh.residencyZone === 'emea' ? sh : { ...sh, replicaRegions: [] })),
+    };
+    const two = watchedReplicas(twoReplicas);
+    expect(two.map((r) => r.region)).toEqual(['eu-central-1', 'eu-west-2']);
+    writeFileSync(join(dir, 'two-replicas-rules.yml'), stringify(buildAlertRules(twoReplicas), { lineWidth: 0 }));
+    const exporterUp = { series: 'up{job="cloudwatch",instance="localhost:5000"}', values: '1x60' };
+    const twoTests = {
+      rule_files: ['two-replicas-rules.yml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [exporterUp, ...two.map((r) => ({ series: lagSeries(r), values: '2x60' }))],
+          alert_rule_test: [{ eval_time: '60m', alertname: 'ReplicationLagUnreported', exp_alerts: [] }],
+        },
+        {
+          interval: '1m',
+          input_series: [exporterUp, { series: lagSeries(two[0]), values: '2x5 _x55' }, { series: lagSeries(two[1]), values: '2x60' }],
+          alert_rule_test: [{ eval_time: '50m', alertname: 'ReplicationLagUnreported', exp_alerts: [lagUnreported(two[0])] }],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'two-replicas.test.yml'), stringify(twoTests));
+    const r = promtool('test', 'rules', 'two-replicas.test.yml');
     expect(r.out).toMatch(/SUCCESS/);
     expect(r.code).toBe(0);
   });

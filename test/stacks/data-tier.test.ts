@@ -7,6 +7,7 @@ import config from '../../regions.config';
 import { validateRegionsConfig, type RegionsConfigInput } from '../../lib/config';
 import { RegionRouter } from '../../runtime/router';
 import { buildPlatform } from '../../stacks/platform';
+import { watchedReplicas } from '../../lib/reports';
 import { resourcesOf, validConfig } from '../helpers/platform';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +52,26 @@ describe('the data tier in the continent stacks', () => {
       expect(resourcesOf(stacks[stack], 'aws_backup_vault')).toHaveLength(regions.length);
       expect(resourcesOf(stacks[stack], 'aws_ecr_repository')).toHaveLength(regions.length);
     }
+  });
+
+  it("the monitoring's ReplicationLagUnreported watches exactly the replicas the stacks create, by region and identifier", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const created = Object.values(stacks).flatMap((st: any) =>
+      resourcesOf(st, 'aws_db_instance')
+        .filter((i) => i.replicate_source_db)
+        .map((i) => ({ region: (i.provider as string).replace(/^aws\./, '').replace(/_/g, '-'), instance: i.identifier as string })),
+    );
+    const byId = (a: { instance: string }, b: { instance: string }) => a.instance.localeCompare(b.instance);
+    expect(created.length).toBeGreaterThan(0);
+    expect([...watchedReplicas(validConfig)].sort(byId)).toEqual(created.sort(byId));
+    // each replica's CloudWatch alarm reads the same identifier
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const alarmed = Object.values(stacks).flatMap((st: any) =>
+      resourcesOf(st, 'aws_cloudwatch_metric_alarm')
+        .filter((a) => a.metric_name === 'ReplicaLag')
+        .map((a) => a.dimensions.DBInstanceIdentifier as string),
+    );
+    expect(alarmed.sort()).toEqual(created.map((c) => c.instance).sort());
   });
 
   it('takes backup and lag settings from the config', () => {
@@ -126,6 +147,19 @@ describe('shards placed on another primary of their zone', () => {
         .map((i) => i.provider)
         .sort(),
     ).toEqual(['aws.eu_west_1', 'aws.eu_west_2']);
+  });
+
+  it("are each watched by the monitoring's ReplicationLagUnreported under the identifier the stack gives them", () => {
+    const created = resourcesOf(emea, 'aws_db_instance')
+      .filter((i) => i.replicate_source_db)
+      .map((i) => i.identifier as string)
+      .sort();
+    expect(
+      watchedReplicas(cfg)
+        .filter((r) => ['eu-west-1', 'eu-central-1', 'eu-west-2'].includes(r.region))
+        .map((r) => r.instance)
+        .sort(),
+    ).toEqual(created);
   });
 
   it('carry that database’s names in the routing table, each a Route 53 record', () => {

@@ -14,7 +14,7 @@ import {
   METRIC_NONE,
   METRIC_UNKNOWN,
 } from '../../../runtime/metric-names';
-import { CLOUDWATCH_JOB, GATEWAY_JOB, GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
+import { CLOUDWATCH_JOB, GATEWAY_JOB, GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES, type WatchedReplica } from './metric-sources';
 
 const R = METRIC_LABELS.region;
 /** Requests answered by some region (refusals and gateway errors carry region "none"). */
@@ -42,9 +42,20 @@ export const errorRatioByRegion = (window = '5m'): string =>
 /** Requests per second each serving region answered over the window. */
 export const requestRateByRegion = (window = '5m'): string => `sum by (${R}) (rate(${requests}{${served}}[${window}]))`;
 
-/** The replica-lag series has not arrived over the window, or the CloudWatch exporter cannot be scraped. */
-export const replicaLagUnreported = (window = '15m'): string =>
-  `absent_over_time(${REPLICA_LAG_SERIES.name}[${window}]) or up{job="${CLOUDWATCH_JOB}"} == 0`;
+/**
+ * Replicas whose lag series has not arrived over the window, one result per replica (labelled with
+ * its region and instance identifier), or the CloudWatch exporter cannot be scraped. One
+ * `absent_over_time` per replica: over the bare metric name it would fire only once every replica's
+ * series is gone, and one replica that stops reporting while the others report would go unwatched.
+ */
+export const replicaLagUnreported = (replicas: readonly WatchedReplica[], window = '15m'): string =>
+  [
+    ...replicas.map(
+      (r) =>
+        `absent_over_time(${REPLICA_LAG_SERIES.name}{${REPLICA_LAG_SERIES.regionLabel}="${r.region}",${REPLICA_LAG_SERIES.instanceLabel}="${r.instance}"}[${window}])`,
+    ),
+    `up{job="${CLOUDWATCH_JOB}"} == 0`,
+  ].join(' or ');
 
 /** Replica lag in seconds, per replica instance and region. */
 export const replicaLag = (): string =>

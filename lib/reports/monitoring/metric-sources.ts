@@ -9,6 +9,8 @@
  *   `aws_rds_replica_lag_maximum` (the statistic the CloudWatch alarm reads, too) with the label
  *   `dimension_DBInstanceIdentifier` and the AWS `region`.
  */
+import type { RegionsConfig } from '../../config';
+import { databasePlacements, rdsInstanceIdentifier } from '../../data/endpoint-names';
 import { REPLICA_LAG_METRIC } from '../../data/replicated-database';
 
 /** Job name of the gateways' scrape config. */
@@ -36,6 +38,21 @@ export const REPLICA_LAG_SERIES = {
   instanceLabel: `dimension_${REPLICA_LAG_METRIC.dimension}`,
   regionLabel: 'region',
 } as const;
+
+/** One read replica whose lag Prometheus should receive: its values of {@link REPLICA_LAG_SERIES}'s labels. */
+export interface WatchedReplica {
+  /** AWS region of the replica (YACE's `region` label). */
+  readonly region: string;
+  /** Its RDS instance identifier (`dimension_DBInstanceIdentifier`), as the data tier names it. */
+  readonly instance: string;
+}
+
+/** Every read replica the config's data tier creates (lib/data/zone-data-tier.ts), in placement order. */
+export function watchedReplicas(config: Pick<RegionsConfig, 'shards' | 'project'>): WatchedReplica[] {
+  return databasePlacements(config).flatMap((p) =>
+    p.replicaRegions.map((region) => ({ region, instance: rdsInstanceIdentifier(config.project.name, p.database, region) })),
+  );
+}
 
 /** File name of the CloudWatch exporter's config, next to the Prometheus configs. */
 export const CLOUDWATCH_EXPORTER_FILE = 'yace.yml';

@@ -21,7 +21,7 @@ import {
   unlocatedRefusalRate,
   unlocatedRefusalShare,
 } from './expressions';
-import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
+import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES, watchedReplicas } from './metric-sources';
 import { duration } from './prometheus';
 
 /** One alerting rule. */
@@ -46,6 +46,9 @@ export interface AlertRule {
 
 /** How long the replica lag must stay high before ReplicationLag fires (CloudWatch data arrives per minute). */
 export const REPLICATION_LAG_FOR_SECONDS = 300;
+
+/** Window of ReplicationLagUnreported's absent_over_time: a replica's lag missing this long, then for {@link REPLICATION_LAG_FOR_SECONDS}, fires. */
+export const LAG_UNREPORTED_WINDOW_SECONDS = 900;
 
 /**
  * Fewest requests per second (over the 5-minute window) a region must answer before its error ratio
@@ -128,16 +131,16 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
           },
         ],
       },
-      // Without a read replica (each zone's data in one storage region) there is no lag to watch, and
-      // ReplicationLagUnreported, which fires when no lag series arrives, would fire for ever.
-      ...(hasReplicas(config) ? [replicationGroup(config)] : []),
+      // Without a read replica (each zone's data in one storage region) there is no lag to watch.
+      ...(watchedReplicas(config).length > 0 ? [replicationGroup(config)] : []),
     ],
   };
 }
 
-/** The replica-lag alerts (only for a config with read replicas: see {@link hasReplicas}). */
+/** The replica-lag alerts (only for a config with read replicas: see {@link watchedReplicas}). */
 function replicationGroup(config: RegionsConfig): { name: string; rules: AlertRule[] } {
   const lag = config.database.replicaLagThresholdSeconds;
+  const instance = `$labels.${REPLICA_LAG_SERIES.instanceLabel}`;
   return {
     name: 'data-replication',
     rules: [
@@ -151,19 +154,15 @@ function replicationGroup(config: RegionsConfig): { name: string; rules: AlertRu
         },
       },
       {
+        // One alert per replica whose lag is missing (labelled with it), one for an exporter that cannot be scraped.
         alert: 'ReplicationLagUnreported',
-        expr: replicaLagUnreported(),
+        expr: replicaLagUnreported(watchedReplicas(config), duration(LAG_UNREPORTED_WINDOW_SECONDS)),
         for: duration(REPLICATION_LAG_FOR_SECONDS),
         labels: { severity: 'warning' },
         annotations: {
-          summary: 'No replica lag has arrived from CloudWatch for 15 minutes, or its exporter cannot be scraped: replication is unwatched',
+          summary: `{{ if ${instance} }}No lag of replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} has arrived from CloudWatch for ${silentFor(LAG_UNREPORTED_WINDOW_SECONDS)}{{ else }}The CloudWatch exporter ${label('instance')} cannot be scraped{{ end }}: replication is unwatched`,
         },
       },
     ],
   };
-}
-
-/** True when some shard of the config has a read replica (a lag series to watch). */
-function hasReplicas(config: RegionsConfig): boolean {
-  return config.shards.some((s) => s.replicaRegions.length > 0);
 }
