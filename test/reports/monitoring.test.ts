@@ -336,13 +336,8 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
           { series: 'gateway_region_up{job="gateway",region="eu-west-2",zone="emea",instance="a"}', values: '1 0 1x18' },
           // ca-central-1: its one request of the window failed (100 % 5xx) but below the traffic floor → quiet.
           { series: 'http_requests_total{job="gateway",region="ca-central-1",status="500",country="CA",instance="a"}', values: '0 1x19' },
-          // Users whose zone is unknown refused: their case, not an outage → quiet.
-          { series: 'gateway_refusals_total{job="gateway",zone="unknown",instance="a"}', values: '0+30x20' },
           // The CloudWatch exporter answers (ReplicationLagUnreported quiet).
           { series: 'up{job="cloudwatch",instance="localhost:5000"}', values: '1x20' },
-          // Refusals: emea refused on one gateway from minute 2 (fires), apac never (a flat counter, quiet).
-          { series: 'gateway_refusals_total{job="gateway",zone="emea",instance="a"}', values: '0 0 0+30x18' },
-          { series: 'gateway_refusals_total{job="gateway",zone="apac",instance="a"}', values: '7x20' },
           // Replica lag, every replica reporting (ReplicationLagUnreported quiet): eu-central-1's 45 s behind
           // for 20 min (fires), us-west-2's 45 s for 3 min only (quiet), the others 5 s (quiet).
           ...replicas.map((r) => ({
@@ -380,8 +375,6 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
             alertname: 'RegionOutOfTraffic',
             exp_alerts: [expected('RegionOutOfTraffic', 'critical', { region: 'eu-central-1', zone: 'emea' })],
           },
-          { eval_time: '1m', alertname: 'ZoneRefusing', exp_alerts: [] },
-          { eval_time: '10m', alertname: 'ZoneRefusing', exp_alerts: [expected('ZoneRefusing', 'critical', { zone: 'emea' })] },
           {
             eval_time: '10m',
             alertname: 'ReplicationLag',
@@ -474,6 +467,65 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
     const r = promtool('test', 'rules', 'alerts.test.yml');
     expect(r.out).toMatch(/SUCCESS/);
     expect(r.code).toBe(0);
+  });
+
+  it('ZoneRefusing: refusals that keep coming for its `for` fire; a single refusal never does (before: it paged for 4 minutes)', () => {
+    const zoneRefusing = (zone: string) => expected('ZoneRefusing', 'critical', { zone });
+    const refusals = (zone: string, values: string) => ({
+      series: `gateway_refusals_total{job="gateway",zone="${zone}",instance="a"}`,
+      values,
+    });
+    const quietAt = (...times: string[]) => times.map((t) => ({ eval_time: t, alertname: 'ZoneRefusing', exp_alerts: [] }));
+    const refusalTests = {
+      rule_files: [MONITORING_FILES.rules],
+      // as the central Prometheus evaluates, over series sampled as the agents scrape the gateways (15 s, 10 s)
+      evaluation_interval: `${validConfig.alerts.scrapeIntervalSeconds}s`,
+      tests: [
+        {
+          interval: `${validConfig.alerts.gatewayScrapeIntervalSeconds}s`,
+          input_series: [
+            // emea: 5 refusals per scrape from 2m10s to 12m10s, then none (fires from about 1 minute in, then resolves)
+            refusals('emea', '0x12 5+5x60 305x200'),
+            // na: ONE refused request at 20m10s in an hour (quiet throughout)
+            refusals('na', '1x120 2x240'),
+            // apac: a flat counter (quiet); zone "unknown": the client's case, not an outage (quiet)
+            refusals('apac', '7x360'),
+            refusals('unknown', '0+30x360'),
+          ],
+          alert_rule_test: [
+            ...quietAt('1m', '2m45s'),
+            { eval_time: '3m30s', alertname: 'ZoneRefusing', exp_alerts: [zoneRefusing('emea')] },
+            { eval_time: '10m', alertname: 'ZoneRefusing', exp_alerts: [zoneRefusing('emea')] },
+            // the stream stopped at 12m10s: resolved a window later
+            ...quietAt('14m'),
+            // the single na refusal: quiet right after it and for the minutes the 5-minute rate stayed above 0
+            ...quietAt('20m15s', '20m30s', '20m45s', '21m', '21m15s', '21m30s', '22m', '23m', '25m', '26m', '40m', '59m'),
+          ],
+        },
+        {
+          // QA's reproduction: one refusal (1 → 2) in an hour, sampled every 15 s
+          interval: '15s',
+          input_series: [refusals('emea', '1x20 2x220')],
+          alert_rule_test: quietAt('6m', '7m', '8m', '9m'),
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'refusals.test.yml'), stringify(refusalTests));
+    const r = promtool('test', 'rules', 'refusals.test.yml');
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.code).toBe(0);
+  });
+
+  it('ZoneRefusing: its window is four gateway scrapes, and its `for` never shorter than the window (one refusal could fire)', () => {
+    const rule = (alerts: Partial<typeof validConfig.alerts>) =>
+      buildAlertRules({ ...validConfig, alerts: { ...validConfig.alerts, ...alerts } })
+        .groups.flatMap((g) => g.rules)
+        .find((x) => x.alert === 'ZoneRefusing')!;
+    expect(rule({}).expr).toBe('sum by (zone) (rate(gateway_refusals_total{job="gateway",zone!="unknown"}[40s])) > 0');
+    expect(rule({}).for).toBe('1m');
+    expect(rule({}).labels).toEqual({ severity: 'critical' });
+    expect(rule({ gatewayScrapeIntervalSeconds: 30 })).toMatchObject({ expr: expect.stringContaining('[2m]'), for: '2m' });
+    expect(rule({ errorRateForSeconds: 180 }).for).toBe('3m');
   });
 
   it('ReplicationLagUnreported with two replicas: both reporting is quiet, one silent fires naming it (the other still reporting)', () => {

@@ -97,7 +97,8 @@ export const unlocatedRefusalRate = (window = '5m'): string =>
 /**
  * Requests refused per second because no healthy region of the user's residency zone exists, per
  * zone. Refusals of users whose zone is unknown (zone "unknown": an address that locates to no zone's
- * country) are the client's case, not an outage, and are left out.
+ * country) are the client's case, not an outage, and are left out. ZoneRefusing passes a short window
+ * (a few gateway scrapes): over a long one a single refusal keeps the rate above 0 for the whole window.
  */
-export const refusalRateByZone = (window = '5m'): string =>
+export const refusalRateByZone = (window: string): string =>
   `sum by (${METRIC_LABELS.zone}) (rate(${GATEWAY_REFUSALS_TOTAL.name}{job="${GATEWAY_JOB}",${METRIC_LABELS.zone}!="${METRIC_UNKNOWN}"}[${window}]))`;

@@ -56,6 +56,14 @@ export const LAG_UNREPORTED_WINDOW_SECONDS = 900;
  */
 export const ERROR_RATE_MIN_REQUESTS_PER_SECOND = 0.1;
 
+/**
+ * Gateway scrapes in ZoneRefusing's rate window (`alerts.gatewayScrapeIntervalSeconds` each: 40 s by
+ * default): the fewest that still sees an increase when a scrape is missed. One refusal keeps the
+ * rate above 0 for less than this window, so with a `for` at least as long it never fires alone;
+ * refusals must keep coming, one at least every window less a scrape, for the whole `for`.
+ */
+export const REFUSAL_WINDOW_SCRAPES = 4;
+
 /** Share of all requests refused as unlocated (zone unknown) above which UnlocatedClients fires. */
 export const UNLOCATED_SHARE_THRESHOLD = 0.2;
 
@@ -65,6 +73,7 @@ const label = (name: string) => `{{ $labels.${name} }}`;
 export function buildAlertRules(config: RegionsConfig): { groups: { name: string; rules: AlertRule[] }[] } {
   const a = config.alerts;
   const R = METRIC_LABELS.region;
+  const refusalWindow = REFUSAL_WINDOW_SCRAPES * a.gatewayScrapeIntervalSeconds;
   return {
     groups: [
       {
@@ -114,9 +123,10 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             },
           },
           {
+            // Over 5 minutes one refusal kept the rate above 0 for 5 minutes and paged after the 1-minute `for`.
             alert: 'ZoneRefusing',
-            expr: `${refusalRateByZone()} > 0`,
-            for: duration(a.errorRateForSeconds),
+            expr: `${refusalRateByZone(duration(refusalWindow))} > 0`,
+            for: duration(Math.max(a.errorRateForSeconds, refusalWindow)),
             labels: { severity: 'critical' },
             annotations: { summary: `Users of residency zone ${label(METRIC_LABELS.zone)} are refused: no healthy region of the zone` },
           },
