@@ -3,6 +3,7 @@
  * when the resources (or generated files) that fulfil it exist in the synthesized output, and an
  * unticked item names what is missing. Pure: it reads the synthesized stacks' JSON and file list.
  */
+import { RULES_FILE } from './monitoring/prometheus';
 
 /** What one stack's cdk.tf.json holds, as far as the checklist reads it. */
 export interface SynthesizedStack {
@@ -101,7 +102,7 @@ export const CHECKLIST: readonly { readonly section: string; readonly items: rea
         id: 'alerting_rules',
         alternatives: [
           { types: ['aws_cloudwatch_metric_alarm'], label: 'CloudWatch alarms' },
-          { types: [], file: 'monitoring/alert-rules.yml', label: 'Prometheus alert rules' },
+          { types: [], file: `monitoring/${RULES_FILE}`, label: `Prometheus alert rules (monitoring/${RULES_FILE})` },
         ],
       },
       {
