@@ -40,6 +40,7 @@
 import { ClientAddressResolver, type ClientAddress, type HeaderBag } from './client-address';
 import * as geo from './geo';
 import type { GeoLookup } from './geo';
+import { invalidInput, isRecord } from './private/invalid-input';
 import { unknownName } from './private/unknown-name';
 import * as userHash from './private/user-hash';
 import * as replicas from './replica';
@@ -291,6 +292,61 @@ function shareFn(shares: TrafficShareView | undefined, health: HealthView | unde
   return undefined;
 }
 
+const FIGURES_ALLOWED = 'a function (region) => number, a Map or an object of region → number';
+
+/** The options as a JavaScript caller may pass them: each of the wrong type is named with its value. */
+function checkRouterOptions(options: unknown): RegionRouterOptions {
+  if (options === undefined) return {};
+  if (!isRecord(options)) throw invalidInput('RegionRouter options', options, 'an object');
+  const o = options;
+  const fail = (key: string, allowed: string) => {
+    throw invalidInput(`RegionRouter ${key}`, o[key], allowed);
+  };
+  const isFn = (v: unknown) => typeof v === 'function';
+  const has = (key: string) => o[key] !== undefined;
+  if (o.trustedProxies != null && !Array.isArray(o.trustedProxies))
+    fail('trustedProxies', 'a list of IP addresses or CIDRs such as ["10.0.0.0/8"]');
+  if (has('geoLookup') && !isFn(o.geoLookup)) fail('geoLookup', 'a function (ip) => country code or undefined');
+  if (has('health') && !isFn(o.health) && !(isRecord(o.health) && isFn(o.health.isHealthy)))
+    fail('health', 'a function (region) => boolean or an object with isHealthy(region)');
+  if (has('shares') && !isFn(o.shares) && !(isRecord(o.shares) && isFn(o.shares.trafficPercent)))
+    fail('shares', 'a function (region) => percent or an object with trafficPercent(region)');
+  if (has('random') && !isFn(o.random)) fail('random', 'a function () => number in [0, 1)');
+  for (const key of ['loads', 'latencies'])
+    if (has(key) && !isFn(o[key]) && !(o[key] instanceof Map) && !isRecord(o[key])) fail(key, FIGURES_ALLOWED);
+  for (const key of ['defaultZone', 'defaultRegion']) if (has(key) && typeof o[key] !== 'string') fail(key, 'a string');
+  return o as RegionRouterOptions;
+}
+
+const FORWARDED_FOR_HEADER = 'x-forwarded-for';
+
+/** A header value that is not a string: a list of strings is returned, anything else named. */
+function checkHeader(name: string, value: unknown): readonly string[] {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  throw invalidInput(`RegionRouter.route: headers[${JSON.stringify(name)}]`, value, 'a string or a list of strings');
+}
+
+/** Names what is wrong with a route() request's headers or socketAddress. */
+function badRequest(request: RouteRequest): TypeError {
+  const headers: unknown = request.headers;
+  if (headers != null && typeof headers !== 'object')
+    return invalidInput('RegionRouter.route: headers', headers, 'an object of lower-case header names, as req.headers');
+  return invalidInput('RegionRouter.route: socketAddress', request.socketAddress, 'a string (req.socket.remoteAddress) or undefined');
+}
+
+/** Names the field of a route()/decide() input that is not of its type (called only when one is not). */
+function badInput(method: string, fields: Record<string, unknown>): TypeError {
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'exclude') {
+      if (value !== undefined && (!Array.isArray(value) || !value.every((v) => typeof v === 'string')))
+        return invalidInput(`RegionRouter.${method}: exclude`, value, 'a list of region ids');
+    } else if (value !== undefined && typeof value !== 'string') {
+      return invalidInput(`RegionRouter.${method}: ${name}`, value, 'a string or undefined');
+    }
+  }
+  return new TypeError(`RegionRouter.${method}: the input is not valid`); // not reached
+}
+
 /** `de`, ` DE ` → `DE`; two upper-case letters (what the geo lookup returns) come back as they are, without allocating. */
 function normalizeCountry(country: string): string {
   if (country.length === 2) {
@@ -330,8 +386,12 @@ export class RegionRouter {
   readonly #defaultZone: ZoneInfo | undefined;
   readonly #zoneOf = (region: string): string | undefined => this.#regions.get(region)?.zone;
 
-  /** Throws RoutingTableError for an invalid table, Error for invalid options. */
-  constructor(table: RoutingTable, options: RegionRouterOptions = {}) {
+  /**
+   * Throws RoutingTableError for an invalid table, TypeError for an option of the wrong type (named
+   * with its value), Error for an unknown defaultZone or defaultRegion.
+   */
+  constructor(table: RoutingTable, routerOptions: RegionRouterOptions = {}) {
+    const options = checkRouterOptions(routerOptions);
     const parsed = parseRoutingTable(table);
     if (!parsed.ok) throw new RoutingTableError(parsed.problems);
     this.table = parsed.table;
@@ -409,11 +469,23 @@ export class RegionRouter {
     return this.#zoneOf(region);
   }
 
-  /** Routes an HTTP request: client address → country → {@link decide}. */
+  /**
+   * Routes an HTTP request: client address → country → {@link decide}. A request, header or field
+   * of the wrong type (a JavaScript caller's: `userId: 42`, `exclude: "eu-west-2"`, a numeric
+   * `x-forwarded-for`) throws a TypeError naming it and its value.
+   */
   route(request: RouteRequest): RouteResult {
+    if (typeof request !== 'object' || request === null)
+      throw invalidInput('RegionRouter.route: request', request, 'an object such as { socketAddress, headers }');
     const headers = request.headers ?? {};
+    const socketAddress = request.socketAddress;
+    if (typeof headers !== 'object' || (socketAddress !== undefined && typeof socketAddress !== 'string')) throw badRequest(request);
+    // A JavaScript caller's header of another type than Node gives (a string, or a list of them):
+    // named here, before the client address is read from it.
+    const forwardedFor = headers[FORWARDED_FOR_HEADER];
+    if (forwardedFor !== undefined && typeof forwardedFor !== 'string') checkHeader(FORWARDED_FOR_HEADER, forwardedFor);
     const clients = this.#clients;
-    const address = clients.resolveAddress(request.socketAddress, headers);
+    const address = clients.resolveAddress(socketAddress, headers);
     const country =
       address === undefined
         ? undefined
@@ -426,15 +498,20 @@ export class RegionRouter {
       country: country ?? null,
     };
     const raw = headers[PREFERRED_REGION_HEADER];
-    const preferred = raw === undefined ? undefined : typeof raw === 'string' ? raw : raw[0];
+    const preferred = raw === undefined || typeof raw === 'string' ? raw : checkHeader(PREFERRED_REGION_HEADER, raw)[0];
     const decision = this.#decide(country, preferred, request.userId, request.residencyZone, request.exclude, client);
     // A routed decision built by #routed already holds `client`, as its last field.
     if (decision.kind !== 'routed' || (decision as RouteResult).client !== client) (decision as RouteResult).client = client;
     return decision as RouteResult;
   }
 
-  /** The routing decision for a user; see the module comment for the rules, one method each. */
+  /**
+   * The routing decision for a user; see the module comment for the rules, one method each. A field
+   * of the wrong type throws a TypeError naming it and its value.
+   */
   decide(input: DecisionInput): RouteDecision {
+    if (typeof input !== 'object' || input === null)
+      throw invalidInput('RegionRouter.decide: input', input, 'an object such as { country, userId }');
     return this.#decide(input.country, input.preferredRegion, input.userId, input.residencyZone, input.exclude, undefined);
   }
 
@@ -447,6 +524,17 @@ export class RegionRouter {
     exclude: readonly string[] | undefined,
     client: RouteResult['client'] | undefined,
   ): RouteDecision {
+    // Input of another type (a JavaScript caller's): named here, not met later as `x.trim is not a function`.
+    if (
+      (userId !== undefined && typeof userId !== 'string') ||
+      (country !== undefined && typeof country !== 'string') ||
+      (preferredRegion !== undefined && typeof preferredRegion !== 'string') ||
+      (residencyZone !== undefined && typeof residencyZone !== 'string') ||
+      (exclude !== undefined && !Array.isArray(exclude))
+    ) {
+      const fields = { country, preferredRegion, userId, residencyZone, exclude };
+      throw badInput(client === undefined ? 'decide' : 'route', fields);
+    }
     if (exclude !== undefined && exclude.length > 0) {
       const healthy = this.#healthy;
       this.#healthy = (region) => !exclude.includes(region) && healthy(region);
