@@ -13,6 +13,8 @@
 import { type Clock, systemClock } from './clock';
 import { type ListenerErrorHandler, TypedEmitter } from './events';
 import type { HealthEvents, HealthListener, HealthSource, TrafficSignal } from './health-signals';
+import { formatValue } from './problem';
+import { invalidInput } from './private/invalid-input';
 import { unknownName } from './private/unknown-name';
 import type { RoutingTable } from './routing-table';
 
@@ -136,9 +138,12 @@ export class OutlierDetector implements HealthSource {
   /** Feeds one live-traffic result and emits the region's traffic signal. O(1) time and memory. */
   recordResult(region: string, result: { ok: boolean; latencyMs: number }): TrafficSignal {
     const window = this.window(region, 'recordResult');
-    if (typeof result.ok !== 'boolean') throw new TypeError(`OutlierDetector.recordResult: ok must be a boolean, got ${String(result.ok)}`);
+    if (typeof result !== 'object' || result === null)
+      throw invalidInput('OutlierDetector.recordResult: result', result, 'an object { ok: boolean, latencyMs: number }');
+    if (typeof result.ok !== 'boolean')
+      throw new TypeError(`OutlierDetector.recordResult: ok must be a boolean, got ${formatValue(result.ok)}`);
     if (!Number.isFinite(result.latencyMs) || result.latencyMs < 0) {
-      throw new RangeError(`OutlierDetector.recordResult: latencyMs must be a finite number >= 0, got ${String(result.latencyMs)}`);
+      throw new RangeError(`OutlierDetector.recordResult: latencyMs must be a finite number >= 0, got ${formatValue(result.latencyMs)}`);
     }
     const t = this.clock.monotonicNow();
     window.add(t, result.ok);

@@ -14,6 +14,7 @@ import {
   type ProbeSignal,
 } from './health-signals';
 import { checkTableDurations } from './private/table-durations';
+import { invalidInput } from './private/invalid-input';
 import { unknownName } from './private/unknown-name';
 import type { RoutingTable, RoutingTableRegion } from './routing-table';
 
@@ -145,6 +146,8 @@ export class HealthProber implements HealthSource {
     const existing = this.targets.get(region);
     if (existing)
       throw new Error(`HealthProber.addTarget: region "${region}" already has a target (${existing.urls.join(', ')}); remove it first`);
+    if (typeof baseUrl !== 'string' && !(Array.isArray(baseUrl) && baseUrl.every((b) => typeof b === 'string')))
+      throw invalidInput(`HealthProber.addTarget: baseUrl of region "${region}"`, baseUrl, 'an http(s) URL or a list of them');
     const baseUrls = [...new Set(typeof baseUrl === 'string' ? [baseUrl] : baseUrl)];
     if (baseUrls.length === 0)
       throw new Error(`HealthProber.addTarget: region "${region}" was given no base URL; allowed: one or more http(s) URLs`);

@@ -86,7 +86,11 @@ export class RoutingRuntime {
     return this.#state;
   }
 
-  /** Routes a request with the current state's router. */
+  /**
+   * Routes a request with the current state's router. After {@link dispose} it still answers, from
+   * the last state as it was (its health and shares frozen): a request in flight when its gateway
+   * stops is not failed for that.
+   */
   route(request: RouteRequest): RouteResult {
     return this.#state.router.route(request);
   }
@@ -101,8 +105,9 @@ export class RoutingRuntime {
     return this.#state.health.recordResult(region, result);
   }
 
-  /** Adds an active health-check target; it is kept across reloads while the region exists. */
+  /** Adds an active health-check target; it is kept across reloads while the region exists. Throws after {@link dispose}. */
   addTarget(region: string, baseUrl: string | readonly string[]): void {
+    this.#assertLive('addTarget');
     this.#state.health.addTarget(region, baseUrl);
   }
 
@@ -110,8 +115,9 @@ export class RoutingRuntime {
     this.#state.health.removeTarget(region);
   }
 
-  /** Starts active health checks (and keeps them running across reloads). */
+  /** Starts active health checks (and keeps them running across reloads). Throws after {@link dispose}. */
   start(): void {
+    this.#assertLive('start');
     this.#running = true;
     this.#state.health.start();
   }
@@ -141,7 +147,7 @@ export class RoutingRuntime {
    * regions that still exist. An invalid table keeps the current state and returns its problems.
    */
   reload(table: RoutingTable | unknown): RuntimeReloadResult {
-    if (this.#disposed) throw new Error('RoutingRuntime.reload: the runtime is disposed');
+    this.#assertLive('reload');
     const parsed = parseRoutingTable(table);
     if (!parsed.ok) return { ok: false, problems: parsed.problems, state: this.#state };
     const previous = this.#state;
@@ -175,13 +181,20 @@ export class RoutingRuntime {
     return { ok: true, state: next, ...event };
   }
 
-  /** Stops health checks and cancels every timer. */
+  /**
+   * Stops health checks and cancels every timer, for good: `start`, `addTarget` and `reload` throw
+   * afterwards (`route`, `decide` and `recordResult` go on answering from the last state).
+   */
   dispose(): void {
     this.#disposed = true;
     this.#running = false;
     this.#detach();
     this.#state.health.stop();
     this.#state.failover.dispose();
+  }
+
+  #assertLive(method: string): void {
+    if (this.#disposed) throw new Error(`RoutingRuntime.${method}: the runtime is disposed`);
   }
 
   #build(table: RoutingTable, version: number, previous: RuntimeState | undefined): RuntimeState {

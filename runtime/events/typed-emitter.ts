@@ -8,6 +8,7 @@
  * `RuntimeListenerError`), so it is never silent and never crashes the emitter's caller. A handler
  * that throws itself is reported the same way, once, and otherwise ignored.
  */
+import { invalidInput } from '../private/invalid-input';
 
 /** Called with the error a listener threw, the event name and the emitter's name. */
 export type ListenerErrorHandler = (error: unknown, event: string, emitter: string) => void;
@@ -60,8 +61,10 @@ export class TypedEmitter<Events extends EventMap> {
     this.#onListenerError = options.onListenerError ?? warnListenerError;
   }
 
-  /** Subscribes; returns the unsubscribe function (calling it twice is harmless). */
+  /** Subscribes; returns the unsubscribe function (calling it twice is harmless). A listener that is not a function throws a TypeError. */
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
+    if (typeof listener !== 'function')
+      throw invalidInput(`${this.#name}: listener of "${String(event)}"`, listener, 'a function (event) => void');
     const list = [...(this.#listeners.get(event) ?? []), listener as (payload: never) => void];
     this.#listeners.set(event, list);
     return () => {

@@ -114,3 +114,78 @@ describe('RoutingRuntime', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 });
+
+describe('RoutingRuntime after dispose()', () => {
+  it('start(), addTarget() and reload() throw "the runtime is disposed"; no health check is scheduled again', () => {
+    const clock = new ManualClock();
+    let probes = 0;
+    const rt = runtime(clock, async () => {
+      probes++;
+      return 200;
+    });
+    rt.dispose();
+    expect(() => rt.start()).toThrow('RoutingRuntime.start: the runtime is disposed');
+    expect(() => rt.addTarget('eu-west-1', 'http://127.0.0.1:24001')).toThrow('RoutingRuntime.addTarget: the runtime is disposed');
+    expect(() => rt.reload(fixture())).toThrow('RoutingRuntime.reload: the runtime is disposed');
+    expect(clock.pendingTimers()).toBe(0);
+    clock.advance(60_000);
+    expect(probes).toBe(0);
+    expect(rt.current.health.targetUrl('eu-west-1')).toBeUndefined();
+  });
+
+  it('a target added before dispose() is not checked again by a start() after it', () => {
+    const clock = new ManualClock();
+    const rt = runtime(clock);
+    rt.addTarget('eu-west-1', 'http://127.0.0.1:24001');
+    rt.dispose();
+    expect(() => rt.start()).toThrow(/disposed/);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('route(), decide() and recordResult() go on answering from the last state (a request in flight at shutdown is not failed)', () => {
+    const clock = new ManualClock();
+    const rt = runtime(clock);
+    rt.dispose();
+    expect(rt.decide({ country: 'DE' })).toMatchObject({ kind: 'routed', region: 'eu-central-1' });
+    expect(rt.route({ socketAddress: '81.2.69.142' }).kind).toBe('routed');
+    expect(() => rt.recordResult('eu-west-1', { ok: true, latencyMs: 1 })).not.toThrow();
+    expect(() => rt.stop()).not.toThrow();
+    expect(() => rt.dispose()).not.toThrow();
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('RoutingRuntime: arguments of the wrong type (JavaScript callers)', () => {
+  const clock = new ManualClock();
+  const rt = runtime(clock);
+  afterAll(() => rt.dispose());
+
+  it.each([
+    ['onTransition(5)', () => rt.onTransition(5 as never), 'RoutingRuntime: listener of "transition": 5; allowed: a function'],
+    ['onReload("x")', () => rt.onReload('x' as never), 'RoutingRuntime: listener of "reloaded": "x"; allowed: a function'],
+    [
+      'onInstanceResult(null)',
+      () => rt.onInstanceResult(null as never),
+      'RoutingRuntime: listener of "instance": null; allowed: a function',
+    ],
+    [
+      'recordResult(region)',
+      () => rt.recordResult('eu-west-1', undefined as never),
+      'OutlierDetector.recordResult: result: undefined; allowed: an object { ok: boolean, latencyMs: number }',
+    ],
+    [
+      'recordResult ok "yes"',
+      () => rt.recordResult('eu-west-1', { ok: 'yes', latencyMs: 1 } as never),
+      'OutlierDetector.recordResult: ok must be a boolean, got "yes"',
+    ],
+    [
+      'addTarget(region, 5)',
+      () => rt.addTarget('eu-west-1', 5 as never),
+      'HealthProber.addTarget: baseUrl of region "eu-west-1": 5; allowed: an http(s) URL or a list of them',
+    ],
+    ['addTarget(region, [5])', () => rt.addTarget('eu-west-1', [5] as never), 'baseUrl of region "eu-west-1": [5]; allowed'],
+  ])('%s: a TypeError naming the argument and its value', (_name, call, message) => {
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(message);
+  });
+});
