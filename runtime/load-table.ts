@@ -94,11 +94,17 @@ export type ReloadResult = { ok: true; table: RoutingTable } | { ok: false; prob
  * when a new table is accepted; `rejected {problems, source}` when a reload is refused (the
  * previous table stays current). A throwing listener goes to `onListenerError`.
  */
+/** Options of a {@link RoutingTableStore}. */
+export interface RoutingTableStoreOptions {
+  /** Where errors thrown by `updated`/`rejected` listeners go. @default warnListenerError */
+  readonly onListenerError?: ListenerErrorHandler;
+}
+
 export class RoutingTableStore {
   #current: RoutingTable;
   readonly #events: TypedEmitter<RoutingTableStoreEvents>;
 
-  constructor(initial: RoutingTable | unknown, options: { readonly onListenerError?: ListenerErrorHandler } = {}) {
+  constructor(initial: RoutingTable | unknown, options: RoutingTableStoreOptions = {}) {
     this.#events = new TypedEmitter({ name: 'RoutingTableStore', onListenerError: options.onListenerError });
     this.#current = (() => {
       const result = parseRoutingTable(initial);
@@ -107,9 +113,9 @@ export class RoutingTableStore {
     })();
   }
 
-  /** Creates a store from a file; throws {@link RoutingTableError} if the file is not a valid table. */
-  static fromFile(file: string): RoutingTableStore {
-    return new RoutingTableStore(loadRoutingTable(file));
+  /** Creates a store from a file (options as the constructor's); throws {@link RoutingTableError} if the file is not a valid table. */
+  static fromFile(file: string, options: RoutingTableStoreOptions = {}): RoutingTableStore {
+    return new RoutingTableStore(loadRoutingTable(file), options);
   }
 
   /** Subscribes to `updated` or `rejected`; returns the unsubscribe function. */

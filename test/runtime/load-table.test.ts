@@ -140,6 +140,18 @@ describe('RoutingTableStore', () => {
     expect(listenerErrors).toEqual(['updated: Error: a broken listener']);
   });
 
+  it("fromFile takes the constructor's options: a listener error goes to onListenerError", () => {
+    const listenerErrors: string[] = [];
+    const store = RoutingTableStore.fromFile(fixturePath, {
+      onListenerError: (err, event, emitter) => listenerErrors.push(`${emitter} ${event}: ${String(err)}`),
+    });
+    store.on('updated', () => {
+      throw new Error('a broken listener');
+    });
+    expect(store.reloadFromFile(fixturePath).ok).toBe(true);
+    expect(listenerErrors).toEqual(['RoutingTableStore updated: Error: a broken listener']);
+  });
+
   it('reloads from files, keeping the table when the file is unreadable', () => {
     const store = RoutingTableStore.fromFile(fixturePath);
     const before = store.current;
