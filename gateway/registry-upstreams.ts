@@ -23,6 +23,8 @@ export class RegistryUpstreams {
   readonly #instances = new Map<string, Map<string, string>>();
   #regions = new Set<string>();
   #watch: WatchHandle | undefined;
+  /** Aborted by close(): a start still waiting for the registry gives up, and opens no watch after it. */
+  readonly #stop = new AbortController();
 
   constructor(
     private readonly registry: ServiceRegistry,
@@ -31,12 +33,24 @@ export class RegistryUpstreams {
     private readonly onChange: (region: string, origins: readonly string[]) => void,
   ) {}
 
-  /** Discovers every region's instances, then watches. Throws when the registry cannot be read at start. */
+  /**
+   * Discovers every region's instances, then watches. Throws when the registry cannot be read at
+   * start, and when {@link close} is called before the start is done (it then leaves nothing behind:
+   * no retry pending in the registry, no watch, no instance reported).
+   */
   async start(regions: readonly string[]): Promise<void> {
     this.#regions = new Set(regions);
-    this.#watch = await this.registry.watch({}, (event) => this.#onEvent(event));
+    const stop = this.#stop.signal;
+    const watch = await this.registry.watch({}, (event) => this.#onEvent(event), { signal: stop });
+    if (stop.aborted) {
+      // A registry that does not take the signal: its watch is closed here.
+      await watch.close().catch(() => undefined);
+      stop.throwIfAborted();
+    }
+    this.#watch = watch;
     for (const region of regions) {
       const found = await this.registry.discover(region, this.service);
+      stop.throwIfAborted();
       const map = new Map<string, string>();
       for (const instance of found) {
         const origin = instanceOrigin(instance);
@@ -58,7 +72,7 @@ export class RegistryUpstreams {
   }
 
   #onEvent(event: WatchEvent): void {
-    if (event.name !== this.service) return;
+    if (event.name !== this.service || this.#stop.signal.aborted) return;
     let map = this.#instances.get(event.region);
     if (map === undefined) {
       map = new Map();
@@ -75,7 +89,9 @@ export class RegistryUpstreams {
     if (this.#regions.has(event.region)) this.onChange(event.region, this.origins(event.region));
   }
 
+  /** Stops following the registry; a start still in progress is given up. Idempotent. */
   async close(): Promise<void> {
+    this.#stop.abort(new Error('the registry watch was closed before it started'));
     await this.#watch?.close().catch(() => undefined);
     this.#watch = undefined;
   }

@@ -24,6 +24,7 @@ import {
   type WatchFilter,
   type WatchHandle,
   type WatchListener,
+  type WatchOptions,
   SERVICE_KEY_PREFIX,
   parseInstance,
   parseServiceKey,
@@ -130,8 +131,10 @@ export class EtcdRegistry implements ServiceRegistry {
     return out.sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async watch(filter: WatchFilter, listener: WatchListener): Promise<WatchHandle> {
+  async watch(filter: WatchFilter, listener: WatchListener, options: WatchOptions = {}): Promise<WatchHandle> {
     this.assertOpen('watch');
+    const signal = options.signal;
+    signal?.throwIfAborted();
     const prefix = watchPrefix(filter);
     // What the listener was told is listed (key → value text), to tell a re-listing what changed,
     // and the newest revision the watch has reached.
@@ -144,8 +147,9 @@ export class EtcdRegistry implements ServiceRegistry {
         start = await this.client.getAll().prefix(prefix).exec();
       } catch {
         this.assertOpen('watch');
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await abortableDelay(delay, signal); // a caller that gives up leaves no retry behind
       }
+      signal?.throwIfAborted();
     }
     const known = new Map<string, string>(start.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
     let revision = Number(start.header.revision);
@@ -256,14 +260,19 @@ export class EtcdRegistry implements ServiceRegistry {
         );
       });
     };
-    await open(String(revision + 1));
-    return {
+    const handle: WatchHandle = {
       close: async () => {
         closed = true;
         current = undefined;
         await Promise.all([...mine].map(retire));
       },
     };
+    await open(String(revision + 1));
+    if (signal?.aborted) {
+      await handle.close();
+      signal.throwIfAborted();
+    }
+    return handle;
   }
 
   async close(options: CloseOptions = {}): Promise<void> {
@@ -411,4 +420,18 @@ export class EtcdRegistry implements ServiceRegistry {
   private assertOpen(op: string): void {
     if (this.closed) throw new Error(`EtcdRegistry: ${op} after close()`);
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (its timer then cleared). */
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -17,6 +17,7 @@ import {
   type WatchFilter,
   type WatchHandle,
   type WatchListener,
+  type WatchOptions,
   SERVICE_KEY_PREFIX,
   parseInstance,
   parseServiceKey,
@@ -175,8 +176,9 @@ export class MemoryRegistry implements ServiceRegistry {
     return this.store.list(`${SERVICE_KEY_PREFIX}${validateSegment('region', region)}/${validateSegment('name', name)}/`);
   }
 
-  async watch(filter: WatchFilter, listener: WatchListener): Promise<WatchHandle> {
+  async watch(filter: WatchFilter, listener: WatchListener, options: WatchOptions = {}): Promise<WatchHandle> {
     this.assertOpen('watch');
+    options.signal?.throwIfAborted();
     const unsubscribe = this.store.watch(watchPrefix(filter), listener);
     this.watches.add(unsubscribe);
     return {

@@ -91,6 +91,14 @@ export interface WatchHandle {
   close(): Promise<void>;
 }
 
+export interface WatchOptions {
+  /**
+   * Gives up a watch not yet established (a registry that retries until its store answers): the
+   * promise rejects with the signal's reason, no retry is left pending, and no watch is opened.
+   */
+  signal?: AbortSignal;
+}
+
 export interface CloseOptions {
   /** true (default): remove this client's instances. false: just stop keeping them alive; they expire with their TTL. */
   deregister?: boolean;
@@ -99,8 +107,8 @@ export interface CloseOptions {
 export interface ServiceRegistry {
   register(instance: ServiceInstanceInput, options: RegisterOptions): Promise<RegistrationHandle>;
   discover(region: string, name: string): Promise<ServiceInstance[]>;
-  /** Resolves once the watch is established: events after that are delivered. */
-  watch(filter: WatchFilter, listener: WatchListener): Promise<WatchHandle>;
+  /** Resolves once the watch is established: events after that are delivered. `signal` cancels a pending start. */
+  watch(filter: WatchFilter, listener: WatchListener, options?: WatchOptions): Promise<WatchHandle>;
   close(options?: CloseOptions): Promise<void>;
 }
 
