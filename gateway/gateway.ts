@@ -29,7 +29,8 @@ import { countryForIp } from '../runtime/geo';
 import type { ProbeFn } from '../runtime/health';
 import { loadRoutingTable } from '../runtime/load-table';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../runtime/metric-names';
-import { formatProblem } from '../runtime/problem';
+import { formatProblem, formatValue } from '../runtime/problem';
+import { checkPort, invalidInput, isRecord } from '../runtime/private/invalid-input';
 import { PREFERRED_REGION_HEADER, type RouteResult } from '../runtime/router';
 import { RoutingTableError, servingRegionIds, type RoutingTable, type RoutingTableProblem } from '../runtime/routing-table';
 import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
@@ -49,7 +50,7 @@ import {
   sendJson,
 } from './private/http';
 import { RegistryUpstreams } from './registry-upstreams';
-import { longestUpstreamSilenceMs, RegionUpstreams, UPSTREAM_DEFAULTS, type UpstreamPoolOptions } from './upstreams';
+import { checkUpstreamUrl, longestUpstreamSilenceMs, RegionUpstreams, UpstreamConfigError, type UpstreamPoolOptions } from './upstreams';
 
 /** Bounds on what a client may send. */
 export interface GatewayLimits {
@@ -264,9 +265,66 @@ function fileFingerprint(file: string): string | undefined {
   }
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`gateway ${name}: ${String(value)}; allowed: an integer > 0`);
+function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number') throw invalidInput(`gateway ${name}`, value, 'an integer > 0');
+  if (!Number.isInteger(value) || value <= 0) throw invalidInput(`gateway ${name}`, value, 'an integer > 0', true);
   return value;
+}
+
+/**
+ * What `resolveUpstreams` answers for a table, each URL checked as the CLI's are (an absolute
+ * http(s) origin): anything else is an {@link UpstreamConfigError} naming the region and the value.
+ */
+function resolveStatic(resolve: GatewayProps['resolveUpstreams'], table: RoutingTable): Record<string, string> {
+  if (resolve === undefined) return {};
+  const found: unknown = resolve(table);
+  if (!isRecord(found))
+    throw new UpstreamConfigError([
+      `resolveUpstreams(table): ${formatValue(found)}; allowed: an object of region id → upstream origin URL such as { "eu-west-1": "http://127.0.0.1:9101" }`,
+    ]);
+  const problems: string[] = [];
+  const out: Record<string, string> = {};
+  for (const [region, url] of Object.entries(found)) {
+    if (url === undefined) continue;
+    const checked = checkUpstreamUrl(`resolveUpstreams(table)[${JSON.stringify(region)}]`, url);
+    if (checked.ok) out[region] = checked.origin;
+    else problems.push(checked.problem);
+  }
+  if (problems.length > 0) throw new UpstreamConfigError(problems);
+  return out;
+}
+
+/**
+ * The props as a JavaScript caller may pass them: a prop of the wrong type or range is named with
+ * its value and what is allowed, here, before anything starts (not as a TypeError from deep inside,
+ * nor in listen() after the main port listens). The numbers of `limits` and `upstream` are checked
+ * where they are used; the table by the runtime.
+ */
+function checkProps(props: unknown): GatewayProps {
+  if (!isRecord(props)) throw invalidInput('gateway props', props, 'an object such as { table, resolveUpstreams }');
+  const p = props;
+  const fail = (key: string, allowed: string): never => {
+    throw invalidInput(`gateway ${key}`, p[key], allowed);
+  };
+  const given = (key: string) => p[key] !== undefined;
+  if (given('resolveUpstreams') && typeof p.resolveUpstreams !== 'function')
+    fail('resolveUpstreams', 'a function (table) => { region: upstream origin URL }');
+  if (given('registry') && !(isRecord(p.registry) && typeof p.registry.watch === 'function' && typeof p.registry.discover === 'function'))
+    fail('registry', 'a ServiceRegistry (EtcdRegistry, MemoryRegistry)');
+  if (given('trustedProxies') && !Array.isArray(p.trustedProxies))
+    fail('trustedProxies', 'a list of IP addresses or CIDRs such as ["10.0.0.0/8"]');
+  for (const key of ['limits', 'upstream']) if (given(key) && !isRecord(p[key])) fail(key, 'an object');
+  const logger = p.logger;
+  if (given('logger') && !(isRecord(logger) && ['info', 'warn', 'error'].every((level) => typeof logger[level] === 'function')))
+    fail('logger', 'a pino logger (an object with info, warn and error methods)');
+  for (const key of ['activeHealthChecks', 'watchTable', 'logClientAddress', 'processMetrics'])
+    if (given(key) && typeof p[key] !== 'boolean') fail(key, 'true or false');
+  for (const key of ['tableFile', 'registryService'])
+    if (given(key) && (typeof p[key] !== 'string' || p[key] === '')) fail(key, 'a non-empty string');
+  if (given('probe') && typeof p.probe !== 'function') fail('probe', 'a function (url, signal) => Promise<HTTP status>');
+  if (given('adminPort')) checkPort('gateway adminPort', p.adminPort);
+  if (given('registryStartTimeoutMs')) positiveInt('registryStartTimeoutMs', p.registryStartTimeoutMs);
+  return p as unknown as GatewayProps;
 }
 
 /** Classifies an undici error: connect errors never reached the upstream; others may have. */
@@ -369,11 +427,15 @@ export class Gateway {
   /** Responses whose request holds a turn of its connection (released when the request is done). */
   readonly #turnHolders = new WeakSet<ServerResponse>();
   #started = false;
+  /** The last listen, settled once it listens or has undone what it started. */
+  #listening: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
   #logDestination: LogBatch | undefined;
   #logFlusher: NodeJS.Timeout | undefined;
 
-  constructor(props: GatewayProps) {
+  /** Throws for a prop of the wrong type or range, naming it, its value and what is allowed. */
+  constructor(gatewayProps: GatewayProps) {
+    const props = checkProps(gatewayProps);
     this.#props = props;
     this.limits = { ...LIMIT_DEFAULTS, ...props.limits };
     for (const [k, v] of Object.entries(this.limits)) positiveInt(`limits.${k}`, v);
@@ -384,7 +446,8 @@ export class Gateway {
     }
     // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every
     // slow answer the upstream timeouts still allow.
-    const upstream = { ...UPSTREAM_DEFAULTS, ...props.upstream };
+    this.#upstreams = new RegionUpstreams(props.upstream); // checks its numbers
+    const upstream = this.#upstreams.options;
     const waitMs = longestUpstreamSilenceMs(upstream);
     if (this.limits.clientIdleTimeoutMs <= waitMs) {
       throw new RangeError(
@@ -411,7 +474,6 @@ export class Gateway {
       health: props.probe === undefined ? {} : { probe: props.probe },
       onListenerError: (err) => this.logger.warn({ event: 'listener-error', error: String(err) }, 'runtime listener failed'),
     });
-    this.#upstreams = new RegionUpstreams(props.upstream);
     this.#applyStatic(this.#runtime.current.table);
     this.metrics = new GatewayMetrics(
       { regions: () => this.#servingSnapshots(), inflight: () => this.#inflight },
@@ -498,18 +560,53 @@ export class Gateway {
     return this.#inflight;
   }
 
-  /** Starts health checks, registry discovery and file watching, and listens. */
+  /**
+   * Starts health checks, registry discovery and file watching, and listens. Rejects (starting
+   * nothing) for a port or host of the wrong type, a second call, and a call after (or during)
+   * {@link shutdown}: "the gateway is shut down". A listen that fails (the port in use, the registry
+   * not answering within `registryStartTimeoutMs`, a shutdown meanwhile) undoes what it started:
+   * health checks, the idle sweep, the registry watch (a pending start is given up), the file
+   * watch and the listeners; it may then be called again, and shutdown is safe to call.
+   */
   async listen(port: number, host = '127.0.0.1'): Promise<{ port: number; adminPort?: number }> {
+    checkPort('gateway listen port', port);
+    if (typeof host !== 'string' || host === '') throw invalidInput('gateway listen host', host, 'a host name or IP address');
+    this.#assertOpen('listen');
     if (this.#started) throw new Error('gateway: listen called twice');
     this.#started = true;
+    const attempt = this.#listenOrUndo(port, host);
+    this.#listening = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    return attempt;
+  }
+
+  async #listenOrUndo(port: number, host: string): Promise<{ port: number; adminPort?: number }> {
+    try {
+      return await this.#listen(port, host);
+    } catch (err) {
+      await this.#undoListen();
+      this.#started = false;
+      throw err;
+    }
+  }
+
+  /** Throws "the gateway is shut down" once shutdown has begun. */
+  #assertOpen(method: string): void {
+    if (this.#closed !== undefined) throw new Error(`gateway: ${method}: the gateway is shut down`);
+  }
+
+  async #listen(port: number, host: string): Promise<{ port: number; adminPort?: number }> {
     const idleMs = this.limits.clientIdleTimeoutMs;
     this.#idleSweep = setInterval(() => this.#sweepIdle(idleMs), Math.max(100, Math.min(1000, Math.floor(idleMs / 10)))).unref();
     if (this.#props.registry !== undefined) {
-      this.#registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
+      const registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
         this.#setOrigins(region, origins),
       );
-      const starting = this.#registry.start(this.#runtime.current.table.regions.map((r) => r.id));
-      starting.catch(() => undefined); // past the timeout it settles unobserved
+      this.#registry = registry;
+      const starting = registry.start(this.#runtime.current.table.regions.map((r) => r.id));
+      starting.catch(() => undefined); // past the timeout it settles unobserved (closed by the undo)
       const ms = this.#props.registryStartTimeoutMs ?? 10_000;
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -527,13 +624,17 @@ export class Gateway {
             );
           }),
         ]);
+      } catch (err) {
+        this.#assertOpen('listen'); // a shutdown meanwhile gave the start up: say so, not why it stopped
+        throw err;
       } finally {
         clearTimeout(timer);
       }
+      this.#assertOpen('listen');
       // Regions the registry lists no instance for take no traffic until one registers: said at start
       // (a misspelt --registry-service would otherwise look like a healthy start answering 503).
       const service = this.#props.registryService ?? 'api';
-      const empty = servingRegionIds(this.#runtime.current.table).filter((region) => this.#registry!.origins(region).length === 0);
+      const empty = servingRegionIds(this.#runtime.current.table).filter((region) => registry.origins(region).length === 0);
       if (empty.length > 0)
         this.logger.warn(
           { event: 'no-instances', service, regions: empty },
@@ -543,29 +644,48 @@ export class Gateway {
     countryForIp('81.2.69.142'); // load the geo database now, not on the first request
     if (this.#activeChecks) this.#runtime.start();
     if (this.#props.tableFile !== undefined && (this.#props.watchTable ?? true)) this.#watch(this.#props.tableFile);
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
+    const listenOn = (server: Server, on: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(on, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    await listenOn(this.server, port);
+    this.#assertOpen('listen');
     const out: { port: number; adminPort?: number } = { port: (this.server.address() as AddressInfo).port };
     if (this.adminServer) {
-      const adminServer = this.adminServer;
-      await new Promise<void>((resolve, reject) => {
-        adminServer.once('error', reject);
-        adminServer.listen(this.#props.adminPort, host, () => resolve());
-      });
-      out.adminPort = (adminServer.address() as AddressInfo).port;
+      await listenOn(this.adminServer, this.#props.adminPort!);
+      this.#assertOpen('listen');
+      out.adminPort = (this.adminServer.address() as AddressInfo).port;
     }
     this.logger.info({ event: 'listening', ...out, regions: this.#runtime.current.table.regions.map((r) => r.id) }, 'gateway listening');
     this.#logDestination?.flush();
     return out;
   }
 
-  /** Reloads the table file; a bad file (or one whose regions have no upstream) keeps the current table. */
+  /** Stops what a failed listen started (each step harmless when it did not get that far, or when shutdown did it). */
+  async #undoListen(): Promise<void> {
+    clearInterval(this.#idleSweep);
+    this.#idleSweep = undefined;
+    this.#runtime.stop();
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    clearTimeout(this.#watchTimer);
+    const registry = this.#registry;
+    this.#registry = undefined;
+    const close = (server: Server | undefined) =>
+      server?.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    await Promise.all([registry?.close(), close(this.server), close(this.adminServer)]);
+  }
+
+  /**
+   * Reloads the table file; a bad file (or one whose regions have no upstream, or whose
+   * `resolveUpstreams` answer is not valid) keeps the current table. Throws after {@link shutdown}.
+   */
   reload(trigger: ReloadTrigger = 'api'): GatewayReloadResult {
+    this.#assertOpen('reload');
     const file = this.#props.tableFile;
     if (file === undefined) {
       const problems = [{ path: '', message: 'the gateway was started without a table file; nothing to reload' }];
@@ -592,7 +712,7 @@ export class Gateway {
       throw err;
     }
     try {
-      fixed = this.#props.resolveUpstreams?.(table) ?? {};
+      fixed = resolveStatic(this.#props.resolveUpstreams, table);
     } catch (err) {
       return this.#rejected(trigger, [{ path: 'regions', message: err instanceof Error ? err.message : String(err) }]);
     }
@@ -617,7 +737,10 @@ export class Gateway {
   /**
    * Graceful shutdown: readiness turns 503, the listeners stop accepting, idle keep-alive
    * connections close, in-flight requests get `drainTimeoutMs` to finish (answers carry
-   * `Connection: close`), then the remaining connections are cut and the pools closed.
+   * `Connection: close`), then the remaining connections are cut and the pools closed. A listen
+   * still starting (waiting for the registry, say) is given up: it rejects with "the gateway is shut
+   * down" and leaves nothing running. Final: later calls return the same promise, and `listen` and
+   * `reload` throw "the gateway is shut down".
    */
   shutdown(): Promise<void> {
     this.#closed ??= this.#shutdown();
@@ -648,7 +771,8 @@ export class Gateway {
     admin?.closeAllConnections();
     await Promise.all([closed, adminClosed]);
     this.#runtime.dispose();
-    await this.#registry?.close();
+    await this.#registry?.close(); // a listen still waiting for the registry gives up
+    await this.#listening; // a listen in progress notices the shutdown and undoes what it started
     const left = Math.max(100, this.#drainTimeoutMs - (performance.now() - started));
     await this.#upstreams.close(left);
     this.logger.info(
@@ -678,7 +802,8 @@ export class Gateway {
   }
 
   #applyStatic(table: RoutingTable): void {
-    if (Object.keys(this.#static).length === 0 && this.#props.resolveUpstreams) this.#static = this.#props.resolveUpstreams(table);
+    if (Object.keys(this.#static).length === 0 && this.#props.resolveUpstreams)
+      this.#static = resolveStatic(this.#props.resolveUpstreams, table);
     for (const r of table.regions) {
       const fromRegistry = this.#registry?.origins(r.id) ?? [];
       const fixed = this.#static[r.id];

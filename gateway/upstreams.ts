@@ -6,6 +6,7 @@
  * JSON file or environment variables, or from a service registry (see `registry-upstreams.ts`).
  */
 import { BalancedPool } from 'undici';
+import { invalidInput } from '../runtime/private/invalid-input';
 import { unknownName } from '../runtime/private/unknown-name';
 
 /** Timeouts and pool size for every upstream. */
@@ -174,7 +175,8 @@ export class RegionUpstreams {
   constructor(options: UpstreamPoolOptions = {}) {
     this.#options = { ...UPSTREAM_DEFAULTS, ...options };
     for (const [key, value] of Object.entries(this.#options)) {
-      if (!Number.isInteger(value) || value <= 0) throw new RangeError(`upstream ${key}: ${String(value)}; allowed: an integer > 0`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+        throw invalidInput(`upstream ${key}`, value, 'an integer > 0', typeof value === 'number');
     }
   }
 
