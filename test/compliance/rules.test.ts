@@ -38,9 +38,10 @@ const db = (extra: Record<string, unknown> = {}) =>
   });
 const lbGroup = res('aws_security_group', 'lb', { tags: { Tier: 'loadbalancer' } });
 const gwGroup = res('aws_security_group', 'gw', { tags: { Tier: 'gateway' } });
-const ingress = (group: string, port: number, cidr = '0.0.0.0/0') =>
+const ingress = (group: string, port: number, cidr = '0.0.0.0/0', protocol = 'tcp') =>
   res('aws_vpc_security_group_ingress_rule', `in_${group}_${port}`, {
     security_group_id: ref('aws_security_group', group),
+    ip_protocol: protocol,
     from_port: port,
     to_port: port,
     cidr_ipv4: cidr,
@@ -404,6 +405,96 @@ describe('rules read relations, not just attributes', () => {
     expect(findings.map((f) => f.reason)).toEqual([
       'allows "${var.admin_cidr}" (known only at apply: it may be 0.0.0.0/0) on ports 22-22 into a group that is not the load-balancer tier',
     ]);
+  });
+
+  it('TSLJ-NET-1 reads a list variable as a source known only at apply (found by QA: it spread "${var.x}" into characters)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-1')!;
+    const sgRule = (cidrs: unknown, extra: Record<string, unknown> = {}) =>
+      res('aws_security_group_rule', 'ssh', {
+        type: 'ingress',
+        security_group_id: ref('aws_security_group', 'gw'),
+        protocol: 'tcp',
+        from_port: 22,
+        to_port: 22,
+        cidr_blocks: cidrs,
+        ...extra,
+      });
+    // Token.asList(var.admin_cidrs) synthesizes to one string where a list is expected
+    expect(rule.check(app([gwGroup, sgRule('${var.admin_cidrs}')])).map((f) => f.reason)).toEqual([
+      'allows "${var.admin_cidrs}" (known only at apply: it may be 0.0.0.0/0) on ports 22-22 into a group that is not the load-balancer tier',
+    ]);
+    expect(rule.check(app([gwGroup, sgRule(undefined, { ipv6_cidr_blocks: '${var.admin_v6}' })]))).toHaveLength(1);
+    const inline = (ingress: unknown) => res('aws_security_group', 'inline', { tags: { Tier: 'gateway' }, ingress });
+    expect(rule.check(app([inline('${var.rules}')]))).toHaveLength(1);
+    const dynamic = res('aws_security_group', 'dyn', {
+      tags: { Tier: 'gateway' },
+      dynamic: {
+        ingress: { for_each: '${var.rules}', content: { protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: '${ingress.value}' } },
+      },
+    });
+    expect(rule.check(app([dynamic]))).toHaveLength(1);
+    // the VPC's own range stays private, as a list or as the one expression
+    expect(rule.check(app([gwGroup, sgRule(['${aws_vpc.v.cidr_block}']), sgRule('${aws_vpc.v.cidr_block}')]))).toEqual([]);
+    expect(rule.check(app([inline([{ protocol: 'tcp', from_port: 8080, to_port: 8080, cidr_blocks: ['10.20.0.0/16'] }])]))).toEqual([]);
+  });
+
+  it('TSLJ-NET-1 takes the load-balancer exception only for tcp 443 (found by QA: protocol "-1" on ports 443-443 opened every port)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-1')!;
+    const reasons = (...rs: ReturnType<typeof res>[]) => rule.check(app([lbGroup, gwGroup, ...rs])).map((f) => f.reason);
+    expect(reasons(ingress('lb', 443), ingress('lb', 443, '::/0', 'TCP'), ingress('lb', 443, '0.0.0.0/0', '6'))).toEqual([]);
+    for (const all of ['-1', 'all', 'ALL'])
+      expect(reasons(ingress('lb', 443, '0.0.0.0/0', all))).toEqual([
+        `allows "0.0.0.0/0" on every protocol and port (protocol "${all}": AWS ignores the ports) (the load-balancer tier takes only tcp 443 from anywhere)`,
+      ]);
+    expect(reasons(ingress('lb', 443, '0.0.0.0/0', 'udp'))).toEqual([
+      'allows "0.0.0.0/0" on ports 443-443 over protocol "udp" (the load-balancer tier takes only tcp 443 from anywhere)',
+    ]);
+    expect(reasons(ingress('gw', 443, '::/0', '-1'))[0]).toMatch(
+      /every protocol and port .* into a group that is not the load-balancer tier/,
+    );
+    // the same in the two other ways AWS takes an ingress permission
+    const sgRule = (protocol: string) =>
+      res('aws_security_group_rule', `lb_${protocol}`, {
+        type: 'ingress',
+        security_group_id: ref('aws_security_group', 'lb'),
+        protocol,
+        from_port: 443,
+        to_port: 443,
+        cidr_blocks: ['0.0.0.0/0'],
+      });
+    expect(reasons(sgRule('tcp'))).toEqual([]);
+    expect(reasons(sgRule('-1'), sgRule('all'))).toHaveLength(2);
+    const inline = (protocol: string) =>
+      res('aws_security_group', `inline_${protocol}`, {
+        tags: { Tier: 'loadbalancer' },
+        ingress: [{ protocol, from_port: 443, to_port: 443, cidr_blocks: ['0.0.0.0/0'] }],
+      });
+    expect(reasons(inline('tcp'))).toEqual([]);
+    expect(reasons(inline('-1'), inline('all'))).toHaveLength(2);
+  });
+
+  it('TSLJ-NET-1 reads a public range of /8 (IPv6 /16) or wider as the internet (found by QA: 0.0.0.0/1 + 128.0.0.0/1 on 22 passed)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-1')!;
+    const reasons = (...cidrs: string[]) =>
+      rule.check(app([gwGroup, ...cidrs.map((c, i) => ({ ...ingress('gw', 22, c), name: `r${i}` }))])).map((f) => f.reason);
+    expect(reasons('0.0.0.0/1', '128.0.0.0/1')).toEqual([
+      'allows "0.0.0.0/1" (a public range of /8 or wider for IPv4, /16 for IPv6: a slice of the internet) on ports 22-22 into a group that is not the load-balancer tier',
+      'allows "128.0.0.0/1" (a public range of /8 or wider for IPv4, /16 for IPv6: a slice of the internet) on ports 22-22 into a group that is not the load-balancer tier',
+    ]);
+    for (const wide of ['3.0.0.0/8', '64.0.0.0/2', '::0/0', '2000::/3', '2600::/12', '2a00::/16']) expect(reasons(wide)).toHaveLength(1);
+    // private or reserved however wide, and public ranges narrower than the threshold
+    for (const narrow of [
+      '10.0.0.0/8',
+      '0.0.0.0/8',
+      '127.0.0.0/8',
+      '224.0.0.0/4',
+      '3.0.0.0/9',
+      '203.0.113.0/24',
+      'fc00::/7',
+      'fe80::/10',
+      '2600::/17',
+    ])
+      expect(reasons(narrow)).toEqual([]);
   });
 
   it('a bucket without any encryption configuration fails TSLJ-ENC-1, TLS-1, S3-1, S3-2', () => {
