@@ -133,9 +133,17 @@ const CASES: Record<string, Case> = {
         default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443' } }],
       }),
       res('google_compute_ssl_policy', 'p', { min_tls_version: 'TLS_1_2' }),
+      res('google_compute_target_https_proxy', 'proxy', { ssl_policy: ref('google_compute_ssl_policy', 'p') }),
     ]),
-    violating: app([res('aws_lb_listener', 'https', { protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' })]),
-    reason: /ssl_policy "ELBSecurityPolicy-2016-08", which allows TLS below 1.2/,
+    violating: app([
+      res('aws_lb_listener', 'https', { protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' }),
+      // found by QA: an ELB listener without a policy failed, a Google HTTPS proxy without one passed
+      res('google_compute_target_https_proxy', 'proxy', { url_map: 'projects/x/global/urlMaps/m' }),
+      res('google_compute_region_target_https_proxy', 'regional', { ssl_policy: '' }),
+      res('google_compute_target_ssl_proxy', 'ssl', {}),
+    ]),
+    reason:
+      /ssl_policy "ELBSecurityPolicy-2016-08", which allows TLS below 1.2|^google_compute_(region_)?target_(https|ssl)_proxy with ssl_policy (unset|""): Google's default SSL policy allows TLS 1.0$/,
   },
   'TSLJ-TLS-3': {
     compliant: app([
@@ -495,6 +503,37 @@ describe('rules read relations, not just attributes', () => {
       '2600::/17',
     ])
       expect(reasons(narrow)).toEqual([]);
+  });
+
+  it('TSLJ-TLS-2 names a Google HTTPS or SSL proxy without an SSL policy, as an ELB HTTPS listener without one (found by QA)', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-TLS-2')!;
+    const policy = res('google_compute_ssl_policy', 'p', { min_tls_version: 'TLS_1_2' });
+    const proxy = (type: string, extra: Record<string, unknown> = {}) => res(type, type.slice(15), { url_map: 'm', ...extra });
+    expect(
+      rule.check(app([policy, proxy('google_compute_target_https_proxy', { ssl_policy: ref('google_compute_ssl_policy', 'p') })])),
+    ).toEqual([]);
+    expect(
+      rule.check(
+        app([
+          proxy('google_compute_target_https_proxy'),
+          proxy('google_compute_region_target_https_proxy', { ssl_policy: null }),
+          proxy('google_compute_target_ssl_proxy', { ssl_policy: ' ' }),
+        ]),
+      ),
+    ).toEqual([
+      {
+        path: 'apac/ap-east-1/target_https_proxy',
+        reason: "google_compute_target_https_proxy with ssl_policy unset: Google's default SSL policy allows TLS 1.0",
+      },
+      {
+        path: 'apac/ap-east-1/region_target_https_proxy',
+        reason: "google_compute_region_target_https_proxy with ssl_policy null: Google's default SSL policy allows TLS 1.0",
+      },
+      {
+        path: 'apac/ap-east-1/target_ssl_proxy',
+        reason: 'google_compute_target_ssl_proxy with ssl_policy " ": Google\'s default SSL policy allows TLS 1.0',
+      },
+    ]);
   });
 
   it('a bucket without any encryption configuration fails TSLJ-ENC-1, TLS-1, S3-1, S3-2', () => {
