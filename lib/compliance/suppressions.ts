@@ -1,9 +1,42 @@
 import type { IConstruct } from 'constructs';
+import { distinctWords, visibleText } from '../config/text';
 
 /** Metadata type under which a suppression is recorded on a construct. */
 export const SUPPRESSION_METADATA = 'taishanglaojun:compliance-suppression';
-/** Shortest reason accepted: a suppression must say why, not just that. */
+/** Fewest visible characters of a reason (white space, control and invisible characters not counted): a suppression must say why, not just that. */
 export const MIN_SUPPRESSION_REASON = 20;
+/** Fewest different words (each holding a letter) of a reason: "xxxxxxxxxxxxxxxxxxxx" or "TODO TODO TODO TODO TODO" is no reason. */
+export const MIN_SUPPRESSION_REASON_WORDS = 4;
+/** What {@link suppressRule} accepts as a reason, for its error. */
+const REASON_ALLOWED = `a reason in words: at least ${MIN_SUPPRESSION_REASON} visible characters (white space, control and invisible characters such as U+200B not counted) and at least ${MIN_SUPPRESSION_REASON_WORDS} different words`;
+/** Longest rendering of a refused reason in the error. */
+const SHOWN_REASON_LENGTH = 60;
+
+/** A refused reason for an error: JSON-quoted, every control and invisible character escaped, shortened. */
+function showReason(reason: unknown): string {
+  if (typeof reason !== 'string') return reason === undefined ? 'unset' : `of type ${reason === null ? 'null' : typeof reason}`;
+  const pieces = [...JSON.stringify(reason)].map((c) => {
+    if (!/[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(c)) return c;
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  let shown = '';
+  for (const piece of pieces) {
+    if (shown.length + piece.length > SHOWN_REASON_LENGTH) return `${shown}..." (${reason.length} characters)`;
+    shown += piece;
+  }
+  return shown;
+}
+
+/** Why `reason` is no reason in words, or undefined when it is one. */
+function reasonProblem(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return 'no text';
+  const visible = [...visibleText(reason)].length;
+  const words = distinctWords(reason).length;
+  return visible >= MIN_SUPPRESSION_REASON && words >= MIN_SUPPRESSION_REASON_WORDS
+    ? undefined
+    : `${visible} visible character${visible === 1 ? '' : 's'}, ${words} different word${words === 1 ? '' : 's'}`;
+}
 
 /** A rule switched off for a construct and everything under it, with the reason. */
 export interface Suppression {
@@ -12,8 +45,9 @@ export interface Suppression {
 }
 
 /**
- * Suppresses `ruleId` for `scope` and everything under it. The reason is required (at least
- * {@link MIN_SUPPRESSION_REASON} characters) and shows in the synth summary and
+ * Suppresses `ruleId` for `scope` and everything under it. The reason is required, in words (at
+ * least {@link MIN_SUPPRESSION_REASON} visible characters and {@link MIN_SUPPRESSION_REASON_WORDS}
+ * different words), and shows in the synth summary and
  * `cdktf.out/reports/compliance.json`. An id that is no rule of the pack fails synth.
  */
 export function suppressRule(scope: IConstruct, ruleId: string, reason: string): void {
@@ -21,9 +55,10 @@ export function suppressRule(scope: IConstruct, ruleId: string, reason: string):
     throw new Error(
       `${scope.node.path}: suppression rule id ${JSON.stringify(ruleId)} is not allowed; allowed: a rule id such as "TSLJ-ENC-1"`,
     );
-  if (typeof reason !== 'string' || reason.trim().length < MIN_SUPPRESSION_REASON)
+  const problem = reasonProblem(reason);
+  if (problem !== undefined)
     throw new Error(
-      `${scope.node.path}: suppression of ${ruleId} has reason ${JSON.stringify(reason)}; allowed: a written reason of at least ${MIN_SUPPRESSION_REASON} characters`,
+      `${scope.node.path}: suppression of ${ruleId} has reason ${showReason(reason)} (${problem}); allowed: ${REASON_ALLOWED}`,
     );
   scope.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: reason.trim() } satisfies Suppression);
 }

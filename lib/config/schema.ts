@@ -17,6 +17,7 @@ import {
   SHARD_ID,
 } from '../limits';
 import { DEFAULT_PRICES } from './prices';
+import { visibleText } from './text';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 
 /** The continents that get a stack each. */
@@ -66,19 +67,17 @@ export const CONFIG_BOUNDS = {
 const regionId = z.string().max(CONFIG_BOUNDS.idLength).regex(REGION_ID.pattern, `must be ${REGION_ID.allowed}`);
 const zoneId = z.string().max(RESIDENCY_ZONE_ID.maxLength).regex(RESIDENCY_ZONE_ID.pattern, `must be ${RESIDENCY_ZONE_ID.allowed}`);
 /** A written reason for an override: a sentence, not a flag. */
-/** The visible characters of a text: without white space and invisible format characters (zero-width space, joiners, marks). */
-const visible = (text: string): string => text.replace(/[\s\p{Cf}]/gu, '');
 const writtenReason = z
   .string()
   .max(CONFIG_BOUNDS.textLength)
   // Ten visible characters: ten zero-width spaces passed as a legal basis (found by review).
-  .refine((text) => visible(text).length >= 10, 'must say why in words (at least 10 visible characters)');
+  .refine((text) => visibleText(text).length >= 10, 'must say why in words (at least 10 visible characters)');
 /** A text a person reads (a location, a source): not empty, not only white space or invisible characters. */
 const readableText = z
   .string()
   .min(1)
   .max(CONFIG_BOUNDS.textLength)
-  .refine((text) => text === '' || visible(text).length > 0, 'must hold visible text, not only white space or invisible characters');
+  .refine((text) => text === '' || visibleText(text).length > 0, 'must hold visible text, not only white space or invisible characters');
 /** RFC 3986 path: "/" then unreserved, sub-delims, ":", "@", "/" or %XX; no space, CR/LF, "?" or "#". */
 const URL_PATH = /^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
 const urlPath = z

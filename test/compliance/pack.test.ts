@@ -154,9 +154,9 @@ describe('CompliancePack at synth', () => {
     const app = new App({ outdir: join(work, 'refuse') });
     const stack = new TerraformStack(app, 's');
     expect(() => suppressRule(stack, 'TSLJ-S3-1', '')).toThrow(
-      /s: suppression of TSLJ-S3-1 has reason ""; allowed: a written reason of at least 20 characters/,
+      's: suppression of TSLJ-S3-1 has reason "" (0 visible characters, 0 different words); allowed: a reason in words: at least 20 visible characters (white space, control and invisible characters such as U+200B not counted) and at least 4 different words',
     );
-    expect(() => suppressRule(stack, 'TSLJ-S3-1', 'because')).toThrow(/at least 20 characters/);
+    expect(() => suppressRule(stack, 'TSLJ-S3-1', 'because')).toThrow(/at least 20 visible characters/);
     expect(() => suppressRule(stack, 's3-1', 'a perfectly fine reason here')).toThrow(
       /rule id "s3-1" is not allowed; allowed: a rule id such as "TSLJ-ENC-1"/,
     );
@@ -166,10 +166,38 @@ describe('CompliancePack at synth', () => {
     );
   });
 
+  it('refuses a reason that is not in words: invisible characters, punctuation, one word repeated (found by QA)', () => {
+    const stack = new TerraformStack(new App({ outdir: join(work, 'refuse-words') }), 's');
+    const refused = (reason: string) => {
+      try {
+        suppressRule(stack, 'TSLJ-NET-1', reason);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    // 25 zero-width spaces: trim() kept them, 25 characters passed; the error shows them escaped and shortened
+    expect(refused('\u200b'.repeat(25))).toBe(
+      's: suppression of TSLJ-NET-1 has reason "\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b..." (25 characters) (0 visible characters, 0 different words); allowed: a reason in words: at least 20 visible characters (white space, control and invisible characters such as U+200B not counted) and at least 4 different words',
+    );
+    expect(refused('....................')).toMatch(
+      /has reason "\.{20}" \(20 visible characters, 0 different words\); allowed: a reason in words/,
+    );
+    expect(refused('x'.repeat(20))).toMatch(/\(20 visible characters, 1 different word\)/);
+    expect(refused('TODO TODO TODO TODO TODO')).toMatch(/\(20 visible characters, 1 different word\)/);
+    expect(refused(`${'\u0001'.repeat(20)} a b c d`)).toMatch(
+      /^s: suppression of TSLJ-NET-1 has reason "\\u0001\\u0001.*\(4 visible characters, 4 different words\)/,
+    );
+    expect(refused('\u3164\u200d'.repeat(12) + ' x y z w')).toMatch(/\(4 visible characters, 4 different words\)/);
+    // a reason in words, in any script, is accepted
+    expect(refused('port 22 for the bastion, closed again after the migration')).toBe('accepted');
+    expect(refused('此存储桶仅用于负载测试运行后删除不含个人数据')).toBe('accepted');
+  });
+
   it('refuses to suppress a residency rule, whatever the reason: a transfer is allowed by the config only', () => {
     const app = new App({ outdir: join(work, 'refuse-residency') });
     const stack = new TerraformStack(app, 'emea');
-    suppressRule(stack, 'TSLJ-RES-1', 'aaaaaaaaaaaaaaaaaaaaaaaaa');
+    suppressRule(stack, 'TSLJ-RES-1', 'the copy is needed for a quarterly audit of the zone');
     expect(() => new CompliancePack({ config: validConfig }).evaluate(app)).toThrow(
       `emea: suppression of "TSLJ-RES-1" is not allowed: residency rules cannot be suppressed; allowed: declare the destination zone in the source zone's allowedCopyTo in regions.config.ts, with its legal basis`,
     );
