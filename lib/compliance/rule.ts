@@ -34,11 +34,29 @@ export interface ProviderView {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Any other top-level block of a stack's JSON: a variable, a local, an output, a data source, a
+ * module call or the `terraform` block (backend, required providers).
+ */
+export interface BlockView {
+  readonly stack: string;
+  /** Top-level key of the stack JSON: `variable`, `locals`, `output`, `data`, `module` or `terraform`. */
+  readonly kind: string;
+  /** Name in the stack (`data`: `type.name`; `terraform`: `terraform`). */
+  readonly name: string;
+  /** Construct path of the element that writes it; the stack's when no element of its own does. */
+  readonly path: string;
+  /** Its attributes as synthesized (a local: `{ value }`). */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
 /** The whole app as the rules see it. */
 export interface AppView {
   readonly stacks: readonly string[];
   readonly resources: readonly ResourceView[];
   readonly providers: readonly ProviderView[];
+  /** Every other top-level block of the stacks' JSON. @default none */
+  readonly blocks?: readonly BlockView[];
   /** The platform config, for rules about residency zones. @default none: such rules only use tags */
   readonly config?: RegionsConfig;
 }

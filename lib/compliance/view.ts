@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 // cdktf's own resolver (what synth uses), for an element the stack JSON does not hold where expected.
 import { resolve } from 'cdktf/lib/_tokens';
 import type { RegionsConfig } from '../config/model';
-import type { AppView, ProviderView, ResourceView } from './rule';
+import type { AppView, BlockView, ProviderView, ResourceView } from './rule';
 import { block } from './view-helpers';
 
 type Json = Record<string, unknown>;
@@ -37,6 +37,7 @@ export function buildAppView(
   const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
   const resources: ResourceView[] = [];
   const providers: ProviderView[] = [];
+  const blocks: BlockView[] = [];
   for (const stack of stacks) {
     const stackName = stack.node.id;
     const synthesized = stackJson(stack);
@@ -89,8 +90,36 @@ export function buildAppView(
         providerTags: tags && typeof tags === 'object' ? (tags as Record<string, string>) : {},
       });
     }
+    blocks.push(...otherBlocks(stack, synthesized, elements));
   }
-  return { stacks: stacks.map((s) => s.node.id), resources, providers, config };
+  return { stacks: stacks.map((s) => s.node.id), resources, providers, blocks, config };
+}
+
+/** The stack JSON's variables, locals, outputs, data sources, module calls and `terraform` block. */
+function otherBlocks(stack: TerraformStack, synthesized: StackJson, elements: IConstruct[]): BlockView[] {
+  // an element's logical id is its name in the JSON (a data source's without its type)
+  const pathOf = new Map<string, string>();
+  for (const e of elements)
+    if (!TerraformResource.isTerraformResource(e) && !TerraformProvider.isTerraformProvider(e))
+      pathOf.set((e as TerraformElement).friendlyUniqueId, e.node.path);
+  const out: BlockView[] = [];
+  const add = (kind: string, name: string, id: string, attributes: unknown) =>
+    out.push({
+      stack: stack.node.id,
+      kind,
+      name,
+      path: pathOf.get(id) ?? stack.node.path,
+      attributes: withoutMetadata(
+        attributes && typeof attributes === 'object' && !Array.isArray(attributes) ? attributes : { value: attributes },
+      ),
+    });
+  for (const kind of ['variable', 'output', 'module'])
+    for (const [name, attrs] of Object.entries((synthesized[kind] ?? {}) as Json)) add(kind, name, name, attrs);
+  for (const [name, value] of Object.entries((synthesized.locals ?? {}) as Json)) add('locals', name, name, { value });
+  for (const [type, byName] of Object.entries((synthesized.data ?? {}) as Json))
+    for (const [name, attrs] of Object.entries((byName ?? {}) as Json)) add('data', `${type}.${name}`, name, attrs);
+  if (synthesized.terraform && typeof synthesized.terraform === 'object') add('terraform', 'terraform', '', synthesized.terraform);
+  return out;
 }
 
 /** A provider's block resolved on its own: [type, attributes]. */

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { App, TerraformStack } from 'cdktf';
-import { CompliancePack, ComplianceViolationError, suppressRule, type ComplianceReport } from '../../lib/compliance';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { CompliancePack, ComplianceViolationError, PLATFORM_RULES, suppressRule, type ComplianceReport } from '../../lib/compliance';
 import { ClusterWorkloads } from '../../lib/kubernetes';
 import { MtlsMesh } from '../../lib/mesh/mtls-mesh';
 import { Region, type RegionProps } from '../../lib/region';
@@ -148,6 +148,17 @@ describe('CompliancePack at synth', () => {
     });
     app.synth();
     expect(pack.report!.suppressed.filter((s) => s.path === 'na/Rogue').map((s) => s.suppressedAt)).toEqual(ROGUE_RULES.map(() => 'na'));
+  });
+
+  it('TSLJ-SEC-1 reads the variable block of the synthesized JSON and names the variable (found by QA)', () => {
+    const app = new App({ outdir: join(work, 'variable-secret') });
+    const stack = new TerraformStack(app, 'apac');
+    new TerraformVariable(stack, 'qa_db_password', { type: 'string', sensitive: true, default: 'hunter2-Correct-Horse-Battery' });
+    new TerraformVariable(stack, 'db_password', { type: 'string', sensitive: true });
+    const pack = new CompliancePack({ rules: PLATFORM_RULES.filter((r) => r.id === 'TSLJ-SEC-1') });
+    expect(pack.evaluate(app).violations.map((v) => `${v.path}: ${v.reason}`)).toEqual([
+      'apac/qa_db_password: variable.qa_db_password.default is a literal secret (its name says it is one)',
+    ]);
   });
 
   it('refuses a suppression without a reason, with a bad rule id, or naming no rule of the pack', () => {

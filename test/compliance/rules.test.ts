@@ -848,4 +848,70 @@ describe('TSLJ-SEC-1 names where each secret is', () => {
       'aws_ssm_parameter.value holds a PEM private key',
     ]);
   });
+
+  it('names a literal SecureString value and Secrets Manager secret (found by QA: both passed)', () => {
+    const secret = 'hunter2-Correct-Horse-Battery';
+    const reasons = (...rs: ReturnType<typeof res>[]) => rule.check(app(rs)).map((f) => `${f.path}: ${f.reason}`);
+    expect(
+      reasons(
+        res('aws_ssm_parameter', 'p', { name: '/db/password', type: 'SecureString', value: secret }),
+        res('aws_secretsmanager_secret_version', 'v', { secret_string: JSON.stringify({ username: 'admin', password: secret }) }),
+        res('aws_secretsmanager_secret_version', 'b', { secret_binary: 'aHVudGVyMg==' }),
+        res('aws_ssm_parameter', 't', { name: '/db/password', type: '${var.type}', value_wo: secret }),
+      ),
+    ).toEqual([
+      'apac/ap-east-1/p: aws_ssm_parameter.value is a literal secret',
+      'apac/ap-east-1/v: aws_secretsmanager_secret_version.secret_string is a literal secret',
+      'apac/ap-east-1/b: aws_secretsmanager_secret_version.secret_binary is a literal secret',
+      'apac/ap-east-1/t: aws_ssm_parameter.value_wo is a literal secret',
+    ]);
+    // taken at apply, or a plain String parameter (no secret by type): compliant
+    expect(
+      reasons(
+        res('aws_ssm_parameter', 'p', { name: '/db/password', type: 'SecureString', value: '${random_password.db.result}' }),
+        res('aws_secretsmanager_secret_version', 'v', { secret_string: '${jsonencode({password = var.db_password})}' }),
+        res('aws_ssm_parameter', 's', { name: '/app/region', type: 'String', value: 'ap-east-1' }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads variables, locals, outputs, data sources and the terraform block too (found by QA: a literal variable default passed)', () => {
+    const block = (kind: string, name: string, attributes: Record<string, unknown>) => ({
+      stack: 'apac',
+      kind,
+      name,
+      path: `apac/${name}`,
+      attributes,
+    });
+    const check = (...blocks: ReturnType<typeof block>[]) => rule.check(app([], { blocks })).map((f) => `${f.path}: ${f.reason}`);
+    expect(
+      check(
+        block('variable', 'qa_db_password', { type: 'string', sensitive: true, default: 'hunter2-Correct-Horse-Battery' }),
+        block('variable', 'apiKey', { default: 'k-123' }),
+        block('variable', 'admin_tokens', { default: ['t-1', '${var.x}'] }),
+        block('locals', 'client_secret', { value: 's3cr3t' }),
+        block('output', 'github', { value: `ghp_${'a'.repeat(36)}` }),
+        block('terraform', 'terraform', { backend: { s3: { bucket: 'b', access_key: 'AKIAABCDEFGHIJKLMNOP' } } }),
+      ),
+    ).toEqual([
+      'apac/qa_db_password: variable.qa_db_password.default is a literal secret (its name says it is one)',
+      'apac/apiKey: variable.apiKey.default is a literal secret (its name says it is one)',
+      'apac/admin_tokens: variable.admin_tokens.default[0] is a literal secret (its name says it is one)',
+      'apac/client_secret: locals.client_secret.value is a literal secret (its name says it is one)',
+      'apac/github: output.github.value holds a GitHub token',
+      'apac/terraform: terraform.backend.s3.access_key is a literal secret',
+    ]);
+    // no default, an expression, an empty text, the offline placeholder, or a name that holds no secret
+    expect(
+      check(
+        block('variable', 'db_password', { type: 'string', sensitive: true }),
+        block('variable', 'api_token', { default: '${data.aws_ssm_parameter.t.value}' }),
+        block('variable', 'secret', { default: '' }),
+        block('variable', 'access_key', { default: 'offline-plan-no-credentials' }),
+        block('variable', 'kms_key_id', { default: 'alias/region' }),
+        block('variable', 'key_name', { default: 'ops' }),
+        block('variable', 'aws_account_id', { default: '123456789012' }),
+      ),
+    ).toEqual([]);
+  });
 });
