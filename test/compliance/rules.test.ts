@@ -481,6 +481,21 @@ describe('rules read relations, not just attributes', () => {
     expect(reasons(inline('-1'), inline('all'))).toHaveLength(2);
   });
 
+  it('TSLJ-NET-1 takes a group for the load-balancer tier by its Tier tag, not by a description that mentions the load balancer', () => {
+    const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-1')!;
+    // the shipped gateway group's description; it took the load-balancer exception on 443
+    const gw = res('aws_security_group', 'gw', {
+      description: 'API gateway tier: 8080 from the load balancer only',
+      tags: { Tier: 'gateway' },
+    });
+    expect(rule.check(app([gw, ingress('gw', 443)])).map((f) => f.reason)).toEqual([
+      'allows "0.0.0.0/0" on ports 443-443 into a group that is not the load-balancer tier',
+    ]);
+    const untagged = (description: string) => res('aws_security_group', 'lb', { description });
+    expect(rule.check(app([untagged('Load-balancer tier: HTTPS in'), ingress('lb', 443)]))).toEqual([]);
+    expect(rule.check(app([untagged('gateway: from the load balancer'), ingress('lb', 443)]))).toHaveLength(1);
+  });
+
   it('TSLJ-NET-1 reads a public range of /8 (IPv6 /16) or wider as the internet (found by QA: 0.0.0.0/1 + 128.0.0.0/1 on 22 passed)', () => {
     const rule = PLATFORM_RULES.find((r) => r.id === 'TSLJ-NET-1')!;
     const reasons = (...cidrs: string[]) =>

@@ -19,10 +19,16 @@ const isTcp = (p: unknown): boolean => p === 6 || (typeof p === 'string' && ['tc
 /** The port the load-balancer tier may take from anywhere, TCP only. */
 const LB_PORT = 443;
 const isLbPort = (port: unknown): boolean => port === LB_PORT || port === String(LB_PORT);
-const isLoadBalancerGroup = (sg: ResourceView | undefined) =>
-  !!sg &&
-  ((sg.attributes.tags as Record<string, string> | undefined)?.Tier === 'loadbalancer' ||
-    /load.?balancer/i.test(String(sg.attributes.description ?? '')));
+/**
+ * The load-balancer tier: its `Tier` tag says so; without a Tier tag, its description starts with
+ * "load balancer". (Any mention was read before: the gateway group, "8080 from the load balancer
+ * only", took the load-balancer exception.)
+ */
+const isLoadBalancerGroup = (sg: ResourceView | undefined): boolean => {
+  if (!sg) return false;
+  const tier = (sg.attributes.tags as Record<string, unknown> | undefined)?.Tier;
+  return tier !== undefined ? tier === 'loadbalancer' : /^\s*load.?balancer/i.test(String(sg.attributes.description ?? ''));
+};
 
 /** One ingress permission, whatever resource holds it. */
 interface Permission {
