@@ -1278,16 +1278,18 @@ export class Gateway {
     log.zone = decision.zone;
     log.reason = decision.kind === 'routed' ? decision.reason : decision.code;
     if (decision.ignoredPreference && log.ignoredPreference === undefined) log.ignoredPreference = decision.ignoredPreference.why;
+    if (decision.kind === 'refused' && decision.code === 'unknown-zone') {
+      // The client named a residency zone the table does not have: its error, and a retry would get
+      // the same answer (a 503 with Retry-After invited one). Bad input, counted in the rejections
+      // only: not a routing decision (gateway_routing_decisions_total{reason="refused"} stays the
+      // refusals' count).
+      this.#reject(res, 400, 'unknown-residency-zone', decision.detail.replace(/^residencyZone:/, `${RESIDENCY_ZONE_HEADER}:`));
+      finish(400, METRIC_NONE, country);
+      return;
+    }
     this.metrics.decisions.inc([decision.reason, decision.kind === 'routed' ? decision.region : METRIC_NONE]);
 
     if (decision.kind === 'refused') {
-      if (decision.code === 'unknown-zone') {
-        // The client named a residency zone the table does not have: its error, and a retry
-        // would get the same answer (a 503 with Retry-After invited one).
-        this.#reject(res, 400, 'unknown-residency-zone', decision.detail.replace(/^residencyZone:/, `${RESIDENCY_ZONE_HEADER}:`));
-        finish(400, METRIC_NONE, country);
-        return;
-      }
       this.#refuse(res, decision, state.table);
       finish(503, METRIC_NONE, country);
       return;

@@ -194,6 +194,9 @@ describe('routing and answers', () => {
     for (const u of Object.values(upstreams)) expect(u.seen).toHaveLength(0);
     const metrics = await gw.metrics.registry.metrics();
     expect(sample(metrics, 'http_requests_total', { region: 'none', status: '400', country: 'GB' })).toBe(1);
+    // Bad input: a rejection, not a routing decision (before: also counted as a refused decision).
+    expect(sample(metrics, 'gateway_rejected_requests_total', { status: '400' })).toBe(1);
+    expect(sample(metrics, 'gateway_routing_decisions_total', { reason: 'refused', region: 'none' }) ?? 0).toBe(0);
     expect(logs.find((l) => l.path === '/v1/x')).toMatchObject({ status: 400, reason: 'unknown-zone' });
   });
 });
