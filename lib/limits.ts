@@ -21,11 +21,43 @@ export const DNS_NAME = {
   allowed: 'a lower-case DNS name (labels of letters, digits and "-", not starting or ending with "-", at most 63 characters each)',
 } as const;
 
+import { ROUTING_TABLE_LIMITS } from '../runtime/routing-table';
+
 /** The id rules (region, residency zone, shard) are shared with the routing table, so they live in the runtime. */
 export { ID_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID, SHARD_ID } from '../runtime/ids';
 
-/** Kubernetes version of a region cluster, "1.<minor>". */
-export const KUBERNETES_VERSION = { pattern: /^1\.\d{2}$/, allowed: '"1.<minor>", e.g. "1.31"' } as const;
+/**
+ * Longest duration in seconds the config and the constructs take (a replica-lag threshold, the
+ * failover rules' windows): the routing table's timer bound, 2^31-1 ms, in whole seconds. A larger
+ * value, or Infinity, would be written into an alarm or a timer that cannot hold it.
+ */
+export const MAX_DURATION_SECONDS = Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000);
+
+/** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway: each gets a mesh identity per compute region. */
+export const DEFAULT_MESH_SERVICES = ['api-gateway', 'ai-service', 'user-service', 'knowledge-service'] as const;
+
+/**
+ * Longest common name of a mesh certificate, and of its CAs' subjects and organization: ACM writes a
+ * certificate's first domain name into the subject's common name, which RFC 5280 (and ACM's
+ * RequestCertificate) limit to 64 characters; the names themselves go into the subject alternative
+ * names, which take a DNS name of up to 253.
+ */
+export const MESH_NAME_MAX_LENGTH = 64;
+
+/**
+ * Kubernetes version of a region cluster: a minor EKS runs. The EKS release calendar
+ * (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, as tabled by
+ * endoflife.date/amazon-eks; read 2026-11-28 from a January 2026 copy, no network here to re-check):
+ * 1.31's extended support ended 2026-11-26, so 1.32 is the oldest EKS still runs (extended support,
+ * at extra cost, until 2027-03-23); 1.35 is in standard support until 2027-03-27. Minors up to 1.39
+ * are taken for releases after that calendar (AWS refuses one it does not offer yet, at apply).
+ * Before: any "1.NN" (1.10, 1.99) passed synth (found by QA).
+ */
+export const KUBERNETES_VERSION = {
+  pattern: /^1\.3[2-9]$/,
+  allowed: '"1.32" to "1.39": a Kubernetes minor EKS supports (1.31 and older left EKS support on 2026-11-26)',
+  default: '1.35',
+} as const;
 
 /**
  * Availability zone of a region network: a name, the region id followed by one letter a to f, such

@@ -46,27 +46,41 @@ export function loadRoutingTable(file: string): RoutingTable {
             : (err as Error).message;
     throw new RoutingTableError([{ path: '', value: file, message: `cannot be read as the routing table: ${why}` }], file);
   }
+  const result = parseRoutingTableText(text);
+  if (!result.ok) throw new RoutingTableError(result.problems, file);
+  return result.table;
+}
+
+/**
+ * Validates a routing table given as JSON text: every problem of {@link parseRoutingTable}, and
+ * before it text that is not JSON, nests too deep, or repeats a key inside an object (JSON.parse
+ * would keep the last one silently). Never throws. What {@link loadRoutingTable} reads a file with,
+ * and what the constructs that publish a table check it with.
+ */
+export function parseRoutingTableText(text: string): { ok: true; table: RoutingTable } | { ok: false; problems: RoutingTableProblem[] } {
   if (jsonNestedDeeperThan(text))
-    throw new RoutingTableError(
-      [
+    return {
+      ok: false,
+      problems: [
         {
           path: '',
           value: text.slice(0, 40),
           message: `nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels; a routing table needs 5`,
         },
       ],
-      file,
-    );
+    };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     // Binary content (control characters, bytes that are not UTF-8) is described, not echoed.
     const binary = looksBinary(text);
-    throw new RoutingTableError(
-      [{ path: '', value: binary ? '<binary data>' : text.slice(0, 40), message: `is not valid JSON: ${jsonParseFailure(text, err)}` }],
-      file,
-    );
+    return {
+      ok: false,
+      problems: [
+        { path: '', value: binary ? '<binary data>' : text.slice(0, 40), message: `is not valid JSON: ${jsonParseFailure(text, err)}` },
+      ],
+    };
   }
   const duplicateKeys: RoutingTableProblem[] = findDuplicateKeys(text).map(({ path, count }) => ({
     path,
@@ -74,8 +88,7 @@ export function loadRoutingTable(file: string): RoutingTable {
   }));
   const result = parseRoutingTable(json);
   const problems = [...duplicateKeys, ...(result.ok ? [] : result.problems)];
-  if (problems.length > 0) throw new RoutingTableError(problems, file);
-  return (result as { ok: true; table: RoutingTable }).table;
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, table: (result as { ok: true; table: RoutingTable }).table };
 }
 
 /** The events of a {@link RoutingTableStore}. */

@@ -19,7 +19,7 @@ export interface RegionClusterProps {
   readonly securityGroupIds?: string[];
   /** ARN of the region's KMS key; Kubernetes secrets are envelope-encrypted with it. */
   readonly kmsKeyArn: string;
-  /** Kubernetes version. @default "1.31" */
+  /** Kubernetes version: "1.32" to "1.39" (the minors EKS supports; see KUBERNETES_VERSION). @default "1.35" */
   readonly kubernetesVersion?: string;
   /** Expose the API server endpoint publicly. @default false (private endpoint only) */
   readonly publicEndpoint?: boolean;
@@ -61,7 +61,7 @@ export class RegionCluster extends Construct implements IRegionCluster {
     checkList(this, 'subnetIds', props.subnetIds, 'a list');
     checkList(this, 'securityGroupIds', props.securityGroupIds, 'a list');
     const { provider } = props;
-    const version = props.kubernetesVersion ?? '1.31';
+    const version = props.kubernetesVersion ?? KUBERNETES_VERSION.default;
     checkText(this, 'clusterName', props.clusterName, EKS_CLUSTER_NAME);
     checkText(this, 'kubernetesVersion', version, KUBERNETES_VERSION);
     this.role = new IamRole(this, 'Role', {

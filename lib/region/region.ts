@@ -3,9 +3,10 @@ import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionSpec } from '../config/model';
 import { SERVICES } from '../config/schema';
-import { PROJECT_NAME, REGION_ID } from '../limits';
+import { AVAILABILITY_ZONE, PROJECT_NAME, REGION_ID } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
+import { zoneRegion } from '../private/subnet-layout';
 import { ACCOUNT_ID, checkText, propError, requireLiteral, checkRequiredProps, checkBoolean } from '../private/prop-checks';
 import { regionTags } from '../private/tags';
 import type { IRegion } from './interfaces';
@@ -15,7 +16,7 @@ import { RegionCluster } from './region-cluster';
 import { RegionKey } from './region-key';
 import { RegionNetwork } from './region-network';
 import { RegionSecurityGroups } from './region-security-groups';
-import { RoutingTableObject } from './routing-table-object';
+import { checkRoutingTableJson, RoutingTableObject } from './routing-table-object';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
@@ -47,7 +48,7 @@ export interface RegionNetworkOptions {
 
 /** Options of the region's Kubernetes control plane (regions that serve compute). */
 export interface RegionClusterOptions {
-  /** Kubernetes version. @default "1.31" */
+  /** Kubernetes version: "1.32" to "1.39" (the minors EKS supports). @default "1.35" */
   readonly kubernetesVersion?: string;
   /** Expose the API server endpoint publicly. @default false */
   readonly publicEndpoint?: boolean;
@@ -163,6 +164,19 @@ export class Region extends Construct implements IRegion {
     // The region id names the provider alias, construct ids and resource names: a literal.
     requireLiteral(this, 'spec.id', spec.id, REGION_ID.allowed, 'it names the provider, resources and outputs at synth');
     if (!REGION_ID.pattern.test(spec.id)) propError(this, 'spec.id', spec.id, REGION_ID.allowed);
+    // Zones of another region put this region's subnets there, under this region's provider: AWS
+    // refuses it at apply, after the VPC (found by QA: eu-west-2 with eu-west-1a passed synth).
+    // A malformed name is the network's to name; a token zone is refused there too.
+    if (Array.isArray(spec.availabilityZones))
+      spec.availabilityZones.forEach((az, i) => {
+        if (typeof az === 'string' && AVAILABILITY_ZONE.pattern.test(az) && zoneRegion(az) !== spec.id)
+          propError(
+            this,
+            `spec.availabilityZones[${i}]`,
+            az,
+            `a zone of region ${spec.id}, such as "${spec.id}a" (${az} is in ${zoneRegion(az)})`,
+          );
+      });
     checkText(this, 'accountId', accountId, ACCOUNT_ID);
     const ingressCidrs = props.network?.publicIngressCidrs;
     if (ingressCidrs !== undefined) {
@@ -213,7 +227,13 @@ export class Region extends Construct implements IRegion {
     this.node.addValidation({
       validate: () => {
         const region = provider.region;
-        return region !== undefined && !Token.isUnresolved(region) && region !== spec.id
+        // A provider without a region takes it from AWS_REGION or the profile at apply: the region's
+        // data would go wherever the deploying shell points (found by QA). A token region is kept.
+        if (region === undefined)
+          return [
+            `provider ${provider.node.path} sets no region (it would take AWS_REGION or the profile's at apply); allowed: a provider for ${spec.id} (region: "${spec.id}", or a token)`,
+          ];
+        return !Token.isUnresolved(region) && region !== spec.id
           ? [`provider region "${region}" is not the region's id "${spec.id}"; allowed: a provider for ${spec.id}`]
           : [];
       },
@@ -296,6 +316,7 @@ export class Region extends Construct implements IRegion {
       });
     }
     if (props.routingTableJson !== undefined) {
+      checkRoutingTableJson(this, 'routingTableJson', props.routingTableJson);
       this.routingTable = new RoutingTableObject(this, 'RoutingTable', {
         provider,
         bucket: this.bucket,

@@ -5,6 +5,35 @@ import type { Construct } from 'constructs';
 import type { IRegionBucket, IRegionKey } from './interfaces';
 import { BUCKET_PREFIXES } from './region-bucket';
 import { checkRequiredProps, propError } from '../private/prop-checks';
+import { parseRoutingTableText } from '../../runtime/load-table';
+import { formatProblems } from '../../runtime/problem';
+import type { RoutingTableProblem } from '../../runtime/routing-table';
+
+const TABLE_JSON_ALLOWED =
+  'the routing table as JSON that the gateway loads: buildPlatform(...).routingTableJson, or JSON.stringify(buildRoutingTable(config)) (lib/routing-table.ts)';
+
+/** The last text checked and its problems: the platform hands every region the same text, so it is parsed once. */
+let lastChecked: { readonly text: string; readonly problems: readonly RoutingTableProblem[] } | undefined;
+
+/**
+ * Refuses a literal routing-table text the gateway would refuse at load (not JSON, a repeated key,
+ * any problem of parseRoutingTable), naming `field` and every problem (before: published as given,
+ * found by QA). A text holding a token is known at apply only: not checked.
+ */
+export function checkRoutingTableJson(scope: Construct, field: string, text: unknown): void {
+  if (Token.isUnresolved(text)) return;
+  if (typeof text !== 'string') propError(scope, field, text, TABLE_JSON_ALLOWED);
+  const json = text as string;
+  if (json.trim() === '') throw new Error(`${scope.node.path}: ${field} is empty; allowed: ${TABLE_JSON_ALLOWED}`);
+  if (lastChecked?.text !== json) {
+    const result = parseRoutingTableText(json);
+    lastChecked = { text: json, problems: result.ok ? [] : result.problems };
+  }
+  if (lastChecked.problems.length > 0)
+    throw new Error(
+      `${scope.node.path}: ${field} is not allowed; allowed: ${TABLE_JSON_ALLOWED}. ${formatProblems(`${field} (routing table)`, lastChecked.problems)}`,
+    );
+}
 
 /** Object key of the routing table in each region bucket. */
 export const ROUTING_TABLE_OBJECT_KEY = `${BUCKET_PREFIXES.routing}/routing-table.json`;
@@ -45,7 +74,7 @@ export class RoutingTableObject extends S3Object {
     checkRequiredProps<RoutingTableObjectProps>(`${scope.node.path}/${id}`, props, {
       provider: 'the AwsProvider to create the resources with',
       bucket: 'the region bucket (an IRegionBucket) that holds the table',
-      content: "the routing table's JSON text (routingTableJson(...))",
+      content: TABLE_JSON_ALLOWED,
     });
     const objectKey = props.key ?? ROUTING_TABLE_OBJECT_KEY;
     super(scope, id, {
@@ -57,9 +86,7 @@ export class RoutingTableObject extends S3Object {
       ...(props.encryptionKey ? { serverSideEncryption: 'aws:kms', kmsKeyId: props.encryptionKey.keyArn } : {}),
       dependsOn: props.dependsOn,
     });
-    if (typeof props.content !== 'string' && !Token.isUnresolved(props.content))
-      propError(this, 'content', props.content, "the routing table's JSON text (routingTableJson(...))");
-    if (props.content.trim() === '') throw new Error(`${this.node.path}: content is empty; allowed: the routing table as JSON`);
+    checkRoutingTableJson(this, 'content', props.content);
     this.objectKey = objectKey;
     this.objectUrl = `s3://${props.bucket.bucketName}/${objectKey}`;
   }

@@ -18,7 +18,7 @@ import {
   type IRegionNetwork,
   type IRegionSecurityGroups,
 } from '../../lib/region';
-import { resourcesOf, specOf, synthRegion } from '../helpers/platform';
+import { resourcesOf, specOf, synthRegion, validRoutingTableJson } from '../helpers/platform';
 
 describe('Region: encryption key', () => {
   const { json, tf } = synthRegion('eu-central-1');
@@ -216,7 +216,7 @@ describe('Region: network policy as security groups', () => {
 describe('Region: Kubernetes cluster', () => {
   it('has a private EKS endpoint, secrets encrypted with the region key and all control-plane logs', () => {
     const { json, tf } = synthRegion('ap-south-1');
-    expect(json).toHaveResourceWithProperties(EksCluster, { name: 'taishanglaojun-ap-south-1', version: '1.31' });
+    expect(json).toHaveResourceWithProperties(EksCluster, { name: 'taishanglaojun-ap-south-1', version: '1.35' });
     const eks = resourcesOf(tf, 'aws_eks_cluster')[0];
     expect(eks.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
     expect(eks.vpc_config.subnet_ids).toHaveLength(3);
@@ -287,6 +287,16 @@ describe('Region: bad props name the construct path, the value and what is allow
     expect(build({}, { projectName: 'Tai Shang' })).toThrow(/bad\/r: projectName "Tai Shang" is not allowed/));
   it('rejects a bad Kubernetes version', () =>
     expect(build({}, { cluster: { kubernetesVersion: 'latest' } })).toThrow(/kubernetesVersion "latest" is not allowed/));
+  it.each(['1.10', '1.99', '1.31', '1.3', '2.32'])(
+    'rejects Kubernetes %s, a minor EKS does not run (before: any "1.NN" passed; found by QA)',
+    (version) =>
+      expect(build({}, { cluster: { kubernetesVersion: version } })).toThrow(
+        `bad/r/Cluster: kubernetesVersion "${version}" is not allowed; allowed: "1.32" to "1.39": a Kubernetes minor EKS supports`,
+      ),
+  );
+  it.each(['1.32', '1.35', '1.39'])('takes Kubernetes %s', (version) =>
+    expect(build({}, { cluster: { kubernetesVersion: version } })).not.toThrow(),
+  );
 });
 
 describe('Region: parts expose attributes through interfaces', () => {
@@ -322,7 +332,7 @@ describe('Region: parts expose attributes through interfaces', () => {
     expect(resolve(cluster.clusterName)).toMatch(/aws_eks_cluster\..*\.name/);
     expect(resolve(cluster.clusterEndpoint)).toMatch(/aws_eks_cluster\..*\.endpoint/);
     expect(resolve(cluster.oidcIssuerUrl)).toMatch(/aws_eks_cluster\..*\.identity\[0\]\.oidc\[0\]\.issuer/);
-    expect(cluster.kubernetesVersion).toBe('1.31');
+    expect(cluster.kubernetesVersion).toBe('1.35');
   });
   it('has no cluster where the region does not serve compute', () => {
     const other = new TerraformStack(Testing.app(), 'storage-only');
@@ -380,6 +390,29 @@ describe('Region: token-aware validation', () => {
       provider: new AwsProvider(ok, 'aws', { region: 'eu-west-2' }),
     });
     expect(validate(ok)).toEqual([]);
+  });
+  it('refuses a provider handed in that sets no region (it would deploy where AWS_REGION points; found by QA), keeps a token region', () => {
+    const validate = (scope: TerraformStack) => scope.node.findAll().flatMap((c) => c.node.validate());
+    const stack = new TerraformStack(Testing.app(), 'noregion');
+    new Region(stack, 'r', {
+      spec: specOf('eu-west-2'),
+      projectName: 'p-x',
+      accountId: '111122223333',
+      provider: new AwsProvider(stack, 'aws', {}),
+    });
+    expect(validate(stack)).toEqual([
+      `provider noregion/aws sets no region (it would take AWS_REGION or the profile's at apply); allowed: a provider for eu-west-2 (region: "eu-west-2", or a token)`,
+    ]);
+    expect(() => Testing.synth(stack, true)).toThrow(/provider noregion\/aws sets no region/);
+    const tokens = new TerraformStack(Testing.app(), 'tokenregion');
+    const region = new TerraformVariable(tokens, 'region', { type: 'string' }).stringValue;
+    new Region(tokens, 'r', {
+      spec: specOf('eu-west-2'),
+      projectName: 'p-x',
+      accountId: '111122223333',
+      provider: new AwsProvider(tokens, 'aws', { region }),
+    });
+    expect(validate(tokens)).toEqual([]);
   });
 });
 
@@ -455,6 +488,15 @@ describe('Region: props checked by name', () => {
         }),
     ).not.toThrow();
   });
+  it("refuses another region's availability zones by index (before: eu-west-2 with eu-west-1a passed synth; found by QA)", () => {
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', 'eu-west-1a'] })).toThrow(
+      'props/r: spec.availabilityZones[1] "eu-west-1a" is not allowed; allowed: a zone of region eu-west-2, such as "eu-west-2a" (eu-west-1a is in eu-west-1)',
+    );
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(
+      /spec.availabilityZones\[0\] "eu-west-1a" is not allowed; allowed: a zone of region eu-west-2/,
+    );
+    expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', 'eu-west-2c'] })).not.toThrow();
+  });
   it('refuses duplicate and malformed availability zones by index', () => {
     expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', 'eu-west-2a'] })).toThrow(
       /props\/r\/Network: availabilityZones\[1\] "eu-west-2a" is not allowed; allowed: each zone once/,
@@ -493,5 +535,39 @@ describe('RegionCluster: props checked by name', () => {
     const name = new TerraformVariable(stack, 'name', { type: 'string' }).stringValue;
     expect(() => new RegionCluster(stack, 'tok', { ...props, clusterName: name })).not.toThrow();
     expect(() => new RegionCluster(stack, 'ok', { ...props, clusterName: 'p-x-eu-west-2' })).not.toThrow();
+  });
+});
+
+describe('Region: the routing table it publishes', () => {
+  const make = (routingTableJson: unknown) => () =>
+    new Region(new TerraformStack(Testing.app(), 'table'), 'r', {
+      spec: specOf('eu-west-2'),
+      projectName: 'p-x',
+      accountId: '111122223333',
+      routingTableJson: routingTableJson as string,
+    });
+  it('publishes a valid table as given', () => {
+    const { tf } = synthRegion('eu-west-2', { routingTableJson: validRoutingTableJson });
+    expect(resourcesOf(tf, 'aws_s3_object').map((o) => o.content)).toEqual([validRoutingTableJson]);
+  });
+  it('refuses text the gateway would refuse, naming routingTableJson and each problem (before: published as given; found by QA)', () => {
+    expect(make('{"schemaVersion": 1,')).toThrow(
+      /^table\/r: routingTableJson is not allowed; allowed: the routing table as JSON that the gateway loads.*\n.*\(root\): "\{\\"schemaVersion\\": 1," is not valid JSON/s,
+    );
+    expect(make('{}')).toThrow(/table\/r: routingTableJson is not allowed.*schemaVersion: is missing/s);
+    // A repeated key, which JSON.parse would resolve silently (last wins).
+    const table = JSON.parse(validRoutingTableJson) as { countries: Record<string, string> };
+    const [first] = Object.keys(table.countries);
+    const repeated = validRoutingTableJson.replace(`"${first}": `, `"${first}": "eu-west-2", "${first}": `);
+    expect(make(repeated)).toThrow(new RegExp(`countries.${first}: appears 2 times in the same object`));
+    expect(make('  ')).toThrow('table/r: routingTableJson is empty; allowed: the routing table as JSON');
+    expect(make(42)).toThrow(/table\/r: routingTableJson 42 is not allowed; allowed: the routing table as JSON/);
+  });
+  it('takes a token text as it is (known at apply only)', () => {
+    const stack = new TerraformStack(Testing.app(), 'tok');
+    const text = new TerraformVariable(stack, 'table', { type: 'string' }).stringValue;
+    expect(
+      () => new Region(stack, 'r', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: '111122223333', routingTableJson: text }),
+    ).not.toThrow();
   });
 });

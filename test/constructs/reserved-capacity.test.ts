@@ -6,7 +6,7 @@ import { ReservedCapacity, sizeCapacity, type ReservedCapacityProps, type Scalin
 import { DEFAULT_AUTO_SCALING } from '../../lib/config';
 import { Region } from '../../lib/region';
 import { ContinentStack } from '../../stacks/continent-stack';
-import { resourcesOf, specOf, validConfig } from '../helpers/platform';
+import { resourcesOf, specOf, validConfig, validRoutingTableJson } from '../helpers/platform';
 
 const design: ScalingPolicy = DEFAULT_AUTO_SCALING;
 
@@ -266,7 +266,7 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
 describe('ContinentStack wires ReservedCapacity into every compute region', () => {
   it('emea: three regions, each with its reserved, spot and on-demand groups', () => {
     const app = Testing.app();
-    const stack = new ContinentStack(app, 'emea', { config: validConfig, continent: 'EMEA', routingTableJson: '{}' });
+    const stack = new ContinentStack(app, 'emea', { config: validConfig, continent: 'EMEA', routingTableJson: validRoutingTableJson });
     expect(stack.capacities).toHaveLength(3);
     const tf = JSON.parse(Testing.synth(stack));
     expect(resourcesOf(tf, 'aws_eks_node_group')).toHaveLength(9);
@@ -278,7 +278,7 @@ describe('ContinentStack wires ReservedCapacity into every compute region', () =
     const at75 = new ContinentStack(app75, 'emea', {
       config: { ...validConfig, autoScaling: scaling },
       continent: 'EMEA',
-      routingTableJson: '{}',
+      routingTableJson: validRoutingTableJson,
     });
     expect(JSON.parse(Testing.synth(at75)).output['eu-west-1-pod-scale-out-target-percent'].value).toBe(75);
   });

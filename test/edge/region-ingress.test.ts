@@ -9,9 +9,9 @@ import { Region } from '../../lib/region';
 import { ContinentStack } from '../../stacks/continent-stack';
 import { buildPlatform } from '../../stacks/platform';
 import { refTo, resourceNamed, type Tf } from '../helpers/edge';
-import { resourcesOf, specOf, validConfig } from '../helpers/platform';
+import { resourcesOf, specOf, validConfig, validRoutingTableJson } from '../helpers/platform';
 
-const ROUTING = '{}\n';
+const ROUTING = validRoutingTableJson;
 function synthContinent(edgeBootstrap = false) {
   const stack = new ContinentStack(Testing.app(), 'emea', {
     config: validConfig,

@@ -2,8 +2,11 @@ import { Testing, TerraformStack } from 'cdktf';
 import config from '../../regions.config';
 import { validateRegionsConfig, type RegionSpec } from '../../lib/config';
 import { Region, type RegionProps } from '../../lib/region';
+import { buildRoutingTable } from '../../lib/routing-table';
 
 export const validConfig = validateRegionsConfig(config);
+/** The shipped config's routing table as the JSON a Region publishes (a Region refuses text that is not a valid table). */
+export const validRoutingTableJson = `${JSON.stringify(buildRoutingTable(validConfig), null, 2)}\n`;
 export const specOf = (id: string): RegionSpec => validConfig.regions.find((r) => r.id === id)!;
 
 /** Synthesizes one Region in its own stack; returns the stack JSON string and parsed object. */
