@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { formatPath, formatValue, valueAt } from '../../runtime/problem';
-import { AZ_COUNT, VPC_CIDR_PREFIX } from '../limits';
+import { AZ_COUNT, DEFAULT_MESH_SERVICES, VPC_CIDR_PREFIX } from '../limits';
+import { meshIdentityName } from '../private/mesh-identity';
 import { cidrsOverlap, formatCidr, isPrivateCidr, parseCidr, PRIVATE_NETWORKS, type Ipv4Cidr } from '../private/cidr';
 import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
@@ -728,8 +729,26 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
   const problems = [...templates, ...crossCheck(viewOfValid(parsed.data, (data as Record<string, unknown>).prices !== undefined))];
   problems.push(...edgeConfigProblems(parsed.data)); // the edge section's relations (lib/config/edge-checks.ts)
   problems.push(...globalServiceEventsProblems(parsed.data));
+  problems.push(...meshIdentityProblems(parsed.data));
   if (problems.length) return { ok: false, problems };
   return { ok: true, config: normalise(parsed.data) };
+}
+
+/**
+ * The mesh identities the continent stacks issue, `<service>.<region>.<zone>.mesh.<domain>` for
+ * every compute region, must be DNS names (253 characters) whose certificates have a common name
+ * (`<service>.<region>.<zone>` when the full name passes 64): else ACM refused them at apply, after
+ * the CAs were created. Named here by `project.domain`, with the first name it breaks.
+ */
+function meshIdentityProblems(cfg: ParsedRegionsConfig): ConfigProblem[] {
+  for (const r of cfg.regions) {
+    if (r.services !== 'all' && !r.services.includes('compute')) continue;
+    for (const service of DEFAULT_MESH_SERVICES) {
+      const named = meshIdentityName(service, r.id, r.residencyZone, `mesh.${cfg.project.domain}`);
+      if ('problem' in named) return [{ path: 'project.domain', value: cfg.project.domain, message: `(mesh.<domain>) ${named.problem}` }];
+    }
+  }
+  return [];
 }
 
 /**

@@ -6,22 +6,21 @@ import { AcmpcaPermission } from '@cdktf/provider-aws/lib/acmpca-permission';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
+import { DEFAULT_MESH_SERVICES, DNS_NAME, MESH_NAME_MAX_LENGTH, REGION_ID, RESIDENCY_ZONE_ID } from '../limits';
+import { meshIdentityName } from '../private/mesh-identity';
 import { ACCOUNT_ID, checkList, checkRequiredProps, checkText, propError, requireLiteral } from '../private/prop-checks';
 import type { RegionSpec } from '../config/model';
 import type { IRegion } from '../region/interfaces';
 import { Region } from '../region/region';
 import { formatValue } from '../../runtime/problem';
 
-/** The design's services (服务发现: ai-service, user-service, knowledge-service) plus the gateway. */
-export const DEFAULT_MESH_SERVICES = ['api-gateway', 'ai-service', 'user-service', 'knowledge-service'] as const;
+export { DEFAULT_MESH_SERVICES, MESH_NAME_MAX_LENGTH } from '../limits';
 
 /** What the `provider` prop is: the zone's AWS provider, not a TLS one. */
 const MESH_PROVIDER_ALLOWED =
   "the AWS provider (an AwsProvider) of a region of the mesh's zone, its primary region: the CAs and identities are created with it";
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
-const DNS_NAME = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
 
 /** Why a member region of a mesh of `zone` cannot get identities, or undefined when it can. */
 function memberProblem(region: string, spec: Pick<RegionSpec, 'residencyZone' | 'services'>, zone: string): string | undefined {
@@ -142,18 +141,24 @@ export class MtlsMesh extends Construct {
           if (hasSpec) return [];
           const m = typeof given === 'string' ? given : given.regionId;
           const declared = regions.find((r) => r.regionId === m);
-          const problem = declared === undefined ? undefined : memberProblem(m, declared.spec, zone);
+          // An id nothing in the stack says the zone of was accepted unchecked: a us-east-1 member
+          // of an emea mesh got an emea identity (found by QA). Refused: the residency rule is checked, not assumed.
+          if (declared === undefined)
+            return [
+              `memberRegions[${i}] ${formatValue(m)} is not allowed; allowed: a region whose residency zone can be checked: the id of a Region in stack ${stack.node.path}, or a region with its spec (a Region, or an IRegion of another stack) — no Region "${m}" is declared here`,
+            ];
+          const problem = memberProblem(m, declared.spec, zone);
           return problem === undefined
             ? []
-            : [`memberRegions[${i}] ${formatValue(m)} is not allowed; allowed: ${problem} (Region ${declared!.node.path})`];
+            : [`memberRegions[${i}] ${formatValue(m)} is not allowed; allowed: ${problem} (Region ${declared.node.path})`];
         });
       },
     });
     if (props.accountId !== undefined) checkText(this, 'accountId', props.accountId, ACCOUNT_ID);
     checkText(this, 'organization', props.organization, {
       // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-      pattern: /^(?=.*\S)[^\u0000-\u001f\u007f]+$/,
-      allowed: "a non-empty name without control characters (the certificates' O)",
+      pattern: /^(?=.*\S)[^\u0000-\u001f\u007f]{1,64}$/,
+      allowed: `a non-empty name of at most ${MESH_NAME_MAX_LENGTH} characters without control characters (the certificates' O)`,
     });
     // The CAs and the identities' private keys live where the provider creates them: in the zone.
     // The provider's region may be a token, its zone is read from its default tags (a Region's
@@ -179,8 +184,9 @@ export class MtlsMesh extends Construct {
     for (const s of services)
       if (!Token.isUnresolved(s) && !SERVICE_NAME.test(s)) fail('services', s, 'lower-case DNS labels such as "api-gateway"');
     if (new Set(services).size !== services.length) fail('services', services, 'each service once');
-    if (!Token.isUnresolved(props.meshDomain) && !DNS_NAME.test(props.meshDomain))
-      fail('meshDomain', props.meshDomain, 'a lower-case DNS name');
+    const literalDomain = !Token.isUnresolved(props.meshDomain);
+    if (literalDomain && (typeof props.meshDomain !== 'string' || !DNS_NAME.pattern.test(props.meshDomain)))
+      fail('meshDomain', props.meshDomain, DNS_NAME.allowed);
     if (members.length === 0) fail('memberRegions', props.memberRegions, 'at least one compute region of the zone');
     if (!Number.isInteger(rootYears) || rootYears < 2 || rootYears > 30) fail('rootValidityYears', rootYears, 'an integer from 2 to 30');
     if (!Number.isInteger(subYears) || subYears < 1 || subYears >= rootYears)
@@ -251,25 +257,36 @@ export class MtlsMesh extends Construct {
       ...(props.accountId !== undefined ? { sourceAccount: props.accountId } : {}),
     });
 
+    // Each identity's names: its full name (a subject alternative name) and a common name of at
+    // most 64 characters. A token domain or service is known at apply only: ACM checks those.
+    const identityName = (service: string, region: string): { name: string; commonName: string } => {
+      if (!literalDomain || Token.isUnresolved(service)) {
+        const name = `${service}.${region}.${zone}.${props.meshDomain}`;
+        return { name, commonName: name };
+      }
+      const named = meshIdentityName(service, region, zone, props.meshDomain);
+      if ('problem' in named) throw new Error(`${this.node.path}: meshDomain ${formatValue(props.meshDomain)} ${named.problem}`);
+      return named;
+    };
+    const identities = members.flatMap((region) => services.map((service) => ({ region, service, ...identityName(service, region) })));
     const arns: Record<string, string> = {};
     const names: Record<string, string> = {};
-    for (const region of members) {
-      for (const service of services) {
-        const name = `${service}.${region}.${zone}.${props.meshDomain}`;
-        const cert = new AcmCertificate(this, `Identity-${region}-${service}`, {
-          provider,
-          domainName: name,
-          certificateAuthorityArn: issuing.arn,
-          keyAlgorithm: 'EC_prime256v1',
-          tags: { Name: name, MeshZone: zone, MeshRegion: region, MeshService: service },
-          dependsOn: [issuingInstalled, this.acmRenewalPermission],
-          // A replaced identity (new key algorithm, CA or name) is issued before the old one is
-          // deleted, so the services holding it are never without a certificate (checkov CKV_AWS_233).
-          lifecycle: { createBeforeDestroy: true },
-        });
-        arns[`${region}/${service}`] = cert.arn;
-        names[`${region}/${service}`] = name;
-      }
+    for (const { region, service, name, commonName } of identities) {
+      const cert = new AcmCertificate(this, `Identity-${region}-${service}`, {
+        provider,
+        domainName: commonName,
+        // A name longer than a common name takes is the subject alternative name peers verify.
+        ...(commonName !== name ? { subjectAlternativeNames: [name] } : {}),
+        certificateAuthorityArn: issuing.arn,
+        keyAlgorithm: 'EC_prime256v1',
+        tags: { Name: name, MeshZone: zone, MeshRegion: region, MeshService: service },
+        dependsOn: [issuingInstalled, this.acmRenewalPermission],
+        // A replaced identity (new key algorithm, CA or name) is issued before the old one is
+        // deleted, so the services holding it are never without a certificate (checkov CKV_AWS_233).
+        lifecycle: { createBeforeDestroy: true },
+      });
+      arns[`${region}/${service}`] = cert.arn;
+      names[`${region}/${service}`] = name;
     }
     this.rootCaArn = root.arn;
     this.issuingCaArn = issuing.arn;

@@ -1549,6 +1549,29 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(ok.ok ? [] : ok.problems.filter((p) => p.path.startsWith('globalServiceEvents'))).toEqual([]);
   });
 
+  it('a domain whose mesh identities are no DNS names is named with the first such name (before: refused by ACM at apply); a long one is taken', () => {
+    const withDomain = (domain: string) => (c: Mutable) => {
+      c.project.domain = domain;
+      c.project.apiHost = `api.${domain}`;
+    };
+    // 216 characters: a DNS name, but the mesh identities <service>.<region>.<zone>.mesh.<domain> pass 253.
+    const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(20)}.com`;
+    const at = problemsOf(withDomain(long)).filter((p) => p.path === 'project.domain');
+    expect(at).toHaveLength(1);
+    expect(at[0].message).toMatch(
+      /^\(mesh\.<domain>\) gives the identity "[a-z-]+\.[a-z0-9-]+\.[a-z]+\.mesh\.a+\.b+\.c+\.d+\.com" \(25\d characters\) for service "[a-z-]+" in [a-z0-9-]+, which is not allowed; allowed: a DNS name of at most 253 characters/,
+    );
+    // Longer than a common name takes (64), still a DNS name: the certificate's subject alternative name (MtlsMesh).
+    const fits = checkRegionsConfig(
+      (() => {
+        const c = fresh();
+        withDomain('platform.taishanglaojun-ai.com')(c);
+        return c;
+      })(),
+    );
+    expect(fits.ok ? [] : fits.problems.filter((p) => p.path === 'project.domain')).toEqual([]);
+  });
+
   it("names a duplicate region id and a region's network problems next to that region's schema problems, in one run (before: the next run)", () => {
     const problems = problemsOf((c) => {
       c.regions[0].capacity = 'lots'; // a schema problem of region 0

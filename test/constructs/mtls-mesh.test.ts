@@ -76,6 +76,18 @@ describe('MtlsMesh', () => {
     [{ memberRegions: ['EU WEST!'] }, /memberRegions\[0\] "EU WEST!" is not allowed; allowed: a cloud region id such as "eu-west-1"/],
     [{ memberRegions: ['eu-west-1', 'eu-west-1'] }, /memberRegions\[1\] "eu-west-1" is not allowed; allowed: each region once/],
     [{ residencyZone: 'Bad Zone!' }, /residencyZone "Bad Zone!" is not allowed; allowed: a residency zone id such as "emea"/],
+    // Found by QA: a 64-character DNS label passed synth.
+    [{ meshDomain: `${'m'.repeat(64)}.example.com` }, /meshDomain "m{64}\.example\.com" is not allowed; allowed: a lower-case DNS name/],
+    [
+      // A 234-character domain (a DNS name) whose identities are not: 270 characters.
+      { meshDomain: `${'m'.repeat(63)}.${'n'.repeat(63)}.${'o'.repeat(63)}.${'p'.repeat(30)}.example.com` },
+      /^mesh\/Mesh: meshDomain "m+\.n+\.\.\. gives the identity "api-gateway\.eu-west-1\.emea\.m+\.n+\.o+\.p+\.example\.com" \(261 characters\) for service "api-gateway" in eu-west-1, which is not allowed; allowed: a DNS name of at most 253 characters/,
+    ],
+    [
+      { services: ['s'.repeat(42)], residencyZone: 'z'.repeat(31), meshDomain: 'mesh.example.com' },
+      /whose common name "s{42}\.eu-west-1\.z{31}" \(84 characters\) is not allowed; allowed: <service>\.<region>\.<zone> of at most 64 characters/,
+    ],
+    [{ organization: 'o'.repeat(65) }, /organization "o+" is not allowed; allowed: a non-empty name of at most 64 characters/],
   ])('names a bad prop: %j', (extra, message) => {
     expect(() => synthMesh(extra as Partial<MtlsMeshProps>)).toThrow(message);
   });
@@ -114,7 +126,7 @@ describe('MtlsMesh: tokens and regions', () => {
       'zone/c: memberRegions[0] "eu-west-9" is not allowed; allowed: a compute region of the zone (eu-west-9 runs storage: no gateway or service to identify)',
     );
     expect(() => new MtlsMesh(stack, 'd', { ...base, provider: emea.provider, memberRegions: [emea], organization: ' ' })).toThrow(
-      `zone/d: organization " " is not allowed; allowed: a non-empty name without control characters (the certificates' O)`,
+      `zone/d: organization " " is not allowed; allowed: a non-empty name of at most 64 characters without control characters (the certificates' O)`,
     );
   });
   it('names a missing provider as what it is: the AWS provider of the zone (before: "the TLS provider (hashicorp/tls)")', () => {
@@ -156,6 +168,46 @@ describe('MtlsMesh: tokens and regions', () => {
     expect(() => new MtlsMesh(new TerraformStack(Testing.app(), 'odd'), 'Mesh', { ...base, memberRegions: [odd] })).toThrow(
       /memberRegions\[0\] "eu-central-1" is not allowed; allowed: a region whose spec holds its residency zone and its services as a list/,
     );
+  });
+  it('a name of up to 64 characters is the common name; a longer one is the subject alternative name (before: refused by ACM at apply)', () => {
+    // "api-gateway.eu-west-1.emea." is 27 characters: a 37-character domain gives 64.
+    const fits = `${'m'.repeat(25)}.example.com`;
+    const [at64] = resourcesOf(
+      synthMesh({ meshDomain: fits, memberRegions: ['eu-west-1'], services: ['api-gateway'] }),
+      'aws_acm_certificate',
+    );
+    expect([at64.domain_name, at64.domain_name.length, at64.subject_alternative_names]).toEqual([
+      `api-gateway.eu-west-1.emea.${fits}`,
+      64,
+      undefined,
+    ]);
+    const longer = `${'m'.repeat(26)}.example.com`;
+    const [at65] = resourcesOf(
+      synthMesh({ meshDomain: longer, memberRegions: ['eu-west-1'], services: ['api-gateway'] }),
+      'aws_acm_certificate',
+    );
+    expect([at65.domain_name, at65.subject_alternative_names]).toEqual([
+      'api-gateway.eu-west-1.emea',
+      [`api-gateway.eu-west-1.emea.${longer}`],
+    ]);
+    expect(at65.tags.Name).toBe(`api-gateway.eu-west-1.emea.${longer}`);
+  });
+  it('an id with no Region in the stack is refused once the tree is built: its zone cannot be checked (before: accepted, found by QA)', () => {
+    const stack = new TerraformStack(Testing.app(), 'bare');
+    const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'p-x', accountId: '111122223333' });
+    const base = { residencyZone: 'emea', provider: emea.provider, meshDomain: 'mesh.example.com', organization: 'o' };
+    new MtlsMesh(stack, 'Mesh', { ...base, memberRegions: ['eu-west-1', 'us-east-1'] });
+    expect(stack.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      'memberRegions[1] "us-east-1" is not allowed; allowed: a region whose residency zone can be checked: the id of a Region in stack bare, or a region with its spec (a Region, or an IRegion of another stack) — no Region "us-east-1" is declared here',
+    ]);
+    expect(() => Testing.synth(stack, true)).toThrow(/memberRegions\[1\] "us-east-1" is not allowed/);
+    // The same region given with its spec (e.g. a Region of another stack) is checked from it.
+    const other = new TerraformStack(Testing.app(), 'other');
+    const central = new Region(other, 'eu-central-1', { spec: specOf('eu-central-1'), projectName: 'p-x', accountId: '111122223333' });
+    const ok = new TerraformStack(Testing.app(), 'ok');
+    const home = new Region(ok, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'p-x', accountId: '111122223333' });
+    new MtlsMesh(ok, 'Mesh', { ...base, provider: home.provider, memberRegions: ['eu-west-1', central] });
+    expect(ok.node.findAll().flatMap((c) => c.node.validate())).toEqual([]);
   });
   it('takes regions as well as region ids', () => {
     const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
