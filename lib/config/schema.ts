@@ -12,6 +12,7 @@ import {
   GATEWAY_TRAFFIC_PORT,
   ID_MAX_LENGTH,
   PROJECT_NAME,
+  MAX_DURATION_SECONDS,
   REGION_ID,
   RESIDENCY_ZONE_ID,
   SHARD_ID,
@@ -276,10 +277,7 @@ const shard = z
   .strict();
 
 /** A duration in seconds; at most what the gateway's timers can wait (the routing table holds it in ms). */
-const seconds = z
-  .number()
-  .positive()
-  .max(Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000));
+const seconds = z.number().positive().max(MAX_DURATION_SECONDS);
 /** A counter of the failover rules (checks in a row); bounded like the routing table's counters. */
 const count = z.number().int().positive().max(ROUTING_TABLE_LIMITS.count);
 

@@ -19,7 +19,7 @@ import {
   checkBoolean,
   checkList,
 } from '../private/prop-checks';
-import { PROJECT_NAME } from '../limits';
+import { MAX_DURATION_SECONDS, PROJECT_NAME } from '../limits';
 
 /** One copy of a database (the primary or a read replica), as other constructs see it. */
 export interface IDatabaseCopy {
@@ -213,8 +213,9 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     if (!Token.isUnresolved(maintenanceWindow) && !MAINTENANCE_WINDOW.test(maintenanceWindow))
       fail('maintenanceWindow', maintenanceWindow, 'UTC "ddd:hh:mm-ddd:hh:mm", e.g. "sun:18:30-sun:19:30"');
     const lagThreshold = props.replicaLagThresholdSeconds ?? 30;
-    if (!Token.isUnresolved(lagThreshold) && !(lagThreshold > 0))
-      fail('replicaLagThresholdSeconds', lagThreshold, 'a number of seconds > 0');
+    // Infinity (or 1e400) passed `> 0` and became `threshold: null` in the alarm's JSON.
+    if (!Token.isUnresolved(lagThreshold) && !(Number.isFinite(lagThreshold) && lagThreshold > 0 && lagThreshold <= MAX_DURATION_SECONDS))
+      fail('replicaLagThresholdSeconds', lagThreshold, `a finite number of seconds > 0 and at most ${MAX_DURATION_SECONDS}`);
     const logRetention = props.logRetentionDays ?? 365;
     if (!Token.isUnresolved(logRetention) && !(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(logRetention))
       fail('logRetentionDays', logRetention, `one of CloudWatch Logs' retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);

@@ -228,6 +228,14 @@ describe('ReplicatedDatabase: bad props', () => {
     [{ engineVersion: '15.4' }, 'engineVersion "15.4" is not allowed; allowed: a PostgreSQL 16.x or 17.x version'],
     [{ instanceClass: 'r6g.large' }, 'instanceClass "r6g.large" is not allowed; allowed: an RDS instance class'],
     [{ backupRetentionDays: 3 }, 'backupRetentionDays 3 is not allowed; allowed: an integer from 7 to 35'],
+    // Found by QA: Infinity passed `> 0` and the alarm's threshold was written as null.
+    [
+      { replicaLagThresholdSeconds: Infinity },
+      'replicaLagThresholdSeconds Infinity is not allowed; allowed: a finite number of seconds > 0 and at most 2147483',
+    ],
+    [{ replicaLagThresholdSeconds: 0 }, 'replicaLagThresholdSeconds 0 is not allowed; allowed: a finite number of seconds > 0'],
+    [{ replicaLagThresholdSeconds: NaN }, 'replicaLagThresholdSeconds NaN is not allowed; allowed: a finite number of seconds > 0'],
+    [{ replicaLagThresholdSeconds: 2147484 }, 'replicaLagThresholdSeconds 2147484 is not allowed; allowed: a finite number'],
     [
       { maxAllocatedStorageGiB: 50 },
       'maxAllocatedStorageGiB 50 is not allowed; allowed: an integer from allocatedStorageGiB (100) to 65536',
