@@ -11,8 +11,12 @@ export const VPC_CIDR_PREFIX = { min: 16, max: 20 } as const;
 
 /** Project name: the prefix of every resource name (and of the bucket names, which S3 limits). */
 export const PROJECT_NAME = {
-  pattern: /^[a-z][a-z0-9-]{1,20}$/,
-  allowed: '2-21 lower-case letters, digits and "-", starting with a letter',
+  // Single "-" between letters and digits: ECR repository names (`<project>/<image>`) allow no "--"
+  // and no trailing "-", and S3 refuses names starting with "xn--". Prefixes AWS reserves: an ALB
+  // name may not start with "internal-", an S3 bucket not with "sthree-" or "amzn-s3-demo-".
+  pattern: /^(?!(?:internal|sthree)-|amzn-s3-demo-)(?=.{2,21}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
+  allowed:
+    '2-21 lower-case letters, digits and single "-" between them, starting with a letter, not starting with "internal-", "sthree-" or "amzn-s3-demo-" (prefixes AWS reserves)',
 } as const;
 
 /** A lower-case DNS name: labels of 1-63 letters, digits and "-" (not at either end), 253 characters at most. */

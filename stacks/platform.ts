@@ -59,7 +59,12 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
     continents.flatMap((stack) =>
       [...stack.ingresses].map(([regionId, ingress]) => [
         regionId,
-        { loadBalancerDnsName: ingress.loadBalancerDnsName, certificateValidationRecord: ingress.certificateValidationRecord },
+        {
+          regionId: ingress.regionId,
+          gatewayHost: ingress.gatewayHost,
+          loadBalancerDnsName: ingress.loadBalancerDnsName,
+          certificateValidationRecord: ingress.certificateValidationRecord,
+        },
       ]),
     ),
   );

@@ -62,7 +62,7 @@ export class ContainerRegistry extends Construct {
     super(scope, id);
     checkRequiredProps<ContainerRegistryProps>(this.node.path, props, {
       region: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
       accountId: 'a 12-digit AWS account id, or a token',
     });
     const path = this.node.path;

@@ -162,7 +162,7 @@ export class ReplicatedDatabase extends Construct implements IReplicatedDatabase
     super(scope, id);
     checkRequiredProps<ReplicatedDatabaseProps>(this.node.path, props, {
       primaryRegion: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
     });
     checkBoolean(this, 'replicaMultiAz', props.replicaMultiAz);
     checkList(this, 'replicaRegionIds', props.replicaRegionIds, 'a list');

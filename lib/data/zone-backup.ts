@@ -53,7 +53,7 @@ export class ZoneBackup extends Construct {
       residencyZone: 'a residency zone id of the config, such as "emea"',
       regions: 'the regions of the zone (IRegion[])',
       databases: 'the ReplicatedDatabases of the zone',
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
     });
     checkList(this, 'copyToRegionIds', props.copyToRegionIds, 'a list');
     checkText(this, 'projectName', props.projectName, PROJECT_NAME);

@@ -6,7 +6,8 @@ import { PageRule } from '@cdktf/provider-cloudflare/lib/page-rule';
 import { Ruleset } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Zone } from '@cdktf/provider-cloudflare/lib/zone';
 import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
+import { isIP } from 'node:net';
 import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
@@ -18,13 +19,20 @@ import {
   assertValidatedConfig,
   checkText,
   CLOUDFLARE_ACCOUNT_ID,
+  NON_EMPTY_TEXT,
   propError,
   checkRequiredProps,
   checkBoolean,
+  requireLiteral,
 } from '../private/prop-checks';
+import { DNS_NAME } from '../limits';
 
 /** What CdnZone needs from a region's public entry (RegionIngress in the continent stacks). */
 export interface IRegionalEntry {
+  /** The region the entry serves; CdnZone refuses an entry filed under another region's id (a residency hole). */
+  readonly regionId: string;
+  /** The host the entry's certificate names; CdnZone requires the config's gateway host of that region. */
+  readonly gatewayHost: string;
   /** DNS name of the region's load balancer; the gateway host is a DNS-only CNAME to it. */
   readonly loadBalancerDnsName: string;
   /** ACM's DNS-validation record for the gateway host's certificate. */
@@ -71,8 +79,11 @@ export class CdnZone extends Construct {
       accountId: 'a Cloudflare account id (32 lower-case hex digits), or a token',
     });
     checkBoolean(this, 'cacheRules', props.cacheRules);
+    // Decides at synth between page rules and a cache ruleset: a variable would always read as true.
+    requireLiteral(this, 'cacheRules', props.cacheRules, 'true or false', 'it chooses which resources are written');
     const { config, ingress, accountId } = props;
     assertValidatedConfig(this, config);
+    checkGlobalIngress(this, ingress);
     checkText(this, 'accountId', accountId, CLOUDFLARE_ACCOUNT_ID);
     const { project, cdn, failover } = config;
     const apiHost = project.apiHost;
@@ -220,10 +231,14 @@ export class CdnZone extends Construct {
         }),
     );
     const gatewayIds = gatewayRegions(config).map((r) => r.id);
-    for (const [regionId, entry] of Object.entries(props.regionalEntries ?? {})) {
+    const entries = props.regionalEntries ?? {};
+    if (entries === null || typeof entries !== 'object' || Array.isArray(entries) || Token.isUnresolved(entries))
+      propError(this, 'regionalEntries', entries, 'an object of RegionIngress (IRegionalEntry) by region id, such as { "eu-west-1": ingress }');
+    for (const [regionId, entry] of Object.entries(entries)) {
       // A name for a region the config runs no gateway in would point the edge at nothing it routes to.
       if (!gatewayIds.includes(regionId))
         propError(this, `regionalEntries.${regionId}`, regionId, `a region of the config that runs the gateway: ${gatewayIds.join(', ')}`);
+      checkRegionalEntry(this, config, regionId, entry);
       new DnsRecord(this, `Gateway-${regionId}`, {
         zoneId,
         name: gatewayHostOf(config, regionId),
@@ -333,4 +348,61 @@ export class CdnZone extends Construct {
 /** Ruleset expression: the host and a path prefix (`starts_with`, available on every plan). */
 function hostAndPrefix(host: string, prefix: string): string {
   return `(http.host eq "${host}" and starts_with(http.request.uri.path, "${prefix}"))`;
+}
+
+const ENTRY_ALLOWED = 'a RegionIngress of the region (an IRegionalEntry: regionId, gatewayHost, loadBalancerDnsName, certificateValidationRecord)';
+
+/**
+ * Refuses a regional entry that is not the public entry of the region it is filed under: an entry
+ * of us-east-1 under "eu-west-1" (or a us-east-1 ingress given eu-west-1's host) pointed the EU
+ * gateway host at a US load balancer, so the edge sent EMEA users' data to the NA zone.
+ */
+function checkRegionalEntry(scope: Construct, config: RegionsConfig, regionId: string, entry: unknown): void {
+  const field = `regionalEntries.${regionId}`;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) propError(scope, field, entry, ENTRY_ALLOWED);
+  const e = entry as Partial<Record<keyof IRegionalEntry, unknown>>;
+  if (!Token.isUnresolved(e.regionId) && e.regionId !== regionId) {
+    const zoneOf = (id: unknown) => config.regions.find((r) => r.id === id)?.residencyZone;
+    const theirs = zoneOf(e.regionId);
+    propError(
+      scope,
+      `${field}.regionId`,
+      e.regionId,
+      `"${regionId}": the entry of region ${regionId} (residency zone ${zoneOf(regionId)}); this one serves ${typeof e.regionId === 'string' ? `${e.regionId}${theirs ? ` (zone ${theirs})` : ''}` : 'no region'}, and ${regionId}'s gateway host would point at it`,
+    );
+  }
+  const host = gatewayHostOf(config, regionId);
+  if (!Token.isUnresolved(e.gatewayHost) && e.gatewayHost !== host)
+    propError(
+      scope,
+      `${field}.gatewayHost`,
+      e.gatewayHost,
+      `"${host}", the config's gateway host of ${regionId} (edge.gatewayHosts, or <region>.gateway.<domain>): the entry's certificate must name the host published for it`,
+    );
+  checkText(scope, `${field}.loadBalancerDnsName`, e.loadBalancerDnsName, {
+    pattern: DNS_NAME.pattern,
+    allowed: `the DNS name of ${regionId}'s load balancer (${DNS_NAME.allowed}), or a token`,
+  });
+  const v = e.certificateValidationRecord as Partial<Record<keyof DnsRecordSpec, unknown>> | null | undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    propError(scope, `${field}.certificateValidationRecord`, v, "ACM's DNS-validation record of the gateway certificate: { name, type, value }");
+  for (const part of ['name', 'type', 'value'] as const)
+    checkText(scope, `${field}.certificateValidationRecord.${part}`, v[part], NON_EMPTY_TEXT);
+}
+
+/** Refuses an ingress that is not an IGlobalIngress, and a literal address that is not an IP address. */
+function checkGlobalIngress(scope: Construct, ingress: unknown): void {
+  const g = ingress as Partial<Record<keyof IGlobalIngress, unknown>>;
+  const allowed = 'the GlobalIngress (or an IGlobalIngress: ipAddress, dnsAuthorizationRecords, certificateMapId, backendServiceNames)';
+  if (g === null || typeof g !== 'object' || Array.isArray(g)) propError(scope, 'ingress', ingress, allowed);
+  if (typeof g.ipAddress !== 'string' || (!Token.isUnresolved(g.ipAddress) && isIP(g.ipAddress) === 0))
+    propError(scope, 'ingress.ipAddress', g.ipAddress, 'an IPv4 or IPv6 address (the global anycast address), or a token');
+  if (!Array.isArray(g.dnsAuthorizationRecords))
+    propError(scope, 'ingress.dnsAuthorizationRecords', g.dnsAuthorizationRecords, 'a list of DNS records { name, type, value } (may be empty)');
+  g.dnsAuthorizationRecords.forEach((r: unknown, i: number) => {
+    const rec = r as Partial<Record<keyof DnsRecordSpec, unknown>> | null;
+    if (rec === null || typeof rec !== 'object') propError(scope, `ingress.dnsAuthorizationRecords[${i}]`, r, 'a DNS record { name, type, value }');
+    for (const part of ['name', 'type', 'value'] as const)
+      checkText(scope, `ingress.dnsAuthorizationRecords[${i}].${part}`, rec[part], NON_EMPTY_TEXT);
+  });
 }

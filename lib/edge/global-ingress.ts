@@ -12,7 +12,7 @@ import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy'
 import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-target-http-proxy';
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
-import { Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionsConfig } from '../config/model';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from './hostnames';
@@ -132,6 +132,8 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
       config: 'the validated config: validateRegionsConfig(...) (it fills in every section and default)',
     });
     checkBoolean(this, 'owaspPreview', props.owaspPreview);
+    // Written into the rule's description at synth: a variable would always read as true there.
+    requireLiteral(this, 'owaspPreview', props.owaspPreview, 'true or false', 'the rule descriptions say whether OWASP rules are enforced');
     const { config } = props;
     assertValidatedConfig(this, config);
     const { project } = config;
@@ -146,7 +148,12 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
       project.gcpProject,
     );
     const rate = validateRateLimit(this, props.rateLimit ?? {});
-    if (props.sslProfile !== undefined && props.sslProfile !== 'MODERN' && props.sslProfile !== 'RESTRICTED')
+    if (
+      props.sslProfile !== undefined &&
+      !Token.isUnresolved(props.sslProfile) &&
+      props.sslProfile !== 'MODERN' &&
+      props.sslProfile !== 'RESTRICTED'
+    )
       propError(this, 'sslProfile', props.sslProfile, '"MODERN" or "RESTRICTED" (both with TLS 1.2 minimum)');
     // The logical id is the resource's name in the Terraform JSON: Terraform refuses anything but an identifier.
     if (props.addressLogicalId !== undefined) {
@@ -165,7 +172,17 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
       description: `Global anycast address of ${project.apiHost}`,
     });
     // The address existed before this construct (stack-level id "GlobalIp"): keep its Terraform address.
-    this.address.overrideLogicalId(props.addressLogicalId ?? 'GlobalIp');
+    const addressLogicalId = props.addressLogicalId ?? 'GlobalIp';
+    this.address.overrideLogicalId(addressLogicalId);
+    // A logical id names one resource of a stack: a second GlobalIngress with the same one replaced
+    // the first one's address in the JSON (both load balancers on one IP, the first address destroyed).
+    claimAppUnique(
+      this,
+      'GlobalIngressAddress',
+      [TerraformStack.of(this).node.path, addressLogicalId],
+      `the global address's logical id ${formatValue(addressLogicalId)} (addressLogicalId) in stack ${TerraformStack.of(this).node.path}`,
+      'one GlobalIngress per addressLogicalId in a stack (give a second one its own addressLogicalId)',
+    );
     this.ipAddress = this.address.address;
 
     // Certificate: Certificate Manager, DNS authorization (records published by CdnZone in Cloudflare).

@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { suppressRule } from '../compliance/suppressions';
 import type { IRegion } from '../region/interfaces';
 import type { DnsRecordSpec } from './global-ingress';
+import type { IRegionalEntry } from './cdn-zone';
+import { AWS_REGIONS } from '../config/aws-regions';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
 import { parseCidr } from '../private/cidr';
@@ -20,6 +22,7 @@ import {
   checkRequiredProps,
   checkRegionLike,
   checkBoolean,
+  pathError,
 } from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
@@ -89,7 +92,11 @@ export const GATEWAY_PORT = GATEWAY_TRAFFIC_PORT;
  * deletion protection, invalid header fields dropped, and access logs kept in the region.
  * Its DNS name is what the global ingress (internet NEG, through the gateway host) points at.
  */
-export class RegionIngress extends Construct {
+export class RegionIngress extends Construct implements IRegionalEntry {
+  /** The region this ingress serves. */
+  readonly regionId: string;
+  /** The host its certificate names (what CdnZone publishes as a CNAME to {@link loadBalancerDnsName}). */
+  readonly gatewayHost: string;
   readonly loadBalancer: Lb;
   readonly loadBalancerDnsName: string;
   readonly loadBalancerArn: string;
@@ -103,12 +110,14 @@ export class RegionIngress extends Construct {
     super(scope, id);
     checkRequiredProps<RegionIngressProps>(this.node.path, props, {
       region: "a Region of the config (an IRegion: new Region(...) or one of a continent stack's regions)",
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
       accountId: 'a 12-digit AWS account id, or a token',
       gatewayHost: 'the gateway\'s DNS name in the region, such as "eu-west-1.gateway.example.com"',
     });
     checkBoolean(this, 'deletionProtection', props.deletionProtection);
     checkBoolean(this, 'httpsListener', props.httpsListener);
+    // Decides at synth whether the listener exists: a variable would always read as true.
+    requireLiteral(this, 'httpsListener', props.httpsListener, 'true or false', 'it decides whether the HTTPS listener is written');
     checkRegionLike(this, 'region', props.region);
     const { region, projectName } = props;
     if (region?.spec !== undefined && !region.spec.services.includes('compute'))
@@ -132,6 +141,10 @@ export class RegionIngress extends Construct {
           cidr,
           'an IPv4 CIDR such as "0.0.0.0/0" or "203.0.113.0/24" (network address, prefix 0-32), or a token',
         );
+      // AWS refuses a second identical rule on one security group (InvalidPermission.Duplicate) at apply.
+      const first = props.httpRedirectCidrs!.indexOf(cidr);
+      if (first < i && !Token.isUnresolved(cidr))
+        propError(this, `httpRedirectCidrs[${i}]`, cidr, `each CIDR once (it is httpRedirectCidrs[${first}] too)`);
     });
     const provider = region.provider;
     const regionId = region.regionId;
@@ -142,6 +155,20 @@ export class RegionIngress extends Construct {
         `${this.node.path}: sslPolicy ${formatValue(sslPolicy)} is not allowed; allowed (TLS 1.2 minimum): ${TLS12_POLICIES.join(', ')}`,
       );
     checkText(this, 'gatewayHost', props.gatewayHost, DNS_NAME);
+    // A host naming another region (eu-west-1.gateway.… on the us-east-1 ingress) would carry that
+    // region's users to this one: a residency hole CdnZone also guards against with the config.
+    const otherRegion = Token.isUnresolved(props.gatewayHost)
+      ? undefined
+      : props.gatewayHost.split('.').find((label) => label !== regionId && AWS_REGIONS.has(label));
+    if (otherRegion !== undefined)
+      propError(
+        this,
+        'gatewayHost',
+        props.gatewayHost,
+        `a host of region ${regionId} (such as "${regionId}.gateway.example.com"); this one names region ${otherRegion}`,
+      );
+    this.regionId = regionId;
+    this.gatewayHost = props.gatewayHost;
 
     const certificate = new AcmCertificate(this, 'Certificate', {
       provider,
@@ -287,7 +314,8 @@ function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<Gat
     throw new Error(
       `${path}: healthCheck.timeoutSeconds ${v.timeoutSeconds} is not allowed; allowed: less than intervalSeconds (${v.intervalSeconds})`,
     );
-  if (!Token.isUnresolved(v.path) && (typeof v.path !== 'string' || !v.path.startsWith('/')))
-    throw new Error(`${path}: healthCheck.path ${formatValue(v.path)} is not allowed; allowed: a path starting with "/"`);
+  // ALB: a path of at most 1024 characters; a space or control character is no URL path.
+  if (!Token.isUnresolved(v.path) && (typeof v.path !== 'string' || !/^\/[\x21-\x7e]{0,1023}$/.test(v.path)))
+    pathError(path, 'healthCheck.path', v.path, 'a path starting with "/", at most 1024 printable ASCII characters without spaces (ALB limit)');
   return v;
 }

@@ -15,7 +15,17 @@ export function propError(scope: IConstruct, field: string, value: unknown, allo
 
 /** {@link propError} for a construct's node path before `super` (its props feed the base class). */
 export function pathError(path: string, field: string, value: unknown, allowed: string): never {
+  // A token's encoding ("${TfToken[TOKEN.12]}", -8.1e+298) means nothing to the reader: say what it is.
+  if (Token.isUnresolved(value)) throw new Error(`${path}: ${field} is ${tokenKind(value)}; allowed: ${allowed}`);
   throw new Error(`${path}: ${field} ${formatValue(value)} is not allowed; allowed: ${allowed}`);
+}
+
+/** What a token stands for, as a message says it ("a string token", "a list token" …). */
+function tokenKind(value: unknown): string {
+  if (Array.isArray(value)) return 'a list token';
+  if (typeof value === 'string') return 'a string token';
+  if (typeof value === 'number') return 'a number token';
+  return 'a token';
 }
 
 /** The props of P a caller must give (not marked optional). */

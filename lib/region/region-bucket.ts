@@ -71,7 +71,7 @@ export class RegionBucket extends Construct implements IRegionBucket {
     checkRequiredProps<RegionBucketProps>(this.node.path, props, {
       provider: 'the AwsProvider to create the resources with',
       regionId: 'a region id of the config, such as "eu-west-1"',
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
       accountId: 'a 12-digit AWS account id, or a token',
       kmsKeyArn: 'an ARN (or a token)',
       trailName: "the name of the region's audit trail (it writes to this bucket)",

@@ -43,7 +43,7 @@ export class RegionKey extends Construct implements IRegionKey {
     checkRequiredProps<RegionKeyProps>(this.node.path, props, {
       provider: 'the AwsProvider to create the resources with',
       regionId: 'a region id of the config, such as "eu-west-1"',
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
       accountId: 'a 12-digit AWS account id, or a token',
     });
     checkText(this, 'regionId', props.regionId, REGION_ID);

@@ -125,7 +125,7 @@ export class Region extends Construct implements IRegion {
     super(scope, id);
     checkRequiredProps<RegionProps>(this.node.path, props, {
       spec: 'a region of the validated config (validateRegionsConfig(...).regions)',
-      projectName: '2-21 lower-case letters, digits and "-", starting with a letter',
+      projectName: PROJECT_NAME.allowed,
       accountId: 'a 12-digit AWS account id, or a token',
     });
     checkBoolean(this, 'offline', props.offline);

@@ -3,12 +3,15 @@ import { LoadBalancer } from '@cdktf/provider-cloudflare/lib/load-balancer';
 import { validateRegionsConfig, type RegionsConfig } from '../../lib/config';
 import { EdgeResidencyError, edgeResidencyProblems, type EdgeSteering } from '../../lib/edge/edge-residency';
 import { gatewayRegions, refusalHostOf, regionApiHostOf } from '../../lib/edge/hostnames';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { RegionIngress } from '../../lib/edge/region-ingress';
+import { Region } from '../../lib/region';
+import { GlobalStack } from '../../stacks/global-stack';
 import { CdnZone } from '../../lib/edge/cdn-zone';
 import { GlobalIngress } from '../../lib/edge/global-ingress';
 import config from '../../regions.config';
 import { refTo, resourceNamed, synthGlobal, type Tf } from '../helpers/edge';
-import { resourcesOf, validConfig } from '../helpers/platform';
+import { resourcesOf, specOf, validConfig } from '../helpers/platform';
 
 const { tf, json } = synthGlobal();
 const ZONE = '${cloudflare_zone.Cdn_Zone_A2EE1783.id}';
@@ -275,6 +278,8 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
     const out = synthGlobal({
       regionalEntries: {
         'eu-west-1': {
+          regionId: 'eu-west-1',
+          gatewayHost: 'eu-west-1.gateway.taishanglaojun.com',
           loadBalancerDnsName: 'gw-123.eu-west-1.elb.amazonaws.com',
           certificateValidationRecord: {
             name: '_abc.eu-west-1.gateway.taishanglaojun.com.',
@@ -299,7 +304,12 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
   });
 
   it('refuses an entry for a region that runs no gateway in the config, naming the allowed ones', () => {
-    const entry = { loadBalancerDnsName: 'x.elb.amazonaws.com', certificateValidationRecord: { name: '_a.', type: 'CNAME', value: '_b.' } };
+    const entry = {
+      regionId: 'eu-north-1',
+      gatewayHost: 'eu-north-1.gateway.taishanglaojun.com',
+      loadBalancerDnsName: 'x.elb.amazonaws.com',
+      certificateValidationRecord: { name: '_a.', type: 'CNAME', value: '_b.' },
+    };
     expect(() => synthGlobal({ regionalEntries: { 'eu-north-1': entry } })).toThrow(
       /Cdn: regionalEntries.eu-north-1 "eu-north-1" is not allowed; allowed: a region of the config that runs the gateway: ap-east-1, /,
     );
@@ -307,6 +317,102 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
 });
 
 describe('CdnZone props', () => {
+  const entryOf = (regionId: string, extra: object = {}) => ({
+    regionId,
+    gatewayHost: `${regionId}.gateway.taishanglaojun.com`,
+    loadBalancerDnsName: `gw.${regionId}.elb.amazonaws.com`,
+    certificateValidationRecord: { name: `_a.${regionId}.gateway.taishanglaojun.com.`, type: 'CNAME', value: '_b.acm-validations.aws.' },
+    ...extra,
+  });
+  const cdnWith = (props: Record<string, unknown>) => () => {
+    const stack = new TerraformStack(Testing.app(), 't');
+    const ingress = new GlobalIngress(stack, 'Ingress', { config: validConfig });
+    new CdnZone(stack, 'Cdn', { config: validConfig, ingress, accountId: '0123456789abcdef0123456789abcdef', ...props } as never);
+  };
+
+  // Found by QA: the us-east-1 entry filed under eu-west-1 published eu-west-1's gateway host as a
+  // CNAME to the US load balancer, so the edge carried EMEA users to the NA zone. Synth passed.
+  it('refuses an entry of another region filed under a region id, naming both regions and zones', () => {
+    expect(() => synthGlobal({ regionalEntries: { 'eu-west-1': entryOf('us-east-1') } })).toThrow(
+      /Cdn: regionalEntries.eu-west-1.regionId "us-east-1" is not allowed; allowed: "eu-west-1": the entry of region eu-west-1 \(residency zone emea\); this one serves us-east-1 \(zone na\)/,
+    );
+  });
+
+  it("refuses an entry whose certificate names a host other than the config's gateway host of its region", () => {
+    expect(() =>
+      synthGlobal({ regionalEntries: { 'eu-west-1': entryOf('eu-west-1', { gatewayHost: 'us-east-1.gateway.taishanglaojun.com' }) } }),
+    ).toThrow(
+      /regionalEntries.eu-west-1.gatewayHost "us-east-1.gateway.taishanglaojun.com" is not allowed; allowed: "eu-west-1.gateway.taishanglaojun.com", the config's gateway host of eu-west-1/,
+    );
+  });
+
+  it("refuses a real RegionIngress of us-east-1 filed under eu-west-1 (the platform passes each ingress's own region)", () => {
+    const app = Testing.app();
+    const na = new TerraformStack(app, 'na');
+    const us = new Region(na, 'us-east-1', { spec: specOf('us-east-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+    const usIngress = new RegionIngress(us, 'Ingress', {
+      region: us,
+      projectName: 'taishanglaojun',
+      accountId: '111122223333',
+      gatewayHost: 'us-east-1.gateway.taishanglaojun.com',
+    });
+    expect(() => new GlobalStack(app, 'global', { config: validConfig, regionalEntries: { 'eu-west-1': usIngress } })).toThrow(
+      /regionalEntries.eu-west-1.regionId "us-east-1" is not allowed/,
+    );
+    // Filed under its own id, it is taken.
+    expect(() => new GlobalStack(app, 'global2', { config: validConfig, regionalEntries: { 'us-east-1': usIngress } })).not.toThrow();
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'an ingress without an address (a TypeError before)',
+      { ingress: {} },
+      /t\/Cdn: ingress.ipAddress undefined is not allowed; allowed: an IPv4 or IPv6 address/,
+    ],
+    [
+      'an ingress address that is no IP address (written into three A records before)',
+      { ingress: { ipAddress: 'not-an-ip', dnsAuthorizationRecords: [], certificateMapId: 'm', backendServiceNames: {} } },
+      /ingress.ipAddress "not-an-ip" is not allowed; allowed: an IPv4 or IPv6 address/,
+    ],
+    [
+      'a null entry (a TypeError before)',
+      { regionalEntries: { 'eu-west-1': null } },
+      /regionalEntries.eu-west-1 null is not allowed; allowed: a RegionIngress of the region/,
+    ],
+    [
+      'an entry without its validation record (a TypeError before)',
+      { regionalEntries: { 'eu-west-1': entryOf('eu-west-1', { certificateValidationRecord: undefined }) } },
+      /regionalEntries.eu-west-1.certificateValidationRecord undefined is not allowed; allowed: ACM's DNS-validation record/,
+    ],
+    [
+      'an empty load-balancer name (a CNAME to "" before)',
+      { regionalEntries: { 'eu-west-1': entryOf('eu-west-1', { loadBalancerDnsName: '' }) } },
+      /regionalEntries.eu-west-1.loadBalancerDnsName "" is not allowed; allowed: the DNS name of eu-west-1's load balancer/,
+    ],
+    [
+      'entries given as a list',
+      { regionalEntries: [entryOf('eu-west-1')] },
+      /t\/Cdn: regionalEntries \[.*\(1 items\) is not allowed; allowed: an object of RegionIngress \(IRegionalEntry\) by region id/,
+    ],
+  ])('refuses %s, naming the field', (_what, props, message) => {
+    expect(cdnWith(props)).toThrow(message);
+  });
+
+  it('refuses a token cacheRules (it chooses page rules or a cache ruleset at synth: a variable always read as true)', () => {
+    const stack = new TerraformStack(Testing.app(), 't');
+    const ingress = new GlobalIngress(stack, 'Ingress', { config: validConfig });
+    const flag = new TerraformVariable(stack, 'cache_rules', { type: 'bool' });
+    expect(
+      () =>
+        new CdnZone(stack, 'Cdn', {
+          config: validConfig,
+          ingress,
+          accountId: '0123456789abcdef0123456789abcdef',
+          cacheRules: flag.booleanValue as unknown as boolean,
+        }),
+    ).toThrow(/t\/Cdn: cacheRules is a token; allowed: true or false \(it chooses which resources are written\)/);
+  });
+
   it('refuses a Cloudflare account id that is not 32 hex digits (before: written to the zone, pools and monitor)', () => {
     for (const accountId of ['xyz', '111122223333']) {
       const stack = new TerraformStack(Testing.app(), 't');

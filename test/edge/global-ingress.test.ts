@@ -1,4 +1,5 @@
 import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 import { GlobalIngress, LOG4J_EXPRESSION, OWASP_RULE_SETS } from '../../lib/edge/global-ingress';
 import { gatewayHostOf, gatewayRegions, regionApiHostOf } from '../../lib/edge/hostnames';
@@ -201,6 +202,44 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
       const id = new TerraformVariable(stack, 'id', { type: 'string' }).stringValue;
       expect(() => new GlobalIngress(stack, 'Ingress', { config: validConfig, addressLogicalId: id })).toThrow(
         /tok\/Ingress: addressLogicalId is a token; allowed: a Terraform identifier/,
+      );
+    });
+
+    // Found by QA: a second GlobalIngress (another project) in one stack took the same logical id,
+    // and the JSON kept one address: both load balancers on one IP, the first address destroyed.
+    it('refuses a second GlobalIngress with the same addressLogicalId in one stack, and takes one with its own', () => {
+      const other = validateRegionsConfig({ ...config, project: { ...config.project, name: 'other', gcpProject: 'other-edge' } });
+      const stack = new TerraformStack(Testing.app(), 't');
+      new GlobalIngress(stack, 'A', { config: validConfig });
+      new GlobalIngress(stack, 'B', { config: other });
+      expect(() => Testing.synth(stack, true)).toThrow(
+        /the global address's logical id "GlobalIp" \(addressLogicalId\) in stack t: created again at t\/A; allowed: one GlobalIngress per addressLogicalId in a stack/,
+      );
+      const ok = new TerraformStack(Testing.app(), 't');
+      new GoogleProvider(ok, 'google', { project: 'edge' });
+      new GlobalIngress(ok, 'A', { config: validConfig });
+      new GlobalIngress(ok, 'B', { config: other, addressLogicalId: 'OtherIp' });
+      const out = JSON.parse(Testing.synth(ok, true)) as Tf;
+      expect(Object.keys(out.resource.google_compute_global_address).sort()).toEqual(['GlobalIp', 'OtherIp']);
+      // The same logical id in two stacks is two resources: taken.
+      const app = Testing.app();
+      for (const name of ['s1', 's2']) {
+        const s = new TerraformStack(app, name);
+        new GoogleProvider(s, 'google', { project: 'edge' });
+        new GlobalIngress(s, 'A', { config: name === 's1' ? validConfig : other });
+      }
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    it('passes a token sslProfile through, and refuses a token owaspPreview (written into the rule descriptions at synth)', () => {
+      const stack = new TerraformStack(Testing.app(), 't');
+      const profile = new TerraformVariable(stack, 'profile', { type: 'string' }).stringValue;
+      new GlobalIngress(stack, 'Ingress', { config: validConfig, sslProfile: profile as 'MODERN' });
+      expect(resourceNamed(JSON.parse(Testing.synth(stack)), 'google_compute_ssl_policy', 'SslPolicy').profile).toBe('${var.profile}');
+      const s2 = new TerraformStack(Testing.app(), 't');
+      const preview = new TerraformVariable(s2, 'preview', { type: 'bool' }).booleanValue;
+      expect(() => new GlobalIngress(s2, 'Ingress', { config: validConfig, owaspPreview: preview as unknown as boolean })).toThrow(
+        /t\/Ingress: owaspPreview is a token; allowed: true or false/,
       );
     });
 

@@ -19,6 +19,8 @@ describe("the global stack against the providers' own schema (JSII type info of 
         cacheRules: true,
         regionalEntries: {
           'us-east-1': {
+            regionId: 'us-east-1',
+            gatewayHost: 'us-east-1.gateway.taishanglaojun.com',
             loadBalancerDnsName: 'gw.us-east-1.elb.amazonaws.com',
             certificateValidationRecord: {
               name: '_a.us-east-1.gateway.taishanglaojun.com.',

@@ -1,4 +1,4 @@
-import { App, Testing, TerraformStack } from 'cdktf';
+import { App, Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -253,8 +253,55 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         { httpRedirectCidrs: '0.0.0.0/0' as unknown as string[] },
         /httpRedirectCidrs "0.0.0.0\/0" is not allowed; allowed: a list of IPv4 CIDRs/,
       ],
+      // Found by QA: each of these passed synth and AWS refused it at apply.
+      [{ projectName: 'internal-acme' }, /projectName "internal-acme" is not allowed; allowed: .*not starting with "internal-"/],
+      [{ projectName: 'xn--acme' }, /projectName "xn--acme" is not allowed; allowed: 2-21 lower-case letters, digits and single "-"/],
+      [{ projectName: 'acme-' }, /projectName "acme-" is not allowed/],
+      [
+        { httpRedirectCidrs: ['0.0.0.0/0', '0.0.0.0/0'] },
+        /httpRedirectCidrs\[1\] "0.0.0.0\/0" is not allowed; allowed: each CIDR once \(it is httpRedirectCidrs\[0\] too\)/,
+      ],
+      [{ healthCheck: { path: '/a b' } }, /healthCheck.path "\/a b" is not allowed/],
+      // Residency (QA): the eu-west-1 ingress given us-east-1's host would carry that region's users here.
+      [
+        { gatewayHost: 'us-east-1.gateway.taishanglaojun.com' },
+        /gatewayHost "us-east-1.gateway.taishanglaojun.com" is not allowed; allowed: a host of region eu-west-1 .*names region us-east-1/,
+      ],
     ])('rejects %j naming the prop, the value and what is allowed', (props, message) => {
       expect(() => synthIngress(props)).toThrow(message);
+    });
+
+    it('takes a health-check path of 1024 characters (not 1025), a host of its own region, and exposes its region and host (for CdnZone)', () => {
+      const path = '/' + 'x'.repeat(1023);
+      expect(resourcesOf(synthIngress({ healthCheck: { path } }), 'aws_lb_target_group')[0].health_check.path).toBe(path);
+      expect(() => synthIngress({ healthCheck: { path: `${path}x` } })).toThrow(
+        /healthCheck.path "\/x+\.\.\. is not allowed; allowed: a path starting with "\/", at most 1024 printable ASCII characters/,
+      );
+      const s = new TerraformStack(Testing.app(), 't');
+      const region = new Region(s, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+      const ingress = new RegionIngress(region, 'Ingress', {
+        region,
+        projectName: 'taishanglaojun',
+        accountId: '111122223333',
+        gatewayHost: 'eu-west-1.gateway.taishanglaojun.com',
+      });
+      expect([ingress.regionId, ingress.gatewayHost]).toEqual(['eu-west-1', 'eu-west-1.gateway.taishanglaojun.com']);
+    });
+
+    it('refuses a token httpsListener (it decides at synth whether the listener exists; a variable read as true)', () => {
+      const s = new TerraformStack(Testing.app(), 't');
+      const region = new Region(s, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
+      const flag = new TerraformVariable(s, 'https', { type: 'bool' });
+      expect(
+        () =>
+          new RegionIngress(region, 'Ingress', {
+            region,
+            projectName: 'taishanglaojun',
+            accountId: '111122223333',
+            gatewayHost: 'gw.taishanglaojun.com',
+            httpsListener: flag.booleanValue as unknown as boolean,
+          }),
+      ).toThrow(/Ingress: httpsListener is a token; allowed: true or false \(it decides whether the HTTPS listener is written\)/);
     });
   });
 });
