@@ -5,6 +5,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EKS_MAX_NODES_PER_NODE_GROUP, INSTANCE_TYPE, type ReservedCapacityPlan } from '../config/schema';
+import { architectureOf, EKS_AMI_TYPE, instanceTypeProblem, mixedArchitecture } from '../config/instance-types';
 import { policyDocument } from '../private/policy';
 import { propError, requireLiteral, checkRequiredProps, checkRegionLike } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
@@ -90,7 +91,8 @@ export class ReservedCapacity extends Construct {
     const SIZED = 'the node groups are sized from it at synth';
     const percent = (name: string, v: number, min: number) => {
       requireLiteral(this, name, v, `a number from ${min} to 100`, SIZED);
-      if (!(v >= min && v <= 100)) fail(name, v, `a number from ${min} to 100`);
+      // A number, not anything `>=` coerces: true was 1 %, null 0 %, and "9" < "10" compared as text.
+      if (typeof v !== 'number' || !(v >= min && v <= 100)) fail(name, v, `a number from ${min} to 100`);
     };
     percent('scaling.scaleOutThresholdPercent', scaling.scaleOutThresholdPercent, 1);
     percent('scaling.scaleInThresholdPercent', scaling.scaleInThresholdPercent, 0);
@@ -104,6 +106,7 @@ export class ReservedCapacity extends Construct {
     requireLiteral(this, 'reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer', SIZED);
     if (!Number.isInteger(plan.baselineCapacity) || plan.baselineCapacity < 1)
       fail('reservedCapacity.baselineCapacity', plan.baselineCapacity, 'a positive integer');
+    requireLiteral(this, 'reservedCapacity.reservedPercent', plan.reservedPercent, 'a number from 0 to 100', SIZED);
     if (!Number.isFinite(plan.reservedPercent) || plan.reservedPercent < 0 || plan.reservedPercent > 100)
       fail('reservedCapacity.reservedPercent', plan.reservedPercent, 'a number from 0 to 100');
     requireLiteral(this, 'reservedCapacity.instanceTypes', plan.instanceTypes, 'a literal list of reserved instance types', SIZED);
@@ -132,7 +135,18 @@ export class ReservedCapacity extends Construct {
         fail(`reservedCapacity.instanceTypes[${i}].type`, r.type, 'each instance type once (it names a node group)');
       if (typeof r.type !== 'string' || !INSTANCE_TYPE.test(r.type))
         fail(`reservedCapacity.instanceTypes[${i}].type`, r.type, 'an EC2 instance type such as "m6i.xlarge"');
+      const problem = instanceTypeProblem(r.type);
+      if (problem !== undefined)
+        fail(`reservedCapacity.instanceTypes[${i}].type`, r.type, `an instance type EKS managed node groups run (${problem})`);
     });
+    // One launch template and one AMI type for every group: x86_64 and Graviton types cannot mix.
+    const mixed = mixedArchitecture(plan.instanceTypes.map((r) => r.type));
+    if (mixed !== undefined)
+      fail(
+        `reservedCapacity.instanceTypes[${mixed.index}].type`,
+        plan.instanceTypes[mixed.index].type,
+        `an ${mixed.expected} type like the plan's first (${plan.instanceTypes[0].type}); this one is ${mixed.architecture}, and a plan's node groups share one AMI type`,
+      );
     const reserved = plan.instanceTypes.reduce((n, r) => n + r.count, 0);
     if (reserved > plan.baselineCapacity)
       fail('reserved instance count', reserved, `at most the baseline capacity (${plan.baselineCapacity})`);
@@ -216,7 +230,7 @@ export class ReservedCapacity extends Construct {
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: region.network.privateSubnetIds,
         capacityType: capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
-        amiType: 'AL2023_x86_64_STANDARD',
+        amiType: EKS_AMI_TYPE[architectureOf(sizing.instanceTypes[0])],
         instanceTypes: [...sizing.instanceTypes],
         scalingConfig: { minSize: sizing.minSize, desiredSize: sizing.desiredSize, maxSize: sizing.maxSize },
         launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_RESERVED_CAPACITY } from './defaults';
 import { vcpusOf } from './prices';
+import { instanceTypeProblem, mixedArchitecture } from './instance-types';
 import type { PriceTable, ReservedCapacityPlan } from './schema';
 import { PRIVATE_SUBNET_BITS } from '../private/subnet-layout';
 
@@ -137,11 +138,20 @@ export function checkReservedCapacity(
         plan.instanceTypes.map((r) => `${r.type} x ${r.count}`),
         `reserve ${total} instances in total, above the baseline of ${plan.baselineCapacity}; allowed: at most baselineCapacity instances in total`,
       );
+    const mixed = mixedArchitecture(plan.instanceTypes.map((r) => r.type));
+    if (mixed !== undefined)
+      add(
+        declared ? `${at}.instanceTypes[${mixed.index}].type` : at,
+        plan.instanceTypes[mixed.index].type,
+        `is ${mixed.architecture}, the plan's first type ${plan.instanceTypes[0].type} is ${mixed.expected}; allowed: one architecture per region (its node groups share one launch template and AMI type)`,
+      );
     const seen = new Set<string>();
     plan.instanceTypes.forEach((r, j) => {
       const path = declared ? `${at}.instanceTypes[${j}].type` : `${at} (derived default)`;
       if (seen.has(r.type)) add(path, r.type, `is listed twice in ${region.id}; one entry per instance type`);
       seen.add(r.type);
+      const problem = instanceTypeProblem(r.type);
+      if (problem !== undefined) add(path, r.type, `is not allowed: ${problem}; allowed: an instance type EKS managed node groups run`);
       if (!regionPrices) return; // named once above
       if (!regionPrices.instances[r.type]) {
         const priced = Object.keys(regionPrices.instances).sort();

@@ -874,6 +874,31 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'regions[4].reservedCapacity.instanceTypes[1].type',
       /listed twice in eu-west-1/,
     ],
+    // Found by QA (on the construct): EKS refuses these node groups at apply; the validator agrees with it.
+    [
+      'a size the family does not offer',
+      (c) => {
+        region(c, 'eu-west-1').reservedCapacity.instanceTypes[0].type = 'c5.medium';
+      },
+      'regions[4].reservedCapacity.instanceTypes[0].type',
+      /^is not allowed: c5 offers no "medium"; its sizes: large, xlarge, 2xlarge, 4xlarge, 9xlarge/,
+    ],
+    [
+      'a Mac instance',
+      (c) => {
+        region(c, 'eu-west-1').reservedCapacity.instanceTypes[0].type = 'mac2.metal';
+      },
+      'regions[4].reservedCapacity.instanceTypes[0].type',
+      /^is not allowed: a Mac instance runs on a dedicated host/,
+    ],
+    [
+      'x86_64 and Graviton reservations in one region',
+      (c) => {
+        region(c, 'eu-west-1').reservedCapacity.instanceTypes.push({ type: 'c7g.2xlarge', count: 1, term: '1year' });
+      },
+      'regions[4].reservedCapacity.instanceTypes[1].type',
+      /^is arm64, the plan's first type c5.2xlarge is x86_64; allowed: one architecture per region/,
+    ],
     [
       'reserved capacity in a region without compute',
       (c) => {

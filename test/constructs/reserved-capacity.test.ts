@@ -222,6 +222,51 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
       { reservedCapacity: { baselineCapacity: 10, reservedPercent: 60, instanceTypes: 'c5.2xlarge' } as never },
       /reservedCapacity.instanceTypes "c5.2xlarge" is not allowed; allowed: a list of reservations/,
     ],
+    // Found by QA: each passed synth, and EKS or EC2 refused the node group at apply.
+    [
+      'a size its family does not offer (c5.medium)',
+      { reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'c5.medium', count: 5, term: '1year' }] } },
+      /instanceTypes\[0\]\.type "c5.medium" is not allowed; allowed: an instance type EKS managed node groups run \(c5 offers no "medium"; its sizes: large, xlarge/,
+    ],
+    [
+      'a Mac instance (dedicated hosts only)',
+      { reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'mac1.metal', count: 5, term: '1year' }] } },
+      /instanceTypes\[0\]\.type "mac1.metal" is not allowed; allowed: an instance type EKS managed node groups run \(a Mac instance/,
+    ],
+    [
+      'x86_64 and Graviton types in one plan (one AMI type for every group)',
+      {
+        reservedCapacity: {
+          baselineCapacity: 10,
+          reservedPercent: 50,
+          instanceTypes: [
+            { type: 'c5.2xlarge', count: 3, term: '1year' },
+            { type: 'm6g.2xlarge', count: 2, term: '1year' },
+          ],
+        },
+      },
+      /instanceTypes\[1\]\.type "m6g.2xlarge" is not allowed; allowed: an x86_64 type like the plan's first \(c5.2xlarge\); this one is arm64/,
+    ],
+    [
+      'a boolean spot share (read as 1 % before)',
+      { scaling: { ...design, spotInstancePercent: true as never } },
+      /scaling.spotInstancePercent true is not allowed; allowed: a number from 0 to 100/,
+    ],
+    [
+      'a list spot share (read as 50 before)',
+      { scaling: { ...design, spotInstancePercent: [50] as never } },
+      /scaling.spotInstancePercent \[50\] is not allowed/,
+    ],
+    [
+      'a null scale-in threshold (written as 0 before)',
+      { scaling: { ...design, scaleInThresholdPercent: null as never } },
+      /scaling.scaleInThresholdPercent null is not allowed/,
+    ],
+    [
+      'text thresholds (compared as text before: "30" < "100" was false)',
+      { scaling: { ...design, scaleOutThresholdPercent: '100' as never, scaleInThresholdPercent: 30 } },
+      /scaling.scaleOutThresholdPercent "100" is not allowed; allowed: a number from 1 to 100/,
+    ],
     [
       'a reservation that is not an object',
       { reservedCapacity: { baselineCapacity: 10, reservedPercent: 60, instanceTypes: [null] } as never },
@@ -250,6 +295,26 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
     );
     const volume = new TerraformVariable(stack, 'volume', { type: 'number' }).numberValue;
     expect(() => new ReservedCapacity(region, 'D', { region, scaling: design, rootVolumeGiB: volume })).not.toThrow();
+  });
+
+  it('Graviton plans get the ARM AMI type; an elastic pool only holds sizes its families offer (no c6i.9xlarge)', () => {
+    const arm = synthCapacity('eu-west-1', {
+      reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'm6g.xlarge', count: 5, term: '1year' }] },
+    }).tf;
+    expect(resourcesOf(arm, 'aws_eks_node_group').map((g) => [g.instance_types, g.ami_type])).toEqual([
+      [['m6g.xlarge'], 'AL2023_ARM_64_STANDARD'],
+      [['m6g.xlarge'], 'AL2023_ARM_64_STANDARD'],
+      [['m6g.xlarge'], 'AL2023_ARM_64_STANDARD'],
+    ]);
+    const big = synthCapacity('eu-west-1', {
+      reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'c5.9xlarge', count: 5, term: '1year' }] },
+    }).tf;
+    expect(groupNamed(big, '-spot').instance_types).toEqual(['c5.9xlarge', 'c5d.9xlarge']);
+    expect(groupNamed(big, '-spot').ami_type).toBe('AL2023_x86_64_STANDARD');
+    const metal = synthCapacity('eu-west-1', {
+      reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'm5.metal', count: 5, term: '1year' }] },
+    }).tf;
+    expect(groupNamed(metal, '-spot').instance_types).toEqual(['m5.metal']);
   });
 
   it('a region without compute (no cluster)', () => {

@@ -1,3 +1,5 @@
+import { FAMILY_SIZES } from '../../config/instance-types';
+
 /**
  * Instance types of the same size class (same vCPU and memory) in sibling families, so a spot pool
  * can draw on several capacity pools and one interruption wave does not empty it.
@@ -10,9 +12,15 @@ const SIBLINGS: Readonly<Record<string, readonly string[]>> = {
   r5: ['r5', 'r5d', 'r6i'],
 };
 
-/** `c5.2xlarge` → `c5.2xlarge, c5d.2xlarge, c6i.2xlarge`. */
+/**
+ * `c5.2xlarge` → `c5.2xlarge, c5d.2xlarge, c6i.2xlarge`; a sibling is added only where its family
+ * offers that size (`c5.9xlarge` → c5, c5d: there is no c6i.9xlarge). Bare metal differs in size
+ * between generations (c5.metal 96 vCPUs, c6i.metal 128): a pool of the one type.
+ */
 export function sameSizeClass(instanceType: string): string[] {
   const [family, size] = instanceType.split('.');
   const siblings = SIBLINGS[family];
-  return siblings && size ? siblings.map((f) => `${f}.${size}`) : [instanceType];
+  if (!siblings || !size || size === 'metal') return [instanceType];
+  const pool = siblings.filter((f) => FAMILY_SIZES[f]?.includes(size) ?? false).map((f) => `${f}.${size}`);
+  return pool.length > 0 ? pool : [instanceType];
 }
