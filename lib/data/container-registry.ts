@@ -6,7 +6,15 @@ import { Construct } from 'constructs';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import { claimAppUnique } from '../private/app-unique';
-import { ACCOUNT_ID, checkRegionLike, checkRegionList, checkRequiredProps, checkText, propError } from '../private/prop-checks';
+import {
+  ACCOUNT_ID,
+  checkRegionLike,
+  checkRegionList,
+  checkRequiredProps,
+  checkText,
+  propError,
+  requireLiteral,
+} from '../private/prop-checks';
 import { PROJECT_NAME } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
@@ -26,6 +34,9 @@ export interface ContainerRegistryProps {
   /** Days an untagged image is kept. @default 7 */
   readonly untaggedExpiryDays?: number;
 }
+
+/** The largest `countNumber` a lifecycle rule takes (a 32-bit integer in ECR's API). */
+export const MAX_LIFECYCLE_COUNT = 2_147_483_647;
 
 /** The lifecycle policy of every repository (expire untagged images, keep the newest tagged ones). */
 export function registryLifecyclePolicy(keepTagged: number, untaggedDays: number): string {
@@ -92,15 +103,28 @@ export class ContainerRegistry extends Construct {
         propError(this, `images[${i}]`, image, 'lower-case letters, digits and single ".", "_" or "-"');
     });
     images.forEach((image, i) => {
+      // ECR: a repository name of at most 256 characters (`<project>/<image>`).
+      const name = `${props.projectName}/${image}`;
+      if (!Token.isUnresolved(props.projectName) && name.length > 256)
+        propError(
+          this,
+          `images[${i}]`,
+          image,
+          `a name that keeps the repository name "<project>/<image>" within 256 characters (ECR); this one gives ${name.length}`,
+        );
       if (images.indexOf(image) !== i)
         throw new Error(`${path}: images[${i}] "${image}" is given twice; allowed: each image name once (one repository each)`);
     });
     const keep = props.keepTaggedImages ?? 50;
     const untagged = props.untaggedExpiryDays ?? 7;
-    if (!Number.isInteger(keep) || keep < 1)
-      throw new Error(`${path}: keepTaggedImages ${formatValue(keep)} is not allowed; allowed: an integer ≥ 1`);
-    if (!Number.isInteger(untagged) || untagged < 1)
-      throw new Error(`${path}: untaggedExpiryDays ${formatValue(untagged)} is not allowed; allowed: an integer ≥ 1`);
+    // Written into the lifecycle policy's JSON text at synth: literals, whole numbers ECR reads as
+    // integers (1e21 was written as "countNumber":1e+21).
+    const COUNT = `an integer from 1 to ${MAX_LIFECYCLE_COUNT.toLocaleString('en-US')}`;
+    requireLiteral(this, 'keepTaggedImages', keep, COUNT, 'it is written into the lifecycle policy text');
+    requireLiteral(this, 'untaggedExpiryDays', untagged, COUNT, 'it is written into the lifecycle policy text');
+    if (!Number.isInteger(keep) || keep < 1 || keep > MAX_LIFECYCLE_COUNT) propError(this, 'keepTaggedImages', keep, COUNT);
+    if (!Number.isInteger(untagged) || untagged < 1 || untagged > MAX_LIFECYCLE_COUNT)
+      propError(this, 'untaggedExpiryDays', untagged, COUNT);
 
     for (const image of images) {
       claimAppUnique(

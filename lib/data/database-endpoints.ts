@@ -3,7 +3,9 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
 import { DNS_NAME, RESIDENCY_ZONE_ID } from '../limits';
-import { checkRequiredProps, checkText, checkRegionList, checkDatabaseList } from '../private/prop-checks';
+import { checkRequiredProps, checkText, checkRegionList, checkDatabaseList, propError, requireLiteral } from '../private/prop-checks';
+import { claimAppUnique } from '../private/app-unique';
+import { Token } from 'cdktf';
 import { databaseHostName, databaseZoneDomain } from './endpoint-names';
 import type { IRegion } from './private/region-api';
 import type { IReplicatedDatabase } from './replicated-database';
@@ -52,8 +54,9 @@ export class DatabaseEndpoints extends Construct {
     const zone = props.residencyZone;
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the regions of zone "${zone}"`);
     const ttl = props.ttlSeconds ?? 30;
-    if (!Number.isInteger(ttl) || ttl < 1 || ttl > 3600)
-      throw new Error(`${path}: ttlSeconds ${formatValue(ttl)} is not allowed; allowed: an integer from 1 to 3600`);
+    // Written as given: a token (a variable) is passed through to Route 53.
+    if (!Token.isUnresolved(ttl) && (!Number.isInteger(ttl) || ttl < 1 || ttl > 3600))
+      propError(this, 'ttlSeconds', ttl, 'an integer from 1 to 3600, or a token');
     props.regions.forEach((r, i) => {
       if (r.spec.residencyZone !== zone)
         throw new Error(
@@ -61,8 +64,56 @@ export class DatabaseEndpoints extends Construct {
         );
     });
     // The names must be the ones the routing table publishes (lower-case DNS names under the domain).
+    requireLiteral(this, 'domain', props.domain, DNS_NAME.allowed, 'the record names are built from it at synth');
     checkText(this, 'domain', props.domain, DNS_NAME);
     this.zoneName = databaseZoneDomain(zone, props.domain);
+    const byId = new Map<string, IRegion>();
+    props.regions.forEach((r, i) => {
+      if (byId.has(r.regionId))
+        propError(this, `regions[${i}]`, r.regionId, 'each region once (the hosted zone is associated with its VPC once)');
+      byId.set(r.regionId, r);
+    });
+    // Every record, checked before any resource is made: a name over 253 characters, a copy in a
+    // region whose VPC cannot resolve the zone, or the same database twice.
+    const names = new Map<string, number>();
+    const planned = props.databases.map((db, i) => {
+      if (db.residencyZone !== zone)
+        throw new Error(
+          `${path}: databases[${i}] "${db.databaseName}" is in residency zone "${db.residencyZone}"; allowed: databases of zone "${zone}" (its names resolve only inside the zone)`,
+        );
+      const earlier = names.get(db.databaseName);
+      if (earlier !== undefined)
+        propError(this, `databases[${i}]`, db.databaseName, `each database once (databases[${earlier}] has that name)`);
+      names.set(db.databaseName, i);
+      return [db.primary, ...db.replicas].map((copy) => {
+        if (!byId.has(copy.regionId))
+          propError(
+            this,
+            `databases[${i}]`,
+            db.databaseName,
+            `a database whose copies are in the given regions (${[...byId.keys()].join(', ')}); its ${copy === db.primary ? 'primary' : 'replica'} is in ${copy.regionId}, whose VPC would not resolve its name`,
+          );
+        const name = databaseHostName({ database: db.databaseName, region: copy.regionId, residencyZone: zone, domain: props.domain });
+        if (name.length > 253)
+          propError(
+            this,
+            'domain',
+            props.domain,
+            `a domain short enough for every record name (253 characters at most): ${formatValue(name, 60)} has ${name.length}`,
+          );
+        return { db, copy, name };
+      });
+    });
+    // A private zone of one name may be associated with a VPC once: a second DatabaseEndpoints of
+    // the zone name on the same VPC passed synth and Route 53 refused it at apply.
+    for (const r of props.regions)
+      claimAppUnique(
+        this,
+        'DatabaseEndpoints',
+        [this.zoneName, r.network.vpcId],
+        `the private hosted zone ${formatValue(this.zoneName)} on the VPC of ${r.regionId}`,
+        'one DatabaseEndpoints per residency zone and domain on a VPC',
+      );
     const provider = props.provider ?? props.regions[0].provider;
     this.hostedZone = new Route53Zone(this, 'HostedZone', {
       provider,
@@ -71,13 +122,8 @@ export class DatabaseEndpoints extends Construct {
       vpc: props.regions.map((r) => ({ vpcId: r.network.vpcId, vpcRegion: r.regionId })),
       forceDestroy: false,
     });
-    props.databases.forEach((db, i) => {
-      if (db.residencyZone !== zone)
-        throw new Error(
-          `${path}: databases[${i}] "${db.databaseName}" is in residency zone "${db.residencyZone}"; allowed: databases of zone "${zone}" (its names resolve only inside the zone)`,
-        );
-      for (const copy of [db.primary, ...db.replicas]) {
-        const name = databaseHostName({ database: db.databaseName, region: copy.regionId, residencyZone: zone, domain: props.domain });
+    for (const copies of planned)
+      for (const { db, copy, name } of copies) {
         this.records[name] = new Route53Record(this, `${db.databaseName}-${copy.regionId}`, {
           provider,
           zoneId: this.hostedZone.zoneId,
@@ -87,6 +133,5 @@ export class DatabaseEndpoints extends Construct {
           records: [copy.address],
         });
       }
-    });
   }
 }

@@ -10,7 +10,16 @@ import { policyDocument } from '../private/policy';
 import type { IRegion } from './private/region-api';
 import { assertSameZone } from './private/residency';
 import type { IReplicatedDatabase } from './replicated-database';
-import { checkRequiredProps, checkRegionList, checkList, checkText, checkDatabaseList } from '../private/prop-checks';
+import {
+  checkRequiredProps,
+  checkRegionList,
+  checkList,
+  checkText,
+  checkDatabaseList,
+  propError,
+  requireLiteral,
+} from '../private/prop-checks';
+import { claimAppUnique } from '../private/app-unique';
 import { PROJECT_NAME, RESIDENCY_ZONE_ID } from '../limits';
 import { formatValue } from '../../runtime/problem';
 
@@ -55,7 +64,19 @@ export class ZoneBackup extends Construct {
       databases: 'the ReplicatedDatabases of the zone',
       projectName: PROJECT_NAME.allowed,
     });
+    // Both are compared with the regions' zones and ids at synth (where a copy may go): literals only.
+    requireLiteral(
+      this,
+      'residencyZone',
+      props.residencyZone,
+      RESIDENCY_ZONE_ID.allowed,
+      "it is compared with the regions' zones at synth",
+    );
+    requireLiteral(this, 'copyToRegionIds', props.copyToRegionIds, 'a list of region ids', 'it decides at synth where copies go');
     checkList(this, 'copyToRegionIds', props.copyToRegionIds, 'a list');
+    (props.copyToRegionIds ?? []).forEach((rid, i) =>
+      requireLiteral(this, `copyToRegionIds[${i}]`, rid, 'a region id', 'it decides at synth where copies go'),
+    );
     checkText(this, 'projectName', props.projectName, PROJECT_NAME);
     checkText(this, 'residencyZone', props.residencyZone, RESIDENCY_ZONE_ID);
     checkRegionList(this, 'regions', props.regions, 'the regions of the zone (IRegion[])');
@@ -66,9 +87,12 @@ export class ZoneBackup extends Construct {
     if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7))
       throw new Error(`${path}: retentionDays ${formatValue(retention)} is not allowed; allowed: an integer of at least 7`);
     const schedule = props.schedule ?? 'cron(0 3 * * ? *)';
-    if (!Token.isUnresolved(schedule) && !/^cron\(.+\)$/.test(schedule))
-      throw new Error(
-        `${path}: schedule ${formatValue(schedule)} is not allowed; allowed: an AWS Backup cron expression such as "cron(0 3 * * ? *)"`,
+    if (!Token.isUnresolved(schedule) && !isBackupCron(schedule))
+      propError(
+        this,
+        'schedule',
+        schedule,
+        'an AWS Backup cron expression of six fields (minutes hours day-of-month month day-of-week year, UTC), "?" in exactly one of day-of-month and day-of-week, such as "cron(0 3 * * ? *)"',
       );
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the storage regions of zone "${zone}"`);
     const placement = (r: IRegion) => ({ regionId: r.regionId, residencyZone: r.spec.residencyZone });
@@ -79,15 +103,43 @@ export class ZoneBackup extends Construct {
             `are kept and copied only in vaults of zone "${zone}" (a backup copy never leaves its residency zone)`,
         );
     });
-    const byId = new Map(props.regions.map((r) => [r.regionId, r]));
-    const copyTargets = (props.copyToRegionIds ?? props.regions.map((r) => r.regionId)).map((rid, i) => {
+    const byId = new Map<string, IRegion>();
+    props.regions.forEach((r, i) => {
+      // A vault per region: the same region twice was cdktf's "already a Construct" naming no prop.
+      if (byId.has(r.regionId)) propError(this, `regions[${i}]`, r.regionId, 'each region once (a vault per region)');
+      byId.set(r.regionId, r);
+    });
+    const copyIds = props.copyToRegionIds ?? props.regions.map((r) => r.regionId);
+    const copyTargets = copyIds.map((rid, i) => {
       const region = byId.get(rid);
       if (!region)
         throw new Error(
           `${path}: copyToRegionIds[${i}] ${formatValue(rid)} is not allowed; allowed: a vault region of zone "${zone}" (${[...byId.keys()].join(', ')})`,
         );
+      // Two copy actions to one vault copy each recovery point twice.
+      if (copyIds.indexOf(rid) < i) propError(this, `copyToRegionIds[${i}]`, rid, 'each region once');
       return region;
     });
+    const names = new Map<string, number>();
+    props.databases.forEach((db, i) => {
+      const earlier = names.get(db.databaseName);
+      if (earlier !== undefined)
+        propError(
+          this,
+          `databases[${i}]`,
+          db.databaseName,
+          `each database once (databases[${earlier}] has that name; a plan per database)`,
+        );
+      names.set(db.databaseName, i);
+    });
+    // The vaults (<project>-<region>) and the role (<project>-<zone>-backup) are named by project and zone.
+    claimAppUnique(
+      this,
+      'ZoneBackup',
+      [props.projectName, zone],
+      `the backup vaults and role of zone ${formatValue(zone)} for project ${formatValue(props.projectName)}`,
+      'one ZoneBackup per project and residency zone in an app (put every database of the zone in one)',
+    );
 
     for (const region of props.regions) {
       const vault = new BackupVault(this, `Vault-${region.regionId}`, {
@@ -157,4 +209,23 @@ export class ZoneBackup extends Construct {
       this.plans[db.databaseName] = plan;
     });
   }
+}
+
+/** One field of an AWS cron expression: values, ranges, steps, lists, and L, W, # where AWS takes them. */
+const CRON_FIELD = /^[0-9A-Za-z*?/,#-]+$/;
+
+/**
+ * Whether `text` is an AWS Backup schedule: `cron(m h dom mon dow year)`, six fields (a five-field
+ * Unix cron was written as given, and AWS refused it at apply), with "?" in exactly one of
+ * day-of-month and day-of-week.
+ */
+export function isBackupCron(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  const m = /^cron\((.*)\)$/.exec(text);
+  if (m === null) return false;
+  const fields = m[1].trim().split(/\s+/);
+  if (fields.length !== 6 || !fields.every((f) => CRON_FIELD.test(f))) return false;
+  const [minutes, hours, dayOfMonth, , dayOfWeek] = fields;
+  if (minutes.includes('?') || hours.includes('?')) return false;
+  return (dayOfMonth === '?') !== (dayOfWeek === '?');
 }

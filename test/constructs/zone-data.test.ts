@@ -14,6 +14,10 @@ import {
 } from '../../lib/data';
 import { privateSubnetCidrs } from '../../lib/data/private/gateway-cidrs';
 import { ACCOUNT, keyArnOf, synthData } from '../helpers/data';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Region } from '../../lib/region';
+import type { DatabaseEndpointsProps, ZoneBackupProps } from '../../lib/data';
 import { resourcesOf, specOf } from '../helpers/platform';
 
 const EMEA = ['eu-west-1', 'eu-central-1', 'eu-west-2'];
@@ -149,6 +153,142 @@ describe('DatabaseEndpoints', () => {
   });
 });
 
+describe('DatabaseEndpoints: what QA found passing synth and failing at apply', () => {
+  const build =
+    (extra: (stack: Construct, regions: Region[]) => Partial<DatabaseEndpointsProps>, ids = EMEA) =>
+    () =>
+      synthData(ids, (stack, regions) => {
+        new DatabaseEndpoints(stack, 'Dns', {
+          residencyZone: 'emea',
+          domain: 'example.com',
+          regions,
+          databases: [],
+          ...extra(stack, regions),
+        });
+      });
+  const db = (stack: Construct, regions: Region[], name = 'Db') =>
+    new ReplicatedDatabase(stack, name, { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
+
+  it('refuses a domain that makes a record name longer than 253 characters, naming domain', () => {
+    const domain = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(50)}.com`;
+    expect(build((stack, regions) => ({ domain, databases: [db(stack, regions)] }))).toThrow(
+      /test\/Dns: domain "a+\.b+\.\.\. is not allowed; allowed: a domain short enough for every record name \(253 characters at most\): "pg-eu-west-1\.eu-west-1\.emea\.db\.a+\.\.\. has 2\d\d/,
+    );
+  });
+
+  it("refuses a database whose primary is in a region not given (that VPC could not resolve its own database's name)", () => {
+    expect(() =>
+      synthData(EMEA, (stack, regions) => {
+        const d = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
+        new DatabaseEndpoints(stack, 'Dns', { residencyZone: 'emea', domain: 'example.com', regions: [regions[1]], databases: [d] });
+      }),
+    ).toThrow(
+      /test\/Dns: databases\[0\] "pg-eu-west-1" is not allowed; allowed: a database whose copies are in the given regions \(eu-central-1\); its primary is in eu-west-1/,
+    );
+  });
+
+  it('refuses the same database or region twice, naming the prop (cdktf\'s "already a Construct" before)', () => {
+    expect(build((stack, regions) => ({ databases: [db(stack, regions), db(stack, regions, 'Db2')] }))).toThrow(
+      /test\/Dns: databases\[1\] "pg-eu-west-1" is not allowed; allowed: each database once \(databases\[0\] has that name\)/,
+    );
+    expect(build((_stack, regions) => ({ regions: [regions[0], regions[0]] }))).toThrow(
+      /test\/Dns: regions\[1\] "eu-west-1" is not allowed; allowed: each region once/,
+    );
+  });
+
+  it('refuses a second hosted zone of the same name on the same VPCs, and passes a token TTL through', () => {
+    expect(() =>
+      synthData(EMEA, (stack, regions) => {
+        new DatabaseEndpoints(stack, 'Dns', { residencyZone: 'emea', domain: 'example.com', regions, databases: [] });
+        new DatabaseEndpoints(stack, 'Dns2', { residencyZone: 'emea', domain: 'example.com', regions, databases: [] });
+        Testing.synth(stack as TerraformStack, true);
+      }),
+    ).toThrow(
+      /the private hosted zone "emea.db.example.com" on the VPC of eu-west-1: created again at test\/Dns2?; allowed: one DatabaseEndpoints per residency zone and domain on a VPC/,
+    );
+    const { tf } = synthData(EMEA, (stack, regions) => {
+      const ttl = new TerraformVariable(stack, 'ttl', { type: 'number' }).numberValue;
+      new DatabaseEndpoints(stack, 'Dns', {
+        residencyZone: 'emea',
+        domain: 'example.com',
+        regions,
+        databases: [db(stack, regions)],
+        ttlSeconds: ttl,
+      });
+    });
+    for (const r of resourcesOf(tf, 'aws_route53_record')) expect(r.ttl).toBe('${var.ttl}');
+  });
+});
+
+describe('ZoneBackup: what QA found passing synth and failing at apply', () => {
+  const backup = (extra: (stack: Construct, regions: Region[]) => Partial<ZoneBackupProps>, validate = false) =>
+    synthData(EMEA, (stack, regions) => {
+      const d = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
+      new ZoneBackup(stack, 'Backup', {
+        residencyZone: 'emea',
+        regions,
+        databases: [d],
+        projectName: 'taishanglaojun',
+        ...extra(stack, regions),
+      });
+      if (validate) Testing.synth(stack as TerraformStack, true);
+    });
+
+  it.each([
+    ['cron(x)', 'one field'],
+    ['cron(0 3 * * *)', 'five fields (a Unix cron)'],
+    ['cron(0 3 * * * *)', 'no "?" in day-of-month or day-of-week'],
+    ['cron(0 3 ? * ? *)', '"?" in both'],
+    ['rate(1 day)', 'a rate expression'],
+  ])('refuses the schedule %s (%s)', (schedule) => {
+    expect(() => backup(() => ({ schedule }))).toThrow(
+      new RegExp(
+        `test/Backup: schedule "${schedule.replace(/[()*?]/g, '\\$&')}" is not allowed; allowed: an AWS Backup cron expression of six fields`,
+      ),
+    );
+  });
+
+  it('takes six-field schedules with "?" in one day field', () => {
+    for (const schedule of ['cron(0 3 * * ? *)', 'cron(30 1 ? * MON-FRI *)', 'cron(0 */6 1,15 * ? *)', 'cron(0 5 L * ? *)'])
+      expect(resourcesOf(backup(() => ({ schedule })).tf, 'aws_backup_plan')[0].rule[0].schedule).toBe(schedule);
+  });
+
+  it('refuses a copy target, region or database given twice', () => {
+    expect(() => backup(() => ({ copyToRegionIds: ['eu-central-1', 'eu-central-1'] }))).toThrow(
+      /test\/Backup: copyToRegionIds\[1\] "eu-central-1" is not allowed; allowed: each region once/,
+    );
+    expect(() => backup((_s, regions) => ({ regions: [...regions, regions[0]] }))).toThrow(
+      /test\/Backup: regions\[3\] "eu-west-1" is not allowed; allowed: each region once \(a vault per region\)/,
+    );
+    expect(() =>
+      synthData(EMEA, (stack, regions) => {
+        const d = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
+        new ZoneBackup(stack, 'Backup', { residencyZone: 'emea', regions, databases: [d, d], projectName: 'taishanglaojun' });
+      }),
+    ).toThrow(/test\/Backup: databases\[1\] "pg-eu-west-1" is not allowed; allowed: each database once/);
+  });
+
+  it('refuses a second ZoneBackup of the same project and zone (its vaults and role have the same names)', () => {
+    expect(() =>
+      backup((stack, regions) => {
+        new ZoneBackup(stack, 'Backup2', { residencyZone: 'emea', regions, databases: [], projectName: 'taishanglaojun' });
+        return {};
+      }, true),
+    ).toThrow(
+      /the backup vaults and role of zone "emea" for project "taishanglaojun": created again at test\/Backup2?; allowed: one ZoneBackup per project and residency zone/,
+    );
+  });
+
+  it('refuses a token zone or copy list by name (they decide at synth where copies go), never printing the encoding', () => {
+    expect(() => backup((stack) => ({ residencyZone: new TerraformVariable(stack, 'zone', { type: 'string' }).stringValue }))).toThrow(
+      /test\/Backup: residencyZone is a token; allowed: .*\(it is compared with the regions' zones at synth\)/,
+    );
+    expect(() =>
+      backup((stack) => ({ copyToRegionIds: new TerraformVariable(stack, 'copies', { type: 'list(string)' }).listValue })),
+    ).toThrow(/test\/Backup: copyToRegionIds is a token; allowed: a list of region ids/);
+  });
+});
+
 describe('ZoneBackup', () => {
   const { json, tf } = synthData(EMEA, (stack, regions) => {
     const db = new ReplicatedDatabase(stack, 'Db', { primaryRegion: regions[0], regions, projectName: 'taishanglaojun' });
@@ -247,6 +387,31 @@ describe('ContainerRegistry', () => {
       { region: 'eu-west-2', registry_id: ACCOUNT },
     ]);
     expect(rule.repository_filter).toEqual([{ filter: 'taishanglaojun/', filter_type: 'PREFIX_MATCH' }]);
+  });
+
+  it('refuses repository names over 256 characters and lifecycle counts ECR does not read as integers (found by QA)', () => {
+    const registry = (extra: (stack: Construct) => object) => () =>
+      synthData(['eu-west-1'], (stack, regions) => {
+        new ContainerRegistry(stack, 'Registry', {
+          region: regions[0],
+          projectName: 'taishanglaojun',
+          accountId: ACCOUNT,
+          ...extra(stack),
+        });
+      });
+    expect(registry(() => ({ images: ['a'.repeat(250)] }))).toThrow(
+      /test\/Registry: images\[0\] "a+\.\.\. is not allowed; allowed: a name that keeps the repository name "<project>\/<image>" within 256 characters \(ECR\); this one gives 265/,
+    );
+    expect(registry(() => ({ images: ['a'.repeat(241)] }))).not.toThrow();
+    expect(registry(() => ({ keepTaggedImages: 3e9 }))).toThrow(
+      /keepTaggedImages 3000000000 is not allowed; allowed: an integer from 1 to 2,147,483,647/,
+    );
+    expect(registry(() => ({ untaggedExpiryDays: 1e21 }))).toThrow(
+      /untaggedExpiryDays 1e\+21 is not allowed; allowed: an integer from 1 to 2,147,483,647/,
+    );
+    expect(registry((stack) => ({ keepTaggedImages: new TerraformVariable(stack, 'keep', { type: 'number' }).numberValue }))).toThrow(
+      /test\/Registry: keepTaggedImages is a token; allowed: an integer from 1 to 2,147,483,647 \(it is written into the lifecycle policy text\)/,
+    );
   });
 
   it('refuses replication to another residency zone', () => {
