@@ -293,6 +293,18 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
     expect(() => new ReservedCapacity(region, 'C', { region, scaling: design, reservedCapacity: plan })).toThrow(
       /C: reservedCapacity.instanceTypes\[0\].count is a token/,
     );
+    // Found by QA: refused with the token's encoding (-8.1e+298) printed as the value.
+    const share = new TerraformVariable(stack, 'share', { type: 'number' }).numberValue;
+    expect(
+      () =>
+        new ReservedCapacity(region, 'E', {
+          region,
+          scaling: design,
+          reservedCapacity: { baselineCapacity: 10, reservedPercent: share, instanceTypes: [] },
+        }),
+    ).toThrow(
+      /^test\/eu-west-1\/E: reservedCapacity.reservedPercent is a token; allowed: a number from 0 to 100 \(the node groups are sized from it at synth\)$/,
+    );
     const volume = new TerraformVariable(stack, 'volume', { type: 'number' }).numberValue;
     expect(() => new ReservedCapacity(region, 'D', { region, scaling: design, rootVolumeGiB: volume })).not.toThrow();
   });
