@@ -233,7 +233,12 @@ export class CdnZone extends Construct {
     const gatewayIds = gatewayRegions(config).map((r) => r.id);
     const entries = props.regionalEntries ?? {};
     if (entries === null || typeof entries !== 'object' || Array.isArray(entries) || Token.isUnresolved(entries))
-      propError(this, 'regionalEntries', entries, 'an object of RegionIngress (IRegionalEntry) by region id, such as { "eu-west-1": ingress }');
+      propError(
+        this,
+        'regionalEntries',
+        entries,
+        'an object of RegionIngress (IRegionalEntry) by region id, such as { "eu-west-1": ingress }',
+      );
     for (const [regionId, entry] of Object.entries(entries)) {
       // A name for a region the config runs no gateway in would point the edge at nothing it routes to.
       if (!gatewayIds.includes(regionId))
@@ -350,7 +355,8 @@ function hostAndPrefix(host: string, prefix: string): string {
   return `(http.host eq "${host}" and starts_with(http.request.uri.path, "${prefix}"))`;
 }
 
-const ENTRY_ALLOWED = 'a RegionIngress of the region (an IRegionalEntry: regionId, gatewayHost, loadBalancerDnsName, certificateValidationRecord)';
+const ENTRY_ALLOWED =
+  'a RegionIngress of the region (an IRegionalEntry: regionId, gatewayHost, loadBalancerDnsName, certificateValidationRecord)';
 
 /**
  * Refuses a regional entry that is not the public entry of the region it is filed under: an entry
@@ -385,7 +391,12 @@ function checkRegionalEntry(scope: Construct, config: RegionsConfig, regionId: s
   });
   const v = e.certificateValidationRecord as Partial<Record<keyof DnsRecordSpec, unknown>> | null | undefined;
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    propError(scope, `${field}.certificateValidationRecord`, v, "ACM's DNS-validation record of the gateway certificate: { name, type, value }");
+    propError(
+      scope,
+      `${field}.certificateValidationRecord`,
+      v,
+      "ACM's DNS-validation record of the gateway certificate: { name, type, value }",
+    );
   for (const part of ['name', 'type', 'value'] as const)
     checkText(scope, `${field}.certificateValidationRecord.${part}`, v[part], NON_EMPTY_TEXT);
 }
@@ -398,10 +409,16 @@ function checkGlobalIngress(scope: Construct, ingress: unknown): void {
   if (typeof g.ipAddress !== 'string' || (!Token.isUnresolved(g.ipAddress) && isIP(g.ipAddress) === 0))
     propError(scope, 'ingress.ipAddress', g.ipAddress, 'an IPv4 or IPv6 address (the global anycast address), or a token');
   if (!Array.isArray(g.dnsAuthorizationRecords))
-    propError(scope, 'ingress.dnsAuthorizationRecords', g.dnsAuthorizationRecords, 'a list of DNS records { name, type, value } (may be empty)');
+    propError(
+      scope,
+      'ingress.dnsAuthorizationRecords',
+      g.dnsAuthorizationRecords,
+      'a list of DNS records { name, type, value } (may be empty)',
+    );
   g.dnsAuthorizationRecords.forEach((r: unknown, i: number) => {
     const rec = r as Partial<Record<keyof DnsRecordSpec, unknown>> | null;
-    if (rec === null || typeof rec !== 'object') propError(scope, `ingress.dnsAuthorizationRecords[${i}]`, r, 'a DNS record { name, type, value }');
+    if (rec === null || typeof rec !== 'object')
+      propError(scope, `ingress.dnsAuthorizationRecords[${i}]`, r, 'a DNS record { name, type, value }');
     for (const part of ['name', 'type', 'value'] as const)
       checkText(scope, `ingress.dnsAuthorizationRecords[${i}].${part}`, rec[part], NON_EMPTY_TEXT);
   });

@@ -316,6 +316,11 @@ function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<Gat
     );
   // ALB: a path of at most 1024 characters; a space or control character is no URL path.
   if (!Token.isUnresolved(v.path) && (typeof v.path !== 'string' || !/^\/[\x21-\x7e]{0,1023}$/.test(v.path)))
-    pathError(path, 'healthCheck.path', v.path, 'a path starting with "/", at most 1024 printable ASCII characters without spaces (ALB limit)');
+    pathError(
+      path,
+      'healthCheck.path',
+      v.path,
+      'a path starting with "/", at most 1024 printable ASCII characters without spaces (ALB limit)',
+    );
   return v;
 }
