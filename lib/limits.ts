@@ -13,10 +13,11 @@ export const VPC_CIDR_PREFIX = { min: 16, max: 20 } as const;
 export const PROJECT_NAME = {
   // Single "-" between letters and digits: ECR repository names (`<project>/<image>`) allow no "--"
   // and no trailing "-", and S3 refuses names starting with "xn--". Prefixes AWS reserves: an ALB
-  // name may not start with "internal-", an S3 bucket not with "sthree-" or "amzn-s3-demo-".
-  pattern: /^(?!(?:internal|sthree)-|amzn-s3-demo-)(?=.{2,21}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
+  // name may not start with "internal-", an S3 bucket not with "sthree-" or "amzn-s3-demo-"; names
+  // append "-<region>" to the project, so the bare words are refused too.
+  pattern: /^(?!(?:internal|sthree|amzn-s3-demo)(?:-|$))(?=.{2,21}$)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
   allowed:
-    '2-21 lower-case letters, digits and single "-" between them, starting with a letter, not starting with "internal-", "sthree-" or "amzn-s3-demo-" (prefixes AWS reserves)',
+    '2-21 lower-case letters, digits and single "-" between them, starting with a letter; not "internal", "sthree" or "amzn-s3-demo", nor starting with one of them and "-" (prefixes AWS reserves; every name appends "-<region>")',
 } as const;
 
 /** A lower-case DNS name: labels of 1-63 letters, digits and "-" (not at either end), 253 characters at most. */

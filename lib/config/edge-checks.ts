@@ -3,7 +3,7 @@
  * config. Called by validate.ts on a valid config, and on an invalid one whose project, failover,
  * edge and region sections pass their own schemas (so one run names every problem).
  */
-import { isInDomain, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
+import { isInDomain, otherRegionNamedBy, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
 import { formatCidr, nonInternetBlockOf, parseCidr } from '../private/cidr';
 import { formatPath } from '../../runtime/problem';
 import type { ConfigProblem } from './errors';
@@ -68,6 +68,10 @@ export function edgeConfigProblems(
         host,
         `must not be "${apiHost}" or a name under it (the edge's proxied API records and its *.${apiHost} wildcard); allowed: a name under "${domain}" outside "${apiHost}"${underApi(`${regionId}.gateway.${domain}`) ? '' : `, such as "${regionId}.gateway.${domain}"`}`,
       );
+    // The same rule RegionIngress applies at synth: a validated config never fails there.
+    const other = otherRegionNamedBy(host, regionId);
+    if (other !== undefined)
+      add(at, host, `names region ${other} and not ${regionId}; allowed: a host of ${regionId}, such as "${regionId}.gateway.${domain}"`);
     const owner = hosts.get(host);
     if (owner !== undefined)
       add(

@@ -33,8 +33,8 @@ export type ComplianceRegime = (typeof COMPLIANCE_REGIMES)[number];
 export const SERVICES = ['compute', 'storage', 'cdn'] as const;
 export type Service = (typeof SERVICES)[number];
 
-/** An EC2 instance type name, e.g. "c5.2xlarge". */
-export const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal|\d*xlarge)$/;
+/** An EC2 instance type name, e.g. "c5.2xlarge", "c7i.metal-24xl". */
+export const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|metal(?:-\d+xl)?|\d*xlarge)$/;
 
 /**
  * Upper bounds on sizes: far above any real platform, low enough that a mistake (a generated list

@@ -97,6 +97,7 @@ export class ContainerRegistry extends Construct {
         `${path}: accountId ${formatValue(props.accountId)} is not allowed; allowed: the account of region ${region.regionId} ("${region.accountId}")`,
       );
     const images = props.images ?? ['gateway'];
+    requireLiteral(this, 'images', images, 'a list of image names such as ["gateway"]', 'each image names a repository resource');
     if (!Array.isArray(images)) propError(this, 'images', images, 'a list of image names such as ["gateway"]');
     images.forEach((image, i) => {
       if (typeof image !== 'string' || !/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(image))
@@ -117,14 +118,15 @@ export class ContainerRegistry extends Construct {
     });
     const keep = props.keepTaggedImages ?? 50;
     const untagged = props.untaggedExpiryDays ?? 7;
-    // Written into the lifecycle policy's JSON text at synth: literals, whole numbers ECR reads as
-    // integers (1e21 was written as "countNumber":1e+21).
-    const COUNT = `an integer from 1 to ${MAX_LIFECYCLE_COUNT.toLocaleString('en-US')}`;
-    requireLiteral(this, 'keepTaggedImages', keep, COUNT, 'it is written into the lifecycle policy text');
-    requireLiteral(this, 'untaggedExpiryDays', untagged, COUNT, 'it is written into the lifecycle policy text');
-    if (!Number.isInteger(keep) || keep < 1 || keep > MAX_LIFECYCLE_COUNT) propError(this, 'keepTaggedImages', keep, COUNT);
-    if (!Number.isInteger(untagged) || untagged < 1 || untagged > MAX_LIFECYCLE_COUNT)
-      propError(this, 'untaggedExpiryDays', untagged, COUNT);
+    // Whole numbers ECR reads as integers (1e21 was written as "countNumber":1e+21); a token (a
+    // variable) is passed through: Terraform writes its value into the policy text.
+    const COUNT = `an integer from 1 to ${MAX_LIFECYCLE_COUNT.toLocaleString('en-US')}, or a number token`;
+    const count = (field: string, v: number) => {
+      if (typeof v === 'number' && Token.isUnresolved(v)) return;
+      if (!Number.isInteger(v) || v < 1 || v > MAX_LIFECYCLE_COUNT) propError(this, field, v, COUNT);
+    };
+    count('keepTaggedImages', keep);
+    count('untaggedExpiryDays', untagged);
 
     for (const image of images) {
       claimAppUnique(

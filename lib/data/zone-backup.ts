@@ -84,15 +84,15 @@ export class ZoneBackup extends Construct {
     const path = this.node.path;
     const zone = props.residencyZone;
     const retention = props.retentionDays ?? 35;
-    if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7))
-      throw new Error(`${path}: retentionDays ${formatValue(retention)} is not allowed; allowed: an integer of at least 7`);
+    if (!Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7 || retention > 36_500))
+      propError(this, 'retentionDays', retention, 'an integer from 7 to 36500 (AWS Backup keeps recovery points up to 100 years)');
     const schedule = props.schedule ?? 'cron(0 3 * * ? *)';
     if (!Token.isUnresolved(schedule) && !isBackupCron(schedule))
       propError(
         this,
         'schedule',
         schedule,
-        'an AWS Backup cron expression of six fields (minutes hours day-of-month month day-of-week year, UTC), "?" in exactly one of day-of-month and day-of-week, such as "cron(0 3 * * ? *)"',
+        'an AWS Backup cron expression of six fields (minutes hours day-of-month month day-of-week year, UTC), each in its range, one minute value (a plan runs at most hourly), "?" in exactly one of day-of-month and day-of-week, such as "cron(0 3 * * ? *)"',
       );
     if (props.regions.length === 0) throw new Error(`${path}: regions [] is not allowed; allowed: the storage regions of zone "${zone}"`);
     const placement = (r: IRegion) => ({ regionId: r.regionId, residencyZone: r.spec.residencyZone });
@@ -132,13 +132,15 @@ export class ZoneBackup extends Construct {
         );
       names.set(db.databaseName, i);
     });
-    // The vaults (<project>-<region>) and the role (<project>-<zone>-backup) are named by project and zone.
+    // The vaults (<project>-<region>) and the role (<project>-<zone>-backup) are named by project and
+    // zone, unique in an account: the regions' account tells two accounts apart.
     claimAppUnique(
       this,
       'ZoneBackup',
       [props.projectName, zone],
       `the backup vaults and role of zone ${formatValue(zone)} for project ${formatValue(props.projectName)}`,
-      'one ZoneBackup per project and residency zone in an app (put every database of the zone in one)',
+      'one ZoneBackup per project, residency zone and account in an app (put every database of the zone in one)',
+      props.regions[0].accountId,
     );
 
     for (const region of props.regions) {
@@ -211,21 +213,67 @@ export class ZoneBackup extends Construct {
   }
 }
 
-/** One field of an AWS cron expression: values, ranges, steps, lists, and L, W, # where AWS takes them. */
-const CRON_FIELD = /^[0-9A-Za-z*?/,#-]+$/;
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** A value of a cron field: a number in [min, max] or one of `names` (1-based), else undefined. */
+function cronValue(text: string, min: number, max: number, names: readonly string[] = []): number | undefined {
+  if (/^\d{1,4}$/.test(text)) {
+    const n = Number(text);
+    return n >= min && n <= max ? n : undefined;
+  }
+  const k = names.indexOf(text.toUpperCase());
+  return k < 0 ? undefined : k + 1;
+}
+
+/** Whether `item` (one entry of a comma list) is `*`, a value, or a range, each with an optional `/step`. */
+function cronItem(item: string, min: number, max: number, names?: readonly string[]): boolean {
+  const [base, step, extra] = item.split('/');
+  if (extra !== undefined) return false;
+  if (step !== undefined && !(/^\d{1,4}$/.test(step) && Number(step) >= 1 && Number(step) <= max)) return false;
+  if (base === '*') return true;
+  const [from, to, more] = base.split('-');
+  if (more !== undefined) return false;
+  const a = cronValue(from, min, max, names);
+  if (a === undefined) return false;
+  if (to === undefined) return true;
+  const b = cronValue(to, min, max, names);
+  return b !== undefined && a <= b;
+}
+
+/** A comma list of {@link cronItem}s. */
+const cronList = (field: string, min: number, max: number, names?: readonly string[]) =>
+  field.split(',').every((item) => cronItem(item, min, max, names));
 
 /**
- * Whether `text` is an AWS Backup schedule: `cron(m h dom mon dow year)`, six fields (a five-field
- * Unix cron was written as given, and AWS refused it at apply), with "?" in exactly one of
- * day-of-month and day-of-week.
+ * Whether `text` is an AWS Backup schedule: `cron(minutes hours day-of-month month day-of-week
+ * year)`, six fields separated by spaces (a five-field Unix cron was written as given, and AWS
+ * refused it at apply), each in its range (minutes 0-59, hours 0-23, day 1-31 with `L`, `W`, `LW`,
+ * month 1-12 or JAN-DEC, weekday 1-7 or SUN-SAT with `L` and `#`, year 1970-2199), `?` in exactly
+ * one of the day fields, and one minute value: AWS Backup runs a plan at most once an hour, so a
+ * minute list, range or step (`0/15`) is refused.
  */
 export function isBackupCron(text: unknown): boolean {
   if (typeof text !== 'string') return false;
-  const m = /^cron\((.*)\)$/.exec(text);
+  const m = /^cron\(([^\s()](?:[^()]*[^\s()])?)\)$/.exec(text);
   if (m === null) return false;
-  const fields = m[1].trim().split(/\s+/);
-  if (fields.length !== 6 || !fields.every((f) => CRON_FIELD.test(f))) return false;
-  const [minutes, hours, dayOfMonth, , dayOfWeek] = fields;
-  if (minutes.includes('?') || hours.includes('?')) return false;
-  return (dayOfMonth === '?') !== (dayOfWeek === '?');
+  const fields = m[1].split(/ +/);
+  if (fields.length !== 6) return false;
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) return false;
+  if (cronValue(minutes, 0, 59) === undefined) return false;
+  if (!cronList(hours, 0, 23) || !cronList(month, 1, 12, MONTHS) || !cronList(year, 1970, 2199)) return false;
+  const dayOfMonthOk =
+    dayOfMonth === '?' ||
+    dayOfMonth === 'L' ||
+    dayOfMonth === 'LW' ||
+    (/^\d{1,2}W$/.test(dayOfMonth) && cronValue(dayOfMonth.slice(0, -1), 1, 31) !== undefined) ||
+    cronList(dayOfMonth, 1, 31);
+  const dayOfWeekOk =
+    dayOfWeek === '?' ||
+    dayOfWeek === 'L' ||
+    (/^[^#]+L$/.test(dayOfWeek) && cronValue(dayOfWeek.slice(0, -1), 1, 7, DAYS) !== undefined) ||
+    (/^[^#]+#[1-5]$/.test(dayOfWeek) && cronValue(dayOfWeek.split('#')[0], 1, 7, DAYS) !== undefined) ||
+    cronList(dayOfWeek, 1, 7, DAYS);
+  return dayOfMonthOk && dayOfWeekOk;
 }

@@ -367,7 +367,7 @@ function checkRegionalEntry(scope: Construct, config: RegionsConfig, regionId: s
   const field = `regionalEntries.${regionId}`;
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) propError(scope, field, entry, ENTRY_ALLOWED);
   const e = entry as Partial<Record<keyof IRegionalEntry, unknown>>;
-  if (!Token.isUnresolved(e.regionId) && e.regionId !== regionId) {
+  if (typeof e.regionId !== 'string' || (!Token.isUnresolved(e.regionId) && e.regionId !== regionId)) {
     const zoneOf = (id: unknown) => config.regions.find((r) => r.id === id)?.residencyZone;
     const theirs = zoneOf(e.regionId);
     propError(
@@ -378,16 +378,17 @@ function checkRegionalEntry(scope: Construct, config: RegionsConfig, regionId: s
     );
   }
   const host = gatewayHostOf(config, regionId);
-  if (!Token.isUnresolved(e.gatewayHost) && e.gatewayHost !== host)
+  if (typeof e.gatewayHost !== 'string' || (!Token.isUnresolved(e.gatewayHost) && e.gatewayHost !== host))
     propError(
       scope,
       `${field}.gatewayHost`,
       e.gatewayHost,
       `"${host}", the config's gateway host of ${regionId} (edge.gatewayHosts, or <region>.gateway.<domain>): the entry's certificate must name the host published for it`,
     );
+  // AWS keeps the load balancer's name in its case ("myLB-1234567890.us-east-1.elb.amazonaws.com").
   checkText(scope, `${field}.loadBalancerDnsName`, e.loadBalancerDnsName, {
-    pattern: DNS_NAME.pattern,
-    allowed: `the DNS name of ${regionId}'s load balancer (${DNS_NAME.allowed}), or a token`,
+    pattern: new RegExp(DNS_NAME.pattern.source, 'i'),
+    allowed: `the DNS name of ${regionId}'s load balancer (labels of letters, digits and "-", not starting or ending with "-", at most 63 characters each), or a token`,
   });
   const v = e.certificateValidationRecord as Partial<Record<keyof DnsRecordSpec, unknown>> | null | undefined;
   if (v === null || typeof v !== 'object' || Array.isArray(v))

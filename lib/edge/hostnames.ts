@@ -2,6 +2,7 @@
  * The edge's host names, derived from the config in one place (pure: no cdktf, no provider), so the
  * AWS stacks (certificates), GlobalIngress (URL map, internet NEGs) and CdnZone (DNS, pools) agree.
  */
+import { AWS_REGIONS } from '../config/aws-regions';
 import type { RegionsConfig, RegionSpec } from '../config/model';
 
 /** Regions that run the gateway (they serve compute) and so get a public entry at the edge. */
@@ -38,4 +39,16 @@ export function apiOriginHostOf(config: Pick<RegionsConfig, 'project' | 'edge'>)
 /** True when `host` is `domain` or a name under it (a record the Cloudflare zone of `domain` can hold). */
 export function isInDomain(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);
+}
+
+/**
+ * The AWS region a gateway host names when it is not `regionId`'s: a label that is another
+ * region's id, in a host with no label naming `regionId` (`eu-west-1.gateway.<domain>` given to
+ * us-east-1 would carry eu-west-1's users to the NA zone). A host naming its own region is taken
+ * whatever else it holds (`us-east-1.gateway.eu-west-1.example.com`: the domain may contain an id).
+ */
+export function otherRegionNamedBy(host: string, regionId: string): string | undefined {
+  const labels = host.split('.');
+  if (labels.includes(regionId)) return undefined;
+  return labels.find((label) => AWS_REGIONS.has(label));
 }

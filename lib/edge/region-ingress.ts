@@ -10,10 +10,10 @@ import { suppressRule } from '../compliance/suppressions';
 import type { IRegion } from '../region/interfaces';
 import type { DnsRecordSpec } from './global-ingress';
 import type { IRegionalEntry } from './cdn-zone';
-import { AWS_REGIONS } from '../config/aws-regions';
+import { otherRegionNamedBy } from './hostnames';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
-import { parseCidr } from '../private/cidr';
+import { formatCidr, parseCidr } from '../private/cidr';
 import {
   ACCOUNT_ID,
   checkText,
@@ -134,12 +134,13 @@ export class RegionIngress extends Construct implements IRegionalEntry {
       propError(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs such as ["0.0.0.0/0"]');
     (props.httpRedirectCidrs ?? []).forEach((cidr, i) => {
       const parsed = typeof cidr === 'string' && !Token.isUnresolved(cidr) ? parseCidr(cidr) : undefined;
-      if (typeof cidr !== 'string' || (parsed !== undefined && 'error' in parsed))
+      // Canonical spelling only ("010.0.0.0/08" was written as given and escaped the duplicate check).
+      if (typeof cidr !== 'string' || (parsed !== undefined && ('error' in parsed || formatCidr(parsed) !== cidr)))
         propError(
           this,
           `httpRedirectCidrs[${i}]`,
           cidr,
-          'an IPv4 CIDR such as "0.0.0.0/0" or "203.0.113.0/24" (network address, prefix 0-32), or a token',
+          'an IPv4 CIDR in canonical form such as "0.0.0.0/0" or "203.0.113.0/24" (network address, prefix 0-32, no leading zeros), or a token',
         );
       // AWS refuses a second identical rule on one security group (InvalidPermission.Duplicate) at apply.
       const first = props.httpRedirectCidrs!.indexOf(cidr);
@@ -148,6 +149,16 @@ export class RegionIngress extends Construct implements IRegionalEntry {
     });
     const provider = region.provider;
     const regionId = region.regionId;
+    if (
+      props.healthCheck !== undefined &&
+      (props.healthCheck === null || typeof props.healthCheck !== 'object' || Array.isArray(props.healthCheck))
+    )
+      propError(
+        this,
+        'healthCheck',
+        props.healthCheck,
+        '{ path, intervalSeconds, timeoutSeconds, unhealthyThreshold, healthyThreshold } (each optional)',
+      );
     const hc = validateHealthCheck(this.node.path, props.healthCheck ?? {});
     const sslPolicy = props.sslPolicy ?? TLS12_POLICIES[0];
     if (!Token.isUnresolved(sslPolicy) && !(TLS12_POLICIES as readonly string[]).includes(sslPolicy))
@@ -157,15 +168,13 @@ export class RegionIngress extends Construct implements IRegionalEntry {
     checkText(this, 'gatewayHost', props.gatewayHost, DNS_NAME);
     // A host naming another region (eu-west-1.gateway.… on the us-east-1 ingress) would carry that
     // region's users to this one: a residency hole CdnZone also guards against with the config.
-    const otherRegion = Token.isUnresolved(props.gatewayHost)
-      ? undefined
-      : props.gatewayHost.split('.').find((label) => label !== regionId && AWS_REGIONS.has(label));
+    const otherRegion = Token.isUnresolved(props.gatewayHost) ? undefined : otherRegionNamedBy(props.gatewayHost, regionId);
     if (otherRegion !== undefined)
       propError(
         this,
         'gatewayHost',
         props.gatewayHost,
-        `a host of region ${regionId} (such as "${regionId}.gateway.example.com"); this one names region ${otherRegion}`,
+        `a host of region ${regionId} (such as "${regionId}.gateway.example.com"); this one names region ${otherRegion} and not ${regionId}`,
       );
     this.regionId = regionId;
     this.gatewayHost = props.gatewayHost;

@@ -17,7 +17,28 @@ export function propError(scope: IConstruct, field: string, value: unknown, allo
 export function pathError(path: string, field: string, value: unknown, allowed: string): never {
   // A token's encoding ("${TfToken[TOKEN.12]}", -8.1e+298) means nothing to the reader: say what it is.
   if (Token.isUnresolved(value)) throw new Error(`${path}: ${field} is ${tokenKind(value)}; allowed: ${allowed}`);
-  throw new Error(`${path}: ${field} ${formatValue(value)} is not allowed; allowed: ${allowed}`);
+  throw new Error(`${path}: ${field} ${formatValue(withoutTokens(value))} is not allowed; allowed: ${allowed}`);
+}
+
+/** Encodings cdktf gives tokens in strings (`${TfToken[…]}`) and in the items of list tokens (`#{TfToken[…]}`). */
+const TOKEN_TEXT = /[$#]\{TfToken\[[^\]]*\]\}/g;
+
+/**
+ * `value` as a message may print it: tokens nested in a list or an object (a wrongly shaped value
+ * holding a variable) become "(a token)" instead of their encodings. Plain lists and objects only,
+ * three levels deep; anything else is returned as it is.
+ */
+function withoutTokens(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(TOKEN_TEXT, '(a token)');
+  if (Token.isUnresolved(value)) return '(a token)';
+  if (depth >= 3 || value === null || typeof value !== 'object') return value;
+  try {
+    if (Array.isArray(value)) return value.map((v) => withoutTokens(v, depth + 1));
+    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutTokens(v, depth + 1)]));
+  } catch {
+    return value; // a getter that throws, a revoked proxy: the formatter copes
+  }
 }
 
 /** What a token stands for, as a message says it ("a string token", "a list token" …). */
@@ -91,7 +112,7 @@ export const TERRAFORM_IDENTIFIER = {
  * missing field read as `undefined`) is refused, never tested as its text "undefined".
  */
 export function checkText(scope: IConstruct, field: string, value: unknown, rule: { pattern: RegExp; allowed: string }): void {
-  if (Token.isUnresolved(value)) return;
+  if (typeof value === 'string' && Token.isUnresolved(value)) return; // a number or list token is no text
   if (typeof value !== 'string' || !rule.pattern.test(value)) propError(scope, field, value, rule.allowed);
 }
 
@@ -218,19 +239,22 @@ export function checkDatabaseList(scope: IConstruct, field: string, value: unkno
   const allowed = 'the ReplicatedDatabases of the zone';
   checkList(scope, field, value, allowed);
   (value as unknown[]).forEach((db, i) => {
-    const d = db as { primary?: { regionId?: unknown } | null } | null;
+    const d = db as { primary?: { regionId?: unknown } | null; databaseName?: unknown; residencyZone?: unknown; replicas?: unknown } | null;
+    const copyOk = (c: unknown) => c !== null && typeof c === 'object' && typeof (c as { regionId?: unknown }).regionId === 'string';
     if (
       d === null ||
       typeof d !== 'object' ||
-      d.primary === null ||
-      typeof d.primary !== 'object' ||
-      typeof d.primary.regionId !== 'string'
+      !copyOk(d.primary) ||
+      typeof d.databaseName !== 'string' ||
+      typeof d.residencyZone !== 'string' ||
+      !Array.isArray(d.replicas) ||
+      !d.replicas.every(copyOk)
     )
       propError(
         scope,
         `${field}[${i}]`,
-        d === null || typeof d !== 'object' ? d : '(an object without a primary)',
-        'a ReplicatedDatabase of the zone',
+        d === null || typeof d !== 'object' ? d : '(an object without a databaseName, residencyZone, primary and replicas)',
+        'a ReplicatedDatabase of the zone (an IReplicatedDatabase: databaseName, residencyZone, primary and replicas, each copy with its regionId)',
       );
   });
 }

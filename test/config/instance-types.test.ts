@@ -1,4 +1,5 @@
 import { architectureOf, instanceTypeProblem, mixedArchitecture } from '../../lib/config/instance-types';
+import { INSTANCE_TYPE } from '../../lib/config/schema';
 import { sameSizeClass } from '../../lib/capacity/private/instance-families';
 
 describe('instance types: architecture, sizes, what EKS managed node groups run', () => {
@@ -26,6 +27,12 @@ describe('instance types: architecture, sizes, what EKS managed node groups run'
     expect(instanceTypeProblem('c5.8xlarge')).toMatch(/^c5 offers no "8xlarge"/);
     expect(instanceTypeProblem('mac1.metal')).toMatch(/Mac instance/);
     for (const ok of ['c5.9xlarge', 'c6i.32xlarge', 'm5.metal', 'x9z.large', 'm6g.xlarge']) expect(instanceTypeProblem(ok)).toBeUndefined();
+  });
+
+  it('takes the bare-metal sizes of the 7th generation as instance types (found by QA: c7i.metal-24xl was refused)', () => {
+    for (const t of ['c7i.metal-24xl', 'm7i.metal-48xl', 'r7iz.metal-16xl', 'c5.metal', 'u-6tb1.112xlarge'])
+      expect(INSTANCE_TYPE.test(t)).toBe(true);
+    for (const t of ['c7i.metal-24', 'c7i.metal-xl', 'c5.huge', 'c5']) expect(INSTANCE_TYPE.test(t)).toBe(false);
   });
 
   it('finds the first type of another architecture than the first', () => {

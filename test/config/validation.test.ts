@@ -874,6 +874,24 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'regions[4].reservedCapacity.instanceTypes[1].type',
       /listed twice in eu-west-1/,
     ],
+    // Every AWS name appends "-<region>": "sthree" gave the S3 bucket "sthree-eu-west-1-…" (refused by S3).
+    [
+      'a project name that is a prefix AWS reserves',
+      (c) => {
+        c.project.name = 'sthree';
+      },
+      'project.name',
+      /not "internal", "sthree" or "amzn-s3-demo", nor starting with one of them and "-"/,
+    ],
+    // Found by QA: the validator accepted these and synth (RegionIngress) refused them.
+    [
+      'a gateway host naming another region and not its own',
+      (c) => {
+        c.edge = { ...c.edge, gatewayHosts: { 'eu-west-2': 'eu-west-2-gw.eu-west-1.taishanglaojun.com' } };
+      },
+      'edge.gatewayHosts["eu-west-2"]',
+      /^names region eu-west-1 and not eu-west-2; allowed: a host of eu-west-2, such as "eu-west-2.gateway.taishanglaojun.com"/,
+    ],
     // Found by QA (on the construct): EKS refuses these node groups at apply; the validator agrees with it.
     [
       'a size the family does not offer',

@@ -305,6 +305,10 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
     ).toThrow(
       /^test\/eu-west-1\/E: reservedCapacity.reservedPercent is a token; allowed: a number from 0 to 100 \(the node groups are sized from it at synth\)$/,
     );
+    // A token inside a wrongly shaped value is named, not printed by its encoding (found by QA).
+    expect(() => new ReservedCapacity(region, 'F', { region, scaling: { ...design, spotInstancePercent: [share] as never } })).toThrow(
+      /^test\/eu-west-1\/F: scaling.spotInstancePercent \["\(a token\)"\] is not allowed; allowed: a number from 0 to 100$/,
+    );
     const volume = new TerraformVariable(stack, 'volume', { type: 'number' }).numberValue;
     expect(() => new ReservedCapacity(region, 'D', { region, scaling: design, rootVolumeGiB: volume })).not.toThrow();
   });

@@ -10,13 +10,14 @@ import {
   ZoneBackup,
   ZoneNetwork,
   databaseHostName,
+  isBackupCron,
   registryLifecyclePolicy,
 } from '../../lib/data';
 import { privateSubnetCidrs } from '../../lib/data/private/gateway-cidrs';
 import { ACCOUNT, keyArnOf, synthData } from '../helpers/data';
 import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { Region } from '../../lib/region';
+import { Region } from '../../lib/region';
 import type { DatabaseEndpointsProps, ZoneBackupProps } from '../../lib/data';
 import { resourcesOf, specOf } from '../helpers/platform';
 
@@ -187,6 +188,12 @@ describe('DatabaseEndpoints: what QA found passing synth and failing at apply', 
     );
   });
 
+  it('refuses a database without replicas by name (a TypeError before)', () => {
+    expect(
+      build(() => ({ databases: [{ primary: { regionId: 'eu-west-1' }, residencyZone: 'emea', databaseName: 'x' }] as never })),
+    ).toThrow(/test\/Dns: databases\[0\] .* is not allowed; allowed: a ReplicatedDatabase of the zone/);
+  });
+
   it('refuses the same database or region twice, naming the prop (cdktf\'s "already a Construct" before)', () => {
     expect(build((stack, regions) => ({ databases: [db(stack, regions), db(stack, regions, 'Db2')] }))).toThrow(
       /test\/Dns: databases\[1\] "pg-eu-west-1" is not allowed; allowed: each database once \(databases\[0\] has that name\)/,
@@ -235,6 +242,22 @@ describe('ZoneBackup: what QA found passing synth and failing at apply', () => {
     });
 
   it.each([
+    // Found by a second QA pass: shapes right, values not.
+    ['cron(0/15 * * * ? *)', 'every 15 minutes: AWS Backup runs a plan at most hourly'],
+    ['cron(0,30 3 * * ? *)', 'two minute values'],
+    ['cron(99 99 * * ? *)', 'minutes and hours out of range'],
+    ['cron(0 3 32 * ? *)', 'day 32'],
+    ['cron(0 3 * 13 ? *)', 'month 13'],
+    ['cron(0 3 ? * 8 *)', 'weekday 8'],
+    ['cron(0 3 ? * FOO *)', 'a weekday name that is none'],
+    ['cron(0 3 * ? ? *)', '"?" in the month'],
+    ['cron(0 3 * * ? ?)', '"?" in the year'],
+    ['cron(0 3 1? * ? *)', '"?" inside a value'],
+    ['cron(0 3 ** * ? *)', 'a doubled "*"'],
+    ['cron(0 3 W * ? *)', '"W" with no day'],
+    ['cron(0 3 * * ? 1969)', 'a year before 1970'],
+    ['cron( 0 3 * * ? * )', 'spaces inside the parentheses'],
+    ['cron(0 3 5-1 * ? *)', 'a range backwards'],
     ['cron(x)', 'one field'],
     ['cron(0 3 * * *)', 'five fields (a Unix cron)'],
     ['cron(0 3 * * * *)', 'no "?" in day-of-month or day-of-week'],
@@ -248,9 +271,56 @@ describe('ZoneBackup: what QA found passing synth and failing at apply', () => {
     );
   });
 
-  it('takes six-field schedules with "?" in one day field', () => {
+  it('takes the six-field schedules AWS documents, with "?" in one day field', () => {
     for (const schedule of ['cron(0 3 * * ? *)', 'cron(30 1 ? * MON-FRI *)', 'cron(0 */6 1,15 * ? *)', 'cron(0 5 L * ? *)'])
       expect(resourcesOf(backup(() => ({ schedule })).tf, 'aws_backup_plan')[0].rule[0].schedule).toBe(schedule);
+    for (const schedule of [
+      'cron(0 9 ? * 2#1 *)',
+      'cron(0 0 ? * 6L *)',
+      'cron(0 0 3W * ? *)',
+      'cron(0 0 LW * ? *)',
+      'cron(0 0 ? * L *)',
+      'cron(0 5 ? JAN,FEB,MAR MON *)',
+      'cron(0 5 1 JAN-JUN ? 2025-2030)',
+      'cron(0 5 ? * SUN,SAT *)',
+      'cron(0 5 ? * 1-5 *)',
+      'cron(30 0/12 * * ? *)',
+      'cron(0 3  *  * ?  *)',
+      'cron(0 3 ? * mon-fri *)',
+      'cron(0 3 ? * * *)',
+      'cron(0 3 1/7 * ? *)',
+      'cron(0 3 ? * 7 *)',
+    ])
+      expect([schedule, isBackupCron(schedule)]).toEqual([schedule, true]);
+  });
+
+  it('refuses a retention above 36,500 days and a database that is no ReplicatedDatabase (a plan named "undefined" before)', () => {
+    expect(() => backup(() => ({ retentionDays: 1e9 }))).toThrow(
+      /test\/Backup: retentionDays 1000000000 is not allowed; allowed: an integer from 7 to 36500/,
+    );
+    expect(() =>
+      synthData(EMEA, (stack, regions) => {
+        new ZoneBackup(stack, 'Backup', {
+          residencyZone: 'emea',
+          regions,
+          databases: [{ primary: { regionId: 'eu-west-1' } }] as never,
+          projectName: 'taishanglaojun',
+        });
+      }),
+    ).toThrow(/test\/Backup: databases\[0\] "\(an object without a databaseName, residencyZone, primary and replicas\)" is not allowed/);
+  });
+
+  it('takes the same project and zone in two accounts (vault and role names are unique per account)', () => {
+    const app = Testing.app();
+    for (const [name, account] of [
+      ['a', '111122223333'],
+      ['b', '444455556666'],
+    ] as const) {
+      const stack = new TerraformStack(app, name);
+      const regions = EMEA.map((id) => new Region(stack, id, { spec: specOf(id), projectName: 'taishanglaojun', accountId: account }));
+      new ZoneBackup(stack, 'Backup', { residencyZone: 'emea', regions, databases: [], projectName: 'taishanglaojun' });
+    }
+    expect(() => app.synth()).not.toThrow();
   });
 
   it('refuses a copy target, region or database given twice', () => {
@@ -275,7 +345,7 @@ describe('ZoneBackup: what QA found passing synth and failing at apply', () => {
         return {};
       }, true),
     ).toThrow(
-      /the backup vaults and role of zone "emea" for project "taishanglaojun": created again at test\/Backup2?; allowed: one ZoneBackup per project and residency zone/,
+      /the backup vaults and role of zone "emea" for project "taishanglaojun": created again at test\/Backup2?; allowed: one ZoneBackup per project, residency zone and account/,
     );
   });
 
@@ -409,8 +479,19 @@ describe('ContainerRegistry', () => {
     expect(registry(() => ({ untaggedExpiryDays: 1e21 }))).toThrow(
       /untaggedExpiryDays 1e\+21 is not allowed; allowed: an integer from 1 to 2,147,483,647/,
     );
-    expect(registry((stack) => ({ keepTaggedImages: new TerraformVariable(stack, 'keep', { type: 'number' }).numberValue }))).toThrow(
-      /test\/Registry: keepTaggedImages is a token; allowed: an integer from 1 to 2,147,483,647 \(it is written into the lifecycle policy text\)/,
+    // A variable is passed through: Terraform writes its value into the policy text.
+    const { tf } = synthData(['eu-west-1'], (stack, regions) => {
+      const keep = new TerraformVariable(stack, 'keep', { type: 'number' }).numberValue;
+      new ContainerRegistry(stack, 'Registry', {
+        region: regions[0],
+        projectName: 'taishanglaojun',
+        accountId: ACCOUNT,
+        keepTaggedImages: keep,
+      });
+    });
+    expect(resourcesOf(tf, 'aws_ecr_lifecycle_policy')[0].policy).toContain('"countNumber":${var.keep}');
+    expect(registry((stack) => ({ images: new TerraformVariable(stack, 'images', { type: 'list(string)' }).listValue }))).toThrow(
+      /test\/Registry: images is a token; allowed: a list of image names/,
     );
   });
 

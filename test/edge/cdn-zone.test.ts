@@ -363,6 +363,15 @@ describe('CdnZone props', () => {
     expect(() => new GlobalStack(app, 'global2', { config: validConfig, regionalEntries: { 'us-east-1': usIngress } })).not.toThrow();
   });
 
+  it('takes a load balancer\'s DNS name in the case AWS gives it (found by QA: "myLB-…" was refused)', () => {
+    const out = synthGlobal({
+      regionalEntries: { 'eu-west-1': entryOf('eu-west-1', { loadBalancerDnsName: 'MyGateway-1234567890.eu-west-1.elb.amazonaws.com' }) },
+    }).tf;
+    expect(resourcesOf(out, 'cloudflare_dns_record').find((r) => r.name === 'eu-west-1.gateway.taishanglaojun.com')?.content).toBe(
+      'MyGateway-1234567890.eu-west-1.elb.amazonaws.com',
+    );
+  });
+
   it.each<[string, Record<string, unknown>, RegExp]>([
     [
       'an ingress without an address (a TypeError before)',

@@ -254,14 +254,24 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         /httpRedirectCidrs "0.0.0.0\/0" is not allowed; allowed: a list of IPv4 CIDRs/,
       ],
       // Found by QA: each of these passed synth and AWS refused it at apply.
-      [{ projectName: 'internal-acme' }, /projectName "internal-acme" is not allowed; allowed: .*not starting with "internal-"/],
+      [
+        { projectName: 'internal-acme' },
+        /projectName "internal-acme" is not allowed; allowed: .*not "internal", "sthree" or "amzn-s3-demo", nor starting with one of them and "-"/,
+      ],
       [{ projectName: 'xn--acme' }, /projectName "xn--acme" is not allowed; allowed: 2-21 lower-case letters, digits and single "-"/],
       [{ projectName: 'acme-' }, /projectName "acme-" is not allowed/],
+      [{ projectName: 'internal' }, /projectName "internal" is not allowed/],
       [
         { httpRedirectCidrs: ['0.0.0.0/0', '0.0.0.0/0'] },
         /httpRedirectCidrs\[1\] "0.0.0.0\/0" is not allowed; allowed: each CIDR once \(it is httpRedirectCidrs\[0\] too\)/,
       ],
       [{ healthCheck: { path: '/a b' } }, /healthCheck.path "\/a b" is not allowed/],
+      [{ healthCheck: 'x' as never }, /healthCheck "x" is not allowed; allowed: \{ path, intervalSeconds/],
+      // The same CIDR spelled another way escaped the duplicate check and was written as given.
+      [
+        { httpRedirectCidrs: ['10.0.0.0/8', '010.0.0.0/08'] },
+        /httpRedirectCidrs\[1\] "010.0.0.0\/08" is not allowed; allowed: an IPv4 CIDR in canonical form/,
+      ],
       // Residency (QA): the eu-west-1 ingress given us-east-1's host would carry that region's users here.
       [
         { gatewayHost: 'us-east-1.gateway.taishanglaojun.com' },
@@ -286,6 +296,9 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         gatewayHost: 'eu-west-1.gateway.taishanglaojun.com',
       });
       expect([ingress.regionId, ingress.gatewayHost]).toEqual(['eu-west-1', 'eu-west-1.gateway.taishanglaojun.com']);
+      // A host naming its own region is taken whatever else it holds (a domain may contain an id).
+      for (const gatewayHost of ['eu-west-1.gateway.us-east-1.example.com', 'eu-west-1-gw.example.com', 'gw.example.com'])
+        expect(() => synthIngress({ gatewayHost })).not.toThrow();
     });
 
     it('refuses a token httpsListener (it decides at synth whether the listener exists; a variable read as true)', () => {
