@@ -19,6 +19,8 @@ export interface RegionSpec {
   readonly capacity: number;
   /** Reserved capacity: declared, or derived from `capacity` for a compute region (see DEFAULT_RESERVED_CAPACITY); absent without compute. */
   readonly reservedCapacity?: ReservedCapacitySpec;
+  /** The region's EKS cluster options (compute regions): its Kubernetes version. @default the Region construct's (KUBERNETES_VERSION.default) */
+  readonly cluster?: { readonly kubernetesVersion?: string };
 }
 
 /** A residency zone with its regions, in fallback order (primary regions first, then as declared). */

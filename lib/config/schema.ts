@@ -11,6 +11,7 @@ import {
   DNS_NAME as DNS_NAME_RULE,
   GATEWAY_TRAFFIC_PORT,
   ID_MAX_LENGTH,
+  KUBERNETES_VERSION,
   PROJECT_NAME,
   MAX_DURATION_SECONDS,
   REGION_ID,
@@ -213,6 +214,16 @@ const region = z
     capacity: z.number().positive().max(ROUTING_TABLE_LIMITS.capacity),
     /** Reserved-instance plan of the region. @default none */
     reservedCapacity: reservedCapacity.optional(),
+    /**
+     * The region's EKS cluster (regions that serve compute). `kubernetesVersion`: "1.32" to "1.39";
+     * EKS upgrades one minor at a time, so a cluster steps through each minor. @default { kubernetesVersion: "1.35" }
+     */
+    cluster: z
+      .object({
+        kubernetesVersion: z.string().regex(KUBERNETES_VERSION.pattern, `must be ${KUBERNETES_VERSION.allowed}`).optional(),
+      })
+      .strict()
+      .optional(),
     /** Checks this region deliberately departs from, each with its written reason. @default none */
     overrides: z
       .object({

@@ -730,6 +730,14 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
   problems.push(...edgeConfigProblems(parsed.data)); // the edge section's relations (lib/config/edge-checks.ts)
   problems.push(...globalServiceEventsProblems(parsed.data));
   problems.push(...meshIdentityProblems(parsed.data));
+  parsed.data.regions.forEach((r, i) => {
+    if (r.cluster !== undefined && r.services !== 'all' && !r.services.includes('compute'))
+      problems.push({
+        path: `regions[${i}].cluster`,
+        value: r.cluster,
+        message: `is set but ${r.id} does not serve "compute" (it runs no cluster); allowed: cluster options on a compute region only`,
+      });
+  });
   if (problems.length) return { ok: false, problems };
   return { ok: true, config: normalise(parsed.data) };
 }

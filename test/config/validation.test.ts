@@ -874,6 +874,24 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'regions[4].reservedCapacity.instanceTypes[1].type',
       /listed twice in eu-west-1/,
     ],
+    [
+      'a Kubernetes version EKS does not run',
+      (c) => {
+        region(c, 'eu-west-1').cluster = { kubernetesVersion: '1.31' };
+      },
+      'regions[4].cluster.kubernetesVersion',
+      /must be "1.32" to "1.39"/,
+    ],
+    [
+      'cluster options on a region without compute',
+      (c) => {
+        region(c, 'eu-west-2').services = ['storage'];
+        region(c, 'eu-west-2').countries = [];
+        region(c, 'eu-west-2').cluster = { kubernetesVersion: '1.33' };
+      },
+      'regions[6].cluster',
+      /^is set but eu-west-2 does not serve "compute"/,
+    ],
     // Every AWS name appends "-<region>": "sthree" gave the S3 bucket "sthree-eu-west-1-…" (refused by S3).
     [
       'a project name that is a prefix AWS reserves',

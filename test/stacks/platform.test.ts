@@ -5,6 +5,8 @@ import { stateBackendFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { buildPlatform } from '../../stacks/platform';
 import { ROUTING_TABLE_OBJECT_KEY } from '../../lib/region';
 import { resourcesOf, validConfig } from '../helpers/platform';
+import { validateRegionsConfig } from '../../lib/config';
+import configSource from '../../regions.config';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const synthAll = (options = {}): Record<string, any> => {
@@ -78,6 +80,24 @@ describe('the platform stacks', () => {
       expect(buckets.filter((b) => !b.includes('-lb-logs-') && !b.endsWith('-access-logs'))).toHaveLength(n);
       expect(buckets.filter((b) => b.includes('-lb-logs-'))).toHaveLength(n);
     }
+  });
+
+  // Found by QA: the README told teams on 1.31 to step cluster.kubernetesVersion one minor at a
+  // time, but the config had no such field and every synth wrote the default.
+  it("takes each region's Kubernetes version from the config (regions[].cluster.kubernetesVersion), the default elsewhere", () => {
+    const config = validateRegionsConfig({
+      ...configSource,
+      regions: configSource.regions.map((r) => (r.id === 'eu-west-1' ? { ...r, cluster: { kubernetesVersion: '1.32' } } : r)),
+    });
+    const app = Testing.app();
+    const { continents } = buildPlatform(app, config, {});
+    const emea = JSON.parse(Testing.synth(continents.find((c) => c.node.id === 'emea')!));
+    const versions = Object.fromEntries(resourcesOf(emea, 'aws_eks_cluster').map((c) => [c.name, c.version]));
+    expect(versions).toEqual({
+      'taishanglaojun-eu-west-1': '1.32',
+      'taishanglaojun-eu-central-1': '1.35',
+      'taishanglaojun-eu-west-2': '1.35',
+    });
   });
 
   it('publishes the same valid routing table into every region bucket', () => {
