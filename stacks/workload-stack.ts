@@ -41,6 +41,13 @@ export class WorkloadStack extends TerraformStack {
         new ClusterWorkloads(this, r.regionId, {
           regionId: r.regionId,
           vpcCidr: r.spec.cidr,
+          // The zone's databases may be in its other storage regions (ZoneNetwork peers them and
+          // admits this region's pods on 5432); zones never span continents, so they are all here.
+          databaseCidrs: props.regions
+            .filter(
+              (o) => o.regionId !== r.regionId && o.spec.residencyZone === r.spec.residencyZone && o.spec.services.includes('storage'),
+            )
+            .map((o) => o.spec.cidr),
           cluster: r.cluster!,
           metricsPort: props.metricsPort,
           remoteWritePort: props.remoteWritePort,

@@ -13,6 +13,8 @@ export interface ClusterWorkloadsProps {
   readonly regionId: string;
   /** CIDR of the region's VPC. */
   readonly vpcCidr: string;
+  /** VPC CIDRs of the residency zone's other regions that hold its databases (their 5432 is opened to the `database` namespace). @default none */
+  readonly databaseCidrs?: readonly string[];
   /** The gateway's admin port (`/metrics`), opened to the `monitoring` namespace. @default 9090 */
   readonly metricsPort?: number;
   /** The central Prometheus's remote-write port, the monitoring namespace's one way out. @default 443 */
@@ -43,6 +45,12 @@ export class ClusterWorkloads extends Construct {
     checkText(this, 'regionId', props.regionId, REGION_ID);
     if (Token.isUnresolved(props.vpcCidr) === false && (typeof props.vpcCidr !== 'string' || 'error' in parseCidr(props.vpcCidr)))
       propError(this, 'vpcCidr', props.vpcCidr, 'an IPv4 CIDR such as "10.10.0.0/16" (the network policies open it)');
+    if (props.databaseCidrs !== undefined && !Array.isArray(props.databaseCidrs))
+      propError(this, 'databaseCidrs', props.databaseCidrs, "a list of IPv4 CIDRs (the VPCs of the zone's other database regions)");
+    (props.databaseCidrs ?? []).forEach((cidr, i) => {
+      if (!Token.isUnresolved(cidr) && (typeof cidr !== 'string' || 'error' in parseCidr(cidr)))
+        propError(this, `databaseCidrs[${i}]`, cidr, 'an IPv4 CIDR such as "10.20.0.0/16"');
+    });
     for (const field of ['metricsPort', 'remoteWritePort'] as const) {
       const port = props[field];
       if (port !== undefined && !Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535))
@@ -71,6 +79,7 @@ export class ClusterWorkloads extends Construct {
     );
     this.networkPolicies = workloadNetworkPolicies({
       vpcCidr: props.vpcCidr,
+      databaseCidrs: props.databaseCidrs,
       metricsPort: props.metricsPort,
       remoteWritePort: props.remoteWritePort,
     }).map(

@@ -9,7 +9,8 @@
  *   addresses outside the VPC, DNS to the cluster DNS only;
  * - api-gateway: in 8080 only from the VPC (the load balancer); out 8080 to services, 443 outside
  *   the VPC (mTLS to other regions' gateways), DNS to the cluster DNS;
- * - database: in 5432 only from services; out 5432 to the VPC (the managed database), DNS.
+ * - database: in 5432 only from services; out 5432 to the VPC and to the zone's other database
+ *   regions (the managed databases: a shard's primary may be in another region of the zone), DNS.
  *
  * Departures from the design, on purpose: DNS goes to the cluster DNS pods (kube-system,
  * k8s-app=kube-dns), not `to: []`; 443 keeps "any destination" (`0.0.0.0/0`) because the services
@@ -30,6 +31,12 @@ export const WORKLOAD_PORTS = { gateway: GATEWAY_TRAFFIC_PORT, database: 5432, h
 export interface WorkloadNetworkPolicyOptions {
   /** CIDR of the region's VPC (the load balancer's and the managed database's addresses). */
   readonly vpcCidr: string;
+  /**
+   * VPC CIDRs of the other regions of the residency zone that hold its databases (peered by
+   * ZoneNetwork, which admits 5432 from this region's pods): a shard's primary or replica may be
+   * there. @default none
+   */
+  readonly databaseCidrs?: readonly string[];
   /** The gateway's admin port (`/metrics`), open to the region's Prometheus agent in `monitoring` only. @default 9090 (config `alerts.metricsPort`) */
   readonly metricsPort?: number;
   /** The port of the central Prometheus's remote-write receiver, the agent's one way out. @default 443 (config `alerts.remoteWriteUrl`) */
@@ -137,7 +144,10 @@ export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): 
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [ns(services)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }] }],
       egress: [
-        { to: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }] },
+        {
+          to: [options.vpcCidr, ...(options.databaseCidrs ?? [])].map((cidr) => ({ ipBlock: { cidr } })),
+          ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.database }],
+        },
         ...clusterDns,
       ],
     }),

@@ -139,6 +139,36 @@ describe('per-continent workload stacks', () => {
   });
 });
 
+describe("each cluster's database clients reach every database of the residency zone", () => {
+  // Found by QA: ZoneNetwork peers the zone and admits 5432 from every region's pods, but the
+  // database-policy let pods reach their own VPC only: a secondary region could not write to the
+  // shard's primary in another region.
+  it.each(workloadStacks)('%s: 5432 out to the own VPC and to the VPC of each other storage region of the zone', (name) => {
+    const resources = stackJson(name).resource.kubernetes_manifest as Record<string, any>;
+    for (const r of computeRegions(name.replace('-workloads', '').toUpperCase())) {
+      const [policy] = Object.entries(resources)
+        .filter(([key, m]) => key.startsWith(`${r.id.replace(/-/g, '')}`) || key.includes(r.id))
+        .map(([, m]) => m.manifest)
+        .filter((m) => m.metadata.name === 'database-policy');
+      expect(policy).toBeDefined();
+      const others = validConfig.regions
+        .filter((o) => o.id !== r.id && o.residencyZone === r.residencyZone && o.services.includes('storage'))
+        .map((o) => o.cidr);
+      expect(policy.spec.egress[0]).toEqual({
+        to: [r.cidr, ...others].map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      });
+    }
+    // The shipped NA zone has its primary in us-east-1: us-west-2's database clients reach it.
+    if (name === 'na-workloads') {
+      const west = Object.entries(resources).find(
+        ([key, m]) => key.includes('us-west-2') && m.manifest.metadata.name === 'database-policy',
+      );
+      expect(west![1].manifest.spec.egress[0].to).toContainEqual({ ipBlock: { cidr: '10.30.0.0/16' } });
+    }
+  });
+});
+
 describe('monitoring in each cluster: the Prometheus agent scrapes the gateways on their admin port only', () => {
   const policies = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16', metricsPort: 9191, remoteWritePort: 9443 });
   const byName = (name: string) => policies.find((p) => p.metadata.name === name)!.spec as any;
