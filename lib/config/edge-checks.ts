@@ -3,7 +3,7 @@
  * config. Called by validate.ts on a valid config, and on an invalid one whose project, failover,
  * edge and region sections pass their own schemas (so one run names every problem).
  */
-import { isInDomain, otherRegionNamedBy, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
+import { GATEWAY_HOST_MAX_LENGTH, isInDomain, otherRegionNamedBy, refusalHostOf, regionApiHostOf } from '../edge/hostnames';
 import { formatCidr, nonInternetBlockOf, parseCidr } from '../private/cidr';
 import { formatPath } from '../../runtime/problem';
 import type { ConfigProblem } from './errors';
@@ -57,8 +57,28 @@ export function edgeConfigProblems(
           ', ',
         )}${coveredDefaults.length > 3 ? ', …' : ''} (a direct record under the edge's proxied *.${apiHost} wildcard bypasses the edge); allowed: an API host such as "api.${domain}", or edge.gatewayHosts outside it`,
     );
+  // Each gateway host is the first (only) name of its region's ACM certificate, which ACM limits to
+  // 64 characters (the certificate's common name): a longer one passed synth and failed at apply.
+  const longDefaults = [...hosts.keys()].filter((h) => h.length > GATEWAY_HOST_MAX_LENGTH);
+  if (longDefaults.length > 0)
+    add(
+      'project.domain',
+      domain,
+      `makes the default gateway host${longDefaults.length > 1 ? 's' : ''} ${longDefaults
+        .slice(0, 3)
+        .map((h) => `"${h}" (${h.length} characters)`)
+        .join(
+          ', ',
+        )}${longDefaults.length > 3 ? ', …' : ''} longer than ${GATEWAY_HOST_MAX_LENGTH} characters, the most ACM takes for a certificate's name; allowed: a shorter domain, or edge.gatewayHosts with shorter names for ${longDefaults.map((h) => hosts.get(h)).join(', ')}`,
+    );
   for (const [regionId, host] of Object.entries(cfg.edge.gatewayHosts)) {
     const at = formatPath(['edge', 'gatewayHosts', regionId]); // edge.gatewayHosts["eu-west-1"], as the schema's problems say it
+    if (host.length > GATEWAY_HOST_MAX_LENGTH)
+      add(
+        at,
+        host,
+        `has ${host.length} characters; allowed: at most ${GATEWAY_HOST_MAX_LENGTH} (the most ACM takes for a certificate's name)`,
+      );
     if (!runsGateway(regionId)) add(at, host, `names no region that runs the gateway; allowed keys: ${gatewayIds.join(', ') || '(none)'}`);
     if (!isInDomain(host, domain)) add(at, host, `must be a name under "${domain}" (its DNS record lives in that zone)`);
     else if (host === domain) add(at, host, apexProblem(domain, `"${regionId}.gateway.${domain}"`));

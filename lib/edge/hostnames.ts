@@ -10,6 +10,12 @@ export function gatewayRegions(config: Pick<RegionsConfig, 'regions'>): RegionSp
   return config.regions.filter((r) => r.services.includes('compute'));
 }
 
+/**
+ * Longest gateway host: it is the only name of the region's ACM certificate, which goes into the
+ * certificate's common name, limited to 64 characters (RFC 5280 ub-common-name; ACM refuses more).
+ */
+export const GATEWAY_HOST_MAX_LENGTH = 64;
+
 /** Public host of a region's gateway, i.e. of its load balancer: `edge.gatewayHosts[region]` or `<region>.gateway.<domain>`. */
 export function gatewayHostOf(config: Pick<RegionsConfig, 'project' | 'edge'>, regionId: string): string {
   return config.edge.gatewayHosts[regionId] ?? `${regionId}.gateway.${config.project.domain}`;

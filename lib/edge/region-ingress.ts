@@ -10,7 +10,7 @@ import { suppressRule } from '../compliance/suppressions';
 import type { IRegion } from '../region/interfaces';
 import type { DnsRecordSpec } from './global-ingress';
 import type { IRegionalEntry } from './cdn-zone';
-import { otherRegionNamedBy } from './hostnames';
+import { GATEWAY_HOST_MAX_LENGTH, otherRegionNamedBy } from './hostnames';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
 import { formatCidr, parseCidr } from '../private/cidr';
@@ -166,6 +166,13 @@ export class RegionIngress extends Construct implements IRegionalEntry {
         `${this.node.path}: sslPolicy ${formatValue(sslPolicy)} is not allowed; allowed (TLS 1.2 minimum): ${TLS12_POLICIES.join(', ')}`,
       );
     checkText(this, 'gatewayHost', props.gatewayHost, DNS_NAME);
+    if (!Token.isUnresolved(props.gatewayHost) && props.gatewayHost.length > GATEWAY_HOST_MAX_LENGTH)
+      propError(
+        this,
+        'gatewayHost',
+        props.gatewayHost,
+        `a host of at most ${GATEWAY_HOST_MAX_LENGTH} characters (the certificate's name: ACM takes no longer one); this one has ${props.gatewayHost.length}`,
+      );
     // A host naming another region (eu-west-1.gateway.… on the us-east-1 ingress) would carry that
     // region's users to this one: a residency hole CdnZone also guards against with the config.
     const otherRegion = Token.isUnresolved(props.gatewayHost) ? undefined : otherRegionNamedBy(props.gatewayHost, regionId);

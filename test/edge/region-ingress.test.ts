@@ -272,6 +272,10 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         { httpRedirectCidrs: ['10.0.0.0/8', '010.0.0.0/08'] },
         /httpRedirectCidrs\[1\] "010.0.0.0\/08" is not allowed; allowed: an IPv4 CIDR in canonical form/,
       ],
+      [
+        { gatewayHost: `eu-west-1.${'g'.repeat(44)}.example.com` },
+        /gatewayHost "eu-west-1\.g+\.example\.com" is not allowed; allowed: a host of at most 64 characters \(the certificate's name: ACM takes no longer one\); this one has 66/,
+      ],
       // Residency (QA): the eu-west-1 ingress given us-east-1's host would carry that region's users here.
       [
         { gatewayHost: 'us-east-1.gateway.taishanglaojun.com' },
