@@ -22,7 +22,8 @@ export const PROJECT_NAME = {
 
 /** A lower-case DNS name: labels of 1-63 letters, digits and "-" (not at either end), 253 characters at most. */
 export const DNS_NAME = {
-  pattern: /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  // The top-level label: letters, or an internationalized one in its A-label form ("xn--55qx5d", .公司).
+  pattern: /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9](?:[a-z0-9-]{0,57}[a-z0-9])?)$/,
   allowed: 'a lower-case DNS name (labels of letters, digits and "-", not starting or ending with "-", at most 63 characters each)',
 } as const;
 

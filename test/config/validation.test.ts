@@ -1652,6 +1652,20 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     expect(fits.ok ? [] : fits.problems.filter((p) => p.path === 'project.domain')).toEqual([]);
   });
 
+  it('takes a domain under an internationalized top-level domain in its A-label form (found by QA: .xn--55qx5d was refused)', () => {
+    const c = fresh();
+    c.project.domain = 'taishanglaojun.xn--55qx5d';
+    c.project.apiHost = 'api.taishanglaojun.xn--55qx5d';
+    const r = checkRegionsConfig(c);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    for (const bad of ['taishanglaojun.xn--', 'taishanglaojun.xn--abc-', 'taishanglaojun.c0m']) {
+      const d = fresh();
+      d.project.domain = bad;
+      const problems = checkRegionsConfig(d);
+      expect(problems.ok ? [] : problems.problems.map((p) => p.path)).toContain('project.domain');
+    }
+  });
+
   it("names a duplicate region id and a region's network problems next to that region's schema problems, in one run (before: the next run)", () => {
     const problems = problemsOf((c) => {
       c.regions[0].capacity = 'lots'; // a schema problem of region 0
