@@ -5,7 +5,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EKS_MAX_NODES_PER_NODE_GROUP, INSTANCE_TYPE, type ReservedCapacityPlan } from '../config/schema';
-import { architectureOf, EKS_AMI_TYPE, instanceTypeProblem, mixedArchitecture } from '../config/instance-types';
+import { eksAmiTypeOf, instanceTypeProblem, mixedArchitecture } from '../config/instance-types';
 import { policyDocument } from '../private/policy';
 import { propError, requireLiteral, checkRequiredProps, checkRegionLike } from '../private/prop-checks';
 import type { IRegion } from '../region/interfaces';
@@ -230,7 +230,7 @@ export class ReservedCapacity extends Construct {
         nodeRoleArn: this.nodeRole.arn,
         subnetIds: region.network.privateSubnetIds,
         capacityType: capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
-        amiType: EKS_AMI_TYPE[architectureOf(sizing.instanceTypes[0])],
+        amiType: eksAmiTypeOf(sizing.instanceTypes[0]),
         instanceTypes: [...sizing.instanceTypes],
         scalingConfig: { minSize: sizing.minSize, desiredSize: sizing.desiredSize, maxSize: sizing.maxSize },
         launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },

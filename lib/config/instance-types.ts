@@ -12,11 +12,30 @@
 /** CPU architecture of an instance type. */
 export type CpuArchitecture = 'x86_64' | 'arm64';
 
-/** The EKS managed node group AMI type (Amazon Linux 2023) for each architecture. */
+/** The EKS managed node group AMI type (Amazon Linux 2023) for each architecture, without accelerator drivers. */
 export const EKS_AMI_TYPE: Readonly<Record<CpuArchitecture, string>> = {
   x86_64: 'AL2023_x86_64_STANDARD',
   arm64: 'AL2023_ARM_64_STANDARD',
 };
+
+/** NVIDIA GPU families (g4ad's GPU is AMD's: the standard AMI). */
+const NVIDIA_FAMILIES = /^(?:g4dn|g5g?|g6[ef]?|gr6f?|p3(?:dn)?|p4de?|p5(?:e|en)?|p6-b200)$/;
+/** AWS Inferentia and Trainium families (the Neuron driver). */
+const NEURON_FAMILIES = /^(?:inf[12]|trn1n?|trn2u?)$/;
+
+/**
+ * The AL2023 AMI type a node group of `instanceType` needs: the NVIDIA variant for NVIDIA GPUs and
+ * the Neuron variant for Inferentia/Trainium (the standard AMI has neither driver: the nodes came up
+ * with unusable accelerators), else the standard one of its architecture. All five exist in the AWS
+ * provider the stacks pin (hashicorp/aws 5.100.0).
+ */
+export function eksAmiTypeOf(instanceType: string): string {
+  const family = instanceType.split('.')[0];
+  const arch = architectureOf(instanceType);
+  if (NVIDIA_FAMILIES.test(family)) return arch === 'arm64' ? 'AL2023_ARM_64_NVIDIA' : 'AL2023_x86_64_NVIDIA';
+  if (NEURON_FAMILIES.test(family)) return 'AL2023_x86_64_NEURON';
+  return EKS_AMI_TYPE[arch];
+}
 
 /**
  * Graviton (arm64) families: `a1`, and every family whose generation digit is followed by "g"

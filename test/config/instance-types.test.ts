@@ -1,4 +1,4 @@
-import { architectureOf, instanceTypeProblem, mixedArchitecture } from '../../lib/config/instance-types';
+import { architectureOf, eksAmiTypeOf, instanceTypeProblem, mixedArchitecture } from '../../lib/config/instance-types';
 import { INSTANCE_TYPE } from '../../lib/config/schema';
 import { sameSizeClass } from '../../lib/capacity/private/instance-families';
 
@@ -33,6 +33,20 @@ describe('instance types: architecture, sizes, what EKS managed node groups run'
     for (const t of ['c7i.metal-24xl', 'm7i.metal-48xl', 'r7iz.metal-16xl', 'c5.metal', 'u-6tb1.112xlarge'])
       expect(INSTANCE_TYPE.test(t)).toBe(true);
     for (const t of ['c7i.metal-24', 'c7i.metal-xl', 'c5.huge', 'c5']) expect(INSTANCE_TYPE.test(t)).toBe(false);
+  });
+
+  it.each([
+    ['g5.2xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['p5.48xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['g4dn.xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['g5g.xlarge', 'AL2023_ARM_64_NVIDIA'],
+    ['inf2.xlarge', 'AL2023_x86_64_NEURON'],
+    ['trn1.32xlarge', 'AL2023_x86_64_NEURON'],
+    ['g4ad.xlarge', 'AL2023_x86_64_STANDARD'],
+    ['c5.2xlarge', 'AL2023_x86_64_STANDARD'],
+    ['m6g.xlarge', 'AL2023_ARM_64_STANDARD'],
+  ])('%s runs the %s AMI (found by QA: GPU and Inferentia nodes got the standard AMI, without drivers)', (type, ami) => {
+    expect(eksAmiTypeOf(type)).toBe(ami);
   });
 
   it('finds the first type of another architecture than the first', () => {

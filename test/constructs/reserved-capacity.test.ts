@@ -313,7 +313,7 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
     expect(() => new ReservedCapacity(region, 'D', { region, scaling: design, rootVolumeGiB: volume })).not.toThrow();
   });
 
-  it('Graviton plans get the ARM AMI type; an elastic pool only holds sizes its families offer (no c6i.9xlarge)', () => {
+  it("Graviton plans get the ARM AMI type, GPU and Inferentia plans their drivers' AMI types; an elastic pool only holds sizes its families offer (no c6i.9xlarge)", () => {
     const arm = synthCapacity('eu-west-1', {
       reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'm6g.xlarge', count: 5, term: '1year' }] },
     }).tf;
@@ -331,6 +331,20 @@ describe('ReservedCapacity: bad input is refused with the path, the value and wh
       reservedCapacity: { baselineCapacity: 10, reservedPercent: 50, instanceTypes: [{ type: 'm5.metal', count: 5, term: '1year' }] },
     }).tf;
     expect(groupNamed(metal, '-spot').instance_types).toEqual(['m5.metal']);
+    // GPU nodes need the NVIDIA AMI (the standard one has no driver), Inferentia the Neuron one.
+    const gpu = synthCapacity('eu-west-1', {
+      reservedCapacity: {
+        baselineCapacity: 10,
+        reservedPercent: 50,
+        instanceTypes: [
+          { type: 'g5.2xlarge', count: 3, term: '1year' },
+          { type: 'inf2.xlarge', count: 2, term: '1year' },
+        ],
+      },
+    }).tf;
+    expect(groupNamed(gpu, '-reserved-g5-2xlarge').ami_type).toBe('AL2023_x86_64_NVIDIA');
+    expect(groupNamed(gpu, '-reserved-inf2-xlarge').ami_type).toBe('AL2023_x86_64_NEURON');
+    expect(groupNamed(gpu, '-spot').ami_type).toBe('AL2023_x86_64_NVIDIA');
   });
 
   it('a region without compute (no cluster)', () => {
