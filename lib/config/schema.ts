@@ -232,6 +232,11 @@ const region = z
         /** Why the region is in a residency zone whose jurisdiction it does not match. */
         jurisdiction: writtenReason.optional(),
         /**
+         * Why an availability-zone name the region table does not list is used: an older account's
+         * (ap-northeast-1b), or a zone AWS opened after the table. The names are then checked by form.
+         */
+        availabilityZones: writtenReason.optional(),
+        /**
          * The legal basis, per country of this region, for serving it from a zone with regions
          * outside where that country's law keeps its residents' data (data-protection.ts), e.g.
          * `{ DE: 'Standard contractual clauses (EU 2021/914), signed 2026-01' }`.

@@ -736,7 +736,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ca-central-1').availabilityZones = ['ca-central-1a', 'ca-central-1c'];
       },
       'regions[9].availabilityZones[1]',
-      /is not an availability zone of ca-central-1; allowed: "ca-central-1a", "ca-central-1b", "ca-central-1d"/,
+      /is not an availability zone of ca-central-1; allowed: "ca-central-1a", "ca-central-1b", "ca-central-1d", or another "ca-central-1" letter a to f with overrides.availabilityZones set to the reason/,
+    ],
+    [
+      'an availability-zone override no zone needs',
+      (c) => {
+        region(c, 'ca-central-1').overrides = { availabilityZones: 'Our account predates the current zone names' };
+      },
+      'regions[9].overrides.availabilityZones',
+      /^is not needed: every availability zone of ca-central-1 is in the region table/,
     ],
     [
       'an override without a written reason',
@@ -1650,6 +1658,26 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       })(),
     );
     expect(fits.ok ? [] : fits.problems.filter((p) => p.path === 'project.domain')).toEqual([]);
+  });
+
+  it("takes an older account's zone (ap-northeast-1b) with overrides.availabilityZones, still checking the names' form (found by QA)", () => {
+    const withZones = (zones: string[], reason?: string) => {
+      const c = fresh();
+      const r = c.regions.find((x: { id: string }) => x.id === 'ap-northeast-1');
+      r.availabilityZones = zones;
+      if (reason) r.overrides = { availabilityZones: reason };
+      const result = checkRegionsConfig(c);
+      return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+    };
+    expect(withZones(['ap-northeast-1a', 'ap-northeast-1b', 'ap-northeast-1c'])[0]).toMatch(
+      /^regions\[2\]\.availabilityZones\[1\]: is not an availability zone of ap-northeast-1; allowed: .*overrides.availabilityZones/,
+    );
+    expect(
+      withZones(['ap-northeast-1a', 'ap-northeast-1b', 'ap-northeast-1c'], 'The account was opened in 2012 and has ap-northeast-1b'),
+    ).toEqual([]);
+    expect(withZones(['ap-northeast-1a', 'ap-northeast-1g'], 'The account was opened in 2012 and has ap-northeast-1b')).toEqual([
+      expect.stringMatching(/^regions\[2\]\.availabilityZones\[1\]: is not an availability zone of ap-northeast-1/),
+    ]);
   });
 
   it('takes a domain under an internationalized top-level domain in its A-label form (found by QA: .xn--55qx5d was refused)', () => {
