@@ -522,9 +522,10 @@ const edge = z
      * hosts resolve straight to the load balancers, so with the default anyone can call a gateway
      * around Cloudflare and Cloud Armor; list the ranges of Google's front ends that call an internet
      * NEG (DNS TXT record `_cloud-eoips.googleusercontent.com`) to close that path. Canonical CIDRs,
-     * each once. @default ["0.0.0.0/0"]
+     * each once. At most 30: each range is two rules (443 and the port-80 redirect) on the
+     * load-balancer security group, whose default quota is 60 inbound rules. @default ["0.0.0.0/0"]
      */
-    loadBalancerSourceCidrs: z.array(z.string().max(CONFIG_BOUNDS.idLength)).min(1, 'must list at least one range').max(60).optional(),
+    loadBalancerSourceCidrs: z.array(z.string().max(CONFIG_BOUNDS.idLength)).min(1, 'must list at least one range').max(30).optional(),
   })
   .strict()
   .prefault({});

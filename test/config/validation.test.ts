@@ -909,6 +909,15 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'project.name',
       /not "internal", "sthree" or "amzn-s3-demo", nor starting with one of them and "-"/,
     ],
+    // Found by QA: 31 ranges made 62 inbound rules on one security group (AWS's default quota: 60).
+    [
+      'more load-balancer source ranges than one security group holds',
+      (c) => {
+        c.edge = { ...c.edge, loadBalancerSourceCidrs: Array.from({ length: 31 }, (_, i) => `203.0.${i}.0/24`) };
+      },
+      'edge.loadBalancerSourceCidrs',
+      /^has 31 items; allowed: at most 30/,
+    ],
     // Found by QA: ACM takes at most 64 characters for a certificate's name; these passed synth.
     [
       'a domain whose default gateway hosts pass 64 characters',
