@@ -121,7 +121,7 @@ export function checkReservedCapacity(
       add(
         'prices.regions',
         region.id,
-        `has no entry for compute region ${region.id}; every compute region needs its prices (the reserved-instance plan and the cost planner read them): add prices.regions["${region.id}"] (a \`prices\` section replaces the default table whole: start from DEFAULT_PRICES)`,
+        `has no entry for compute region ${region.id}; every compute region needs its prices (the reserved-instance plan and the cost planner read them): add prices.regions["${region.id}"] (a \`prices\` section replaces the default table whole: start from DEFAULT_PRICES and keep only the regions of this config)`,
       );
     else if (regionPrices && !Object.keys(regionPrices.instances).some((type) => vcpusOf(type) !== undefined))
       add(
