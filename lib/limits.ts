@@ -81,3 +81,6 @@ export const AVAILABILITY_ZONE = {
 
 /** The port the gateway serves traffic on in a cluster (the load balancer's target); its admin port must differ. */
 export const GATEWAY_TRAFFIC_PORT = 8080;
+
+/** AWS's default quota of inbound rules per security group (VPC quotas; adjustable per account). */
+export const SECURITY_GROUP_INBOUND_RULES = 60;

@@ -18,8 +18,12 @@ export const EKS_AMI_TYPE: Readonly<Record<CpuArchitecture, string>> = {
   arm64: 'AL2023_ARM_64_STANDARD',
 };
 
-/** NVIDIA GPU families (g4ad's GPU is AMD's: the standard AMI). */
-const NVIDIA_FAMILIES = /^(?:g4dn|g5g?|g6[ef]?|gr6f?|p3(?:dn)?|p4de?|p5(?:e|en)?|p6-b200)$/;
+/**
+ * NVIDIA GPU families: every `g<n>…`, `gr<n>…` and `p<n>…` family (g5, g6e, g7e, gr6, p5en, p6-b300,
+ * p6e-gb200 …), so that a family newer than this file still gets its driver; except g4ad, whose GPU
+ * is AMD's (the standard AMI).
+ */
+const NVIDIA_FAMILIES = /^(?!g4ad$)(?:gr?|p)\d/;
 /** AWS Inferentia and Trainium families (the Neuron driver). */
 const NEURON_FAMILIES = /^(?:inf[12]|trn1n?|trn2u?)$/;
 
@@ -39,11 +43,13 @@ export function eksAmiTypeOf(instanceType: string): string {
 
 /**
  * Graviton (arm64) families: `a1`, and every family whose generation digit is followed by "g"
- * (m6g, c7gn, r8g, t4g, x2gd, im4gn, is4gen, g5g, hpc7g). `g4dn`, `g6`, `p4d`, `inf2` are x86_64.
+ * (m6g, c7gn, r8g, t4g, x2gd, im4gn, is4gen, g5g, hpc7g), and the Grace Blackwell `p6e-gb200`.
+ * `g4dn`, `g6`, `p4d`, `inf2` are x86_64.
  */
 export function architectureOf(instanceType: string): CpuArchitecture {
   const family = instanceType.split('.')[0];
-  return family === 'a1' || /^[a-z]+\d+g/.test(family) ? 'arm64' : 'x86_64';
+  // "-gb200"/"-gb300": NVIDIA Grace Blackwell superchips, whose CPU is the arm64 Grace.
+  return family === 'a1' || /^[a-z]+\d+g/.test(family) || /-gb\d/.test(family) ? 'arm64' : 'x86_64';
 }
 
 const C5_SIZES = ['large', 'xlarge', '2xlarge', '4xlarge', '9xlarge', '12xlarge', '18xlarge', '24xlarge', 'metal'];

@@ -12,7 +12,7 @@ import type { DnsRecordSpec } from './global-ingress';
 import type { IRegionalEntry } from './cdn-zone';
 import { GATEWAY_HOST_MAX_LENGTH, otherRegionNamedBy } from './hostnames';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
-import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME } from '../limits';
+import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME, SECURITY_GROUP_INBOUND_RULES } from '../limits';
 import { formatCidr, parseCidr } from '../private/cidr';
 import {
   ACCOUNT_ID,
@@ -132,6 +132,13 @@ export class RegionIngress extends Construct implements IRegionalEntry {
     requireLiteral(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs', 'one ingress rule per CIDR');
     if (props.httpRedirectCidrs !== undefined && !Array.isArray(props.httpRedirectCidrs))
       propError(this, 'httpRedirectCidrs', props.httpRedirectCidrs, 'a list of IPv4 CIDRs such as ["0.0.0.0/0"]');
+    if ((props.httpRedirectCidrs?.length ?? 0) > SECURITY_GROUP_INBOUND_RULES)
+      propError(
+        this,
+        'httpRedirectCidrs',
+        props.httpRedirectCidrs,
+        `at most ${SECURITY_GROUP_INBOUND_RULES} CIDRs (one inbound rule each on the load-balancer group, whose default quota is ${SECURITY_GROUP_INBOUND_RULES} rules shared with the region's 443 rules): merge adjacent ranges`,
+      );
     (props.httpRedirectCidrs ?? []).forEach((cidr, i) => {
       const parsed = typeof cidr === 'string' && !Token.isUnresolved(cidr) ? parseCidr(cidr) : undefined;
       // Canonical spelling only ("010.0.0.0/08" was written as given and escaped the duplicate check).

@@ -3,7 +3,7 @@ import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionSpec } from '../config/model';
 import { SERVICES } from '../config/schema';
-import { AVAILABILITY_ZONE, PROJECT_NAME, REGION_ID } from '../limits';
+import { AVAILABILITY_ZONE, PROJECT_NAME, REGION_ID, SECURITY_GROUP_INBOUND_RULES } from '../limits';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
 import { zoneRegion } from '../private/subnet-layout';
@@ -197,6 +197,15 @@ export class Region extends Construct implements IRegion {
         );
       if (ingressCidrs.length === 0)
         propError(this, 'network.publicIngressCidrs', ingressCidrs, 'at least one IPv4 CIDR (omit it for the public API, 0.0.0.0/0)');
+      // One inbound rule each on the load-balancer group (RegionIngress adds one per redirect CIDR):
+      // AWS's default quota is 60 inbound rules per security group.
+      if (ingressCidrs.length > SECURITY_GROUP_INBOUND_RULES)
+        propError(
+          this,
+          'network.publicIngressCidrs',
+          ingressCidrs,
+          `at most ${SECURITY_GROUP_INBOUND_RULES} CIDRs (one inbound rule each; AWS's default quota of inbound rules per security group, shared with RegionIngress's port-80 rules): merge adjacent ranges`,
+        );
       ingressCidrs.forEach((cidr, i) => {
         if (Token.isUnresolved(cidr)) return;
         const parsed = parseCidr(cidr);
@@ -311,7 +320,9 @@ export class Region extends Construct implements IRegion {
         clusterName: namePrefix,
         subnetIds: this.network.privateSubnetIds,
         kmsKeyArn: this.key.keyArn,
-        kubernetesVersion: props.cluster?.kubernetesVersion,
+        // The config's regions[].cluster, unless the props say otherwise (a Region built from a
+        // validated spec in one's own stack took the default and dropped the config's version).
+        kubernetesVersion: props.cluster?.kubernetesVersion ?? spec.cluster?.kubernetesVersion,
         publicEndpoint: props.cluster?.publicEndpoint,
       });
     }

@@ -43,6 +43,12 @@ describe('instance types: architecture, sizes, what EKS managed node groups run'
     ['inf2.xlarge', 'AL2023_x86_64_NEURON'],
     ['trn1.32xlarge', 'AL2023_x86_64_NEURON'],
     ['g4ad.xlarge', 'AL2023_x86_64_STANDARD'],
+    // Found by a second QA pass: families newer than the first list (AWS's accelerated-AMI page).
+    ['g7e.2xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['p6-b300.48xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['p6e-gb200.36xlarge', 'AL2023_ARM_64_NVIDIA'],
+    ['gr6f.4xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['dl1.24xlarge', 'AL2023_x86_64_STANDARD'],
     ['c5.2xlarge', 'AL2023_x86_64_STANDARD'],
     ['m6g.xlarge', 'AL2023_ARM_64_STANDARD'],
   ])('%s runs the %s AMI (found by QA: GPU and Inferentia nodes got the standard AMI, without drivers)', (type, ami) => {

@@ -444,6 +444,24 @@ describe('Region: props checked by name', () => {
     const account = new TerraformVariable(stack, 'account', { type: 'string' }).stringValue;
     expect(() => new Region(stack, 'r', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: account })).not.toThrow();
   });
+  // Found by QA: the config capped its source ranges, the construct did not (AWS: 60 inbound rules per group).
+  it('refuses more public ingress CIDRs than one security group holds', () => {
+    const cidrs = Array.from({ length: 61 }, (_, i) => `203.0.${i}.0/24`);
+    expect(make({ network: { publicIngressCidrs: cidrs } })).toThrow(
+      /props\/r: network.publicIngressCidrs \[.*\(61 items\) is not allowed; allowed: at most 60 CIDRs \(one inbound rule each/,
+    );
+    expect(make({ network: { publicIngressCidrs: cidrs.slice(0, 60) } })).not.toThrow();
+  });
+  it("takes the Kubernetes version from the spec's cluster (a validated config's regions[].cluster), the props' over it", () => {
+    const versionOf = (props: object) => {
+      const stack = new TerraformStack(Testing.app(), 'v');
+      const spec = { ...specOf('eu-west-1'), cluster: { kubernetesVersion: '1.33' } };
+      const r = new Region(stack, 'r', { spec, projectName: 'p-x', accountId: '111122223333', ...props });
+      return r.cluster!.kubernetesVersion;
+    };
+    expect(versionOf({})).toBe('1.33');
+    expect(versionOf({ cluster: { kubernetesVersion: '1.34' } })).toBe('1.34');
+  });
   it('names list props given as something else (before: a TypeError from inside, or a string read as a list)', () => {
     expect(make({ network: { publicIngressCidrs: '10.0.0.0/8' } })).toThrow(
       'props/r: network.publicIngressCidrs "10.0.0.0/8" is not allowed; allowed: a list of IPv4 CIDRs',

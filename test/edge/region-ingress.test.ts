@@ -266,6 +266,10 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         /httpRedirectCidrs\[1\] "0.0.0.0\/0" is not allowed; allowed: each CIDR once \(it is httpRedirectCidrs\[0\] too\)/,
       ],
       [{ healthCheck: { path: '/a b' } }, /healthCheck.path "\/a b" is not allowed/],
+      [
+        { httpRedirectCidrs: Array.from({ length: 61 }, (_, i) => `203.0.${i}.0/24`) },
+        /httpRedirectCidrs \[.*\(61 items\) is not allowed; allowed: at most 60 CIDRs \(one inbound rule each/,
+      ],
       [{ healthCheck: 'x' as never }, /healthCheck "x" is not allowed; allowed: \{ path, intervalSeconds/],
       // The same CIDR spelled another way escaped the duplicate check and was written as given.
       [
