@@ -71,7 +71,6 @@ export class ContinentStack extends TerraformStack {
           offline: props.offline,
           routingTableJson: props.routingTableJson,
           globalServiceEvents: spec.id === globalEventsRegion,
-          cluster: spec.cluster,
           network: config.edge.loadBalancerSourceCidrs ? { publicIngressCidrs: config.edge.loadBalancerSourceCidrs } : undefined,
         }),
     );

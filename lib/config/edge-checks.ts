@@ -50,12 +50,7 @@ export function edgeConfigProblems(
     add(
       'project.apiHost',
       apiHost,
-      `covers the default gateway host${coveredDefaults.length > 1 ? 's' : ''} ${coveredDefaults
-        .slice(0, 3)
-        .map((h) => `"${h}"`)
-        .join(
-          ', ',
-        )}${coveredDefaults.length > 3 ? ', …' : ''} (a direct record under the edge's proxied *.${apiHost} wildcard bypasses the edge); allowed: an API host such as "api.${domain}", or edge.gatewayHosts outside it`,
+      `covers the default ${someHosts(coveredDefaults, (h) => `"${h}"`)} (a direct record under the edge's proxied *.${apiHost} wildcard bypasses the edge); allowed: an API host such as "api.${domain}", or edge.gatewayHosts outside it`,
     );
   // Each gateway host is the first (only) name of its region's ACM certificate, which ACM limits to
   // 64 characters (the certificate's common name): a longer one passed synth and failed at apply.
@@ -64,12 +59,7 @@ export function edgeConfigProblems(
     add(
       'project.domain',
       domain,
-      `makes the default gateway host${longDefaults.length > 1 ? 's' : ''} ${longDefaults
-        .slice(0, 3)
-        .map((h) => `"${h}" (${h.length} characters)`)
-        .join(
-          ', ',
-        )}${longDefaults.length > 3 ? ', …' : ''} longer than ${GATEWAY_HOST_MAX_LENGTH} characters, the most ACM takes for a certificate's name; allowed: a shorter domain, or edge.gatewayHosts with shorter names for ${longDefaults.map((h) => hosts.get(h)).join(', ')}`,
+      `makes the default ${someHosts(longDefaults, (h) => `"${h}" (${h.length} characters)`)} longer than ${GATEWAY_HOST_MAX_LENGTH} characters, the most ACM takes for a certificate's name; allowed: a shorter domain, or edge.gatewayHosts with shorter names for ${longDefaults.map((h) => hosts.get(h)).join(', ')}`,
     );
   for (const [regionId, host] of Object.entries(cfg.edge.gatewayHosts)) {
     const at = formatPath(['edge', 'gatewayHosts', regionId]); // edge.gatewayHosts["eu-west-1"], as the schema's problems say it
@@ -191,4 +181,9 @@ export function edgeConfigProblems(
     'the ALB healthy threshold: 2-10 passed probes',
   );
   return problems;
+}
+
+/** `gateway host "a"` / `gateway hosts "a", "b", "c", …`: the first three of `hosts`, each as `show` writes it. */
+function someHosts(hosts: readonly string[], show: (host: string) => string): string {
+  return `gateway host${hosts.length > 1 ? 's' : ''} ${hosts.slice(0, 3).map(show).join(', ')}${hosts.length > 3 ? ', …' : ''}`;
 }

@@ -390,16 +390,12 @@ function checkRegionalEntry(scope: Construct, config: RegionsConfig, regionId: s
     pattern: new RegExp(DNS_NAME.pattern.source, 'i'),
     allowed: `the DNS name of ${regionId}'s load balancer (labels of letters, digits and "-", not starting or ending with "-", at most 63 characters each), or a token`,
   });
-  const v = e.certificateValidationRecord as Partial<Record<keyof DnsRecordSpec, unknown>> | null | undefined;
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    propError(
-      scope,
-      `${field}.certificateValidationRecord`,
-      v,
-      "ACM's DNS-validation record of the gateway certificate: { name, type, value }",
-    );
-  for (const part of ['name', 'type', 'value'] as const)
-    checkText(scope, `${field}.certificateValidationRecord.${part}`, v[part], NON_EMPTY_TEXT);
+  checkDnsRecord(
+    scope,
+    `${field}.certificateValidationRecord`,
+    e.certificateValidationRecord,
+    "ACM's DNS-validation record of the gateway certificate: { name, type, value }",
+  );
 }
 
 /** Refuses an ingress that is not an IGlobalIngress, and a literal address that is not an IP address. */
@@ -416,11 +412,14 @@ function checkGlobalIngress(scope: Construct, ingress: unknown): void {
       g.dnsAuthorizationRecords,
       'a list of DNS records { name, type, value } (may be empty)',
     );
-  g.dnsAuthorizationRecords.forEach((r: unknown, i: number) => {
-    const rec = r as Partial<Record<keyof DnsRecordSpec, unknown>> | null;
-    if (rec === null || typeof rec !== 'object')
-      propError(scope, `ingress.dnsAuthorizationRecords[${i}]`, r, 'a DNS record { name, type, value }');
-    for (const part of ['name', 'type', 'value'] as const)
-      checkText(scope, `ingress.dnsAuthorizationRecords[${i}].${part}`, rec[part], NON_EMPTY_TEXT);
-  });
+  g.dnsAuthorizationRecords.forEach((r: unknown, i: number) =>
+    checkDnsRecord(scope, `ingress.dnsAuthorizationRecords[${i}]`, r, 'a DNS record { name, type, value }'),
+  );
+}
+
+/** Refuses a DNS record spec that is not an object of non-empty `name`, `type` and `value` (each may be a token). */
+function checkDnsRecord(scope: Construct, field: string, record: unknown, allowed: string): void {
+  const r = record as Partial<Record<keyof DnsRecordSpec, unknown>> | null | undefined;
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) propError(scope, field, record, allowed);
+  for (const part of ['name', 'type', 'value'] as const) checkText(scope, `${field}.${part}`, r[part], NON_EMPTY_TEXT);
 }
