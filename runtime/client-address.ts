@@ -94,12 +94,14 @@ function parseAddress(raw: string, into: Parsed): string | undefined {
     }
   }
   const zone = raw.indexOf('%', start);
-  if (zone >= 0 && zone < end) {
+  const zoned = zone >= 0 && zone < end;
+  if (zoned) {
     if (zone === end - 1) return undefined;
     end = zone;
   }
   const four = parseIPv4Range(raw, start, end);
   if (four >= 0) {
+    if (zoned) return undefined; // a zone id belongs to an IPv6 (link-local) address: "1.2.3.4%eth0" is no address
     into.family = 4;
     into.v4 = four;
     return start === 0 && end === raw.length ? raw : raw.slice(start, end);

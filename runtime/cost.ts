@@ -26,9 +26,12 @@ export const MAX_PROFILE_QUANTITY = 1e12;
 /** Largest unit price a price file may state (per vCPU-hour, GB-month or GB). */
 export const MAX_UNIT_PRICE = 1e6;
 
-/** Control characters and bidirectional overrides: refused in text the planner prints to the terminal. */
+/**
+ * Control characters, the line and paragraph separators (a terminal or log viewer breaks the line
+ * there) and bidirectional overrides: refused in text the planner prints to the terminal.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/;
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
 
 /** Text printed to the terminal: 1..max characters, not blank, no control characters. */
 const printedText = (max: number) =>
@@ -41,8 +44,10 @@ const printedText = (max: number) =>
 
 const nonNegative = (what: string) =>
   z
-    .number({ error: `must be a number (${what})` })
-    .refine(Number.isFinite, 'must be a finite number')
+    .number({
+      // zod refuses Infinity and NaN as not numbers: say what they are (JSON's 1e999 reads as Infinity).
+      error: (issue) => (typeof issue.input === 'number' ? `must be a finite number (${what})` : `must be a number (${what})`),
+    })
     .refine((n) => n >= 0, `must be >= 0 (${what})`)
     .refine((n) => n <= MAX_PROFILE_QUANTITY, `is too large; allowed: at most ${MAX_PROFILE_QUANTITY} (${what})`);
 
@@ -90,8 +95,11 @@ export const priceFileSchema = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"'),
     /** Where the prices come from (printed with every plan). */
     source: printedText(1000),
-    /** When they were read: "YYYY-MM" or "YYYY-MM-DD" (as the config's price table). */
-    asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'must be a date "YYYY-MM" or "YYYY-MM-DD"'),
+    /** When they were read: "YYYY-MM" or "YYYY-MM-DD" (as the config's price table): a real date, not in the future. */
+    asOf: z.string().superRefine((text, ctx) => {
+      const problem = priceDateProblem(text, new Date());
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     /** By region id (lower-cased, as the profile's region is: "EU-WEST-1" is eu-west-1). */
     regions: z.record(
       z.string().transform((id) => id.toLowerCase()),
@@ -115,6 +123,35 @@ export const priceFileSchema = z
   .strict();
 
 export type PriceFile = z.output<typeof priceFileSchema>;
+
+/**
+ * What is wrong with a price date ("YYYY-MM" or "YYYY-MM-DD"), or undefined: the form, a day the
+ * month does not have (2024-02-31), or a date after `now` (UTC): prices are read, not foreseen.
+ */
+export function priceDateProblem(text: string, now: Date): string | undefined {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(text);
+  const year = m ? Number(m[1]) : 0;
+  const month = m ? Number(m[2]) : 0;
+  const day = m?.[3] === undefined ? 1 : Number(m[3]);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (!m || year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth)
+    return 'must be a date "YYYY-MM" or "YYYY-MM-DD" that exists (e.g. "2024-06" or "2024-06-30")';
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  if (Date.UTC(year, month - 1, day) > today)
+    return `is in the future (today is ${new Date(today).toISOString().slice(0, 10)}); allowed: the date the prices were read`;
+  return undefined;
+}
+
+/** Whole months from a price date to `now` (the first of the month for "YYYY-MM"). */
+export function priceAgeMonths(asOf: string, now: Date): number {
+  const [year, month, day = 1] = asOf.split('-').map(Number);
+  let months = (now.getUTCFullYear() - year) * 12 + (now.getUTCMonth() + 1 - month);
+  if (now.getUTCDate() < day) months--;
+  return Math.max(0, months);
+}
+
+/** Prices older than this many months get a note with the plan: providers change them. */
+export const STALE_PRICE_MONTHS = 12;
 
 /** One region's cost for the workload, per month. */
 export interface RegionCost {
@@ -290,36 +327,64 @@ const cents = (x: number): number => Math.round((x + Number.EPSILON) * 100) / 10
 
 /**
  * Ranks the regions of the workload's residency zone that serve compute by monthly cost
- * (vCPU-hours × vCPU-hour + GB × GB-month + network GB × GB), cheapest first, equal totals by
- * region id, and decides whether moving pays back within `maxPaybackMonths`.
- * @throws ProblemsError when a region of the zone has no price (`pricesSubject` names the price file in it)
+ * (vCPU-hours × vCPU-hour + GB × GB-month + network GB × GB), cheapest first by the exact total,
+ * equal totals by region id, and decides whether moving pays back within `maxPaybackMonths`.
+ * Figures are shown to the cent; a saving under half a cent a month is no saving.
+ *
+ * Validates its inputs as the CLI does (a library caller may pass a profile or price file it did
+ * not parse): the profile against the schema and the table (its region must be in its zone), the
+ * price file against its schema and the table (no price for a region the table does not have).
+ * @throws ProblemsError naming the field, the value and what is allowed (`pricesSubject` names the price file)
  */
-export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile: WorkloadProfile, pricesSubject = 'price file'): CostPlan {
-  const zone = table.residencyZones.find((z) => z.id === profile.residencyZone);
-  if (!zone)
-    throw new ProblemsError('workload profile', [
-      { path: 'residencyZone', value: profile.residencyZone, message: 'is not a residency zone of the routing table' },
-    ]);
+export function planWorkloadCost(
+  table: RoutingTable,
+  priceInput: PriceFile,
+  profileInput: WorkloadProfileInput,
+  pricesSubject = 'price file',
+): CostPlan {
+  const profile = parseWorkloadProfile(profileInput, table);
+  const prices = parsePriceFile(priceInput, pricesSubject);
+  const zone = table.residencyZones.find((z) => z.id === profile.residencyZone)!;
+  const known = new Set(table.regions.map((r) => r.id));
+  const unknown = Object.keys(prices.regions).filter((id) => !known.has(id));
+  if (unknown.length)
+    throw new ProblemsError(
+      pricesSubject,
+      unknown.map((id) => ({
+        path: `regions.${id}`,
+        message: `is an ${unknownName('region of the routing table', undefined, [...known])}`,
+      })),
+    );
   const candidates = zone.regions.filter((id) => table.regions.find((r) => r.id === id)?.services.includes('compute'));
-  if (!candidates.includes(profile.currentRegion)) candidates.push(profile.currentRegion);
   const missing = candidates.filter((id) => !prices.regions[id]);
   if (missing.length)
     throw new ProblemsError(
       pricesSubject,
       missing.map((id) => ({ path: `regions.${id}`, message: `is missing; every region of zone "${zone.id}" needs a price` })),
     );
+  const exact = new Map<string, number>();
   const ranking: RegionCost[] = candidates
     .map((region) => {
       const p = prices.regions[region];
-      const compute = cents(profile.cpuHours * p.vcpuHour);
-      const storage = cents(profile.storageGb * p.storageGbMonth);
-      const network = cents(profile.networkGb * p.networkGb);
-      return { region, compute, storage, network, total: cents(compute + storage + network) };
+      const [compute, storage, network] = [
+        profile.cpuHours * p.vcpuHour,
+        profile.storageGb * p.storageGbMonth,
+        profile.networkGb * p.networkGb,
+      ];
+      exact.set(region, compute + storage + network);
+      return {
+        region,
+        compute: cents(compute),
+        storage: cents(storage),
+        network: cents(network),
+        total: cents(compute + storage + network),
+      };
     })
-    .sort((a, b) => a.total - b.total || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    .sort((a, b) => exact.get(a.region)! - exact.get(b.region)! || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
   const current = ranking.find((r) => r.region === profile.currentRegion)!;
   const cheapest = ranking[0];
-  const monthlySaving = cheapest.region === current.region ? 0 : cents(current.total - cheapest.total);
+  const exactSaving = exact.get(current.region)! - exact.get(cheapest.region)!;
+  const monthlySaving = cheapest.region === current.region ? 0 : cents(exactSaving);
   // Decided on the exact quotient; shown rounded up to the cent of a month, so a payback just over
   // the limit never reads as the limit (6.004 months is "6.01", and stays).
   const exactPayback = monthlySaving > 0 ? profile.migrationCost / monthlySaving : null;
@@ -328,7 +393,7 @@ export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile
   const c = prices.currency;
   const recommendation =
     monthlySaving === 0
-      ? `stay in ${current.region}: no region of zone "${zone.id}" is cheaper`
+      ? `stay in ${current.region}: no region of zone "${zone.id}" is cheaper${exactSaving > 0 ? ' by a cent a month or more' : ''}`
       : migrate
         ? `move to ${cheapest.region}: saves ${monthlySaving.toFixed(2)} ${c}/month, the migration (${profile.migrationCost.toFixed(2)} ${c}) pays back in ${paybackMonths} months (limit ${profile.maxPaybackMonths})`
         : `stay in ${current.region}: ${cheapest.region} saves ${monthlySaving.toFixed(2)} ${c}/month, but the migration (${profile.migrationCost.toFixed(2)} ${c}) would take ${paybackMonths} months to pay back (limit ${profile.maxPaybackMonths})`;
@@ -350,8 +415,8 @@ export function planWorkloadCost(table: RoutingTable, prices: PriceFile, profile
   };
 }
 
-/** The plan as a text table for a terminal. */
-export function renderCostPlan(plan: CostPlan): string {
+/** The plan as a text table for a terminal; prices older than {@link STALE_PRICE_MONTHS} at `now` get a note. */
+export function renderCostPlan(plan: CostPlan, now: Date = new Date()): string {
   const head = ['rank', 'region', `compute`, `storage`, `network`, `total ${plan.currency}/month`, ''];
   const rows = plan.ranking.map((r, i) => [
     String(i + 1),
@@ -363,6 +428,7 @@ export function renderCostPlan(plan: CostPlan): string {
     r.region === plan.currentRegion ? '(current)' : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const age = priceAgeMonths(plan.pricesAsOf, now);
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
@@ -373,6 +439,11 @@ export function renderCostPlan(plan: CostPlan): string {
     line(head),
     ...rows.map(line),
     plan.recommendation,
+    ...(age > STALE_PRICE_MONTHS
+      ? [
+          `note: these prices are ${age} months old (as of ${plan.pricesAsOf}); check them against the provider's price list before acting on this plan`,
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -16,9 +16,10 @@ import { type ListenerErrorHandler, TypedEmitter } from './events';
 import { zoneCapacity, zoneWeights, type ZoneCapacity } from './failover-plan';
 import { Streaks } from './failover-streaks';
 import type { HealthSignal, HealthSource } from './health-signals';
+import { invalidInput, isRecord } from './private/invalid-input';
 import { checkTableDurations } from './private/table-durations';
 import { unknownName } from './private/unknown-name';
-import type { RoutingTable, RoutingTableRegion } from './routing-table';
+import { checkedRoutingTable, type RoutingTable, type RoutingTableRegion } from './routing-table';
 
 export type RegionStatus = 'healthy' | 'degraded' | 'circuit-open' | 'failed' | 'recovering';
 
@@ -86,6 +87,34 @@ interface RegionState {
   pending?: { kind: 'breaker' | 'step'; dueAt: number };
 }
 
+const OUTCOMES: readonly string[] = ['success', 'slow', 'failure'];
+
+/**
+ * A signal as a JavaScript caller of {@link FailoverController.apply} may pass it: refused with a
+ * TypeError naming the field, before it changes any state (an unknown outcome reset the streaks, a
+ * NaN `seq` was stored and then let every later signal through as never stale).
+ */
+function checkSignal(signal: HealthSignal): void {
+  const where = (field: string) => `FailoverController.apply: signal${field}`;
+  if (!isRecord(signal)) throw invalidInput(where(''), signal, 'a health signal { kind: "probe" | "traffic", region, … }');
+  const s = signal as unknown as Record<string, unknown>;
+  if (s.kind !== 'probe' && s.kind !== 'traffic') throw invalidInput(where('.kind'), s.kind, '"probe" or "traffic"');
+  if (typeof s.region !== 'string') throw invalidInput(where('.region'), s.region, 'a region id');
+  if (s.kind === 'traffic') {
+    if (typeof s.errorRateExceeded !== 'boolean') throw invalidInput(where('.errorRateExceeded'), s.errorRateExceeded, 'true or false');
+    if (typeof s.errorRate !== 'number' || !(s.errorRate >= 0 && s.errorRate <= 1))
+      throw invalidInput(where('.errorRate'), s.errorRate, 'a fraction 0..1');
+    return;
+  }
+  if (typeof s.seq !== 'number' || !Number.isSafeInteger(s.seq) || s.seq < 1)
+    throw invalidInput(where('.seq'), s.seq, 'an integer >= 1 (per source and region, increasing)');
+  if (typeof s.outcome !== 'string' || !OUTCOMES.includes(s.outcome))
+    throw invalidInput(where('.outcome'), s.outcome, '"success", "slow" or "failure"');
+  if (typeof s.latencyMs !== 'number' || !(Number.isFinite(s.latencyMs) && s.latencyMs >= 0))
+    throw invalidInput(where('.latencyMs'), s.latencyMs, 'a finite number of milliseconds >= 0');
+  if (s.source !== undefined && typeof s.source !== 'string') throw invalidInput(where('.source'), s.source, 'a source id string');
+}
+
 /** The per-region failover state machine for one routing table. */
 export class FailoverController {
   readonly table: RoutingTable;
@@ -94,7 +123,8 @@ export class FailoverController {
   private readonly events: TypedEmitter<FailoverEvents>;
   private disposed = false;
 
-  constructor(table: RoutingTable, options: FailoverControllerOptions = {}) {
+  constructor(tableInput: RoutingTable, options: FailoverControllerOptions = {}) {
+    const table = checkedRoutingTable(tableInput, 'FailoverController');
     checkTableDurations(table, 'FailoverController');
     this.table = table;
     this.clock = options.clock ?? systemClock;
@@ -144,6 +174,7 @@ export class FailoverController {
    */
   apply(signal: HealthSignal): boolean {
     if (this.disposed) return false;
+    checkSignal(signal);
     const r = this.get(signal.region);
     if (signal.kind === 'traffic') {
       if (signal.errorRateExceeded) this.onErrorRate(r, signal.errorRate);
@@ -292,8 +323,9 @@ export class FailoverController {
       r,
       'circuit-open',
       `error rate ${(errorRate * 100).toFixed(1)} % > ${(threshold * 100).toFixed(1)} %${r.status === 'recovering' ? ' during recovery' : ''}`,
+      undefined,
+      { kind: 'breaker', delayMs: this.thresholds.actions.circuitBreakerMs },
     );
-    this.arm(r, 'breaker', this.thresholds.actions.circuitBreakerMs);
   }
 
   /** Enters recovering at the first step above the current share (10 % from failed, 75 % from degraded at 50 %). */
@@ -309,12 +341,12 @@ export class FailoverController {
       this.transition(r, 'healthy', reason);
       return;
     }
-    this.transition(r, 'recovering', reason, step);
-    this.arm(r, 'step', this.thresholds.recovery.stepIntervalMs);
+    this.transition(r, 'recovering', reason, step, { kind: 'step', delayMs: this.thresholds.recovery.stepIntervalMs });
   }
 
   /** Schedules the region's one pending timer; it acts only if no transition happened since. */
   private arm(r: RegionState, kind: 'breaker' | 'step', delayMs: number): void {
+    if (this.disposed) return; // a disposed controller keeps no timer (a reload may dispose it from a listener)
     const generation = r.generation;
     r.pending = { kind, dueAt: this.clock.monotonicNow() + delayMs };
     r.timer = this.clock.setTimeout(() => {
@@ -352,7 +384,18 @@ export class FailoverController {
     r.pending = undefined;
   }
 
-  private transition(r: RegionState, to: RegionStatus, reason: string, step?: number): void {
+  /**
+   * Moves a region to `to` and tells the listeners. The state's timer (`timer`: the breaker of an
+   * open circuit, the next recovery step) is armed before they hear of it: a listener that reloads
+   * the table builds a controller that adopts this one's state, pending timer included.
+   */
+  private transition(
+    r: RegionState,
+    to: RegionStatus,
+    reason: string,
+    step?: number,
+    timer?: { kind: 'breaker' | 'step'; delayMs: number },
+  ): void {
     this.cancelTimer(r);
     const from = r.status;
     r.generation++;
@@ -365,6 +408,7 @@ export class FailoverController {
     // a reduced or recovering region also counts its slow checks afresh.
     r.streaks.endSuccess();
     if (to === 'degraded' || to === 'recovering') r.streaks.endSlow();
+    if (timer !== undefined) this.arm(r, timer.kind, timer.delayMs);
     this.events.emit('transition', {
       region: r.def.id,
       zone: r.def.residencyZone,

@@ -3,6 +3,7 @@
  * factors, and the what-if `planFailover`. No state, no time. Weights never move traffic from one
  * residency zone to another.
  */
+import { invalidInput } from './private/invalid-input';
 import { unknownName } from './private/unknown-name';
 import type { RoutingTable, RoutingTableRegion } from './routing-table';
 
@@ -75,7 +76,8 @@ export function proportionalPercent(shares: Array<[string, number]>): Record<str
       `shares of ${shares.map(([k]) => k).join(', ')} sum to ${String(total)}; allowed: a finite sum (each share far below 1e308)`,
     );
   }
-  if (!(total > EPS)) {
+  // Any positive total splits (capacities of 1e-12 are as proportional as 1e12); only 0 is "nothing".
+  if (!(total > 0)) {
     for (const [k] of shares) out[k] = 0;
     return out;
   }
@@ -150,7 +152,8 @@ export function zoneCapacity(
       if (f <= 0) regionsDown.push(r.id);
       remainingCapacity += r.capacity * f;
     }
-    const ok = remainingCapacity > 0 && demand <= remainingCapacity * table.routing.maxLoadFactor + EPS;
+    // Relative slack for rounding, not an absolute one: tiny capacities compare as large ones do.
+    const ok = remainingCapacity > 0 && demand <= remainingCapacity * table.routing.maxLoadFactor * (1 + 1e-12);
     zones[zone] = { demand, remainingCapacity, ok, regionsDown };
   }
   return zones;
@@ -168,6 +171,9 @@ export function planFailover(
   options: { assumedUtilisation?: number } = {},
 ): FailoverPlan {
   const zoneOf = zoneIndex(table);
+  // A JavaScript caller's one region as a string was read letter by letter ("unknown region "e"").
+  if (!Array.isArray(downRegions) || !downRegions.every((r) => typeof r === 'string'))
+    throw invalidInput('planFailover: downRegions', downRegions, 'a list of region ids such as ["eu-west-1"]');
   for (const r of downRegions) {
     if (!zoneOf.has(r)) throw new Error(`planFailover: downRegions: ${unknownName('region', r, zoneOf.keys())}`);
   }

@@ -14,9 +14,10 @@ import {
   type ProbeSignal,
 } from './health-signals';
 import { checkTableDurations } from './private/table-durations';
-import { invalidInput } from './private/invalid-input';
+import { formatValue } from './problem';
+import { invalidInput, isRecord } from './private/invalid-input';
 import { unknownName } from './private/unknown-name';
-import type { RoutingTable, RoutingTableRegion } from './routing-table';
+import { checkedRoutingTable, type RoutingTable, type RoutingTableRegion } from './routing-table';
 
 /**
  * Performs one HTTP GET and resolves with the status code. It must reject (or resolve late, it
@@ -34,7 +35,8 @@ export const fetchProbe: ProbeFn = async (url, signal) => {
 
 /** Statuses that count as a healthy answer. */
 export function isHealthyStatus(status: number): boolean {
-  return status >= 200 && status < 300;
+  // An integer: a probe that answers "200" or 200.5 did not see an HTTP status.
+  return Number.isInteger(status) && status >= 200 && status < 300;
 }
 
 export interface HealthProberOptions {
@@ -106,11 +108,16 @@ export class HealthProber implements HealthSource {
   private readonly instanceEvents: TypedEmitter<{ instance: InstanceCheckResult }>;
   private started = false;
 
-  constructor(
-    private readonly table: RoutingTable,
-    options: HealthProberOptions = {},
-  ) {
+  private readonly table: RoutingTable;
+
+  constructor(tableInput: RoutingTable, options: HealthProberOptions = {}) {
+    const table = checkedRoutingTable(tableInput, 'HealthProber');
     checkTableDurations(table, 'HealthProber');
+    this.table = table;
+    if (!isRecord(options as unknown))
+      throw invalidInput('HealthProber: options', options, 'an object such as { clock, probe, retryDelayMs }');
+    if (options.probe !== undefined && typeof options.probe !== 'function')
+      throw invalidInput('HealthProber: options.probe', options.probe, 'a function (url, signal) => Promise<HTTP status code>');
     this.clock = options.clock ?? systemClock;
     this.probe = options.probe ?? fetchProbe;
     this.retryDelayMs = options.retryDelayMs ?? 0;
@@ -263,6 +270,13 @@ export class HealthProber implements HealthSource {
         `HealthProber.addTarget: baseUrl "${baseUrl}" for region "${region}" is not an absolute URL; expected http(s)://host[:port]`,
       );
     }
+    if (base.username !== '' || base.password !== '') {
+      // fetch refuses such a URL (every check would fail), and the URL is shown in signals and errors.
+      base.username = base.password = '';
+      throw new Error(
+        `HealthProber.addTarget: baseUrl for region "${region}" holds a user name or password (${base.toString().replace('//', '//***@')}); a health check sends no credentials: give the URL without them`,
+      );
+    }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
       throw new Error(
         `HealthProber.addTarget: baseUrl "${baseUrl}" for region "${region}" has protocol "${base.protocol}"; allowed: http:, https:`,
@@ -312,8 +326,11 @@ export class HealthProber implements HealthSource {
     });
     try {
       // Race against the clock's timeout too, so a probe that ignores its signal cannot hang a check.
-      const status = await Promise.race([this.probe(url, controller.signal), timeout]);
-      return { latencyMs: this.clock.monotonicNow() - started, status };
+      const status: unknown = await Promise.race([this.probe(url, controller.signal), timeout]);
+      const latencyMs = this.clock.monotonicNow() - started;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+        return { latencyMs, error: `the probe answered ${formatValue(status)}, not an HTTP status code (an integer 100-599)` };
+      return { latencyMs, status };
     } catch (err) {
       const error = timedOut ? `timed out after ${timeoutMs} ms` : err instanceof Error ? err.message : String(err);
       return { latencyMs: this.clock.monotonicNow() - started, error };

@@ -181,8 +181,8 @@ function writeProperty(obj: object, key: PropertyKey, out: Out, seen: Set<object
  * long strings and lists cut at `maxLength` characters (a list cut short says how many items it has).
  * Never throws.
  */
-/** Characters JSON.stringify does not escape that a terminal acts on (DEL, C1, bidi controls). */
-const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Characters JSON.stringify does not escape that a terminal acts on (DEL, C1, line and paragraph separators, bidi controls). */
+const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function formatValue(value: unknown, maxLength: number = DEFAULT_VALUE_LENGTH): string {
   const limit = Math.max(8, maxLength);

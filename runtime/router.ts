@@ -339,7 +339,7 @@ function badInput(method: string, fields: Record<string, unknown>): TypeError {
   for (const [name, value] of Object.entries(fields)) {
     if (name === 'exclude') {
       if (value !== undefined && (!Array.isArray(value) || !value.every((v) => typeof v === 'string')))
-        return invalidInput(`RegionRouter.${method}: exclude`, value, 'a list of region ids');
+        return invalidInput(`RegionRouter.${method}: exclude`, value, 'a list of region id strings');
     } else if (value !== undefined && typeof value !== 'string') {
       return invalidInput(`RegionRouter.${method}: ${name}`, value, 'a string or undefined');
     }
@@ -530,14 +530,16 @@ export class RegionRouter {
       (country !== undefined && typeof country !== 'string') ||
       (preferredRegion !== undefined && typeof preferredRegion !== 'string') ||
       (residencyZone !== undefined && typeof residencyZone !== 'string') ||
-      (exclude !== undefined && !Array.isArray(exclude))
+      (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every((id) => typeof id === 'string')))
     ) {
       const fields = { country, preferredRegion, userId, residencyZone, exclude };
       throw badInput(client === undefined ? 'decide' : 'route', fields);
     }
     if (exclude !== undefined && exclude.length > 0) {
+      // Region ids are compared as the preference is: "EU-CENTRAL-1" excludes eu-central-1.
+      const excluded = new Set(exclude.map((id) => id.trim().toLowerCase()));
       const healthy = this.#healthy;
-      this.#healthy = (region) => !exclude.includes(region) && healthy(region);
+      this.#healthy = (region) => !excluded.has(region) && healthy(region);
       try {
         return this.#decide(country, preferredRegion, userId, residencyZone, undefined, client);
       } finally {
@@ -583,7 +585,8 @@ export class RegionRouter {
     let zone: ZoneInfo | undefined;
     let zoneSource: RoutedDecision['zoneSource'] = 'unknown';
     if (residencyZone !== undefined) {
-      zone = this.#zones.get(residencyZone);
+      // Zone ids are lower-case (RESIDENCY_ZONE_ID): " EMEA " is emea, as a region id or country is read.
+      zone = this.#zones.get(residencyZone) ?? this.#zones.get(residencyZone.trim().toLowerCase());
       if (zone === undefined) {
         return {
           kind: 'refused',
@@ -831,7 +834,10 @@ export class RegionRouter {
       reason: 'refused',
       code: 'no-healthy-region',
       zone: ctx.zone === undefined ? null : ctx.zone.id,
-      detail: `no healthy region in ${where} (${ctx.candidates.map((r) => r.id).join(', ')})`,
+      detail:
+        ctx.candidates.length === 0
+          ? `no region of ${where} runs a gateway (none has "compute" in its services): its users cannot be served in their zone`
+          : `no healthy region in ${where} (${ctx.candidates.map((r) => r.id).join(', ')})`,
     };
     if (ctx.ignoredPreference !== undefined) refused.ignoredPreference = ctx.ignoredPreference;
     return refused;

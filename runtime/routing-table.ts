@@ -383,7 +383,22 @@ export function parseRoutingTable(input: unknown): ParseRoutingTableResult {
     routing: { maxLoadFactor: maxLoadFactor!, loadWeight: loadWeight! },
     failover: failover as RoutingTable['failover'],
   };
+  validTables.add(table);
   return { ok: true, table };
+}
+
+/** Tables {@link parseRoutingTable} returned (they are not checked again; see {@link checkedRoutingTable}). */
+const validTables = new WeakSet<object>();
+
+/**
+ * For a class that takes a table (`FailoverController`, `HealthProber`, …) from a caller who may
+ * not have validated it: a table {@link parseRoutingTable} returned is taken as it is, anything
+ * else is validated and, when valid, its parsed copy returned. Throws a {@link RoutingTableError}
+ * naming `owner` and every problem (not a TypeError from deep inside: `reading 'failover'`).
+ */
+export function checkedRoutingTable(input: unknown, owner: string): RoutingTable {
+  if (typeof input === 'object' && input !== null && validTables.has(input)) return input as RoutingTable;
+  return assertRoutingTable(input, `given to ${owner}`);
 }
 
 /** Like {@link parseRoutingTable} but throws a {@link RoutingTableError}. */

@@ -34,6 +34,11 @@ function run(args: string[], io: CliIo): number {
   }
   if (v.profile === undefined)
     throw new UsageError('--profile', undefined, 'required: a workload profile JSON file, e.g. --profile workload.json');
+  // An empty value resolved to the working directory ("… is a directory"), as --table= did.
+  if (v.profile.trim() === '')
+    throw new UsageError('--profile', v.profile, 'an empty value is not allowed; allowed: a workload profile JSON file');
+  if (v.prices !== undefined && v.prices.trim() === '')
+    throw new UsageError('--prices', v.prices, 'an empty value is not allowed; allowed: a price file (JSON)');
   const table = loadTableFlag(v.table, io.cwd);
   // Loaded here, not at the top: the planner validates with zod, which no other command needs.
   const { parsePriceFile, parseWorkloadProfile, planWorkloadCost, readJsonFile, renderCostPlan } =

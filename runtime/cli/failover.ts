@@ -4,7 +4,7 @@
  */
 import { planFailover } from '../failover';
 import { EXIT_OK, json, parseFlags, UsageError, type CliCommand, type CliIo } from './command';
-import { loadTableFlag, regionListFlag, regionNumbersFlag, TABLE_FLAG_HELP } from './table-flags';
+import { loadTableFlag, MAX_LOAD_FACTOR, regionListFlag, regionNumbersFlag, TABLE_FLAG_HELP } from './table-flags';
 
 const FLAGS = {
   down: { type: 'string' },
@@ -17,7 +17,7 @@ const USAGE = `  taishanglaojun failover --down R1[,R2] [--load R=FACTOR,...] [-
       Prints the traffic weights per region with those regions down, and the capacity check.
 
       --down R1,R2      regions to take down (required)
-      --load R=F,...    load factor per region (load / capacity, a number >= 0)
+      --load R=F,...    load factor per region (load / capacity, a number 0..1000)
       ${TABLE_FLAG_HELP}`;
 
 function run(args: string[], io: CliIo): number {
@@ -30,7 +30,7 @@ function run(args: string[], io: CliIo): number {
     throw new UsageError('--down', undefined, 'required: the regions to take down, e.g. --down eu-west-1,eu-central-1');
   const table = loadTableFlag(v.table, io.cwd);
   const down = regionListFlag(table, '--down', v.down);
-  const factors = v.load === undefined ? undefined : regionNumbersFlag(table, '--load', v.load, 'load factor');
+  const factors = v.load === undefined ? undefined : regionNumbersFlag(table, '--load', v.load, 'load factor', MAX_LOAD_FACTOR);
   // planFailover takes loads in requests; the CLI takes load factors like `route`.
   const loads =
     factors === undefined

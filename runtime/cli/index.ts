@@ -50,7 +50,26 @@ export function main(argv: string[], io: CliIo = defaultIo(), commands: readonly
   const names = [...commands.map((c) => c.name), ...servers, 'help'];
   try {
     if (name === 'help' || name === '--help' || name === '-h') {
-      io.stdout(`${usage(commands)}\n`);
+      if (rest.length === 0) {
+        io.stdout(`${usage(commands)}\n`);
+        return EXIT_OK;
+      }
+      // `help route`: that command's usage; anything else is not silently ignored.
+      const all = commands === COMMANDS ? [...commands, ...SERVER_COMMANDS] : commands;
+      const about = all.find((c) => c.name === rest[0]);
+      if (rest.length > 1)
+        throw new UsageError(name, rest.join(' '), `takes at most one command name; ${allowedNames(all.map((c) => c.name))}`);
+      if (about === undefined)
+        throw new UsageError(
+          name,
+          rest[0],
+          unknownName(
+            'command',
+            undefined,
+            all.map((c) => c.name),
+          ),
+        );
+      io.stdout(`Usage:\n${about.usage}\n`);
       return EXIT_OK;
     }
     if (name === undefined) throw new UsageError('command', undefined, `missing; ${allowedNames(names)}`);

@@ -7,7 +7,15 @@ import { lookupCountry, type GeoResult } from '../geo';
 import { unknownName } from '../private/unknown-name';
 import { RegionRouter } from '../router';
 import { EXIT_OK, EXIT_REFUSED, json, parseFlags, UsageError, type CliCommand, type CliIo } from './command';
-import { loadTableFlag, regionFlag, regionListFlag, regionNumbersFlag, TABLE_FLAG_HELP } from './table-flags';
+import {
+  loadTableFlag,
+  MAX_LATENCY_MS,
+  MAX_LOAD_FACTOR,
+  regionFlag,
+  regionListFlag,
+  regionNumbersFlag,
+  TABLE_FLAG_HELP,
+} from './table-flags';
 
 const FLAGS = {
   country: { type: 'string' },
@@ -22,7 +30,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = `  taishanglaojun route --country CC [--prefer REGION] [--ip ADDR] [--user ID] [--zone ZONE]
+const USAGE = `  taishanglaojun route [--country CC] [--ip ADDR] [--prefer REGION] [--user ID] [--zone ZONE]
                        [--down R1,R2] [--load R=FACTOR,...] [--latency R=MS,...] [--table FILE]
       Prints the routing decision as JSON (region, reason, shard, replica).
       Refused requests print {"error":"refused",...} and exit 3.
@@ -31,10 +39,10 @@ const USAGE = `  taishanglaojun route --country CC [--prefer REGION] [--ip ADDR]
       --prefer REGION   region the user asked for (x-preferred-region; case-insensitive)
       --ip ADDR         client IPv4/IPv6 address; locates the country when --country is absent
       --user ID         user id: adds the user's shard and replica
-      --zone ZONE       the user's residency zone from their account (overrides the country's)
+      --zone ZONE       the user's residency zone from their account (overrides the country's; case-insensitive)
       --down R1,R2      regions to treat as unhealthy
-      --load R=F,...    load factor per region (load / capacity, a number >= 0)
-      --latency R=MS    latency per region in ms (a number >= 0)
+      --load R=F,...    load factor per region (load / capacity, a number 0..1000)
+      --latency R=MS    latency per region in ms (a number 0..3600000)
       ${TABLE_FLAG_HELP}`;
 
 function countryFlag(value: string): string {
@@ -61,13 +69,14 @@ function run(args: string[], io: CliIo): number {
   if (v.user !== undefined && v.user.trim() === '') throw new UsageError('--user', v.user, 'expected a non-empty user id');
   const table = loadTableFlag(v.table, io.cwd);
   const preferred = v.prefer === undefined ? undefined : regionFlag(table, '--prefer', v.prefer);
-  if (v.zone !== undefined && !table.residencyZones.some((z) => z.id === v.zone)) {
+  const zone = v.zone === undefined ? undefined : v.zone.trim().toLowerCase(); // as the router reads it
+  if (zone !== undefined && !table.residencyZones.some((z) => z.id === zone)) {
     const zones = table.residencyZones.map((z) => z.id);
     throw new UsageError('--zone', v.zone, unknownName('residency zone', undefined, zones));
   }
   const down = new Set(v.down === undefined ? [] : regionListFlag(table, '--down', v.down));
-  const loads = v.load === undefined ? {} : regionNumbersFlag(table, '--load', v.load, 'load factor');
-  const latencies = v.latency === undefined ? {} : regionNumbersFlag(table, '--latency', v.latency, 'latency in ms');
+  const loads = v.load === undefined ? {} : regionNumbersFlag(table, '--load', v.load, 'load factor', MAX_LOAD_FACTOR);
+  const latencies = v.latency === undefined ? {} : regionNumbersFlag(table, '--latency', v.latency, 'latency in ms', MAX_LATENCY_MS);
 
   let geo: GeoResult | undefined;
   if (v.ip !== undefined) geo = lookupCountry(v.ip.trim());
@@ -75,7 +84,7 @@ function run(args: string[], io: CliIo): number {
   if (country === undefined && geo?.ok) country = geo.country;
 
   const router = new RegionRouter(table, { health: (r) => !down.has(r), loads, latencies, geoLookup: () => undefined });
-  const decision = router.decide({ country, preferredRegion: preferred, userId: v.user, residencyZone: v.zone });
+  const decision = router.decide({ country, preferredRegion: preferred, userId: v.user, residencyZone: zone });
   const context = { country: country ?? null, countrySource, ...(geo === undefined ? {} : { ip: v.ip?.trim(), geo }), down: [...down] };
   const { kind, ...rest } = decision;
   if (kind === 'refused') {

@@ -8,6 +8,11 @@ import type { RoutingTable } from '../routing-table';
 import { unknownName } from '../private/unknown-name';
 import { UsageError } from './command';
 
+/** Largest `--load` factor taken (load / capacity): a region at a thousand times its capacity is a typing mistake. */
+export const MAX_LOAD_FACTOR = 1000;
+/** Largest `--latency` taken, in ms (an hour). */
+export const MAX_LATENCY_MS = 3_600_000;
+
 /** Help text of `--table`. */
 export const TABLE_FLAG_HELP = `--table FILE      routing table (default: ${DEFAULT_ROUTING_TABLE_PATH}; \`npm run synth\` writes it)`;
 
@@ -38,8 +43,8 @@ export function regionListFlag(table: RoutingTable, flag: string, value: string)
   return [...new Set(items.map((item) => regionFlag(table, flag, item)))];
 }
 
-/** `REGION=NUMBER,...` with finite numbers >= 0. */
-export function regionNumbersFlag(table: RoutingTable, flag: string, value: string, what: string): Record<string, number> {
+/** `REGION=NUMBER,...` with finite numbers from 0 to `max`. */
+export function regionNumbersFlag(table: RoutingTable, flag: string, value: string, what: string, max: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of value.split(',')) {
     const eq = item.indexOf('=');
@@ -50,7 +55,8 @@ export function regionNumbersFlag(table: RoutingTable, flag: string, value: stri
     const text = item.slice(eq + 1).trim();
     // Decimal only: Number() also reads "0x10" as 16, "1e3" stays allowed (a decimal exponent).
     const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(num) || num < 0) throw new UsageError(flag, item, `${what} for ${region} must be a decimal number >= 0`);
+    if (!Number.isFinite(num) || num < 0 || num > max)
+      throw new UsageError(flag, item, `${what} for ${region} must be a decimal number from 0 to ${max}`);
     out[region] = num;
   }
   return out;

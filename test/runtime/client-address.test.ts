@@ -161,6 +161,16 @@ describe('ClientAddressResolver', () => {
     });
   });
 
+  it('takes a zone id only on IPv6: "81.2.69.142%eth0" is malformed, as `route --ip` says (QA, stop 30: the library took it)', () => {
+    expect(normalizeAddress('81.2.69.142%eth0')).toBeUndefined();
+    expect(normalizeAddress('fe80::1%eth0')).toBe('fe80::1');
+    expect(resolver.resolve('10.0.0.1', { 'x-forwarded-for': '81.2.69.142%eth0' })).toEqual({
+      address: '10.0.0.1',
+      source: 'socket',
+      malformed: '81.2.69.142%eth0',
+    });
+  });
+
   it('trusts nobody by default', () => {
     expect(new ClientAddressResolver().resolve('10.0.0.1', { 'x-forwarded-for': '8.8.8.8' })).toEqual({
       address: '10.0.0.1',

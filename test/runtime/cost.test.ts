@@ -225,6 +225,59 @@ describe('cost planner: bad profiles and prices', () => {
   });
 });
 
+describe('cost planner: what a library caller passes (QA, stop 30)', () => {
+  it('refuses a profile it was handed unparsed whose region is in another zone (before: ranked us-east-1 first for EMEA data, "stay in us-east-1")', () => {
+    expect(() => planWorkloadCost(table, prices, { ...emea, currentRegion: 'us-east-1' })).toThrow(
+      /currentRegion: "us-east-1" is in residency zone "na", not the workload's zone "emea"/,
+    );
+  });
+  it('refuses NaN, negative and missing figures handed to it directly (before: "saves NaN USD/month", "limit undefined")', () => {
+    expect(() => planWorkloadCost(table, prices, { ...emea, cpuHours: NaN })).toThrow(/cpuHours: NaN must be a finite number/);
+    expect(() => planWorkloadCost(table, prices, { ...emea, storageGb: -1 })).toThrow(/storageGb: -1 must be >= 0/);
+    const { maxPaybackMonths: _omitted, ...noLimit } = emea;
+    expect(planWorkloadCost(table, prices, noLimit).maxPaybackMonths).toBe(6);
+  });
+  it('says Infinity (JSON 1e999) is not finite, not "not a number"', () => {
+    expect(() => parseWorkloadProfile({ ...emea, cpuHours: Infinity }, table)).toThrow(/cpuHours: Infinity must be a finite number/);
+  });
+  it('refuses a price for a region the table does not have (a misspelt key was ignored)', () => {
+    const typo: PriceFile = { ...prices, regions: { ...prices.regions, 'eu-wset-1': prices.regions['eu-west-1'] } };
+    expect(() => plan({}, table, typo)).toThrow(/regions\.eu-wset-1: is an unknown region of the routing table.*eu-west-1/);
+  });
+  it('refuses a price date that does not exist or lies in the future', () => {
+    expect(() => parsePriceFile({ ...prices, asOf: '2024-02-31' })).toThrow(/asOf: "2024-02-31" must be a date .* that exists/);
+    expect(() => parsePriceFile({ ...prices, asOf: '2099-12' })).toThrow(/asOf: "2099-12" is in the future/);
+    expect(parsePriceFile({ ...prices, asOf: '2024-02-29' }).asOf).toBe('2024-02-29'); // a leap day
+  });
+  it('refuses line and paragraph separators in printed names (a terminal breaks the line there)', () => {
+    // ... and the refusal shows it escaped, not raw.
+    expect(() => parseWorkloadProfile({ ...emea, name: 'a\u2028b' }, table)).toThrow(/name: "a\\u2028b" must not hold control characters/);
+  });
+  it('ranks by the exact total, so sub-cent differences order the regions; a saving under half a cent is no saving', () => {
+    const tiny = { ...emea, cpuHours: 1, storageGb: 0, networkGb: 0, migrationCost: 0 };
+    const p: PriceFile = {
+      ...prices,
+      regions: {
+        ...prices.regions,
+        'eu-west-1': { vcpuHour: 0.1645, storageGbMonth: 0, networkGb: 0 },
+        'eu-west-2': { vcpuHour: 0.163, storageGbMonth: 0, networkGb: 0 },
+        'eu-central-1': { vcpuHour: 0.161, storageGbMonth: 0, networkGb: 0 },
+      },
+    };
+    const result = planWorkloadCost(table, p, tiny);
+    expect(result.ranking.map((r) => r.region)).toEqual(['eu-central-1', 'eu-west-2', 'eu-west-1']);
+    expect(result.monthlySaving).toBe(0); // 0.0035 rounds to 0.00
+    expect(result.recommendation).toBe('stay in eu-west-1: no region of zone "emea" is cheaper by a cent a month or more');
+  });
+  it('notes prices older than a year when it renders the plan', () => {
+    const p = plan({});
+    expect(renderCostPlan(p, new Date('2025-01-10T00:00:00Z'))).not.toMatch(/note:/);
+    expect(renderCostPlan(p, new Date('2026-11-29T00:00:00Z'))).toMatch(
+      /note: these prices are 29 months old \(as of 2024-06\); check them against the provider's price list/,
+    );
+  });
+});
+
 describe('the price file synth writes', () => {
   const file = buildPriceFile(validateRegionsConfig(config));
   it('prices a vCPU-hour at the lowest on-demand price per vCPU of the region (eu-west-1: c5.2xlarge 0.384 / 8 = 0.048)', () => {
@@ -234,7 +287,7 @@ describe('the price file synth writes', () => {
     expect(parsePriceFile(file)).toEqual(file);
   });
   it('renders a ranking table a person reads', () => {
-    const text = renderCostPlan(planWorkloadCost(table, file, parseWorkloadProfile(emea, table)));
+    const text = renderCostPlan(planWorkloadCost(table, file, parseWorkloadProfile(emea, table)), new Date('2024-07-15T00:00:00Z'));
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toMatch(/residency zone emea \(only its regions are ranked\), prices as of 2024-06 \(source: AWS public list prices/);
     expect(lines[1]).toMatch(/^rank\s+region\s+compute\s+storage\s+network\s+total USD\/month$/);

@@ -522,3 +522,64 @@ describe('failover weights leave out a region without compute', () => {
     expect(plan.zones.emea).toMatchObject({ remainingCapacity: 200, demand: 200, regionsDown: ['eu-west-1'] });
   });
 });
+
+describe('FailoverController: reloads from a listener, signals from JavaScript callers (QA, stop 30)', () => {
+  const trip = (ctl: FailoverController, region: string) =>
+    ctl.apply({ kind: 'traffic', region, errorRate: 0.5, samples: 100, errorRateExceeded: true, latencyMs: 1, at: 0 });
+
+  it('a controller built inside the circuit-open transition (a table reload) keeps the full breaker time (before: recovering after 0 ms, and a stray timer)', () => {
+    const clock = new ManualClock();
+    const old = new FailoverController(TABLE, { clock });
+    let next: FailoverController | undefined;
+    old.onTransition((e) => {
+      if (e.to !== 'circuit-open' || next !== undefined) return;
+      next = new FailoverController(TABLE, { clock, previous: old });
+      old.dispose();
+    });
+    trip(old, 'ap-east-1');
+    expect(next!.snapshot('ap-east-1').status).toBe('circuit-open');
+    expect(clock.pendingTimers()).toBe(1); // the new controller's breaker; the disposed one keeps none
+    clock.advance(TABLE.failover.actions.circuitBreakerMs - 1);
+    expect(next!.snapshot('ap-east-1').status).toBe('circuit-open');
+    clock.advance(1);
+    expect(next!.snapshot('ap-east-1')).toMatchObject({ status: 'recovering', trafficPercent: 10 });
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'probes', region: 'ap-east-1', seq: 1, outcome: 'failure', latencyMs: 1 }, 'signal.kind: "probes"'],
+    ['an unknown outcome', { kind: 'probe', region: 'ap-east-1', seq: 1, outcome: 'maybe', latencyMs: 1 }, 'signal.outcome: "maybe"'],
+    ['a NaN seq', { kind: 'probe', region: 'ap-east-1', seq: NaN, outcome: 'failure', latencyMs: 1 }, 'signal.seq: NaN'],
+    ['a seq as text', { kind: 'probe', region: 'ap-east-1', seq: '3', outcome: 'failure', latencyMs: 1 }, 'signal.seq: "3"'],
+    ['a negative latency', { kind: 'probe', region: 'ap-east-1', seq: 1, outcome: 'success', latencyMs: -5 }, 'signal.latencyMs: -5'],
+    ['a traffic signal without its verdict', { kind: 'traffic', region: 'ap-east-1', errorRate: 0.5 }, 'signal.errorRateExceeded'],
+  ])('refuses %s, naming the field, before any state changes', (_name, signal, message) => {
+    const ctl = new FailoverController(TABLE, { clock: new ManualClock() });
+    const before = ctl.snapshot('ap-east-1');
+    expect(() => ctl.apply(signal as unknown as HealthSignal)).toThrow(`FailoverController.apply: ${message}`);
+    expect(ctl.snapshot('ap-east-1')).toEqual(before);
+    // A NaN seq stored once let every later signal through: the next real one is still in order.
+    expect(ctl.apply({ kind: 'probe', region: 'ap-east-1', seq: 1, outcome: 'failure', latencyMs: 1, attempts: 1, at: 0 })).toBe(true);
+  });
+
+  it('planFailover refuses a region given as a string, not a list (before: "unknown region "a"")', () => {
+    expect(() => planFailover(TABLE, 'ap-east-1' as unknown as string[])).toThrow(
+      'planFailover: downRegions: "ap-east-1"; allowed: a list of region ids such as ["eu-west-1"]',
+    );
+  });
+
+  it('splits by capacity however small the capacities are (before: 1e-12 gave every region 0 %)', () => {
+    expect(
+      proportionalPercent([
+        ['a', 1e-12],
+        ['b', 3e-12],
+      ]),
+    ).toEqual({ a: 25, b: 75 });
+    expect(
+      proportionalPercent([
+        ['a', 0],
+        ['b', 0],
+      ]),
+    ).toEqual({ a: 0, b: 0 });
+  });
+});

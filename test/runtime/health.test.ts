@@ -483,3 +483,38 @@ describe('a region with several instances', () => {
     expect(probes.filter((u) => u.startsWith('http://hung'))).toHaveLength(1);
   });
 });
+
+describe('HealthProber / HealthChecker inputs (QA, stop 30)', () => {
+  it('refuses a table that is not one, naming the class (before: "Cannot read properties of undefined (reading \'failover\')")', () => {
+    expect(() => new HealthChecker({} as RoutingTable)).toThrow(/routing table given to HealthProber is not valid/);
+    expect(() => new FailoverController(undefined as unknown as RoutingTable)).toThrow(
+      /routing table given to FailoverController is not valid/,
+    );
+  });
+  it('refuses a probe that is not a function (before: every check failed with "this.probe is not a function")', () => {
+    expect(() => new HealthProber(makeTable(), { probe: 42 as unknown as ProbeFn })).toThrow(
+      'HealthProber: options.probe: 42; allowed: a function (url, signal) => Promise<HTTP status code>',
+    );
+  });
+  it('refuses a base URL with a user name or password, without echoing the password (fetch refuses such URLs: every check failed)', () => {
+    const hc = new HealthChecker(makeTable(), { clock: new ManualClock(), probe: async () => 200 });
+    let message = '';
+    try {
+      hc.addTarget('eu-west-1', 'http://admin:s3cret@127.0.0.1:8080');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/baseUrl for region "eu-west-1" holds a user name or password .*; a health check sends no credentials/);
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('admin');
+  });
+  it('counts a probe answer that is no HTTP status ("200", 200.5) as a failed attempt, not a success', async () => {
+    for (const answer of ['200', 200.5]) {
+      const hc = new HealthChecker(makeTable({ retries: 0 }), { clock: new ManualClock(), probe: async () => answer as unknown as number });
+      hc.addTarget('eu-west-1', 'http://127.0.0.1:1');
+      const signal = await hc.checkNow('eu-west-1');
+      expect(signal).toMatchObject({ outcome: 'failure' });
+      expect(signal.kind === 'probe' && signal.error).toMatch(/the probe answered .*, not an HTTP status code/);
+    }
+  });
+});

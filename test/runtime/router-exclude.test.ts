@@ -31,4 +31,34 @@ describe('RegionRouter exclude (a gateway retry, regions without an upstream)', 
       reason: 'preference',
     });
   });
+
+  it('reads excluded ids as the preference is read, and refuses an entry that is not a string (QA, stop 30: [42] passed, "EU-WEST-2" excluded nothing)', () => {
+    const d = router.decide({ country: 'GB', userId: 'u1', exclude: [' EU-WEST-2 '] });
+    expect(d).toMatchObject({ kind: 'routed', zone: 'emea' });
+    expect(d.kind === 'routed' && d.region).not.toBe('eu-west-2');
+    expect(() => router.decide({ country: 'GB', exclude: [42 as unknown as string] })).toThrow(
+      'RegionRouter.decide: exclude: [42]; allowed: a list of region id strings',
+    );
+  });
+});
+
+describe('RegionRouter residencyZone and zones without a gateway', () => {
+  it('reads a zone id in any case (ids are lower-case; before: "EMEA" was refused as unknown-zone)', () => {
+    expect(new RegionRouter(table).decide({ country: 'US', userId: 'u1', residencyZone: ' EMEA ' })).toMatchObject({
+      kind: 'routed',
+      zone: 'emea',
+      zoneSource: 'explicit',
+    });
+  });
+  it('says a zone has no region that runs a gateway (before: "no healthy region in zone emea ()")', () => {
+    const storageOnly = structuredClone(table);
+    const emea = new Set(storageOnly.regions.filter((r) => r.residencyZone === 'emea').map((r) => r.id));
+    for (const r of storageOnly.regions) if (emea.has(r.id)) r.services = ['storage'];
+    for (const [country, region] of Object.entries(storageOnly.countries)) if (emea.has(region)) delete storageOnly.countries[country];
+    const d = new RegionRouter(storageOnly).decide({ userId: 'u1', residencyZone: 'emea' });
+    expect(d).toMatchObject({ kind: 'refused', code: 'no-healthy-region', zone: 'emea' });
+    expect(d.kind === 'refused' && d.detail).toBe(
+      'no region of zone emea runs a gateway (none has "compute" in its services): its users cannot be served in their zone',
+    );
+  });
 });

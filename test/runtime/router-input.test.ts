@@ -82,7 +82,7 @@ describe('RegionRouter: arguments of the wrong type (JavaScript callers)', () =>
     [
       'exclude "eu-west-2" (a string, once matched as a substring)',
       () => trusted.route({ socketAddress: '81.2.69.142', exclude: 'eu-west-2' as never }),
-      'RegionRouter.route: exclude: "eu-west-2"; allowed: a list of region ids',
+      'RegionRouter.route: exclude: "eu-west-2"; allowed: a list of region id strings',
     ],
     ['decide(undefined)', () => trusted.decide(undefined as never), 'RegionRouter.decide: input: undefined; allowed: an object'],
     ['decide country 5', () => trusted.decide({ country: 5 as never }), 'RegionRouter.decide: country: 5; allowed: a string or undefined'],
