@@ -191,6 +191,8 @@ interface ClientConnection {
   /** Bytes read and written at the last idle sweep, and since when that count has not moved (performance.now()). */
   bytesSeen: number;
   still: number;
+  /** Body bytes held by its requests that wait for a turn (at most PIPELINE_MAX_WAITING_BYTES). */
+  waitingBodyBytes: number;
 }
 
 /**
@@ -199,6 +201,22 @@ interface ClientConnection {
  * request and a response object (~3 KB) per request it sends.
  */
 const PIPELINE_MAX_WAITING = 1024;
+
+/** An admin path followed by a query string (the gateway answers it; the query is ignored). */
+const ADMIN_PATH_WITH_QUERY = /^\/(?:healthz|readyz|metrics)\?/;
+
+/**
+ * Upstream answers that count against a region's passive health (with refusals, resets and
+ * timeouts): the gateway-failure statuses, as Envoy's `consecutive_gateway_failure` counts them.
+ */
+export const REGION_FAILURE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * Body bytes the requests waiting for a turn on one connection may hold together before the
+ * connection is cut (`pipeline-overflow`): each body is read at once (up to --max-body-bytes), so
+ * without this one connection pipelining 1,024 one-MiB bodies behind a slow request held ~1 GiB.
+ */
+export const PIPELINE_MAX_WAITING_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Answers a request whose body is being read, from the server's client-error path (parser error, request timeout). */
 type BodyAnswer = (status: number, error: string, detail: string, code: string) => void;
@@ -229,6 +247,9 @@ export const CLIENT_GONE_STATUS = 499;
  * vouched for them), and `Expect` is answered here (Node sends 100 Continue; the body is read
  * before the upstream is called).
  */
+/** Request headers the gateway routes by: forwarded as read even when `Connection` names them (it would hide them from the upstream). */
+const ROUTING_REQUEST_HEADERS: ReadonlySet<string> = new Set([USER_ID_HEADER, RESIDENCY_ZONE_HEADER]);
+
 const SKIP_REQUEST = new Set([
   'host',
   'x-forwarded-for',
@@ -695,15 +716,20 @@ export class Gateway {
     let fixed: Readonly<Record<string, string>>;
     // The table is read on the event loop: a FIFO (read until its writer writes, up to 5 s) or a
     // device would stall every request meanwhile. A reload takes a regular file only.
-    let regular: boolean;
+    let kind: 'file' | 'directory' | 'special';
     try {
-      regular = statSync(file).isFile();
+      const stat = statSync(file);
+      kind = stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'special';
     } catch {
-      regular = true; // missing or unreadable: the loader names why
+      kind = 'file'; // missing or unreadable: the loader names why
     }
-    if (!regular)
+    if (kind !== 'file')
       return this.#rejected(trigger, [
-        { path: '', value: file, message: 'is not a regular file (a FIFO, device or socket); a reload reads a routing table file only' },
+        {
+          path: '',
+          value: file,
+          message: `is ${kind === 'directory' ? 'a directory' : 'not a regular file (a FIFO, device or socket)'}; a reload reads a routing table file only`,
+        },
       ]);
     try {
       table = loadRoutingTable(file);
@@ -962,6 +988,15 @@ export class Gateway {
       socket.destroy();
       return;
     }
+    // Pipelined behind a request whose answer is still pending: this 400 would be read as that
+    // request's answer. Cut the connection, as a parser error there does (the requests cut with it
+    // are logged as the gateway's doing).
+    if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      const conn = this.#connections.get(socket);
+      if (conn !== undefined) conn.cutBy ??= CUT_CLIENT_ERROR;
+      socket.destroy();
+      return;
+    }
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
     );
@@ -1027,6 +1062,7 @@ export class Gateway {
       inflight: 0,
       bytesSeen: 0,
       still: performance.now(),
+      waitingBodyBytes: 0,
     };
     this.#connections.set(socket, conn);
     socket.once('close', () => {
@@ -1070,7 +1106,8 @@ export class Gateway {
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse, adminHere: boolean): void {
-    if (adminHere && req.url !== undefined && req.url.length < 16 && this.#admin(req, res)) return;
+    // Admin paths are short; one with a query (`/readyz?probe=kubelet`) is one too (it went upstream).
+    if (adminHere && req.url !== undefined && (req.url.length < 16 || ADMIN_PATH_WITH_QUERY.test(req.url)) && this.#admin(req, res)) return;
     // In flight until #proxy settles: the answer was streamed, the client went away and the upstream
     // attempt ended, or an error answer went out.
     this.#inflight++;
@@ -1228,7 +1265,19 @@ export class Gateway {
     // and nothing forwarded that can no longer be answered.
     if (conn !== undefined) {
       const turn = this.#turn(conn);
-      if (turn !== undefined && !(await turn)) {
+      let ready = true;
+      if (turn !== undefined) {
+        // Waiting with its body in memory: the bytes the connection's waiting requests hold are bounded.
+        const held = body === null ? 0 : body.length;
+        conn.waitingBodyBytes += held;
+        if (conn.waitingBodyBytes > PIPELINE_MAX_WAITING_BODY_BYTES) {
+          conn.cutBy ??= CUT_PIPELINE_OVERFLOW;
+          conn.socket.destroy(); // its close settles every waiting request once, this one included
+        }
+        ready = await turn;
+        conn.waitingBodyBytes -= held;
+      }
+      if (!ready) {
         this.#notForwarded(log, conn, 'before-its-turn');
         finish(log.cut === undefined ? CLIENT_GONE_STATUS : CUT_STATUS, METRIC_NONE, METRIC_UNKNOWN);
         return;
@@ -1320,15 +1369,20 @@ export class Gateway {
     }
 
     // 6. Answer.
+    // A request the gateway cut (its shutdown, or the client's connection for what the client did)
+    // is counted under region "none", as refusals are: a 503 under the region would be the region's
+    // error rate (HighErrorRate), which one client could raise by pipelining past the limit.
     if (outcome.kind === 'gone') {
       this.#notForwarded(log, conn, 'waiting-for-upstream');
-      finish(log.cut === undefined ? CLIENT_GONE_STATUS : CUT_STATUS, decision.region, country);
+      if (log.cut !== undefined) log.routedTo = decision.region;
+      finish(log.cut === undefined ? CLIENT_GONE_STATUS : CUT_STATUS, log.cut === undefined ? decision.region : METRIC_NONE, country);
       return;
     }
     if (outcome.kind === 'cut') {
       log.cut = CUT_DRAIN_DEADLINE;
+      log.routedTo = decision.region;
       res.destroy();
-      finish(CUT_STATUS, decision.region, country);
+      finish(CUT_STATUS, METRIC_NONE, country);
       return;
     }
     if (outcome.kind === 'unforwardable') {
@@ -1363,6 +1417,8 @@ export class Gateway {
       conn.closeAfter = seq;
       responseHeaders.connection = 'close';
     }
+    // A 204 carries no Content-Length at all (RFC 9110 §8.6): a keep-alive peer honouring one would lose the framing.
+    if (status === 204) delete responseHeaders['content-length'];
     const dropped = writeHeadSafely(res, status, responseHeaders);
     if (dropped !== undefined) log.droppedResponseHeaders = dropped;
     if (status === 204 || status === 304 || method === 'HEAD') {
@@ -1519,7 +1575,7 @@ export class Gateway {
       this.metrics.upstreamRequests.inc([region, 'error']);
       return { kind: 'error', cause: 'connect-error', message: `region ${region} has no upstream instance` };
     }
-    const headers = endToEndHeaders(req.headers, SKIP_REQUEST);
+    const headers = endToEndHeaders(req.headers, SKIP_REQUEST, ROUTING_REQUEST_HEADERS);
     if (client !== null) headers['x-forwarded-for'] = client;
     if (req.headers.host !== undefined) headers['x-forwarded-host'] = req.headers.host;
     headers['x-forwarded-proto'] = 'http';
@@ -1527,7 +1583,10 @@ export class Gateway {
     if (decision.shard) headers[UPSTREAM_SHARD_HEADER] = decision.shard.id;
     try {
       const data = await pool.request({ path: target, method: req.method as Dispatcher.HttpMethod, headers, body, signal: conn?.gone });
-      const ok = data.statusCode < 500;
+      // The region failed to answer (502, 503, 504), not the application answering this request
+      // (500 and the rest of 5xx): a client can provoke those at will, and with x-preferred-region
+      // aim them at every region of a zone in turn, opening each circuit (QA, stop 30).
+      const ok = !REGION_FAILURE_STATUSES.has(data.statusCode);
       this.metrics.upstreamRequests.inc([region, String(data.statusCode)]);
       this.#record(state, region, ok, started);
       return { kind: 'response', status: data.statusCode, data };

@@ -38,16 +38,20 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
   return tokens.length === 0 ? undefined : new Set(tokens);
 }
 
-/** Copies headers without hop-by-hop ones, those named by `Connection`, and `skip`. */
+/**
+ * Copies headers without hop-by-hop ones, those named by `Connection` (except `kept`: a header the
+ * gateway acted on, such as the user id it sharded by, reaches the upstream as it was read), and `skip`.
+ */
 export function endToEndHeaders(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
   skip: ReadonlySet<string>,
+  kept?: ReadonlySet<string>,
 ): Record<string, string | string[]> {
   const named = connectionTokens(headers.connection);
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || skip.has(name) || named?.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || skip.has(name) || (named?.has(name) && !kept?.has(name))) continue;
     out[name] = value;
   }
   return out;

@@ -54,6 +54,10 @@ async function startUpstream(): Promise<Upstream> {
       };
       return pump();
     }
+    if (url.pathname === '/204cl') {
+      res.socket!.write('HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n');
+      return;
+    }
     if (url.pathname === '/304') {
       // Legal (RFC 9110 §15.4.5): the length the full answer would have; no body follows.
       res.socket!.write('HTTP/1.1 304 Not Modified\r\nContent-Length: 1234\r\nETag: "v1"\r\n\r\n');
@@ -287,6 +291,47 @@ describe('pipelined requests', () => {
     expect(lines.every((l) => l.status === 503 && l.cut === 'pipeline-overflow')).toBe(true);
     const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
     expect([...metrics.matchAll(/^http_requests_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0)).toBe(lines.length);
+  });
+
+  it('cuts a connection whose waiting requests hold more than 4 MiB of bodies (QA, stop 30: 300 one-MB bodies behind a slow request took 540 MB)', async () => {
+    const { gw, port, accessLines } = await startGateway({ maxPipelinedRequests: 1 });
+    const c = await client(port);
+    const body = 'a'.repeat(1_000_000);
+    const post = (i: number) =>
+      `POST /echo?n=${i} HTTP/1.1\r\nHost: gw\r\nX-Forwarded-For: ${GB_IP}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    c.socket.write(get('/hold'));
+    for (let i = 0; i < 8; i++) c.socket.write(post(i));
+    await c.closed; // before: held open, every body in memory
+    await eventually('no request in flight', () => (gw.inflight === 0 ? true : undefined), 5000);
+    expect(upstream.paths.filter((p) => p.startsWith('/echo'))).toEqual([]);
+    const lines = accessLines();
+    expect(lines.length).toBeGreaterThanOrEqual(5); // the held request and the posts read before the cut
+    // Each cut as the gateway's doing, or (the body being read at the cut) as a client gone.
+    expect(lines.filter((l) => l.cut !== 'pipeline-overflow' && l.status !== 499)).toEqual([]);
+    expect(lines.filter((l) => l.cut === 'pipeline-overflow').length).toBeGreaterThanOrEqual(4);
+    // Cut by the gateway for what the client did: not the region's error rate (region "none").
+    const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
+    expect(metrics).not.toMatch(/region="eu-west-2",status="503"/);
+  });
+
+  it('a CONNECT pipelined behind a pending answer cuts the connection instead of answering ahead of it', async () => {
+    const { port, accessLines } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/slow?ms=800') + 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n');
+    await c.closed;
+    expect(c.got()).not.toContain('400'); // before: the CONNECT's 400 arrived as the GET's answer
+    await eventually('the GET logged', () => accessLines().find((l) => l.path === '/slow'));
+    expect(accessLines().find((l) => l.path === '/slow')).toMatchObject({ cut: 'client-error' });
+  });
+
+  it('forwards a 204 without the Content-Length its upstream announced (RFC 9110 §8.6)', async () => {
+    const { port } = await startGateway();
+    const c = await client(port);
+    c.socket.write(get('/204cl') + get('/after'));
+    await eventually('both answers', () => (/\/after/.test(c.got()) ? true : undefined), 5000);
+    const [first] = c.got().split('HTTP/1.1 ').filter(Boolean);
+    expect(first).toMatch(/^204 /);
+    expect(first.toLowerCase()).not.toContain('content-length');
   });
 
   it('a 413 on a declared length behind a slower answer: its unread body is not counted again when the client ends', async () => {

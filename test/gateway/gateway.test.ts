@@ -568,6 +568,33 @@ describe('admin endpoints', () => {
     expect(sample(metrics, 'gateway_routing_decisions_total', { reason: 'geo', region: 'us-east-1' })).toBe(1);
   });
 
+  it('answers an admin path with a query itself (before: /readyz?probe=kubelet went upstream and reported its health)', async () => {
+    const { port } = await startGateway();
+    const ready = await call(port, '/readyz?probe=kubelet-readiness-check', { headers: { 'x-forwarded-for': US_IP } });
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready' });
+    expect(upstreams['us-east-1'].seen).toHaveLength(0);
+  });
+
+  it("counts a client-provoked 500 as the application's answer, not against the region (QA, stop 30: 25 POSTs to a 500 opened each circuit of a zone)", async () => {
+    const { gw, port } = await startGateway();
+    upstreams['eu-west-2'].status = 500;
+    for (let i = 0; i < 25; i++) expect((await call(port, '/v1/x', { method: 'POST', body: 'x', headers: fromGB })).status).toBe(500);
+    expect(gw.routing.current.failover.snapshot('eu-west-2').status).toBe('healthy');
+    upstreams['eu-west-2'].status = 503;
+    for (let i = 0; i < 50; i++) await call(port, '/v1/x', { method: 'POST', body: 'x', headers: fromGB }); // 50 of 75 failed
+    expect(gw.routing.current.failover.snapshot('eu-west-2').status).toBe('circuit-open');
+  });
+
+  it('forwards x-user-id even when the client names it in Connection (it routed by it; the upstream saw the shard but no user)', async () => {
+    const { port } = await startGateway();
+    const res = await call(port, '/v1/x', { headers: { ...fromGB, 'x-user-id': 'alice', connection: 'x-user-id, x-other' } });
+    expect(res.status).toBe(200);
+    const seen = upstreams['eu-west-2'].seen.at(-1)!;
+    expect(seen['x-user-id']).toBe('alice');
+    expect(seen['x-taishanglaojun-shard']).toBeDefined();
+  });
+
   it('moves the admin paths to the admin port when one is set (the main port proxies them)', async () => {
     const { port, gw } = await startGateway({ adminPort: 0 });
     const adminPort = (gw.adminServer!.address() as AddressInfo).port;
@@ -745,7 +772,8 @@ describe('graceful shutdown', () => {
     })();
     expect(await inflight).toBe('cut');
     const line = accessLines(logs).find((l) => l.path === '/v1/cut');
-    expect(line).toMatchObject({ status: 503, cut: 'drain-deadline', region: 'eu-west-2' });
+    // Counted under region "none" (the gateway's doing, not the region's error rate); where it was going is kept.
+    expect(line).toMatchObject({ status: 503, cut: 'drain-deadline', region: 'none', routedTo: 'eu-west-2' });
     expect(line?.upstreamError).toBeUndefined();
     expect(sample(metrics, 'http_requests_total', { status: '503' })).toBe(1);
     expect(sample(metrics, 'http_requests_total', { status: '502' })).toBeUndefined();
