@@ -7,7 +7,7 @@
  * the edge (see README).
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { COMPLIANCE_REPORT_FILE, type ComplianceReport } from './lib/compliance';
 import {
@@ -121,6 +121,7 @@ function stagePlatform(options: SynthOptions): StagedOutput {
       : fromEnv;
   const edgeBootstrap = edgeBootstrapFromEnv();
   const staging = `${outdir}.staging-${process.pid}`;
+  removeAbandonedStaging(outdir);
   let report: ComplianceReport | undefined;
   let stacks: Map<string, StackJson> | undefined;
   try {
@@ -168,6 +169,36 @@ function stagePlatform(options: SynthOptions): StagedOutput {
     },
     discard: () => removeStaging(staging),
   };
+}
+
+/**
+ * Removes the staging directories of synths that were killed before they could (`kill -9`, an OOM,
+ * a CI timeout): `<outdir>.staging-<pid>` whose process is gone. One of a running synth is left.
+ */
+function removeAbandonedStaging(outdir: string): void {
+  const prefix = `${basename(outdir)}.staging-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(outdir));
+  } catch {
+    return; // the parent's own problem is named when the output is written
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    removeStaging(join(dirname(outdir), name));
+  }
+}
+
+/** Whether a process with this id runs (signal 0 checks without sending; EPERM: it runs as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function removeStaging(staging: string): void {

@@ -21,6 +21,7 @@ import {
 import { DEFAULT_PRICES } from './prices';
 import { visibleText } from './text';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
+import { HTTP_REQUEST_DURATION_BUCKETS } from '../../runtime/metric-names';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
@@ -461,15 +462,48 @@ const alertmanagers = z
     });
   });
 
+/**
+ * Longest gateway scrape interval: the alert rules take rates over 5-minute windows, which need a
+ * few samples each (4 at 75 s; at 150 s and more `rate()` has fewer than 2 and the alerts go blind
+ * or fire on a normal region).
+ */
+export const MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS = 75;
+/** Longest rule evaluation interval of the central Prometheus: the `for` of the alerts are a minute or two. */
+export const MAX_EVALUATION_INTERVAL_SECONDS = 60;
+const FIRST_LATENCY_BUCKET = HTTP_REQUEST_DURATION_BUCKETS[0];
+const LAST_LATENCY_BUCKET = HTTP_REQUEST_DURATION_BUCKETS[HTTP_REQUEST_DURATION_BUCKETS.length - 1];
+
 const alerts = z
   .object({
     regionDownForSeconds: promDuration.default(DEFAULT_ALERTS.regionDownForSeconds),
-    latencyP95Seconds: seconds.default(DEFAULT_ALERTS.latencyP95Seconds),
+    /** Inside the gateway histogram's finite buckets: above the last one histogram_quantile never reaches it, below the first every request exceeds it. */
+    latencyP95Seconds: seconds
+      .refine(
+        (s) => s >= FIRST_LATENCY_BUCKET && s < LAST_LATENCY_BUCKET,
+        `is outside the gateway's latency histogram; allowed: ${FIRST_LATENCY_BUCKET} to less than ${LAST_LATENCY_BUCKET} seconds (its finite buckets: above the last, p95 is never seen higher; below the first, every request is "slow")`,
+      )
+      .default(DEFAULT_ALERTS.latencyP95Seconds),
     latencyForSeconds: promDuration.default(DEFAULT_ALERTS.latencyForSeconds),
-    errorRate: z.number().gt(0).lt(1).default(DEFAULT_ALERTS.errorRate),
+    errorRate: z
+      .number({ error: 'must be a number; allowed: a fraction between 0 and 1 (0.05 = 5 %)' })
+      .refine(
+        (r) => r > 0 && r < 1,
+        'is not allowed; allowed: a fraction between 0 and 1, exclusive (0.05 = 5 %; a percentage such as 5 is not)',
+      )
+      .default(DEFAULT_ALERTS.errorRate),
     errorRateForSeconds: promDuration.default(DEFAULT_ALERTS.errorRateForSeconds),
-    scrapeIntervalSeconds: promDuration.default(DEFAULT_ALERTS.scrapeIntervalSeconds),
-    gatewayScrapeIntervalSeconds: promDuration.default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
+    scrapeIntervalSeconds: promDuration
+      .max(
+        MAX_EVALUATION_INTERVAL_SECONDS,
+        `is too long; allowed: 1 to ${MAX_EVALUATION_INTERVAL_SECONDS} seconds (the central Prometheus evaluates the alert rules this often; their \`for\` are a minute or two)`,
+      )
+      .default(DEFAULT_ALERTS.scrapeIntervalSeconds),
+    gatewayScrapeIntervalSeconds: promDuration
+      .max(
+        MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS,
+        `is too long; allowed: 1 to ${MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS} seconds (the alert rules take rates over 5-minute windows: at least 4 samples each)`,
+      )
+      .default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
     metricsPort: z
       .number()
       .int()

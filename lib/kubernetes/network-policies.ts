@@ -85,10 +85,15 @@ export const GATEWAY_POD_LABEL = { 'app.kubernetes.io/name': 'gateway' } as cons
 /** Headless Service whose DNS name lists every gateway pod: how the region's Prometheus agent finds them. */
 export const GATEWAY_METRICS_SERVICE = 'gateway-metrics';
 
-/** The DNS name of {@link GATEWAY_METRICS_SERVICE}: one A record per ready gateway pod. */
+/** The DNS name of {@link GATEWAY_METRICS_SERVICE}: one A record per gateway pod, ready or not. */
 export const gatewayMetricsDnsName = (): string => `${GATEWAY_METRICS_SERVICE}.${WORKLOAD_NAMESPACES.gateway}.svc.cluster.local`;
 
-/** The headless Service over the gateway pods' admin port (no cluster IP: its name resolves to the pods). */
+/**
+ * The headless Service over the gateway pods' admin port (no cluster IP: its name resolves to the
+ * pods). It lists pods that are not Ready too (`publishNotReadyAddresses`): a gateway answers
+ * `/readyz` 503 while it drains or when no region has a healthy upstream, which is exactly when its
+ * metrics must still be scraped (a pod that left the DNS name would go quiet instead of paging).
+ */
 export function gatewayMetricsService(metricsPort: number = WORKLOAD_PORTS.metrics): KubernetesObject {
   return {
     apiVersion: 'v1',
@@ -100,6 +105,7 @@ export function gatewayMetricsService(metricsPort: number = WORKLOAD_PORTS.metri
     },
     spec: {
       clusterIP: 'None',
+      publishNotReadyAddresses: true,
       selector: { ...GATEWAY_POD_LABEL },
       ports: [{ name: 'metrics', protocol: 'TCP', port: metricsPort, targetPort: metricsPort }],
     },

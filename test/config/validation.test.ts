@@ -111,6 +111,46 @@ describe('the shipped regions.config.ts', () => {
 describe('bad configs are rejected with the path, the value and what is allowed', () => {
   const cases: [string, (c: Mutable) => void, string, RegExp][] = [
     [
+      'gateway scrape interval too long for the 5-minute rate windows (QA, stop 30: 600 s fired RegionUnreported on a normal region)',
+      (c) => {
+        c.alerts = { gatewayScrapeIntervalSeconds: 600 };
+      },
+      'alerts.gatewayScrapeIntervalSeconds',
+      /^is too long; allowed: 1 to 75 seconds \(the alert rules take rates over 5-minute windows/,
+    ],
+    [
+      'rule evaluation interval longer than a minute',
+      (c) => {
+        c.alerts = { scrapeIntervalSeconds: 120 };
+      },
+      'alerts.scrapeIntervalSeconds',
+      /^is too long; allowed: 1 to 60 seconds/,
+    ],
+    [
+      'latency threshold above the histogram (p95 is never seen above 10 s: HighLatency could not fire)',
+      (c) => {
+        c.alerts = { latencyP95Seconds: 15 };
+      },
+      'alerts.latencyP95Seconds',
+      /^is outside the gateway's latency histogram; allowed: 0\.005 to less than 10 seconds/,
+    ],
+    [
+      'latency threshold below the first bucket',
+      (c) => {
+        c.alerts = { latencyP95Seconds: 0.0001 };
+      },
+      'alerts.latencyP95Seconds',
+      /^is outside the gateway's latency histogram/,
+    ],
+    [
+      'error rate written as a percentage',
+      (c) => {
+        c.alerts = { errorRate: 5 };
+      },
+      'alerts.errorRate',
+      /^is not allowed; allowed: a fraction between 0 and 1, exclusive \(0\.05 = 5 %; a percentage such as 5 is not\)$/,
+    ],
+    [
       "metrics port that is the gateway's traffic port",
       (c) => {
         c.alerts = { metricsPort: 8080 };

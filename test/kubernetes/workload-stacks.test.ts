@@ -189,13 +189,14 @@ describe('monitoring in each cluster: the Prometheus agent scrapes the gateways 
     expect(byDefault.egress[1].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
     expect(agent.egress[0].to).toEqual([from('api-gateway')]);
   });
-  it('a headless Service over the gateway pods (label app.kubernetes.io/name=gateway) on the metrics port, in every cluster', () => {
+  it('a headless Service over the gateway pods (label app.kubernetes.io/name=gateway) on the metrics port, listing pods that are not Ready (a draining or failing gateway must still be scraped), in every cluster', () => {
     expect(gatewayMetricsService(9191)).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'gateway-metrics', namespace: 'api-gateway', labels: { 'app.kubernetes.io/managed-by': 'cdktf' } },
       spec: {
         clusterIP: 'None',
+        publishNotReadyAddresses: true,
         selector: { 'app.kubernetes.io/name': 'gateway' },
         ports: [{ name: 'metrics', protocol: 'TCP', port: 9191, targetPort: 9191 }],
       },

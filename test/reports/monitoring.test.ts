@@ -133,7 +133,7 @@ describe('monitoring files: structure', () => {
       ['ReplicationLagUnreported', '5m', 'warning'],
     ]);
     expect(rules[2].expr).toMatch(
-      /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5$/,
+      /^histogram_quantile\(0\.95, sum by \(le, region\) \(rate\(http_request_duration_seconds_bucket\{.*\}\[5m\]\)\)\) > 0\.5 and sum by \(region\) \(rate\(http_requests_total\{.*\}\[5m\]\)\) >= 0\.1$/,
     );
     expect(rules[7].expr).toMatch(/> 30$/);
   });
@@ -203,11 +203,12 @@ describe('monitoring files: structure', () => {
     });
   });
 
-  it('dashboard: the five panels of the design, each with a Prometheus query and the data-source variable', () => {
+  it('dashboard: the five panels of the design and the error rate the critical alert reads, each with a Prometheus query and the data-source variable', () => {
     const d = JSON.parse(files.get(MONITORING_FILES.dashboard)!);
     expect(d.panels.map((p: { title: string }) => p.title)).toEqual([
       'Request rate by country',
       'p95 latency by region',
+      'Error rate by region',
       'Availability by region (1 h)',
       'Replication lag',
       'Traffic share per region',
@@ -286,7 +287,7 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
   const lagUnreported = (r: { region: string; instance: string }) => ({
     exp_labels: { severity: 'warning', region: r.region, dimension_DBInstanceIdentifier: r.instance },
     exp_annotations: {
-      summary: `No lag of replica ${r.instance} in ${r.region} has arrived from CloudWatch for 15 minutes: replication is unwatched`,
+      summary: `No lag of replica ${r.instance} in ${r.region} has arrived from CloudWatch for 20 minutes: replication is unwatched`, // 15 m window + 5 m `for`
     },
   });
   const bucket = (labels: string, perMinute: Record<string, number>) =>
@@ -314,6 +315,17 @@ const ready = requireTool('promtool', hasCommand('promtool', ['--version']), 'pr
           },
           // us-east-1: most requests between 0.5 and 1 s → p95 ≈ 0.97 s.
           ...bucket('region="us-east-1",instance="a"', { '0.1': 10, '0.5': 20, '1': 100, '+Inf': 100 }),
+          { series: 'http_requests_total{job="gateway",region="us-east-1",status="200",country="US",instance="a"}', values: '0+100x20' },
+          // ca-central-1: one request of the window took 2 s (p95 "2 s"), below the traffic floor → quiet
+          // (QA, stop 30: HighLatency had no floor and fired for 5 minutes on it).
+          ...['0.5', '1'].map((le) => ({
+            series: `http_request_duration_seconds_bucket{job="gateway",region="ca-central-1",instance="a",le="${le}"}`,
+            values: '0x20',
+          })),
+          ...['2.5', '+Inf'].map((le) => ({
+            series: `http_request_duration_seconds_bucket{job="gateway",region="ca-central-1",instance="a",le="${le}"}`,
+            values: '0 1x19',
+          })),
           // eu-west-1 through two gateways: 100 fast on one, 4 slow on the other → p95 of the region is fast
           // (the design's per-series quantile fired on the second gateway alone).
           ...bucket('region="eu-west-1",instance="a"', { '0.1': 100, '0.5': 100, '1': 100, '+Inf': 100 }),

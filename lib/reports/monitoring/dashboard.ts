@@ -1,8 +1,9 @@
-/** The Grafana dashboard: requests by country, p95 latency, availability, replication lag, traffic share. */
+/** The Grafana dashboard: requests by country, p95 latency, error rate, availability, replication lag, traffic share. */
 import type { RegionsConfig } from '../../config';
 import { METRIC_LABELS } from '../../../runtime/metric-names';
 import {
   availabilityByRegion,
+  errorRatioByRegion,
   p95LatencyByRegion,
   regionTakingTraffic,
   replicaLag,
@@ -36,12 +37,15 @@ export interface DashboardPanel {
 const DATASOURCE = { type: 'prometheus' as const, uid: '${datasource}' };
 const legend = (name: string) => `{{ ${name} }}`;
 
-/** The dashboard JSON model (import into Grafana; pick the Prometheus data source). */
-/** Field config of a panel in seconds whose threshold (the alert's) turns it red. */
-function secondsTurningRedAt(alertAt: number) {
+/**
+ * Field config of a time series panel in `unit` whose threshold (the alert's) turns it red, drawn as
+ * a dashed line (a threshold without `thresholdsStyle` colours nothing in a time series panel).
+ */
+function turningRedAt(alertAt: number, unit: 's' | 'percentunit') {
   return {
     defaults: {
-      unit: 's',
+      unit,
+      custom: { thresholdsStyle: { mode: 'dashed' } },
       thresholds: {
         mode: 'absolute',
         steps: [
@@ -80,7 +84,14 @@ export function buildDashboard(config: RegionsConfig): Record<string, unknown> &
       title: 'p95 latency by region',
       description: `95th percentile of the request duration per serving region, over every gateway; alert above ${config.alerts.latencyP95Seconds} s.`,
       targets: [{ refId: 'A', expr: p95LatencyByRegion(), legendFormat: `${legend(R)} p95` }],
-      fieldConfig: secondsTurningRedAt(config.alerts.latencyP95Seconds),
+      fieldConfig: turningRedAt(config.alerts.latencyP95Seconds, 's'),
+    },
+    {
+      type: 'timeseries',
+      title: 'Error rate by region',
+      description: `Share of the requests each region served that failed with 5xx, over every gateway (HighErrorRate's ratio); alert above ${Number((config.alerts.errorRate * 100).toPrecision(12))} %.`,
+      targets: [{ refId: 'A', expr: errorRatioByRegion(), legendFormat: legend(R) }],
+      fieldConfig: turningRedAt(config.alerts.errorRate, 'percentunit'),
     },
     {
       type: 'stat',
@@ -104,7 +115,7 @@ export function buildDashboard(config: RegionsConfig): Record<string, unknown> &
           legendFormat: `${legend(REPLICA_LAG_SERIES.instanceLabel)} (${legend(REPLICA_LAG_SERIES.regionLabel)})`,
         },
       ],
-      fieldConfig: secondsTurningRedAt(config.database.replicaLagThresholdSeconds),
+      fieldConfig: turningRedAt(config.database.replicaLagThresholdSeconds, 's'),
     },
     {
       type: 'timeseries',

@@ -67,6 +67,12 @@ export const REFUSAL_WINDOW_SCRAPES = 4;
 /** Share of all requests refused as unlocated (zone unknown) above which UnlocatedClients fires. */
 export const UNLOCATED_SHARE_THRESHOLD = 0.2;
 
+/** How long that share must hold before UnlocatedClients fires (its own: it was the replica-lag constant). */
+export const UNLOCATED_FOR_SECONDS = 300;
+
+/** A fraction as a percentage for a summary: 0.07 is "7", not "7.000000000000001". */
+const percent = (fraction: number): string => String(Number((fraction * 100).toPrecision(12)));
+
 const label = (name: string) => `{{ $labels.${name} }}`;
 
 /** The rule groups, as a plain object (rendered as YAML). */
@@ -100,8 +106,9 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             },
           },
           {
+            // With the traffic floor HighErrorRate has: one slow request of one is not "p95 above".
             alert: 'HighLatency',
-            expr: `${p95LatencyByRegion()} > ${a.latencyP95Seconds}`,
+            expr: `${p95LatencyByRegion()} > ${a.latencyP95Seconds} and ${requestRateByRegion()} >= ${ERROR_RATE_MIN_REQUESTS_PER_SECOND}`,
             for: duration(a.latencyForSeconds),
             labels: { severity: 'warning' },
             annotations: { summary: `p95 latency of region ${label(R)} is above ${a.latencyP95Seconds} s` },
@@ -111,7 +118,7 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
             expr: `(${errorRatioByRegion()}) > ${a.errorRate} and ${requestRateByRegion()} >= ${ERROR_RATE_MIN_REQUESTS_PER_SECOND}`,
             for: duration(a.errorRateForSeconds),
             labels: { severity: 'critical' },
-            annotations: { summary: `More than ${a.errorRate * 100} % of the requests served by region ${label(R)} fail with 5xx` },
+            annotations: { summary: `More than ${percent(a.errorRate)} % of the requests served by region ${label(R)} fail with 5xx` },
           },
           {
             alert: 'RegionOutOfTraffic',
@@ -133,10 +140,10 @@ export function buildAlertRules(config: RegionsConfig): { groups: { name: string
           {
             alert: 'UnlocatedClients',
             expr: `(${unlocatedRefusalShare()}) > ${UNLOCATED_SHARE_THRESHOLD} and ${unlocatedRefusalRate()} >= ${ERROR_RATE_MIN_REQUESTS_PER_SECOND}`,
-            for: duration(REPLICATION_LAG_FOR_SECONDS),
+            for: duration(UNLOCATED_FOR_SECONDS),
             labels: { severity: 'critical' },
             annotations: {
-              summary: `More than ${UNLOCATED_SHARE_THRESHOLD * 100} % of the requests to the gateways of ${label(GATEWAY_REGION_LABEL)} are refused because their client locates to no residency zone: check that region's trusted-proxy ranges and the geo database`,
+              summary: `More than ${percent(UNLOCATED_SHARE_THRESHOLD)} % of the requests to the gateways of ${label(GATEWAY_REGION_LABEL)} are refused because their client locates to no residency zone: check that region's trusted-proxy ranges and the geo database`,
             },
           },
         ],
@@ -170,7 +177,8 @@ function replicationGroup(config: RegionsConfig): { name: string; rules: AlertRu
         for: duration(REPLICATION_LAG_FOR_SECONDS),
         labels: { severity: 'warning' },
         annotations: {
-          summary: `{{ if ${instance} }}No lag of replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} has arrived from CloudWatch for ${silentFor(LAG_UNREPORTED_WINDOW_SECONDS)}{{ else }}The CloudWatch exporter ${label('instance')} cannot be scraped{{ end }}: replication is unwatched`,
+          // The expression's window, then the rule's `for`, as RegionUnreported says it.
+          summary: `{{ if ${instance} }}No lag of replica ${label(REPLICA_LAG_SERIES.instanceLabel)} in ${label(REPLICA_LAG_SERIES.regionLabel)} has arrived from CloudWatch for ${silentFor(LAG_UNREPORTED_WINDOW_SECONDS + REPLICATION_LAG_FOR_SECONDS)}{{ else }}The CloudWatch exporter ${label('instance')} cannot be scraped{{ end }}: replication is unwatched`,
         },
       },
     ],
