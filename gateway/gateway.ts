@@ -191,7 +191,7 @@ interface ClientConnection {
   /** Bytes read and written at the last idle sweep, and since when that count has not moved (performance.now()). */
   bytesSeen: number;
   still: number;
-  /** Body bytes held by its requests that wait for a turn (at most PIPELINE_MAX_WAITING_BYTES). */
+  /** Body bytes held by its requests that wait for a turn (at most PIPELINE_MAX_WAITING_BODY_BYTES). */
   waitingBodyBytes: number;
 }
 
@@ -241,15 +241,15 @@ export const CUT_STATUS = 503;
 /** Status logged and counted for a client that went away before its request body arrived. */
 export const CLIENT_GONE_STATUS = 499;
 
+/** Request headers the gateway routes by: forwarded as read even when `Connection` names them (it would hide them from the upstream). */
+const ROUTING_REQUEST_HEADERS: ReadonlySet<string> = new Set([USER_ID_HEADER, RESIDENCY_ZONE_HEADER]);
+
 /**
  * Request headers never forwarded as received: the gateway sets the forwarding headers itself (a
  * client's own `Forwarded`/`X-Real-IP` would otherwise reach the upstream as if the gateway had
  * vouched for them), and `Expect` is answered here (Node sends 100 Continue; the body is read
  * before the upstream is called).
  */
-/** Request headers the gateway routes by: forwarded as read even when `Connection` names them (it would hide them from the upstream). */
-const ROUTING_REQUEST_HEADERS: ReadonlySet<string> = new Set([USER_ID_HEADER, RESIDENCY_ZONE_HEADER]);
-
 const SKIP_REQUEST = new Set([
   'host',
   'x-forwarded-for',

@@ -372,13 +372,9 @@ export function planWorkloadCost(
         profile.networkGb * p.networkGb,
       ];
       exact.set(region, compute + storage + network);
-      return {
-        region,
-        compute: cents(compute),
-        storage: cents(storage),
-        network: cents(network),
-        total: cents(compute + storage + network),
-      };
+      const shown = { compute: cents(compute), storage: cents(storage), network: cents(network) };
+      // The total shown is the sum of the parts shown (a reader adds them up); the rank uses the exact one.
+      return { region, ...shown, total: cents(shown.compute + shown.storage + shown.network) };
     })
     .sort((a, b) => exact.get(a.region)! - exact.get(b.region)! || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
   const current = ranking.find((r) => r.region === profile.currentRegion)!;
