@@ -174,6 +174,8 @@ function stagePlatform(options: SynthOptions): StagedOutput {
 /**
  * Removes the staging directories of synths that were killed before they could (`kill -9`, an OOM,
  * a CI timeout): `<outdir>.staging-<pid>` whose process is gone. One of a running synth is left.
+ * (A synth in another container or machine writing to a shared folder has a process id this one
+ * cannot see: do not point two such synths at one output directory.)
  */
 function removeAbandonedStaging(outdir: string): void {
   const prefix = `${basename(outdir)}.staging-`;
@@ -185,8 +187,10 @@ function removeAbandonedStaging(outdir: string): void {
   }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    const suffix = name.slice(prefix.length);
+    if (!/^[1-9]\d{0,9}$/.test(suffix)) continue; // only what this code names: decimal process ids
+    const pid = Number(suffix);
+    if (pid === process.pid || processAlive(pid)) continue;
     removeStaging(join(dirname(outdir), name));
   }
 }

@@ -15,6 +15,10 @@ import type { RoutingTable } from './routing-table';
 import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from './json-duplicate-keys';
 import { FileTooLargeError, PIPE_WAIT_MS, PipeTimeoutError, readTextBounded } from './read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
+import { priceAgeMonths, priceDateProblem } from './price-date';
+import { REGION_ID } from './ids';
+
+export { priceAgeMonths, priceDateProblem } from './price-date';
 
 export { DEFAULT_PRICES_PATH } from './cost-defaults';
 
@@ -123,32 +127,6 @@ export const priceFileSchema = z
   .strict();
 
 export type PriceFile = z.output<typeof priceFileSchema>;
-
-/**
- * What is wrong with a price date ("YYYY-MM" or "YYYY-MM-DD"), or undefined: the form, a day the
- * month does not have (2024-02-31), or a date after `now` (UTC): prices are read, not foreseen.
- */
-export function priceDateProblem(text: string, now: Date): string | undefined {
-  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(text);
-  const year = m ? Number(m[1]) : 0;
-  const month = m ? Number(m[2]) : 0;
-  const day = m?.[3] === undefined ? 1 : Number(m[3]);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (!m || year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth)
-    return 'must be a date "YYYY-MM" or "YYYY-MM-DD" that exists (e.g. "2024-06" or "2024-06-30")';
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  if (Date.UTC(year, month - 1, day) > today)
-    return `is in the future (today is ${new Date(today).toISOString().slice(0, 10)}); allowed: the date the prices were read`;
-  return undefined;
-}
-
-/** Whole months from a price date to `now` (the first of the month for "YYYY-MM"). */
-export function priceAgeMonths(asOf: string, now: Date): number {
-  const [year, month, day = 1] = asOf.split('-').map(Number);
-  let months = (now.getUTCFullYear() - year) * 12 + (now.getUTCMonth() + 1 - month);
-  if (now.getUTCDate() < day) months--;
-  return Math.max(0, months);
-}
 
 /** Prices older than this many months get a note with the plan: providers change them. */
 export const STALE_PRICE_MONTHS = 12;
@@ -263,8 +241,15 @@ export function parseWorkloadProfile(input: unknown, table: RoutingTable, subjec
 export function parsePriceFile(input: unknown, subject = 'price file'): PriceFile {
   const parsed = priceFileSchema.safeParse(input);
   if (!parsed.success) throw new ProblemsError(subject, zodProblems(input, parsed.error, ''));
-  // Two keys that differ only in case would be one region after lower-casing (the last one kept).
   const keys = Object.keys((input as { regions: object }).regions);
+  // A key that is no region id ("__proto__" set the prototype and vanished; "constructor"): named.
+  const notIds = keys.filter((k) => !REGION_ID.pattern.test(k.toLowerCase()));
+  if (notIds.length)
+    throw new ProblemsError(
+      subject,
+      notIds.map((k) => ({ path: `regions.${k}`, message: `is not a region id; allowed: ${REGION_ID.allowed}` })),
+    );
+  // Two keys that differ only in case would be one region after lower-casing (the last one kept).
   const clashes = keys.filter((k, i) => keys.findIndex((o) => o.toLowerCase() === k.toLowerCase()) !== i);
   if (clashes.length)
     throw new ProblemsError(
@@ -383,7 +368,8 @@ export function planWorkloadCost(
   const monthlySaving = cheapest.region === current.region ? 0 : cents(exactSaving);
   // Decided on the exact quotient; shown rounded up to the cent of a month, so a payback just over
   // the limit never reads as the limit (6.004 months is "6.01", and stays).
-  const exactPayback = monthlySaving > 0 ? profile.migrationCost / monthlySaving : null;
+  // On the exact saving (a rounded one moved a 6.00002-month payback under a 6-month limit).
+  const exactPayback = monthlySaving > 0 ? profile.migrationCost / exactSaving : null;
   const paybackMonths = exactPayback === null ? null : Math.ceil(exactPayback * 100 - 1e-9) / 100;
   const migrate = exactPayback !== null && exactPayback <= profile.maxPaybackMonths;
   const c = prices.currency;

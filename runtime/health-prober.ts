@@ -266,8 +266,10 @@ export class HealthProber implements HealthSource {
     try {
       base = new URL(baseUrl);
     } catch {
+      // Shown without what may be a user name and password (the URL could not be read to strip them).
+      const shown = baseUrl.replace(/\/\/[^/?#]*@/, '//<credentials>@');
       throw new Error(
-        `HealthProber.addTarget: baseUrl "${baseUrl}" for region "${region}" is not an absolute URL; expected http(s)://host[:port]`,
+        `HealthProber.addTarget: baseUrl ${formatValue(shown)} for region "${region}" is not an absolute URL; expected http(s)://host[:port]`,
       );
     }
     if (base.username !== '' || base.password !== '') {

@@ -22,6 +22,7 @@ import { DEFAULT_PRICES } from './prices';
 import { visibleText } from './text';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { HTTP_REQUEST_DURATION_BUCKETS } from '../../runtime/metric-names';
+import { priceDateProblem } from '../../runtime/price-date';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
@@ -166,8 +167,11 @@ const prices = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"'),
     /** Where the figures come from (a person must be able to check them). */
     source: readableText,
-    /** When the figures were valid: "YYYY-MM" or "YYYY-MM-DD". */
-    asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/, 'must be a date "YYYY-MM" or "YYYY-MM-DD"'),
+    /** When the figures were valid: "YYYY-MM" or "YYYY-MM-DD", a date that exists and is not in the future (the cost planner's rule). */
+    asOf: z.string().superRefine((text, ctx) => {
+      const problem = priceDateProblem(text, new Date());
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     /** Payment option the reserved prices are for. */
     paymentOption: z.enum(['No Upfront', 'Partial Upfront', 'All Upfront']),
     /** Hours in a billing month (AWS prices monthly as 730 h). @default 730 */
@@ -431,6 +435,12 @@ const promDuration = seconds.int(
   `must be a whole number of seconds; allowed: 1 to ${Math.floor(ROUTING_TABLE_LIMITS.durationMs / 1000)} (a Prometheus duration takes no fraction)`,
 );
 
+/** A Prometheus interval of at most `max` seconds, the reason said in both messages (a fraction and a long one). */
+const promDurationUpTo = (max: number, why: string) =>
+  seconds
+    .int(`must be a whole number of seconds; allowed: 1 to ${max} (${why}; a Prometheus duration takes no fraction)`)
+    .max(max, `is too long; allowed: 1 to ${max} seconds (${why})`);
+
 /** Alertmanagers one Prometheus may send to (a sanity bound: an HA Alertmanager cluster has 2-5). */
 export const MAX_ALERTMANAGERS = 10;
 
@@ -492,18 +502,14 @@ const alerts = z
       )
       .default(DEFAULT_ALERTS.errorRate),
     errorRateForSeconds: promDuration.default(DEFAULT_ALERTS.errorRateForSeconds),
-    scrapeIntervalSeconds: promDuration
-      .max(
-        MAX_EVALUATION_INTERVAL_SECONDS,
-        `is too long; allowed: 1 to ${MAX_EVALUATION_INTERVAL_SECONDS} seconds (the central Prometheus evaluates the alert rules this often; their \`for\` are a minute or two)`,
-      )
-      .default(DEFAULT_ALERTS.scrapeIntervalSeconds),
-    gatewayScrapeIntervalSeconds: promDuration
-      .max(
-        MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS,
-        `is too long; allowed: 1 to ${MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS} seconds (the alert rules take rates over 5-minute windows: at least 4 samples each)`,
-      )
-      .default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
+    scrapeIntervalSeconds: promDurationUpTo(
+      MAX_EVALUATION_INTERVAL_SECONDS,
+      'the central Prometheus evaluates the alert rules this often; their `for` are a minute or two',
+    ).default(DEFAULT_ALERTS.scrapeIntervalSeconds),
+    gatewayScrapeIntervalSeconds: promDurationUpTo(
+      MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS,
+      'the alert rules take rates over 5-minute windows: at least 4 samples each',
+    ).default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
     metricsPort: z
       .number()
       .int()

@@ -215,13 +215,19 @@ describe('an output directory the synth must not replace', () => {
     // A staging folder a killed synth left (its process is gone) is removed; one of a running process is not (QA, stop 30).
     mkdirSync(join(work, 'previous.staging-2147483646', 'stacks'), { recursive: true });
     mkdirSync(join(work, `previous.staging-${process.pid}`));
+    mkdirSync(join(work, 'previous.staging-1e9')); // not a name this code gives: left alone
     const r = shipped(d);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(d).sort()).toEqual(['manifest.json', 'monitoring', 'reports', 'routing-table.json', 'stacks']);
     expect(readdirSync(join(d, 'stacks'))).not.toContain('old');
-    expect(readdirSync(work).filter((n) => n.startsWith('previous.staging-'))).toEqual([`previous.staging-${process.pid}`]);
+    expect(
+      readdirSync(work)
+        .filter((n) => n.startsWith('previous.staging-'))
+        .sort(),
+    ).toEqual(['previous.staging-1e9', `previous.staging-${process.pid}`].sort());
     rmSync(join(work, `previous.staging-${process.pid}`), { recursive: true });
+    rmSync(join(work, 'previous.staging-1e9'), { recursive: true });
   });
 
   it('a path under a file: the output directory and the reason, no stack trace, nothing left behind', () => {

@@ -1075,6 +1075,22 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       'prices.asOf',
       /YYYY-MM/,
     ],
+    [
+      'price table dated a day that does not exist (QA, stop 30: synth wrote a prices.json the cost command refused)',
+      (c) => {
+        c.prices = { ...structuredClone(DEFAULT_PRICES), asOf: '2024-02-31' };
+      },
+      'prices.asOf',
+      /^must be a date "YYYY-MM" or "YYYY-MM-DD" that exists/,
+    ],
+    [
+      'price table dated in the future',
+      (c) => {
+        c.prices = { ...structuredClone(DEFAULT_PRICES), asOf: '2999-01' };
+      },
+      'prices.asOf',
+      /^is in the future \(today is \d{4}-\d{2}-\d{2}\); allowed: the date the prices were read$/,
+    ],
     // ---- edge (lib/config/edge-checks.ts) ----
     [
       'edge: a country steered to a pool of another residency zone',

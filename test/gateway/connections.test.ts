@@ -54,6 +54,13 @@ async function startUpstream(): Promise<Upstream> {
       };
       return pump();
     }
+    if (url.pathname === '/echo-body') {
+      let body = '';
+      req.setEncoding('latin1');
+      req.on('data', (d: string) => (body += d));
+      req.on('end', () => res.end(JSON.stringify({ body })));
+      return;
+    }
     if (url.pathname === '/204cl') {
       res.socket!.write('HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n');
       return;
@@ -312,6 +319,27 @@ describe('pipelined requests', () => {
     // Cut by the gateway for what the client did: not the region's error rate (region "none").
     const metrics = await gw.metrics.registry.getSingleMetricAsString('http_requests_total');
     expect(metrics).not.toMatch(/region="eu-west-2",status="503"/);
+  });
+
+  it('counts the headers of waiting requests too (QA, stop 30: 1,030 requests with 15 KB of headers held ~30 MB per connection)', async () => {
+    const { port, accessLines } = await startGateway({ maxPipelinedRequests: 1 });
+    const c = await client(port);
+    const headers = Array.from({ length: 80 }, (_, i) => `X-Pad-${i}: ${'p'.repeat(150)}\r\n`).join(''); // ~12.6 KB
+    c.socket.write(get('/hold') + Array.from({ length: 400 }, (_, i) => get(`/x?n=${i}`, headers)).join(''));
+    await c.closed; // 4 MiB of waiting headers: cut (before: held until 1,024 were waiting)
+    await eventually('every request logged', () => (accessLines().length >= 300 ? true : undefined), 5000);
+    expect(accessLines().length).toBeLessThan(400); // cut before the last ones were parsed
+    expect(accessLines().every((l) => l.cut === 'pipeline-overflow')).toBe(true);
+  });
+
+  it('forwards a chunked body of 1-byte chunks intact (kept in one buffer, not one Buffer per chunk)', async () => {
+    const { port } = await startGateway();
+    const c = await client(port);
+    const text = 'chunks-' + 'x'.repeat(2000);
+    const chunked = [...text].map((ch) => `1\r\n${ch}\r\n`).join('') + '0\r\n\r\n';
+    c.socket.write(`POST /echo-body HTTP/1.1\r\nHost: gw\r\nX-Forwarded-For: ${GB_IP}\r\nTransfer-Encoding: chunked\r\n\r\n${chunked}`);
+    await eventually('the echo', () => (c.got().includes('"body"') ? true : undefined), 5000);
+    expect(c.got()).toContain(`"body":"${text}"`);
   });
 
   it('a CONNECT pipelined behind a pending answer cuts the connection instead of answering ahead of it', async () => {

@@ -244,6 +244,35 @@ describe('cost planner: what a library caller passes (QA, stop 30)', () => {
     const typo: PriceFile = { ...prices, regions: { ...prices.regions, 'eu-wset-1': prices.regions['eu-west-1'] } };
     expect(() => plan({}, table, typo)).toThrow(/regions\.eu-wset-1: is an unknown region of the routing table.*eu-west-1/);
   });
+  it('refuses a price key that is no region id (before: "__proto__" vanished silently, "constructor" was an unknown region)', () => {
+    const withKey = (key: string) =>
+      JSON.parse(`{"currency":"USD","source":"t","asOf":"2024-06","regions":{"${key}":{"vcpuHour":1,"storageGbMonth":0,"networkGb":0}}}`);
+    expect(() => parsePriceFile(withKey('__proto__'))).toThrow(
+      /regions\.__proto__: is not a region id; allowed: a cloud region id such as "eu-west-1"/,
+    );
+    expect(() => parsePriceFile(withKey('constructor'))).toThrow(/regions\.constructor: is not a region id/);
+  });
+  it('decides on the exact saving: a payback of 6.00002 months is over a 6-month limit (before: the saving rounded to the cent moved it under)', () => {
+    const p: PriceFile = {
+      ...prices,
+      regions: {
+        ...prices.regions,
+        'eu-west-1': { vcpuHour: 0.0516665, storageGbMonth: 0.01, networkGb: 0.01 },
+        'eu-west-2': { vcpuHour: 0.01, storageGbMonth: 0.01, networkGb: 0.01 },
+        'eu-central-1': { vcpuHour: 1, storageGbMonth: 0.01, networkGb: 0.01 },
+      },
+    };
+    // Saving (0.0516665 - 0.01) × 10 000 = 416.665 a month (416.67 rounded); 2 500 / 416.665 = 6.00002 months.
+    const result = planWorkloadCost(table, p, {
+      ...emea,
+      cpuHours: 10_000,
+      storageGb: 0,
+      networkGb: 0,
+      migrationCost: 2500,
+      maxPaybackMonths: 6,
+    });
+    expect([result.monthlySaving, result.paybackMonths, result.migrate]).toEqual([416.67, 6.01, false]);
+  });
   it('refuses a price date that does not exist or lies in the future', () => {
     expect(() => parsePriceFile({ ...prices, asOf: '2024-02-31' })).toThrow(/asOf: "2024-02-31" must be a date .* that exists/);
     expect(() => parsePriceFile({ ...prices, asOf: '2099-12' })).toThrow(/asOf: "2099-12" is in the future/);

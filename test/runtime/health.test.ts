@@ -507,6 +507,10 @@ describe('HealthProber / HealthChecker inputs (QA, stop 30)', () => {
     expect(message).toMatch(/baseUrl for region "eu-west-1" holds a user name or password .*; a health check sends no credentials/);
     expect(message).not.toContain('s3cret');
     expect(message).not.toContain('admin');
+    // One that cannot be parsed is shown without them too.
+    expect(() => hc.addTarget('eu-west-1', 'http://user:s3cret@exa mple.com')).toThrow(
+      'HealthProber.addTarget: baseUrl "http://<credentials>@exa mple.com" for region "eu-west-1" is not an absolute URL',
+    );
   });
   it('counts a probe answer that is no HTTP status ("200", 200.5) as a failed attempt, not a success', async () => {
     for (const answer of ['200', 200.5]) {

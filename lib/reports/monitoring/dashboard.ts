@@ -11,6 +11,7 @@ import {
   trafficShareByRegion,
 } from './expressions';
 import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES } from './metric-sources';
+import { percent } from './prometheus';
 
 /** A panel's query. */
 export interface DashboardTarget {
@@ -89,7 +90,7 @@ export function buildDashboard(config: RegionsConfig): Record<string, unknown> &
     {
       type: 'timeseries',
       title: 'Error rate by region',
-      description: `Share of the requests each region served that failed with 5xx, over every gateway (HighErrorRate's ratio); alert above ${Number((config.alerts.errorRate * 100).toPrecision(12))} %.`,
+      description: `Share of the requests each region served that failed with 5xx, over every gateway (HighErrorRate's ratio); alert above ${percent(config.alerts.errorRate)} %.`,
       targets: [{ refId: 'A', expr: errorRatioByRegion(), legendFormat: legend(R) }],
       fieldConfig: turningRedAt(config.alerts.errorRate, 'percentunit'),
     },

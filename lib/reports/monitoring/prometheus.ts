@@ -20,6 +20,10 @@ export const RULES_FILE = 'platform-rules.yml';
 /** Prometheus durations: whole minutes as "Nm", else seconds as "Ns". */
 export const duration = (seconds: number): string => (seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
 
+/** A fraction as a percentage for a summary or description: 0.07 is "7" (not "7.000000000000001"), 1e-9 "0.0000001". */
+export const percent = (fraction: number): string =>
+  (fraction * 100).toLocaleString('en-US', { maximumSignificantDigits: 12, useGrouping: false });
+
 export interface ScrapeConfigOptions {
   /** host:port of the CloudWatch exporter (YACE). @default "localhost:5000" */
   readonly cloudwatchExporterTarget?: string;

@@ -22,7 +22,7 @@ import {
   unlocatedRefusalShare,
 } from './expressions';
 import { GATEWAY_REGION_LABEL, REPLICA_LAG_SERIES, watchedReplicas } from './metric-sources';
-import { duration } from './prometheus';
+import { duration, percent } from './prometheus';
 
 /** One alerting rule. */
 /** Window of RegionUnreported's absent_over_time: a region silent this long, then for `alerts.regionDownForSeconds`, fires. */
@@ -69,9 +69,6 @@ export const UNLOCATED_SHARE_THRESHOLD = 0.2;
 
 /** How long that share must hold before UnlocatedClients fires (its own: it was the replica-lag constant). */
 export const UNLOCATED_FOR_SECONDS = 300;
-
-/** A fraction as a percentage for a summary: 0.07 is "7", not "7.000000000000001". */
-const percent = (fraction: number): string => String(Number((fraction * 100).toPrecision(12)));
 
 const label = (name: string) => `{{ $labels.${name} }}`;
 
