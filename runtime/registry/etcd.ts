@@ -182,11 +182,13 @@ export class EtcdRegistry implements ServiceRegistry {
      * store's revision is below the watch's, the watch starts again from the store's.
      */
     const mine = new Set<Watcher>(); // every watcher this watch opened and has not cancelled
+    const dropped = new WeakSet<Watcher>(); // cancelled by etcd: etcd3 no longer knows them
     const retire = async (w: Watcher | undefined) => {
       if (w === undefined) return;
       mine.delete(w);
       this.watchers.delete(w);
-      await w.cancel().catch(() => undefined);
+      // A dropped watcher's cancel asks etcd about a watch it no longer has and waits forever.
+      if (!dropped.has(w)) await cancelWithin(w, CANCEL_WAIT_MS);
     };
     /**
      * After a reconnect: the old watch stops counting (its resume revision may be one the store never
@@ -194,11 +196,11 @@ export class EtcdRegistry implements ServiceRegistry {
      * listed, the listener is told what changed since, and a new watch starts right after the
      * listing's revision: nothing between the two is missed, nothing older comes back.
      */
-    const relist = async (old: Watcher) => {
+    const relist = async (old: Watcher): Promise<boolean> => {
       if (current === old) current = undefined;
       try {
         const res = await this.client.getAll().prefix(prefix).exec();
-        if (closed) return; // close() cancelled every watcher of this watch
+        if (closed) return true; // close() cancelled every watcher of this watch
         const present = new Map(res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
         for (const key of [...known.keys()]) if (!present.has(key)) remove(key);
         for (const [key, value] of present) if (known.get(key) !== value) put(key, value);
@@ -214,9 +216,23 @@ export class EtcdRegistry implements ServiceRegistry {
       } catch (err) {
         this.onError(new Error(`watch ${prefix}: listing again after the reconnect failed: ${(err as Error).message}`));
         if (!closed && current === undefined) current = old; // keep following with the old watch
-        return;
+        return false;
       }
       await retire(old);
+      return true;
+    };
+    /**
+     * A watch etcd cancelled (its revision compacted away while the gateway stalled or was cut off):
+     * etcd3 drops the watcher, which never reconnects nor says so again. Listed again and watched
+     * anew, retried until etcd answers or the watch is closed (QA, stop 30: the registry was no
+     * longer followed at all, and a deregistered instance kept half the traffic).
+     */
+    const recover = async (dead: Watcher) => {
+      for (let delay = this.retryDelayMs; !closed && !this.closed; delay = Math.min(delay * 2, this.maxRetryDelayMs)) {
+        if (current !== dead && current !== undefined) return; // another recovery took over
+        if (await relist(dead)) return;
+        await abortableDelay(delay, undefined);
+      }
     };
     const open = async (startRevision?: string) => {
       const builder = this.client.watch().prefix(prefix);
@@ -239,8 +255,15 @@ export class EtcdRegistry implements ServiceRegistry {
         seen(kv);
         remove(kv.key.toString());
       });
-      // Without an 'error' listener an EventEmitter error would crash the process.
-      watcher.on('error', (err) => this.onError(new Error(`watch ${prefix}: ${err.message}`)));
+      // Without an 'error' listener an EventEmitter error would crash the process. etcd3 emits it
+      // on a watcher etcd cancelled, which it has dropped: this watch is lost until it is opened again.
+      watcher.on('error', (err) => {
+        dropped.add(watcher);
+        this.onError(
+          new Error(`watch ${prefix}: ${err.message}${watcher === current && !closed ? ' (listing again and watching anew)' : ''}`),
+        );
+        if (watcher === current && !closed) void recover(watcher);
+      });
       // The loss is reported so that an operator sees the registry is not being followed meanwhile;
       // on the return the prefix is listed again and a new watch follows from there.
       watcher.on('connected', () => {
@@ -284,7 +307,9 @@ export class EtcdRegistry implements ServiceRegistry {
     } else {
       await Promise.all(regs.map((reg) => this.deregister(reg).catch((err: Error) => this.onError(err))));
     }
-    await Promise.all([...this.watchers].map((w) => w.cancel().catch(() => undefined)));
+    // Bounded: with etcd hung (SIGSTOP, a partition that drops packets) a cancel waits for an answer
+    // that never comes, and the gateway's shutdown waited with it past its drain deadline.
+    await Promise.all([...this.watchers].map((w) => cancelWithin(w, CANCEL_WAIT_MS)));
     this.watchers.clear();
     this.client.close();
   }
@@ -423,6 +448,21 @@ export class EtcdRegistry implements ServiceRegistry {
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (its timer then cleared). */
+/** Longest wait for etcd to confirm a watch's cancel (on close, or for a watch replaced after a reconnect). */
+const CANCEL_WAIT_MS = 2_000;
+
+/** Cancels a watcher, waiting at most `ms` for etcd's answer (never rejects). */
+function cancelWithin(w: Watcher, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    w.cancel().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();

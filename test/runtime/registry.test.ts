@@ -4,6 +4,7 @@
  * with a loud warning otherwise.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { ManualClock } from '../../runtime/clock';
 import {
   EtcdRegistry,
@@ -17,6 +18,7 @@ import {
   watchPrefix,
 } from '../../runtime/registry';
 import { ETCD_INSTALL_HINT, EtcdServer, findEtcdBinary } from '../helpers/etcd-server';
+import type { Watcher, WatchBuilder } from 'etcd3';
 
 interface Fixture {
   /** A new client of the same backend (like another process). */
@@ -394,6 +396,90 @@ describe('key layout helpers', () => {
     await fx.until('a put on the new store seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-new'), 15_000);
     await writer.client.delete().key('/services/eu-west-1/gateway/gw-new');
     await fx.until('a delete on the new store seen', () => events.some((e) => e.type === 'delete' && e.id === 'gw-new'), 15_000);
+  }, 90_000);
+
+  it('a watch etcd cancels under it (etcd3 drops the watcher and emits "error") is listed again and watched anew (QA, stop 30: no longer followed at all)', async () => {
+    const observer = fx.client() as EtcdRegistry;
+    const writer = fx.client() as EtcdRegistry;
+    // Every watcher the observer creates, to cancel one as etcd does when its history is compacted
+    // away under a stalled process (reproduced with SIGSTOP and 40 MB of writes; too slow for a test).
+    const created: Watcher[] = [];
+    const realWatch = observer.client.watch.bind(observer.client);
+    (observer.client as { watch: () => WatchBuilder }).watch = () => {
+      const builder = realWatch();
+      const create = builder.create.bind(builder);
+      builder.create = async () => {
+        const w = await create();
+        created.push(w);
+        return w;
+      };
+      return builder;
+    };
+    const events: WatchEvent[] = [];
+    await observer.watch({ region: 'eu-west-1', name: 'gateway' }, (e) => events.push(e));
+    expect(created).toHaveLength(1);
+    await writer.client.put('/services/eu-west-1/gateway/gw-a').value(JSON.stringify(inst('gw-a')));
+    await fx.until('the first put seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-a'), 10_000);
+    // What etcd3 does on a server-side cancel: the watcher leaves its manager, then "error".
+    await created[0].cancel();
+    created[0].emit('error', new Error('Watcher canceled: mvcc: required revision has been compacted'));
+    await writer.client.put('/services/eu-west-1/gateway/gw-b').value(JSON.stringify(inst('gw-b')));
+    await writer.client.delete().key('/services/eu-west-1/gateway/gw-a');
+    await fx.until('changes after the cancel seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-b'), 10_000);
+    await fx.until('a delete after the cancel seen', () => events.some((e) => e.type === 'delete' && e.id === 'gw-a'), 10_000);
+    expect(created.length).toBeGreaterThanOrEqual(2); // watched anew
+    expect(fx.errors.some((m) => /Watcher canceled: .* \(listing again and watching anew\)$/.test(m))).toBe(true);
+  }, 60_000);
+
+  it('a put made while a watcher was cut off, its history compacted, is listed on reconnect and the watch follows afterwards', async () => {
+    const target = new URL(fx.etcd!.url);
+    // A TCP proxy the test can cut: the observer reaches etcd only through it.
+    const sockets = new Set<Socket>();
+    let open = true;
+    const proxy = createServer((client) => {
+      if (!open) return void client.destroy();
+      const upstream = connect(Number(target.port), target.hostname);
+      const kill = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', kill);
+        s.on('close', kill);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const errors: string[] = [];
+    const observer = new EtcdRegistry({
+      hosts: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      onError: (e) => errors.push(e.message),
+      retryDelayMs: 50,
+      maxRetryDelayMs: 200,
+    });
+    const writer = fx.client() as EtcdRegistry;
+    try {
+      const events: WatchEvent[] = [];
+      await observer.watch({ region: 'eu-west-1', name: 'gateway' }, (e) => events.push(e));
+      open = false;
+      for (const s of sockets) s.destroy();
+      await writer.client.put('/services/eu-west-1/gateway/gw-a').value(JSON.stringify(inst('gw-a')));
+      for (let i = 0; i < 20; i++) await writer.client.put('/other/revision').value(String(i));
+      const revision = (await writer.client.get('/other/revision').exec()).header.revision;
+      await writer.client.kv.compact({ revision, physical: true });
+      open = true;
+      await fx.until('the put made while cut off listed', () => events.some((e) => e.type === 'put' && e.id === 'gw-a'), 30_000);
+      // Followed afterwards: a later delete and put arrive (before: the cancelled watch saw nothing more).
+      await writer.client.delete().key('/services/eu-west-1/gateway/gw-a');
+      await fx.until('a later delete seen', () => events.some((e) => e.type === 'delete' && e.id === 'gw-a'), 15_000);
+      await writer.client.put('/services/eu-west-1/gateway/gw-b').value(JSON.stringify(inst('gw-b')));
+      await fx.until('a later put seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-b'), 15_000);
+    } finally {
+      await observer.close({ deregister: false });
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   }, 90_000);
 
   it('re-grants its lease, re-puts its instance, and the watch resumes', async () => {
