@@ -369,7 +369,8 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
   // once a minute: the client retries on its own, and the gateway keeps the last known instances.
   const shouldLog = repeatLimiter(60_000);
   const onRegistryError = (err: Error) => {
-    if (!shouldLog(err.message, Date.now())) return;
+    // Monotonic: a wall clock stepped back an hour silenced the same error for an hour.
+    if (!shouldLog(err.message.slice(0, 1000), performance.now())) return;
     built.gateway?.logger.warn({ event: 'registry-error', error: err.message }, 'service registry error');
   };
   // Back after a loss: information, not an error (always logged: the limiter sees the change).

@@ -144,6 +144,13 @@ export interface GatewayProps {
    * forever, silently: its client retries without end). @default 10000
    */
   readonly registryStartTimeoutMs?: number;
+  /**
+   * How long a region the registry leaves without any instance keeps its last ones (an etcd hang
+   * past the lease TTL expires every lease at once, a wiped store lists nothing, and the instances
+   * register again within seconds: without this, every region of a zone emptied and its users were
+   * refused meanwhile). A real outage is taken out of traffic by the health checks meanwhile. @default 5000
+   */
+  readonly registryEmptyHoldMs?: number;
   /** Default Node process metrics on /metrics. @default true */
   readonly processMetrics?: boolean;
 }
@@ -201,6 +208,13 @@ interface ClientConnection {
  * request and a response object (~3 KB) per request it sends.
  */
 const PIPELINE_MAX_WAITING = 1024;
+
+/** Registry changes arriving within this many ms of each other are applied together. */
+export const REGISTRY_SETTLE_MS = 100;
+/** Instances of one region taken from the registry (each is health-checked every interval). */
+export const MAX_REGISTRY_INSTANCES = 128;
+/** Default of {@link GatewayProps.registryEmptyHoldMs}. */
+export const DEFAULT_REGISTRY_EMPTY_HOLD_MS = 5000;
 
 /** An admin path followed by a query string (the gateway answers it; the query is ignored). */
 const ADMIN_PATH_WITH_QUERY = /^\/(?:healthz|readyz|metrics)\?/;
@@ -434,6 +448,11 @@ export class Gateway {
   #static: Readonly<Record<string, string>> = {};
   #watcher: FSWatcher | undefined;
   #watchTimer: NodeJS.Timeout | undefined;
+  /** Registry changes not yet applied, by region (applied together, at most every REGISTRY_SETTLE_MS). */
+  #pendingOrigins = new Map<string, readonly string[]>();
+  #originsTimer: NodeJS.Timeout | undefined;
+  /** Regions the registry left empty, kept on their last instances until the timer runs out. */
+  readonly #emptyHolds = new Map<string, NodeJS.Timeout>();
   #inflight = 0;
   #idle: Array<() => void> = [];
   #draining = false;
@@ -624,7 +643,7 @@ export class Gateway {
     this.#idleSweep = setInterval(() => this.#sweepIdle(idleMs), Math.max(100, Math.min(1000, Math.floor(idleMs / 10)))).unref();
     if (this.#props.registry !== undefined) {
       const registry = new RegistryUpstreams(this.#props.registry, this.#props.registryService ?? 'api', this.logger, (region, origins) =>
-        this.#setOrigins(region, origins),
+        this.#registryChanged(region, origins),
       );
       this.#registry = registry;
       const starting = registry.start(this.#runtime.current.table.regions.map((r) => r.id));
@@ -653,6 +672,9 @@ export class Gateway {
         clearTimeout(timer);
       }
       this.#assertOpen('listen');
+      // The listing is in use before the first request (changes after it are coalesced).
+      clearTimeout(this.#originsTimer);
+      this.#applyRegistryChanges();
       // Regions the registry lists no instance for take no traffic until one registers: said at start
       // (a misspelt --registry-service would otherwise look like a healthy start answering 503).
       const service = this.#props.registryService ?? 'api';
@@ -695,6 +717,7 @@ export class Gateway {
     this.#watcher?.close();
     this.#watcher = undefined;
     clearTimeout(this.#watchTimer);
+    this.#clearRegistryTimers();
     const registry = this.#registry;
     this.#registry = undefined;
     const close = (server: Server | undefined) =>
@@ -780,6 +803,7 @@ export class Gateway {
     this.logger.info({ event: 'shutdown', inflight: this.#inflight }, 'draining');
     this.#watcher?.close();
     clearTimeout(this.#watchTimer);
+    this.#clearRegistryTimers();
     // The traffic listener stops accepting now. A separate admin listener stays open through the
     // drain, so that a readiness probe (a new connection each time) sees /readyz answer 503 and
     // the last metrics can be scraped; it closes with the rest once the drain is over.
@@ -822,6 +846,11 @@ export class Gateway {
     });
   }
 
+  /** The origins a region's traffic goes to now (from the registry, or the fixed upstream). */
+  upstreamOrigins(region: string): readonly string[] {
+    return this.#upstreams.origins(region);
+  }
+
   /** The failover state of the regions that answer traffic (a region without compute has none to report). */
   #servingSnapshots(): ReturnType<RoutingRuntime['current']['failover']['snapshots']> {
     const serving = new Set(servingRegionIds(this.#runtime.current.table));
@@ -836,6 +865,64 @@ export class Gateway {
       const fixed = this.#static[r.id];
       this.#setOrigins(r.id, fromRegistry.length > 0 ? fromRegistry : fixed !== undefined ? [fixed] : []);
     }
+  }
+
+  /**
+   * A change the registry reported: coalesced per region and applied at most every
+   * REGISTRY_SETTLE_MS (a burst of a thousand registrations rebuilt the region's pool and re-probed
+   * every instance once per registration: n² probes, seconds of event-loop stall, every region
+   * failed). At most MAX_REGISTRY_INSTANCES per region are used; a region left empty keeps its last
+   * instances for `registryEmptyHoldMs`.
+   */
+  #registryChanged(region: string, origins: readonly string[]): void {
+    if (this.#draining) return;
+    this.#pendingOrigins.set(region, origins);
+    this.#originsTimer ??= setTimeout(() => this.#applyRegistryChanges(), REGISTRY_SETTLE_MS);
+  }
+
+  #applyRegistryChanges(): void {
+    this.#originsTimer = undefined;
+    const pending = this.#pendingOrigins;
+    this.#pendingOrigins = new Map();
+    for (const [region, origins] of pending) {
+      const hold = this.#emptyHolds.get(region);
+      if (origins.length === 0 && this.#static[region] === undefined && this.#upstreams.origins(region).length > 0) {
+        if (hold === undefined) {
+          const ms = this.#props.registryEmptyHoldMs ?? DEFAULT_REGISTRY_EMPTY_HOLD_MS;
+          this.logger.warn(
+            { event: 'registry-empty', region, holdMs: ms },
+            `the registry lists no instance of region ${region}: its last instances stay in use for ${ms} ms unless one registers`,
+          );
+          this.#emptyHolds.set(
+            region,
+            setTimeout(() => {
+              this.#emptyHolds.delete(region);
+              if (!this.#draining) this.#setOrigins(region, this.#registry?.origins(region) ?? []);
+            }, ms),
+          );
+        }
+        continue;
+      }
+      if (hold !== undefined) {
+        clearTimeout(hold);
+        this.#emptyHolds.delete(region);
+      }
+      if (origins.length > MAX_REGISTRY_INSTANCES) {
+        this.logger.warn(
+          { event: 'registry-instances-capped', region, listed: origins.length, used: MAX_REGISTRY_INSTANCES },
+          `the registry lists ${origins.length} instances of region ${region}; the first ${MAX_REGISTRY_INSTANCES} are used`,
+        );
+      }
+      this.#setOrigins(region, origins.length > MAX_REGISTRY_INSTANCES ? origins.slice(0, MAX_REGISTRY_INSTANCES) : origins);
+    }
+  }
+
+  #clearRegistryTimers(): void {
+    clearTimeout(this.#originsTimer);
+    this.#originsTimer = undefined;
+    this.#pendingOrigins.clear();
+    for (const t of this.#emptyHolds.values()) clearTimeout(t);
+    this.#emptyHolds.clear();
   }
 
   #setOrigins(region: string, origins: readonly string[]): void {
@@ -861,7 +948,12 @@ export class Gateway {
           { event: 'no-instances', service: this.#props.registryService ?? 'api', regions: [region] },
           `region ${region} has no upstream instance left: no traffic goes there until one registers`,
         );
-      else this.logger.info({ event: 'upstreams', region, origins: after }, 'upstreams changed');
+      // The list itself only while short: a burst of registrations wrote every origin per event (100 MB of log).
+      else
+        this.logger.info(
+          after.length <= 16 ? { event: 'upstreams', region, origins: after } : { event: 'upstreams', region, instances: after.length },
+          'upstreams changed',
+        );
     }
   }
 

@@ -13,6 +13,7 @@
  */
 import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import { type Clock, systemClock } from '../clock';
+import { formatValue } from '../problem';
 import { callListener } from '../events';
 import {
   type CloseOptions,
@@ -114,6 +115,12 @@ export class EtcdRegistry implements ServiceRegistry {
       throw new Error(`EtcdRegistry.register: could not register ${key}: ${(err as Error).message}`, { cause: err });
     } finally {
       reg.establishing = false;
+    }
+    if (this.closed) {
+      // close() ran while the put was on its way (a SIGTERM during start-up): it did not see this
+      // registration, so it is taken back here instead of staying until its lease runs out.
+      await this.deregister(reg).catch((err: Error) => this.onError(err));
+      throw new Error(`EtcdRegistry.register: the registry was closed while ${key} was being registered; it is deregistered again`);
     }
     this.registrations.add(reg);
     return { key, instance: structuredClone(instance), deregister: () => this.deregister(reg) };
@@ -434,7 +441,7 @@ export class EtcdRegistry implements ServiceRegistry {
     if (wrong) {
       this.onError(
         new Error(
-          `ignoring registry value at ${key}: its ${wrong} ${JSON.stringify(instance[wrong])} is not the key's ${JSON.stringify(parts[wrong])}`,
+          `ignoring registry value at ${key}: its ${wrong} ${formatValue(instance[wrong])} is not the key's ${JSON.stringify(parts[wrong])}`,
         ),
       );
       return undefined;

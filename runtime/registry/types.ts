@@ -19,7 +19,7 @@ const SEGMENT_RULE = 'non-empty, at most 128 characters of A-Z a-z 0-9 . _ : @ -
 /** Throws a clear error unless `value` can be one segment of a registry key. */
 export function validateSegment(field: 'region' | 'name' | 'id', value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 128 || !SEGMENT.test(value)) {
-    throw new Error(`service registry: invalid ${field} ${JSON.stringify(value)}; allowed: ${SEGMENT_RULE}`);
+    throw new Error(`service registry: invalid ${field} ${formatValue(value)}; allowed: ${SEGMENT_RULE}`);
   }
   return value;
 }
@@ -149,8 +149,12 @@ export function parseInstance(input: unknown): ServiceInstance {
   }
   const res = serviceInstanceSchema.safeParse(input);
   if (!res.success) {
-    const issues = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`service registry: invalid instance ${JSON.stringify(input)}: ${issues}`);
+    // The value cut short (a 1 MB value in etcd was logged whole, once per key, and kept by the log limiter).
+    const issues = res.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message.slice(0, 200)}`)
+      .join('; ');
+    throw new Error(`service registry: invalid instance ${formatValue(input, 200)}: ${issues}`);
   }
   return res.data;
 }

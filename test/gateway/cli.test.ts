@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { gatewayFromFlags, parseGatewayFlags, repeatLimiter, UsageError, withLimitFlags } from '../../gateway/cli';
-import { Gateway } from '../../gateway/gateway';
+import { Gateway, MAX_REGISTRY_INSTANCES } from '../../gateway/gateway';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import type { ServiceRegistry } from '../../runtime/registry/types';
 import { UpstreamConfigError, upstreamEnvName } from '../../gateway/upstreams';
@@ -261,6 +261,7 @@ test('registry mode names at start the regions the registry lists no instance fo
       registry,
       registryService: service,
       activeHealthChecks: false,
+      registryEmptyHoldMs: 300,
       logger,
     });
     try {
@@ -272,11 +273,14 @@ test('registry mode names at start the regions the registry lists no instance fo
         `the service registry lists no instance of service "${service}" in ${empty.join(', ')}: no traffic goes there until one registers`,
       );
       if (service === 'api') {
-        // Later, the region's last instance goes: a warning too, not an info line.
+        // Later, the region's last instance goes: a warning that it is held, then (the hold over) a
+        // warning that it has none, not an info line.
         lines.length = 0;
         await handle.deregister();
         await eventually('the no-instances warning', () => (lines.some((l) => l.event === 'no-instances') ? true : undefined), 3000);
+        expect(lines.find((l) => l.event === 'registry-empty')).toMatchObject({ level: 40, region: 'eu-west-1', holdMs: 300 });
         expect(lines.find((l) => l.event === 'no-instances')).toMatchObject({ level: 40, service: 'api', regions: ['eu-west-1'] });
+        expect(lines.findIndex((l) => l.event === 'registry-empty')).toBeLessThan(lines.findIndex((l) => l.event === 'no-instances'));
       }
     } finally {
       await gateway.shutdown();
@@ -472,4 +476,57 @@ describe('reload with --upstreams/--upstream overrides (before: a table without 
     expect(gw.table.regions.map((r) => r.id)).not.toContain('us-east-1');
     expect(logs.filter((l) => l.event === 'upstream-ignored')).toHaveLength(0);
   });
+});
+
+test('registry bursts are applied together, capped per region, and a region emptied for a moment keeps its instances (QA, stop 30: 1,000 registrations failed every region)', async () => {
+  const registry = new MemoryRegistry();
+  const first = await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const gateway = new Gateway({
+    table: tableOf(['eu-west-1', 'eu-west-2']),
+    registry,
+    activeHealthChecks: false,
+    registryEmptyHoldMs: 1000,
+    logger,
+  });
+  try {
+    await gateway.listen(0);
+    expect(gateway.upstreamOrigins('eu-west-1')).toEqual(['http://127.0.0.1:1']);
+    lines.length = 0;
+    const handles = [];
+    for (let i = 0; i < 300; i++)
+      handles.push(
+        await registry.register(
+          { id: `b${i}`, name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 2000 + i },
+          { ttlSeconds: 60 },
+        ),
+      );
+    await eventually(
+      'the burst applied',
+      () => (gateway.upstreamOrigins('eu-west-1').length === MAX_REGISTRY_INSTANCES ? true : undefined),
+      3000,
+    );
+    const changes = lines.filter((l) => l.event === 'upstreams');
+    expect(changes.length).toBeLessThan(10); // before: one pool rebuild (and one log line with every origin) per registration
+    expect(changes.every((l) => l.origins === undefined && typeof l.instances === 'number')).toBe(true);
+    expect(lines.some((l) => l.event === 'registry-instances-capped' && l.listed === 301)).toBe(true);
+    // Every instance goes (a lease expiry en masse), then comes back within the hold: the pool never empties.
+    await first.deregister();
+    for (const h of handles) await h.deregister();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gateway.upstreamOrigins('eu-west-1').length).toBe(MAX_REGISTRY_INSTANCES);
+    await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
+    await eventually(
+      'the returned instance in use',
+      () => (gateway.upstreamOrigins('eu-west-1').join() === 'http://127.0.0.1:1' ? true : undefined),
+      3000,
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(lines.some((l) => l.event === 'no-instances')).toBe(false);
+    expect(gateway.upstreamOrigins('eu-west-1')).toEqual(['http://127.0.0.1:1']);
+  } finally {
+    await gateway.shutdown();
+    await registry.close();
+  }
 });
