@@ -21,7 +21,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -448,6 +448,8 @@ export class Gateway {
   #static: Readonly<Record<string, string>> = {};
   #watcher: FSWatcher | undefined;
   #watchTimer: NodeJS.Timeout | undefined;
+  /** Watches the directory a symlinked table file really lives in (see #watch). */
+  #targetWatcher: FSWatcher | undefined;
   /** Registry changes not yet applied, by region (applied together, at most every REGISTRY_SETTLE_MS). */
   #pendingOrigins = new Map<string, readonly string[]>();
   #originsTimer: NodeJS.Timeout | undefined;
@@ -716,6 +718,8 @@ export class Gateway {
     this.#runtime.stop();
     this.#watcher?.close();
     this.#watcher = undefined;
+    this.#targetWatcher?.close();
+    this.#targetWatcher = undefined;
     clearTimeout(this.#watchTimer);
     this.#clearRegistryTimers();
     const registry = this.#registry;
@@ -802,6 +806,7 @@ export class Gateway {
     const started = performance.now();
     this.logger.info({ event: 'shutdown', inflight: this.#inflight }, 'draining');
     this.#watcher?.close();
+    this.#targetWatcher?.close();
     clearTimeout(this.#watchTimer);
     this.#clearRegistryTimers();
     // The traffic listener stops accepting now. A separate admin listener stays open through the
@@ -971,20 +976,47 @@ export class Gateway {
           if (this.#draining) return;
           seen = fileFingerprint(file);
           this.reload('watch');
+          watchTarget(); // the link may point elsewhere now
         }, 150);
       };
-      this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-        if (name === null || name === basename(file)) {
-          reloadSoon();
-          return;
-        }
+      const checkSoon = () => {
         if (checking) return;
         checking = true;
         setTimeout(() => {
           checking = false;
           if (!this.#draining && fileFingerprint(file) !== seen) reloadSoon();
         }, 150).unref();
+      };
+      // A table that is a symlink into another directory (`--table cm/rt.json` → /other/real.json):
+      // that directory is watched too, or an edit of the real file went unseen (QA, stop 30).
+      let targetDir: string | undefined;
+      const watchTarget = () => {
+        let dir: string | undefined;
+        try {
+          dir = dirname(realpathSync(file));
+        } catch {
+          dir = undefined; // missing now: the next reload names why
+        }
+        if (dir === targetDir) return;
+        this.#targetWatcher?.close();
+        this.#targetWatcher = undefined;
+        targetDir = dir;
+        if (dir === undefined || dir === dirname(resolve(file))) return;
+        try {
+          this.#targetWatcher = watch(dir, { persistent: false }, () => checkSoon());
+          this.#targetWatcher.on('error', () => undefined); // the table's own directory is still watched
+        } catch {
+          // unreadable: SIGHUP still reloads
+        }
+      };
+      this.#watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
+        if (name === null || name === basename(file)) {
+          reloadSoon();
+          return;
+        }
+        checkSoon();
       });
+      watchTarget();
       this.#watcher.on('error', (err) =>
         this.logger.warn({ event: 'watch-error', file, error: err.message }, 'table watch failed; SIGHUP still reloads'),
       );

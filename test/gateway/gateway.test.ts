@@ -707,6 +707,26 @@ describe('reload of a Kubernetes ConfigMap volume (before: missed)', () => {
   });
 });
 
+describe('reload of a table that is a symlink into another directory', () => {
+  it('reloads when the real file is rewritten there (QA, stop 30: only its own directory was watched)', async () => {
+    const real = join(dir, 'elsewhere');
+    const links = join(dir, 'links');
+    mkdirSync(real, { recursive: true });
+    mkdirSync(links, { recursive: true });
+    const table = fastTable();
+    writeFileSync(join(real, 'real.json'), JSON.stringify(table));
+    symlinkSync(join(real, 'real.json'), join(links, 'rt.json'));
+    const { gw } = await startGateway({ table, tableFile: join(links, 'rt.json') });
+    const moved = fastTable();
+    moved.countries.GB = 'eu-central-1';
+    writeFileSync(join(real, 'real.json.tmp'), JSON.stringify(moved));
+    renameSync(join(real, 'real.json.tmp'), join(real, 'real.json'));
+    const deadline = Date.now() + 5000;
+    while (gw.table.countries.GB !== 'eu-central-1' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(gw.table.countries.GB).toBe('eu-central-1');
+  });
+});
+
 describe('graceful shutdown', () => {
   it('finishes a request in flight, refuses new connections, and closes', async () => {
     upstreams['eu-west-2'].delayMs = 400;
