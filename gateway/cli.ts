@@ -371,7 +371,9 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
   const onRegistryError = (err: Error) => {
     // Monotonic: a wall clock stepped back an hour silenced the same error for an hour.
     if (!shouldLog(err.message.slice(0, 1000), performance.now())) return;
-    built.gateway?.logger.warn({ event: 'registry-error', error: err.message }, 'service registry error');
+    // Cut: a registry key or value of 20,000 characters made a log line as long.
+    const error = err.message.length > 2000 ? `${err.message.slice(0, 2000)}… (${err.message.length} characters)` : err.message;
+    built.gateway?.logger.warn({ event: 'registry-error', error }, 'service registry error');
   };
   // Back after a loss: information, not an error (always logged: the limiter sees the change).
   const onRegistryRecovered = (message: string) => {
@@ -516,6 +518,10 @@ export async function main(args: readonly string[]): Promise<number> {
   } finally {
     for (const signal of drainSignals) process.off(signal, duringDrain);
   }
+  // Stopped: an etcd client whose last calls get no answer (etcd hung) keeps the process alive with
+  // nothing to do — in Kubernetes until SIGKILL at the grace period. It ends a second after the exit
+  // code is set, if nothing else ended it first (the timer does not keep it alive).
+  setTimeout(() => process.exit(0), 1000).unref();
   return 0;
 }
 

@@ -866,8 +866,10 @@ export class Gateway {
     if (Object.keys(this.#static).length === 0 && this.#props.resolveUpstreams)
       this.#static = resolveStatic(this.#props.resolveUpstreams, table);
     for (const r of table.regions) {
-      const fromRegistry = this.#registry?.origins(r.id) ?? [];
+      const fromRegistry = this.#registryOrigins(r.id);
       const fixed = this.#static[r.id];
+      // A region held on its last instances stays held through a reload (a SIGHUP emptied it at once).
+      if (fromRegistry.length === 0 && this.#emptyHolds.has(r.id)) continue;
       this.#setOrigins(r.id, fromRegistry.length > 0 ? fromRegistry : fixed !== undefined ? [fixed] : []);
     }
   }
@@ -902,7 +904,7 @@ export class Gateway {
             region,
             setTimeout(() => {
               this.#emptyHolds.delete(region);
-              if (!this.#draining) this.#setOrigins(region, this.#registry?.origins(region) ?? []);
+              if (!this.#draining) this.#setOrigins(region, this.#registryOrigins(region));
             }, ms),
           );
         }
@@ -912,14 +914,22 @@ export class Gateway {
         clearTimeout(hold);
         this.#emptyHolds.delete(region);
       }
-      if (origins.length > MAX_REGISTRY_INSTANCES) {
-        this.logger.warn(
-          { event: 'registry-instances-capped', region, listed: origins.length, used: MAX_REGISTRY_INSTANCES },
-          `the registry lists ${origins.length} instances of region ${region}; the first ${MAX_REGISTRY_INSTANCES} are used`,
-        );
-      }
-      this.#setOrigins(region, origins.length > MAX_REGISTRY_INSTANCES ? origins.slice(0, MAX_REGISTRY_INSTANCES) : origins);
+      this.#setOrigins(region, this.#capped(region, origins));
     }
+  }
+
+  /** The registry's instances of a region, at most MAX_REGISTRY_INSTANCES (a reload takes them from here too). */
+  #registryOrigins(region: string): readonly string[] {
+    return this.#capped(region, this.#registry?.origins(region) ?? []);
+  }
+
+  #capped(region: string, origins: readonly string[]): readonly string[] {
+    if (origins.length <= MAX_REGISTRY_INSTANCES) return origins;
+    this.logger.warn(
+      { event: 'registry-instances-capped', region, listed: origins.length, used: MAX_REGISTRY_INSTANCES },
+      `the registry lists ${origins.length} instances of region ${region}; the first ${MAX_REGISTRY_INSTANCES} are used`,
+    );
+    return origins.slice(0, MAX_REGISTRY_INSTANCES);
   }
 
   #clearRegistryTimers(): void {

@@ -483,8 +483,13 @@ test('registry bursts are applied together, capped per region, and a region empt
   const first = await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const dir = mkdtempSync(join(tmpdir(), 'gw-burst-'));
+  const tableFile = join(dir, 'table.json');
+  writeFileSync(tableFile, JSON.stringify(tableOf(['eu-west-1', 'eu-west-2'])));
   const gateway = new Gateway({
     table: tableOf(['eu-west-1', 'eu-west-2']),
+    tableFile,
+    watchTable: false,
     registry,
     activeHealthChecks: false,
     registryEmptyHoldMs: 1000,
@@ -511,10 +516,16 @@ test('registry bursts are applied together, capped per region, and a region empt
     expect(changes.length).toBeLessThan(10); // before: one pool rebuild (and one log line with every origin) per registration
     expect(changes.every((l) => l.origins === undefined && typeof l.instances === 'number')).toBe(true);
     expect(lines.some((l) => l.event === 'registry-instances-capped' && l.listed === 301)).toBe(true);
+    // A reload takes the registry's instances capped too (verification pass: a SIGHUP installed all of them).
+    expect(gateway.reload('sighup').ok).toBe(true);
+    expect(gateway.upstreamOrigins('eu-west-1')).toHaveLength(MAX_REGISTRY_INSTANCES);
     // Every instance goes (a lease expiry en masse), then comes back within the hold: the pool never empties.
     await first.deregister();
     for (const h of handles) await h.deregister();
     await new Promise((r) => setTimeout(r, 300));
+    expect(gateway.upstreamOrigins('eu-west-1').length).toBe(MAX_REGISTRY_INSTANCES);
+    // ... through a reload during the hold as well (verification pass: a SIGHUP emptied it at once).
+    expect(gateway.reload('sighup').ok).toBe(true);
     expect(gateway.upstreamOrigins('eu-west-1').length).toBe(MAX_REGISTRY_INSTANCES);
     await registry.register({ id: 'a', name: 'api', region: 'eu-west-1', address: '127.0.0.1', port: 1 }, { ttlSeconds: 60 });
     await eventually(
@@ -528,5 +539,6 @@ test('registry bursts are applied together, capped per region, and a region empt
   } finally {
     await gateway.shutdown();
     await registry.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

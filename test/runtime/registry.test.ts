@@ -427,9 +427,22 @@ describe('key layout helpers', () => {
     await writer.client.delete().key('/services/eu-west-1/gateway/gw-a');
     await fx.until('changes after the cancel seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-b'), 10_000);
     await fx.until('a delete after the cancel seen', () => events.some((e) => e.type === 'delete' && e.id === 'gw-a'), 10_000);
-    expect(created.length).toBeGreaterThanOrEqual(2); // watched anew
+    // Those two came from listing again; then a new watch follows what comes after.
+    await fx.until('watched anew', () => created.length >= 2, 10_000);
+    await writer.client.put('/services/eu-west-1/gateway/gw-c').value(JSON.stringify(inst('gw-c')));
+    await fx.until('a put on the new watch seen', () => events.some((e) => e.type === 'put' && e.id === 'gw-c'), 10_000);
     expect(fx.errors.some((m) => /Watcher canceled: .* \(listing again and watching anew\)$/.test(m))).toBe(true);
   }, 60_000);
+
+  it('an answer for a watch the client no longer has is reported and dropped, not thrown from the stream (verification pass: the gateway process died)', async () => {
+    const reader = fx.client() as EtcdRegistry;
+    await reader.watch({ region: 'eu-west-1' }, () => undefined);
+    const manager = (reader.client as unknown as { watchManager: { handleResponse(res: unknown): void } }).watchManager;
+    expect(() => manager.handleResponse({ watch_id: '424242', canceled: true, events: [] })).not.toThrow();
+    expect(
+      fx.errors.some((m) => /^watch: etcd answered for a watch this client no longer has \(dropped\): .*Failed to find watcher/.test(m)),
+    ).toBe(true);
+  });
 
   it('a put made while a watcher was cut off, its history compacted, is listed on reconnect and the watch follows afterwards', async () => {
     const target = new URL(fx.etcd!.url);
