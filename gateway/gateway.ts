@@ -209,6 +209,11 @@ interface ClientConnection {
  */
 const PIPELINE_MAX_WAITING = 1024;
 
+/** Whether a response of an earlier (pipelined) request is still pending on the socket: nothing may be written ahead of it. */
+function hasPendingAnswer(socket: Duplex): boolean {
+  return Boolean((socket as Duplex & { _httpMessage?: unknown })._httpMessage);
+}
+
 /** Registry changes arriving within this many ms of each other are applied together. */
 export const REGISTRY_SETTLE_MS = 100;
 /** Instances of one region taken from the registry (each is health-checked every interval). */
@@ -1086,7 +1091,7 @@ export class Gateway {
     this.logger.warn({ event: 'client-error', status, code, region: METRIC_NONE, latencyMs: 0 }, error);
     // A response of an earlier request is still pending on this socket (pipelining): it cannot be
     // replaced or followed by this answer: cut the connection.
-    if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    if (hasPendingAnswer(socket)) {
       if (conn !== undefined) conn.cutBy ??= CUT_CLIENT_ERROR; // the requests cut are logged as the gateway's doing
       socket.destroy();
       return;
@@ -1108,7 +1113,7 @@ export class Gateway {
     const status = 400;
     const seconds = (performance.now() - started) / 1000;
     // Pipelined behind a request whose answer is still pending: no 400 can be sent (see below).
-    const cutting = Boolean((socket as Duplex & { _httpMessage?: unknown })._httpMessage);
+    const cutting = hasPendingAnswer(socket);
     this.#countRejected(status, seconds);
     this.logger.info({
       method: req.method ?? 'CONNECT',

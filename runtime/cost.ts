@@ -15,7 +15,7 @@ import type { RoutingTable } from './routing-table';
 import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from './json-duplicate-keys';
 import { FileTooLargeError, PIPE_WAIT_MS, PipeTimeoutError, readTextBounded } from './read-bounded';
 import { disallowedName, unknownName } from './private/unknown-name';
-import { priceAgeMonths, priceDateProblem } from './price-date';
+import { priceAgeMonths, priceDateText } from './price-date';
 import { REGION_ID } from './ids';
 
 export { priceAgeMonths, priceDateProblem } from './price-date';
@@ -100,10 +100,7 @@ export const priceFileSchema = z
     /** Where the prices come from (printed with every plan). */
     source: printedText(1000),
     /** When they were read: "YYYY-MM" or "YYYY-MM-DD" (as the config's price table): a real date, not in the future. */
-    asOf: z.string().superRefine((text, ctx) => {
-      const problem = priceDateProblem(text, new Date());
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    asOf: priceDateText,
     /** By region id (lower-cased, as the profile's region is: "EU-WEST-1" is eu-west-1). */
     regions: z.record(
       z.string().transform((id) => id.toLowerCase()),

@@ -2,6 +2,7 @@
  * Price dates ("YYYY-MM" or "YYYY-MM-DD"), as the config's price table and the price file synth
  * writes carry them: one check for both, so synth never writes a date the cost planner refuses.
  */
+import { z } from 'zod';
 
 /**
  * What is wrong with a price date ("YYYY-MM" or "YYYY-MM-DD"), or undefined: the form, a day the
@@ -28,3 +29,9 @@ export function priceAgeMonths(asOf: string, now: Date): number {
   if (now.getUTCDate() < day) months--;
   return Math.max(0, months);
 }
+
+/** A price date field: {@link priceDateProblem} at parse time, as the config and the price file check it. */
+export const priceDateText = z.string().superRefine((text, ctx) => {
+  const problem = priceDateProblem(text, new Date());
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});

@@ -22,7 +22,7 @@ import { DEFAULT_PRICES } from './prices';
 import { visibleText } from './text';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { HTTP_REQUEST_DURATION_BUCKETS } from '../../runtime/metric-names';
-import { priceDateProblem } from '../../runtime/price-date';
+import { priceDateText } from '../../runtime/price-date';
 
 /** The continents that get a stack each. */
 export const CONTINENTS = ['APAC', 'EMEA', 'NA'] as const;
@@ -168,10 +168,7 @@ const prices = z
     /** Where the figures come from (a person must be able to check them). */
     source: readableText,
     /** When the figures were valid: "YYYY-MM" or "YYYY-MM-DD", a date that exists and is not in the future (the cost planner's rule). */
-    asOf: z.string().superRefine((text, ctx) => {
-      const problem = priceDateProblem(text, new Date());
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    asOf: priceDateText,
     /** Payment option the reserved prices are for. */
     paymentOption: z.enum(['No Upfront', 'Partial Upfront', 'All Upfront']),
     /** Hours in a billing month (AWS prices monthly as 730 h). @default 730 */

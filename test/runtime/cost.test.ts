@@ -225,6 +225,17 @@ describe('cost planner: bad profiles and prices', () => {
   });
 });
 
+/** The test prices with the EMEA regions' vCPU-hour set ([eu-west-1, eu-west-2, eu-central-1]) and one price for storage and network. */
+const emeaPrices = ([w1, w2, c1]: [number, number, number], other: number): PriceFile => ({
+  ...prices,
+  regions: {
+    ...prices.regions,
+    'eu-west-1': { vcpuHour: w1, storageGbMonth: other, networkGb: other },
+    'eu-west-2': { vcpuHour: w2, storageGbMonth: other, networkGb: other },
+    'eu-central-1': { vcpuHour: c1, storageGbMonth: other, networkGb: other },
+  },
+});
+
 describe('cost planner: what a library caller passes (QA, stop 30)', () => {
   it('refuses a profile it was handed unparsed whose region is in another zone (before: ranked us-east-1 first for EMEA data, "stay in us-east-1")', () => {
     expect(() => planWorkloadCost(table, prices, { ...emea, currentRegion: 'us-east-1' })).toThrow(
@@ -253,15 +264,7 @@ describe('cost planner: what a library caller passes (QA, stop 30)', () => {
     expect(() => parsePriceFile(withKey('constructor'))).toThrow(/regions\.constructor: is not a region id/);
   });
   it('decides on the exact saving: a payback of 6.00002 months is over a 6-month limit (before: the saving rounded to the cent moved it under)', () => {
-    const p: PriceFile = {
-      ...prices,
-      regions: {
-        ...prices.regions,
-        'eu-west-1': { vcpuHour: 0.0516665, storageGbMonth: 0.01, networkGb: 0.01 },
-        'eu-west-2': { vcpuHour: 0.01, storageGbMonth: 0.01, networkGb: 0.01 },
-        'eu-central-1': { vcpuHour: 1, storageGbMonth: 0.01, networkGb: 0.01 },
-      },
-    };
+    const p = emeaPrices([0.0516665, 0.01, 1], 0.01);
     // Saving (0.0516665 - 0.01) × 10 000 = 416.665 a month (416.67 rounded); 2 500 / 416.665 = 6.00002 months.
     const result = planWorkloadCost(table, p, {
       ...emea,
@@ -284,15 +287,7 @@ describe('cost planner: what a library caller passes (QA, stop 30)', () => {
   });
   it('ranks by the exact total, so sub-cent differences order the regions; a saving under half a cent is no saving', () => {
     const tiny = { ...emea, cpuHours: 1, storageGb: 0, networkGb: 0, migrationCost: 0 };
-    const p: PriceFile = {
-      ...prices,
-      regions: {
-        ...prices.regions,
-        'eu-west-1': { vcpuHour: 0.1645, storageGbMonth: 0, networkGb: 0 },
-        'eu-west-2': { vcpuHour: 0.163, storageGbMonth: 0, networkGb: 0 },
-        'eu-central-1': { vcpuHour: 0.161, storageGbMonth: 0, networkGb: 0 },
-      },
-    };
+    const p = emeaPrices([0.1645, 0.163, 0.161], 0);
     const result = planWorkloadCost(table, p, tiny);
     expect(result.ranking.map((r) => r.region)).toEqual(['eu-central-1', 'eu-west-2', 'eu-west-1']);
     expect(result.monthlySaving).toBe(0); // 0.0035 rounds to 0.00
