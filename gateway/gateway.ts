@@ -36,6 +36,7 @@ import { RoutingTableError, servingRegionIds, type RoutingTable, type RoutingTab
 import { RoutingRuntime, type RuntimeState } from '../runtime/routing-runtime';
 import type { ServiceRegistry } from '../runtime/registry/types';
 import { GatewayMetrics } from './metrics';
+import { accessLogLine } from './private/access-log';
 import { isoTimeCachedPerMs } from './private/iso-time';
 import { LogBatch } from './private/log-batch';
 import {
@@ -1115,7 +1116,7 @@ export class Gateway {
     // Pipelined behind a request whose answer is still pending: no 400 can be sent (see below).
     const cutting = hasPendingAnswer(socket);
     this.#countRejected(status, seconds);
-    this.logger.info({
+    this.#accessLog({
       method: req.method ?? 'CONNECT',
       path: logPath(req.url),
       status,
@@ -1270,7 +1271,7 @@ export class Gateway {
   #expectationFailed(req: IncomingMessage, res: ServerResponse): void {
     const status = 417;
     this.#countRejected(status, 0);
-    this.logger.info({ method: req.method ?? 'GET', path: logPath(req.url), status, region: METRIC_NONE, latencyMs: 0 });
+    this.#accessLog({ method: req.method ?? 'GET', path: logPath(req.url), status, region: METRIC_NONE, latencyMs: 0 });
     // The body (if any) is not read: the connection closes after the answer.
     const conn = this.#connections.get(req.socket);
     if (conn !== undefined) this.#closing(conn, ++conn.seq);
@@ -1290,7 +1291,13 @@ export class Gateway {
   #countRejected(status: number, seconds: number): void {
     this.metrics.rejected.inc({ status: String(status) });
     this.metrics.requests.inc([METRIC_NONE, String(status), METRIC_UNKNOWN]);
-    this.metrics.duration.observe({ region: METRIC_NONE }, seconds);
+    this.metrics.duration.observe(METRIC_NONE, seconds);
+  }
+
+  /** One access-log line (a request the gateway answered): serialized here for its own destination (see accessLogLine), else by the embedder's logger. */
+  #accessLog(fields: Record<string, unknown>): void {
+    if (this.#logDestination !== undefined) this.#logDestination.write(accessLogLine(fields));
+    else this.logger.info(fields);
   }
 
   #requestDone(conn: ClientConnection | undefined, res: ServerResponse): void {
@@ -1318,11 +1325,11 @@ export class Gateway {
       finished = true;
       const seconds = (performance.now() - started) / 1000;
       this.metrics.requests.inc([region, String(status), country]);
-      this.metrics.duration.observe({ region }, seconds);
+      this.metrics.duration.observe(region, seconds);
       log.status = status;
       log.region = region;
       log.latencyMs = Math.round(seconds * 100_000) / 100;
-      this.logger.info(log);
+      this.#accessLog(log);
     };
 
     // 0. What is refused before the body: more header fields than allowed (Node keeps only the

@@ -85,6 +85,83 @@ export class RequestPathCounter<L extends string> {
   }
 }
 
+/**
+ * A histogram of the request path with one label, kept the same way (plain numbers per label value:
+ * the count per bucket, the sum, the count) and published to its prom-client Histogram when the
+ * registry is read. prom-client's own `observe` builds a label object, validates and hashes it, and
+ * finds the bucket through an object keyed by the bound's decimal text on every call (~1.9 µs per
+ * request in the gateway's CPU profile, stop 31); this costs one Map lookup and a scan of the
+ * bounds. Publishing writes the bucket counts, sum and count into the series prom-client creates
+ * with `zero` (its value objects, prom-client 15, pinned; a test compares the exposition with
+ * direct `observe` calls). Values above the last bound count in `+Inf` only; a negative or
+ * non-finite value is refused (no duration is; prom-client refuses non-finite ones too).
+ */
+export class RequestPathHistogram<L extends string> {
+  readonly histogram: Histogram<L>;
+  readonly #name: string;
+  readonly #label: L;
+  readonly #bounds: readonly number[];
+  readonly #series = new Map<string, { labels: Partial<Record<L, string>>; buckets: number[]; sum: number; count: number }>();
+
+  constructor(def: MetricDefinition, buckets: readonly number[], registry: Registry) {
+    if (def.labels.length !== 1) throw new RangeError(`${def.name}: ${def.labels.length} labels; allowed: exactly one`);
+    this.#name = def.name;
+    this.#bounds = [...buckets];
+    const label = def.labels[0] as L;
+    this.#label = label;
+    const series = this.#series;
+    const bounds = this.#bounds;
+    this.histogram = new Histogram<L>({
+      ...opts<L>(def, registry),
+      buckets: [...bounds],
+      collect() {
+        this.reset();
+        for (const s of series.values()) this.zero(s.labels);
+        // Series in insertion order: the ones just zeroed, in the same order as `series`.
+        const published = Object.values((this as unknown as { hashMap: Record<string, PromHistogramValue> }).hashMap);
+        let i = 0;
+        for (const s of series.values()) {
+          const target = published[i++];
+          if (target === undefined || target.labels[label] !== s.labels[label])
+            throw new Error(`${def.name}: prom-client's histogram series are not where expected (is prom-client still 15.x?)`);
+          bounds.forEach((bound, b) => (target.bucketValues[bound] = s.buckets[b]));
+          target.sum = s.sum;
+          target.count = s.count;
+        }
+      },
+    });
+  }
+
+  /** Adds one observation of `value` to the series whose label value is `labelValue`. */
+  observe(labelValue: string, value: number): void {
+    if (!(value >= 0) || value === Infinity) throw new TypeError(`${this.#name}: value ${value}; allowed: a finite number >= 0`);
+    let s = this.#series.get(labelValue);
+    if (s === undefined) {
+      const labels: Partial<Record<L, string>> = {};
+      labels[this.#label] = labelValue;
+      s = { labels, buckets: new Array<number>(this.#bounds.length).fill(0), sum: 0, count: 0 };
+      this.#series.set(labelValue, s);
+    }
+    const bounds = this.#bounds;
+    for (let b = 0; b < bounds.length; b++) {
+      if (value <= bounds[b]) {
+        s.buckets[b]++;
+        break;
+      }
+    }
+    s.sum += value;
+    s.count++;
+  }
+}
+
+/** The value object prom-client 15 keeps per histogram series (what `RequestPathHistogram` publishes into). */
+interface PromHistogramValue {
+  labels: Record<string, string | number>;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
 const STATES: readonly RegionStatus[] = ['healthy', 'degraded', 'circuit-open', 'failed', 'recovering'];
 
 function opts<T extends string>(def: MetricDefinition, registry: Registry) {
@@ -95,7 +172,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   /** `http_requests_total`: label values in the order region, status, country. */
   readonly requests: RequestPathCounter<'region' | 'status' | 'country'>;
-  readonly duration: Histogram<'region'>;
+  /** `http_request_duration_seconds`, by region. */
+  readonly duration: RequestPathHistogram<'region'>;
   /** Label values in the order reason, region. */
   readonly decisions: RequestPathCounter<'reason' | 'region'>;
   readonly retries: Counter<'region' | 'cause'>;
@@ -111,7 +189,7 @@ export class GatewayMetrics {
   constructor(source: RegionStateSource, options: { processMetrics?: boolean } = {}) {
     const r = this.registry;
     this.requests = new RequestPathCounter(HTTP_REQUESTS_TOTAL, r);
-    this.duration = new Histogram({ ...opts(HTTP_REQUEST_DURATION_SECONDS, r), buckets: [...HTTP_REQUEST_DURATION_BUCKETS] });
+    this.duration = new RequestPathHistogram(HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUEST_DURATION_BUCKETS, r);
     const up = new Gauge<'region' | 'zone'>({
       ...opts(GATEWAY_REGION_UP, r),
       collect() {

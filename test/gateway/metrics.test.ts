@@ -2,12 +2,48 @@
  * GatewayMetrics: the request-path counters publish the same series as direct prom-client
  * increments, keep their values across scrapes, and the in-flight gauge reads the gateway.
  */
-import { Counter, Registry } from 'prom-client';
-import { GatewayMetrics, RequestPathCounter } from '../../gateway/metrics';
-import { HTTP_REQUESTS_TOTAL } from '../../runtime/metric-names';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { GatewayMetrics, RequestPathCounter, RequestPathHistogram } from '../../gateway/metrics';
+import { HTTP_REQUEST_DURATION_BUCKETS, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL } from '../../runtime/metric-names';
 import { sample } from '../helpers/gateway';
 
 const noRegions = { regions: () => [] };
+
+test('a request-path histogram exposes what direct observations would, scrape after scrape', async () => {
+  const fastRegistry = new Registry();
+  const directRegistry = new Registry();
+  const fast = new RequestPathHistogram<'region'>(HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUEST_DURATION_BUCKETS, fastRegistry);
+  const direct = new Histogram<'region'>({
+    name: HTTP_REQUEST_DURATION_SECONDS.name,
+    help: HTTP_REQUEST_DURATION_SECONDS.help,
+    labelNames: ['region'],
+    buckets: [...HTTP_REQUEST_DURATION_BUCKETS],
+    registers: [directRegistry],
+  });
+  const last = HTTP_REQUEST_DURATION_BUCKETS[HTTP_REQUEST_DURATION_BUCKETS.length - 1];
+  // On a bound, between bounds, zero, above the last bound (counted in +Inf only).
+  const calls: Array<[string, number]> = [
+    ['eu-west-1', 0],
+    ['eu-west-1', HTTP_REQUEST_DURATION_BUCKETS[0]],
+    ['eu-west-1', (HTTP_REQUEST_DURATION_BUCKETS[1] + HTTP_REQUEST_DURATION_BUCKETS[2]) / 2],
+    ['us-east-1', last],
+    ['us-east-1', last * 2],
+    ['none', 0.0001],
+  ];
+  for (let scrape = 1; scrape <= 3; scrape++) {
+    for (const [region, seconds] of calls.slice(0, scrape === 1 ? 3 : calls.length)) {
+      fast.observe(region, seconds);
+      direct.observe({ region }, seconds);
+    }
+    expect(await fastRegistry.metrics()).toBe(await directRegistry.metrics());
+  }
+  expect(await fastRegistry.metrics()).toContain(`${HTTP_REQUEST_DURATION_SECONDS.name}_count{region="eu-west-1"} 9`);
+});
+
+test.each([[-1], [NaN], [Infinity]])('a request-path histogram refuses %p', (value) => {
+  const fast = new RequestPathHistogram<'region'>(HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUEST_DURATION_BUCKETS, new Registry());
+  expect(() => fast.observe('eu-west-1', value)).toThrow(/allowed: a finite number >= 0/);
+});
 
 test('a request-path counter exposes what direct increments would, scrape after scrape', async () => {
   const fast = new RequestPathCounter<'region' | 'status' | 'country'>(HTTP_REQUESTS_TOTAL, new Registry());
