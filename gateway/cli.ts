@@ -46,7 +46,8 @@ export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --request-timeout-ms N    time to send the whole request (default ${LIMIT_DEFAULTS.requestTimeoutMs}); then 408
   --max-header-count N      most header fields in a request (default ${LIMIT_DEFAULTS.maxHeaderCount}); more gets 431
   --max-pipelined N         pipelined requests of one connection proxied at once (default ${LIMIT_DEFAULTS.maxPipelinedRequests}); the rest wait
-  --client-idle-timeout-ms N  close a client connection idle both ways this long (default ${LIMIT_DEFAULTS.clientIdleTimeoutMs})
+  --keep-alive-timeout-ms N  keep an idle client connection open this long (default ${LIMIT_DEFAULTS.keepAliveTimeoutMs}); behind a load balancer, longer than its idle timeout
+  --client-idle-timeout-ms N  close a client connection idle both ways this long (default ${LIMIT_DEFAULTS.clientIdleTimeoutMs}); more than --keep-alive-timeout-ms
   --drain-timeout-ms N      time in-flight requests get on shutdown (default 10000)
   --no-health-checks        no active health checks (passive outlier detection only)
   --log-client-address      put the client address in access logs (personal data; default off)`;
@@ -131,6 +132,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     '--request-timeout-ms',
     '--max-header-count',
     '--max-pipelined',
+    '--keep-alive-timeout-ms',
     '--client-idle-timeout-ms',
     '--drain-timeout-ms',
   ]);
@@ -291,6 +293,9 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
       case '--max-pipelined':
         out.limits = { ...out.limits, maxPipelinedRequests: intFlag(flag, value, 1, 1024) };
         break;
+      case '--keep-alive-timeout-ms':
+        out.limits = { ...out.limits, keepAliveTimeoutMs: intFlag(flag, value, 1, 3_600_000) };
+        break;
       case '--client-idle-timeout-ms':
         // More than the upstream timeouts (the gateway refuses less): the range says so up front.
         out.limits = {
@@ -345,6 +350,7 @@ const LIMIT_FLAGS: Readonly<Record<string, string>> = {
   maxHeaderCount: '--max-header-count',
   maxPipelinedRequests: '--max-pipelined',
   clientIdleTimeoutMs: '--client-idle-timeout-ms',
+  keepAliveTimeoutMs: '--keep-alive-timeout-ms',
 };
 
 /** `limits.requestTimeoutMs` → `--request-timeout-ms (limits.requestTimeoutMs)` in a message. */

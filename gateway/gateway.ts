@@ -63,7 +63,12 @@ export interface GatewayLimits {
   readonly headersTimeoutMs?: number;
   /** Time for a client to send the whole request; then 408. @default 30000 */
   readonly requestTimeoutMs?: number;
-  /** Idle keep-alive time of a client connection. @default 5000 */
+  /**
+   * Idle keep-alive time of a client connection. Behind a load balancer that reuses connections,
+   * longer than the load balancer's idle timeout (the container image sets 65 s for the ALB's 60 s):
+   * a connection the gateway closes first can carry the next request as it closes (a 502 from the
+   * load balancer). Less than `clientIdleTimeoutMs`. @default 5000
+   */
   readonly keepAliveTimeoutMs?: number;
   /** Longest `x-preferred-region` considered; a longer one is ignored. @default 64 */
   readonly maxPreferredRegionLength?: number;
@@ -491,6 +496,11 @@ export class Gateway {
     if (this.limits.headersTimeoutMs > this.limits.requestTimeoutMs) {
       throw new RangeError(
         `gateway limits.headersTimeoutMs: ${this.limits.headersTimeoutMs}; allowed: at most limits.requestTimeoutMs (${this.limits.requestTimeoutMs}): the headers are part of the request`,
+      );
+    }
+    if (this.limits.keepAliveTimeoutMs >= this.limits.clientIdleTimeoutMs) {
+      throw new RangeError(
+        `gateway limits.keepAliveTimeoutMs: ${this.limits.keepAliveTimeoutMs}; allowed: less than limits.clientIdleTimeoutMs (${this.limits.clientIdleTimeoutMs}): the idle sweep would close a kept-alive connection first`,
       );
     }
     // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every

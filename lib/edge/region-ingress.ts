@@ -28,6 +28,9 @@ import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
 /** Health check of the gateway target group (the design's, from `failover` in the config). */
+/** Idle timeout of the regional load balancers, seconds: the gateway's keep-alive must be longer. */
+export const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
+
 export interface GatewayHealthCheck {
   /** Path probed. @default "/health" */
   readonly path?: string;
@@ -235,6 +238,10 @@ export class RegionIngress extends Construct implements IRegionalEntry {
       enableDeletionProtection: props.deletionProtection ?? true,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: 'strictest',
+      // Stated, not left to AWS's default (also 60 s): the gateway keeps client connections longer
+      // (its image sets --keep-alive-timeout-ms above this), so the load balancer closes an idle
+      // connection first and never sends a request on one the gateway is closing (a 502).
+      idleTimeout: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS,
       accessLogs: { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix, enabled: true },
       dependsOn: [this.accessLogs.bucketPolicy],
     });

@@ -542,3 +542,26 @@ test('registry bursts are applied together, capped per region, and a region empt
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--keep-alive-timeout-ms sets the keep-alive; at or above --client-idle-timeout-ms it is refused, both flags named (QA, stop 31)', () => {
+  const fixture = join(__dirname, '..', 'fixtures', 'routing-table.json');
+  const flags = parseGatewayFlags(['--table', fixture, '--keep-alive-timeout-ms', '65000', '--client-idle-timeout-ms', '75000']);
+  expect(flags.limits.keepAliveTimeoutMs).toBe(65000);
+  expect(() => parseGatewayFlags(['--keep-alive-timeout-ms', '0'])).toThrow(
+    /^--keep-alive-timeout-ms: "0" is not allowed; allowed: an integer 1\.\.3600000/,
+  );
+  const env = { TAISHANGLAOJUN_UPSTREAM_TEMPLATE: 'http://{region}.internal:1' };
+  const gw = gatewayFromFlags(flags, env);
+  expect(gw.limits.keepAliveTimeoutMs).toBe(65000);
+  expect(gw.server.keepAliveTimeout).toBe(65000);
+  void gw.shutdown();
+  let message = '';
+  try {
+    gatewayFromFlags(parseGatewayFlags(['--table', fixture, '--keep-alive-timeout-ms', '65000']), env); // idle sweep at its default 60 s
+  } catch (err) {
+    message = withLimitFlags((err as Error).message);
+  }
+  expect(message).toBe(
+    'gateway --keep-alive-timeout-ms (limits.keepAliveTimeoutMs): 65000; allowed: less than --client-idle-timeout-ms (limits.clientIdleTimeoutMs) (60000): the idle sweep would close a kept-alive connection first',
+  );
+});

@@ -9,6 +9,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseGatewayFlags } from '../../gateway/cli';
+import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS } from '../../lib/edge/region-ingress';
 
 const run = promisify(execFile);
 const dockerfile = readFileSync(join(__dirname, '..', '..', 'gateway', 'Dockerfile'), 'utf8');
@@ -34,6 +36,11 @@ describe('gateway/Dockerfile', () => {
     expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
   });
 
+  it('names the final user by number, so that Kubernetes runAsNonRoot can verify it (Pod Security "restricted")', () => {
+    const users = argsOf('USER');
+    expect(users[users.length - 1]).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+  });
+
   it('has a HEALTHCHECK on the admin port of the CMD (CKV_DOCKER_2, DS026)', () => {
     const [healthcheck] = argsOf('HEALTHCHECK');
     expect(healthcheck).toBeDefined();
@@ -43,6 +50,16 @@ describe('gateway/Dockerfile', () => {
     const adminPort = cmd[cmd.indexOf('--admin-port') + 1];
     expect(probe.slice(0, 2)).toEqual(['node', '-e']);
     expect(probe[2]).toContain(`http://127.0.0.1:${adminPort}/healthz`);
+  });
+
+  it("keeps client connections open longer than the load balancer's idle timeout (else the ALB reuses one the gateway is closing: 502)", () => {
+    const cmd = JSON.parse(argsOf('CMD')[0]) as string[];
+    const flag = (name: string) => Number(cmd[cmd.indexOf(name) + 1]);
+    expect(cmd).toContain('--keep-alive-timeout-ms');
+    expect(flag('--keep-alive-timeout-ms')).toBeGreaterThan(LOAD_BALANCER_IDLE_TIMEOUT_SECONDS * 1000);
+    // and the idle sweep does not close a kept-alive connection before its keep-alive ends
+    expect(flag('--client-idle-timeout-ms')).toBeGreaterThan(flag('--keep-alive-timeout-ms'));
+    expect(() => parseGatewayFlags(cmd)).not.toThrow();
   });
 
   describe('the health check command', () => {
