@@ -532,6 +532,18 @@ const alerts = z
     alertmanagers: alertmanagers.default([...DEFAULT_ALERTS.alertmanagers]),
   })
   .strict()
+  .superRefine((a, ctx) => {
+    // RegionDown, RegionUnreported and RegionOutOfTraffic hold for regionDownForSeconds: one failed
+    // scrape (or one gauge sample at 0) stays the latest sample for a whole scrape interval, so a
+    // `for` shorter than two intervals pages critical on a single missed scrape.
+    const least = 2 * a.gatewayScrapeIntervalSeconds;
+    if (a.regionDownForSeconds >= least) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['regionDownForSeconds'],
+      message: `is ${a.regionDownForSeconds} s, shorter than two gateway scrapes (alerts.gatewayScrapeIntervalSeconds ${a.gatewayScrapeIntervalSeconds} s): one missed scrape would page RegionDown; allowed: at least ${least} s`,
+    });
+  })
   .prefault({});
 
 // ---- the global edge (GlobalIngress, CdnZone, RegionIngress) ----

@@ -119,6 +119,14 @@ describe('bad configs are rejected with the path, the value and what is allowed'
       /^is too long; allowed: 1 to 75 seconds \(the alert rules take rates over 5-minute windows/,
     ],
     [
+      'RegionDown `for` shorter than two gateway scrapes (QA, stop 31: 75 s scrapes with a 60 s `for` paged on one missed scrape)',
+      (c) => {
+        c.alerts = { gatewayScrapeIntervalSeconds: 75, regionDownForSeconds: 60 };
+      },
+      'alerts.regionDownForSeconds',
+      /^is 60 s, shorter than two gateway scrapes \(alerts.gatewayScrapeIntervalSeconds 75 s\).*allowed: at least 150 s$/,
+    ],
+    [
       'rule evaluation interval longer than a minute',
       (c) => {
         c.alerts = { scrapeIntervalSeconds: 120 };

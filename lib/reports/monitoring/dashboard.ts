@@ -98,10 +98,10 @@ export function buildDashboard(config: RegionsConfig): Record<string, unknown> &
       type: 'stat',
       title: 'Availability by region (1 h)',
       description:
-        "Share of successful scrapes of each region's gateway over the last hour, and whether failover lets the region take traffic.",
+        "Share of successful scrapes of each region's gateway over the last hour, and the share of gateways whose failover lets the region take traffic (0: none, as RegionOutOfTraffic alerts).",
       targets: [
         { refId: 'A', expr: availabilityByRegion(), legendFormat: legend(GATEWAY_REGION_LABEL) },
-        { refId: 'B', expr: regionTakingTraffic(), legendFormat: `${legend(R)} taking traffic` },
+        { refId: 'B', expr: regionTakingTraffic(), legendFormat: `${legend(R)} share of gateways sending traffic` },
       ],
       fieldConfig: { defaults: { unit: 'percentunit', min: 0, max: 1 }, overrides: [] },
     },

@@ -69,8 +69,12 @@ export const requestRateByCountry = (window = '5m'): string =>
 export const availabilityByRegion = (window = '1h'): string =>
   `avg by (${GATEWAY_REGION_LABEL}) (avg_over_time(up{job="${GATEWAY_JOB}"}[${window}]))`;
 
-/** Whether the failover controllers let each region take traffic (min over gateways). */
-export const regionTakingTraffic = (): string => `min by (${R}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"})`;
+/**
+ * Share of the gateways whose failover controller lets each region take traffic: 1 every gateway, 0
+ * none (what RegionOutOfTraffic alerts on). A minimum showed 0 as soon as one gateway anywhere had
+ * the region out, while the alert rightly stayed quiet: the panel and the alert disagreed.
+ */
+export const regionTakingTraffic = (): string => `avg by (${R}) (${GATEWAY_REGION_UP.name}{job="${GATEWAY_JOB}"})`;
 
 /** Each serving region's share of all served requests. */
 export const trafficShareByRegion = (window = '5m'): string =>
