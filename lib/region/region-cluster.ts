@@ -1,3 +1,4 @@
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -35,6 +36,8 @@ export class RegionCluster extends Construct implements IRegionCluster {
   readonly clusterName: string;
   /** Cluster ARN. */
   readonly clusterArn: string;
+  /** The managed VPC CNI add-on, with network-policy enforcement on (NetworkPolicy objects are ignored without it). */
+  readonly networkAddon: EksAddon;
   /** API server endpoint URL. */
   readonly clusterEndpoint: string;
   /** Base64 PEM of the cluster's certificate authority. */
@@ -104,6 +107,17 @@ export class RegionCluster extends Construct implements IRegionCluster {
       enabledClusterLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       accessConfig: { authenticationMode: 'API' },
       dependsOn: [attachment],
+    });
+    // The VPC CNI enforces NetworkPolicy objects only when told to (AWS ships it off): without this
+    // every policy of the workload stack (default deny, the admin port from monitoring only, the
+    // database rules) would be stored and ignored. Managed add-on, adopting the one EKS installs.
+    this.networkAddon = new EksAddon(this, 'VpcCni', {
+      provider,
+      clusterName: this.eksCluster.name,
+      addonName: 'vpc-cni',
+      configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
     });
     this.clusterName = this.eksCluster.name;
     this.clusterArn = this.eksCluster.arn;

@@ -226,6 +226,14 @@ describe('Region: Kubernetes cluster', () => {
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe('eks.amazonaws.com');
     expect(resourcesOf(tf, 'aws_iam_role_policy_attachment')[0].policy_arn).toBe('arn:aws:iam::aws:policy/AmazonEKSClusterPolicy');
   });
+  it('enforces NetworkPolicy objects: the managed VPC CNI add-on with network policy on (AWS ships it off; QA, stop 31)', () => {
+    const { tf } = synthRegion('ap-south-1');
+    const addons = resourcesOf(tf, 'aws_eks_addon');
+    expect(addons).toHaveLength(1);
+    expect(addons[0]).toMatchObject({ addon_name: 'vpc-cni', resolve_conflicts_on_create: 'OVERWRITE' });
+    expect(addons[0].cluster_name).toMatch(/aws_eks_cluster\..*\.name/);
+    expect(JSON.parse(addons[0].configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+  });
   it('is left out of a region that serves no compute', () => {
     const spec = { ...specOf('ap-south-1'), services: ['storage'] as const };
     const app = Testing.app();
