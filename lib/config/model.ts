@@ -21,6 +21,12 @@ export interface RegionSpec {
   readonly reservedCapacity?: ReservedCapacitySpec;
   /** The region's EKS cluster options (compute regions): its Kubernetes version. @default the Region construct's (KUBERNETES_VERSION.default) */
   readonly cluster?: { readonly kubernetesVersion?: string };
+  /**
+   * The region's declared departures with their written reasons, as the config holds them: the
+   * Region construct checks an edited spec by the config's rules, and `unknownRegion` lets it take
+   * a region id the AWS region table does not know. @default none
+   */
+  readonly overrides?: ParsedRegionsConfig['regions'][number]['overrides'];
 }
 
 /** A residency zone with its regions, in fallback order (primary regions first, then as declared). */

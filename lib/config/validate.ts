@@ -29,6 +29,7 @@ import {
   SERVICES,
   regionsConfigSchema,
   sectionSchemas,
+  type ParsedRegion,
   type ParsedRegionsConfig,
 } from './schema';
 
@@ -241,6 +242,142 @@ const servesStorage = (region: Region): boolean => region.services === 'all' || 
 
 const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
 
+/**
+ * A region's VPC CIDR as the stacks use it: an IPv4 CIDR (else `malformed`, the reason), in its
+ * canonical form and with a prefix length of VPC_CIDR_PREFIX (else `error`).
+ */
+function vpcCidr(text: string): { cidr: Ipv4Cidr } | { malformed: string } | { error: string } {
+  const parsed = parseCidr(text);
+  if ('error' in parsed) return { malformed: parsed.error };
+  // "010.010.0.0/16" parses as 10.10.0.0/16 but means something else to other tools (octal): the
+  // VPC would get the raw text and the subnets the parsed value, so only the canonical form passes.
+  if (formatCidr(parsed) !== text) return { error: `is not canonical; write it as ${formatValue(formatCidr(parsed))}` };
+  if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
+    return { error: `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}` };
+  return { cidr: parsed };
+}
+
+/** The fields of one region {@link ownRegionProblems} reads. */
+type OwnRegionFields = Pick<
+  Region,
+  'id' | 'continent' | 'primary' | 'services' | 'compliance' | 'availabilityZones' | 'cidr' | 'overrides'
+>;
+
+/**
+ * The checks of one region that need no other part of the config: its services, regimes and AZs
+ * listed once, a primary region's services, the AWS region table (partition, continent, regimes
+ * of its country, AZ names: region-checks.ts) and its VPC CIDR (canonical, /16 to /20, private).
+ * The config runs them on every region, the Region construct on the spec it is given.
+ */
+export function ownRegionProblems(region: OwnRegionFields, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, value: unknown, message: string) => problems.push({ path, value, message });
+  if (Array.isArray(region.services) && new Set(region.services).size !== region.services.length)
+    add(`${at}.services`, region.services, 'lists a service twice');
+  const services = region.services === 'all' ? SERVICES : region.services;
+  if (region.primary && !(services.includes('compute') && services.includes('storage'))) {
+    add(
+      `${at}.services`,
+      region.services,
+      'must include "compute" and "storage" (or be "all") in a primary region, which holds the continent\'s primary database',
+    );
+  }
+  if (new Set(region.compliance).size !== region.compliance.length) add(`${at}.compliance`, region.compliance, 'lists a regime twice');
+
+  if (region.availabilityZones.length > AZ_COUNT.max)
+    add(
+      `${at}.availabilityZones`,
+      region.availabilityZones,
+      `has more than ${AZ_COUNT.max} zones; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max}`,
+    );
+  problems.push(...regionTableProblems(region as ParsedRegion, at));
+  const seenAz = new Set<string>();
+  region.availabilityZones.forEach((az, j) => {
+    if (seenAz.has(az)) add(`${at}.availabilityZones[${j}]`, az, 'is listed twice');
+    seenAz.add(az);
+  });
+  problems.push(...regionCidrProblems(region.cidr, at));
+  return problems;
+}
+
+/** The VPC CIDR rules of a region (see {@link vpcCidr}), and that it is a private range. */
+function regionCidrProblems(cidr: string, at: string): ConfigProblem[] {
+  const vpc = vpcCidr(cidr);
+  if ('malformed' in vpc) return [{ path: `${at}.cidr`, value: cidr, message: vpc.malformed }];
+  if ('error' in vpc) return [{ path: `${at}.cidr`, value: cidr, message: vpc.error }];
+  return isPrivateCidr(vpc.cidr)
+    ? []
+    : [
+        {
+          path: `${at}.cidr`,
+          value: cidr,
+          message: `is a public range: the VPC would make those internet addresses unreachable from it; allowed: a range inside ${PRIVATE_NETWORKS.join(', ')}`,
+        },
+      ];
+}
+
+/** The fields of a region spec the Region construct reads, checked by {@link regionSpecProblems}. */
+export const REGION_SPEC_FIELDS = [
+  'id',
+  'continent',
+  'primary',
+  'services',
+  'compliance',
+  'residencyZone',
+  'availabilityZones',
+  'cidr',
+  'cluster',
+  'overrides',
+] as const satisfies readonly (keyof Region)[];
+
+/**
+ * The problems of a region spec handed to a construct (`validateRegionsConfig(...).regions[i]`,
+ * perhaps edited since), by the config's own rules: each field of {@link REGION_SPEC_FIELDS}
+ * against the per-region entry schema, the Terraform template refusal, and
+ * {@link ownRegionProblems} (what needs no other part of the config; a zone's membership and
+ * jurisdiction need the whole config and are not checked). Paths start with `at`.
+ *
+ * `skip` says which values are not checked (a construct's tokens: known at apply only); a field
+ * holding one, or a list item that is one, is left out, and so are the checks that read it.
+ */
+export function regionSpecProblems(spec: object, skip: (value: unknown) => boolean = () => false, at = 'spec'): ConfigProblem[] {
+  const shape = sectionSchemas.region.shape;
+  const raw = spec as Record<string, unknown>;
+  const problems: ConfigProblem[] = [];
+  const parsed: Record<string, unknown> = {};
+  const literal: Record<string, unknown> = {};
+  let complete = true;
+  for (const field of REGION_SPEC_FIELDS) {
+    const value = raw[field];
+    const holdsSkipped = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).some((v) => skip(v));
+    if (skip(value) || holdsSkipped) {
+      complete = false;
+      continue;
+    }
+    // A list with skipped items: the others are checked, named by their own index.
+    const kept = Array.isArray(value) ? value.map((_, i) => i).filter((i) => !skip(value[i])) : undefined;
+    const input = kept && Array.isArray(value) && kept.length !== value.length ? kept.map((i) => value[i]) : value;
+    if (input !== value) complete = false;
+    literal[field] = input;
+    const result = (shape[field] as z.ZodType).safeParse(input);
+    if (result.success) {
+      parsed[field] = result.data;
+      continue;
+    }
+    complete = false;
+    const issues = result.error.issues.map((issue) => {
+      const [first, ...rest] = issue.path;
+      const path = typeof first === 'number' && kept && input !== value ? [kept[first], ...rest] : issue.path;
+      return { ...issue, path: [field, ...path] } as z.core.$ZodIssue;
+    });
+    problems.push(...issueProblems({ [field]: value }, issues).map((p) => ({ ...p, path: `${at}.${p.path}` })));
+  }
+  problems.push(...terraformTemplateProblems(literal).map((p) => ({ ...p, path: `${at}.${p.path}` })));
+  if (problems.length > 0) return problems;
+  if (complete) return ownRegionProblems(parsed as unknown as OwnRegionFields, at);
+  return typeof parsed.cidr === 'string' ? regionCidrProblems(parsed.cidr, at) : [];
+}
+
 /** Checks that relate fields to each other. */
 function crossCheck(cfg: CheckView): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -305,62 +442,20 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     if (seenRegionIds.has(r.id)) add(`regions[${i}].id`, r.id, 'is declared twice; region ids must be unique');
     seenRegionIds.add(r.id);
     if (cfg.regions[i] !== undefined || typeof r.cidr !== 'string') return;
-    const parsed = parseCidr(r.cidr);
-    if ('error' in parsed) return; // the region's own schema problems say what is wrong with it
-    if (formatCidr(parsed) !== r.cidr)
-      add(`regions[${i}].cidr`, r.cidr, `is not canonical; write it as ${formatValue(formatCidr(parsed))}`);
-    else if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
-      add(`regions[${i}].cidr`, r.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
-    else cidrs.push({ cidr: parsed, index: i, id: r.id });
+    const vpc = vpcCidr(r.cidr);
+    if ('malformed' in vpc) return; // the region's own schema problems say what is wrong with it
+    if ('error' in vpc) add(`regions[${i}].cidr`, r.cidr, vpc.error);
+    else cidrs.push({ cidr: vpc.cidr, index: i, id: r.id });
   });
   cfg.regions.forEach((region, i) => {
     if (!region) return;
     const at = `regions[${i}]`;
 
     checkZone(`${at}.residencyZone`, region.residencyZone);
-
-    if (Array.isArray(region.services) && new Set(region.services).size !== region.services.length)
-      add(`${at}.services`, region.services, 'lists a service twice');
+    problems.push(...ownRegionProblems(region, at));
+    const vpc = vpcCidr(region.cidr);
+    if ('cidr' in vpc) cidrs.push({ cidr: vpc.cidr, index: i, id: region.id });
     const services = region.services === 'all' ? SERVICES : region.services;
-    if (region.primary && !(services.includes('compute') && services.includes('storage'))) {
-      add(
-        `${at}.services`,
-        region.services,
-        'must include "compute" and "storage" (or be "all") in a primary region, which holds the continent\'s primary database',
-      );
-    }
-    if (new Set(region.compliance).size !== region.compliance.length) add(`${at}.compliance`, region.compliance, 'lists a regime twice');
-
-    if (region.availabilityZones.length > AZ_COUNT.max)
-      add(
-        `${at}.availabilityZones`,
-        region.availabilityZones,
-        `has more than ${AZ_COUNT.max} zones; allowed: ${AZ_COUNT.min} to ${AZ_COUNT.max}`,
-      );
-    problems.push(...regionTableProblems(region, at));
-    const seenAz = new Set<string>();
-    region.availabilityZones.forEach((az, j) => {
-      if (seenAz.has(az)) add(`${at}.availabilityZones[${j}]`, az, 'is listed twice');
-      seenAz.add(az);
-    });
-
-    const parsed = parseCidr(region.cidr);
-    if ('error' in parsed) add(`${at}.cidr`, region.cidr, parsed.error);
-    // "010.010.0.0/16" parses as 10.10.0.0/16 but means something else to other tools (octal): the
-    // VPC would get the raw text and the subnets the parsed value, so only the canonical form passes.
-    else if (formatCidr(parsed) !== region.cidr)
-      add(`${at}.cidr`, region.cidr, `is not canonical; write it as ${formatValue(formatCidr(parsed))}`);
-    else if (parsed.prefix < VPC_CIDR_PREFIX.min || parsed.prefix > VPC_CIDR_PREFIX.max)
-      add(`${at}.cidr`, region.cidr, `must have a prefix length from /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}`);
-    else {
-      if (!isPrivateCidr(parsed))
-        add(
-          `${at}.cidr`,
-          region.cidr,
-          `is a public range: the VPC would make those internet addresses unreachable from it; allowed: a range inside ${PRIVATE_NETWORKS.join(', ')}`,
-        );
-      cidrs.push({ cidr: parsed, index: i, id: region.id });
-    }
 
     if (region.countries.length === 0 && services.includes('compute'))
       add(

@@ -18,7 +18,7 @@ export { DEFAULT_MESH_SERVICES, MESH_NAME_MAX_LENGTH } from '../limits';
 
 /** What the `provider` prop is: the zone's AWS provider, not a TLS one. */
 const MESH_PROVIDER_ALLOWED =
-  "the AWS provider (an AwsProvider) of a region of the mesh's zone, its primary region: the CAs and identities are created with it";
+  "the AWS provider (an AwsProvider) of a region of the mesh's zone, its region set literally (the continent stacks take the zone's primary region): the CAs and identities are created with it";
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
 
@@ -36,7 +36,12 @@ function memberProblem(region: string, spec: Pick<RegionSpec, 'residencyZone' | 
 export interface MtlsMeshProps {
   /** Residency zone the mesh serves; its name is in every certificate subject. */
   readonly residencyZone: string;
-  /** Provider of the region the CAs and certificates live in (the zone's primary region). */
+  /**
+   * Provider of the region the CAs and certificates live in: a region of the zone, its `region` set
+   * literally (a token or no region is refused: the zone could not be checked). Checked once the tree
+   * is built against the zone's regions the mesh knows: its member regions and the stack's Regions of
+   * the zone. The continent stacks take the zone's primary region.
+   */
   readonly provider: AwsProvider;
   /** Compute regions of the zone whose gateways and services get an identity: region ids, or regions (any {@link IRegion}). Literal ids: they name the identities. */
   readonly memberRegions: readonly (string | Pick<IRegion, 'regionId'>)[];
@@ -161,10 +166,33 @@ export class MtlsMesh extends Construct {
       allowed: `a non-empty name of at most ${MESH_NAME_MAX_LENGTH} characters without control characters (the certificates' O)`,
     });
     // The CAs and the identities' private keys live where the provider creates them: in the zone.
-    // The provider's region may be a token, its zone is read from its default tags (a Region's
-    // provider carries ResidencyZone), once the tree is built.
+    // Its region is checked against the zone's regions the mesh knows (found by QA: a plain
+    // provider of us-east-1 created an emea mesh's CAs and keys there; only a Region's provider,
+    // by its ResidencyZone tag, was checked), once the tree is built: a Region added later counts.
     this.node.addValidation({
       validate: () => {
+        const stack = TerraformStack.of(this);
+        const zoneRegions = new Set<string>();
+        for (const m of props.memberRegions) {
+          if (typeof m === 'string') continue;
+          const spec = (m as Partial<Pick<IRegion, 'spec'>>).spec;
+          if (spec !== undefined && spec !== null && spec.residencyZone === zone) zoneRegions.add(m.regionId);
+        }
+        for (const c of stack.node.findAll())
+          if (c instanceof Region && TerraformStack.of(c) === stack && c.spec.residencyZone === zone) zoneRegions.add(c.regionId);
+        const known = [...zoneRegions].map((r) => formatValue(r)).join(', ');
+        const allowed = `the provider of a region of zone "${zone}" with its region set literally: ${known || `none known (declare the zone's Regions in stack ${stack.node.path}, or give the members as regions)`} (the CAs and the identities' private keys are created in the provider's region and stay in the zone)`;
+        const region = provider.region;
+        if (region === undefined)
+          return [
+            `provider ${provider.node.path} sets no region (the CAs and keys would go wherever AWS_REGION or the profile points at apply); allowed: ${allowed}`,
+          ];
+        if (Token.isUnresolved(region))
+          return [
+            `provider ${provider.node.path} has a token region (known at apply only: its zone cannot be checked); allowed: ${allowed}`,
+          ];
+        if (!zoneRegions.has(region)) return [`provider region ${formatValue(region)} is not allowed; allowed: ${allowed}`];
+        // A provider of a region of the zone that is tagged for another zone (a Region's provider carries ResidencyZone).
         const tags = (Array.isArray(provider.defaultTags) ? provider.defaultTags[0]?.tags : undefined) as
           Record<string, string> | undefined;
         const providerZone = tags?.ResidencyZone;

@@ -3,7 +3,9 @@ import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { RegionSpec } from '../config/model';
 import { SERVICES } from '../config/schema';
-import { AVAILABILITY_ZONE, PROJECT_NAME, REGION_ID, SECURITY_GROUP_INBOUND_RULES } from '../limits';
+import { AVAILABILITY_ZONE, PROJECT_NAME, REGION_ID, RESIDENCY_ZONE_ID, SECURITY_GROUP_INBOUND_RULES } from '../limits';
+import { ConfigValidationError } from '../config/errors';
+import { regionSpecProblems } from '../config/validate';
 import { offlineProviderSettings } from '../offline';
 import { parseCidr } from '../private/cidr';
 import { zoneRegion } from '../private/subnet-layout';
@@ -177,6 +179,29 @@ export class Region extends Construct implements IRegion {
             `a zone of region ${spec.id}, such as "${spec.id}a" (${az} is in ${zoneRegion(az)})`,
           );
       });
+    // The residency zone is what the zone constructs (ReplicatedDatabase, ZoneNetwork, MtlsMesh)
+    // compare at synth to keep personal data in its zone; the regimes are joined into a tag at synth.
+    requireLiteral(
+      this,
+      'spec.residencyZone',
+      spec.residencyZone,
+      RESIDENCY_ZONE_ID.allowed,
+      'the zone constructs compare it at synth to keep personal data in the zone',
+    );
+    requireLiteral(
+      this,
+      'spec.compliance',
+      spec.compliance,
+      'a literal list of regimes (each may be a token)',
+      'joined into the Compliance tag at synth',
+    );
+    // The spec may have been edited since the config was validated (found by QA: a regime "${file(...)}"
+    // written into the default tags, a reserved zone name, a public CIDR, a region of the aws-cn
+    // partition with "arn:aws:" ARNs, a missing continent whose tag was dropped): its fields are
+    // checked again by the config's own rules. Tokens are known at apply only and are not checked
+    // here (a token CIDR or AZ list is refused by the network, which computes subnets from them).
+    const specProblems = regionSpecProblems(spec, (value) => Token.isUnresolved(value));
+    if (specProblems.length > 0) throw new ConfigValidationError(specProblems, `${this.node.path}: spec`);
     checkText(this, 'accountId', accountId, ACCOUNT_ID);
     const ingressCidrs = props.network?.publicIngressCidrs;
     if (ingressCidrs !== undefined) {

@@ -116,7 +116,7 @@ describe('MtlsMesh: tokens and regions', () => {
     const base = { residencyZone: 'emea', meshDomain: 'mesh.example.com', organization: 'o' };
     new MtlsMesh(stack, 'a', { ...base, provider: na.provider, memberRegions: [emea] });
     expect(stack.node.findAll().flatMap((c) => c.node.validate())).toEqual([
-      `provider of region "us-east-1" is in residency zone "na"; allowed: the provider of a region of zone "emea" (the CAs and the identities' private keys stay in the zone)`,
+      `provider region "us-east-1" is not allowed; allowed: the provider of a region of zone "emea" with its region set literally: "eu-west-1" (the CAs and the identities' private keys are created in the provider's region and stay in the zone)`,
     ]);
     expect(() => new MtlsMesh(stack, 'b', { ...base, provider: emea.provider, memberRegions: [emea, na] })).toThrow(
       'zone/b: memberRegions[1] "us-east-1" is not allowed; allowed: a region of residency zone "emea" (us-east-1 is in zone "na")',
@@ -131,7 +131,7 @@ describe('MtlsMesh: tokens and regions', () => {
   });
   it('names a missing provider as what it is: the AWS provider of the zone (before: "the TLS provider (hashicorp/tls)")', () => {
     expect(() => synthMesh({ provider: undefined })).toThrow(
-      "mesh/Mesh: provider undefined is not allowed; allowed: the AWS provider (an AwsProvider) of a region of the mesh's zone, its primary region",
+      "mesh/Mesh: provider undefined is not allowed; allowed: the AWS provider (an AwsProvider) of a region of the mesh's zone, its region set literally",
     );
     expect(() => synthMesh({ provider: 'eu-west-1' as never })).toThrow(
       `mesh/Mesh: provider "eu-west-1" is not allowed; allowed: the AWS provider (an AwsProvider)`,
@@ -212,6 +212,55 @@ describe('MtlsMesh: tokens and regions', () => {
   it('takes regions as well as region ids', () => {
     const tf = synthMesh({ memberRegions: [{ regionId: 'eu-west-1' }, 'eu-central-1'] });
     expect(resourcesOf(tf, 'aws_acm_certificate').map((c) => c.domain_name)).toContain('ai-service.eu-west-1.emea.mesh.example.com');
+  });
+});
+
+describe("MtlsMesh: the provider's region is one of the zone's (found by QA: a plain us-east-1 provider put an emea mesh's CAs and keys there)", () => {
+  const account = { projectName: 'p-x', accountId: '111122223333' };
+  const base = { residencyZone: 'emea', meshDomain: 'mesh.example.com', organization: 'o' };
+  /** A stack with the emea Regions eu-west-1 (compute) and eu-west-2 (storage only), and us-east-1 (na). */
+  const stackWithRegions = (name: string) => {
+    const stack = new TerraformStack(Testing.app(), name);
+    const emea = new Region(stack, 'eu-west-1', { spec: specOf('eu-west-1'), ...account });
+    new Region(stack, 'eu-west-2', { spec: { ...specOf('eu-west-2'), services: ['storage'] }, ...account });
+    new Region(stack, 'us-east-1', { spec: specOf('us-east-1'), ...account });
+    return { stack, emea };
+  };
+  const problems = (stack: TerraformStack) => stack.node.findAll().flatMap((c) => c.node.validate());
+  const allowed = `allowed: the provider of a region of zone "emea" with its region set literally: "eu-west-1", "eu-west-2" (the CAs and the identities' private keys are created in the provider's region and stay in the zone)`;
+  it("refuses a plain AwsProvider of another zone's region", () => {
+    const { stack, emea } = stackWithRegions('plain');
+    const provider = new AwsProvider(stack, 'p', { region: 'us-east-1', alias: 'x' });
+    new MtlsMesh(stack, 'Mesh', { ...base, provider, memberRegions: [emea] });
+    expect(problems(stack)).toEqual([`provider region "us-east-1" is not allowed; ${allowed}`]);
+    expect(() => Testing.synth(stack, true)).toThrow(/provider region "us-east-1" is not allowed/);
+  });
+  it('refuses a provider without a region or with a token region: the zone cannot be checked', () => {
+    const { stack, emea } = stackWithRegions('unset');
+    const none = new AwsProvider(stack, 'none', { alias: 'none' });
+    const token = new AwsProvider(stack, 'tok', {
+      alias: 'tok',
+      region: new TerraformVariable(stack, 'r', { type: 'string' }).stringValue,
+    });
+    new MtlsMesh(stack, 'a', { ...base, provider: none, memberRegions: [emea] });
+    new MtlsMesh(stack, 'b', { ...base, provider: token, memberRegions: [emea] });
+    expect(problems(stack)).toEqual([
+      `provider unset/none sets no region (the CAs and keys would go wherever AWS_REGION or the profile points at apply); ${allowed}`,
+      `provider unset/tok has a token region (known at apply only: its zone cannot be checked); ${allowed}`,
+    ]);
+  });
+  it("accepts a plain provider or a Region's provider of any region of the zone, a member or not", () => {
+    const { stack, emea } = stackWithRegions('ok');
+    const plain = new AwsProvider(stack, 'p', { region: 'eu-west-2', alias: 'x' });
+    new MtlsMesh(stack, 'a', { ...base, provider: plain, memberRegions: [emea] });
+    new MtlsMesh(stack, 'b', { ...base, provider: emea.provider, memberRegions: ['eu-west-1'] });
+    expect(problems(stack)).toEqual([]);
+    // A member of another stack given with its spec is a region of the zone too.
+    const other = new TerraformStack(Testing.app(), 'other');
+    const central = new Region(other, 'eu-central-1', { spec: specOf('eu-central-1'), ...account });
+    const lone = new TerraformStack(Testing.app(), 'lone');
+    new MtlsMesh(lone, 'Mesh', { ...base, provider: new AwsProvider(lone, 'p', { region: 'eu-central-1' }), memberRegions: [central] });
+    expect(problems(lone)).toEqual([]);
   });
 });
 

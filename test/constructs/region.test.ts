@@ -19,6 +19,8 @@ import {
   type IRegionSecurityGroups,
 } from '../../lib/region';
 import { resourcesOf, specOf, synthRegion, validRoutingTableJson } from '../helpers/platform';
+import { ConfigValidationError } from '../../lib/config/errors';
+import { formatProblem } from '../../runtime/problem';
 
 describe('Region: encryption key', () => {
   const { json, tf } = synthRegion('eu-central-1');
@@ -287,10 +289,15 @@ describe('Region: bad props name the construct path, the value and what is allow
       });
     };
   it('rejects a malformed CIDR', () =>
-    expect(build({ cidr: '10.0.0.0/33' })).toThrow(/bad\/r\/Network: cidr "10.0.0.0\/33" has a prefix length above 32/));
-  it('rejects a CIDR of the wrong size', () => expect(build({ cidr: '10.0.0.0/24' })).toThrow(/allowed: prefix length \/16 to \/20/));
+    expect(build({ cidr: '10.0.0.0/33' })).toThrow(
+      /bad\/r: spec is not valid \(1 problem\):\n {2}- spec.cidr: "10.0.0.0\/33" has a prefix length above 32/,
+    ));
+  it('rejects a CIDR of the wrong size', () =>
+    expect(build({ cidr: '10.0.0.0/24' })).toThrow(/spec.cidr: "10.0.0.0\/24" must have a prefix length from \/16 to \/20/));
   it('rejects a single AZ', () =>
-    expect(build({ availabilityZones: ['eu-west-2a'] })).toThrow(/availabilityZones \["eu-west-2a"\] is not allowed; allowed: 2 to 4/));
+    expect(build({ availabilityZones: ['eu-west-2a'] })).toThrow(
+      /spec.availabilityZones: \["eu-west-2a"\] needs at least 2 availability zones/,
+    ));
   it('rejects a bad project name', () =>
     expect(build({}, { projectName: 'Tai Shang' })).toThrow(/bad\/r: projectName "Tai Shang" is not allowed/));
   it('rejects a bad Kubernetes version', () =>
@@ -380,7 +387,9 @@ describe('Region: token-aware validation', () => {
     expect(
       () =>
         new Region(stack, 'r', { spec: { ...specOf('eu-west-2'), cidr: '010.010.0.0/16' }, projectName: 'p-x', accountId: '111122223333' }),
-    ).toThrow(/cidr "010.010.0.0\/16" is not canonical; write it as "10.10.0.0\/16"/);
+    ).toThrow(
+      /canon\/r: spec is not valid \(1 problem\):\n {2}- spec.cidr: "010.010.0.0\/16" is not canonical; write it as "10.10.0.0\/16"/,
+    );
   });
   it('checks once the tree is built that a provider handed in serves the region', () => {
     const app = Testing.app();
@@ -525,14 +534,14 @@ describe('Region: props checked by name', () => {
   });
   it('refuses duplicate and malformed availability zones by index', () => {
     expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', 'eu-west-2a'] })).toThrow(
-      /props\/r\/Network: availabilityZones\[1\] "eu-west-2a" is not allowed; allowed: each zone once/,
+      /props\/r: spec is not valid \(1 problem\):\n {2}- spec.availabilityZones\[1\]: "eu-west-2a" is listed twice/,
     );
     expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['eu-west-2a', ''] })).toThrow(
-      /availabilityZones\[1\] "" is not allowed; allowed: an availability zone name such as "eu-west-1a"/,
+      /spec.availabilityZones\[1\]: "" is not an availability zone of eu-west-2; allowed: "eu-west-2a", "eu-west-2b", "eu-west-2c"/,
     );
     // Subnets are keyed and laid out by the zone's letter: a zone id has none (before: accepted).
     expect(make({}, { ...specOf('eu-west-2'), availabilityZones: ['euw2-az1', 'euw2-az2'] })).toThrow(
-      /props\/r\/Network: availabilityZones\[0\] "euw2-az1" is not allowed; allowed: an availability zone name such as "eu-west-1a": the region id and one letter a to f/,
+      /spec.availabilityZones\[0\]: "euw2-az1" is not an availability zone of eu-west-2; allowed: "eu-west-2a"/,
     );
   });
   it('refuses a second Region for the same region id in one stack once the tree is built', () => {
@@ -595,5 +604,76 @@ describe('Region: the routing table it publishes', () => {
     expect(
       () => new Region(stack, 'r', { spec: specOf('eu-west-2'), projectName: 'p-x', accountId: '111122223333', routingTableJson: text }),
     ).not.toThrow();
+  });
+});
+
+describe('Region: an edited spec is checked again by the config rules (found by QA)', () => {
+  const build = (patch: Record<string, unknown>, id = 'eu-west-1') => {
+    const stack = new TerraformStack(Testing.app(), 'spec');
+    return () => new Region(stack, 'r', { spec: { ...specOf(id), ...patch } as never, projectName: 'p-x', accountId: '111122223333' });
+  };
+  const problemsOf = (patch: Record<string, unknown>, id?: string): string[] => {
+    try {
+      build(patch, id)();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigValidationError);
+      expect((e as Error).message).toMatch(/^spec\/r: spec is not valid \(\d+ problems?\):/);
+      return (e as ConfigValidationError).problems.map(formatProblem);
+    }
+    throw new Error('not refused');
+  };
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a Terraform expression in a regime (before: written into the default tags)',
+      { compliance: ['${file("/etc/passwd")}'] },
+      'spec.compliance[0]: "${file(\\"/etc/passwd\\")}" holds a Terraform template sequence',
+    ],
+    [
+      'an unknown regime',
+      { compliance: ['LGPD'] },
+      'spec.compliance[0]: "LGPD" is not allowed; allowed: "PDPO", "PDPA", "APPI", "DPDP", "GDPR"',
+    ],
+    ['regimes as a string (before: "join is not a function")', { compliance: 'GDPR' }, 'spec.compliance: "GDPR" must be a list'],
+    ['no regimes (before: a TypeError)', { compliance: undefined }, 'spec.compliance: is missing; it must be a list'],
+    ['a reserved zone name', { residencyZone: 'unknown' }, 'spec.residencyZone: "unknown" must be a residency zone id such as "emea"'],
+    ['an unknown continent', { continent: 'MARS' }, 'spec.continent: "MARS" is not allowed; allowed: "APAC", "EMEA", "NA"'],
+    ['no continent (before: its tag was dropped)', { continent: undefined }, 'spec.continent: is missing; allowed: "APAC", "EMEA", "NA"'],
+    [
+      'a public CIDR',
+      { cidr: '8.8.0.0/16' },
+      'spec.cidr: "8.8.0.0/16" is a public range: the VPC would make those internet addresses unreachable from it; allowed: a range inside 10.0.0.0/8',
+    ],
+    ['no regime where the GDPR applies', { compliance: [] }, 'spec.compliance: [] is empty, but "GDPR" applies in eu-west-1'],
+    ['a regime that does not apply there', { compliance: ['GDPR', 'CCPA'] }, 'spec.compliance[1]: "CCPA" does not apply in eu-west-1'],
+  ])('refuses %s', (_, patch, expected) => {
+    expect(problemsOf(patch).join('\n')).toContain(expected);
+  });
+  it.each([
+    ['cn-north-1', 'the "aws-cn" partition', 'APAC', []],
+    ['us-gov-west-1', 'the "aws-us-gov" partition', 'NA', ['CCPA']],
+  ])('refuses %s, a region of another partition (before: arn:aws: ARNs written for it)', (id, partition, continent, compliance) => {
+    const patch = { id, continent, compliance, availabilityZones: [`${id}a`, `${id}b`] };
+    expect(problemsOf(patch)).toEqual([expect.stringContaining(`spec.id: "${id}" is in ${partition}`)]);
+  });
+  it("refuses a region the AWS table does not know, unless the spec carries the config's override and its reason", () => {
+    const patch = { id: 'eu-west-9', availabilityZones: ['eu-west-9a', 'eu-west-9b'] };
+    expect(problemsOf(patch)).toEqual([expect.stringContaining('spec.id: "eu-west-9" is not an AWS region in the region table')]);
+    expect(build({ ...patch, overrides: { unknownRegion: 'opened after the table was written, checked 2026-11' } })).not.toThrow();
+  });
+  it('accepts a spec as the config validated it, and the same spec edited within the rules', () => {
+    expect(build({})).not.toThrow();
+    expect(build({ cidr: '10.99.0.0/20', availabilityZones: ['eu-west-1a', 'eu-west-1c'] })).not.toThrow();
+    expect(build({ cidr: '100.64.0.0/16', compliance: ['GDPR'] })).not.toThrow();
+  });
+  it('is token-aware: a token tag value is kept, a token zone or regime list (compared or joined at synth) is refused by name', () => {
+    const stack = new TerraformStack(Testing.app(), 'tok');
+    const text = new TerraformVariable(stack, 'text', { type: 'string' }).stringValue;
+    const list = new TerraformVariable(stack, 'list', { type: 'list(string)' }).listValue;
+    const make = (patch: object, id: string) => () =>
+      new Region(stack, id, { spec: { ...specOf('eu-west-1'), ...patch } as never, projectName: 'p-x', accountId: '111122223333' });
+    expect(make({ continent: text, compliance: ['GDPR', text] }, 'a')).not.toThrow();
+    expect(make({ compliance: [text, 'LGPD'] }, 'b')).toThrow(/spec.compliance\[1\]: "LGPD" is not allowed/);
+    expect(make({ residencyZone: text }, 'c')).toThrow(/tok\/c: spec.residencyZone is a token; allowed: a residency zone id/);
+    expect(make({ compliance: list }, 'd')).toThrow(/tok\/d: spec.compliance is a token; allowed: a literal list of regimes/);
   });
 });
