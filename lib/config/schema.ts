@@ -19,7 +19,7 @@ import {
   SHARD_ID,
 } from '../limits';
 import { DEFAULT_PRICES } from './prices';
-import { visibleText } from './text';
+import { REASON_IN_WORDS, reasonInWordsProblem, visibleText } from './text';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { HTTP_REQUEST_DURATION_BUCKETS } from '../../runtime/metric-names';
 import { priceDateText } from '../../runtime/price-date';
@@ -76,6 +76,18 @@ const writtenReason = z
   .max(CONFIG_BOUNDS.textLength)
   // Ten visible characters: ten zero-width spaces passed as a legal basis (found by review).
   .refine((text) => visibleText(text).length >= 10, 'must say why in words (at least 10 visible characters)');
+/**
+ * A legal basis or a reason others rely on (a copy to another zone, where the global service events
+ * go): a reason in words by the rule the compliance pack's suppressions follow (lib/config/text.ts),
+ * so "xxxxxxxxxx" is no legal basis.
+ */
+const reasonInWords = z
+  .string()
+  .max(CONFIG_BOUNDS.textLength)
+  .superRefine((text, ctx) => {
+    const problem = reasonInWordsProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must say why in words (${problem}); allowed: ${REASON_IN_WORDS}` });
+  });
 /** A text a person reads (a location, a source): not empty, not only white space or invisible characters. */
 const readableText = z
   .string()
@@ -262,7 +274,7 @@ const residencyZone = z
      * regime this zone's regions are not (a transfer to another jurisdiction). @default none but itself
      */
     allowedCopyTo: z
-      .array(z.union([zoneId, z.object({ zone: zoneId, reason: writtenReason }).strict()]))
+      .array(z.union([zoneId, z.object({ zone: zoneId, reason: reasonInWords }).strict()]))
       .max(CONFIG_BOUNDS.listItems)
       .default([]),
     /**
@@ -638,8 +650,8 @@ export const regionsConfigSchema = z
       .object({
         /** The region whose trail records them (a region of this config). */
         region: z.string().min(1),
-        /** Why that region's zone may keep every region's management events (audit metadata: operators, API calls). */
-        reason: writtenReason,
+        /** Why that region's zone may keep every region's management events (audit metadata: operators, API calls): a reason in words. */
+        reason: reasonInWords,
       })
       .strict()
       .optional(),

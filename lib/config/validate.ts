@@ -11,6 +11,7 @@ import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { oversizedNodeGroups, sizeCapacity } from '../capacity/sizing';
 import { toPlainData } from './private/plain-data';
+import { MIN_REASON_CHARACTERS, MIN_REASON_WORDS } from './text';
 import { terraformTemplateProblems } from './private/terraform-text';
 import { countryResidencyProblems, jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
@@ -31,6 +32,9 @@ import {
   sectionSchemas,
   type ParsedRegionsConfig,
 } from './schema';
+
+/** How a message asks for a reason in words (lib/config/text.ts). */
+const REASON_SHORT = `at least ${MIN_REASON_CHARACTERS} characters and ${MIN_REASON_WORDS} different words`;
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
 
@@ -288,7 +292,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
         add(
           at,
           entry,
-          `copies zone "${zone.id}"'s personal data to zone "${target}", whose regions are under ${foreign.join(', ')} (zone "${zone.id}": ${[...own].join(', ')}): a transfer to another jurisdiction needs its legal basis written down; allowed: { zone: "${target}", reason: "<the legal basis, at least 10 characters>" }`,
+          `copies zone "${zone.id}"'s personal data to zone "${target}", whose regions are under ${foreign.join(', ')} (zone "${zone.id}": ${[...own].join(', ')}): a transfer to another jurisdiction needs its legal basis written down; allowed: { zone: "${target}", reason: "<the legal basis, in words: ${REASON_SHORT}>" }`,
         );
     });
   });
@@ -796,7 +800,7 @@ function globalServiceEventsProblems(cfg: ParsedRegionsConfig): ConfigProblem[] 
     {
       path: 'globalServiceEvents',
       value: undefined,
-      message: `is missing: without us-east-1, the account's global service events (IAM, STS, console sign-in) are recorded by a multi-region trail, which also copies the management events of every region (zones ${zones.join(', ')}) into its own region's zone; allowed: { region: "<one of ${ids.join(', ')}>", reason: "<why that zone may keep them, at least 10 characters>" }, or add us-east-1`,
+      message: `is missing: without us-east-1, the account's global service events (IAM, STS, console sign-in) are recorded by a multi-region trail, which also copies the management events of every region (zones ${zones.join(', ')}) into its own region's zone; allowed: { region: "<one of ${ids.join(', ')}>", reason: "<why that zone may keep them, in words: ${REASON_SHORT}>" }, or add us-east-1`,
     },
   ];
 }

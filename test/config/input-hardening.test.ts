@@ -1,10 +1,35 @@
 /** QA defects of the config's input checks: each a bad case naming the path and what is allowed, and the good case at the boundary. */
 import config from '../../regions.config';
-import { ConfigValidationError, validateRegionsConfig } from '../../lib/config';
+import { checkRegionsConfig, ConfigValidationError, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fresh = (): Mutable => structuredClone(config) as Mutable;
 const region = (c: Mutable, id: string): Mutable => c.regions.find((r: Mutable) => r.id === id);
+const zoneIndex = (c: Mutable, id: string): number => c.residencyZones.findIndex((z: Mutable) => z.id === id);
+
+function problemsOf(mutate: (c: Mutable) => void): ConfigProblem[] {
+  const c = fresh();
+  mutate(c);
+  const result = checkRegionsConfig(c);
+  if (result.ok) throw new Error('expected the config to be rejected');
+  return result.problems;
+}
+
+/** `path: message` of every problem at `path`. */
+function problemsAt(mutate: (c: Mutable) => void, path: string): string[] {
+  return problemsOf(mutate)
+    .filter((p) => p.path === path)
+    .map((p) => `${p.path}: ${p.message}`);
+}
+
+/** Whether the config passes with `mutate` applied (its problems are thrown, to show in the test's failure). */
+function accepted(mutate: (c: Mutable) => void): boolean {
+  const c = fresh();
+  mutate(c);
+  const result = checkRegionsConfig(c);
+  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  return true;
+}
 
 describe('values in error messages are printed safely (found by QA: a zero-width space printed as nothing)', () => {
   it('escapes invisible, bidirectional and control characters of a value as \\uXXXX', () => {
@@ -19,5 +44,51 @@ describe('values in error messages are printed safely (found by QA: a zero-width
     }
     expect(message).toContain('regions[6].id: "eu-west-2\\u200b" ');
     expect(message).not.toMatch(/[\u200b\u202a-\u202e\u2066-\u2069\ufeff]/);
+  });
+});
+
+describe('a legal basis is a reason in words, by the rule of the compliance suppressions (found by QA: "xxxxxxxxxx" passed)', () => {
+  const copyToNa = (reason: string) => (c: Mutable) => {
+    c.residencyZones[zoneIndex(c, 'emea')].allowedCopyTo = [{ zone: 'na', reason }];
+  };
+  const withoutUsEast1 = (reason: string) => (c: Mutable) => {
+    const r = region(c, 'us-east-1');
+    r.id = 'us-east-2';
+    r.availabilityZones = ['us-east-2a', 'us-east-2b', 'us-east-2c'];
+    c.shards = undefined;
+    c.globalServiceEvents = { region: 'eu-west-1', reason };
+  };
+  const allowed =
+    'allowed: at least 20 visible characters (white space, control and invisible characters such as U+200B not counted) and at least 4 different words';
+
+  it.each([
+    ['ten meaningless characters', 'xxxxxxxxxx', '10 visible characters, 1 different word'],
+    ['twenty of them', 'x'.repeat(20), '20 visible characters, 1 different word'],
+    ['one word repeated', 'TODO TODO TODO TODO TODO', '20 visible characters, 1 different word'],
+    ['three words', 'contractual clauses signed', '24 visible characters, 3 different words'],
+  ])('refuses %s for a copy to another zone and for the global service events', (_what, reason, counted) => {
+    expect(problemsAt(copyToNa(reason), 'residencyZones[1].allowedCopyTo[0].reason')).toEqual([
+      `residencyZones[1].allowedCopyTo[0].reason: must say why in words (${counted}); ${allowed}`,
+    ]);
+    expect(problemsAt(withoutUsEast1(reason), 'globalServiceEvents.reason')).toEqual([
+      `globalServiceEvents.reason: must say why in words (${counted}); ${allowed}`,
+    ]);
+  });
+
+  it('accepts a reason at the boundary, 20 visible characters in 4 different words, and refuses one character less', () => {
+    expect(accepted(copyToNa('Signed SCCs covers this'))).toBe(true); // 6 + 4 + 6 + 4 = 20
+    // (us-east-2 has no price entry: only the field's own problems are looked at)
+    expect(problemsOf(withoutUsEast1('audit metadata in the EU')).filter((p) => p.path.startsWith('globalServiceEvents'))).toEqual([]);
+    expect(problemsAt(copyToNa('Signed SCCs cover this'), 'residencyZones[1].allowedCopyTo[0].reason')).toEqual([
+      `residencyZones[1].allowedCopyTo[0].reason: must say why in words (19 visible characters, 4 different words); ${allowed}`,
+    ]);
+  });
+
+  it('asks for a reason in words where one is missing', () => {
+    const missing = problemsOf((c) => {
+      withoutUsEast1('')(c);
+      delete c.globalServiceEvents;
+    }).find((p) => p.path === 'globalServiceEvents');
+    expect(missing?.message).toMatch(/reason: "<why that zone may keep them, in words: at least 20 characters and 4 different words>"/);
   });
 });

@@ -560,7 +560,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     [
       'copy with a reason to a zone that does not exist',
       (c) => {
-        c.residencyZones[1].allowedCopyTo = [{ zone: 'mars', reason: 'Standard contractual clauses, 2026-01' }];
+        c.residencyZones[1].allowedCopyTo = [{ zone: 'mars', reason: 'Standard contractual clauses, signed 2026-01' }];
       },
       'residencyZones[1].allowedCopyTo[0].zone',
       /not a declared residency zone/,
