@@ -279,9 +279,21 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     regimesOf.set(r.residencyZone, set);
   }
   cfg.residencyZones.forEach((zone, i) => {
+    const listed = new Map<string, number>();
     zone?.allowedCopyTo.forEach((entry, j) => {
       const at = `residencyZones[${i}].allowedCopyTo[${j}]`;
       const target = typeof entry === 'string' ? entry : entry.zone;
+      // One entry per zone: two (with two reasons) leave which legal basis applies open.
+      const first = listed.get(target);
+      if (first !== undefined) {
+        add(
+          at,
+          entry,
+          `lists zone "${target}" a second time (also residencyZones[${i}].allowedCopyTo[${first}]); allowed: each zone once, with one legal basis`,
+        );
+        return;
+      }
+      listed.set(target, j);
       checkZone(typeof entry === 'string' ? at : `${at}.zone`, target);
       if (typeof entry !== 'string' || target === zone.id) return;
       const own = regimesOf.get(zone.id);

@@ -92,3 +92,40 @@ describe('a legal basis is a reason in words, by the rule of the compliance supp
     expect(missing?.message).toMatch(/reason: "<why that zone may keep them, in words: at least 20 characters and 4 different words>"/);
   });
 });
+
+describe('residencyZones[].allowedCopyTo lists each zone once (found by QA: "na" twice, with two reasons)', () => {
+  it('names the second entry with the index of the first', () => {
+    const twice = (c: Mutable) => {
+      c.residencyZones[zoneIndex(c, 'emea')].allowedCopyTo = [
+        { zone: 'na', reason: 'Standard contractual clauses, signed 2026-01' },
+        'emea',
+        { zone: 'na', reason: 'Data privacy framework certification of the importer' },
+      ];
+    };
+    expect(problemsOf(twice).filter((p) => p.path.startsWith('residencyZones[1].allowedCopyTo'))).toEqual([
+      {
+        path: 'residencyZones[1].allowedCopyTo[2]',
+        value: { zone: 'na', reason: 'Data privacy framework certification of the importer' },
+        message: 'lists zone "na" a second time (also residencyZones[1].allowedCopyTo[0]); allowed: each zone once, with one legal basis',
+      },
+    ]);
+    const bareTwice = problemsAt(
+      (c) => void (c.residencyZones[zoneIndex(c, 'apac')].allowedCopyTo = ['apac', 'apac']),
+      'residencyZones[0].allowedCopyTo[1]',
+    );
+    expect(bareTwice).toEqual([
+      'residencyZones[0].allowedCopyTo[1]: lists zone "apac" a second time (also residencyZones[0].allowedCopyTo[0]); allowed: each zone once, with one legal basis',
+    ]);
+  });
+
+  it('accepts each zone once', () => {
+    expect(
+      accepted((c) => {
+        c.residencyZones[zoneIndex(c, 'emea')].allowedCopyTo = [
+          { zone: 'na', reason: 'Standard contractual clauses, signed 2026-01' },
+          'emea',
+        ];
+      }),
+    ).toBe(true);
+  });
+});
