@@ -5,7 +5,15 @@
  * two regions, overlapping CIDRs, one primary per continent …) live in `validate.ts` (and `reserved-capacity.ts`, `edge-checks.ts`).
  */
 import { z } from 'zod';
-import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
+import {
+  DEFAULT_ALERTS,
+  DEFAULT_AUTO_SCALING,
+  DEFAULT_CDN,
+  DEFAULT_DATABASE,
+  DEFAULT_FAILOVER,
+  DEFAULT_RESERVED_CAPACITY,
+  DEFAULT_ROUTING,
+} from './defaults';
 import {
   AZ_COUNT,
   DNS_NAME as DNS_NAME_RULE,
@@ -194,6 +202,10 @@ const prices = z
   })
   .strict();
 
+/** Smallest `regions[].capacity`: one instance's worth of requests. */
+export const MIN_REGION_CAPACITY = DEFAULT_RESERVED_CAPACITY.requestsPerInstance;
+const CAPACITY_ALLOWED = `must be a whole number of requests from ${MIN_REGION_CAPACITY} to ${ROUTING_TABLE_LIMITS.capacity}: the requests the region absorbs at full load, at least one instance's worth (a node pool derived from it has one instance per ${DEFAULT_RESERVED_CAPACITY.requestsPerInstance} requests)`;
+
 const region = z
   .object({
     /** Cloud region id, e.g. "eu-central-1". */
@@ -224,8 +236,12 @@ const region = z
     countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).max(CONFIG_BOUNDS.countries).default([]),
     /** Latency (ms) above which the region counts as slow for its users. */
     latencyThresholdMs: z.number().positive().max(ROUTING_TABLE_LIMITS.latencyMs),
-    /** Requests the region absorbs at full load. */
-    capacity: z.number().positive().max(ROUTING_TABLE_LIMITS.capacity),
+    /**
+     * Requests the region absorbs at full load: a whole number, at least one instance's worth (the
+     * derived node pool is one instance per `DEFAULT_RESERVED_CAPACITY.requestsPerInstance`
+     * requests; 0.001 made a one-node region with a node group left out).
+     */
+    capacity: z.number().int(CAPACITY_ALLOWED).min(MIN_REGION_CAPACITY, CAPACITY_ALLOWED).max(ROUTING_TABLE_LIMITS.capacity),
     /** Reserved-instance plan of the region. @default none */
     reservedCapacity: reservedCapacity.optional(),
     /**

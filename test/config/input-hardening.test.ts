@@ -129,3 +129,26 @@ describe('residencyZones[].allowedCopyTo lists each zone once (found by QA: "na"
     ).toBe(true);
   });
 });
+
+describe('regions[].capacity is a whole number of requests, at least one instance worth (found by QA: 0.001 made a one-node region)', () => {
+  const allowed =
+    "must be a whole number of requests from 100 to 1000000000: the requests the region absorbs at full load, at least one instance's worth (a node pool derived from it has one instance per 100 requests)";
+  it.each([0.001, 0, -5, 99, 150.5, 2e9])('refuses %p, naming the field once', (capacity) => {
+    expect(problemsOf((c) => void (region(c, 'ap-south-1').capacity = capacity)).filter((p) => p.path === 'regions[3].capacity')).toEqual([
+      { path: 'regions[3].capacity', value: capacity, message: capacity > 1e9 ? 'must be <= 1000000000' : allowed },
+    ]);
+  });
+
+  it('accepts the boundaries, 100 and 1e9 requests', () => {
+    expect(accepted((c) => void (region(c, 'ap-south-1').capacity = 100))).toBe(true);
+    // the largest capacity with a declared (small) pool: a derived one would not fit any network
+    expect(
+      accepted((c) =>
+        Object.assign(region(c, 'ap-south-1'), {
+          capacity: 1e9,
+          reservedCapacity: { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] },
+        }),
+      ),
+    ).toBe(true);
+  });
+});

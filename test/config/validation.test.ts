@@ -443,7 +443,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ap-south-1').capacity = 0;
       },
       'regions[3].capacity',
-      />|positive/,
+      /whole number of requests from 100/,
     ],
     [
       'negative latency threshold',
