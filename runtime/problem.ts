@@ -32,7 +32,7 @@ export const DEFAULT_VALUE_LENGTH = 80;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `["regions", 3, "cidr"]` → `regions[3].cidr`; keys that are not identifiers are quoted: `a["b c"]`. */
+/** `["regions", 3, "cidr"]` → `regions[3].cidr`; keys that are not identifiers are quoted: `a["b c"]`, invisible and control characters escaped as in {@link formatValue}. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
@@ -40,7 +40,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else if (typeof part === 'symbol') out += `[${safeSymbol(part)}]`;
     else if (IDENTIFIER.test(part)) out += out === '' ? part : `.${part}`;
     else if (/^\d+$/.test(part)) out += `[${part}]`;
-    else out += `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 37)}...` : part)}]`;
+    else out += `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 37)}...` : part).replace(UNSAFE_CHARACTERS, escapeCharacter)}]`;
   }
   return out;
 }

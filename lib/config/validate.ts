@@ -13,6 +13,7 @@ import { oversizedNodeGroups, sizeCapacity } from '../capacity/sizing';
 import { toPlainData } from './private/plain-data';
 import { MIN_REASON_CHARACTERS, MIN_REASON_WORDS } from './text';
 import { terraformTemplateProblems } from './private/terraform-text';
+import { unsafeTextProblems } from './private/unsafe-text';
 import { countryResidencyProblems, jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import {
@@ -728,8 +729,9 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
   const plain = toPlainData(input);
   if (!plain.complete) return { ok: false, problems: plain.problems };
   const data = plain.data;
-  // Text Terraform would evaluate, wherever it is (also in fields the schema refuses for another reason).
-  const templates = terraformTemplateProblems(data);
+  // Text Terraform would evaluate, and control, bidirectional or invisible characters, wherever they
+  // are (also in fields the schema refuses for another reason).
+  const templates = [...terraformTemplateProblems(data), ...unsafeTextProblems(data)];
   const parsed = regionsConfigSchema.safeParse(data);
   if (!parsed.success || plain.problems.length) {
     // Report the relations among the parts that are valid too, so one run shows every problem.

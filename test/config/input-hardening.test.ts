@@ -1,6 +1,6 @@
 /** QA defects of the config's input checks: each a bad case naming the path and what is allowed, and the good case at the boundary. */
 import config from '../../regions.config';
-import { checkRegionsConfig, ConfigValidationError, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
+import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fresh = (): Mutable => structuredClone(config) as Mutable;
@@ -149,6 +149,63 @@ describe('regions[].capacity is a whole number of requests, at least one instanc
           reservedCapacity: { baselineCapacity: 40, reservedPercent: 0, instanceTypes: [] },
         }),
       ),
+    ).toBe(true);
+  });
+});
+
+describe('free text holds no control, bidirectional or invisible character (found by QA: they reached the pool descriptions)', () => {
+  const allowed =
+    'allowed: text without control, bidirectional or invisible characters (it reaches Cloudflare pool descriptions, tags and the routing table, where they would hide or reorder what a reader sees)';
+  it.each([
+    ['a newline', 'Dublin\nIreland', 'the control character U+000A (character 7)'],
+    ['a NUL', 'Dublin\u0000', 'the control character U+0000 (character 7)'],
+    ['a C1 control', 'Dub\u009blin', 'the control character U+009B (character 4)'],
+    ['a right-to-left override', 'Dublin \u202eeniL', 'the bidirectional control character U+202E (character 8)'],
+    ['a left-to-right embedding', '\u202aDublin', 'the bidirectional control character U+202A (character 1)'],
+    ['a first-strong isolate', 'Dublin\u2068', 'the bidirectional control character U+2068 (character 7)'],
+    ['a pop directional isolate', 'Dublin\u2069', 'the bidirectional control character U+2069 (character 7)'],
+    ['a zero-width space', 'Dub\u200blin', 'the invisible character U+200B (character 4)'],
+    ['a zero-width joiner', 'Dub\u200dlin', 'the invisible character U+200D (character 4)'],
+    ['a byte order mark', '\ufeffDublin', 'the invisible character U+FEFF (character 1)'],
+    ['a line separator', 'Dublin\u2028Ireland', 'the line separator U+2028 (character 7)'],
+    ['a tag character after an astral one', '\u{1f1ee}\u{e0041}', 'the invisible character U+E0041 (character 2)'],
+  ])('refuses %s in regions[].location, naming the field and the code', (_what, location, found) => {
+    expect(problemsAt((c) => void (region(c, 'eu-west-1').location = location), 'regions[4].location')).toEqual([
+      `regions[4].location: holds ${found}; ${allowed}`,
+    ]);
+  });
+
+  it('refuses them in every string: a zone description, a reason, a price source, a record key', () => {
+    const problems = problemsOf((c) => {
+      c.residencyZones[zoneIndex(c, 'emea')].description = 'EU\u200b/EEA';
+      c.residencyZones[zoneIndex(c, 'emea')].allowedCopyTo = [{ zone: 'na', reason: 'Standard contractual clauses\u202e signed 2026-01' }];
+      c.prices = { ...structuredClone(DEFAULT_PRICES), source: 'AWS price list\r\n' };
+      c.edge = { gatewayHosts: { 'eu-west-1\u2066': 'eu-west-1.gateway.taishanglaojun.com' } };
+    }).map((p) => `${p.path}: ${p.message}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `residencyZones[1].description: holds the invisible character U+200B (character 3); ${allowed}`,
+        `residencyZones[1].allowedCopyTo[0].reason: holds the bidirectional control character U+202E (character 29); ${allowed}`,
+        `prices.source: holds the control character U+000D (character 15); ${allowed}`,
+        `edge.gatewayHosts["eu-west-1\\u2066"]: is a key that holds the bidirectional control character U+2066 (character 10); ${allowed}`,
+      ]),
+    );
+  });
+
+  it('prints the refused value escaped', () => {
+    const c = fresh();
+    region(c, 'eu-west-1').location = 'Dublin \u202eeniL\u0000';
+    expect(() => validateRegionsConfig(c)).toThrow(
+      'regions[4].location: "Dublin \\u202eeniL\\u0000" holds the bidirectional control character U+202E',
+    );
+  });
+
+  it('accepts letters of any script, accents and emoji without invisible joiners', () => {
+    expect(
+      accepted((c) => {
+        region(c, 'eu-west-1').location = 'Dublin, Éire — 都柏林 (Baile Átha Cliath) 🇮🇪';
+        c.residencyZones[zoneIndex(c, 'emea')].description = 'EU/EEA and the UK: São Paulo is not here, Zürich neither';
+      }),
     ).toBe(true);
   });
 });
