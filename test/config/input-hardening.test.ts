@@ -1,5 +1,7 @@
 /** QA defects of the config's input checks: each a bad case naming the path and what is allowed, and the good case at the boundary. */
 import config from '../../regions.config';
+import { stateBackendFromEnv, STATE_ENV } from '../../lib/state-backend';
+import { AWS_REGIONS } from '../../lib/config/aws-regions';
 import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -207,5 +209,60 @@ describe('free text holds no control, bidirectional or invisible character (foun
         c.residencyZones[zoneIndex(c, 'emea')].description = 'EU/EEA and the UK: São Paulo is not here, Zürich neither';
       }),
     ).toBe(true);
+  });
+});
+
+describe('the S3 state backend takes the bucket names S3 takes, in a commercial region of the region table (found by QA)', () => {
+  const s3 = (bucket: string, region = 'eu-west-1') =>
+    stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: bucket, [STATE_ENV.region]: region });
+  const reservedAllowed =
+    'allowed: a name that starts with none of "xn--", "sthree-", "amzn-s3-demo-" and ends with none of "-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"';
+
+  it.each([
+    ['xn--state', 'the prefix "xn--"'],
+    ['sthree-state', 'the prefix "sthree-"'],
+    ['sthree-configurator-x', 'the prefix "sthree-"'],
+    ['amzn-s3-demo-state', 'the prefix "amzn-s3-demo-"'],
+    ['state-s3alias', 'the suffix "-s3alias"'],
+    ['state--ol-s3', 'the suffix "--ol-s3"'],
+    ['state.mrap', 'the suffix ".mrap"'],
+    ['state--use1-az4--x-s3', 'the suffix "--x-s3"'],
+    ['state--table-s3', 'the suffix "--table-s3"'],
+  ])('refuses the bucket %p, naming the variable, the value and what is reserved', (bucket, what) => {
+    expect(() => s3(bucket)).toThrow(
+      `TAISHANGLAOJUN_STATE_BUCKET="${bucket}" is not a valid S3 bucket name: ${what} is reserved by S3; ${reservedAllowed}`,
+    );
+  });
+
+  it('accepts a name that only contains those strings', () => {
+    for (const bucket of ['my-xn--state', 'state-sthree-x', 'state-s3alias-1', 'state.mrap.example', 'x-s3-state'])
+      expect(s3(bucket)).toMatchObject({ kind: 's3', bucket });
+  });
+
+  it.each([
+    ['eu-west-9', 'not an AWS region the region table (lib/config/aws-regions.ts) knows'],
+    ['cn-north-1', 'a region of the aws-cn partition, which the stacks do not deploy to'],
+    ['us-gov-west-1', 'a region of the aws-us-gov partition, which the stacks do not deploy to'],
+    ['eu-west-1\u200b', 'not an AWS region the region table (lib/config/aws-regions.ts) knows'],
+  ])('refuses the region %p with the commercial regions of the table', (region, why) => {
+    let message = '';
+    try {
+      s3('state-bucket', region);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      new RegExp(`^TAISHANGLAOJUN_STATE_REGION=".*" is not allowed: ${why.replace(/[().]/g, '\\$&')}; allowed: an AWS commercial region: `),
+    );
+    expect(message).toContain(`${JSON.stringify(region).replace('\u200b', '\\u200b')} is not allowed`);
+    const allowed = message.slice(message.indexOf('region: ') + 'region: '.length).split(', ');
+    expect(allowed).toEqual([...AWS_REGIONS.values()].filter((r) => r.partition === 'aws').map((r) => r.id));
+    expect(allowed).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-east-1', 'af-south-1']));
+    expect(allowed).not.toContain('cn-north-1');
+  });
+
+  it('accepts every commercial region of the table, opt-in ones included', () => {
+    for (const info of AWS_REGIONS.values())
+      if (info.partition === 'aws') expect(s3('state-bucket', info.id)).toMatchObject({ region: info.id });
   });
 });
