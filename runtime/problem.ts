@@ -198,6 +198,11 @@ function escapeCharacter(char: string): string {
   return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/** `text` with its control, bidirectional and invisible characters escaped (`\u200b`), as {@link formatValue} prints them. */
+export function escapeUnsafeCharacters(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, escapeCharacter);
+}
+
 /** The first control, bidirectional or invisible character of a text (see {@link formatValue}), or undefined. */
 export function unsafeCharacter(
   text: string,
