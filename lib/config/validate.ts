@@ -722,7 +722,7 @@ function partialEdgeProblems(data: unknown, view: CheckView): ConfigProblem[] {
   return edgeConfigProblems({ project: view.project, failover: view.failover, edge: edge.data, regions });
 }
 
-/** Validates a config object; returns the normalised config or every problem found. */
+/** Validates a config object; returns the normalised config (deeply frozen) or every problem found. */
 export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
   // Plain data first: a getter that throws, a function, a BigInt or a cycle becomes a problem at
   // its path instead of an exception inside the schema, and a list of millions stops here.
@@ -757,7 +757,21 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
       });
   });
   if (problems.length) return { ok: false, problems };
-  return { ok: true, config: normalise(parsed.data) };
+  return { ok: true, config: deepFreeze(normalise(parsed.data)) };
+}
+
+/**
+ * Freezes `value` and every object and list under it. The validated config is what the checks
+ * passed: the constructs trust it (GlobalIngress, CdnZone read `project.apiHost`), so a change made
+ * after validation (`config.project.apiHost = '*.evil.example'`) must fail, not reach the output.
+ */
+function deepFreeze<T>(value: T, seen = new Set<object>()): T {
+  if (value !== null && typeof value === 'object' && !seen.has(value)) {
+    seen.add(value);
+    for (const item of Object.values(value)) deepFreeze(item, seen);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -820,7 +834,8 @@ function globalServiceEventsProblems(cfg: ParsedRegionsConfig): ConfigProblem[] 
 }
 
 /**
- * Validates a config object and returns it normalised.
+ * Validates a config object and returns it normalised and deeply frozen: a change after validation
+ * throws in strict mode (and is ignored otherwise).
  * @throws ConfigValidationError listing every problem
  */
 export function validateRegionsConfig(input: unknown, source?: string): RegionsConfig {

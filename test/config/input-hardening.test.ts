@@ -266,3 +266,40 @@ describe('the S3 state backend takes the bucket names S3 takes, in a commercial 
       if (info.partition === 'aws') expect(s3('state-bucket', info.id)).toMatchObject({ region: info.id });
   });
 });
+
+describe('the validated config cannot be changed after validation (found by QA: apiHost changed after it reached GlobalIngress)', () => {
+  it('is frozen all the way down: a change throws in strict mode (this module is) and leaves it as validated', () => {
+    const cfg = validateRegionsConfig(fresh()) as Mutable;
+    const apiHost = cfg.project.apiHost;
+    expect(() => {
+      cfg.project.apiHost = '*.evil.example';
+    }).toThrow(TypeError);
+    expect(cfg.project.apiHost).toBe(apiHost);
+    expect(() => cfg.regions.push({ id: 'eu-evil-1' })).toThrow(TypeError);
+    expect(() => {
+      cfg.regions[0].countries[0] = 'RU';
+    }).toThrow(TypeError);
+    expect(() => {
+      cfg.regions[0].reservedCapacity.instanceTypes[0].count = 1e6;
+    }).toThrow(TypeError);
+    expect(() => {
+      cfg.edge.gatewayHosts['eu-west-1'] = 'evil.example';
+    }).toThrow(TypeError);
+    expect(() => {
+      delete cfg.residencyZones[0].allowedCopyTo;
+    }).toThrow(TypeError);
+    const frozen = (v: unknown): boolean =>
+      v === null || typeof v !== 'object' ? true : Object.isFrozen(v) && Object.values(v).every(frozen);
+    expect(frozen(cfg)).toBe(true);
+    expect(checkRegionsConfig(fresh())).toMatchObject({ ok: true, config: expect.any(Object) });
+    const checked = checkRegionsConfig(fresh());
+    expect(checked.ok && frozen(checked.config)).toBe(true);
+  });
+
+  it('leaves the input the caller passed as it was (only the validated copy is frozen)', () => {
+    const input = fresh();
+    validateRegionsConfig(input);
+    input.project.apiHost = 'api2.taishanglaojun.com';
+    expect(input.project.apiHost).toBe('api2.taishanglaojun.com');
+  });
+});
