@@ -4,7 +4,8 @@
  * request review and the deploy job.
  */
 import { GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
-import { REGION_ID } from './limits';
+import { AWS_REGIONS } from './config/aws-regions';
+import { formatValue } from '../runtime/problem';
 
 /** Environment variables read by {@link stateBackendFromEnv}. */
 export const STATE_ENV = {
@@ -27,6 +28,16 @@ export type StateBackendSettings =
   | { readonly kind: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string }
   | { readonly kind: 'gcs'; readonly bucket: string; readonly prefix: string };
 
+/**
+ * Prefixes and suffixes S3 reserves (S3 user guide, "General purpose bucket naming rules"): names
+ * with them are refused by CreateBucket or mean an access point alias, a Multi-Region Access Point,
+ * an S3 Express directory bucket, an Object Lambda alias or an S3 table bucket.
+ */
+export const S3_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+export const S3_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+/** The regions of the `aws` partition the region table knows: where a state bucket may be. */
+const COMMERCIAL_REGIONS = [...AWS_REGIONS.values()].filter((r) => r.partition === 'aws').map((r) => r.id);
+
 /** Reads the state backend from the environment; throws a clear error naming the variable on bad input. */
 export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): StateBackendSettings {
   // An empty variable counts as unset: CI systems pass an unset repository variable as "" (see
@@ -41,7 +52,7 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
   };
   if (!/^[a-zA-Z0-9._-]+(\/[a-zA-Z0-9._-]+)*$/.test(prefix) || prefix.split('/').some((part) => part === '.' || part === '..'))
     throw new Error(
-      `${STATE_ENV.prefix}="${prefix}" is not allowed; allowed: path segments of letters, digits, ".", "_", "-" joined by single "/" (no leading or trailing "/", no "." or ".." segment)`,
+      `${STATE_ENV.prefix}=${formatValue(prefix)} is not allowed; allowed: path segments of letters, digits, ".", "_", "-" joined by single "/" (no leading or trailing "/", no "." or ".." segment)`,
     );
   switch (kind) {
     case 'local':
@@ -56,10 +67,18 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
       const region = need(STATE_ENV.region);
       if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket))
         throw new Error(
-          `${STATE_ENV.bucket}="${bucket}" is not a valid S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address`,
+          `${STATE_ENV.bucket}=${formatValue(bucket)} is not a valid S3 bucket name; allowed: 3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address`,
         );
-      if (!REGION_ID.pattern.test(region))
-        throw new Error(`${STATE_ENV.region}="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`);
+      const reserved = S3_RESERVED_PREFIXES.find((p) => bucket.startsWith(p)) ?? S3_RESERVED_SUFFIXES.find((x) => bucket.endsWith(x));
+      if (reserved !== undefined)
+        throw new Error(
+          `${STATE_ENV.bucket}=${formatValue(bucket)} is not a valid S3 bucket name: ${bucket.startsWith(reserved) ? 'the prefix' : 'the suffix'} "${reserved}" is reserved by S3; allowed: a name that starts with none of ${S3_RESERVED_PREFIXES.map((p) => `"${p}"`).join(', ')} and ends with none of ${S3_RESERVED_SUFFIXES.map((x) => `"${x}"`).join(', ')}`,
+        );
+      const known = AWS_REGIONS.get(region);
+      if (known === undefined || known.partition !== 'aws')
+        throw new Error(
+          `${STATE_ENV.region}=${formatValue(region)} is not allowed: ${known === undefined ? 'not an AWS region the region table (lib/config/aws-regions.ts) knows' : `a region of the ${known.partition} partition, which the stacks do not deploy to`}; allowed: an AWS commercial region: ${COMMERCIAL_REGIONS.join(', ')}`,
+        );
       return { kind, bucket, region, prefix };
     }
     case 'gcs': {
@@ -78,12 +97,12 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
         !bucket.includes('google');
       if (!validGcs)
         throw new Error(
-          `${STATE_ENV.bucket}="${bucket}" is not a valid Cloud Storage bucket name; allowed: 3-63 lowercase letters, digits, "-", "_" and "." (up to 222 with dots, each dot-separated part at most 63), starting and ending with a letter or digit, not an IP address, not starting with "goog" or containing "google"`,
+          `${STATE_ENV.bucket}=${formatValue(bucket)} is not a valid Cloud Storage bucket name; allowed: 3-63 lowercase letters, digits, "-", "_" and "." (up to 222 with dots, each dot-separated part at most 63), starting and ending with a letter or digit, not an IP address, not starting with "goog" or containing "google"`,
         );
       return { kind, bucket, prefix };
     }
     default:
-      throw new Error(`${STATE_ENV.kind}="${kind}" is not allowed; allowed: local, s3, gcs`);
+      throw new Error(`${STATE_ENV.kind}=${formatValue(kind)} is not allowed; allowed: local, s3, gcs`);
   }
 }
 

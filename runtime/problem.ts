@@ -32,7 +32,7 @@ export const DEFAULT_VALUE_LENGTH = 80;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `["regions", 3, "cidr"]` → `regions[3].cidr`; keys that are not identifiers are quoted: `a["b c"]`. */
+/** `["regions", 3, "cidr"]` → `regions[3].cidr`; keys that are not identifiers are quoted: `a["b c"]`, invisible and control characters escaped as in {@link formatValue}. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
@@ -40,7 +40,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else if (typeof part === 'symbol') out += `[${safeSymbol(part)}]`;
     else if (IDENTIFIER.test(part)) out += out === '' ? part : `.${part}`;
     else if (/^\d+$/.test(part)) out += `[${part}]`;
-    else out += `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 37)}...` : part)}]`;
+    else out += `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 37)}...` : part).replace(UNSAFE_CHARACTERS, escapeCharacter)}]`;
   }
   return out;
 }
@@ -176,14 +176,58 @@ function writeProperty(obj: object, key: PropertyKey, out: Out, seen: Set<object
 }
 
 /**
+ * Characters that act on a terminal or change what a reader sees without showing themselves: the
+ * controls (C0, DEL, C1: a CSI is U+009B), the line and paragraph separators, the bidirectional
+ * controls (marks, embeddings, overrides, isolates: U+061C, U+200E-U+200F, U+202A-U+202E,
+ * U+2066-U+2069) and the other invisible characters (format characters and default-ignorable code
+ * points: zero-width space, joiners, word joiner, byte order mark, soft hyphen, variation selectors,
+ * tag characters, Hangul fillers).
+ */
+const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const UNSAFE_CHARACTERS = new RegExp(UNSAFE_CHARACTER.source, 'gu');
+const BIDI_CONTROL = /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/u;
+
+/** `U+200B`, `U+E0041`: how a message names a character. */
+export function codePointName(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A character as an escape: `\u200b`, or `\u{e0041}` outside the basic plane. */
+function escapeCharacter(char: string): string {
+  const code = char.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** `text` with its control, bidirectional and invisible characters escaped (`\u200b`), as {@link formatValue} prints them. */
+export function escapeUnsafeCharacters(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, escapeCharacter);
+}
+
+/** The first control, bidirectional or invisible character of a text (see {@link formatValue}), or undefined. */
+export function unsafeCharacter(
+  text: string,
+):
+  | { readonly char: string; readonly index: number; readonly kind: 'control' | 'line separator' | 'bidirectional control' | 'invisible' }
+  | undefined {
+  const m = UNSAFE_CHARACTER.exec(text);
+  if (m === null) return undefined;
+  const char = m[0];
+  const kind = /\p{Cc}/u.test(char)
+    ? 'control'
+    : /[\p{Zl}\p{Zp}]/u.test(char)
+      ? 'line separator'
+      : BIDI_CONTROL.test(char)
+        ? 'bidirectional control'
+        : 'invisible';
+  return { char, index: m.index, kind };
+}
+
+/**
  * A short, single-line rendering of any value for a message: JSON-like, with `NaN`, `Infinity`,
  * `12n`, `Symbol(x)`, `[function f]`, `[Promise]`, `[circular]`, `[getter]` (never called), and
  * long strings and lists cut at `maxLength` characters (a list cut short says how many items it has).
- * Never throws.
+ * Control, bidirectional and invisible characters are escaped (`\u200b`, `\u202e`). Never throws.
  */
-/** Characters JSON.stringify does not escape that a terminal acts on (DEL, C1, line and paragraph separators, bidi controls). */
-const UNSAFE_FOR_TERMINAL = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
 export function formatValue(value: unknown, maxLength: number = DEFAULT_VALUE_LENGTH): string {
   const limit = Math.max(8, maxLength);
   const out = new Out(limit);
@@ -192,9 +236,10 @@ export function formatValue(value: unknown, maxLength: number = DEFAULT_VALUE_LE
   } catch {
     return '[unprintable value]';
   }
-  // JSON.stringify leaves DEL, the C1 controls (a CSI is U+009B) and the bidirectional overrides
-  // as they are: escaped here, so that a printed value cannot drive or reorder the terminal.
-  const text = out.text.replace(UNSAFE_FOR_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // JSON.stringify leaves DEL, the C1 controls (a CSI is U+009B), the bidirectional overrides and
+  // the invisible characters as they are: escaped here, so that a printed value cannot drive or
+  // reorder the terminal, and "eu-west-2\u200b" does not print as "eu-west-2".
+  const text = out.text.replace(UNSAFE_CHARACTERS, escapeCharacter);
   if (text.length <= limit) return text;
   let items = '';
   try {

@@ -16,6 +16,9 @@ store.on('updated', ({ table }) => runtime.reload(table)); // region state kept 
 const server = createServer((req, res) => {
   const started = performance.now();
   const userId = req.headers['x-user-id'];
+  // No residencyZone here: the router reads no zone from the headers, so a user from a country the
+  // table does not map is refused. A real gateway passes the zone from its auth layer, as gateway/
+  // does with `x-residency-zone`: residencyZone: req.headers['x-residency-zone'].
   const decision = runtime.route({
     headers: req.headers,
     socketAddress: req.socket.remoteAddress,

@@ -1,14 +1,14 @@
 import type { IConstruct } from 'constructs';
-import { distinctWords, visibleText } from '../config/text';
+import { MIN_REASON_CHARACTERS, MIN_REASON_WORDS, REASON_IN_WORDS, reasonInWordsProblem } from '../config/text';
 
 /** Metadata type under which a suppression is recorded on a construct. */
 export const SUPPRESSION_METADATA = 'taishanglaojun:compliance-suppression';
-/** Fewest visible characters of a reason (white space, control and invisible characters not counted): a suppression must say why, not just that. */
-export const MIN_SUPPRESSION_REASON = 20;
+/** Fewest visible characters of a reason (white space, control and invisible characters not counted): a suppression must say why, not just that (the rule of lib/config/text.ts). */
+export const MIN_SUPPRESSION_REASON = MIN_REASON_CHARACTERS;
 /** Fewest different words (each holding a letter) of a reason: "xxxxxxxxxxxxxxxxxxxx" or "TODO TODO TODO TODO TODO" is no reason. */
-export const MIN_SUPPRESSION_REASON_WORDS = 4;
+export const MIN_SUPPRESSION_REASON_WORDS = MIN_REASON_WORDS;
 /** What {@link suppressRule} accepts as a reason, for its error. */
-const REASON_ALLOWED = `a reason in words: at least ${MIN_SUPPRESSION_REASON} visible characters (white space, control and invisible characters such as U+200B not counted) and at least ${MIN_SUPPRESSION_REASON_WORDS} different words`;
+const REASON_ALLOWED = `a reason in words: ${REASON_IN_WORDS}`;
 /** Longest rendering of a refused reason in the error. */
 const SHOWN_REASON_LENGTH = 60;
 
@@ -28,16 +28,6 @@ function showReason(reason: unknown): string {
   return shown;
 }
 
-/** Why `reason` is no reason in words, or undefined when it is one. */
-function reasonProblem(reason: unknown): string | undefined {
-  if (typeof reason !== 'string') return 'no text';
-  const visible = [...visibleText(reason)].length;
-  const words = distinctWords(reason).length;
-  return visible >= MIN_SUPPRESSION_REASON && words >= MIN_SUPPRESSION_REASON_WORDS
-    ? undefined
-    : `${visible} visible character${visible === 1 ? '' : 's'}, ${words} different word${words === 1 ? '' : 's'}`;
-}
-
 /** A rule switched off for a construct and everything under it, with the reason. */
 export interface Suppression {
   readonly ruleId: string;
@@ -55,7 +45,7 @@ export function suppressRule(scope: IConstruct, ruleId: string, reason: string):
     throw new Error(
       `${scope.node.path}: suppression rule id ${JSON.stringify(ruleId)} is not allowed; allowed: a rule id such as "TSLJ-ENC-1"`,
     );
-  const problem = reasonProblem(reason);
+  const problem = reasonInWordsProblem(reason);
   if (problem !== undefined)
     throw new Error(
       `${scope.node.path}: suppression of ${ruleId} has reason ${showReason(reason)} (${problem}); allowed: ${REASON_ALLOWED}`,

@@ -15,7 +15,8 @@ import { FileTooLargeError, readTextBounded } from '../../runtime/read-bounded';
 import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
-import { formatValue } from '../../runtime/problem';
+import { escapeUnsafeCharacters, formatValue } from '../../runtime/problem';
+import { jsonSyntaxError } from './private/json-syntax';
 import { describeThrown } from './private/plain-data';
 import type { RegionsConfig } from './model';
 import { validateRegionsConfig } from './validate';
@@ -221,6 +222,19 @@ function readJsonConfig(file: string, source: string): string {
 }
 
 /**
+ * Where and why `JSON.parse` refused `text`: ` (line 3, column 8): Expected ':' after property name`
+ * and the line with a caret under the place (JSON.parse itself says "at position 7992", or nothing).
+ */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  // V8: "… in JSON at position 16", "… in JSON at position 16 (line 1 column 17)", "Unexpected token ']', "[1,2,]" is not valid JSON"
+  const reason = escapeUnsafeCharacters(raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, ''));
+  const at = jsonSyntaxError(text);
+  if (at === undefined) return `: ${reason}`;
+  return ` (line ${at.line}, column ${at.column}): ${reason} (found ${at.found})\n    ${at.excerpt}\n    ${' '.repeat(at.excerptColumn)}^`;
+}
+
+/**
  * A JSON config's value: a leading byte order mark (editors on Windows write one) is not part of
  * the text, and a key repeated in one object is refused by path (JSON.parse keeps the last
  * silently, so `"regions"` twice would synthesize whichever came last).
@@ -228,7 +242,12 @@ function readJsonConfig(file: string, source: string): string {
 function parseJsonConfig(text: string, source: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // readTextBounded drops it already
   if (jsonNestedDeeperThan(body)) throw new ConfigLoadError(source, `nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
-  const value = JSON.parse(body) as unknown;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (e) {
+    throw new ConfigLoadError(source, `is not valid JSON${jsonErrorPlace(body, e)}`);
+  }
   const duplicates = findDuplicateKeys(body);
   if (duplicates.length > 0)
     throw new ConfigLoadError(
@@ -268,7 +287,6 @@ export function loadConfigModule(location: ConfigLocation): unknown {
     else throw new ConfigLoadError(source, `has the extension "${ext}"; allowed: .ts, .mts, .cts, .js, .cjs, .mjs, .json`);
   } catch (e) {
     if (e instanceof ConfigLoadError) throw e;
-    if (e instanceof SyntaxError && ext === '.json') throw new ConfigLoadError(source, `is not valid JSON: ${e.message}`);
     throw new ConfigLoadError(source, `the module threw while loading: ${describeThrown(e)}`);
   }
   return readExport(exported, source);

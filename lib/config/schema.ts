@@ -5,7 +5,15 @@
  * two regions, overlapping CIDRs, one primary per continent …) live in `validate.ts` (and `reserved-capacity.ts`, `edge-checks.ts`).
  */
 import { z } from 'zod';
-import { DEFAULT_ALERTS, DEFAULT_AUTO_SCALING, DEFAULT_CDN, DEFAULT_DATABASE, DEFAULT_FAILOVER, DEFAULT_ROUTING } from './defaults';
+import {
+  DEFAULT_ALERTS,
+  DEFAULT_AUTO_SCALING,
+  DEFAULT_CDN,
+  DEFAULT_DATABASE,
+  DEFAULT_FAILOVER,
+  DEFAULT_RESERVED_CAPACITY,
+  DEFAULT_ROUTING,
+} from './defaults';
 import {
   AZ_COUNT,
   DNS_NAME as DNS_NAME_RULE,
@@ -19,7 +27,7 @@ import {
   SHARD_ID,
 } from '../limits';
 import { DEFAULT_PRICES } from './prices';
-import { visibleText } from './text';
+import { REASON_IN_WORDS, reasonInWordsProblem, visibleText } from './text';
 import { ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { HTTP_REQUEST_DURATION_BUCKETS } from '../../runtime/metric-names';
 import { priceDateText } from '../../runtime/price-date';
@@ -76,6 +84,18 @@ const writtenReason = z
   .max(CONFIG_BOUNDS.textLength)
   // Ten visible characters: ten zero-width spaces passed as a legal basis (found by review).
   .refine((text) => visibleText(text).length >= 10, 'must say why in words (at least 10 visible characters)');
+/**
+ * A legal basis or a reason others rely on (a copy to another zone, where the global service events
+ * go): a reason in words by the rule the compliance pack's suppressions follow (lib/config/text.ts),
+ * so "xxxxxxxxxx" is no legal basis.
+ */
+const reasonInWords = z
+  .string()
+  .max(CONFIG_BOUNDS.textLength)
+  .superRefine((text, ctx) => {
+    const problem = reasonInWordsProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `must say why in words (${problem}); allowed: ${REASON_IN_WORDS}` });
+  });
 /** A text a person reads (a location, a source): not empty, not only white space or invisible characters. */
 const readableText = z
   .string()
@@ -182,6 +202,10 @@ const prices = z
   })
   .strict();
 
+/** Smallest `regions[].capacity`: one instance's worth of requests. */
+export const MIN_REGION_CAPACITY = DEFAULT_RESERVED_CAPACITY.requestsPerInstance;
+const CAPACITY_ALLOWED = `must be a whole number of requests from ${MIN_REGION_CAPACITY} to ${ROUTING_TABLE_LIMITS.capacity}: the requests the region absorbs at full load, at least one instance's worth (a node pool derived from it has one instance per ${DEFAULT_RESERVED_CAPACITY.requestsPerInstance} requests)`;
+
 const region = z
   .object({
     /** Cloud region id, e.g. "eu-central-1". */
@@ -212,8 +236,12 @@ const region = z
     countries: z.array(z.string().max(CONFIG_BOUNDS.idLength)).max(CONFIG_BOUNDS.countries).default([]),
     /** Latency (ms) above which the region counts as slow for its users. */
     latencyThresholdMs: z.number().positive().max(ROUTING_TABLE_LIMITS.latencyMs),
-    /** Requests the region absorbs at full load. */
-    capacity: z.number().positive().max(ROUTING_TABLE_LIMITS.capacity),
+    /**
+     * Requests the region absorbs at full load: a whole number, at least one instance's worth (the
+     * derived node pool is one instance per `DEFAULT_RESERVED_CAPACITY.requestsPerInstance`
+     * requests; 0.001 made a one-node region with a node group left out).
+     */
+    capacity: z.number().int(CAPACITY_ALLOWED).min(MIN_REGION_CAPACITY, CAPACITY_ALLOWED).max(ROUTING_TABLE_LIMITS.capacity),
     /** Reserved-instance plan of the region. @default none */
     reservedCapacity: reservedCapacity.optional(),
     /**
@@ -262,7 +290,7 @@ const residencyZone = z
      * regime this zone's regions are not (a transfer to another jurisdiction). @default none but itself
      */
     allowedCopyTo: z
-      .array(z.union([zoneId, z.object({ zone: zoneId, reason: writtenReason }).strict()]))
+      .array(z.union([zoneId, z.object({ zone: zoneId, reason: reasonInWords }).strict()]))
       .max(CONFIG_BOUNDS.listItems)
       .default([]),
     /**
@@ -650,8 +678,8 @@ export const regionsConfigSchema = z
       .object({
         /** The region whose trail records them (a region of this config). */
         region: z.string().min(1),
-        /** Why that region's zone may keep every region's management events (audit metadata: operators, API calls). */
-        reason: writtenReason,
+        /** Why that region's zone may keep every region's management events (audit metadata: operators, API calls): a reason in words. */
+        reason: reasonInWords,
       })
       .strict()
       .optional(),

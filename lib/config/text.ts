@@ -30,3 +30,23 @@ export function distinctWords(text: string): string[] {
 function visibleTextKeepingSpaces(text: string): string {
   return text.replace(INVISIBLE, (c) => (/\s/u.test(c) ? ' ' : ''));
 }
+
+/** Fewest visible characters of a reason in words (white space, control and invisible characters not counted). */
+export const MIN_REASON_CHARACTERS = 20;
+/** Fewest different words (each holding a letter) of a reason: "xxxxxxxxxxxxxxxxxxxx" or "TODO TODO TODO TODO TODO" is no reason. */
+export const MIN_REASON_WORDS = 4;
+/** What a reason in words is, for messages. */
+export const REASON_IN_WORDS = `at least ${MIN_REASON_CHARACTERS} visible characters (white space, control and invisible characters such as U+200B not counted) and at least ${MIN_REASON_WORDS} different words`;
+
+/**
+ * Why `reason` is no reason in words (`"10 visible characters, 1 different word"`), or undefined
+ * when it is one: the one rule of the compliance pack's suppressions and the config's legal bases.
+ */
+export function reasonInWordsProblem(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return 'no text';
+  const visible = [...visibleText(reason)].length;
+  const words = distinctWords(reason).length;
+  return visible >= MIN_REASON_CHARACTERS && words >= MIN_REASON_WORDS
+    ? undefined
+    : `${visible} visible character${visible === 1 ? '' : 's'}, ${words} different word${words === 1 ? '' : 's'}`;
+}

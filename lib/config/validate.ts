@@ -11,7 +11,9 @@ import { edgeConfigProblems, type EdgeCheckRegion } from './edge-checks';
 import { ConfigValidationError, type ConfigProblem } from './errors';
 import { oversizedNodeGroups, sizeCapacity } from '../capacity/sizing';
 import { toPlainData } from './private/plain-data';
+import { MIN_REASON_CHARACTERS, MIN_REASON_WORDS } from './text';
 import { terraformTemplateProblems } from './private/terraform-text';
+import { unsafeTextProblems } from './private/unsafe-text';
 import { countryResidencyProblems, jurisdictionProblems, regionTableProblems } from './private/region-checks';
 import type { ContinentSpec, RegionSpec, RegionsConfig, ResidencyZoneSpec, ShardSpec } from './model';
 import {
@@ -32,6 +34,9 @@ import {
   type ParsedRegion,
   type ParsedRegionsConfig,
 } from './schema';
+
+/** How a message asks for a reason in words (lib/config/text.ts). */
+const REASON_SHORT = `at least ${MIN_REASON_CHARACTERS} characters and ${MIN_REASON_WORDS} different words`;
 
 /** Availability zones are limited so that every AZ gets a public and a private subnet of 1/8 of the VPC. */
 
@@ -412,9 +417,21 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
     regimesOf.set(r.residencyZone, set);
   }
   cfg.residencyZones.forEach((zone, i) => {
+    const listed = new Map<string, number>();
     zone?.allowedCopyTo.forEach((entry, j) => {
       const at = `residencyZones[${i}].allowedCopyTo[${j}]`;
       const target = typeof entry === 'string' ? entry : entry.zone;
+      // One entry per zone: two (with two reasons) leave which legal basis applies open.
+      const first = listed.get(target);
+      if (first !== undefined) {
+        add(
+          at,
+          entry,
+          `lists zone "${target}" a second time (also residencyZones[${i}].allowedCopyTo[${first}]); allowed: each zone once, with one legal basis`,
+        );
+        return;
+      }
+      listed.set(target, j);
       checkZone(typeof entry === 'string' ? at : `${at}.zone`, target);
       if (typeof entry !== 'string' || target === zone.id) return;
       const own = regimesOf.get(zone.id);
@@ -425,7 +442,7 @@ function crossCheck(cfg: CheckView): ConfigProblem[] {
         add(
           at,
           entry,
-          `copies zone "${zone.id}"'s personal data to zone "${target}", whose regions are under ${foreign.join(', ')} (zone "${zone.id}": ${[...own].join(', ')}): a transfer to another jurisdiction needs its legal basis written down; allowed: { zone: "${target}", reason: "<the legal basis, at least 10 characters>" }`,
+          `copies zone "${zone.id}"'s personal data to zone "${target}", whose regions are under ${foreign.join(', ')} (zone "${zone.id}": ${[...own].join(', ')}): a transfer to another jurisdiction needs its legal basis written down; allowed: { zone: "${target}", reason: "<the legal basis, in words: ${REASON_SHORT}>" }`,
         );
     });
   });
@@ -800,15 +817,16 @@ function partialEdgeProblems(data: unknown, view: CheckView): ConfigProblem[] {
   return edgeConfigProblems({ project: view.project, failover: view.failover, edge: edge.data, regions });
 }
 
-/** Validates a config object; returns the normalised config or every problem found. */
+/** Validates a config object; returns the normalised config (deeply frozen) or every problem found. */
 export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsConfig } | { ok: false; problems: ConfigProblem[] } {
   // Plain data first: a getter that throws, a function, a BigInt or a cycle becomes a problem at
   // its path instead of an exception inside the schema, and a list of millions stops here.
   const plain = toPlainData(input);
   if (!plain.complete) return { ok: false, problems: plain.problems };
   const data = plain.data;
-  // Text Terraform would evaluate, wherever it is (also in fields the schema refuses for another reason).
-  const templates = terraformTemplateProblems(data);
+  // Text Terraform would evaluate, and control, bidirectional or invisible characters, wherever they
+  // are (also in fields the schema refuses for another reason).
+  const templates = [...terraformTemplateProblems(data), ...unsafeTextProblems(data)];
   const parsed = regionsConfigSchema.safeParse(data);
   if (!parsed.success || plain.problems.length) {
     // Report the relations among the parts that are valid too, so one run shows every problem.
@@ -834,7 +852,21 @@ export function checkRegionsConfig(input: unknown): { ok: true; config: RegionsC
       });
   });
   if (problems.length) return { ok: false, problems };
-  return { ok: true, config: normalise(parsed.data) };
+  return { ok: true, config: deepFreeze(normalise(parsed.data)) };
+}
+
+/**
+ * Freezes `value` and every object and list under it. The validated config is what the checks
+ * passed: the constructs trust it (GlobalIngress, CdnZone read `project.apiHost`), so a change made
+ * after validation (`config.project.apiHost = '*.evil.example'`) must fail, not reach the output.
+ */
+function deepFreeze<T>(value: T, seen = new Set<object>()): T {
+  if (value !== null && typeof value === 'object' && !seen.has(value)) {
+    seen.add(value);
+    for (const item of Object.values(value)) deepFreeze(item, seen);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -891,13 +923,14 @@ function globalServiceEventsProblems(cfg: ParsedRegionsConfig): ConfigProblem[] 
     {
       path: 'globalServiceEvents',
       value: undefined,
-      message: `is missing: without us-east-1, the account's global service events (IAM, STS, console sign-in) are recorded by a multi-region trail, which also copies the management events of every region (zones ${zones.join(', ')}) into its own region's zone; allowed: { region: "<one of ${ids.join(', ')}>", reason: "<why that zone may keep them, at least 10 characters>" }, or add us-east-1`,
+      message: `is missing: without us-east-1, the account's global service events (IAM, STS, console sign-in) are recorded by a multi-region trail, which also copies the management events of every region (zones ${zones.join(', ')}) into its own region's zone; allowed: { region: "<one of ${ids.join(', ')}>", reason: "<why that zone may keep them, in words: ${REASON_SHORT}>" }, or add us-east-1`,
     },
   ];
 }
 
 /**
- * Validates a config object and returns it normalised.
+ * Validates a config object and returns it normalised and deeply frozen: a change after validation
+ * throws in strict mode (and is ignored otherwise).
  * @throws ConfigValidationError listing every problem
  */
 export function validateRegionsConfig(input: unknown, source?: string): RegionsConfig {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import shipped from '../../regions.config';
+import { jsonErrorIndex } from '../../lib/config/private/json-syntax';
 import {
   ConfigLoadError,
   ConfigValidationError,
@@ -217,5 +218,64 @@ describe('a module that misbehaves while it is read', () => {
     const path = file('proxy.config.ts', "export default new Proxy({}, { get() { throw new Error('trap'); } });\n");
     const message = loadError(path);
     expect(message).toBe(`cannot load the config ${path}: reading its export threw Error: trap`);
+  });
+});
+
+describe('a JSON config with a syntax error names the line and column, with the line (found by QA: "at position 7992")', () => {
+  it('a missing colon on line 4: line, column, reason and a caret under the place', () => {
+    const path = file('colon.config.json', '{\n  "project": {\n    "name": "x",\n    "domain" "a"\n  }\n}\n');
+    expect(loadError(path)).toBe(
+      `cannot load the config ${path}: is not valid JSON (line 4, column 14): Unexpected string (found "\\"")\n` +
+        '        "domain" "a"\n' +
+        '                 ^',
+    );
+  });
+
+  it('an error deep in a one-line file: the column, and an excerpt of the line around it', () => {
+    const text = JSON.stringify(shipped);
+    const at = text.indexOf('"latencyThresholdMs"', 5000);
+    const path = file('minified.config.json', `${text.slice(0, at)}}${text.slice(at)}`);
+    const message = loadError(path);
+    expect(message).toContain(`is not valid JSON (line 1, column ${at + 1}): Expected double-quoted property name (found "}")\n    …`);
+    const [, excerpt, caret] = message.split('\n');
+    expect(excerpt.length).toBeLessThanOrEqual(4 + 102);
+    expect(excerpt[caret.length - 1]).toBe('}');
+    expect(message).not.toMatch(/position \d+/);
+  });
+
+  it('errors JSON.parse gives no position for, the end of the text, and a control character shown by its code', () => {
+    expect(loadError(file('comma.config.json', '{\n  "a": [1, 2,]\n}'))).toMatch(
+      /is not valid JSON \(line 2, column 14\): Unexpected token '\]' \(found "\]"\)\n {4} {2}"a": \[1, 2,\]\n {4} {13}\^$/,
+    );
+    expect(loadError(file('end.config.json', '{\n  "a": [1, 2'))).toMatch(
+      /is not valid JSON \(line 2, column 13\): .* \(found the end of the text\)\n/,
+    );
+    expect(loadError(file('newline.config.json', '{"location": "Dublin\u202e\n"}'))).toMatch(
+      /is not valid JSON \(line 1, column 22\): Bad control character in string literal \(found U\+000A\)\n {4}\{"location": "Dublin\?\n {4} {21}\^$/,
+    );
+  });
+});
+
+describe('the JSON syntax scan agrees with JSON.parse', () => {
+  it('finds the position JSON.parse reports, and no error in valid JSON', () => {
+    const text = JSON.stringify(shipped, null, 2);
+    expect(jsonErrorIndex(text)).toBe(-1);
+    expect(jsonErrorIndex('{"a":[1,-0.5e+3,true,false,null,"\\u00e9\\n"],"b":{}}')).toBe(-1);
+    let compared = 0;
+    for (let at = 1; at < text.length; at += 97)
+      for (const bad of ['}', ',', ':', '"', 'x', '0', '\n', '-', '\\']) {
+        const broken = text.slice(0, at) + bad + text.slice(at);
+        let position: number | undefined = -1;
+        try {
+          JSON.parse(broken);
+        } catch (e) {
+          const m = / at position (\d+)/.exec((e as Error).message);
+          position = m ? Number(m[1]) : undefined;
+        }
+        if (position === undefined) continue; // JSON.parse names no position for this one
+        expect([at, bad, jsonErrorIndex(broken)]).toEqual([at, bad, position]);
+        compared++;
+      }
+    expect(compared).toBeGreaterThan(100);
   });
 });

@@ -451,7 +451,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         region(c, 'ap-south-1').capacity = 0;
       },
       'regions[3].capacity',
-      />|positive/,
+      /whole number of requests from 100/,
     ],
     [
       'negative latency threshold',
@@ -568,7 +568,7 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     [
       'copy with a reason to a zone that does not exist',
       (c) => {
-        c.residencyZones[1].allowedCopyTo = [{ zone: 'mars', reason: 'Standard contractual clauses, 2026-01' }];
+        c.residencyZones[1].allowedCopyTo = [{ zone: 'mars', reason: 'Standard contractual clauses, signed 2026-01' }];
       },
       'residencyZones[1].allowedCopyTo[0].zone',
       /not a declared residency zone/,

@@ -6,6 +6,7 @@ import { gatewayHostOf, gatewayRegions, regionApiHostOf } from '../../lib/edge/h
 import { refTo, resourceNamed, synthGlobal, type Tf } from '../helpers/edge';
 import config from '../../regions.config';
 import { validateRegionsConfig } from '../../lib/config';
+import { formatValue } from '../../runtime/problem';
 import { resourcesOf, validConfig } from '../helpers/platform';
 
 const { tf, json } = synthGlobal();
@@ -193,9 +194,10 @@ describe('GlobalIngress (Google Cloud global external Application Load Balancer)
 
     it('takes an addressLogicalId that is a Terraform identifier, and refuses one Terraform would refuse (before: written as the resource name)', () => {
       expect(Object.keys(synthIngress({ addressLogicalId: 'Edge_ip-1' }).resource.google_compute_global_address)).toEqual(['Edge_ip-1']);
+      // (printed as formatValue prints it: the zero-width joiner escaped, "a\u200db")
       for (const bad of ['has space', '1st', '-x', '', 'a\u200db'])
         expect(() => synthIngress({ addressLogicalId: bad })).toThrow(
-          `t/Ingress: addressLogicalId ${JSON.stringify(bad)} is not allowed; allowed: a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"`,
+          `t/Ingress: addressLogicalId ${formatValue(bad)} is not allowed; allowed: a Terraform identifier: a letter or "_", then letters, digits, "_" or "-"`,
         );
       expect(() => synthIngress({ addressLogicalId: 42 as never })).toThrow(/t\/Ingress: addressLogicalId 42 is not allowed/);
       const stack = new TerraformStack(Testing.app(), 'tok');

@@ -214,13 +214,14 @@ describe('settings from the environment', () => {
       expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 'gcs', [STATE_ENV.bucket]: 'state', [STATE_ENV.prefix]: prefix })).toThrow(
         `TAISHANGLAOJUN_STATE_PREFIX="${prefix}" is not allowed; allowed: path segments`,
       );
-    // the region rule is the one of the config and the routing table (runtime/ids.ts)
+    // the region is one of the region table the config is checked against (lib/config/aws-regions.ts)
     for (const region of ['eu-west', 'EU-west-1', 'euwest1', 'e-west-1'])
       expect(() => stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: region })).toThrow(
-        `TAISHANGLAOJUN_STATE_REGION="${region}" is not allowed; allowed: an AWS region id such as "eu-west-1"`,
+        `TAISHANGLAOJUN_STATE_REGION="${region}" is not allowed: not an AWS region the region table (lib/config/aws-regions.ts) knows; allowed: an AWS commercial region: us-east-1, `,
       );
-    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: 'us-gov-west-1' })).toMatchObject({
-      region: 'us-gov-west-1',
+    // a region outside the aws partition is refused (test/config/input-hardening.test.ts)
+    expect(stateBackendFromEnv({ [STATE_ENV.kind]: 's3', [STATE_ENV.bucket]: 'b-1', [STATE_ENV.region]: 'eu-central-2' })).toMatchObject({
+      region: 'eu-central-2',
     });
   });
   it('reads offline mode', () => {
