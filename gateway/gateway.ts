@@ -498,11 +498,6 @@ export class Gateway {
         `gateway limits.headersTimeoutMs: ${this.limits.headersTimeoutMs}; allowed: at most limits.requestTimeoutMs (${this.limits.requestTimeoutMs}): the headers are part of the request`,
       );
     }
-    if (this.limits.keepAliveTimeoutMs >= this.limits.clientIdleTimeoutMs) {
-      throw new RangeError(
-        `gateway limits.keepAliveTimeoutMs: ${this.limits.keepAliveTimeoutMs}; allowed: less than limits.clientIdleTimeoutMs (${this.limits.clientIdleTimeoutMs}): the idle sweep would close a kept-alive connection first`,
-      );
-    }
     // A client waits silently while the upstream thinks or pauses: closing it sooner would cut every
     // slow answer the upstream timeouts still allow.
     this.#upstreams = new RegionUpstreams(props.upstream); // checks its numbers
@@ -511,6 +506,13 @@ export class Gateway {
     if (this.limits.clientIdleTimeoutMs <= waitMs) {
       throw new RangeError(
         `gateway limits.clientIdleTimeoutMs: ${this.limits.clientIdleTimeoutMs}; allowed: more than ${waitMs} ms, the longest silence the upstream timeouts allow (an attempt and its retry, each connect ${upstream.connectTimeoutMs} + headers ${upstream.headersTimeoutMs} ms; body ${upstream.bodyTimeoutMs} ms), or the gateway would cut answers they still allow`,
+      );
+    }
+    // A keep-alive asked for explicitly and longer than the idle sweep would be cut short by it (the
+    // default 5 s under a shorter sweep is simply ended by the sweep, as before).
+    if (props.limits?.keepAliveTimeoutMs !== undefined && this.limits.keepAliveTimeoutMs >= this.limits.clientIdleTimeoutMs) {
+      throw new RangeError(
+        `gateway limits.keepAliveTimeoutMs: ${this.limits.keepAliveTimeoutMs}; allowed: less than limits.clientIdleTimeoutMs (${this.limits.clientIdleTimeoutMs}): the idle sweep would close a kept-alive connection first`,
       );
     }
     this.#drainTimeoutMs = positiveInt('drainTimeoutMs', props.drainTimeoutMs ?? 10_000);
