@@ -1,21 +1,10 @@
 /** QA defects of the config's input checks: each a bad case naming the path and what is allowed, and the good case at the boundary. */
-import config from '../../regions.config';
+import { fresh, problemsOf, region, type Mutable } from '../helpers/config-mutations';
 import { stateBackendFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { AWS_REGIONS } from '../../lib/config/aws-regions';
-import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig, type ConfigProblem } from '../../lib/config';
+import { checkRegionsConfig, ConfigValidationError, DEFAULT_PRICES, validateRegionsConfig } from '../../lib/config';
 
-type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const fresh = (): Mutable => structuredClone(config) as Mutable;
-const region = (c: Mutable, id: string): Mutable => c.regions.find((r: Mutable) => r.id === id);
 const zoneIndex = (c: Mutable, id: string): number => c.residencyZones.findIndex((z: Mutable) => z.id === id);
-
-function problemsOf(mutate: (c: Mutable) => void): ConfigProblem[] {
-  const c = fresh();
-  mutate(c);
-  const result = checkRegionsConfig(c);
-  if (result.ok) throw new Error('expected the config to be rejected');
-  return result.problems;
-}
 
 /** `path: message` of every problem at `path`. */
 function problemsAt(mutate: (c: Mutable) => void, path: string): string[] {

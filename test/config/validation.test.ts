@@ -1,4 +1,5 @@
 import config from '../../regions.config';
+import { fresh, problemsOf, region, type Mutable } from '../helpers/config-mutations';
 import { buildRoutingTable } from '../../lib/routing-table';
 import { parseRoutingTable, ROUTING_TABLE_LIMITS } from '../../runtime/routing-table';
 import { formatProblem } from '../../runtime/problem';
@@ -11,21 +12,10 @@ import { zoneLetter } from '../../lib/private/subnet-layout';
 import { EEA, REGIMES, RESIDENCY_RULES } from '../../lib/config/data-protection';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../../runtime/metric-names';
 
-type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const fresh = (): Mutable => structuredClone(config) as Mutable;
-const region = (c: Mutable, id: string): Mutable => c.regions.find((r: Mutable) => r.id === id);
 /** A mutation that sets eu-west-1's gateway host. */
 const euWest1GatewayHost = (host: string) => (c: Mutable) => {
   c.edge = { gatewayHosts: { 'eu-west-1': host } };
 };
-
-function problemsOf(mutate: (c: Mutable) => void): ConfigProblem[] {
-  const c = fresh();
-  mutate(c);
-  const result = checkRegionsConfig(c);
-  if (result.ok) throw new Error('expected the config to be rejected');
-  return result.problems;
-}
 
 /** A storage region in the UAE that claims the GDPR, in zone emea (the label is false; the zone is wrong). */
 const uaeStorageRegionLabelledGdpr = () => ({
