@@ -265,7 +265,7 @@ function routeSection(): void {
     router.decide({ country: countries[i % countries.length], preferredRegion: i % 4 === 0 ? 'us-east-1' : undefined }),
   );
   const decideUserNs = measure(ROUTE_OPS, (i) => router.decide({ country: countries[i % countries.length], userId: users[i] }));
-  const ips6 = addresses6(ROUTE_OPS);
+  const ips6 = addresses6(ROUTE_OPS).map(flat); // built by join/replace: flattened like the IPv4 ones
   const located6 = ips6.filter((ip) => lookupCountry(ip).ok).length;
   const routeIpNs = measure(ROUTE_OPS, (i) => router.route({ socketAddress: ips[i], headers: {} }));
   const routeIpUserNs = measure(ROUTE_OPS, (i) => router.route({ socketAddress: ips[i], headers: {}, userId: users[i] }));
