@@ -20,7 +20,7 @@
  * section leaves behind (the balance section's million keys, the heap and GC state) otherwise moved
  * the IPv6 route rows between ~0.3x and ~0.5x from one run to the next. Inside the route section the
  * rows run one after the other in one process, as before (one router sees IPv4 and IPv6, socket and
- * proxy traffic, so its code is no more specialised than a gateway's). User ids and IPv4 addresses
+ * proxy traffic, so its code is no more specialised than a gateway's). User ids, IPv4 and IPv6 addresses
  * are copied into flat strings once: a template literal gives a rope (cons string) that V8 keeps
  * reading through an indirection on every hash, where a real request's strings come flat from the
  * HTTP parser.
