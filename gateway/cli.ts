@@ -11,7 +11,13 @@
 import { jsonParseFailure } from '../runtime/private/json-text';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import { MIN_TRUSTED_PREFIX_V4, MIN_TRUSTED_PREFIX_V6, parseTrustedProxies, TrustedProxyError } from '../runtime/client-address';
+import {
+  checkClientAddressHeader,
+  MIN_TRUSTED_PREFIX_V4,
+  MIN_TRUSTED_PREFIX_V6,
+  parseTrustedProxies,
+  TrustedProxyError,
+} from '../runtime/client-address';
 import { EtcdRegistry } from '../runtime/registry/etcd';
 import { validateSegment } from '../runtime/registry/types';
 import { findDuplicateKeys, jsonNestedDeeperThan, MAX_JSON_DEPTH } from '../runtime/json-duplicate-keys';
@@ -40,6 +46,8 @@ export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --etcd URL[,URL]          take upstream instances from the etcd registry (/services/<region>/<service>/<id>)
   --registry-service NAME   service name in the registry (default api)
   --trusted-proxy CIDR      proxy whose X-Forwarded-For is believed (repeatable or comma-separated; default none)
+  --client-address-header NAME  header naming the client (e.g. cf-connecting-ip), believed from a trusted proxy before
+                            X-Forwarded-For: only behind the stacks' origin authentication (README "Client address behind the edge")
   --max-body-bytes N        largest request body (default ${LIMIT_DEFAULTS.maxBodyBytes}); larger gets 413
   --max-header-bytes N      largest header block (default ${LIMIT_DEFAULTS.maxHeaderBytes}); larger gets 431
   --headers-timeout-ms N    time to send the headers (default ${LIMIT_DEFAULTS.headersTimeoutMs}); then 408
@@ -64,6 +72,7 @@ interface ParsedFlags {
   etcd?: string[];
   registryService: string;
   trustedProxies: string[];
+  clientAddressHeader?: string;
   limits: GatewayLimits;
   drainTimeoutMs: number;
   healthChecks: boolean;
@@ -126,6 +135,7 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
     '--etcd',
     '--registry-service',
     '--trusted-proxy',
+    '--client-address-header',
     '--max-body-bytes',
     '--max-header-bytes',
     '--headers-timeout-ms',
@@ -275,6 +285,13 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         out.trustedProxies.push(...entries);
         break;
       }
+      case '--client-address-header':
+        try {
+          out.clientAddressHeader = checkClientAddressHeader(value);
+        } catch (err) {
+          throw new UsageError(`--client-address-header: ${(err as Error).message.replace(/^clientAddressHeader: /, '')}`);
+        }
+        break;
       case '--max-body-bytes':
         out.limits = { ...out.limits, maxBodyBytes: intFlag(flag, value, 1, 1 << 30) };
         break;
@@ -308,6 +325,10 @@ export function parseGatewayFlags(argv: readonly string[]): ParsedFlags {
         break;
     }
   }
+  if (out.clientAddressHeader !== undefined && out.trustedProxies.length === 0)
+    throw new UsageError(
+      `--client-address-header: ${out.clientAddressHeader} would never be believed; allowed: together with --trusted-proxy (the load balancer's range), which the header is believed from`,
+    );
   if (out.adminPort !== undefined && out.adminPort !== 0 && out.adminPort === out.port)
     throw new UsageError(
       `--admin-port: ${out.adminPort} is not allowed; allowed: a port other than --port (${out.port}), or 0 for any free port`,
@@ -443,6 +464,7 @@ export function gatewayFromFlags(flags: ParsedFlags, env: NodeJS.ProcessEnv = pr
     registry,
     registryService: flags.registryService,
     trustedProxies: flags.trustedProxies,
+    clientAddressHeader: flags.clientAddressHeader,
     limits: flags.limits,
     drainTimeoutMs: flags.drainTimeoutMs,
     activeHealthChecks: flags.healthChecks,

@@ -29,6 +29,8 @@ import { countryForIp } from '../runtime/geo';
 import type { ProbeFn } from '../runtime/health';
 import { loadRoutingTable } from '../runtime/load-table';
 import { METRIC_NONE, METRIC_UNKNOWN } from '../runtime/metric-names';
+import { checkClientAddressHeader } from '../runtime/client-address';
+import { ORIGIN_AUTH_HEADER } from '../runtime/origin-auth';
 import { formatProblem, formatValue } from '../runtime/problem';
 import { checkPort, invalidInput, isRecord } from '../runtime/private/invalid-input';
 import { PREFERRED_REGION_HEADER, type RouteResult } from '../runtime/router';
@@ -128,6 +130,11 @@ export interface GatewayProps {
   readonly registryService?: string;
   /** Proxies (IPs/CIDRs) whose X-Forwarded-For is believed. @default none */
   readonly trustedProxies?: readonly string[];
+  /**
+   * A header naming the client (e.g. `cf-connecting-ip`), believed from trusted proxies before
+   * X-Forwarded-For: only behind the stacks' origin authentication (README). @default none
+   */
+  readonly clientAddressHeader?: string;
   /** Client limits. @default {@link LIMIT_DEFAULTS} */
   readonly limits?: GatewayLimits;
   /** Upstream pools and timeouts. @default UPSTREAM_DEFAULTS */
@@ -273,7 +280,7 @@ const ROUTING_REQUEST_HEADERS: ReadonlySet<string> = new Set([USER_ID_HEADER, RE
 /**
  * Request headers never forwarded as received: the gateway sets the forwarding headers itself (a
  * client's own `Forwarded`/`X-Real-IP` would otherwise reach the upstream as if the gateway had
- * vouched for them), and `Expect` is answered here (Node sends 100 Continue; the body is read
+ * vouched for them), the edge's origin-authentication secret, and `Expect` is answered here (Node sends 100 Continue; the body is read
  * before the upstream is called).
  */
 const SKIP_REQUEST = new Set([
@@ -286,6 +293,7 @@ const SKIP_REQUEST = new Set([
   'expect',
   UPSTREAM_REGION_HEADER,
   UPSTREAM_SHARD_HEADER,
+  ORIGIN_AUTH_HEADER, // the edge's shared secret: proof for the load balancer, not for the apps or their logs
 ]);
 const SKIP_RESPONSE = new Set<string>();
 const CONNECT_ERRORS = new Set([
@@ -360,6 +368,7 @@ function checkProps(props: unknown): GatewayProps {
     fail('registry', 'a ServiceRegistry (EtcdRegistry, MemoryRegistry)');
   if (given('trustedProxies') && !Array.isArray(p.trustedProxies))
     fail('trustedProxies', 'a list of IP addresses or CIDRs such as ["10.0.0.0/8"]');
+  if (given('clientAddressHeader')) checkClientAddressHeader(p.clientAddressHeader); // before anything is opened
   for (const key of ['limits', 'upstream']) if (given(key) && !isRecord(p[key])) fail(key, 'an object');
   const logger = p.logger;
   if (given('logger') && !(isRecord(logger) && ['info', 'warn', 'error'].every((level) => typeof logger[level] === 'function')))
@@ -531,7 +540,7 @@ export class Gateway {
     }
     this.#activeChecks = props.activeHealthChecks ?? true;
     this.#runtime = new RoutingRuntime(props.table, {
-      router: { trustedProxies: props.trustedProxies ?? [] },
+      router: { trustedProxies: props.trustedProxies ?? [], clientAddressHeader: props.clientAddressHeader },
       health: props.probe === undefined ? {} : { probe: props.probe },
       onListenerError: (err) => this.logger.warn({ event: 'listener-error', error: String(err) }, 'runtime listener failed'),
     });

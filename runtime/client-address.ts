@@ -1,14 +1,22 @@
 /**
- * The client's IP address, trusting `X-Forwarded-For` only from configured proxies.
+ * The client's IP address, trusting `X-Forwarded-For` (and, when configured, a client-address
+ * header such as Cloudflare's `CF-Connecting-IP`) only from configured proxies.
  *
  * If the socket peer is not a trusted proxy, the header is ignored (anyone can send it) and the
  * socket address is the client. If it is, the header is read from the right (each proxy appends
  * the address it saw): trusted proxies are skipped and the first address that is not a trusted
  * proxy is the client. If every hop is trusted, the left-most address is used. A malformed entry
  * stops the walk: the last address vouched for by a trusted proxy is used instead.
+ *
+ * With a client-address header configured, a request whose socket peer is a trusted proxy and that
+ * carries the header (one address) is located by it, before `X-Forwarded-For`; a malformed value is
+ * reported like a malformed hop and the `X-Forwarded-For` walk answers. Configure it only behind an
+ * edge that always overwrites the header and a proxy tier that refuses requests which did not pass
+ * that edge (the stacks' origin authentication: docs/ARCHITECTURE.md, "Client address behind the edge").
  */
 import { isIP } from 'node:net';
 import * as ipText from './private/ip';
+import { formatValue } from './problem';
 
 // The per-request functions as local bindings: one read at load instead of one per call (a
 // bundler's or loader's ES-module interop, tsx's among them, reads imports through getters).
@@ -32,8 +40,8 @@ export interface ClientAddress {
   /** The client's address (IPv4-mapped IPv6 addresses are unwrapped to IPv4). */
   address: string;
   /** Where it came from. */
-  source: 'socket' | 'x-forwarded-for';
-  /** Set when X-Forwarded-For held an entry that is not an IP address. */
+  source: 'socket' | 'x-forwarded-for' | 'client-address-header';
+  /** Set when X-Forwarded-For held an entry, or the client-address header a value, that is not an IP address. */
   malformed?: string;
   /**
    * Set when X-Forwarded-For held more than {@link MAX_FORWARDED_HOPS} trusted hops: the walk
@@ -329,6 +337,21 @@ function copyParsed(from: Parsed, to: Parsed): void {
   b[3] = a[3];
 }
 
+/** A header name (RFC 9110 token) the resolver may read a client address from: lower-cased, or a TypeError naming it. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/;
+/** Headers that never name a client by themselves: the walk reads X-Forwarded-For anyway, and the others are the gateway's or HTTP's. */
+const NOT_CLIENT_HEADERS = new Set(['x-forwarded-for', 'host', 'forwarded', 'connection', 'x-forwarded-host', 'x-forwarded-proto']);
+
+export function checkClientAddressHeader(name: unknown): string {
+  const lower = typeof name === 'string' ? name.toLowerCase() : '';
+  if (!HEADER_NAME.test(lower) || NOT_CLIENT_HEADERS.has(lower)) {
+    throw new TypeError(
+      `clientAddressHeader: ${formatValue(name)} is not allowed; allowed: an HTTP header name (letters, digits, "-", at most 64 characters) set by the edge in front of the trusted proxies, such as "cf-connecting-ip", other than ${[...NOT_CLIENT_HEADERS].join(', ')}`,
+    );
+  }
+  return lower;
+}
+
 export class ClientAddressResolver {
   readonly #trusted: CidrSet;
   readonly #hasTrusted: boolean;
@@ -346,10 +369,18 @@ export class ClientAddressResolver {
   #malformed: string | undefined;
   #tooManyHops = false;
 
-  /** `trustedProxies`: addresses or CIDRs (IPv4 and IPv6) whose X-Forwarded-For is believed. */
-  constructor(trustedProxies: readonly string[] = []) {
+  /** The client-address header's name (lower case), believed from trusted proxies only; undefined: none. */
+  readonly #clientHeader: string | undefined;
+
+  /**
+   * `trustedProxies`: addresses or CIDRs (IPv4 and IPv6) whose X-Forwarded-For is believed.
+   * `clientAddressHeader`: a header naming the client (e.g. `cf-connecting-ip`), believed from
+   * trusted proxies before X-Forwarded-For (see the module comment for when that is safe).
+   */
+  constructor(trustedProxies: readonly string[] = [], clientAddressHeader?: string) {
     this.#trusted = parseTrustedProxies(trustedProxies);
     this.#hasTrusted = trustedProxies.length > 0;
+    this.#clientHeader = clientAddressHeader === undefined ? undefined : checkClientAddressHeader(clientAddressHeader);
   }
 
   /** Whether an address is a trusted proxy. */
@@ -405,6 +436,20 @@ export class ClientAddressResolver {
     this.#malformed = undefined;
     this.#tooManyHops = false;
     if (!this.#peerTrusted) return peer;
+    if (this.#clientHeader !== undefined) {
+      const named = headers[this.#clientHeader];
+      if (named !== undefined) {
+        // One address; a repeated header (a list) or a value that is no address is malformed.
+        const address = typeof named === 'string' ? parseAddress(named, this.#parsed) : undefined;
+        if (address !== undefined) {
+          this.#source = 'client-address-header';
+          copyParsed(this.#parsed, client);
+          return address;
+        }
+        const text = typeof named === 'string' ? named.trim() : named.join(', ');
+        this.#malformed = `${this.#clientHeader}: ${text.length > MAX_HOP_CHARS ? `${text.slice(0, MAX_HOP_CHARS)}…` : text}`;
+      }
+    }
     const raw = headers['x-forwarded-for'];
     if (raw === undefined) return peer;
     const p = this.#parsed;

@@ -9,6 +9,7 @@ export * from './shard-ring';
 export * from './replica';
 export * from './geo';
 export * from './client-address';
+export * from './origin-auth';
 export * from './router';
 export * from './clock';
 export * from './health';

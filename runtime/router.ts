@@ -148,6 +148,12 @@ export type RegionFigures = ((region: string) => number | undefined) | ReadonlyM
 export interface RegionRouterOptions {
   /** Proxies (IPs/CIDRs) whose X-Forwarded-For is trusted. Default: none. */
   trustedProxies?: readonly string[];
+  /**
+   * A header naming the client's address (e.g. `cf-connecting-ip`), believed from trusted proxies
+   * before X-Forwarded-For: only behind an edge that sets it and a proxy tier that refuses requests
+   * that did not pass the edge (see client-address.ts). Default: none.
+   */
+  clientAddressHeader?: string;
   /** IP → country; default: the offline database in ./geo. */
   geoLookup?: GeoLookup;
   /** Region health; default: every region healthy. Read at every decision. */
@@ -306,6 +312,8 @@ function checkRouterOptions(options: unknown): RegionRouterOptions {
   const has = (key: string) => o[key] !== undefined;
   if (o.trustedProxies != null && !Array.isArray(o.trustedProxies))
     fail('trustedProxies', 'a list of IP addresses or CIDRs such as ["10.0.0.0/8"]');
+  if (has('clientAddressHeader') && typeof o.clientAddressHeader !== 'string')
+    fail('clientAddressHeader', 'a header name such as "cf-connecting-ip"');
   if (has('geoLookup') && !isFn(o.geoLookup)) fail('geoLookup', 'a function (ip) => country code or undefined');
   if (has('health') && !isFn(o.health) && !(isRecord(o.health) && isFn(o.health.isHealthy)))
     fail('health', 'a function (region) => boolean or an object with isHealthy(region)');
@@ -436,7 +444,7 @@ export class RegionRouter {
     this.#ring = ringFor(t.shards);
     for (const zone of this.#ring.zones)
       for (const shard of this.#ring.shardsOf(zone)) this.#shardInfo.set(shard, this.#localCopies(shard));
-    this.#clients = new ClientAddressResolver(options.trustedProxies ?? []);
+    this.#clients = new ClientAddressResolver(options.trustedProxies ?? [], options.clientAddressHeader);
     this.#geo = options.geoLookup ?? countryForIp;
     this.#healthy = healthFn(options.health);
     this.#share = shareFn(options.shares, options.health);

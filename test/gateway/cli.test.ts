@@ -565,3 +565,17 @@ test('--keep-alive-timeout-ms sets the keep-alive; at or above --client-idle-tim
     'gateway --keep-alive-timeout-ms (limits.keepAliveTimeoutMs): 65000; allowed: less than --client-idle-timeout-ms (limits.clientIdleTimeoutMs) (60000): the idle sweep would close a kept-alive connection first',
   );
 });
+
+test('--client-address-header: a header name, lower-cased, believed only with a trusted proxy', () => {
+  expect(parseGatewayFlags(['--trusted-proxy', '10.0.0.0/8', '--client-address-header', 'CF-Connecting-IP']).clientAddressHeader).toBe(
+    'cf-connecting-ip',
+  );
+  expect(() => parseGatewayFlags(['--client-address-header', 'cf-connecting-ip'])).toThrow(
+    /^--client-address-header: cf-connecting-ip would never be believed; allowed: together with --trusted-proxy/,
+  );
+  for (const bad of ['x-forwarded-for', 'cf connecting ip', 'a'.repeat(65)]) {
+    expect(() => parseGatewayFlags(['--trusted-proxy', '10.0.0.0/8', '--client-address-header', bad])).toThrow(
+      /^--client-address-header: .* is not allowed; allowed: an HTTP header name/,
+    );
+  }
+});

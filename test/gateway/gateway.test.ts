@@ -14,6 +14,7 @@ import { startFakeUpstream } from '../../gateway/fake/upstream';
 import type { RoutingTable, RoutingTableProblem } from '../../runtime/routing-table';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import { GB_IP, US_IP, call, eventually, fastTable, sample } from '../helpers/gateway';
+import { ORIGIN_AUTH_HEADER } from '../../runtime/origin-auth';
 
 interface Upstream {
   region: string;
@@ -368,6 +369,35 @@ describe('requests that cannot be forwarded as sent (before: counted as upstream
     expect(seen[0].forwarded).toBeUndefined();
     expect(seen[0]['x-real-ip']).toBeUndefined();
     expect(seen[0]['x-forwarded-for']).toBe('127.0.0.1');
+  });
+});
+
+describe('client address behind the edge (--client-address-header)', () => {
+  it('locates the client by the edge header from a trusted peer, forwards it as X-Forwarded-For, and never forwards the origin secret', async () => {
+    // The stacks' chain: X-Forwarded-For ends with Google's egress address (US); Cloudflare names the user (GB).
+    const { port, logs } = await startGateway({ clientAddressHeader: 'cf-connecting-ip' });
+    const res = await call(port, '/v1/chat', {
+      headers: { 'x-forwarded-for': `${GB_IP}, ${US_IP}`, 'cf-connecting-ip': GB_IP, [ORIGIN_AUTH_HEADER]: 'a'.repeat(64) },
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ region: 'eu-west-2', status: 200 });
+    const seen = upstreams['eu-west-2'].seen[0];
+    expect(seen['x-forwarded-for']).toBe(GB_IP);
+    expect(seen[ORIGIN_AUTH_HEADER]).toBeUndefined();
+    expect(logs.find((l) => l.path === '/v1/chat')).toMatchObject({ country: 'GB', region: 'eu-west-2' });
+  });
+
+  it('without the option, the same request is located by the right-most untrusted hop', async () => {
+    const { port } = await startGateway();
+    const res = await call(port, '/v1/chat', { headers: { 'x-forwarded-for': `${GB_IP}, ${US_IP}`, 'cf-connecting-ip': GB_IP } });
+    expect(JSON.parse(res.body).region).not.toBe('eu-west-2');
+  });
+
+  it('refuses a bad header name at construction, naming the prop', () => {
+    expect(
+      () =>
+        new Gateway({ table: fastTable(), resolveUpstreams: () => ({}), clientAddressHeader: 'x-forwarded-for', processMetrics: false }),
+    ).toThrow(/clientAddressHeader: "x-forwarded-for" is not allowed; allowed: an HTTP header name/);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   parseIPv4,
   parseTrustedProxies,
   TrustedProxyError,
+  checkClientAddressHeader,
 } from '../../runtime/client-address';
 import { parseIPv6Range } from '../../runtime/private/ip';
 
@@ -244,6 +245,67 @@ describe('ClientAddressResolver', () => {
         '2002:a00::/24',
       ]),
     ).not.toThrow();
+  });
+});
+
+describe('ClientAddressResolver with a client-address header (CF-Connecting-IP behind the edge)', () => {
+  // The chain of the stacks: user -> Cloudflare -> Google's load balancer -> the region's ALB (10/8)
+  // -> gateway. Google's egress address is the right-most X-Forwarded-For hop; Cloudflare's header
+  // names the user.
+  const edge = new ClientAddressResolver(['10.0.0.0/8'], 'CF-Connecting-IP');
+  const chain = '81.2.69.142, 172.70.1.1, 34.110.1.1, 35.191.4.4';
+
+  it('believes the header from a trusted peer, before X-Forwarded-For', () => {
+    expect(edge.resolve('10.0.3.4', { 'cf-connecting-ip': '81.2.69.142', 'x-forwarded-for': chain })).toEqual({
+      address: '81.2.69.142',
+      source: 'client-address-header',
+    });
+    expect(edge.resolve('10.0.3.4', { 'cf-connecting-ip': '2A00:1450::1', 'x-forwarded-for': chain })).toEqual({
+      address: '2a00:1450::1',
+      source: 'client-address-header',
+    });
+    // Without the header the walk answers as before: Google's egress address (what the option fixes).
+    expect(
+      new ClientAddressResolver(['10.0.0.0/8']).resolve('10.0.3.4', { 'cf-connecting-ip': '81.2.69.142', 'x-forwarded-for': chain }),
+    ).toEqual({
+      address: '35.191.4.4',
+      source: 'x-forwarded-for',
+    });
+  });
+
+  it('ignores the header from an untrusted peer (anyone can send it)', () => {
+    expect(edge.resolve('203.0.113.9', { 'cf-connecting-ip': '81.2.69.142' })).toEqual({ address: '203.0.113.9', source: 'socket' });
+  });
+
+  it('falls back to X-Forwarded-For when the header is absent, and reports a malformed or repeated one', () => {
+    expect(edge.resolve('10.0.3.4', { 'x-forwarded-for': '81.2.69.142' })).toEqual({ address: '81.2.69.142', source: 'x-forwarded-for' });
+    expect(edge.resolve('10.0.3.4', { 'cf-connecting-ip': 'not-an-ip', 'x-forwarded-for': '81.2.69.142' })).toEqual({
+      address: '81.2.69.142',
+      source: 'x-forwarded-for',
+      malformed: 'cf-connecting-ip: not-an-ip',
+    });
+    expect(edge.resolve('10.0.3.4', { 'cf-connecting-ip': ['81.2.69.142', '6.6.6.6'] })).toEqual({
+      address: '10.0.3.4',
+      source: 'socket',
+      malformed: 'cf-connecting-ip: 81.2.69.142, 6.6.6.6',
+    });
+    expect(edge.resolve('10.0.3.4', { 'cf-connecting-ip': '81.2.69.142, 6.6.6.6' })?.source).toBe('socket');
+    const long = edge.resolve('10.0.3.4', { 'cf-connecting-ip': 'x'.repeat(10_000) });
+    expect(long?.malformed?.length).toBeLessThan(MAX_HOP_CHARS + 30);
+  });
+
+  it('the next request from the same peer without the header is not located by the previous one', () => {
+    edge.resolve('10.0.3.4', { 'cf-connecting-ip': '81.2.69.142' });
+    expect(edge.resolve('10.0.3.4', {})).toEqual({ address: '10.0.3.4', source: 'socket' });
+  });
+
+  it('refuses a header name that is not one, or one that is not a client header, naming it', () => {
+    expect(checkClientAddressHeader('CF-Connecting-IP')).toBe('cf-connecting-ip');
+    for (const bad of ['', 'cf connecting ip', 'x-forwarded-for', 'Host', 'a'.repeat(65), 42, 'cf-connecting-ip\n']) {
+      expect(() => new ClientAddressResolver(['10.0.0.0/8'], bad as string)).toThrow(
+        /^clientAddressHeader: .* is not allowed; allowed: an HTTP header name/,
+      );
+    }
   });
 });
 
