@@ -56,3 +56,10 @@ export function assertOfflineOutdir(outdir: string, offline: boolean, cwd: strin
         `run \`npm run offline:diff -- <stack>\` (writes ${OFFLINE_OUTDIR}/) or give the cdktf CLI --output ${OFFLINE_OUTDIR}`,
     );
 }
+
+/**
+ * A value for plans that never deploy (offline plans, tests): passed as `TF_VAR_edge_origin_secret`
+ * by tools/offline-diff.ts and the tests, never a default of the variable `edge_origin_secret` (lib/edge/origin-auth.ts) (a literal secret in the
+ * JSON: TSLJ-SEC-1).
+ */
+export const PLAN_ONLY_ORIGIN_SECRET = 'planonly0never0deployed0origin0secret0000';

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { OFFLINE_ENV, OFFLINE_OUTDIR } from '../lib/offline';
+import { OFFLINE_ENV, OFFLINE_OUTDIR, PLAN_ONLY_ORIGIN_SECRET } from '../lib/offline';
 import { findMirror, MIRROR_ENV, writeOfflineCliConfig, AWS_PROVIDER } from './terraform-mirror';
 
 const OFFLINE_STACKS = ['apac', 'emea', 'na'];
@@ -50,6 +50,8 @@ const r = spawnSync(cdktf, ['diff', stack!, '--skip-provider-lock', '--output', 
     TF_CLI_CONFIG_FILE: cliConfig,
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1', // no "run terraform apply" suggestion after the plan
+    // The edge's origin secret: a plan-only value unless one is given (these stacks never deploy).
+    TF_VAR_edge_origin_secret: process.env.TF_VAR_edge_origin_secret || PLAN_ONLY_ORIGIN_SECRET,
   },
 });
 if (r.error) fail(`cannot run ${cdktf}: ${r.error.message}`);

@@ -13,6 +13,7 @@ import type { RegionsConfig } from '../config/model';
 import { assertEdgeResidency, countryRegionPlan, countryZones, type EdgeSteering } from './edge-residency';
 import type { DnsRecordSpec, IGlobalIngress } from './global-ingress';
 import { apiOriginHostOf, gatewayHostOf, gatewayRegions, refusalHostOf, regionApiHostOf } from './hostnames';
+import { ORIGIN_AUTH_HEADER, originSecretOf } from './origin-auth';
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 import {
@@ -50,6 +51,14 @@ export interface CdnZoneProps {
   readonly cacheRules?: boolean;
   /** Each region's public entry, by region id: its gateway CNAME and certificate-validation record are published here. @default none */
   readonly regionalEntries?: Readonly<Record<string, IRegionalEntry>>;
+  /**
+   * Set the edge's origin secret ({@link ORIGIN_AUTH_HEADER}) on every request of the zone (a
+   * late-transform ruleset) and on the monitor's probes: what GlobalIngress and RegionIngress
+   * require. Must be a literal. @default true
+   */
+  readonly originAuthentication?: boolean;
+  /** The origin secret (32-128 lower-case letters and digits, or a token). @default the stack's Terraform variable `edge_origin_secret` */
+  readonly originSecret?: string;
 }
 
 /** Name of the refusal pool in {@link CdnZone.steering}. */
@@ -159,6 +168,29 @@ export class CdnZone extends Construct {
         priority: 1,
         status: 'active',
         actions: { cacheLevel: 'bypass' },
+      });
+    }
+
+    // ---- origin authentication: the secret on every request that leaves the zone for the origin ----
+    // ("set" replaces a value a client sent; late transform runs after the other rules, so it
+    // holds for requests the origin rule rewrote too.)
+    const originSecret = originSecretOf(this, props.originAuthentication, props.originSecret);
+    if (originSecret !== undefined) {
+      new Ruleset(this, 'OriginAuthentication', {
+        zoneId,
+        kind: 'zone',
+        phase: 'http_request_late_transform',
+        name: 'Origin authentication',
+        description: `The edge's origin secret in ${ORIGIN_AUTH_HEADER}: Cloud Armor and the regional load balancers refuse requests without it`,
+        rules: [
+          {
+            description: `Set ${ORIGIN_AUTH_HEADER}`,
+            expression: 'true',
+            action: 'rewrite',
+            actionParameters: { headers: { [ORIGIN_AUTH_HEADER]: { operation: 'set', value: originSecret } } },
+            enabled: true,
+          },
+        ],
       });
     }
 
@@ -282,6 +314,8 @@ export class CdnZone extends Construct {
       consecutiveUp: failover.recoveryThresholds.consecutiveSuccess,
       followRedirects: false,
       allowInsecure: false,
+      // The probes do not pass the zone's rulesets: they carry the secret themselves.
+      header: originSecret === undefined ? undefined : { [ORIGIN_AUTH_HEADER]: [originSecret] },
     });
     const poolIds = new Map<string, string>();
     for (const region of gatewayRegions(config)) {

@@ -26,6 +26,7 @@ import {
   TERRAFORM_IDENTIFIER,
 } from '../private/prop-checks';
 import { claimAppUnique } from '../private/app-unique';
+import { ORIGIN_AUTH_HEADER, originSecretOf } from './origin-auth';
 import { formatValue } from '../../runtime/problem';
 
 /** A DNS record another system must publish (e.g. Certificate Manager's DNS authorization). */
@@ -75,6 +76,14 @@ export interface GlobalIngressProps {
   readonly sslProfile?: 'MODERN' | 'RESTRICTED';
   /** Terraform logical id of the global address, kept stable across refactors so the IP is not replaced. @default 'GlobalIp' */
   readonly addressLogicalId?: string;
+  /**
+   * Deny (403) every request without the edge's origin secret ({@link ORIGIN_AUTH_HEADER}, set by
+   * CdnZone): no one reaches the gateways around Cloudflare, and `CF-Connecting-IP` (the rate
+   * limit's key, the gateway's client address) is Cloudflare's. Must be a literal. @default true
+   */
+  readonly originAuthentication?: boolean;
+  /** The origin secret (32-128 lower-case letters and digits, or a token). @default the stack's Terraform variable `edge_origin_secret` */
+  readonly originSecret?: string;
 }
 
 /** Cloud Armor intervals (rate_limit_threshold.interval_sec) the API accepts. */
@@ -94,10 +103,11 @@ export const OWASP_RULE_SETS = [
 ] as const;
 
 /**
- * Cloud Armor priorities (lower first): Log4j deny, the OWASP sets, then the per-client throttle,
+ * Cloud Armor priorities (lower first): the origin-secret deny, Log4j deny, the OWASP sets, then the per-client throttle,
  * whose conforming requests are allowed and end the evaluation (so it must come after every deny
  * rule; a preview rule only logs and evaluation goes on past it), then the default allow.
  */
+export const ORIGIN_AUTH_PRIORITY = 800;
 export const LOG4J_PRIORITY = 900;
 export const OWASP_PRIORITY = 1000;
 export const THROTTLE_PRIORITY = 2000;
@@ -216,7 +226,25 @@ export class GlobalIngress extends Construct implements IGlobalIngress {
       minTlsVersion: 'TLS_1_2',
     });
 
+    const originSecret = originSecretOf(this, props.originAuthentication, props.originSecret);
     const rules: ComputeSecurityPolicyRule[] = [
+      ...(originSecret === undefined
+        ? []
+        : [
+            {
+              // First: a request that did not pass Cloudflare (a direct call of the global IP, or
+              // another Cloudflare zone pointed at it) is refused before anything else reads it.
+              priority: ORIGIN_AUTH_PRIORITY,
+              description: `Without the edge's origin secret (${ORIGIN_AUTH_HEADER}): denied`,
+              action: 'deny(403)',
+              preview: false,
+              match: {
+                expr: {
+                  expression: `!has(request.headers['${ORIGIN_AUTH_HEADER}']) || request.headers['${ORIGIN_AUTH_HEADER}'] != '${originSecret}'`,
+                },
+              },
+            },
+          ]),
       {
         // Enforced whatever owaspPreview says: the Log4Shell signatures have no false positives on
         // ordinary API traffic. Every deny rule stands before the rate limit: a request that matches

@@ -2,6 +2,7 @@ import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
@@ -12,6 +13,7 @@ import type { DnsRecordSpec } from './global-ingress';
 import type { IRegionalEntry } from './cdn-zone';
 import { GATEWAY_HOST_MAX_LENGTH, otherRegionNamedBy } from './hostnames';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
+import { ORIGIN_AUTH_HEADER, originSecretOf } from './origin-auth';
 import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME, SECURITY_GROUP_INBOUND_RULES } from '../limits';
 import { formatCidr, parseCidr } from '../private/cidr';
 import {
@@ -30,6 +32,13 @@ import { formatValue } from '../../runtime/problem';
 /** Health check of the gateway target group (the design's, from `failover` in the config). */
 /** Idle timeout of the regional load balancers, seconds: the gateway's keep-alive must be longer. */
 export const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
+
+/** What the HTTPS listener answers a request without the edge's origin secret (origin authentication on). */
+export const NOT_THROUGH_EDGE_RESPONSE = {
+  statusCode: '403',
+  contentType: 'application/json',
+  messageBody: '{"error":"not-through-edge","detail":"this host answers requests of the global edge only; call the API host"}',
+} as const;
 
 export interface GatewayHealthCheck {
   /** Path probed. @default "/health" */
@@ -69,6 +78,14 @@ export interface RegionIngressProps {
   readonly httpRedirectCidrs?: readonly string[];
   /** Days access logs are kept. @default 365 */
   readonly accessLogRetentionDays?: number;
+  /**
+   * Forward only requests carrying the edge's origin secret ({@link ORIGIN_AUTH_HEADER}); answer
+   * every other request 403, so that no one reaches the gateway around Cloudflare and Cloud Armor
+   * (and the gateway may believe `CF-Connecting-IP`). Must be a literal. @default true
+   */
+  readonly originAuthentication?: boolean;
+  /** The origin secret (32-128 lower-case letters and digits, or a token). @default the stack's Terraform variable `edge_origin_secret` */
+  readonly originSecret?: string;
 }
 
 /** TLS policies with TLS 1.2 as the minimum (ELB predefined policies). */
@@ -157,6 +174,7 @@ export class RegionIngress extends Construct implements IRegionalEntry {
       if (first < i && !Token.isUnresolved(cidr))
         propError(this, `httpRedirectCidrs[${i}]`, cidr, `each CIDR once (it is httpRedirectCidrs[${first}] too)`);
     });
+    const originSecret = originSecretOf(this, props.originAuthentication, props.originSecret);
     const provider = region.provider;
     const regionId = region.regionId;
     if (
@@ -276,15 +294,28 @@ export class RegionIngress extends Construct implements IRegionalEntry {
         certificateArn: certificate.arn,
         validationRecordFqdns: [validation.resourceRecordName],
       });
-      new LbListener(this, 'Https', {
+      const https = new LbListener(this, 'Https', {
         provider,
         loadBalancerArn: this.loadBalancer.arn,
         port: 443,
         protocol: 'HTTPS',
         sslPolicy,
         certificateArn: issued.certificateArn,
-        defaultAction: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+        defaultAction:
+          originSecret === undefined
+            ? [{ type: 'forward', targetGroupArn: targetGroup.arn }]
+            : [{ type: 'fixed-response', fixedResponse: NOT_THROUGH_EDGE_RESPONSE }],
       });
+      if (originSecret !== undefined) {
+        // The load balancer compares the value case-insensitively (hence lower-case secrets only).
+        new LbListenerRule(this, 'FromEdge', {
+          provider,
+          listenerArn: https.arn,
+          priority: 1,
+          condition: [{ httpHeader: { httpHeaderName: ORIGIN_AUTH_HEADER, values: [originSecret] } }],
+          action: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+        });
+      }
     }
     new LbListener(this, 'HttpRedirect', {
       provider,

@@ -87,7 +87,7 @@ describe('CdnZone (Cloudflare, provider v5)', () => {
       resourcesOf(tf, 'cloudflare_ruleset')
         .map((r) => r.phase)
         .sort(),
-    ).toEqual(['http_request_firewall_custom', 'http_request_origin']);
+    ).toEqual(['http_request_firewall_custom', 'http_request_late_transform', 'http_request_origin']); // late transform: the origin secret
   });
 
   it('writes the equivalent cache rules instead when asked', () => {

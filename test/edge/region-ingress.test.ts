@@ -90,7 +90,10 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
     expect(https.certificate_arn).toBe(
       refTo('aws_acm_certificate_validation', keyOf('aws_acm_certificate_validation', 'eu-west-1_Ingress'), 'certificate_arn'),
     );
-    expect(https.default_action).toEqual([
+    // Origin authentication (on by default): only requests with the edge's secret reach the gateway (test/edge/origin-auth.test.ts).
+    expect(https.default_action).toEqual([{ type: 'fixed-response', fixed_response: expect.objectContaining({ status_code: '403' }) }]);
+    const fromEdge = resourceNamed(tf, 'aws_lb_listener_rule', 'eu-west-1_Ingress_FromEdge');
+    expect(fromEdge.action).toEqual([
       { type: 'forward', target_group_arn: refTo('aws_lb_target_group', keyOf('aws_lb_target_group', 'eu-west-1_Ingress'), 'arn') },
     ]);
   });

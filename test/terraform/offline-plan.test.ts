@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { PLAN_ONLY_ORIGIN_SECRET } from '../../lib/offline';
 import { providerSource } from '../helpers/terraform';
 import { requireTool } from '../helpers/tools';
 
@@ -29,6 +30,7 @@ if (source.ok) console.log(`terraform tests: hashicorp/aws from ${source.describ
     TF_CLI_CONFIG_FILE: source.ok ? source.cliConfig(join(work, 'tf')) : '',
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
+    TF_VAR_edge_origin_secret: PLAN_ONLY_ORIGIN_SECRET, // what tools/offline-diff.ts passes too
   };
   const tf = (stack: string, ...args: string[]) =>
     run('terraform', [...args, '-no-color'], { cwd: join(outdir, 'stacks', stack), env, maxBuffer: 64 << 20 });
