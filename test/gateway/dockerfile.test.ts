@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseGatewayFlags } from '../../gateway/cli';
 import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS } from '../../lib/edge/region-ingress';
+import { EDGE_CLIENT_ADDRESS_HEADER } from '../../runtime/origin-auth';
 
 const run = promisify(execFile);
 const dockerfile = readFileSync(join(__dirname, '..', '..', 'gateway', 'Dockerfile'), 'utf8');
@@ -60,6 +61,13 @@ describe('gateway/Dockerfile', () => {
     // and the idle sweep does not close a kept-alive connection before its keep-alive ends
     expect(flag('--client-idle-timeout-ms')).toBeGreaterThan(flag('--keep-alive-timeout-ms'));
     expect(() => parseGatewayFlags(cmd)).not.toThrow();
+  });
+
+  it("locates clients by the edge's client-address header from its load balancer (behind the edge the last X-Forwarded-For hop is Google's egress address)", () => {
+    const cmd = JSON.parse(argsOf('CMD')[0]) as string[];
+    const flags = parseGatewayFlags(cmd);
+    expect(flags.clientAddressHeader).toBe(EDGE_CLIENT_ADDRESS_HEADER);
+    expect(flags.trustedProxies.length).toBeGreaterThan(0);
   });
 
   describe('the health check command', () => {

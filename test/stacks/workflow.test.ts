@@ -6,7 +6,10 @@ import { buildPlatform, deploymentOrder } from '../../stacks';
 import { validConfig } from '../helpers/platform';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const workflow = parse(readFileSync(join(__dirname, '../../.github/workflows/infra.yml'), 'utf8')) as { jobs: Record<string, any> };
+const workflow = parse(readFileSync(join(__dirname, '../../.github/workflows/infra.yml'), 'utf8')) as {
+  jobs: Record<string, any>;
+  env: Record<string, string>;
+};
 
 /** The app's stacks and their dependencies, as synth would write them into manifest.json. */
 function stackDependencies() {
@@ -27,6 +30,11 @@ describe('.github/workflows/infra.yml', () => {
     expect(workflow.jobs['deploy-services'].needs).toBe('deploy-foundation');
     expect(workflow.jobs['deploy-applications'].needs).toBe('deploy-services');
     expect(workflow.jobs.verify.needs).toBe('deploy-applications');
+  });
+
+  it("passes the edge's origin secret from the repository's secrets, never as a literal (plan and deploy need it)", () => {
+    const env = workflow.env;
+    expect(env.TF_VAR_edge_origin_secret).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
   });
 
   it('plans and verifies every stack the app has', () => {
