@@ -15,6 +15,8 @@ export interface ClusterWorkloadsProps {
   readonly vpcCidr: string;
   /** VPC CIDRs of the residency zone's other regions that hold its databases (their 5432 is opened to the `database` namespace). @default none */
   readonly databaseCidrs?: readonly string[];
+  /** Ports of the region's upstreams inside its VPC, opened from the gateway to the VPC only (etcd's 2379 is opened too). @default [443] */
+  readonly upstreamPorts?: readonly number[];
   /** The gateway's admin port (`/metrics`), opened to the `monitoring` namespace. @default 9090 */
   readonly metricsPort?: number;
   /** The central Prometheus's remote-write port, the monitoring namespace's one way out. @default 443 */
@@ -51,6 +53,14 @@ export class ClusterWorkloads extends Construct {
       if (!Token.isUnresolved(cidr) && (typeof cidr !== 'string' || 'error' in parseCidr(cidr)))
         propError(this, `databaseCidrs[${i}]`, cidr, 'an IPv4 CIDR such as "10.20.0.0/16"');
     });
+    if (props.upstreamPorts !== undefined && !Array.isArray(props.upstreamPorts))
+      propError(this, 'upstreamPorts', props.upstreamPorts, "a list of the ports of the region's upstreams in its VPC, such as [443]");
+    (props.upstreamPorts ?? []).forEach((port, i) => {
+      if (Token.isUnresolved(port)) return;
+      if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) propError(this, `upstreamPorts[${i}]`, port, 'an integer port 1..65535');
+      const first = props.upstreamPorts!.indexOf(port);
+      if (first !== i) propError(this, `upstreamPorts[${i}]`, port, `each port once (also upstreamPorts[${first}])`);
+    });
     for (const field of ['metricsPort', 'remoteWritePort'] as const) {
       const port = props[field];
       if (port !== undefined && !Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535))
@@ -80,6 +90,7 @@ export class ClusterWorkloads extends Construct {
     this.networkPolicies = workloadNetworkPolicies({
       vpcCidr: props.vpcCidr,
       databaseCidrs: props.databaseCidrs,
+      upstreamPorts: props.upstreamPorts,
       metricsPort: props.metricsPort,
       remoteWritePort: props.remoteWritePort,
     }).map(

@@ -8,7 +8,8 @@
  * - services: in 8080 only from api-gateway (the design's ingress); out 5432 to database, 443 to
  *   addresses outside the VPC, DNS to the cluster DNS only;
  * - api-gateway: in 8080 only from the VPC (the load balancer); out 8080 to services, 443 outside
- *   the VPC (mTLS to other regions' gateways), DNS to the cluster DNS;
+ *   the VPC (mTLS to other regions' gateways), the upstream ports (443) and etcd's client port 2379
+ *   to the VPC (the region's upstreams and service registry), DNS to the cluster DNS;
  * - database: in 5432 only from services; out 5432 to the VPC and to the zone's other database
  *   regions (the managed databases: a shard's primary may be in another region of the zone), DNS.
  *
@@ -37,6 +38,12 @@ export interface WorkloadNetworkPolicyOptions {
    * there. @default none
    */
   readonly databaseCidrs?: readonly string[];
+  /**
+   * Ports of the region's upstreams inside its VPC (`--upstream-template https://api.{region}.internal`,
+   * registry instances), opened from the gateway to the VPC's range only; an empty list opens none.
+   * @default [443]
+   */
+  readonly upstreamPorts?: readonly number[];
   /** The gateway's admin port (`/metrics`), open to the region's Prometheus agent in `monitoring` only. @default 9090 (config `alerts.metricsPort`) */
   readonly metricsPort?: number;
   /** The port of the central Prometheus's remote-write receiver, the agent's one way out. @default 443 (config `alerts.remoteWriteUrl`) */
@@ -112,6 +119,32 @@ export function gatewayMetricsService(metricsPort: number = WORKLOAD_PORTS.metri
   };
 }
 
+/** etcd's client port: the gateway's service registry (`--etcd http://<host>:2379`). */
+export const ETCD_CLIENT_PORT = 2379;
+
+/**
+ * The gateway's way into its own VPC, beside 443 outside it: the region's upstreams on their ports
+ * and etcd (the registry `--etcd` names) on its client port, both to the VPC's range only.
+ * etcd runs in the region's VPC, outside the cluster (instances, or a member or `etcd grpc-proxy` of
+ * a wider etcd cluster in each region): this repository deploys no etcd and creates no namespace for
+ * one, so there is no namespace to select, and Kubernetes leaves `ipBlock` on pod addresses to the
+ * implementation (an etcd in the cluster needs a namespace rule instead). Never 2379 to 0.0.0.0/0:
+ * an etcd in another region is not the gateway's to reach.
+ * Upstreams of the other regions (a retry, shed traffic, a preferred region of an allowed zone) are
+ * reached by their public names on 443, which `httpsOutside` opens: the routing table names regions
+ * only and their addresses come at run time (template, flags, file or etcd), so no narrower range is
+ * known at synth, and the zone's VPC peering admits 5432 only, so no upstream is reached over it.
+ */
+function gatewayVpcEgress(options: WorkloadNetworkPolicyOptions): Record<string, unknown>[] {
+  const upstreamPorts = options.upstreamPorts ?? [WORKLOAD_PORTS.https];
+  const vpc = [{ ipBlock: { cidr: options.vpcCidr } }];
+  return [
+    // `ports: []` would mean every port: no upstream port, no rule
+    ...(upstreamPorts.length === 0 ? [] : [{ to: vpc, ports: upstreamPorts.map((port) => ({ protocol: 'TCP', port })) }]),
+    { to: vpc, ports: [{ protocol: 'TCP', port: ETCD_CLIENT_PORT }] },
+  ];
+}
+
 /** Default deny in every namespace, then the allow policies above. */
 export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): KubernetesObject[] {
   const { gateway, services, database, monitoring } = WORKLOAD_NAMESPACES;
@@ -142,6 +175,7 @@ export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): 
       egress: [
         { to: [ns(services)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] },
         ...httpsOutside(options.vpcCidr),
+        ...gatewayVpcEgress(options),
         ...clusterDns,
       ],
     }),
