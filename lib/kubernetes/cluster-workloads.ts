@@ -22,7 +22,7 @@ export interface ClusterWorkloadsProps {
   readonly alertmanagers?: readonly string[];
   /** The gateway's admin port (`/metrics`), opened to the `monitoring` namespace. @default 9090 */
   readonly metricsPort?: number;
-  /** The central Prometheus's remote-write port, the monitoring namespace's one way out. @default 443 */
+  /** The central Prometheus's remote-write port, opened from the Prometheus agent's pods to any address (the receiver's public name). @default 443 */
   readonly remoteWritePort?: number;
   /** The cluster (its endpoint and CA may be tokens of another stack: cdktf passes them by remote state). */
   readonly cluster: IRegionCluster;
