@@ -48,6 +48,7 @@ export function buildPlatform(app: App, config: RegionsConfig, options: Platform
         regions: c.regions,
         metricsPort: config.alerts.metricsPort,
         remoteWritePort: remoteWritePortOf(config),
+        alertmanagers: config.alerts.alertmanagers,
         stateBackend: options.stateBackend,
       });
       stack.addDependency(c);

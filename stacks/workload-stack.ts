@@ -12,8 +12,10 @@ export interface WorkloadStackProps {
   readonly regions: readonly IRegion[];
   /** The gateway's admin port (`/metrics`), opened to each cluster's `monitoring` namespace. @default 9090 (config `alerts.metricsPort`) */
   readonly metricsPort?: number;
-  /** The central Prometheus's remote-write port, opened to each cluster's `monitoring` namespace. @default 443 */
+  /** The central Prometheus's remote-write port, opened from each cluster's Prometheus agent pods. @default 443 */
   readonly remoteWritePort?: number;
+  /** `host:port` of each Alertmanager the central Prometheus sends to, opened from its pods in every cluster. @default ["alertmanager:9093"] (config `alerts.alertmanagers`) */
+  readonly alertmanagers?: readonly string[];
   /** Where Terraform keeps this stack's state. @default local */
   readonly stateBackend?: StateBackendSettings;
 }
@@ -51,6 +53,7 @@ export class WorkloadStack extends TerraformStack {
           cluster: r.cluster!,
           metricsPort: props.metricsPort,
           remoteWritePort: props.remoteWritePort,
+          alertmanagers: props.alertmanagers,
         }),
     );
   }

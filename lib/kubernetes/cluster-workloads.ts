@@ -2,7 +2,8 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IRegionCluster } from '../region/interfaces';
 import { KubernetesManifest } from './manifest';
-import { gatewayMetricsService, workloadNamespaces, workloadNetworkPolicies } from './network-policies';
+import { ALERTMANAGER_TARGET_ALLOWED, alertmanagerPlace } from './monitoring-roles';
+import { gatewayMetricsService, WORKLOAD_NAMESPACES, workloadNamespaces, workloadNetworkPolicies } from './network-policies';
 import { KubernetesProvider } from './provider';
 import { REGION_ID } from '../limits';
 import { parseCidr } from '../private/cidr';
@@ -15,9 +16,13 @@ export interface ClusterWorkloadsProps {
   readonly vpcCidr: string;
   /** VPC CIDRs of the residency zone's other regions that hold its databases (their 5432 is opened to the `database` namespace). @default none */
   readonly databaseCidrs?: readonly string[];
+  /** Ports of the region's upstreams inside its VPC, opened from the gateway to the VPC only (etcd's 2379 is opened too). @default [443] */
+  readonly upstreamPorts?: readonly number[];
+  /** `host:port` of each Alertmanager the central Prometheus sends to (config `alerts.alertmanagers`), opened from its pods. @default ["alertmanager:9093"] */
+  readonly alertmanagers?: readonly string[];
   /** The gateway's admin port (`/metrics`), opened to the `monitoring` namespace. @default 9090 */
   readonly metricsPort?: number;
-  /** The central Prometheus's remote-write port, the monitoring namespace's one way out. @default 443 */
+  /** The central Prometheus's remote-write port, opened from the Prometheus agent's pods to any address (the receiver's public name). @default 443 */
   readonly remoteWritePort?: number;
   /** The cluster (its endpoint and CA may be tokens of another stack: cdktf passes them by remote state). */
   readonly cluster: IRegionCluster;
@@ -51,6 +56,20 @@ export class ClusterWorkloads extends Construct {
       if (!Token.isUnresolved(cidr) && (typeof cidr !== 'string' || 'error' in parseCidr(cidr)))
         propError(this, `databaseCidrs[${i}]`, cidr, 'an IPv4 CIDR such as "10.20.0.0/16"');
     });
+    if (props.upstreamPorts !== undefined && !Array.isArray(props.upstreamPorts))
+      propError(this, 'upstreamPorts', props.upstreamPorts, "a list of the ports of the region's upstreams in its VPC, such as [443]");
+    (props.upstreamPorts ?? []).forEach((port, i) => {
+      if (Token.isUnresolved(port)) return;
+      if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) propError(this, `upstreamPorts[${i}]`, port, 'an integer port 1..65535');
+      const first = props.upstreamPorts!.indexOf(port);
+      if (first !== i) propError(this, `upstreamPorts[${i}]`, port, `each port once (also upstreamPorts[${first}])`);
+    });
+    if (props.alertmanagers !== undefined && !Array.isArray(props.alertmanagers))
+      propError(this, 'alertmanagers', props.alertmanagers, `a list of ${ALERTMANAGER_TARGET_ALLOWED}`);
+    (props.alertmanagers ?? []).forEach((target, i) => {
+      if (!Token.isUnresolved(target) && 'error' in alertmanagerPlace(target, WORKLOAD_NAMESPACES.monitoring))
+        propError(this, `alertmanagers[${i}]`, target, ALERTMANAGER_TARGET_ALLOWED);
+    });
     for (const field of ['metricsPort', 'remoteWritePort'] as const) {
       const port = props[field];
       if (port !== undefined && !Token.isUnresolved(port) && !(Number.isInteger(port) && port >= 1 && port <= 65535))
@@ -80,6 +99,8 @@ export class ClusterWorkloads extends Construct {
     this.networkPolicies = workloadNetworkPolicies({
       vpcCidr: props.vpcCidr,
       databaseCidrs: props.databaseCidrs,
+      upstreamPorts: props.upstreamPorts,
+      alertmanagers: props.alertmanagers,
       metricsPort: props.metricsPort,
       remoteWritePort: props.remoteWritePort,
     }).map(

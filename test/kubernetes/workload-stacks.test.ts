@@ -179,15 +179,18 @@ describe('monitoring in each cluster: the Prometheus agent scrapes the gateways 
       { from: [from('monitoring')], ports: [{ protocol: 'TCP', port: 9191 }] },
     ]);
   });
-  it("the agent takes no traffic and reaches the gateways, the receiver's port (remote write) and the cluster DNS only", () => {
+  // The agent's pods only (it selected every pod of monitoring before), and the central Prometheus's
+  // port in the cluster added; what each role may reach is judged in monitoring-policies.test.ts.
+  it("the agent takes no traffic and reaches the gateway pods, the central Prometheus's pods, the receiver's port (remote write) and the cluster DNS only", () => {
     const agent = byName('prometheus-agent-policy');
+    expect(agent.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'prometheus-agent' } });
     expect(agent.policyTypes).toEqual(['Egress']);
     expect(agent.ingress).toBeUndefined();
-    expect(agent.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[9191], [9443], [53, 53]]);
+    expect(agent.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[9191], [9090], [9443], [53, 53]]);
     const byDefault = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16' }).find((p) => p.metadata.name === 'prometheus-agent-policy')!
       .spec as any;
-    expect(byDefault.egress[1].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
-    expect(agent.egress[0].to).toEqual([from('api-gateway')]);
+    expect(byDefault.egress[2].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+    expect(agent.egress[0].to).toEqual([{ ...from('api-gateway'), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }]);
   });
   it('a headless Service over the gateway pods (label app.kubernetes.io/name=gateway) on the metrics port, listing pods that are not Ready (a draining or failing gateway must still be scraped), in every cluster', () => {
     expect(gatewayMetricsService(9191)).toEqual({

@@ -7,7 +7,9 @@
  * external label. The central Prometheus receives them (`--web.enable-remote-write-receiver`), scrapes
  * the CloudWatch exporter, evaluates the alert rules over every region, and sends the alerts that
  * fire to the Alertmanagers of `alerts.alertmanagers` (default `alertmanager:9093`: the Service
- * `alertmanager` in the central Prometheus's own namespace), which route them to people.
+ * `alertmanager` in the central Prometheus's own namespace), which route them to people. The pods of
+ * each role carry the labels of `MONITORING_POD_LABELS` (lib/kubernetes/monitoring-roles.ts), by which
+ * the network policies open each one only what it needs.
  */
 import type { RegionsConfig } from '../../config';
 import { gatewayRegions } from '../../edge/hostnames';
