@@ -39,7 +39,8 @@ export const GATEWAY_USAGE = `usage: taishanglaojun gateway [flags]
   --table FILE              routing table (default ${DEFAULT_ROUTING_TABLE_PATH}); SIGHUP or a change of the file reloads it
   --port N                  listen port (default 8080; 0 = any free port, printed in the "listening" log line)
   --host ADDR               listen address (default 127.0.0.1; 0.0.0.0 in a container)
-  --admin-port N            serve /healthz /readyz /metrics on this port only (default: on --port)
+  --admin-port N            serve /healthz /readyz /metrics on this port only (default: on --port); the table's
+                            failover.healthCheck.path is answered on --port either way (readiness, never forwarded)
   --upstream-template URL   upstream of every region, "{region}" replaced (env TAISHANGLAOJUN_UPSTREAM_TEMPLATE)
   --upstream REGION=URL     upstream of one region (repeatable; env TAISHANGLAOJUN_UPSTREAM_<REGION>, e.g. _EU_WEST_1)
   --upstreams FILE          JSON object {"<region>": "<url>"} (as written by fake-upstreams --out)

@@ -2,7 +2,8 @@
  * The reference gateway: an HTTP server that asks the runtime for a region per request and proxies
  * to that region's upstream with undici.
  *
- * Per request: admin paths (`/healthz`, `/readyz`, `/metrics`) → body read within the limit →
+ * Per request: admin paths (`/healthz`, `/readyz`, `/metrics`), and on the traffic port the routing
+ * table's health-check path (`failover.healthCheck.path`, answered with readiness) → body read within the limit →
  * routing decision (residency first: a refusal is a 503, never a region of another zone) → forward
  * to the region's pool → an idempotent request that cannot connect, times out or gets a 5xx is
  * retried once on the next region allowed for the user's zone → answer streamed back → metrics,
@@ -147,7 +148,11 @@ export interface GatewayProps {
   readonly logger?: Logger;
   /** Write the client address into access logs (personal data). @default false */
   readonly logClientAddress?: boolean;
-  /** Serve /healthz, /readyz and /metrics on this port only (0: any free port). @default on the main port */
+  /**
+   * Serve /healthz, /readyz and /metrics on this port only (0: any free port). The table's
+   * health-check path (`failover.healthCheck.path`) is answered on the main port either way.
+   * @default on the main port
+   */
   readonly adminPort?: number;
   /** Time given to in-flight requests on shutdown before connections are cut. @default 10000 */
   readonly drainTimeoutMs?: number;
@@ -478,6 +483,9 @@ export class Gateway {
   #inflight = 0;
   #idle: Array<() => void> = [];
   #draining = false;
+  /** The table whose health-check path {@link #healthPath} holds (re-read when a reload swaps it). */
+  #healthPathOf: RoutingTable | undefined;
+  #healthPath = '';
   /** The drain deadline passed: the remaining connections and upstream attempts are being cut. */
   #cut = false;
   /** The request whose body is being read on a socket answers that socket's client errors itself. */
@@ -1175,9 +1183,7 @@ export class Gateway {
       return true;
     }
     if (path === '/readyz') {
-      const serving = this.#servingSnapshots()
-        .filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined)
-        .map((r) => r.region);
+      const serving = this.#readyRegions();
       if (this.#draining) sendJson(res, 503, { status: 'draining' });
       else if (serving.length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
       else sendJson(res, 200, { status: 'ready', regions: serving });
@@ -1194,6 +1200,42 @@ export class Gateway {
       return true;
     }
     return false;
+  }
+
+  /** Regions the gateway would send traffic to now: taking traffic, with an upstream pool (readiness). */
+  #readyRegions(): string[] {
+    return this.#servingSnapshots()
+      .filter((r) => r.trafficPercent > 0 && this.#upstreams.pool(r.region) !== undefined)
+      .map((r) => r.region);
+  }
+
+  /**
+   * Whether a request target is the routing table's health-check path (`failover.healthCheck.path`,
+   * its query ignored): the path the edge's monitor (Cloudflare, through the load balancer) probes on
+   * the traffic port. Compared as origin-form text, cheaply: every request passes here.
+   */
+  #isHealthPath(url: string): boolean {
+    const table = this.#runtime.current.table;
+    if (table !== this.#healthPathOf) {
+      this.#healthPathOf = table;
+      this.#healthPath = pathOnly(table.failover.healthCheck.path);
+    }
+    const path = this.#healthPath;
+    if (!url.startsWith(path)) return false;
+    const next = url.charCodeAt(path.length);
+    return url.length === path.length || next === 63 /* ? */ || next === 35; /* # */
+  }
+
+  /**
+   * The health-check path on the traffic port, answered by the gateway itself and never forwarded:
+   * 200 `{"status":"ready"}` when the gateway would route traffic, 503 while it drains (with
+   * `Connection: close`, so a load balancer's kept-alive connection to it ends) or when no region
+   * has a healthy upstream. Readiness, as `/readyz`, without the region list (the path is public).
+   */
+  #health(res: ServerResponse): void {
+    if (this.#draining) sendJson(res, 503, { status: 'draining' }, { connection: 'close' });
+    else if (this.#readyRegions().length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
+    else sendJson(res, 200, { status: 'ready' });
   }
 
   /** Cuts the connections through which no byte moved either way for `idleMs` (checked every ≤ 1 s, so at most that late). */
@@ -1273,6 +1315,11 @@ export class Gateway {
   #onRequest(req: IncomingMessage, res: ServerResponse, adminHere: boolean): void {
     // Admin paths are short; one with a query (`/readyz?probe=kubelet`) is one too (it went upstream).
     if (adminHere && req.url !== undefined && (req.url.length < 16 || ADMIN_PATH_WITH_QUERY.test(req.url)) && this.#admin(req, res)) return;
+    // The edge's health check (failover.healthCheck.path) tests this gateway, never an upstream app.
+    if (req.url !== undefined && this.#isHealthPath(req.url)) {
+      this.#health(res);
+      return;
+    }
     // In flight until #proxy settles: the answer was streamed, the client went away and the upstream
     // attempt ended, or an error answer went out.
     this.#inflight++;

@@ -82,5 +82,16 @@ export const AVAILABILITY_ZONE = {
 /** The port the gateway serves traffic on in a cluster (the load balancer's target); its admin port must differ. */
 export const GATEWAY_TRAFFIC_PORT = 8080;
 
+/**
+ * The gateway's admin port in a cluster (`/healthz`, `/readyz`, `/metrics`): the port the image
+ * (gateway/Dockerfile) passes to `--admin-port`, the load balancer's health check and the Prometheus
+ * agent reach. No Deployment is synthesized here that could pass the pod another one, so the config's
+ * `alerts.metricsPort` may only name this one; a test ties it to the image.
+ */
+export const GATEWAY_ADMIN_PORT = 9090;
+
+/** Paths the gateway answers itself with other meanings than readiness (liveness, metrics): not a health-check path. */
+export const GATEWAY_OWN_PATHS = ['/healthz', '/metrics'] as const;
+
 /** AWS's default quota of inbound rules per security group (VPC quotas; adjustable per account). */
 export const SECURITY_GROUP_INBOUND_RULES = 60;

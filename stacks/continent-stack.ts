@@ -128,13 +128,15 @@ export class ContinentStack extends TerraformStack {
         projectName: config.project.name,
         accountId,
         gatewayHost,
+        // /readyz on the gateway's admin port with the design's timings; the Cloudflare monitor probes
+        // hc.path through the edge, which the gateway answers on the traffic port.
         healthCheck: {
-          path: hc.path,
           intervalSeconds: hc.intervalSeconds,
           timeoutSeconds: hc.timeoutSeconds,
           unhealthyThreshold: hc.retries,
           healthyThreshold: config.failover.recoveryThresholds.consecutiveSuccess,
         },
+        adminPort: config.alerts.metricsPort,
         httpsListener: !props.edgeBootstrap,
         httpRedirectCidrs: config.edge.loadBalancerSourceCidrs,
       });

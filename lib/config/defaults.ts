@@ -4,6 +4,7 @@
  * Each value is the one the design document (故障转移机制, 预留实例管理, CDN配置, 监控和告警) states;
  * where the design used a unit-less number the unit is made explicit here.
  */
+import { GATEWAY_ADMIN_PORT } from '../limits';
 
 /** Health checking and failover (design: failover-detection.yaml). */
 export const DEFAULT_FAILOVER = {
@@ -45,7 +46,8 @@ export const DEFAULT_ALERTS = {
   errorRateForSeconds: 60,
   scrapeIntervalSeconds: 15,
   gatewayScrapeIntervalSeconds: 10,
-  metricsPort: 9090,
+  /** The gateway image's admin port (GATEWAY_ADMIN_PORT), the only one allowed. */
+  metricsPort: GATEWAY_ADMIN_PORT,
   /**
    * Where the central Prometheus sends its alerts: the Service `alertmanager` on port 9093
    * (Alertmanager's conventional port) in the namespace the central Prometheus runs in (`monitoring`).

@@ -17,7 +17,8 @@ import {
 import {
   AZ_COUNT,
   DNS_NAME as DNS_NAME_RULE,
-  GATEWAY_TRAFFIC_PORT,
+  GATEWAY_ADMIN_PORT,
+  GATEWAY_OWN_PATHS,
   ID_MAX_LENGTH,
   KUBERNETES_VERSION,
   PROJECT_NAME,
@@ -331,7 +332,13 @@ const failover = z
   .object({
     healthCheck: z
       .object({
-        path: urlPath.default(DEFAULT_FAILOVER.healthCheck.path),
+        // The gateway answers this path with its readiness on the traffic port (the edge's monitor probes it there).
+        path: urlPath
+          .refine(
+            (p) => !(GATEWAY_OWN_PATHS as readonly string[]).includes(p),
+            `is not allowed; allowed: a path other than ${GATEWAY_OWN_PATHS.join(' and ')}, the gateway's own liveness and metrics paths (they answer 200 while it drains); the gateway answers this path with its readiness, such as "/health" or "/readyz"`,
+          )
+          .default(DEFAULT_FAILOVER.healthCheck.path),
         intervalSeconds: seconds.default(DEFAULT_FAILOVER.healthCheck.intervalSeconds),
         timeoutSeconds: seconds.default(DEFAULT_FAILOVER.healthCheck.timeoutSeconds),
         retries: z.number().int().min(0).max(10).default(DEFAULT_FAILOVER.healthCheck.retries),
@@ -535,14 +542,17 @@ const alerts = z
       MAX_GATEWAY_SCRAPE_INTERVAL_SECONDS,
       'the alert rules take rates over 5-minute windows: at least 4 samples each',
     ).default(DEFAULT_ALERTS.gatewayScrapeIntervalSeconds),
+    // The image's admin port only: no Deployment is synthesized that could pass the pod another one,
+    // so scrape configs, network policies and the load balancer's check on any other port reach nothing.
     metricsPort: z
       .number()
       .int()
       .min(1)
       .max(65535)
       .refine(
-        (p) => p !== GATEWAY_TRAFFIC_PORT,
-        `must not be the gateway's traffic port ${GATEWAY_TRAFFIC_PORT} (the admin port is a separate listener)`,
+        // `: boolean`, not an inferred type predicate: the field stays a number in the config's type.
+        (p): boolean => p === GATEWAY_ADMIN_PORT,
+        `is not allowed; allowed: ${GATEWAY_ADMIN_PORT}, the admin port the gateway image listens on (gateway/Dockerfile: --admin-port ${GATEWAY_ADMIN_PORT}); no Deployment is synthesized here that could give the pod another one, so the scrape configs, network policies and load-balancer health check would target a port the pod does not serve (to move it, change the image and GATEWAY_ADMIN_PORT in lib/limits.ts together)`,
       )
       .default(DEFAULT_ALERTS.metricsPort),
     remoteWriteUrl: z

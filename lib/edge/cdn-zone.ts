@@ -298,6 +298,8 @@ export class CdnZone extends Construct {
     }
 
     // ---- load balancing: monitor, a pool per gateway region, the refusal pool, country steering ----
+    // The monitor reaches a gateway's traffic port (Cloudflare → Google → the region's ALB): the gateway
+    // answers hc.path there itself, with its readiness, reading the path from the routing table.
     const hc = failover.healthCheck;
     const monitor = new LoadBalancerMonitor(this, 'Monitor', {
       accountId,

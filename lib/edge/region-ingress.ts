@@ -4,6 +4,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
@@ -14,7 +15,7 @@ import type { IRegionalEntry } from './cdn-zone';
 import { GATEWAY_HOST_MAX_LENGTH, otherRegionNamedBy } from './hostnames';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { ORIGIN_AUTH_HEADER, originSecretOf } from './origin-auth';
-import { DNS_NAME, GATEWAY_TRAFFIC_PORT, PROJECT_NAME, SECURITY_GROUP_INBOUND_RULES } from '../limits';
+import { DNS_NAME, GATEWAY_ADMIN_PORT, GATEWAY_TRAFFIC_PORT, PROJECT_NAME, SECURITY_GROUP_INBOUND_RULES } from '../limits';
 import { formatCidr, parseCidr } from '../private/cidr';
 import {
   ACCOUNT_ID,
@@ -29,7 +30,6 @@ import {
 import { claimAppUnique } from '../private/app-unique';
 import { formatValue } from '../../runtime/problem';
 
-/** Health check of the gateway target group (the design's, from `failover` in the config). */
 /** Idle timeout of the regional load balancers, seconds: the gateway's keep-alive must be longer. */
 export const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
 
@@ -40,9 +40,17 @@ export const NOT_THROUGH_EDGE_RESPONSE = {
   messageBody: '{"error":"not-through-edge","detail":"this host answers requests of the global edge only; call the API host"}',
 } as const;
 
+/**
+ * The path the target group probes on the gateway's admin port: readiness, 503 while the gateway
+ * drains or has no region with a healthy upstream (`/healthz` stays 200 then).
+ */
+export const GATEWAY_READINESS_PATH = '/readyz';
+
+/**
+ * Health check of the gateway target group: `GET /readyz` on the gateway's admin port (the timings
+ * are the design's, from `failover` in the config). No path: the admin port answers readiness there only.
+ */
 export interface GatewayHealthCheck {
-  /** Path probed. @default "/health" */
-  readonly path?: string;
   /** Seconds between probes (5-300). @default 30 */
   readonly intervalSeconds?: number;
   /** Seconds before a probe fails (2-120, below the interval). @default 10 */
@@ -62,8 +70,14 @@ export interface RegionIngressProps {
   readonly accountId: string;
   /** Public host of the region's gateway; the certificate's name (DNS validation record published by CdnZone). */
   readonly gatewayHost: string;
-  /** The target group's health check. @default the design's: /health every 30 s, 10 s timeout, 3 down, 5 up */
+  /** The target group's health check (of /readyz on `adminPort`). @default the design's: every 30 s, 10 s timeout, 3 down, 5 up */
   readonly healthCheck?: GatewayHealthCheck;
+  /**
+   * The gateway's admin port (`--admin-port`), where the target group checks /readyz; the load
+   * balancer's group may reach it in the gateway's group (two rules this construct adds).
+   * @default 9090 (GATEWAY_ADMIN_PORT: the gateway image's; config `alerts.metricsPort`)
+   */
+  readonly adminPort?: number;
   /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.2 and 1.3) */
   readonly sslPolicy?: string;
   /** Protect the load balancer from deletion. @default true */
@@ -108,7 +122,8 @@ export const GATEWAY_PORT = GATEWAY_TRAFFIC_PORT;
 /**
  * A region's public entry: an internet-facing Application Load Balancer in the public subnets with
  * the load-balancer tier's security group, an ACM certificate for the gateway host, an HTTPS
- * listener (TLS 1.2+) forwarding to the gateway target group on 8080, HTTP redirected to HTTPS,
+ * listener (TLS 1.2+) forwarding to the gateway target group on 8080 (health check: /readyz on the
+ * gateway's admin port, which the load-balancer group may reach), HTTP redirected to HTTPS,
  * deletion protection, invalid header fields dropped, and access logs kept in the region.
  * Its DNS name is what the global ingress (internet NEG, through the gateway host) points at.
  */
@@ -185,9 +200,20 @@ export class RegionIngress extends Construct implements IRegionalEntry {
         this,
         'healthCheck',
         props.healthCheck,
-        '{ path, intervalSeconds, timeoutSeconds, unhealthyThreshold, healthyThreshold } (each optional)',
+        '{ intervalSeconds, timeoutSeconds, unhealthyThreshold, healthyThreshold } (each optional)',
       );
     const hc = validateHealthCheck(this.node.path, props.healthCheck ?? {});
+    const adminPort = props.adminPort ?? GATEWAY_ADMIN_PORT;
+    if (
+      !Token.isUnresolved(adminPort) &&
+      (!Number.isInteger(adminPort) || adminPort < 1 || adminPort > 65535 || adminPort === GATEWAY_PORT)
+    )
+      propError(
+        this,
+        'adminPort',
+        adminPort,
+        `an integer port 1..65535 other than the traffic port ${GATEWAY_PORT}: the gateway's --admin-port, where /readyz is checked (the image's is ${GATEWAY_ADMIN_PORT})`,
+      );
     const sslPolicy = props.sslPolicy ?? TLS12_POLICIES[0];
     if (!Token.isUnresolved(sslPolicy) && !(TLS12_POLICIES as readonly string[]).includes(sslPolicy))
       throw new Error(
@@ -274,11 +300,14 @@ export class RegionIngress extends Construct implements IRegionalEntry {
       targetType: 'ip',
       vpcId: region.network.vpcId,
       deregistrationDelay: '30',
+      // The gateway's readiness on its admin port, not a path on the traffic port: there every path
+      // but the edge's health-check path goes to an upstream app, so the check tested an app
+      // somewhere, and a draining gateway kept receiving traffic.
       healthCheck: {
         enabled: true,
         protocol: 'HTTP',
-        port: 'traffic-port',
-        path: hc.path,
+        port: Token.isUnresolved(adminPort) ? Token.asString(adminPort) : String(adminPort),
+        path: GATEWAY_READINESS_PATH,
         interval: hc.intervalSeconds,
         timeout: hc.timeoutSeconds,
         unhealthyThreshold: hc.unhealthyThreshold,
@@ -287,6 +316,27 @@ export class RegionIngress extends Construct implements IRegionalEntry {
       },
     });
     this.targetGroupArn = targetGroup.arn;
+    // The health check's way to the admin port: out of the load-balancer group, into the gateway
+    // group, from the load-balancer group only (RegionSecurityGroups opens the traffic port alone).
+    const groups = region.securityGroups;
+    new VpcSecurityGroupEgressRule(this, 'HealthCheckOut', {
+      provider,
+      securityGroupId: groups.loadBalancerSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: adminPort,
+      toPort: adminPort,
+      referencedSecurityGroupId: groups.gatewaySecurityGroupId,
+      description: 'Target health check: gateway admin port (/readyz)',
+    });
+    new VpcSecurityGroupIngressRule(this, 'HealthCheckIn', {
+      provider,
+      securityGroupId: groups.gatewaySecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: adminPort,
+      toPort: adminPort,
+      referencedSecurityGroupId: groups.loadBalancerSecurityGroupId,
+      description: 'Target health check from the load balancer: admin port (/readyz)',
+    });
 
     if (props.httpsListener ?? true) {
       const issued = new AcmCertificateValidation(this, 'CertificateIssued', {
@@ -353,8 +403,16 @@ function awsName(name: string): string {
 }
 
 function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<GatewayHealthCheck> {
+  // Before, the check probed a path on the traffic port; a caller still passing one is told where it went.
+  const given = (hc as { path?: unknown }).path;
+  if (given !== undefined)
+    pathError(
+      path,
+      'healthCheck.path',
+      given,
+      `no path (leave it out): the target group checks ${GATEWAY_READINESS_PATH} on the gateway's admin port (adminPort), its readiness; the edge's path (config failover.healthCheck.path) is answered by the gateway on the traffic port`,
+    );
   const v: Required<GatewayHealthCheck> = {
-    path: hc.path ?? '/health',
     intervalSeconds: hc.intervalSeconds ?? 30,
     timeoutSeconds: hc.timeoutSeconds ?? 10,
     unhealthyThreshold: hc.unhealthyThreshold ?? 3,
@@ -374,14 +432,6 @@ function validateHealthCheck(path: string, hc: GatewayHealthCheck): Required<Gat
   if (!Token.isUnresolved(v.timeoutSeconds) && !Token.isUnresolved(v.intervalSeconds) && v.timeoutSeconds >= v.intervalSeconds)
     throw new Error(
       `${path}: healthCheck.timeoutSeconds ${v.timeoutSeconds} is not allowed; allowed: less than intervalSeconds (${v.intervalSeconds})`,
-    );
-  // ALB: a path of at most 1024 characters; a space or control character is no URL path.
-  if (!Token.isUnresolved(v.path) && (typeof v.path !== 'string' || !/^\/[\x21-\x7e]{0,1023}$/.test(v.path)))
-    pathError(
-      path,
-      'healthCheck.path',
-      v.path,
-      'a path starting with "/", at most 1024 printable ASCII characters without spaces (ALB limit)',
     );
   return v;
 }

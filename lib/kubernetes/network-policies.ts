@@ -182,6 +182,9 @@ export function workloadNetworkPolicies(options: WorkloadNetworkPolicyOptions): 
         { from: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] },
         // the region's Prometheus agent scrapes /metrics on the admin port (never the load balancer)
         { from: [ns(monitoring)], ports: [{ protocol: 'TCP', port: metricsPort }] },
+        // the load balancer's target health check: /readyz on the admin port, from its nodes in the VPC
+        // (the security groups admit it from the load-balancer group only)
+        { from: [{ ipBlock: { cidr: options.vpcCidr } }], ports: [{ protocol: 'TCP', port: metricsPort }] },
       ],
       egress: [
         { to: [ns(services)], ports: [{ protocol: 'TCP', port: WORKLOAD_PORTS.gateway }] },

@@ -154,7 +154,33 @@ describe('bad configs are rejected with the path, the value and what is allowed'
         c.alerts = { metricsPort: 8080 };
       },
       'alerts.metricsPort',
-      /^must not be the gateway's traffic port 8080/,
+      /^is not allowed; allowed: 9090, the admin port the gateway image listens on/,
+    ],
+    // Before: taken, and the scrape configs and network policies named 9100 while the pod served 9090.
+    [
+      'metrics port the gateway image does not serve',
+      (c) => {
+        c.alerts = { metricsPort: 9100 };
+      },
+      'alerts.metricsPort',
+      /^is not allowed; allowed: 9090, the admin port the gateway image listens on \(gateway\/Dockerfile: --admin-port 9090\); no Deployment is synthesized here/,
+    ],
+    // The gateway answers the health-check path with its readiness; these two answer 200 while it drains.
+    [
+      "health-check path that is the gateway's liveness path",
+      (c) => {
+        c.failover = { healthCheck: { path: '/healthz' } };
+      },
+      'failover.healthCheck.path',
+      /^is not allowed; allowed: a path other than \/healthz and \/metrics, the gateway's own liveness and metrics paths/,
+    ],
+    [
+      "health-check path that is the gateway's metrics path",
+      (c) => {
+        c.failover = { healthCheck: { path: '/metrics' } };
+      },
+      'failover.healthCheck.path',
+      /^is not allowed; allowed: a path other than \/healthz and \/metrics/,
     ],
     [
       'remote-write URL that is not https',
@@ -1556,6 +1582,19 @@ describe('bad configs are rejected with the path, the value and what is allowed'
     const hit = problems.find((p) => p.path === path && message.test(p.message)) ?? problems.find((p) => p.path === path);
     expect(hit).toBeDefined();
     expect(hit!.message).toMatch(message);
+  });
+
+  it("alerts.metricsPort: only the gateway image's admin port, named with the value and the reason (before: 9100 was taken and nothing served it)", () => {
+    expect(validateRegionsConfig(fresh()).alerts.metricsPort).toBe(9090);
+    const c = fresh();
+    c.alerts = { metricsPort: 9090 };
+    expect(validateRegionsConfig(c).alerts.metricsPort).toBe(9090);
+    const problems = problemsOf((m) => {
+      m.alerts = { metricsPort: 9100 };
+    });
+    expect(problems.map(formatProblem)).toEqual([
+      'alerts.metricsPort: 9100 is not allowed; allowed: 9090, the admin port the gateway image listens on (gateway/Dockerfile: --admin-port 9090); no Deployment is synthesized here that could give the pod another one, so the scrape configs, network policies and load-balancer health check would target a port the pod does not serve (to move it, change the image and GATEWAY_ADMIN_PORT in lib/limits.ts together)',
+    ]);
   });
 
   it('alerts.alertmanagers: defaults to the in-cluster "alertmanager:9093", takes host:port targets, names a bad one with its value', () => {

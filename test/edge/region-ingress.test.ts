@@ -133,21 +133,37 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
     expect(open.map(([, r]) => r.cidr_ipv4)).toEqual(['0.0.0.0/0']);
   });
 
-  it('forwards to the gateway target group on 8080 with the design health check from the config', () => {
+  it("forwards to the gateway target group on 8080 and checks the gateway's readiness on its admin port, with the design's timings (before: /health on 8080, which the gateway forwarded to an upstream app)", () => {
     const tg = resourceNamed(tf, 'aws_lb_target_group', 'eu-west-1_Ingress');
     expect(tg).toMatchObject({ port: 8080, protocol: 'HTTP', target_type: 'ip', name: 'taishanglaojun-eu-west-1-gw' });
     expect(tg.vpc_id).toBe(refTo('aws_vpc', keyOf('aws_vpc', 'eu-west-1_Network'), 'id'));
     expect(tg.health_check).toEqual({
       enabled: true,
       protocol: 'HTTP',
-      port: 'traffic-port',
-      path: '/health',
+      port: '9090',
+      path: '/readyz',
       interval: 30,
       timeout: 10,
       unhealthy_threshold: 3,
       healthy_threshold: 5,
       matcher: '200',
     });
+  });
+
+  it('lets the load-balancer group reach the admin port in the gateway group, and nothing else new (the check would time out otherwise)', () => {
+    const groupKey = (tier: string) => refTo('aws_security_group', keyOf('aws_security_group', `eu-west-1_NetworkPolicy_${tier}`), 'id');
+    const lb = groupKey('LoadBalancer');
+    const gw = groupKey('Gateway');
+    const rules = (type: string) =>
+      Object.entries(tf.resource[type] as Record<string, Tf>).filter(([k, r]) => k.startsWith('eu-west-1_') && r.from_port === 9090);
+    expect(rules('aws_vpc_security_group_egress_rule').map(([, r]) => r)).toEqual([
+      expect.objectContaining({ security_group_id: lb, referenced_security_group_id: gw, ip_protocol: 'tcp', to_port: 9090 }),
+    ]);
+    expect(rules('aws_vpc_security_group_ingress_rule').map(([, r]) => r)).toEqual([
+      expect.objectContaining({ security_group_id: gw, referenced_security_group_id: lb, ip_protocol: 'tcp', to_port: 9090 }),
+    ]);
+    for (const type of ['aws_vpc_security_group_egress_rule', 'aws_vpc_security_group_ingress_rule'])
+      for (const [, r] of rules(type)) expect(r.cidr_ipv4).toBeUndefined();
   });
 
   it('outputs each load balancer DNS name', () => {
@@ -243,7 +259,15 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         { healthCheck: { intervalSeconds: 10, timeoutSeconds: 10 } },
         /healthCheck.timeoutSeconds 10 is not allowed; allowed: less than intervalSeconds \(10\)/,
       ],
-      [{ healthCheck: { path: 'health' } }, /healthCheck.path "health" is not allowed/],
+      // The check moved to /readyz on the admin port; a path given as before is named, not ignored.
+      [
+        { healthCheck: { path: '/health' } as never },
+        /healthCheck.path "\/health" is not allowed; allowed: no path \(leave it out\): the target group checks \/readyz on the gateway's admin port \(adminPort\)/,
+      ],
+      [{ adminPort: 8080 }, /adminPort 8080 is not allowed; allowed: an integer port 1..65535 other than the traffic port 8080/],
+      [{ adminPort: 0 }, /adminPort 0 is not allowed; allowed: an integer port 1..65535/],
+      [{ adminPort: 9090.5 }, /adminPort 9090.5 is not allowed/],
+      [{ adminPort: '9090' as never }, /adminPort "9090" is not allowed/],
       [{ gatewayHost: 'Not A Host' }, /gatewayHost "Not A Host" is not allowed/],
       [{ accessLogRetentionDays: 0 }, /retentionDays 0 is not allowed/],
       [{ gatewayHost: '-bad-.example.com' }, /gatewayHost "-bad-.example.com" is not allowed; allowed: a lower-case DNS name/],
@@ -268,12 +292,11 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
         { httpRedirectCidrs: ['0.0.0.0/0', '0.0.0.0/0'] },
         /httpRedirectCidrs\[1\] "0.0.0.0\/0" is not allowed; allowed: each CIDR once \(it is httpRedirectCidrs\[0\] too\)/,
       ],
-      [{ healthCheck: { path: '/a b' } }, /healthCheck.path "\/a b" is not allowed/],
       [
         { httpRedirectCidrs: Array.from({ length: 61 }, (_, i) => `203.0.${i}.0/24`) },
         /httpRedirectCidrs \[.*\(61 items\) is not allowed; allowed: at most 60 CIDRs \(one inbound rule each/,
       ],
-      [{ healthCheck: 'x' as never }, /healthCheck "x" is not allowed; allowed: \{ path, intervalSeconds/],
+      [{ healthCheck: 'x' as never }, /healthCheck "x" is not allowed; allowed: \{ intervalSeconds/],
       // The same CIDR spelled another way escaped the duplicate check and was written as given.
       [
         { httpRedirectCidrs: ['10.0.0.0/8', '010.0.0.0/08'] },
@@ -292,12 +315,12 @@ describe("RegionIngress (each gateway region's public entry, AWS)", () => {
       expect(() => synthIngress(props)).toThrow(message);
     });
 
-    it('takes a health-check path of 1024 characters (not 1025), a host of its own region, and exposes its region and host (for CdnZone)', () => {
-      const path = '/' + 'x'.repeat(1023);
-      expect(resourcesOf(synthIngress({ healthCheck: { path } }), 'aws_lb_target_group')[0].health_check.path).toBe(path);
-      expect(() => synthIngress({ healthCheck: { path: `${path}x` } })).toThrow(
-        /healthCheck.path "\/x+\.\.\. is not allowed; allowed: a path starting with "\/", at most 1024 printable ASCII characters/,
-      );
+    it('checks the admin port it is given (the security-group rules follow), a host of its own region, and exposes its region and host (for CdnZone)', () => {
+      const out = synthIngress({ adminPort: 9191 });
+      expect(resourcesOf(out, 'aws_lb_target_group')[0].health_check).toMatchObject({ port: '9191', path: '/readyz' });
+      expect(resourcesOf(out, 'aws_vpc_security_group_egress_rule').filter((r) => r.from_port === 9191)).toHaveLength(1);
+      expect(resourcesOf(out, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 9191)).toHaveLength(1);
+      expect(resourcesOf(synthIngress({}), 'aws_lb_target_group')[0].health_check.port).toBe('9090');
       const s = new TerraformStack(Testing.app(), 't');
       const region = new Region(s, 'eu-west-1', { spec: specOf('eu-west-1'), projectName: 'taishanglaojun', accountId: '111122223333' });
       const ingress = new RegionIngress(region, 'Ingress', {

@@ -12,6 +12,9 @@ import { promisify } from 'node:util';
 import { parseGatewayFlags } from '../../gateway/cli';
 import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS } from '../../lib/edge/region-ingress';
 import { EDGE_CLIENT_ADDRESS_HEADER } from '../../runtime/origin-auth';
+import { DEFAULT_ALERTS } from '../../lib/config/defaults';
+import { GATEWAY_ADMIN_PORT, GATEWAY_TRAFFIC_PORT } from '../../lib/limits';
+import { WORKLOAD_PORTS } from '../../lib/kubernetes/network-policies';
 
 const run = promisify(execFile);
 const dockerfile = readFileSync(join(__dirname, '..', '..', 'gateway', 'Dockerfile'), 'utf8');
@@ -68,6 +71,16 @@ describe('gateway/Dockerfile', () => {
     const flags = parseGatewayFlags(cmd);
     expect(flags.clientAddressHeader).toBe(EDGE_CLIENT_ADDRESS_HEADER);
     expect(flags.trustedProxies.length).toBeGreaterThan(0);
+  });
+
+  it('serves the ports the synthesized artifacts target: traffic on GATEWAY_TRAFFIC_PORT, admin on GATEWAY_ADMIN_PORT (the only alerts.metricsPort the config takes)', () => {
+    const cmd = JSON.parse(argsOf('CMD')[0]) as string[];
+    const flags = parseGatewayFlags(cmd);
+    expect([flags.port, flags.adminPort]).toEqual([GATEWAY_TRAFFIC_PORT, GATEWAY_ADMIN_PORT]);
+    // The config's default (scrape configs, Service), the network policies' default and the load balancer's check read these.
+    expect(DEFAULT_ALERTS.metricsPort).toBe(GATEWAY_ADMIN_PORT);
+    expect(WORKLOAD_PORTS.metrics).toBe(GATEWAY_ADMIN_PORT);
+    expect(argsOf('EXPOSE')[0].split(/\s+/).map(Number)).toEqual([GATEWAY_TRAFFIC_PORT, GATEWAY_ADMIN_PORT]);
   });
 
   describe('the health check command', () => {

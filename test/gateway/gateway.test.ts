@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Gateway, type GatewayProps } from '../../gateway/gateway';
 import { startFakeUpstream } from '../../gateway/fake/upstream';
-import type { RoutingTable, RoutingTableProblem } from '../../runtime/routing-table';
+import { servingRegionIds, type RoutingTable, type RoutingTableProblem } from '../../runtime/routing-table';
 import { MemoryRegistry } from '../../runtime/registry/memory';
 import { GB_IP, US_IP, call, eventually, fastTable, sample } from '../helpers/gateway';
 import { ORIGIN_AUTH_HEADER } from '../../runtime/origin-auth';
@@ -631,6 +631,77 @@ describe('admin endpoints', () => {
     expect((await call(adminPort, '/metrics')).body).toContain('http_requests_total');
     const proxied = await call(port, '/metrics', { headers: fromGB });
     expect(proxied.headers['x-served-by-region']).toBe('eu-west-2');
+  });
+});
+
+describe("the edge's health check on the traffic port (before: /health went to an upstream app, so the check tested an app, not the gateway)", () => {
+  const seenUpstream = () => Object.values(upstreams).reduce((n, u) => n + u.seen.length, 0);
+
+  it("answers the table's failover.healthCheck.path itself with readiness, its query ignored, also with an admin port", async () => {
+    const { port, gw, logs } = await startGateway({ adminPort: 0 });
+    expect(gw.table.failover.healthCheck.path).toBe('/health');
+    for (const target of ['/health', '/health?probe=cloudflare', '/health#x']) {
+      const res = await call(port, target, { headers: fromGB });
+      expect([target, res.status, JSON.parse(res.body)]).toEqual([target, 200, { status: 'ready' }]);
+      expect(res.headers['x-served-by-region']).toBeUndefined();
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    expect(seenUpstream()).toBe(0);
+    expect(accessLines(logs)).toEqual([]); // like the admin paths: not a client request
+    // other paths that start the same way are the application's
+    for (const target of ['/healthy', '/health/deep', '/v1/health'])
+      expect((await call(port, target, { headers: fromGB })).headers['x-served-by-region']).toBe('eu-west-2');
+    expect(seenUpstream()).toBe(3);
+  });
+
+  it('follows the path of a reloaded table', async () => {
+    const file = join(dir, 'health-path-table.json');
+    writeFileSync(file, JSON.stringify(fastTable()));
+    const { port, gw } = await startGateway({ adminPort: 0, tableFile: file, watchTable: false });
+    const moved = fastTable();
+    moved.failover.healthCheck.path = '/status/edge';
+    writeFileSync(file, JSON.stringify(moved));
+    expect(gw.reload('api').ok).toBe(true);
+    expect(JSON.parse((await call(port, '/status/edge', { headers: fromGB })).body)).toEqual({ status: 'ready' });
+    const old = await call(port, '/health', { headers: fromGB });
+    expect([old.headers['x-served-by-region'], old.body]).toEqual(['eu-west-2', 'ok']); // the app's own answer
+  });
+
+  it('answers 503 when no region has a healthy upstream (the monitor takes the pool out; an app that is up elsewhere does not hide it)', async () => {
+    const dead = await closedPort();
+    const { port } = await startGateway({
+      adminPort: 0,
+      activeHealthChecks: true,
+      resolveUpstreams: (t) => Object.fromEntries(servingRegionIds(t).map((r) => [r, `http://127.0.0.1:${dead}`])),
+    });
+    const res = await eventually('no region ready', async () => {
+      const r = await call(port, '/health', { headers: fromGB });
+      return r.status === 503 ? r : undefined;
+    });
+    expect(JSON.parse(res.body)).toEqual({ status: 'no-region', detail: 'no region has a healthy upstream' });
+  });
+
+  it('answers 503 with Connection: close while the gateway drains (a probe that was arriving at SIGTERM)', async () => {
+    upstreams['eu-west-2'].delayMs = 400; // a request in flight keeps the drain going
+    const { port, gw } = await startGateway({ adminPort: 0, drainTimeoutMs: 2000 });
+    const inflight = call(port, '/v1/slow', { headers: fromGB });
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => (got += d.toString('utf8')));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // The request has begun (so the drain does not close the connection as idle), its headers end after SIGTERM.
+    await new Promise<void>((resolve) => socket.write('GET /health HTTP/1.1\r\nHost: gw\r\n', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    const stopping = gw.shutdown();
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write('\r\n');
+    await closed;
+    expect((await inflight).status).toBe(200);
+    await stopping;
+    expect(got).toMatch(/^HTTP\/1\.1 503 /);
+    expect(got.toLowerCase()).toContain('connection: close');
+    expect(got).toContain('{"status":"draining"}');
+    expect(seenUpstream()).toBe(1); // the slow request only
   });
 });
 

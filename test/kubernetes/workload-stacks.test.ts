@@ -173,10 +173,11 @@ describe('monitoring in each cluster: the Prometheus agent scrapes the gateways 
   const policies = workloadNetworkPolicies({ vpcCidr: '10.20.0.0/16', metricsPort: 9191, remoteWritePort: 9443 });
   const byName = (name: string) => policies.find((p) => p.metadata.name === name)!.spec as any;
   const from = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  it('the gateway takes its traffic port from the VPC and its metrics port from the monitoring namespace, nothing else', () => {
+  it("the gateway takes its traffic port from the VPC, its admin port from the monitoring namespace and from the VPC (the load balancer's /readyz check; before: refused, so every target would have failed its check), nothing else", () => {
     expect(byName('gateway-policy').ingress).toEqual([
       { from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
       { from: [from('monitoring')], ports: [{ protocol: 'TCP', port: 9191 }] },
+      { from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 9191 }] },
     ]);
   });
   // The agent's pods only (it selected every pod of monitoring before), and the central Prometheus's
@@ -214,7 +215,11 @@ describe('monitoring in each cluster: the Prometheus agent scrapes the gateways 
     for (const name of workloadStacks) {
       const gw = objectsOf(name).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'gateway-policy');
       expect(gw.length).toBeGreaterThan(0);
-      for (const p of gw) expect((p.spec as any).ingress[1].ports).toEqual([{ protocol: 'TCP', port: validConfig.alerts.metricsPort }]);
+      for (const p of gw) {
+        expect((p.spec as any).ingress[1].ports).toEqual([{ protocol: 'TCP', port: validConfig.alerts.metricsPort }]);
+        // the load balancer's health check reaches the same port (the target group's health_check.port)
+        expect((p.spec as any).ingress[2].ports).toEqual([{ protocol: 'TCP', port: validConfig.alerts.metricsPort }]);
+      }
     }
   });
 });
