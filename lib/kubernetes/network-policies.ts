@@ -8,7 +8,8 @@
  * starts with a default-deny policy for both directions; the allow policies then open exactly:
  * - services: in 8080 only from api-gateway (the design's ingress); out 5432 to database, 443 to
  *   addresses outside the VPC, DNS to the cluster DNS only;
- * - api-gateway: in 8080 only from the VPC (the load balancer); out 8080 to services, 443 outside
+ * - api-gateway: in 8080 from the VPC (the load balancer), the admin port from `monitoring` (metrics)
+ *   and from the VPC (the load balancer's `/readyz` check); out 8080 to services, 443 outside
  *   the VPC (mTLS to other regions' gateways), the upstream ports (443) and etcd's client port 2379
  *   to the VPC (the region's upstreams and service registry), DNS to the cluster DNS;
  * - database: in 5432 only from services; out 5432 to the VPC and to the zone's other database
@@ -55,7 +56,7 @@ export interface WorkloadNetworkPolicyOptions {
    * @default ["alertmanager:9093"]
    */
   readonly alertmanagers?: readonly string[];
-  /** The gateway's admin port (`/metrics`), open to the region's Prometheus agent in `monitoring` only. @default 9090 (config `alerts.metricsPort`) */
+  /** The gateway's admin port (`/metrics`, `/readyz`), open to `monitoring` and to the VPC (the load balancer's health check). @default 9090 (config `alerts.metricsPort`) */
   readonly metricsPort?: number;
   /** The port of the central Prometheus's remote-write receiver, the agent's one way out. @default 443 (config `alerts.remoteWriteUrl`) */
   readonly remoteWritePort?: number;
