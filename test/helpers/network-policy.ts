@@ -8,7 +8,9 @@
  * (both: AND; a `podSelector` alone: the policy's namespace). Named ports are refused (the
  * platform's policies use numbers); an address outside the cluster has no policy of its own.
  */
-import type { KubernetesObject } from '../../lib/kubernetes';
+import { TerraformStack, Testing } from 'cdktf';
+import { ClusterWorkloads, type ClusterWorkloadsProps, type KubernetesObject } from '../../lib/kubernetes';
+import type { IRegionCluster } from '../../lib/region';
 import { parseCidr } from '../../lib/private/cidr';
 
 /** A pod: its namespace, its labels and, if the test cares, its address (pods have VPC addresses under the VPC CNI). */
@@ -168,4 +170,25 @@ export class PolicySet {
           });
     return namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, e.labels ?? {}));
   }
+}
+
+/** A cluster as ClusterWorkloads reads it (no Terraform behind it). */
+export const FAKE_CLUSTER: IRegionCluster = {
+  clusterName: 'c',
+  clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/c',
+  clusterEndpoint: 'https://example.eks.amazonaws.com',
+  clusterCertificateAuthorityData: 'Y2E=',
+  oidcIssuerUrl: 'https://oidc.example',
+  clusterSecurityGroupId: 'sg-1',
+  kubernetesVersion: '1.35',
+};
+
+/** ClusterWorkloads of eu-west-1 on {@link FAKE_CLUSTER} in a fresh stack, with `props` added (a JavaScript caller's values too). */
+export function workloadsWith(vpcCidr: string, props: Record<string, unknown>): ClusterWorkloads {
+  return new ClusterWorkloads(new TerraformStack(Testing.app(), 'stack'), 'X', {
+    regionId: 'eu-west-1',
+    vpcCidr,
+    cluster: FAKE_CLUSTER,
+    ...props,
+  } as ClusterWorkloadsProps);
 }

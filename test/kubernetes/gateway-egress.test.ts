@@ -1,13 +1,5 @@
-import { TerraformStack, Testing } from 'cdktf';
-import type { IRegionCluster } from '../../lib/region';
-import {
-  ClusterWorkloads,
-  GATEWAY_POD_LABEL,
-  workloadNamespaces,
-  workloadNetworkPolicies,
-  type WorkloadNetworkPolicyOptions,
-} from '../../lib/kubernetes';
-import { PolicySet } from '../helpers/network-policy';
+import { GATEWAY_POD_LABEL, workloadNamespaces, workloadNetworkPolicies, type WorkloadNetworkPolicyOptions } from '../../lib/kubernetes';
+import { PolicySet, workloadsWith } from '../helpers/network-policy';
 
 // Found in review once the VPC CNI enforced the policies: the gateway's egress let it reach 443
 // outside the VPC only, so it could reach neither etcd (2379, its service registry with `--etcd`)
@@ -73,22 +65,7 @@ describe("the gateway's egress: its registry and its upstreams, nothing wider th
 });
 
 describe('ClusterWorkloads passes the upstream ports on and refuses bad ones by name', () => {
-  const cluster: IRegionCluster = {
-    clusterName: 'c',
-    clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/c',
-    clusterEndpoint: 'https://example.eks.amazonaws.com',
-    clusterCertificateAuthorityData: 'Y2E=',
-    oidcIssuerUrl: 'https://oidc.example',
-    clusterSecurityGroupId: 'sg-1',
-    kubernetesVersion: '1.35',
-  };
-  const make = (upstreamPorts: unknown) =>
-    new ClusterWorkloads(new TerraformStack(Testing.app(), 'stack'), 'X', {
-      regionId: 'eu-west-1',
-      vpcCidr: VPC,
-      cluster,
-      upstreamPorts: upstreamPorts as number[],
-    });
+  const make = (upstreamPorts: unknown) => workloadsWith(VPC, { upstreamPorts });
 
   it('opens the given ports to the VPC', () => {
     const workloads = make([8443]);

@@ -1,9 +1,7 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { validateRegionsConfig } from '../../lib/config';
-import type { IRegionCluster } from '../../lib/region';
 import {
   alertmanagerPlace,
-  ClusterWorkloads,
   GATEWAY_POD_LABEL,
   MONITORING_POD_LABELS,
   MONITORING_PORTS,
@@ -13,7 +11,7 @@ import {
 } from '../../lib/kubernetes';
 import { buildPlatform } from '../../stacks';
 import { fresh } from '../helpers/config-mutations';
-import { PolicySet, selectorMatches } from '../helpers/network-policy';
+import { PolicySet, selectorMatches, workloadsWith } from '../helpers/network-policy';
 
 // Found in review once the VPC CNI enforced the policies: the monitoring namespace's only allow
 // policy selected every pod (podSelector {}) and gave them the agent's egress, so the central
@@ -165,22 +163,7 @@ describe("the central Prometheus's Alertmanagers come from the config (alerts.al
   });
 
   describe('ClusterWorkloads', () => {
-    const cluster: IRegionCluster = {
-      clusterName: 'c',
-      clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/c',
-      clusterEndpoint: 'https://example.eks.amazonaws.com',
-      clusterCertificateAuthorityData: 'Y2E=',
-      oidcIssuerUrl: 'https://oidc.example',
-      clusterSecurityGroupId: 'sg-1',
-      kubernetesVersion: '1.35',
-    };
-    const make = (alertmanagers: unknown) =>
-      new ClusterWorkloads(new TerraformStack(Testing.app(), 'stack'), 'X', {
-        regionId: 'eu-west-1',
-        vpcCidr: VPC,
-        cluster,
-        alertmanagers: alertmanagers as string[],
-      });
+    const make = (alertmanagers: unknown) => workloadsWith(VPC, { alertmanagers });
 
     it('passes the Alertmanagers on', () => {
       const workloads = make(['alertmanager:9095']);
