@@ -1184,9 +1184,7 @@ export class Gateway {
     }
     if (path === '/readyz') {
       const serving = this.#readyRegions();
-      if (this.#draining) sendJson(res, 503, { status: 'draining' });
-      else if (serving.length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
-      else sendJson(res, 200, { status: 'ready', regions: serving });
+      if (!this.#answeredNotReady(res, serving, undefined)) sendJson(res, 200, { status: 'ready', regions: serving });
       return true;
     }
     if (path === '/metrics') {
@@ -1233,9 +1231,15 @@ export class Gateway {
    * has a healthy upstream. Readiness, as `/readyz`, without the region list (the path is public).
    */
   #health(res: ServerResponse): void {
-    if (this.#draining) sendJson(res, 503, { status: 'draining' }, { connection: 'close' });
-    else if (this.#readyRegions().length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
-    else sendJson(res, 200, { status: 'ready' });
+    if (!this.#answeredNotReady(res, this.#readyRegions(), { connection: 'close' })) sendJson(res, 200, { status: 'ready' });
+  }
+
+  /** Answers 503 when the gateway is not ready (draining, with `drainingHeaders`; or no region serving) and says whether it did. */
+  #answeredNotReady(res: ServerResponse, serving: readonly string[], drainingHeaders: Record<string, string> | undefined): boolean {
+    if (this.#draining) sendJson(res, 503, { status: 'draining' }, drainingHeaders);
+    else if (serving.length === 0) sendJson(res, 503, { status: 'no-region', detail: 'no region has a healthy upstream' });
+    else return false;
+    return true;
   }
 
   /** Cuts the connections through which no byte moved either way for `idleMs` (checked every ≤ 1 s, so at most that late). */

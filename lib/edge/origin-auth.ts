@@ -52,7 +52,6 @@ export function originSecretOf(scope: IConstruct, enabled: boolean | undefined, 
   if (enabled !== undefined && typeof enabled !== 'boolean') {
     throw new Error(`${scope.node.path}: originAuthentication: ${JSON.stringify(enabled)} is not allowed; allowed: true or false`);
   }
-  if (Token.isUnresolved(enabled)) throw new Error(`${scope.node.path}: originAuthentication is a token; allowed: true or false`);
   if (enabled === false) {
     if (given !== undefined)
       throw new Error(`${scope.node.path}: originSecret is given but originAuthentication is false; allowed: one of the two`);
