@@ -387,6 +387,22 @@ describe('client address behind the edge (--client-address-header)', () => {
     expect(logs.find((l) => l.path === '/v1/chat')).toMatchObject({ country: 'GB', region: 'eu-west-2' });
   });
 
+  it('keeps locating by the header across a table reload, under concurrent traffic', async () => {
+    const file = join(dir, 'client-header-table.json');
+    writeFileSync(file, JSON.stringify(fastTable()));
+    const { port, gw } = await startGateway({ clientAddressHeader: 'cf-connecting-ip', tableFile: file, watchTable: false });
+    const headers = { 'x-forwarded-for': `${GB_IP}, ${US_IP}`, 'cf-connecting-ip': GB_IP };
+    const first = Array.from({ length: 20 }, () => call(port, '/v1/chat', { headers }));
+    const changed = fastTable();
+    changed.failover.healthCheck.path = '/status/edge';
+    writeFileSync(file, JSON.stringify(changed));
+    const before = gw.routing.current.router;
+    expect(gw.reload('api').ok).toBe(true);
+    expect(gw.routing.current.router).not.toBe(before); // a new router, built from the same options
+    const after = Array.from({ length: 20 }, () => call(port, '/v1/chat', { headers }));
+    for (const res of await Promise.all([...first, ...after])) expect(res.headers['x-served-by-region']).toBe('eu-west-2');
+  });
+
   it('without the option, the same request is located by the right-most untrusted hop', async () => {
     const { port } = await startGateway();
     const res = await call(port, '/v1/chat', { headers: { 'x-forwarded-for': `${GB_IP}, ${US_IP}`, 'cf-connecting-ip': GB_IP } });
